@@ -1,0 +1,111 @@
+# shoji: top-level build.  `make` builds everything, `make run` the demo,
+# `make test` every test.  Each component lists its own sources in its
+# *.mk fragment; this file holds the flag sets and the shared rules.
+#
+# V=1 shows the commands.
+
+BUILD := build
+SHOJI_VERSION := 0.1.0
+
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-6s %s\n' $(1) $(2)
+endif
+
+HOST_CC ?= gcc
+GUEST_CC ?= gcc
+GUEST_LD ?= ld
+CC_INCLUDE := $(shell $(GUEST_CC) -print-file-name=include)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-unused-parameter
+
+# Host code: the VMM, host tools, unit tests.
+HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Iinclude -MMD -MP \
+	-DSHOJI_VERSION='"$(SHOJI_VERSION)"'
+HOST_LDFLAGS :=
+
+# Freestanding guest kernel: higher half (-mcmodel=kernel), no red zone
+# (interrupts push onto the kernel stack), no SSE (tasks and kernel have no
+# FPU state, see guest/core/task.h).
+KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
+	-isystem $(CC_INCLUDE) -Iinclude -Iguest -I. -fno-pic -fno-pie \
+	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only -mno-sse -mno-mmx \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
+	-fno-tree-loop-distribute-patterns \
+	-MMD -MP -DSHOJI_KERNEL -DSHOJI_VERSION='"$(SHOJI_VERSION)"'
+KERNEL_ASFLAGS := -Iinclude -Iguest -MMD -MP -D__ASSEMBLY__
+
+# Freestanding user tasks: static position-independent executables.
+USER_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
+	-isystem $(CC_INCLUDE) -Iinclude -Iguest/user/lib -fPIE \
+	-mgeneral-regs-only -mno-sse -mno-mmx -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns -MMD -MP
+USER_LDFLAGS := -static-pie -nostdlib -nostartfiles -Wl,-z,separate-code \
+	-Wl,-z,noexecstack -Wl,--build-id=none -Wl,-z,max-page-size=4096
+
+all:
+
+include loader/loader.mk
+include isolation/isolation.mk
+include guest/kernel.mk
+include guest/user/user.mk
+include tests/tests.mk
+
+all: $(KERNEL_ELF) $(TASK_ELFS)
+
+# --- set-up: install what is missing (Debian 12, as root) ---------------
+deps:
+	$(Q)tools/install-deps
+
+# --- the demo -------------------------------------------------------------
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tools/demo
+
+# --- tests ----------------------------------------------------------------
+test: deps
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_TEST_BINS)
+	$(Q)tests/run
+
+format:
+	$(Q)clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	$(Q)clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all deps run test format format-check clean
+
+# --- shared pattern rules -------------------------------------------------
+$(BUILD)/host/%.o: %.c
+	$(call say,HOSTCC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(BUILD)/kernel/%.o: %.c
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(GUEST_CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/kernel/%.o: %.S
+	$(call say,AS,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(GUEST_CC) $(KERNEL_ASFLAGS) -c $< -o $@
+
+$(BUILD)/user/%.o: %.c
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(GUEST_CC) $(USER_CFLAGS) -c $< -o $@
+
+$(BUILD)/user/%.o: %.S
+	$(call say,AS,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(GUEST_CC) $(KERNEL_ASFLAGS) -fPIE -c $< -o $@
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

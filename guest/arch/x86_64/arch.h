@@ -1,0 +1,157 @@
+/* The x86-64 layer of the kernel: what the core may call, documented once. */
+#ifndef ARCH_ARCH_H
+#define ARCH_ARCH_H
+
+#include "arch/x86_64/layout.h"
+#include "arch/x86_64/pte.h"
+#include "arch/x86_64/x86.h"
+
+/* Offsets into struct regs used by entry.S. */
+#define REGS_RAX 112
+#define REGS_VECTOR 120
+#define REGS_ERROR 128
+#define REGS_RIP 136
+#define REGS_CS 144
+#define REGS_RFLAGS 152
+#define REGS_RSP 160
+#define REGS_SS 168
+#define REGS_SIZE 176
+
+#ifndef __ASSEMBLY__
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * A task's saved user state.  The kernel keeps one kernel stack per CPU
+ * and no stack per task: on entry from user mode the CPU (through
+ * TSS.RSP0) and the entry stubs store the registers straight into the
+ * running task's struct regs, and return_to_user() restores whichever
+ * task is current then.  Field order is fixed by entry.S: GPRs pushed by
+ * the stub, then vector and error code, then the hardware iret frame.
+ */
+struct regs {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+_Static_assert(sizeof(struct regs) == REGS_SIZE, "struct regs size");
+_Static_assert(__builtin_offsetof(struct regs, rax) == REGS_RAX, "regs.rax");
+_Static_assert(__builtin_offsetof(struct regs, vector) == REGS_VECTOR, "regs.vector");
+_Static_assert(__builtin_offsetof(struct regs, rip) == REGS_RIP, "regs.rip");
+_Static_assert(__builtin_offsetof(struct regs, ss) == REGS_SS, "regs.ss");
+
+/* CPU features the kernel uses, read once by cpu_init(). */
+struct cpu_features {
+	bool pcid, invpcid, smep, smap, pku, tsc_deadline, hypervisor, page1g;
+	char vendor[13];
+};
+extern struct cpu_features cpu;
+
+/* --- cpu.c ------------------------------------------------------------ */
+/* Reads CPUID into `cpu`, sets CR0 (WP, no FPU: EM), CR4 (PGE, SMEP, SMAP,
+ * PCIDE when use_pcid, PKE) and EFER.NXE.  Panics when the CPU lacks
+ * long-mode essentials (NX). */
+void cpu_init(bool use_pcid);
+/* Programs STAR/LSTAR/FMASK so SYSCALL enters syscall_entry (entry.S). */
+void syscall_msr_init(void);
+
+/* --- serial.c: COM1 16550, polled ------------------------------------ */
+void serial_init(void);
+void serial_write(const char *s, size_t len);
+
+/* --- gdt.c --------------------------------------------------------------- */
+/* Loads the GDT and the TSS with IST stacks for #DF, NMI and #MC. */
+void gdt_init(void);
+/* Where the CPU saves user state on the next interrupt from ring 3. */
+void tss_set_rsp0(uint64_t rsp0);
+
+/* --- pic.c: remaps the 8259 PICs away from exception vectors, masks them */
+void pic_disable(void);
+
+/* --- idt.c --------------------------------------------------------------- */
+void idt_init(void);
+
+/* --- entry.S ----------------------------------------------------------- */
+/* End of the current task's struct regs: SYSCALL and TSS.RSP0 save there. */
+extern uint64_t cpu_frame_top;
+extern char kernel_stack_top[];
+/* Restores the current task (cpu_frame_top) and enters user mode: SYSRET
+ * for frames saved by SYSCALL, IRETQ otherwise.  Resets the kernel stack. */
+_Noreturn void return_to_user(void);
+
+/* --- trap.c ---------------------------------------------------------------- */
+/* Entry points called by entry.S, documented there. */
+void trap_user(struct regs *r);
+void trap_kernel(struct regs *r);
+void trap_ist(struct regs *r);
+/* Prints every register of r, one block, for panics and kill reports. */
+void regs_dump(const struct regs *r);
+/* Name of exception vector v ("page fault"), or 0. */
+const char *exception_name(uint64_t vector);
+
+/* --- paging.c ---------------------------------------------------------- */
+static inline void *phys_to_virt(uint64_t phys)
+{
+	return (void *)(PHYSMAP_BASE + phys);
+}
+uint64_t kernel_virt_to_phys(const void *va);
+
+/* A page-table tree: the user half is private, the kernel half is shared
+ * by every address space (PML4 slots 256-511 copied at creation). */
+struct aspace {
+	uint64_t root;     /* physical address of the PML4 */
+	uint32_t pt_pages; /* page-table pages held, the root included */
+	uint16_t pcid;     /* 0 when PCIDs are off */
+	bool fresh;        /* first load must flush this PCID's stale entries */
+};
+
+/* Builds the kernel's page tables (physmap of every RAM range, the kernel
+ * image with per-section permissions, the fixmap) and switches to them. */
+void paging_init(const uint64_t *ram_start, const uint64_t *ram_end, unsigned nranges);
+/* Maps the 4 KiB device page at phys to the fixmap address va, uncached. */
+void paging_map_device(uint64_t va, uint64_t phys);
+/* Turns PCIDs on for address spaces created from now on. */
+void paging_enable_pcid(bool on);
+bool paging_pcid_enabled(void);
+/* 0 or -SHOJI_ENOMEM. */
+int aspace_init(struct aspace *as);
+/* Frees every frame mapped with PTE_SW_OWNED and all page tables. */
+void aspace_destroy(struct aspace *as);
+/* Maps one 4 KiB page; allocates the tables on the way.  0, -SHOJI_ENOMEM,
+ * or -SHOJI_EINVAL when va is already mapped or not a user address. */
+int aspace_map(struct aspace *as, uint64_t va, uint64_t pte);
+/* The leaf entry for va, or 0 when any level is not present. */
+uint64_t *aspace_leaf(struct aspace *as, uint64_t va);
+/* Clears the leaf for va and returns the old entry (0 when none). */
+uint64_t aspace_unmap(struct aspace *as, uint64_t va);
+/* Makes as the current address space (CR3, with PCID keep-alive). */
+void aspace_activate(struct aspace *as);
+/* Counts CR3 writes for the privileged-events statistics. */
+extern uint64_t stat_cr3_writes;
+
+/* --- tsc.c -------------------------------------------------------------- */
+/* TSC frequency from CPUID (leaf 0x15, or the hypervisor timing leaf
+ * 0x40000010), else calibrated against the PIT.  Returns where it came from. */
+const char *tsc_init(void);
+extern uint64_t tsc_hz;
+/* Nanoseconds since tsc_init(). */
+uint64_t clock_ns(void);
+/* TSC ticks elapsed while PIT channel 2 counts down ms milliseconds. */
+uint64_t pit_measure_tsc(unsigned ms);
+
+/* --- lapic.c ------------------------------------------------------------- */
+/* Enables the local APIC and starts its periodic timer on VEC_TIMER every
+ * period_us (TSC-deadline mode when CPUID has it).  Returns the mode name. */
+const char *lapic_timer_init(uint32_t period_us);
+/* Acknowledges the timer and, in TSC-deadline mode, arms the next tick. */
+void lapic_timer_tick(void);
+void lapic_eoi(void);
+
+/* --- machine.c ------------------------------------------------------------ */
+/* Writes status to the exit port (architecture.md); halts if it returns. */
+_Noreturn void machine_exit(int status);
+
+#endif /* !__ASSEMBLY__ */
+#endif

@@ -1,0 +1,76 @@
+/* CPU feature detection and control-register set-up. */
+#include "arch/x86_64/arch.h"
+#include "core/kernel.h"
+
+struct cpu_features cpu;
+
+extern char syscall_entry[];
+
+static void cpu_detect(void)
+{
+	uint32_t r[4];
+
+	cpuid(0, 0, r);
+	uint32_t max_leaf = r[0];
+	__builtin_memcpy(cpu.vendor + 0, &r[1], 4);
+	__builtin_memcpy(cpu.vendor + 4, &r[3], 4);
+	__builtin_memcpy(cpu.vendor + 8, &r[2], 4);
+	cpu.vendor[12] = 0;
+
+	/* CPUID bit positions: SDM Vol. 2A, CPUID, Tables 3-10 and 3-8. */
+	cpuid(1, 0, r);
+	cpu.pcid = r[2] & BIT(17);
+	cpu.tsc_deadline = r[2] & BIT(24);
+	cpu.hypervisor = r[2] & BIT(31);
+	if (max_leaf >= 7) {
+		cpuid(7, 0, r);
+		cpu.smep = r[1] & BIT(7);
+		cpu.invpcid = r[1] & BIT(10);
+		cpu.smap = r[1] & BIT(20);
+		cpu.pku = r[2] & BIT(3);
+	}
+	cpuid(0x80000001, 0, r);
+	cpu.page1g = r[3] & BIT(26);
+	if (!(r[3] & BIT(20)))
+		panic("CPU has no NX (execute-disable): task W^X cannot be enforced");
+}
+
+void cpu_init(bool use_pcid)
+{
+	cpu_detect();
+
+	/* No FPU/SSE state exists for tasks or the kernel: CR0.EM makes x87
+	 * instructions raise #NM and, with CR4.OSFXSR clear, SSE raise #UD
+	 * (SDM Vol. 3A 2.5 and 13.1), so a task that tries is killed cleanly
+	 * instead of corrupting another task's registers. */
+	uint64_t cr0 = read_cr0();
+	cr0 |= CR0_WP | CR0_NE | CR0_EM;
+	cr0 &= ~(CR0_MP | CR0_TS);
+	write_cr0(cr0);
+
+	/* SMEP/SMAP: the kernel never runs or touches user pages through user
+	 * addresses (uaccess.c goes through the physmap), so both are free. */
+	uint64_t cr4 = read_cr4() | CR4_PGE;
+	if (cpu.smep)
+		cr4 |= CR4_SMEP;
+	if (cpu.smap)
+		cr4 |= CR4_SMAP;
+	if (cpu.pku)
+		cr4 |= CR4_PKE;
+	if (use_pcid && cpu.pcid)
+		cr4 |= CR4_PCIDE; /* CR3[11:0] is 0 here, as enabling requires */
+	write_cr4(cr4);
+	if (cpu.pku)
+		wrpkru(0); /* every key open: process mode does not use keys */
+	paging_enable_pcid(use_pcid && cpu.pcid);
+}
+
+void syscall_msr_init(void)
+{
+	/* STAR[47:32]: kernel CS (SS = CS + 8); STAR[63:48]: SYSRET base,
+	 * user SS = base + 8, user CS = base + 16 (SDM Vol. 2B, SYSRET). */
+	wrmsr(MSR_STAR, ((uint64_t)SEL_KERNEL_DS << 48) | ((uint64_t)SEL_KERNEL_CS << 32));
+	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_AC | RFLAGS_NT | RFLAGS_IOPL);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE | EFER_NXE);
+}

@@ -1,0 +1,91 @@
+/* Local APIC (xAPIC, memory-mapped): enable, periodic timer, EOI. */
+#include "arch/x86_64/arch.h"
+#include "core/kernel.h"
+
+/* Register offsets (SDM Vol. 3A 11.4.1, Table 11-1). */
+enum {
+	LAPIC_TPR = 0x80,
+	LAPIC_EOI = 0xb0,
+	LAPIC_SVR = 0xf0,
+	LAPIC_LVT_TIMER = 0x320,
+	LAPIC_TIMER_INIT = 0x380,
+	LAPIC_TIMER_CUR = 0x390,
+	LAPIC_TIMER_DIV = 0x3e0,
+};
+#define APIC_BASE_ENABLE BIT(11)
+#define SVR_ENABLE BIT(8)
+#define LVT_MASKED BIT(16)
+#define LVT_PERIODIC (1u << 17)
+#define LVT_TSC_DEADLINE (2u << 17)
+#define TIMER_DIV_16 0x3
+
+static bool deadline_mode;
+static uint64_t period_tsc, next_deadline;
+
+static inline uint32_t lapic_read(uint32_t reg)
+{
+	return *(volatile uint32_t *)(FIXMAP_LAPIC + reg);
+}
+
+static inline void lapic_write(uint32_t reg, uint32_t v)
+{
+	*(volatile uint32_t *)(FIXMAP_LAPIC + reg) = v;
+}
+
+void lapic_eoi(void)
+{
+	lapic_write(LAPIC_EOI, 0);
+}
+
+/* LAPIC timer ticks per ms at divide-by-16, measured against the TSC. */
+static uint64_t lapic_ticks_per_ms(void)
+{
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | VEC_TIMER);
+	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+	lapic_write(LAPIC_TIMER_INIT, 0xffffffffu);
+	uint64_t end = rdtsc() + tsc_hz / 100; /* 10 ms */
+	while (rdtsc() < end)
+		pause();
+	uint32_t elapsed = 0xffffffffu - lapic_read(LAPIC_TIMER_CUR);
+	lapic_write(LAPIC_TIMER_INIT, 0);
+	return elapsed / 10;
+}
+
+const char *lapic_timer_init(uint32_t period_us)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+	wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
+	paging_map_device(FIXMAP_LAPIC, base & PTE_ADDR_MASK & ~0xfffull);
+	lapic_write(LAPIC_TPR, 0);
+	lapic_write(LAPIC_SVR, SVR_ENABLE | VEC_SPURIOUS);
+
+	period_tsc = tsc_hz * period_us / 1000000; /* < 2^64 for any real clock */
+	if (cpu.tsc_deadline) {
+		deadline_mode = true;
+		lapic_write(LAPIC_LVT_TIMER, LVT_TSC_DEADLINE | VEC_TIMER);
+		(void)lapic_read(LAPIC_LVT_TIMER); /* mode switch done before the MSR write */
+		next_deadline = rdtsc() + period_tsc;
+		wrmsr(MSR_TSC_DEADLINE, next_deadline);
+		return "TSC-deadline";
+	}
+	uint64_t per_ms = lapic_ticks_per_ms();
+	uint64_t init = per_ms * period_us / 1000;
+	if (!init || init > 0xffffffffu)
+		panic("LAPIC timer: %lu ticks per ms cannot make a %u us period", per_ms, period_us);
+	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VEC_TIMER);
+	lapic_write(LAPIC_TIMER_INIT, (uint32_t)init);
+	return "periodic";
+}
+
+void lapic_timer_tick(void)
+{
+	if (deadline_mode) {
+		uint64_t now = rdtsc();
+		next_deadline += period_tsc;
+		if (next_deadline <= now) /* missed ticks are dropped, not replayed */
+			next_deadline = now + period_tsc;
+		wrmsr(MSR_TSC_DEADLINE, next_deadline);
+	}
+	lapic_eoi();
+}

@@ -1,0 +1,228 @@
+/* Page tables: the kernel's mappings and per-task address spaces. */
+#include <shoji/abi.h>
+#include "arch/x86_64/arch.h"
+#include "core/kernel.h"
+
+extern char __kernel_text_start[], __kernel_text_end[];
+extern char __kernel_rodata_start[], __kernel_rodata_end[];
+extern char __kernel_data_start[], __kernel_end[];
+
+static uint64_t kernel_pml4[PT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
+static bool physmap_ready;
+static bool pcid_on;
+static uint8_t pcid_used[4096 / 8]; /* PCID 0 stays the kernel's */
+uint64_t stat_cr3_writes;
+
+/* Kernel half: PML4 slots shared by every address space. */
+#define KERNEL_PML4_FIRST 256
+
+uint64_t kernel_virt_to_phys(const void *va)
+{
+	return (uint64_t)va - KERNEL_VMA;
+}
+
+/*
+ * Page-table pages are reached through the physmap once it exists.
+ * Before that (while paging_init builds it) the boot tables map the
+ * first GiB at KERNEL_VMA, and the allocator hands out low pages first.
+ */
+static uint64_t *table_virt(uint64_t phys)
+{
+	if (physmap_ready)
+		return phys_to_virt(phys);
+	if (phys >= (1ull << 30))
+		panic("early page table above 1 GiB: %lx", phys);
+	return (uint64_t *)(KERNEL_VMA + phys);
+}
+
+static uint64_t table_alloc(void)
+{
+	uint64_t phys = pmm_alloc_page();
+	if (phys) {
+		uint64_t *t = table_virt(phys);
+		for (int i = 0; i < PT_ENTRIES; i++)
+			t[i] = 0;
+	}
+	return phys;
+}
+
+/*
+ * Walks from root to the table at `level` that holds va's entry,
+ * creating missing tables with `table_flags` when `create`.  Returns
+ * 0 when a table is missing (or cannot be allocated).
+ */
+static uint64_t *walk(uint64_t root, uint64_t va, int level, bool create, uint64_t table_flags,
+		      uint32_t *count)
+{
+	uint64_t *t = table_virt(root);
+	for (int l = 4; l > level; l--) {
+		uint64_t *e = &t[pt_index(va, l)];
+		if (!(*e & PTE_P)) {
+			if (!create)
+				return 0;
+			uint64_t phys = table_alloc();
+			if (!phys)
+				return 0;
+			if (count)
+				(*count)++;
+			*e = phys | table_flags;
+		} else if (*e & PTE_PS) {
+			return 0; /* no large pages below user or walked addresses */
+		}
+		t = table_virt(pte_addr(*e));
+	}
+	return &t[pt_index(va, level)];
+}
+
+static void kmap(uint64_t va, uint64_t pte, int level)
+{
+	uint64_t *e = walk(kernel_virt_to_phys(kernel_pml4), va, level, true, PTE_P | PTE_W, 0);
+	if (!e)
+		panic("out of memory for kernel page tables at %lx", va);
+	*e = pte;
+}
+
+static void map_kernel_range(const char *start, const char *end, uint64_t flags)
+{
+	for (uint64_t va = (uint64_t)start; va < (uint64_t)end; va += PAGE_SIZE)
+		kmap(va, pte_make(kernel_virt_to_phys((void *)va), flags | PTE_P | PTE_G, 0), 1);
+}
+
+void paging_init(const uint64_t *ram_start, const uint64_t *ram_end, unsigned nranges)
+{
+	/* The physmap: every 2 MiB chunk that overlaps RAM, never device
+	 * holes (a write-back mapping of MMIO invites speculative reads). */
+	for (unsigned i = 0; i < nranges; i++) {
+		uint64_t a = ram_start[i] & ~(LARGE_PAGE_SIZE - 1);
+		for (; a < ram_end[i]; a += LARGE_PAGE_SIZE)
+			kmap(PHYSMAP_BASE + a, a | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX, 2);
+	}
+	/* The image, with per-section rights (W^X for the kernel too). */
+	map_kernel_range(__kernel_text_start, __kernel_text_end, 0);
+	map_kernel_range(__kernel_rodata_start, __kernel_rodata_end, PTE_NX);
+	map_kernel_range(__kernel_data_start, __kernel_end, PTE_W | PTE_NX);
+	/* The fixmap's page table exists from now on, so the kernel half's
+	 * PML4 slots never change after address spaces copy them. */
+	walk(kernel_virt_to_phys(kernel_pml4), FIXMAP_BASE, 1, true, PTE_P | PTE_W, 0);
+
+	write_cr3(kernel_virt_to_phys(kernel_pml4));
+	stat_cr3_writes++;
+	physmap_ready = true;
+}
+
+void paging_map_device(uint64_t va, uint64_t phys)
+{
+	kmap(va, pte_make(phys, PTE_P | PTE_W | PTE_PCD | PTE_PWT | PTE_G | PTE_NX, 0), 1);
+	invlpg(va);
+}
+
+void paging_enable_pcid(bool on)
+{
+	pcid_on = on;
+}
+
+bool paging_pcid_enabled(void)
+{
+	return pcid_on;
+}
+
+static uint16_t pcid_alloc(void)
+{
+	for (unsigned p = 1; p < 4096; p++) {
+		if (!(pcid_used[p / 8] & (1u << (p % 8)))) {
+			pcid_used[p / 8] |= (uint8_t)(1u << (p % 8));
+			return (uint16_t)p;
+		}
+	}
+	return 0; /* none left: this address space flushes on every load */
+}
+
+int aspace_init(struct aspace *as)
+{
+	uint64_t root = table_alloc();
+	if (!root)
+		return -SHOJI_ENOMEM;
+	uint64_t *t = table_virt(root);
+	for (int i = KERNEL_PML4_FIRST; i < PT_ENTRIES; i++)
+		t[i] = kernel_pml4[i];
+	as->root = root;
+	as->pt_pages = 1;
+	as->pcid = pcid_on ? pcid_alloc() : 0;
+	as->fresh = true;
+	return 0;
+}
+
+static void free_tree(uint64_t table, int level)
+{
+	uint64_t *t = table_virt(table);
+	int n = level == 4 ? KERNEL_PML4_FIRST : PT_ENTRIES;
+	for (int i = 0; i < n; i++) {
+		uint64_t e = t[i];
+		if (!(e & PTE_P))
+			continue;
+		if (level > 1)
+			free_tree(pte_addr(e), level - 1);
+		else if (e & PTE_SW_OWNED)
+			pmm_free_page(pte_addr(e));
+	}
+	pmm_free_page(table);
+}
+
+void aspace_destroy(struct aspace *as)
+{
+	if (!as->root)
+		return;
+	/* Never free the tables the CPU is walking. */
+	if ((read_cr3() & PTE_ADDR_MASK) == as->root) {
+		write_cr3(kernel_virt_to_phys(kernel_pml4));
+		stat_cr3_writes++;
+	}
+	free_tree(as->root, 4);
+	if (as->pcid)
+		pcid_used[as->pcid / 8] &= (uint8_t) ~(1u << (as->pcid % 8));
+	as->root = 0;
+	as->pt_pages = 0;
+}
+
+int aspace_map(struct aspace *as, uint64_t va, uint64_t pte)
+{
+	if (va >= USER_END || (va & (PAGE_SIZE - 1)))
+		return -SHOJI_EINVAL;
+	/* Intermediate levels allow everything; the leaf decides. */
+	uint64_t *e = walk(as->root, va, 1, true, PTE_P | PTE_W | PTE_U, &as->pt_pages);
+	if (!e)
+		return -SHOJI_ENOMEM;
+	if (*e & PTE_P)
+		return -SHOJI_EINVAL;
+	*e = pte;
+	return 0;
+}
+
+uint64_t *aspace_leaf(struct aspace *as, uint64_t va)
+{
+	if (va >= USER_END)
+		return 0;
+	return walk(as->root, va, 1, false, 0, 0);
+}
+
+uint64_t aspace_unmap(struct aspace *as, uint64_t va)
+{
+	uint64_t *e = aspace_leaf(as, va);
+	if (!e)
+		return 0;
+	uint64_t old = *e;
+	*e = 0;
+	return old;
+}
+
+void aspace_activate(struct aspace *as)
+{
+	uint64_t cr3 = as->root | as->pcid;
+	/* CR3 bit 63 keeps this PCID's TLB entries (SDM Vol. 3A 4.10.4.1);
+	 * a fresh address space may inherit a recycled PCID's, so not then. */
+	if (as->pcid && !as->fresh)
+		cr3 |= CR3_NOFLUSH;
+	as->fresh = false;
+	write_cr3(cr3);
+	stat_cr3_writes++;
+}

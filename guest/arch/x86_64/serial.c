@@ -1,0 +1,37 @@
+/* COM1 console: a 16550 UART driven by polling, output only. */
+#include <shoji/abi.h>
+#include "arch/x86_64/arch.h"
+
+/* Register offsets (National Semiconductor PC16550D data sheet). */
+enum { THR = 0, IER = 1, FCR = 2, LCR = 3, MCR = 4, LSR = 5 };
+#define LSR_THRE 0x20 /* transmit holding register empty */
+#define LCR_DLAB 0x80
+
+void serial_init(void)
+{
+	const uint16_t b = SHOJI_PORT_COM1;
+
+	outb(b + IER, 0);        /* no interrupts: the console is polled */
+	outb(b + LCR, LCR_DLAB); /* divisor 1: 115200 baud */
+	outb(b + 0, 1);
+	outb(b + 1, 0);
+	outb(b + LCR, 0x03);     /* 8 data bits, no parity, 1 stop bit */
+	outb(b + FCR, 0x07);     /* FIFOs on and cleared */
+	outb(b + MCR, 0x03);     /* DTR, RTS */
+}
+
+static void serial_putc(char c)
+{
+	/* Bounded wait: a missing UART reads 0xff (THRE set), a stuck one
+	 * must not hang the kernel. */
+	for (int i = 0; i < 100000 && !(inb(SHOJI_PORT_COM1 + LSR) & LSR_THRE); i++)
+		pause();
+	outb(SHOJI_PORT_COM1 + THR, (uint8_t)c);
+}
+
+void serial_write(const char *s, size_t len)
+{
+	/* Plain '\n': the host side (QEMU's stdio, shoji) owns line endings. */
+	for (size_t i = 0; i < len; i++)
+		serial_putc(s[i]);
+}

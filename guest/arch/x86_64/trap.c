@@ -1,0 +1,101 @@
+/* Interrupt and exception dispatch: user faults cost the task, kernel
+ * faults panic with registers. */
+#include "arch/x86_64/arch.h"
+#include "core/kernel.h"
+
+/* Exception names (SDM Vol. 3A 6.3.1, Table 6-1). */
+static const char *const exception_names[32] = {
+	[0] = "divide error",
+	[1] = "debug exception",
+	[2] = "NMI",
+	[3] = "breakpoint",
+	[4] = "overflow",
+	[5] = "BOUND range exceeded",
+	[6] = "invalid opcode",
+	[7] = "device not available (tasks have no FPU/SSE state)",
+	[8] = "double fault",
+	[10] = "invalid TSS",
+	[11] = "segment not present",
+	[12] = "stack-segment fault",
+	[13] = "general protection fault",
+	[14] = "page fault",
+	[16] = "x87 floating-point error",
+	[17] = "alignment check",
+	[18] = "machine check",
+	[19] = "SIMD floating-point exception",
+	[20] = "virtualization exception",
+	[21] = "control protection exception",
+};
+
+const char *exception_name(uint64_t vector)
+{
+	if (vector < 32 && exception_names[vector])
+		return exception_names[vector];
+	return 0;
+}
+
+void regs_dump(const struct regs *r)
+{
+	kprintf("  rip %016lx cs %04lx rflags %016lx vector %lu error %lx\n", r->rip, r->cs,
+		r->rflags, r->vector, r->error);
+	kprintf("  rsp %016lx ss %04lx cr2 %016lx cr3 %016lx\n", r->rsp, r->ss, read_cr2(),
+		read_cr3());
+	kprintf("  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", r->rax, r->rbx, r->rcx, r->rdx);
+	kprintf("  rsi %016lx rdi %016lx rbp %016lx r8  %016lx\n", r->rsi, r->rdi, r->rbp, r->r8);
+	kprintf("  r9  %016lx r10 %016lx r11 %016lx r12 %016lx\n", r->r9, r->r10, r->r11, r->r12);
+	kprintf("  r13 %016lx r14 %016lx r15 %016lx\n", r->r13, r->r14, r->r15);
+}
+
+/* Interrupt handlers by vector; exceptions are handled above them. */
+typedef void (*irq_handler)(void);
+static const irq_handler irq_handlers[256] = {
+	[VEC_TIMER] = sched_timer_tick,
+};
+
+static void irq_dispatch(uint64_t vector)
+{
+	/* No EOI for spurious interrupts (SDM Vol. 3A 11.9), nor for the
+	 * masked PICs' spurious IRQ 7/15. */
+	if (vector == VEC_SPURIOUS || (vector >= VEC_PIC_BASE && vector < VEC_PIC_BASE + 16))
+		return;
+	if (irq_handlers[vector]) {
+		irq_handlers[vector]();
+		return;
+	}
+	lapic_eoi();
+}
+
+/* From ring 3; r is the current task's saved state. */
+void trap_user(struct regs *r)
+{
+	if (r->vector < VEC_FIRST_IRQ)
+		task_fault(r, read_cr2());
+	else
+		irq_dispatch(r->vector);
+	sched_prepare_return();
+}
+
+/* From ring 0: only interrupts are expected (the idle loop halts with
+ * interrupts on); an exception here is a kernel bug. */
+void trap_kernel(struct regs *r)
+{
+	if (r->vector >= VEC_FIRST_IRQ) {
+		irq_dispatch(r->vector);
+		return;
+	}
+	kprintf("kernel panic: %s in the kernel\n", exception_name(r->vector) ?: "exception");
+	regs_dump(r);
+	machine_exit(SHOJI_EXIT_PANIC);
+}
+
+/* #DF, NMI, #MC on their IST stacks. */
+void trap_ist(struct regs *r)
+{
+	if (r->vector == VEC_NMI) {
+		kprintf("NMI at rip %lx (ignored)\n", r->rip);
+		return;
+	}
+	kprintf("kernel panic: %s\n", exception_name(r->vector));
+	regs_dump(r);
+	machine_exit(SHOJI_EXIT_PANIC);
+}

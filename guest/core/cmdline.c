@@ -1,0 +1,156 @@
+/* Kernel command line: task=NAME[:MODE[:ARG...]], quantum=MS, pcid=on|off. */
+#include "core/kernel.h"
+
+/* Modes in the order of enum task_mode; `supported` flips as each mode's
+ * issue lands. */
+static const struct {
+	const char *name;
+	bool supported;
+} modes[MODE_COUNT] = {
+	[MODE_PROCESS] = {"process", true},
+	[MODE_SHARED] = {"shared", false},
+	[MODE_KERNEL] = {"kernel", false},
+};
+
+const char *task_mode_name(enum task_mode m)
+{
+	return m < MODE_COUNT ? modes[m].name : "?";
+}
+
+static int __attribute__((format(printf, 3, 4))) fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -SHOJI_EINVAL;
+}
+
+/* Splits s at every ':' in place; returns the number of fields. */
+static int split_colons(char *s, char **field, int max)
+{
+	int n = 0;
+	field[n++] = s;
+	for (; *s; s++) {
+		if (*s == ':') {
+			*s = 0;
+			if (n == max)
+				return max + 1;
+			field[n++] = s + 1;
+		}
+	}
+	return n;
+}
+
+static int parse_task(char *value, struct boot_options *opt, char *err, size_t errlen)
+{
+	char *field[SHOJI_TASK_ARGS_MAX + 2];
+	char token[64]; /* the token as written, for messages */
+	snprintf(token, sizeof(token), "%s", value);
+	int n = split_colons(value, field, SHOJI_TASK_ARGS_MAX + 2);
+
+	if (opt->ntasks == opt->max_tasks)
+		return fail(err, errlen, "task=%s: more than %u tasks", token, opt->max_tasks);
+	if (n > SHOJI_TASK_ARGS_MAX + 2)
+		return fail(err, errlen, "task=%s: more than %d arguments", token,
+			    SHOJI_TASK_ARGS_MAX);
+	if (!field[0][0])
+		return fail(err, errlen, "task=%s: empty task name", token);
+	if (strlen(field[0]) >= SHOJI_TASK_NAME_MAX)
+		return fail(err, errlen, "task=%s: task name longer than %d bytes", token,
+			    SHOJI_TASK_NAME_MAX - 1);
+
+	struct task_spec *t = &opt->tasks[opt->ntasks];
+	t->name = field[0];
+	t->mode = MODE_PROCESS;
+	if (n > 1) {
+		int m;
+		for (m = 0; m < MODE_COUNT; m++)
+			if (!strcmp(field[1], modes[m].name))
+				break;
+		if (m == MODE_COUNT)
+			return fail(err, errlen, "task=%s: unknown mode '%s' (process, shared or kernel)",
+				    token, field[1]);
+		if (!modes[m].supported)
+			return fail(err, errlen, "task=%s: mode '%s' is not supported yet", token,
+				    field[1]);
+		t->mode = (enum task_mode)m;
+	}
+	t->argc = 0;
+	t->argv[t->argc++] = field[0];
+	for (int i = 2; i < n; i++)
+		t->argv[t->argc++] = field[i];
+	t->argv[t->argc] = 0;
+	opt->ntasks++;
+	return 0;
+}
+
+static int parse_quantum(char *value, struct boot_options *opt, char *err, size_t errlen)
+{
+	const char *end;
+	int ok;
+	unsigned long long ms = parse_ull(value, &end, &ok);
+	if (!ok || *end || ms < 1 || ms > 1000)
+		return fail(err, errlen, "quantum=%s: expected milliseconds between 1 and 1000",
+			    value);
+	opt->quantum_us = (uint32_t)ms * 1000;
+	return 0;
+}
+
+static int parse_pcid(char *value, struct boot_options *opt, char *err, size_t errlen)
+{
+	if (!strcmp(value, "on"))
+		opt->pcid = 1;
+	else if (!strcmp(value, "off"))
+		opt->pcid = 0;
+	else
+		return fail(err, errlen, "pcid=%s: expected on or off", value);
+	return 0;
+}
+
+static const struct {
+	const char *key;
+	int (*parse)(char *value, struct boot_options *opt, char *err, size_t errlen);
+} options[] = {
+	{"task", parse_task},
+	{"quantum", parse_quantum},
+	{"pcid", parse_pcid},
+};
+
+int cmdline_parse(char *buf, struct boot_options *opt, char *err, size_t errlen)
+{
+	opt->quantum_us = QUANTUM_DEFAULT_US;
+	opt->pcid = -1;
+	opt->ntasks = 0;
+	err[0] = 0;
+
+	char *s = buf;
+	for (;;) {
+		while (*s == ' ' || *s == '\t' || *s == '\n')
+			s++;
+		if (!*s)
+			break;
+		char *tok = s;
+		while (*s && *s != ' ' && *s != '\t' && *s != '\n')
+			s++;
+		if (*s)
+			*s++ = 0;
+
+		char *eq = strchr(tok, '=');
+		unsigned i, nopt = sizeof(options) / sizeof(options[0]);
+		for (i = 0; i < nopt; i++) {
+			size_t k = strlen(options[i].key);
+			if (eq && (size_t)(eq - tok) == k && !strncmp(tok, options[i].key, k))
+				break;
+		}
+		if (i == nopt)
+			return fail(err, errlen, "unknown option '%s' (known: task=, quantum=, pcid=)",
+				    tok);
+		int rc = options[i].parse(eq + 1, opt, err, errlen);
+		if (rc)
+			return rc;
+	}
+	if (!opt->ntasks)
+		return fail(err, errlen, "no task given (add task=NAME)");
+	return 0;
+}

@@ -1,0 +1,192 @@
+/* Synchronous IPC: send, receive and call by task id, as a rendezvous.
+ *
+ * A blocked task is its saved registers: the system call's arguments stay
+ * in regs (RDI, RSI, RDX, R10, R8) and RAX still holds its number until
+ * the result is written, so no IPC state beyond the partner id is kept.
+ *   send(dest, buf, len)               rdi rsi rdx
+ *   recv(src, buf, cap, from*)         rdi rsi rdx r10
+ *   call(dest, buf, len, rbuf, rcap)   rdi rsi rdx r10 r8
+ * A caller first sends, then waits in the receive state for its reply.
+ */
+#include "core/kernel.h"
+
+/* Where a task blocked in a receive wants the message. */
+static void recv_buffer(const struct task *t, uint64_t *buf, uint64_t *cap, uint64_t *from)
+{
+	if (t->regs.rax == SYS_CALL) { /* waiting for the reply to a call */
+		*buf = t->regs.r10, *cap = t->regs.r8, *from = 0;
+	} else {
+		*buf = t->regs.rsi, *cap = t->regs.rdx, *from = t->regs.r10;
+	}
+}
+
+/* Copies the message of sender s into receiver r, completes r's receive
+ * (result and *from), and returns the bytes moved or -SHOJI_EFAULT. */
+static int64_t transfer(struct task *s, struct task *r)
+{
+	uint64_t buf, cap, from;
+	recv_buffer(r, &buf, &cap, &from);
+	uint64_t n = s->regs.rdx < cap ? s->regs.rdx : cap; /* truncate to the buffer */
+	int64_t res = (int64_t)n;
+	uint32_t id = s->id;
+
+	if (copy_task_to_task(r, buf, s, s->regs.rsi, n) ||
+	    (from && copy_to_task(r, from, &id, sizeof(id))))
+		res = -SHOJI_EFAULT; /* checked at entry: only a kernel bug gets here */
+	r->regs.rax = (uint64_t)res;
+	r->state = TASK_RUNNABLE;
+	r->ipc_peer = 0;
+	return res;
+}
+
+static bool waits_for(const struct task *r, const struct task *s)
+{
+	return r->state == TASK_RECV_BLOCKED && (!r->ipc_peer || r->ipc_peer == s->id);
+}
+
+/* Validates the send half of send/call; the destination or an error. */
+static int64_t send_check(struct task *self, const struct regs *r, struct task **dest)
+{
+	if (r->rdx > SHOJI_IPC_MAX)
+		return -SHOJI_EMSGSIZE;
+	if (uaccess_check(self, r->rsi, r->rdx, false))
+		return -SHOJI_EFAULT;
+	*dest = task_by_id(r->rdi);
+	if (!*dest)
+		return -SHOJI_ESRCH;
+	if (*dest == self)
+		return -SHOJI_EDEADLK;
+	return 0;
+}
+
+static void block_sending(struct task *self, struct task *dest)
+{
+	self->state = TASK_SEND_BLOCKED;
+	self->ipc_peer = dest->id;
+	self->sendq_next = 0;
+	struct task **p = &dest->sendq;
+	while (*p)
+		p = &(*p)->sendq_next;
+	*p = self;
+}
+
+/* The message of a sender is in; the sender goes on or waits for a reply. */
+static void sender_done(struct task *s, struct task *r, int64_t res, bool front)
+{
+	if (s->regs.rax == SYS_CALL && res >= 0) {
+		s->state = TASK_RECV_BLOCKED;
+		s->ipc_peer = r->id;
+		return;
+	}
+	s->regs.rax = (uint64_t)res;
+	s->state = TASK_RUNNABLE;
+	s->ipc_peer = 0;
+	if (s != current)
+		sched_enqueue(s, front);
+}
+
+/* Shared tail of send and call: deliver now or wait in dest's queue.  The
+ * woken receiver runs next (direct switch), which keeps a round trip to
+ * two switches. */
+static int64_t send_to(struct task *self, struct task *dest)
+{
+	if (waits_for(dest, self)) {
+		int64_t res = transfer(self, dest);
+		sched_enqueue(dest, true);
+		if (self->regs.rax == SYS_CALL && res >= 0) {
+			sender_done(self, dest, res, false);
+			return SYSCALL_DEFERRED;
+		}
+		if (self->regs.rax == SYS_SEND) {
+			/* Let the receiver run now; the sender follows it. */
+			self->regs.rax = (uint64_t)res;
+			sched_dequeue(dest);
+			sched_enqueue(self, true);
+			sched_enqueue(dest, true);
+			current = 0;
+			return SYSCALL_DEFERRED;
+		}
+		return res;
+	}
+	block_sending(self, dest);
+	return SYSCALL_DEFERRED;
+}
+
+int64_t sys_send(struct task *self, const struct regs *r)
+{
+	struct task *dest;
+	int64_t rc = send_check(self, r, &dest);
+	return rc ? rc : send_to(self, dest);
+}
+
+int64_t sys_call(struct task *self, const struct regs *r)
+{
+	struct task *dest;
+	int64_t rc = send_check(self, r, &dest);
+	if (rc)
+		return rc;
+	if (uaccess_check(self, r->r10, r->r8, true))
+		return -SHOJI_EFAULT;
+	return send_to(self, dest);
+}
+
+int64_t sys_recv(struct task *self, const struct regs *r)
+{
+	uint64_t src = r->rdi;
+
+	if (uaccess_check(self, r->rsi, r->rdx, true) ||
+	    (r->r10 && uaccess_check(self, r->r10, sizeof(uint32_t), true)))
+		return -SHOJI_EFAULT;
+	if (src && !task_by_id(src))
+		return -SHOJI_ESRCH;
+	if (src == self->id)
+		return -SHOJI_EDEADLK;
+
+	self->state = TASK_RECV_BLOCKED;
+	self->ipc_peer = (uint32_t)src;
+	for (struct task **p = &self->sendq; *p; p = &(*p)->sendq_next) {
+		struct task *s = *p;
+		if (src && s->id != src)
+			continue;
+		*p = s->sendq_next;
+		int64_t res = transfer(s, self);
+		sender_done(s, self, res, false);
+		return SYSCALL_DEFERRED; /* transfer() wrote our result */
+	}
+	return SYSCALL_DEFERRED; /* blocked until a sender arrives */
+}
+
+static void fail_partner(struct task *p)
+{
+	p->regs.rax = (uint64_t)-SHOJI_ESRCH;
+	p->state = TASK_RUNNABLE;
+	p->ipc_peer = 0;
+	sched_enqueue(p, false);
+}
+
+void ipc_task_gone(struct task *t)
+{
+	/* Out of the queue it was sending into. */
+	struct task *dest = task_by_id(t->ipc_peer);
+	if (dest) {
+		for (struct task **p = &dest->sendq; *p; p = &(*p)->sendq_next) {
+			if (*p == t) {
+				*p = t->sendq_next;
+				break;
+			}
+		}
+	}
+	/* Senders queued on it, and receivers waiting on it by name (callers
+	 * waiting for its reply among them), learn it is gone. */
+	for (struct task *s = t->sendq; s;) {
+		struct task *n = s->sendq_next;
+		fail_partner(s);
+		s = n;
+	}
+	t->sendq = 0;
+	for (uint32_t id = 1; id < TASK_MAX; id++) {
+		struct task *w = task_by_id(id);
+		if (w && w->state == TASK_RECV_BLOCKED && w->ipc_peer == t->id)
+			fail_partner(w);
+	}
+}

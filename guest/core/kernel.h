@@ -1,0 +1,198 @@
+/* The kernel core: memory, tasks, scheduling, system calls and IPC. */
+#ifndef CORE_KERNEL_H
+#define CORE_KERNEL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <shoji/abi.h>
+#include "arch/x86_64/arch.h"
+
+/* --- console.c ------------------------------------------------------------ */
+/* printf to the console; %d %i %u %x %lx %lu %ld %s %c %p, widths, 0 and -. */
+int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "kernel panic: ..." and ends the machine with SHOJI_EXIT_PANIC.
+ * Only for broken kernel invariants; a task's mistake never panics. */
+_Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* --- bootinfo.c: what the PVH start info tells the kernel ---------------- */
+#define BOOT_MAX_RANGES 32
+struct boot_info {
+	uint64_t ram_start[BOOT_MAX_RANGES], ram_end[BOOT_MAX_RANGES];
+	unsigned nranges;
+	/* Physical ranges the loader used that must not be allocated. */
+	uint64_t used_start[8], used_end[8];
+	unsigned nused;
+	uint64_t initrd_phys, initrd_size; /* 0 when no module */
+	char cmdline[SHOJI_CMDLINE_MAX];
+};
+/* Copies what the kernel needs out of the start info at start_info_phys
+ * (still reached through the boot mapping of the first GiB); panics with
+ * the reason when the magic, version or a pointer is wrong. */
+void bootinfo_read(uint32_t start_info_phys, struct boot_info *bi);
+
+/* --- pmm.c: physical page allocator (pure: no hardware access) --------- */
+struct pmm {
+	uint64_t base;    /* physical address of frame 0 */
+	uint64_t npages;  /* frames covered by the bitmap */
+	uint64_t *bitmap; /* bit set = frame used; npages bits */
+	uint64_t free;    /* frames free now */
+	uint64_t hint;    /* next frame to look at */
+};
+/* Covers [base, base + npages pages) with every frame marked used.
+ * bitmap must hold npages bits.  base must be page-aligned. */
+void pmm_init(struct pmm *p, uint64_t *bitmap, uint64_t base, uint64_t npages);
+/* Marks whole frames inside [start, end) free or used; the parts of the
+ * range outside the bitmap are ignored.  Returns frames changed. */
+uint64_t pmm_mark_free(struct pmm *p, uint64_t start, uint64_t end);
+uint64_t pmm_mark_used(struct pmm *p, uint64_t start, uint64_t end);
+/* Lowest-first allocation of one frame: its physical address, 0 when none. */
+uint64_t pmm_alloc(struct pmm *p);
+/* Frees one frame; returns -SHOJI_EINVAL for an address outside the
+ * allocator, unaligned, or already free (a double free). */
+int pmm_free(struct pmm *p, uint64_t phys);
+
+/* --- kheap.c: kernel heap, size classes over pages (pure) -------------- */
+#define KHEAP_CLASSES 8 /* 16, 32, ... 2048 bytes */
+struct kheap {
+	void *free[KHEAP_CLASSES];
+	uint64_t pages;                 /* pages taken from the provider */
+	uint64_t in_use[KHEAP_CLASSES]; /* objects handed out per class */
+	void *(*page_alloc)(void *ctx); /* returns one page-aligned 4 KiB page or 0 */
+	void *ctx;
+};
+void kheap_init(struct kheap *h, void *(*page_alloc)(void *ctx), void *ctx);
+/* size bytes (1..2048), 16-byte aligned, not zeroed; 0 when out of memory
+ * or size is 0 or too large. */
+void *kheap_alloc(struct kheap *h, size_t size);
+/* Returns an object to its class: size must be the size it was asked with. */
+void kheap_free(struct kheap *h, void *p, size_t size);
+/* Bytes an object of size really takes (its class size); 0 if too large. */
+size_t kheap_class_size(size_t size);
+
+/* --- memory.c: the kernel's allocators, set up from the memory map ----- */
+/* Builds the page allocator from bi's RAM ranges minus the kernel image,
+ * the loader's data and the first MiB, then the page tables and the heap.
+ * Prints one line with the memory the kernel has. */
+void memory_init(const struct boot_info *bi);
+uint64_t pmm_alloc_page(void);         /* not zeroed; 0 when none */
+void pmm_free_page(uint64_t phys);     /* panics on a double free */
+uint64_t page_alloc_zeroed(void);      /* 0 when none */
+void *kmalloc(size_t size);            /* kheap_alloc on the kernel heap, zeroed */
+void kfree(void *p, size_t size);
+uint64_t memory_free_pages(void);
+
+/* --- cmdline.c: kernel command line (pure) ------------------------------ */
+enum task_mode { MODE_PROCESS, MODE_SHARED, MODE_KERNEL, MODE_COUNT };
+struct task_spec {
+	const char *name; /* file in the initrd */
+	enum task_mode mode;
+	int argc;         /* argv[0] is the name */
+	const char *argv[SHOJI_TASK_ARGS_MAX + 2];
+};
+struct boot_options {
+	uint32_t quantum_us; /* scheduler time slice, from quantum=MS */
+	int pcid;            /* -1 auto (use when the CPU has it), 0 off, 1 on */
+	unsigned ntasks;
+	struct task_spec *tasks; /* caller's array of max_tasks entries */
+	unsigned max_tasks;
+};
+#define QUANTUM_DEFAULT_US 10000
+/* Parses buf in place (tokens split on spaces; strings in `opt` point into
+ * buf).  0, or -SHOJI_EINVAL with a message naming the bad token in err. */
+int cmdline_parse(char *buf, struct boot_options *opt, char *err, size_t errlen);
+/* "process", "shared", "kernel". */
+const char *task_mode_name(enum task_mode m);
+
+/* --- task.c: tasks and their lifetime --------------------------------- */
+enum task_state { TASK_RUNNABLE = 1, TASK_SEND_BLOCKED, TASK_RECV_BLOCKED, TASK_DEAD };
+#define TASK_MAX 4096 /* ids 1..TASK_MAX-1 */
+
+struct task {
+	struct regs regs;          /* saved user state; entry.S writes here */
+	struct task *next, *prev;  /* run queue links */
+	struct task *sendq;        /* tasks blocked sending to this one, FIFO */
+	struct task *sendq_next;
+	struct aspace *as;         /* the page tables it runs on */
+	uint64_t region;           /* base of its 1 GiB region */
+	uint64_t heap_next;        /* next free address for SYS_MAP */
+	uint32_t id;
+	uint32_t ipc_peer;         /* blocked: the partner id, 0 = any */
+	uint8_t state;
+	uint8_t mode;
+	char name[SHOJI_TASK_NAME_MAX];
+	struct aspace own_as;      /* process mode */
+};
+
+extern struct task *current;
+/* Validates every spec's image in the initrd and creates the tasks, all
+ * or none: on the first refusal prints "task image NAME refused: WHY"
+ * and ends the machine with SHOJI_EXIT_REFUSED. */
+void tasks_create_all(const struct boot_options *opt, const void *initrd, size_t initrd_size);
+struct task *task_by_id(uint64_t id);
+/* Ends t with status (exit) and frees it; the machine ends with the
+ * rules of architecture.md when it was the last. */
+void task_exit(struct task *t, int status);
+/* Kills t: prints "task ID (NAME) killed: REASON" and ends it. */
+void task_kill(struct task *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The current task took exception r->vector: kill it with the fault line. */
+void task_fault(struct regs *r, uint64_t cr2);
+/* Kernel memory held for t, in bytes (task structure and page tables). */
+uint64_t task_kernel_bytes(const struct task *t);
+
+/* --- sched.c: round-robin scheduler ------------------------------------ */
+/* Appends t (runnable) to the run queue; `front` makes it run next. */
+void sched_enqueue(struct task *t, bool front);
+void sched_dequeue(struct task *t);
+/* The timer interrupt: acknowledge and rotate the running task. */
+void sched_timer_tick(void);
+/* Current task yields: it goes to the back of the queue. */
+void sched_yield(void);
+/* Makes sure `current` is a runnable task with its address space loaded,
+ * idling or ending the machine when none is left.  Called before every
+ * return to user mode. */
+void sched_prepare_return(void);
+/* Starts the first task; never returns. */
+_Noreturn void sched_start(void);
+/* A task stopped existing: forget it (run queue, last address space). */
+void sched_forget(struct task *t);
+/* Task-switch statistics for the privileged-event counters. */
+extern uint64_t stat_task_switches;
+
+/* --- uaccess.c: the kernel's only way into task memory ----------------- */
+/* 0 when [va, va+len) lies in t's own region and every page is mapped
+ * for user access (and writable when `write`); else -SHOJI_EFAULT. */
+int uaccess_check(struct task *t, uint64_t va, uint64_t len, bool write);
+/* Copies through the physmap after the same check; 0 or -SHOJI_EFAULT. */
+int copy_from_task(struct task *t, void *dst, uint64_t va, uint64_t len);
+int copy_to_task(struct task *t, uint64_t va, const void *src, uint64_t len);
+/* Copies len bytes from task s at sva to task d at dva (IPC). */
+int copy_task_to_task(struct task *d, uint64_t dva, struct task *s, uint64_t sva, uint64_t len);
+
+/* --- syscall.c ------------------------------------------------------------- */
+/* Handler result meaning "do not store a result now": the task blocked
+ * (its result comes later) or no longer exists. */
+#define SYSCALL_DEFERRED INT64_MIN
+typedef int64_t (*syscall_fn)(struct task *self, const struct regs *r);
+void syscall_dispatch(void);
+
+/* --- ipc.c --------------------------------------------------------------- */
+int64_t sys_send(struct task *self, const struct regs *r);
+int64_t sys_recv(struct task *self, const struct regs *r);
+int64_t sys_call(struct task *self, const struct regs *r);
+/* t is dying: fail every IPC partner waiting on it with -SHOJI_ESRCH. */
+void ipc_task_gone(struct task *t);
+
+/* --- vm.c: task memory ---------------------------------------------------- */
+/* Maps the image, stack and argv of a new task into t->as.  0 or a
+ * negative error with *why set. */
+int vm_load_image(struct task *t, const void *file, size_t size, const struct task_spec *spec,
+		  const char **why);
+int64_t sys_map(struct task *self, const struct regs *r);
+int64_t sys_unmap(struct task *self, const struct regs *r);
+
+/* --- lib: freestanding C library shared with the task runtime ---------- */
+#include "lib/lib.h"
+
+#endif

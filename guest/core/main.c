@@ -1,0 +1,68 @@
+/* Kernel entry: the boot sequence, one step a line. */
+#include "core/kernel.h"
+
+#define CMDLINE_TASKS_MAX 1024
+
+static struct boot_info bi;
+static struct task_spec specs[CMDLINE_TASKS_MAX];
+static struct boot_options opt = {.tasks = specs, .max_tasks = CMDLINE_TASKS_MAX};
+
+/* A refused command line costs the whole run, before anything starts. */
+static void parse_cmdline(void)
+{
+	static char buf[SHOJI_CMDLINE_MAX];
+	char err[160];
+
+	kprintf("boot: command line \"%s\"\n", bi.cmdline);
+	memcpy(buf, bi.cmdline, sizeof(buf));
+	if (cmdline_parse(buf, &opt, err, sizeof(err))) {
+		kprintf("cmdline: %s\n", err);
+		machine_exit(SHOJI_EXIT_REFUSED);
+	}
+}
+
+static void check_features(void)
+{
+	if (opt.pcid == 1 && !cpu.pcid) {
+		kprintf("cmdline: pcid=on but this CPU has no PCID\n");
+		machine_exit(SHOJI_EXIT_REFUSED);
+	}
+	kprintf("cpu: %s%s%s%s%s%s%s\n", cpu.vendor, cpu.pku ? " pku" : "", cpu.smep ? " smep" : "",
+		cpu.smap ? " smap" : "", cpu.pcid ? " pcid" : "", cpu.invpcid ? " invpcid" : "",
+		cpu.tsc_deadline ? " tsc-deadline" : "");
+	kprintf("paging: PCID %s\n", paging_pcid_enabled() ? "on" : "off");
+}
+
+static const void *initrd(void)
+{
+	for (unsigned i = 0; i < bi.nranges; i++)
+		if (bi.initrd_phys >= bi.ram_start[i] &&
+		    bi.initrd_phys + bi.initrd_size <= bi.ram_end[i])
+			return phys_to_virt(bi.initrd_phys);
+	if (bi.initrd_phys)
+		panic("initrd at %lx (+%lx) is not in RAM", bi.initrd_phys, bi.initrd_size);
+	kprintf("task image %s refused: no initrd was given\n", specs[0].name);
+	machine_exit(SHOJI_EXIT_REFUSED);
+}
+
+void kmain(uint32_t start_info_phys);
+void kmain(uint32_t start_info_phys)
+{
+	serial_init();                   /* console first: every later step may print */
+	kprintf("shoji kernel %s (abi %d)\n", SHOJI_VERSION, SHOJI_ABI_VERSION);
+	bootinfo_read(start_info_phys, &bi); /* memory map, command line, initrd */
+	parse_cmdline();                 /* a bad command line ends the run here */
+	memory_init(&bi);                /* page allocator, page tables, heap */
+	gdt_init();                      /* segments, TSS with IST stacks */
+	idt_init();                      /* exception and interrupt gates */
+	pic_disable();                   /* legacy PICs off the exception vectors */
+	cpu_init(opt.pcid != 0);         /* CR0/CR4: no FPU, SMEP, SMAP, PKE, PCID */
+	check_features();
+	syscall_msr_init();              /* SYSCALL/SYSRET */
+	const char *tsc_src = tsc_init();
+	kprintf("time: TSC %lu kHz from %s\n", tsc_hz / 1000, tsc_src);
+	const char *timer = lapic_timer_init(opt.quantum_us);
+	kprintf("timer: local APIC %s, quantum %u us\n", timer, opt.quantum_us);
+	tasks_create_all(&opt, initrd(), bi.initrd_size); /* all images checked first */
+	sched_start();
+}

@@ -1,0 +1,98 @@
+/* Physical page allocator: one bit per 4 KiB frame, lowest frame first. */
+#include "core/kernel.h"
+
+#define FRAME 4096ull
+
+static bool frame_used(const struct pmm *p, uint64_t i)
+{
+	return p->bitmap[i / 64] & (1ull << (i % 64));
+}
+
+void pmm_init(struct pmm *p, uint64_t *bitmap, uint64_t base, uint64_t npages)
+{
+	p->base = base;
+	p->npages = npages;
+	p->bitmap = bitmap;
+	p->free = 0;
+	p->hint = 0;
+	for (uint64_t i = 0; i < (npages + 63) / 64; i++)
+		bitmap[i] = ~0ull;
+}
+
+/* Frame indexes fully inside [start, end), clipped to the bitmap. */
+static void clip(const struct pmm *p, uint64_t start, uint64_t end, uint64_t *first, uint64_t *last)
+{
+	uint64_t s = start < p->base ? p->base : start;
+	uint64_t limit = p->base + p->npages * FRAME;
+	uint64_t e = end > limit ? limit : end;
+	*first = (s - p->base + FRAME - 1) / FRAME;
+	*last = e > p->base ? (e - p->base) / FRAME : 0;
+}
+
+uint64_t pmm_mark_free(struct pmm *p, uint64_t start, uint64_t end)
+{
+	uint64_t first, last, n = 0;
+	clip(p, start, end, &first, &last);
+	for (uint64_t i = first; i < last; i++) {
+		if (frame_used(p, i)) {
+			p->bitmap[i / 64] &= ~(1ull << (i % 64));
+			n++;
+		}
+	}
+	p->free += n;
+	if (first < p->hint)
+		p->hint = first;
+	return n;
+}
+
+/* Frames touched at all by [start, end) become used (reservations round
+ * outwards, frees round inwards). */
+uint64_t pmm_mark_used(struct pmm *p, uint64_t start, uint64_t end)
+{
+	if (end <= start)
+		return 0;
+	uint64_t first, last, n = 0;
+	clip(p, start & ~(FRAME - 1), (end + FRAME - 1) & ~(FRAME - 1), &first, &last);
+	for (uint64_t i = first; i < last; i++) {
+		if (!frame_used(p, i)) {
+			p->bitmap[i / 64] |= 1ull << (i % 64);
+			n++;
+		}
+	}
+	p->free -= n;
+	return n;
+}
+
+uint64_t pmm_alloc(struct pmm *p)
+{
+	if (!p->free)
+		return 0;
+	/* The hint only moves up on allocation and down on free, so every
+	 * word below it is full. */
+	for (uint64_t w = p->hint / 64; w < (p->npages + 63) / 64; w++) {
+		if (p->bitmap[w] == ~0ull)
+			continue;
+		uint64_t i = w * 64 + (uint64_t)__builtin_ctzll(~p->bitmap[w]);
+		if (i >= p->npages)
+			break;
+		p->bitmap[w] |= 1ull << (i % 64);
+		p->free--;
+		p->hint = i;
+		return p->base + i * FRAME;
+	}
+	return 0;
+}
+
+int pmm_free(struct pmm *p, uint64_t phys)
+{
+	if (phys < p->base || (phys - p->base) % FRAME || (phys - p->base) / FRAME >= p->npages)
+		return -SHOJI_EINVAL;
+	uint64_t i = (phys - p->base) / FRAME;
+	if (!frame_used(p, i))
+		return -SHOJI_EINVAL;
+	p->bitmap[i / 64] &= ~(1ull << (i % 64));
+	p->free++;
+	if (i < p->hint)
+		p->hint = i;
+	return 0;
+}

@@ -1,0 +1,76 @@
+/* System calls: the table, and the calls too small for a file of their own. */
+#include "core/kernel.h"
+
+static int64_t sys_exit(struct task *self, const struct regs *r)
+{
+	task_exit(self, (int)r->rdi);
+	return SYSCALL_DEFERRED;
+}
+
+static int64_t sys_write(struct task *self, const struct regs *r)
+{
+	uint64_t va = r->rdi, len = r->rsi;
+	char buf[256];
+
+	/* Checked whole before any byte is written: all or nothing. */
+	if (uaccess_check(self, va, len, false))
+		return -SHOJI_EFAULT;
+	for (uint64_t done = 0; done < len;) {
+		uint64_t n = len - done < sizeof(buf) ? len - done : sizeof(buf);
+		if (copy_from_task(self, buf, va + done, n))
+			return -SHOJI_EFAULT;
+		serial_write(buf, n);
+		done += n;
+	}
+	return (int64_t)len;
+}
+
+static int64_t sys_yield(struct task *self, const struct regs *r)
+{
+	self->regs.rax = 0;
+	sched_yield();
+	return SYSCALL_DEFERRED;
+}
+
+static int64_t sys_getpid(struct task *self, const struct regs *r)
+{
+	return self->id;
+}
+
+static int64_t sys_clock(struct task *self, const struct regs *r)
+{
+	return (int64_t)clock_ns();
+}
+
+static int64_t sys_kmem(struct task *self, const struct regs *r)
+{
+	return (int64_t)task_kernel_bytes(self);
+}
+
+static const syscall_fn syscalls[SYS_COUNT] = {
+	[SYS_EXIT] = sys_exit,
+	[SYS_WRITE] = sys_write,
+	[SYS_YIELD] = sys_yield,
+	[SYS_GETPID] = sys_getpid,
+	[SYS_CLOCK] = sys_clock,
+	[SYS_SEND] = sys_send,
+	[SYS_RECV] = sys_recv,
+	[SYS_CALL] = sys_call,
+	[SYS_MAP] = sys_map,
+	[SYS_UNMAP] = sys_unmap,
+	[SYS_KMEM] = sys_kmem,
+};
+
+/* Called by entry.S with the caller's registers saved in current->regs. */
+void syscall_dispatch(void)
+{
+	struct task *t = current;
+	uint64_t nr = t->regs.rax;
+	int64_t ret = -SHOJI_ENOSYS;
+
+	if (nr < SYS_COUNT && syscalls[nr])
+		ret = syscalls[nr](t, &t->regs);
+	if (ret != SYSCALL_DEFERRED)
+		t->regs.rax = (uint64_t)ret;
+	sched_prepare_return();
+}

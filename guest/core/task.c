@@ -1,0 +1,153 @@
+/* Tasks: creation from the initrd, exit, kill, and how the machine ends. */
+#include "core/kernel.h"
+#include "loader/loader.h"
+
+struct task *current;
+static struct task *tasks[TASK_MAX];
+static uint32_t next_id = 1;
+static unsigned alive, exited_ok, failed;
+
+struct task *task_by_id(uint64_t id)
+{
+	if (!id || id >= TASK_MAX)
+		return 0;
+	struct task *t = tasks[id];
+	return t && t->state != TASK_DEAD ? t : 0;
+}
+
+uint64_t task_kernel_bytes(const struct task *t)
+{
+	/* Process mode: the task owns its whole page-table tree. */
+	return kheap_class_size(sizeof(*t)) + (uint64_t)t->as->pt_pages * PAGE_SIZE;
+}
+
+static void task_free(struct task *t)
+{
+	if (t->as == &t->own_as)
+		aspace_destroy(&t->own_as);
+	tasks[t->id] = 0;
+	kfree(t, sizeof(*t));
+}
+
+/* One task from its spec, not yet runnable; 0 with *why on refusal. */
+static struct task *task_create(const struct task_spec *spec, const void *initrd,
+				size_t initrd_size, const char **why)
+{
+	struct cpio_entry file;
+	int rc = cpio_find(initrd, initrd_size, spec->name, &file, why);
+	if (rc) {
+		if (rc > 0)
+			*why = "no such file in the initrd";
+		return 0;
+	}
+	if (next_id == TASK_MAX) {
+		*why = "too many tasks";
+		return 0;
+	}
+	struct task *t = kmalloc(sizeof(*t));
+	if (!t) {
+		*why = "out of kernel memory";
+		return 0;
+	}
+	t->id = next_id;
+	t->mode = (uint8_t)spec->mode;
+	memcpy(t->name, spec->name, strlen(spec->name) + 1);
+	t->as = &t->own_as;
+	t->region = region_base(0);
+	if (aspace_init(t->as)) {
+		*why = "out of memory for page tables";
+		kfree(t, sizeof(*t));
+		return 0;
+	}
+	tasks[t->id] = t;
+	if (vm_load_image(t, file.data, file.size, spec, why)) {
+		task_free(t);
+		return 0;
+	}
+	next_id++;
+	return t;
+}
+
+void tasks_create_all(const struct boot_options *opt, const void *initrd, size_t initrd_size)
+{
+	struct task *made[opt->ntasks];
+
+	for (unsigned i = 0; i < opt->ntasks; i++) {
+		const char *why = "unknown reason";
+		made[i] = task_create(&opt->tasks[i], initrd, initrd_size, &why);
+		if (!made[i]) {
+			kprintf("task image %s refused: %s\n", opt->tasks[i].name, why);
+			machine_exit(SHOJI_EXIT_REFUSED);
+		}
+	}
+	/* All images are good: only now does any task become runnable. */
+	for (unsigned i = 0; i < opt->ntasks; i++) {
+		made[i]->state = TASK_RUNNABLE;
+		sched_enqueue(made[i], false);
+		alive++;
+		kprintf("task %u (%s) started: %s mode, %lu bytes of kernel memory\n", made[i]->id,
+			made[i]->name, task_mode_name((enum task_mode)made[i]->mode),
+			task_kernel_bytes(made[i]));
+	}
+}
+
+static void task_end(struct task *t, bool ok)
+{
+	if (t->state == TASK_RUNNABLE && t != current)
+		sched_dequeue(t);
+	t->state = TASK_DEAD;
+	ipc_task_gone(t);
+	sched_forget(t);
+	if (t == current)
+		current = 0;
+	task_free(t);
+	alive--;
+	if (ok)
+		exited_ok++;
+	else
+		failed++;
+	if (!alive) {
+		kprintf("shoji: all tasks done: %u exited 0, %u failed\n", exited_ok, failed);
+		machine_exit(failed ? SHOJI_EXIT_TASK_FAILED : SHOJI_EXIT_OK);
+	}
+}
+
+void task_exit(struct task *t, int status)
+{
+	if (status)
+		kprintf("task %u (%s) exited with status %d\n", t->id, t->name, status);
+	task_end(t, status == 0);
+}
+
+void task_kill(struct task *t, const char *fmt, ...)
+{
+	char reason[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	kprintf("task %u (%s) killed: %s\n", t->id, t->name, reason);
+	task_end(t, false);
+}
+
+/* Page-fault error code bits (SDM Vol. 3A 4.7, Figure 4-12). */
+#define PF_P BIT(0)
+#define PF_W BIT(1)
+#define PF_U BIT(2)
+#define PF_I BIT(4)
+#define PF_PK BIT(5)
+
+void task_fault(struct regs *r, uint64_t cr2)
+{
+	struct task *t = current;
+	const char *name = exception_name(r->vector) ?: "unknown exception";
+
+	if (r->vector == VEC_PF) {
+		uint64_t e = r->error;
+		task_kill(t, "page fault at %#lx (%s), rip %#lx, error %#lx [P=%d W=%d U=%d I=%d PK=%d]",
+			  cr2, e & PF_I ? "instruction fetch" : e & PF_W ? "write" : "read", r->rip,
+			  e, !!(e & PF_P), !!(e & PF_W), !!(e & PF_U), !!(e & PF_I), !!(e & PF_PK));
+	} else {
+		task_kill(t, "%s, rip %#lx, error %#lx", name, r->rip, r->error);
+	}
+}

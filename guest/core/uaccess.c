@@ -1,0 +1,92 @@
+/* Checked access to task memory: every pointer a task hands the kernel is
+ * validated against the task's own region and page tables, then reached
+ * through the physmap, so a bad pointer is an error code, never a fault. */
+#include "core/kernel.h"
+
+/* The leaf entry allowing the access, or 0. */
+static uint64_t user_pte(struct task *t, uint64_t va, bool write)
+{
+	uint64_t *e = aspace_leaf(t->as, va);
+	if (!e)
+		return 0;
+	uint64_t need = PTE_P | PTE_U | (write ? PTE_W : 0);
+	return (*e & need) == need ? *e : 0;
+}
+
+static bool in_region(struct task *t, uint64_t va, uint64_t len)
+{
+	/* len <= REGION_SIZE first, so va + len cannot wrap below. */
+	return len <= REGION_SIZE && va >= t->region && va + len <= t->region + REGION_SIZE;
+}
+
+int uaccess_check(struct task *t, uint64_t va, uint64_t len, bool write)
+{
+	if (!len)
+		return 0;
+	if (!in_region(t, va, len))
+		return -SHOJI_EFAULT;
+	for (uint64_t p = va & ~(PAGE_SIZE - 1); p < va + len; p += PAGE_SIZE)
+		if (!user_pte(t, p, write))
+			return -SHOJI_EFAULT;
+	return 0;
+}
+
+/* The kernel address of task byte va, and how many bytes follow it on
+ * the same page; 0 when not accessible. */
+static uint8_t *task_byte(struct task *t, uint64_t va, bool write, uint64_t *room)
+{
+	uint64_t pte = user_pte(t, va & ~(PAGE_SIZE - 1), write);
+	if (!pte)
+		return 0;
+	*room = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+	return (uint8_t *)phys_to_virt(pte_addr(pte)) + (va & (PAGE_SIZE - 1));
+}
+
+int copy_from_task(struct task *t, void *dst, uint64_t va, uint64_t len)
+{
+	if (uaccess_check(t, va, len, false))
+		return -SHOJI_EFAULT;
+	uint8_t *d = dst;
+	while (len) {
+		uint64_t room;
+		uint8_t *s = task_byte(t, va, false, &room);
+		uint64_t n = len < room ? len : room;
+		memcpy(d, s, n);
+		d += n, va += n, len -= n;
+	}
+	return 0;
+}
+
+int copy_to_task(struct task *t, uint64_t va, const void *src, uint64_t len)
+{
+	if (uaccess_check(t, va, len, true))
+		return -SHOJI_EFAULT;
+	const uint8_t *s = src;
+	while (len) {
+		uint64_t room;
+		uint8_t *d = task_byte(t, va, true, &room);
+		uint64_t n = len < room ? len : room;
+		memcpy(d, s, n);
+		s += n, va += n, len -= n;
+	}
+	return 0;
+}
+
+int copy_task_to_task(struct task *d, uint64_t dva, struct task *s, uint64_t sva, uint64_t len)
+{
+	if (uaccess_check(s, sva, len, false) || uaccess_check(d, dva, len, true))
+		return -SHOJI_EFAULT;
+	while (len) {
+		uint64_t droom, sroom;
+		uint8_t *dp = task_byte(d, dva, true, &droom);
+		const uint8_t *sp = task_byte(s, sva, false, &sroom);
+		uint64_t n = len;
+		if (n > droom)
+			n = droom;
+		if (n > sroom)
+			n = sroom;
+		memcpy(dp, sp, n);
+		dva += n, sva += n, len -= n;
+	}
+	return 0;
+}

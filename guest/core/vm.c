@@ -1,0 +1,162 @@
+/* Task memory: loading an image into a task's region, and the memory
+ * system calls (anonymous pages, never executable). */
+#include "core/kernel.h"
+#include "loader/loader.h"
+
+#define HEAP_END(t) ((t)->region + REGION_SIZE - USER_STACK_SIZE - PAGE_SIZE)
+
+static uint64_t user_leaf(bool write, bool exec)
+{
+	return PTE_P | PTE_U | PTE_SW_OWNED | (write ? PTE_W : 0) | (exec ? 0 : PTE_NX);
+}
+
+/* Maps pages zeroed frames at va.  0 or -SHOJI_ENOMEM (nothing left mapped). */
+static int map_zeroed(struct task *t, uint64_t va, uint64_t pages, uint64_t flags)
+{
+	for (uint64_t i = 0; i < pages; i++) {
+		uint64_t phys = page_alloc_zeroed();
+		if (!phys || aspace_map(t->as, va + i * PAGE_SIZE, pte_make(phys, flags, 0))) {
+			if (phys)
+				pmm_free_page(phys);
+			while (i--)
+				pmm_free_page(pte_addr(aspace_unmap(t->as, va + i * PAGE_SIZE)));
+			return -SHOJI_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* Kernel-side write into a task's mapped pages, whatever their rights
+ * (loading writes read-only code pages). */
+static int image_write(struct task *t, uint64_t va, const void *src, uint64_t len)
+{
+	const uint8_t *s = src;
+	while (len) {
+		uint64_t *e = aspace_leaf(t->as, va & ~(PAGE_SIZE - 1));
+		if (!e || !(*e & PTE_P))
+			return -SHOJI_EFAULT;
+		uint64_t off = va & (PAGE_SIZE - 1);
+		uint64_t n = PAGE_SIZE - off < len ? PAGE_SIZE - off : len;
+		memcpy((uint8_t *)phys_to_virt(pte_addr(*e)) + off, s, n);
+		s += n, va += n, len -= n;
+	}
+	return 0;
+}
+
+static int reloc_write(void *ctx, uint64_t offset, uint64_t value)
+{
+	struct task *t = ctx;
+	return image_write(t, t->region + offset, &value, sizeof(value));
+}
+
+/* argc, argv[], NULL, envp NULL at the stack top (System V ABI 3.4.1
+ * order, without auxv); returns the initial RSP, 16-byte aligned. */
+static int push_args(struct task *t, const struct task_spec *spec, uint64_t *rsp)
+{
+	uint64_t sp = t->region + REGION_SIZE;
+	uint64_t ptrs[SHOJI_TASK_ARGS_MAX + 2];
+
+	for (int i = spec->argc - 1; i >= 0; i--) {
+		uint64_t n = strlen(spec->argv[i]) + 1;
+		sp -= n;
+		if (image_write(t, sp, spec->argv[i], n))
+			return -SHOJI_EFAULT;
+		ptrs[i] = sp;
+	}
+	uint64_t words = 1 + (uint64_t)spec->argc + 2;
+	sp = (sp - words * 8) & ~15ull;
+	uint64_t w = sp, argc = (uint64_t)spec->argc, zero = 0;
+	if (image_write(t, w, &argc, 8))
+		return -SHOJI_EFAULT;
+	for (int i = 0; i < spec->argc; i++)
+		if (image_write(t, w += 8, &ptrs[i], 8))
+			return -SHOJI_EFAULT;
+	if (image_write(t, w + 8, &zero, 8) || image_write(t, w + 16, &zero, 8))
+		return -SHOJI_EFAULT;
+	*rsp = sp;
+	return 0;
+}
+
+int vm_load_image(struct task *t, const void *file, size_t size, const struct task_spec *spec,
+		  const char **why)
+{
+	struct elf_task img;
+	int rc = elf_task_parse(file, size, REGION_IMAGE_MAX, &img, why);
+	if (rc)
+		return rc;
+
+	*why = "out of memory";
+	for (uint64_t off = 0; off < img.span; off += PAGE_SIZE) {
+		int f = elf_task_page_flags(&img, off);
+		if (f && map_zeroed(t, t->region + off, 1, user_leaf(f & ELF_PF_W, f & ELF_PF_X)))
+			return -SHOJI_ENOMEM;
+	}
+	for (unsigned i = 0; i < img.nseg; i++) {
+		const struct elf_task_segment *s = &img.seg[i];
+		if (image_write(t, t->region + s->vaddr, img.file + s->offset, s->filesz))
+			return -SHOJI_EFAULT;
+	}
+	rc = elf_task_relocate(&img, t->region, reloc_write, t, why);
+	if (rc)
+		return rc;
+
+	*why = "out of memory for the stack";
+	uint64_t stack = t->region + REGION_SIZE - USER_STACK_SIZE;
+	if (map_zeroed(t, stack, USER_STACK_SIZE / PAGE_SIZE, user_leaf(true, false)))
+		return -SHOJI_ENOMEM;
+	uint64_t rsp;
+	*why = "arguments do not fit on the stack";
+	if (push_args(t, spec, &rsp))
+		return -SHOJI_EFAULT;
+
+	t->regs = (struct regs){
+		.rip = t->region + img.entry,
+		.cs = SEL_USER_CS,
+		.rflags = RFLAGS_IF | RFLAGS_RESERVED1,
+		.rsp = rsp,
+		.ss = SEL_USER_DS,
+	};
+	t->heap_next = t->region + REGION_HEAP;
+	return 0;
+}
+
+int64_t sys_map(struct task *self, const struct regs *r)
+{
+	uint64_t len = r->rdi, prot = r->rsi;
+
+	if (!len || !prot || (prot & ~(uint64_t)(SHOJI_PROT_READ | SHOJI_PROT_WRITE)))
+		return -SHOJI_EINVAL;
+	if (len > REGION_SIZE)
+		return -SHOJI_ENOMEM;
+	uint64_t pages = (len + PAGE_SIZE - 1) / PAGE_SIZE;
+	uint64_t va = self->heap_next;
+	if (pages * PAGE_SIZE > HEAP_END(self) - va)
+		return -SHOJI_ENOMEM;
+	if (map_zeroed(self, va, pages, user_leaf(prot & SHOJI_PROT_WRITE, false) | PTE_SW_ANON))
+		return -SHOJI_ENOMEM;
+	/* An unmapped guard page after each mapping: overruns fault. */
+	self->heap_next = va + (pages + 1) * PAGE_SIZE;
+	return (int64_t)va;
+}
+
+int64_t sys_unmap(struct task *self, const struct regs *r)
+{
+	uint64_t va = r->rdi, len = r->rsi;
+
+	if (!len || (va & (PAGE_SIZE - 1)) || va < self->region + REGION_HEAP ||
+	    va >= HEAP_END(self) || len > HEAP_END(self) - va)
+		return -SHOJI_EINVAL;
+	uint64_t pages = (len + PAGE_SIZE - 1) / PAGE_SIZE;
+	/* All or nothing: every page must be one SYS_MAP made. */
+	for (uint64_t i = 0; i < pages; i++) {
+		uint64_t *e = aspace_leaf(self->as, va + i * PAGE_SIZE);
+		if (!e || !(*e & PTE_P) || !(*e & PTE_SW_ANON))
+			return -SHOJI_EINVAL;
+	}
+	for (uint64_t i = 0; i < pages; i++) {
+		uint64_t old = aspace_unmap(self->as, va + i * PAGE_SIZE);
+		invlpg(va + i * PAGE_SIZE);
+		pmm_free_page(pte_addr(old));
+	}
+	return 0;
+}

@@ -1,0 +1,52 @@
+# The guest kernel: build/kernel.elf.
+
+KERNEL_ELF := $(BUILD)/kernel.elf
+
+KERNEL_ARCH_SRCS := \
+	guest/arch/x86_64/boot.S \
+	guest/arch/x86_64/entry.S \
+	guest/arch/x86_64/cpu.c \
+	guest/arch/x86_64/gdt.c \
+	guest/arch/x86_64/idt.c \
+	guest/arch/x86_64/lapic.c \
+	guest/arch/x86_64/machine.c \
+	guest/arch/x86_64/paging.c \
+	guest/arch/x86_64/pic.c \
+	guest/arch/x86_64/serial.c \
+	guest/arch/x86_64/trap.c \
+	guest/arch/x86_64/tsc.c
+
+KERNEL_CORE_SRCS := \
+	guest/core/bootinfo.c \
+	guest/core/cmdline.c \
+	guest/core/console.c \
+	guest/core/ipc.c \
+	guest/core/kheap.c \
+	guest/core/main.c \
+	guest/core/memory.c \
+	guest/core/pmm.c \
+	guest/core/sched.c \
+	guest/core/syscall.c \
+	guest/core/task.c \
+	guest/core/uaccess.c \
+	guest/core/vm.c
+
+GUEST_LIB_SRCS := guest/lib/fmt.c guest/lib/string.c
+
+KERNEL_SRCS := $(KERNEL_ARCH_SRCS) $(KERNEL_CORE_SRCS) $(GUEST_LIB_SRCS) $(LOADER_GUEST_SRCS) \
+	$(ISOLATION_SRCS)
+KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(basename $(KERNEL_SRCS)))
+KERNEL_LDS := guest/arch/x86_64/kernel.ld
+
+$(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LDS)
+	$(call say,LD,$@)
+	$(Q)$(GUEST_LD) -nostdlib -z max-page-size=4096 -z noexecstack -T $(KERNEL_LDS) \
+		$(KERNEL_OBJS) -o $@
+
+# Pure kernel parts, tested on the host.
+UNIT_TESTS += test_cmdline test_pmm test_kheap test_pte test_fmt
+test_cmdline_SRCS := guest/core/cmdline.c
+test_pmm_SRCS := guest/core/pmm.c
+test_kheap_SRCS := guest/core/kheap.c
+test_pte_SRCS :=
+test_fmt_SRCS := guest/lib/fmt.c

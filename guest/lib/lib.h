@@ -1,0 +1,31 @@
+/* Freestanding C library shared by the kernel and the task runtime. */
+#ifndef GUEST_LIB_H
+#define GUEST_LIB_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* string.c: the ISO C functions of the same names. */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strchr(const char *s, int c);
+
+/* fmt.c: C99 vsnprintf/snprintf for the conversions the project uses:
+ * %d %i %u %x %X %o %c %s %p %%, the l, ll, z length modifiers, width
+ * (also *), precision for strings, and the '-', '0', '#' flags.  Always
+ * NUL-terminates when size > 0; returns the length the full output
+ * would have. */
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Parses an unsigned number (decimal, or hex after 0x) from s; *end gets
+ * the first character not used.  Returns 0 and sets *ok = 0 on overflow
+ * or when no digit was read. */
+unsigned long long parse_ull(const char *s, const char **end, int *ok);
+
+#endif

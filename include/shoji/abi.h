@@ -1,0 +1,71 @@
+/* shoji ABI shared by the VMM, the guest kernel, the tasks and the loaders. */
+#ifndef SHOJI_ABI_H
+#define SHOJI_ABI_H
+
+/*
+ * C99 only, no includes: this header is compiled freestanding into the
+ * kernel and the tasks, and hosted into the VMM, the loaders and the tests.
+ * Bump SHOJI_ABI_VERSION on any incompatible change.
+ */
+#define SHOJI_ABI_VERSION 1
+
+/* Machine exit statuses (architecture.md, "How the machine ends"). */
+#define SHOJI_EXIT_OK 0        /* every task exited with 0 */
+#define SHOJI_EXIT_TASK_FAILED 1 /* a task exited non-zero or was killed */
+#define SHOJI_EXIT_PANIC 2     /* kernel panic */
+#define SHOJI_EXIT_REFUSED 3   /* command line or a task image refused */
+
+/* Platform devices (architecture.md, "Guest/platform devices"). */
+#define SHOJI_PORT_COM1 0x3f8
+#define SHOJI_PORT_EXIT 0xf4
+
+/*
+ * System calls.  Ring-3 tasks use SYSCALL with the number in RAX and the
+ * arguments in RDI, RSI, RDX, R10, R8, R9 (the Linux convention, so the
+ * compiler's view of clobbers is the familiar one: RCX and R11 are lost).
+ * The result comes back in RAX: >= 0 on success, -SHOJI_Exxx on error.
+ */
+enum shoji_sys {
+	SYS_EXIT = 0,   /* exit(status): never returns */
+	SYS_WRITE = 1,  /* write(buf, len): console; returns len */
+	SYS_YIELD = 2,  /* yield(): to the back of the run queue; returns 0 */
+	SYS_GETPID = 3, /* getpid(): the task id (1, 2, ...) */
+	SYS_CLOCK = 4,  /* clock(): nanoseconds since boot */
+	SYS_SEND = 5,   /* send(dest, buf, len): blocks until dest receives;
+			   returns the bytes delivered */
+	SYS_RECV = 6,   /* recv(src, buf, cap, from*): src 0 = any task;
+			   blocks until a message arrives; returns its length,
+			   *from (if not 0) gets the sender's id */
+	SYS_CALL = 7,   /* call(dest, buf, len, rbuf, rcap): send to dest, then
+			   receive from dest alone; returns the reply length */
+	SYS_MAP = 8,    /* map(len, prot): anonymous zeroed memory, len rounded
+			   up to pages; returns its address */
+	SYS_UNMAP = 9,  /* unmap(addr, len): pages returned by map only */
+	SYS_KMEM = 10,  /* kmem(): bytes of kernel memory held for the caller */
+	SYS_COUNT
+};
+
+/* prot bits for SYS_MAP.  There is no execute bit: mapped memory is never
+ * executable, so a task cannot create code at run time. */
+#define SHOJI_PROT_READ 0x1
+#define SHOJI_PROT_WRITE 0x2
+
+/* Largest message SYS_SEND/SYS_CALL move in one go. */
+#define SHOJI_IPC_MAX 4096
+
+/* Error numbers (returned negated), values as in Linux for familiarity. */
+#define SHOJI_EPERM 1
+#define SHOJI_ESRCH 3
+#define SHOJI_ENOMEM 12
+#define SHOJI_EFAULT 14
+#define SHOJI_EINVAL 22
+#define SHOJI_ENOSYS 38
+#define SHOJI_EDEADLK 35
+#define SHOJI_EMSGSIZE 90
+
+/* Kernel command line limits. */
+#define SHOJI_CMDLINE_MAX 4096
+#define SHOJI_TASK_NAME_MAX 32 /* bytes of a task name, with the NUL */
+#define SHOJI_TASK_ARGS_MAX 16 /* argv entries after the name */
+
+#endif
