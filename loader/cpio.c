@@ -1,0 +1,188 @@
+/* cpio "newc" reader on a plain buffer: walk entries and find files by name. */
+#include "loader.h"
+
+/*
+ * Freestanding: no library calls, no state.  All bounds checks compare
+ * against the bytes remaining (len - off), which cannot overflow, rather
+ * than computing off + n, which can.
+ */
+
+/* Header field order after the 6-byte magic; each is 8 hex digits. */
+enum cpio_field {
+	CPIO_INO,
+	CPIO_MODE,
+	CPIO_UID,
+	CPIO_GID,
+	CPIO_NLINK,
+	CPIO_MTIME,
+	CPIO_FILESIZE,
+	CPIO_DEVMAJOR,
+	CPIO_DEVMINOR,
+	CPIO_RDEVMAJOR,
+	CPIO_RDEVMINOR,
+	CPIO_NAMESIZE,
+	CPIO_CHECK,
+	CPIO_NFIELDS
+};
+_Static_assert(6 + CPIO_NFIELDS * 8 == CPIO_HEADER_SIZE, "newc header is 110 bytes");
+
+/* Parse 8 ASCII hex digits (either case).  Returns false on any other byte. */
+static bool hex8(const unsigned char *p, uint32_t *val)
+{
+	uint32_t v = 0;
+	for (int i = 0; i < 8; i++) {
+		unsigned char c = p[i];
+		uint32_t d;
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			return false;
+		v = v << 4 | d;
+	}
+	*val = v;
+	return true;
+}
+
+/* Bytes needed to bring @n up to a multiple of 4. */
+static size_t pad4(size_t n)
+{
+	return (4 - (n & 3)) & 3;
+}
+
+static bool bytes_equal(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+static size_t cstr_len(const char *s)
+{
+	size_t n = 0;
+	while (s[n] != '\0')
+		n++;
+	return n;
+}
+
+int cpio_next(const void *archive, size_t len, size_t *offset, struct cpio_entry *out,
+	      const char **why)
+{
+	const unsigned char *a = archive;
+	size_t off = *offset;
+	uint32_t field[CPIO_NFIELDS];
+
+	if (off > len) {
+		*why = "cpio offset past end of archive";
+		return -SHOJI_EINVAL;
+	}
+	if (off & 3) {
+		*why = "cpio entry offset not 4-byte aligned";
+		return -SHOJI_EINVAL;
+	}
+	if (off == len) {
+		*why = "cpio archive ends without TRAILER!!!";
+		return -SHOJI_EINVAL;
+	}
+	if (len - off < CPIO_HEADER_SIZE) {
+		*why = "truncated cpio header";
+		return -SHOJI_EINVAL;
+	}
+	const unsigned char *h = a + off;
+	if (!bytes_equal((const char *)h, CPIO_MAGIC, 6)) {
+		*why = "bad cpio magic (not a newc archive: expected 070701)";
+		return -SHOJI_EINVAL;
+	}
+	for (int i = 0; i < CPIO_NFIELDS; i++) {
+		if (!hex8(h + 6 + 8 * i, &field[i])) {
+			*why = "bad hex digit in cpio header";
+			return -SHOJI_EINVAL;
+		}
+	}
+	off += CPIO_HEADER_SIZE;
+
+	/* Name: namesize bytes including the NUL. */
+	size_t namesize = field[CPIO_NAMESIZE];
+	if (namesize == 0) {
+		*why = "cpio name size is zero";
+		return -SHOJI_EINVAL;
+	}
+	if (namesize > len - off) {
+		*why = "cpio name runs past end of archive";
+		return -SHOJI_EINVAL;
+	}
+	const char *name = (const char *)a + off;
+	size_t name_len = namesize - 1;
+	if (name[name_len] != '\0') {
+		*why = "cpio name is not NUL-terminated";
+		return -SHOJI_EINVAL;
+	}
+	for (size_t i = 0; i < name_len; i++) {
+		if (name[i] == '\0') {
+			*why = "cpio name contains a NUL byte";
+			return -SHOJI_EINVAL;
+		}
+	}
+	off += namesize;
+
+	/* The trailer's padding and data are irrelevant: stop here. */
+	if (name_len == sizeof(CPIO_TRAILER) - 1 && bytes_equal(name, CPIO_TRAILER, name_len))
+		return 0;
+
+	if (pad4(off) > len - off) {
+		*why = "cpio name padding runs past end of archive";
+		return -SHOJI_EINVAL;
+	}
+	off += pad4(off);
+
+	size_t size = field[CPIO_FILESIZE];
+	if (size > len - off) {
+		*why = "cpio file size runs past end of archive";
+		return -SHOJI_EINVAL;
+	}
+	const void *data = a + off;
+	off += size;
+	/* An entry is always followed by another (at least the trailer),
+	 * so its padding must be there. */
+	if (pad4(off) > len - off) {
+		*why = "cpio data padding runs past end of archive";
+		return -SHOJI_EINVAL;
+	}
+	off += pad4(off);
+
+	out->name = name;
+	out->name_len = name_len;
+	out->data = data;
+	out->size = size;
+	out->mode = field[CPIO_MODE];
+	*offset = off;
+	return 1;
+}
+
+int cpio_find(const void *archive, size_t len, const char *name, struct cpio_entry *out,
+	      const char **why)
+{
+	size_t want = cstr_len(name);
+	size_t off = 0;
+	struct cpio_entry e;
+	int r;
+
+	while ((r = cpio_next(archive, len, &off, &e, why)) == 1) {
+		if (e.name_len != want || !bytes_equal(e.name, name, want))
+			continue;
+		if ((e.mode & CPIO_MODE_TYPE) != CPIO_MODE_REG) {
+			*why = "initrd entry is not a regular file";
+			return -SHOJI_EINVAL;
+		}
+		*out = e;
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	*why = "no such file in the initrd";
+	return 1;
+}

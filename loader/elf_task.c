@@ -1,0 +1,473 @@
+/* Task images: validation and relocation of static position-independent x86-64 ELF64 files. */
+#include "loader.h"
+
+/*
+ * Freestanding: no library calls, no state.  Fields are decoded byte by
+ * byte (the file may be only 4-aligned inside a cpio archive), and every
+ * bounds check compares a length against what remains (size - off) so that
+ * hostile 64-bit values cannot wrap an addition.
+ */
+
+#define PAGE_MASK ((uint64_t)ELF_TASK_PAGE_SIZE - 1)
+
+static uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
+
+static void read_ehdr(const uint8_t *p, struct elf64_ehdr *e)
+{
+	for (int i = 0; i < ELF_NIDENT; i++)
+		e->e_ident[i] = p[i];
+	e->e_type = rd16(p + offsetof(struct elf64_ehdr, e_type));
+	e->e_machine = rd16(p + offsetof(struct elf64_ehdr, e_machine));
+	e->e_version = rd32(p + offsetof(struct elf64_ehdr, e_version));
+	e->e_entry = rd64(p + offsetof(struct elf64_ehdr, e_entry));
+	e->e_phoff = rd64(p + offsetof(struct elf64_ehdr, e_phoff));
+	e->e_shoff = rd64(p + offsetof(struct elf64_ehdr, e_shoff));
+	e->e_flags = rd32(p + offsetof(struct elf64_ehdr, e_flags));
+	e->e_ehsize = rd16(p + offsetof(struct elf64_ehdr, e_ehsize));
+	e->e_phentsize = rd16(p + offsetof(struct elf64_ehdr, e_phentsize));
+	e->e_phnum = rd16(p + offsetof(struct elf64_ehdr, e_phnum));
+	e->e_shentsize = rd16(p + offsetof(struct elf64_ehdr, e_shentsize));
+	e->e_shnum = rd16(p + offsetof(struct elf64_ehdr, e_shnum));
+	e->e_shstrndx = rd16(p + offsetof(struct elf64_ehdr, e_shstrndx));
+}
+
+static void read_phdr(const uint8_t *p, struct elf64_phdr *ph)
+{
+	ph->p_type = rd32(p + offsetof(struct elf64_phdr, p_type));
+	ph->p_flags = rd32(p + offsetof(struct elf64_phdr, p_flags));
+	ph->p_offset = rd64(p + offsetof(struct elf64_phdr, p_offset));
+	ph->p_vaddr = rd64(p + offsetof(struct elf64_phdr, p_vaddr));
+	ph->p_paddr = rd64(p + offsetof(struct elf64_phdr, p_paddr));
+	ph->p_filesz = rd64(p + offsetof(struct elf64_phdr, p_filesz));
+	ph->p_memsz = rd64(p + offsetof(struct elf64_phdr, p_memsz));
+	ph->p_align = rd64(p + offsetof(struct elf64_phdr, p_align));
+}
+
+static void read_rela(const uint8_t *p, struct elf64_rela *r)
+{
+	r->r_offset = rd64(p + offsetof(struct elf64_rela, r_offset));
+	r->r_info = rd64(p + offsetof(struct elf64_rela, r_info));
+	r->r_addend = (int64_t)rd64(p + offsetof(struct elf64_rela, r_addend));
+}
+
+/* Does [off, off + len) lie inside [0, size)? */
+static bool in_file(uint64_t off, uint64_t len, uint64_t size)
+{
+	return off <= size && len <= size - off;
+}
+
+/* Does [a, a + len) lie inside [lo, lo + span)?  lo + span must not wrap. */
+static bool in_range(uint64_t a, uint64_t len, uint64_t lo, uint64_t span)
+{
+	return a >= lo && a - lo <= span && len <= span - (a - lo);
+}
+
+/* Validate one PT_LOAD on its own and, when non-empty, append it to @t. */
+static int add_load(struct elf_task *t, const struct elf64_phdr *ph, uint64_t max_span,
+		    const char **why)
+{
+	if (ph->p_filesz > ph->p_memsz) {
+		*why = "segment file size exceeds memory size";
+		return -SHOJI_EINVAL;
+	}
+	if (!in_file(ph->p_offset, ph->p_filesz, t->size)) {
+		*why = "segment runs past end of file";
+		return -SHOJI_EINVAL;
+	}
+	/* The end must also survive rounding up to a page. */
+	if (ph->p_vaddr > UINT64_MAX - PAGE_MASK ||
+	    ph->p_memsz > UINT64_MAX - PAGE_MASK - ph->p_vaddr) {
+		*why = "segment size overflows";
+		return -SHOJI_EINVAL;
+	}
+	uint64_t end = ph->p_vaddr + ph->p_memsz;
+	if (end > max_span || ((end + PAGE_MASK) & ~PAGE_MASK) > max_span) {
+		*why = "image too large";
+		return -SHOJI_EINVAL;
+	}
+	if (ph->p_align > 1 && (ph->p_align & (ph->p_align - 1)) != 0) {
+		*why = "segment alignment is not a power of two";
+		return -SHOJI_EINVAL;
+	}
+	/* Page-aligned segments are copied page by page: a byte's offset in
+	 * its page must be the same in the file and in memory. */
+	if (ph->p_align >= ELF_TASK_PAGE_SIZE && ((ph->p_vaddr - ph->p_offset) & PAGE_MASK) != 0) {
+		*why = "segment file offset and address are not congruent modulo the page size";
+		return -SHOJI_EINVAL;
+	}
+	if ((ph->p_flags & ELF_PF_W) && (ph->p_flags & ELF_PF_X)) {
+		*why = "segment is both writable and executable";
+		return -SHOJI_EINVAL;
+	}
+	if (ph->p_memsz == 0)
+		return 0; /* maps nothing */
+	if (t->nseg == ELF_TASK_MAX_SEGMENTS) {
+		*why = "too many segments (more than 8 non-empty PT_LOAD)";
+		return -SHOJI_EINVAL;
+	}
+	struct elf_task_segment *s = &t->seg[t->nseg++];
+	s->vaddr = ph->p_vaddr;
+	s->memsz = ph->p_memsz;
+	s->offset = ph->p_offset;
+	s->filesz = ph->p_filesz;
+	s->flags = ph->p_flags & ELF_PF_RWX;
+	return 0;
+}
+
+/* Sort by vaddr (insertion sort: at most 8), then check the segments
+ * against each other and compute the span. */
+static int check_layout(struct elf_task *t, const char **why)
+{
+	for (unsigned i = 1; i < t->nseg; i++) {
+		struct elf_task_segment s = t->seg[i];
+		unsigned j = i;
+		for (; j > 0 && t->seg[j - 1].vaddr > s.vaddr; j--)
+			t->seg[j] = t->seg[j - 1];
+		t->seg[j] = s;
+	}
+	/* Sorted by start: if any two overlap, two neighbours do. */
+	for (unsigned i = 0; i + 1 < t->nseg; i++) {
+		if (t->seg[i].vaddr + t->seg[i].memsz > t->seg[i + 1].vaddr) {
+			*why = "segments overlap";
+			return -SHOJI_EINVAL;
+		}
+	}
+	/* Permissions are per page: a page holding the end of a W segment and
+	 * the start of an X one would have to be both.  Any pair may share a
+	 * page (a small segment between them can lie inside it). */
+	for (unsigned i = 0; i < t->nseg; i++) {
+		for (unsigned j = i + 1; j < t->nseg; j++) {
+			const struct elf_task_segment *a = &t->seg[i], *b = &t->seg[j];
+			uint32_t both = a->flags | b->flags;
+			if (!((both & ELF_PF_W) && (both & ELF_PF_X)))
+				continue;
+			uint64_t a_last = (a->vaddr + a->memsz - 1) & ~PAGE_MASK;
+			uint64_t b_first = b->vaddr & ~PAGE_MASK;
+			if (a_last >= b_first) {
+				*why = "segments share a page with conflicting permissions "
+				       "(writable and executable)";
+				return -SHOJI_EINVAL;
+			}
+		}
+	}
+	const struct elf_task_segment *last = &t->seg[t->nseg - 1];
+	t->span = (last->vaddr + last->memsz + PAGE_MASK) & ~PAGE_MASK;
+	return 0;
+}
+
+/*
+ * Check relocation @i: R_X86_64_NONE (returns 0, *is_none = true) or
+ * R_X86_64_RELATIVE whose 8-byte target lies in a writable segment and
+ * whose addend lies in [0, span].
+ */
+static int check_rela(const struct elf_task *t, uint64_t i, struct elf64_rela *r, bool *is_none,
+		      const char **why)
+{
+	read_rela(t->file + t->rela_off + i * sizeof(struct elf64_rela), r);
+	uint32_t type = ELF_R_TYPE(r->r_info);
+	*is_none = type == ELF_R_X86_64_NONE;
+	if (*is_none)
+		return 0;
+	if (type != ELF_R_X86_64_RELATIVE) {
+		*why = "unsupported relocation type (only R_X86_64_RELATIVE)";
+		return -SHOJI_EINVAL;
+	}
+	bool inside = false;
+	for (unsigned s = 0; s < t->nseg && !inside; s++)
+		inside = (t->seg[s].flags & ELF_PF_W) &&
+			 in_range(r->r_offset, 8, t->seg[s].vaddr, t->seg[s].memsz);
+	if (!inside) {
+		*why = "relocation target outside writable segments";
+		return -SHOJI_EINVAL;
+	}
+	if (r->r_addend < 0 || (uint64_t)r->r_addend > t->span) {
+		*why = "relocation addend outside the image";
+		return -SHOJI_EINVAL;
+	}
+	return 0;
+}
+
+/* The tags of the dynamic section we act on. */
+struct dyn_info {
+	bool has_rela;
+	uint64_t rela, relasz, relaent;
+};
+
+/* Read the PT_DYNAMIC entries at [off, off + len) up to DT_NULL. */
+static int read_dynamic(const struct elf_task *t, uint64_t off, uint64_t len, struct dyn_info *d,
+			const char **why)
+{
+	d->has_rela = false;
+	d->rela = d->relasz = 0;
+	d->relaent = sizeof(struct elf64_rela);
+	for (uint64_t n = 0; n < len / sizeof(struct elf64_dyn); n++) {
+		const uint8_t *p = t->file + off + n * sizeof(struct elf64_dyn);
+		int64_t tag = (int64_t)rd64(p + offsetof(struct elf64_dyn, d_tag));
+		uint64_t val = rd64(p + offsetof(struct elf64_dyn, d_val));
+		switch (tag) {
+		case ELF_DT_NULL:
+			return 0;
+		case ELF_DT_NEEDED:
+			*why = "needs shared libraries (DT_NEEDED)";
+			return -SHOJI_EINVAL;
+		case ELF_DT_RELA:
+			d->has_rela = true;
+			d->rela = val;
+			break;
+		case ELF_DT_RELASZ:
+			d->relasz = val;
+			break;
+		case ELF_DT_RELAENT:
+			d->relaent = val;
+			break;
+		case ELF_DT_RELSZ:
+		case ELF_DT_PLTRELSZ:
+		case ELF_DT_RELRSZ:
+			if (val != 0) {
+				*why = "unsupported relocation table (DT_REL, DT_RELR or "
+				       "DT_JMPREL): only DT_RELA";
+				return -SHOJI_EINVAL;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Find the DT_RELA table in the file: it is an address, so translate it
+ * through the file-backed part of a PT_LOAD. */
+static int locate_rela(struct elf_task *t, const struct dyn_info *d, const char **why)
+{
+	if (d->relasz == 0)
+		return 0;
+	if (!d->has_rela) {
+		*why = "DT_RELASZ without DT_RELA";
+		return -SHOJI_EINVAL;
+	}
+	if (d->relaent != sizeof(struct elf64_rela)) {
+		*why = "unsupported relocation entry size (DT_RELAENT is not 24)";
+		return -SHOJI_EINVAL;
+	}
+	if (d->relasz % sizeof(struct elf64_rela) != 0) {
+		*why = "relocation table size is not a multiple of 24 (DT_RELASZ)";
+		return -SHOJI_EINVAL;
+	}
+	for (unsigned s = 0; s < t->nseg; s++) {
+		const struct elf_task_segment *g = &t->seg[s];
+		if (in_range(d->rela, d->relasz, g->vaddr, g->filesz)) {
+			t->rela_off = g->offset + (d->rela - g->vaddr);
+			t->rela_count = d->relasz / sizeof(struct elf64_rela);
+			return 0;
+		}
+	}
+	*why = "relocation table (DT_RELA) is not inside the file bytes of one segment";
+	return -SHOJI_EINVAL;
+}
+
+static void clear_task(struct elf_task *t)
+{
+	t->file = 0;
+	t->size = 0;
+	t->entry = t->span = 0;
+	t->nseg = 0;
+	for (unsigned i = 0; i < ELF_TASK_MAX_SEGMENTS; i++) {
+		t->seg[i].vaddr = t->seg[i].memsz = 0;
+		t->seg[i].offset = t->seg[i].filesz = 0;
+		t->seg[i].flags = 0;
+	}
+	t->rela_off = t->rela_count = 0;
+}
+
+int elf_task_parse(const void *file, size_t size, uint64_t max_span, struct elf_task *out,
+		   const char **why)
+{
+	const uint8_t *f = file;
+	struct elf64_ehdr eh;
+	uint64_t dyn_off = 0, dyn_len = 0;
+	bool has_dyn = false;
+	int r;
+
+	clear_task(out);
+	out->file = f;
+	out->size = size;
+
+	if (size < 4 || f[ELF_EI_MAG0] != ELF_MAG0 || f[ELF_EI_MAG1] != ELF_MAG1 ||
+	    f[ELF_EI_MAG2] != ELF_MAG2 || f[ELF_EI_MAG3] != ELF_MAG3) {
+		*why = "not an ELF file (bad magic)";
+		return -SHOJI_EINVAL;
+	}
+	if (size < sizeof(struct elf64_ehdr)) {
+		*why = "truncated ELF header";
+		return -SHOJI_EINVAL;
+	}
+	read_ehdr(f, &eh);
+	if (eh.e_ident[ELF_EI_CLASS] != ELF_CLASS64) {
+		*why = "not a 64-bit ELF";
+		return -SHOJI_EINVAL;
+	}
+	if (eh.e_ident[ELF_EI_DATA] != ELF_DATA2LSB) {
+		*why = "not little-endian";
+		return -SHOJI_EINVAL;
+	}
+	if (eh.e_ident[ELF_EI_VERSION] != ELF_EV_CURRENT || eh.e_version != ELF_EV_CURRENT) {
+		*why = "unsupported ELF version";
+		return -SHOJI_EINVAL;
+	}
+	if (eh.e_machine != ELF_EM_X86_64) {
+		*why = "not an x86-64 ELF";
+		return -SHOJI_EINVAL;
+	}
+	if (eh.e_type == ELF_ET_EXEC) {
+		*why = "not position-independent (ET_EXEC): build the task with -static-pie";
+		return -SHOJI_EINVAL;
+	}
+	if (eh.e_type != ELF_ET_DYN) {
+		*why = "not an executable (ELF type is not ET_DYN)";
+		return -SHOJI_EINVAL;
+	}
+	if (eh.e_phnum == 0) {
+		*why = "no loadable segments";
+		return -SHOJI_EINVAL;
+	}
+	if (eh.e_phnum == ELF_PN_XNUM) {
+		*why = "too many program headers (extended numbering)";
+		return -SHOJI_EINVAL;
+	}
+	if (eh.e_phentsize != sizeof(struct elf64_phdr)) {
+		*why = "program header entry size is not 56 bytes";
+		return -SHOJI_EINVAL;
+	}
+	/* phnum < 65535, so the product cannot overflow. */
+	if (!in_file(eh.e_phoff, (uint64_t)eh.e_phnum * sizeof(struct elf64_phdr), size)) {
+		*why = "program headers run past end of file";
+		return -SHOJI_EINVAL;
+	}
+
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		struct elf64_phdr ph;
+		read_phdr(f + eh.e_phoff + i * sizeof(struct elf64_phdr), &ph);
+		switch (ph.p_type) {
+		case ELF_PT_LOAD:
+			r = add_load(out, &ph, max_span, why);
+			if (r < 0)
+				return r;
+			break;
+		case ELF_PT_INTERP:
+			*why = "needs a dynamic linker (PT_INTERP)";
+			return -SHOJI_EINVAL;
+		case ELF_PT_TLS:
+			*why = "thread-local storage (PT_TLS) is not supported";
+			return -SHOJI_EINVAL;
+		case ELF_PT_DYNAMIC:
+			if (has_dyn) {
+				*why = "more than one PT_DYNAMIC";
+				return -SHOJI_EINVAL;
+			}
+			if (!in_file(ph.p_offset, ph.p_filesz, size)) {
+				*why = "dynamic section runs past end of file";
+				return -SHOJI_EINVAL;
+			}
+			has_dyn = true;
+			dyn_off = ph.p_offset;
+			dyn_len = ph.p_filesz;
+			break;
+		default: /* PT_NOTE, PT_PHDR, PT_GNU_*: nothing to load */
+			break;
+		}
+	}
+	if (out->nseg == 0) {
+		*why = "no loadable segments";
+		return -SHOJI_EINVAL;
+	}
+	r = check_layout(out, why);
+	if (r < 0)
+		return r;
+
+	bool entry_ok = false;
+	for (unsigned s = 0; s < out->nseg && !entry_ok; s++)
+		entry_ok = (out->seg[s].flags & ELF_PF_X) &&
+			   in_range(eh.e_entry, 1, out->seg[s].vaddr, out->seg[s].memsz);
+	if (!entry_ok) {
+		*why = "entry point is not in an executable segment";
+		return -SHOJI_EINVAL;
+	}
+	out->entry = eh.e_entry;
+
+	if (has_dyn) {
+		struct dyn_info d;
+		r = read_dynamic(out, dyn_off, dyn_len, &d, why);
+		if (r < 0)
+			return r;
+		r = locate_rela(out, &d, why);
+		if (r < 0)
+			return r;
+	}
+	/* Refuse a bad relocation now, before the caller loads anything. */
+	for (uint64_t i = 0; i < out->rela_count; i++) {
+		struct elf64_rela rel;
+		bool none;
+		r = check_rela(out, i, &rel, &none, why);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int elf_task_relocate(const struct elf_task *t, uint64_t base,
+		      int (*write64)(void *ctx, uint64_t offset, uint64_t value), void *ctx,
+		      const char **why)
+{
+	if (base & PAGE_MASK) {
+		*why = "load base is not page-aligned";
+		return -SHOJI_EINVAL;
+	}
+	if (t->span > UINT64_MAX - base) {
+		*why = "load base too high: the image would wrap the address space";
+		return -SHOJI_EINVAL;
+	}
+	for (uint64_t i = 0; i < t->rela_count; i++) {
+		struct elf64_rela rel;
+		bool none;
+		int r = check_rela(t, i, &rel, &none, why);
+		if (r < 0)
+			return r;
+		if (none)
+			continue;
+		r = write64(ctx, rel.r_offset, base + (uint64_t)rel.r_addend);
+		if (r != 0) {
+			*why = "writing a relocation failed";
+			return r < 0 ? r : -SHOJI_EFAULT;
+		}
+	}
+	return 0;
+}
+
+int elf_task_page_flags(const struct elf_task *t, uint64_t page_offset)
+{
+	uint64_t page = page_offset & ~PAGE_MASK;
+	int flags = 0;
+
+	for (unsigned s = 0; s < t->nseg; s++) {
+		const struct elf_task_segment *g = &t->seg[s];
+		uint64_t first = g->vaddr & ~PAGE_MASK;
+		uint64_t last = (g->vaddr + g->memsz - 1) & ~PAGE_MASK;
+		if (page >= first && page <= last)
+			flags |= (int)g->flags;
+	}
+	return flags;
+}

@@ -1,0 +1,222 @@
+/* loader/: the initrd (cpio "newc") and task image (static-PIE ELF64) interface. */
+#ifndef SHOJI_LOADER_H
+#define SHOJI_LOADER_H
+
+/*
+ * Pure parsing on plain buffers, shared by the VMM (host) and the guest
+ * kernel (freestanding): cpio.c and elf_task.c call no library function,
+ * allocate nothing and keep no state.  cpio_pack.c is host only.
+ *
+ * Conventions, for every function here:
+ *  - errors are negative SHOJI_E* codes (shoji/abi.h);
+ *  - every function taking `const char **why` sets *why, on any failure,
+ *    to a constant human-readable reason naming what failed (callers print
+ *    "task image NAME refused: <why>"); on success *why is left alone;
+ *  - every size and offset read from a file is checked against the buffer
+ *    length before use, without overflow.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shoji/abi.h"
+
+#include "elf64.h"
+
+/* ==================================================================== */
+/* cpio "newc" archives (cpio.c)                                        */
+/* ==================================================================== */
+
+/*
+ * Format: each entry is a 110-byte ASCII header, "070701" then 13 fields of
+ * 8 hex digits (ino, mode, uid, gid, nlink, mtime, filesize, devmajor,
+ * devminor, rdevmajor, rdevminor, namesize, check); then the name,
+ * namesize bytes including its NUL, padded so header+name ends 4-aligned;
+ * then filesize bytes of data padded to 4.  The entry named "TRAILER!!!"
+ * ends the archive.  Offsets are relative to the archive start.
+ */
+#define CPIO_MAGIC "070701"
+#define CPIO_HEADER_SIZE 110
+#define CPIO_TRAILER "TRAILER!!!"
+#define CPIO_NAME_MAX 255 /* longest name cpio_writer_add accepts */
+
+/* mode bits: file type (as in st_mode) */
+#define CPIO_MODE_TYPE 0170000u
+#define CPIO_MODE_REG 0100000u
+#define CPIO_MODE_DIR 0040000u
+
+struct cpio_entry {
+	const char *name; /* points into the archive; NUL-terminated there */
+	size_t name_len;  /* without the NUL */
+	const void *data; /* points into the archive */
+	size_t size;	  /* bytes of data */
+	uint32_t mode;	  /* type and permission bits */
+};
+
+/*
+ * cpio_next - read the archive entry at *offset.
+ * @archive, @len: the archive bytes.
+ * @offset: in: where the entry starts (0 for the first; must be 4-aligned);
+ *          out: where the next entry starts.  Not moved at the trailer.
+ * @out:    filled for an ordinary entry (name and data point into @archive).
+ * Returns 1 for an entry (and advances *offset), 0 at the TRAILER!!! entry
+ * (end of archive; *out not filled), or -SHOJI_EINVAL with *why when
+ * *offset is past @len or not 4-aligned, or the archive is malformed:
+ * truncated header, bad magic, non-hex digit, zero name size, name not
+ * NUL-terminated or with an embedded NUL, name or data (with padding) past
+ * @len, or no trailer before @len.
+ */
+int cpio_next(const void *archive, size_t len, size_t *offset, struct cpio_entry *out,
+	      const char **why);
+
+/*
+ * cpio_find - look up the regular file called @name (exact byte match,
+ * no path handling).
+ * @archive, @len: the archive bytes.
+ * @name: NUL-terminated name to look for.
+ * @out:  filled when found.
+ * Returns 0 when found; 1 when the archive is well-formed up to its trailer
+ * but holds no entry of that name (*why = "no such file in the initrd");
+ * -SHOJI_EINVAL with *why when the archive is malformed before a match is
+ * found, or when the entry of that name is not a regular file.
+ * The first entry of a given name wins.
+ */
+int cpio_find(const void *archive, size_t len, const char *name, struct cpio_entry *out,
+	      const char **why);
+
+/* ==================================================================== */
+/* cpio writer (cpio_pack.c, host only)                                 */
+/* ==================================================================== */
+
+/*
+ * Builds an archive in a growable malloc'd buffer: init, add files, finish,
+ * then use buf[0..len), then free.  Entries are regular files, mode 0644,
+ * mtime 0, so the same inputs give the same bytes.
+ */
+struct cpio_writer {
+	unsigned char *buf; /* the archive so far (malloc'd; NULL when empty) */
+	size_t len;	    /* bytes used */
+	size_t cap;	    /* bytes allocated */
+	unsigned count;	    /* files added */
+	bool finished;	    /* trailer written: no more adds */
+};
+
+/* cpio_writer_init - start an empty archive.  Cannot fail. */
+void cpio_writer_init(struct cpio_writer *w);
+
+/*
+ * cpio_writer_add - append a regular file.
+ * @name: NUL-terminated file name, 1..CPIO_NAME_MAX bytes, no '/', not
+ *        ".", "..", or "TRAILER!!!", and not already in the archive.
+ * @data, @size: contents (@data may be NULL when @size is 0); at most
+ *        0xffffffff bytes (a newc size field is 8 hex digits).
+ * Returns 0; -SHOJI_EINVAL with *why for a refused name or size or after
+ * cpio_writer_finish; -SHOJI_ENOMEM with *why when the buffer cannot grow
+ * (the archive is then unchanged).
+ */
+int cpio_writer_add(struct cpio_writer *w, const char *name, const void *data, size_t size,
+		    const char **why);
+
+/*
+ * cpio_writer_finish - append the TRAILER!!! entry; the archive is then
+ * complete in w->buf[0..w->len).
+ * Returns 0; -SHOJI_EINVAL with *why when already finished; -SHOJI_ENOMEM
+ * with *why when the buffer cannot grow.
+ */
+int cpio_writer_finish(struct cpio_writer *w, const char **why);
+
+/* cpio_writer_free - release the buffer and reset @w to empty.  Safe to
+ * call twice. */
+void cpio_writer_free(struct cpio_writer *w);
+
+/* ==================================================================== */
+/* ELF task images (elf_task.c)                                         */
+/* ==================================================================== */
+
+/*
+ * A task image is a static position-independent ELF64 for x86-64
+ * (ET_DYN, no PT_INTERP, no PT_TLS, no DT_NEEDED): the kernel picks a base,
+ * copies each PT_LOAD to base + vaddr, zeroes the rest of its memsz, and
+ * applies the R_X86_64_RELATIVE relocations.  All addresses in struct
+ * elf_task are offsets from that base.
+ */
+#define ELF_TASK_MAX_SEGMENTS 8
+#define ELF_TASK_PAGE_SIZE 4096u
+
+struct elf_task_segment {
+	uint64_t vaddr;	 /* offset from the load base */
+	uint64_t memsz;	 /* > 0: empty PT_LOADs are dropped */
+	uint64_t offset; /* file offset of the first byte */
+	uint64_t filesz; /* bytes from the file; the rest up to memsz is zero */
+	uint32_t flags;	 /* ELF_PF_R/W/X; never both W and X */
+};
+
+struct elf_task {
+	const uint8_t *file; /* the image as given to elf_task_parse */
+	size_t size;
+	uint64_t entry; /* relative to load base 0; inside an X segment */
+	uint64_t span;	/* bytes from 0 to the page-rounded end of the highest segment */
+	unsigned nseg;	/* 1..ELF_TASK_MAX_SEGMENTS */
+	struct elf_task_segment seg[ELF_TASK_MAX_SEGMENTS]; /* PT_LOAD, sorted by vaddr */
+	uint64_t rela_off;   /* file offset of the Elf64_Rela table (0 when none) */
+	uint64_t rela_count; /* entries in it (0 when none) */
+};
+
+/*
+ * elf_task_parse - validate a task image and describe it.
+ * @file, @size: the image bytes; must stay valid while @out is used.
+ * @max_span: the largest span the caller can place (bytes of address space).
+ * @out: filled on success (fields with nothing to say are zero);
+ *       unspecified after a failure.
+ * Checks: ELF identification (magic, 64-bit, little-endian, version),
+ * x86-64, ET_DYN (ET_EXEC refused: build with -static-pie); program headers
+ * inside the file; each PT_LOAD: filesz <= memsz, file bytes inside the
+ * file, vaddr + memsz without overflow and within @max_span, alignment a
+ * power of two and offset/address congruent modulo the page size, not both
+ * W and X; at most ELF_TASK_MAX_SEGMENTS non-empty PT_LOADs, at least one;
+ * no two overlapping; no page shared by a W and an X segment; no PT_INTERP,
+ * no PT_TLS, at most one PT_DYNAMIC; the entry inside an X segment; the
+ * dynamic section inside the file, no DT_NEEDED, no DT_REL/DT_RELR/PLT
+ * relocation tables, the DT_RELA table inside one segment's file bytes with
+ * 24-byte entries; every relocation as elf_task_relocate requires (so that
+ * a bad image is refused before anything is loaded).
+ * Other program headers (PT_NOTE, PT_PHDR, PT_GNU_*) are ignored.
+ * Returns 0, or -SHOJI_EINVAL with *why naming the failed check.
+ */
+int elf_task_parse(const void *file, size_t size, uint64_t max_span, struct elf_task *out,
+		   const char **why);
+
+/*
+ * elf_task_relocate - apply the image's relocations for load base @base.
+ * @t:    a parsed image.
+ * @base: the load address; page-aligned, and base + span must not wrap.
+ * @write64: stores @value at image offset @offset (the caller adds base and
+ *        knows how to reach the memory); returns 0, or a negative code
+ *        which stops relocation and is returned (a positive one is
+ *        returned as -SHOJI_EFAULT).
+ * @ctx:  passed to @write64.
+ * R_X86_64_RELATIVE stores base + addend at r_offset; R_X86_64_NONE is
+ * skipped.  Checked again here: the type, the target [r_offset, r_offset+8)
+ * inside a writable segment's memsz, and 0 <= addend <= span (a pointer
+ * one past the end of the image is legal C).
+ * Returns 0; -SHOJI_EINVAL with *why for a bad base or relocation; the
+ * write64 error with *why = "writing a relocation failed".  Relocations
+ * before the failing one have been applied.
+ */
+int elf_task_relocate(const struct elf_task *t, uint64_t base,
+		      int (*write64)(void *ctx, uint64_t offset, uint64_t value), void *ctx,
+		      const char **why);
+
+/*
+ * elf_task_page_flags - permissions the kernel's mapper should give a page.
+ * @t: a parsed image.
+ * @page_offset: offset of the page from the load base (rounded down to a
+ *        page boundary).
+ * Returns the union of the ELF_PF_* flags of the segments whose memory
+ * touches that page, or 0 when none does (a hole: leave it unmapped).
+ * Never both ELF_PF_W and ELF_PF_X, since elf_task_parse refuses that.
+ */
+int elf_task_page_flags(const struct elf_task *t, uint64_t page_offset);
+
+#endif
