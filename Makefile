@@ -24,7 +24,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 	-Wno-unused-parameter
 
 # Host code: the VMM, host tools, unit tests.
-HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Iinclude -MMD -MP \
+HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Iinclude -Iguest -MMD -MP \
 	-DSHOJI_VERSION='"$(SHOJI_VERSION)"'
 HOST_LDFLAGS :=
 
@@ -39,9 +39,11 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
 	-MMD -MP -DSHOJI_KERNEL -DSHOJI_VERSION='"$(SHOJI_VERSION)"'
 KERNEL_ASFLAGS := -Iinclude -Iguest -MMD -MP -D__ASSEMBLY__
 
-# Freestanding user tasks: static position-independent executables.
+# Freestanding user tasks: static position-independent executables.  No
+# red zone: in `kernel` mode a task runs at CPL 0, where an interrupt would
+# push its frame over the 128 bytes below RSP (AMD64 psABI 3.2.2).
 USER_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
-	-isystem $(CC_INCLUDE) -Iinclude -Iguest/user/lib -fPIE \
+	-isystem $(CC_INCLUDE) -Iinclude -Iguest -Iguest/user/lib -fPIE -mno-red-zone \
 	-mgeneral-regs-only -mno-sse -mno-mmx -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns -MMD -MP
 USER_LDFLAGS := -static-pie -nostdlib -nostartfiles -Wl,-z,separate-code \
@@ -53,6 +55,7 @@ include loader/loader.mk
 include isolation/isolation.mk
 include guest/kernel.mk
 include guest/user/user.mk
+include vmm/vmm.mk
 include tests/tests.mk
 
 all: $(KERNEL_ELF) $(TASK_ELFS)

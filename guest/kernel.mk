@@ -49,4 +49,4 @@ test_cmdline_SRCS := guest/core/cmdline.c
 test_pmm_SRCS := guest/core/pmm.c
 test_kheap_SRCS := guest/core/kheap.c
 test_pte_SRCS :=
-test_fmt_SRCS := guest/lib/fmt.c
+test_fmt_SRCS :=

@@ -35,7 +35,7 @@ void bootinfo_read(uint32_t start_info_phys, struct boot_info *bi)
 	add_used(bi, start_info_phys, sizeof(*si));
 
 	const struct hvm_memmap_table_entry *mm =
-		early_ptr(si->memmap_paddr, (uint64_t)si->memmap_entries * sizeof(*mm), "memory map");
+	    early_ptr(si->memmap_paddr, (uint64_t)si->memmap_entries * sizeof(*mm), "memory map");
 	for (uint32_t i = 0; i < si->memmap_entries; i++) {
 		if (mm[i].type != HVM_MEMMAP_TYPE_RAM || !mm[i].size)
 			continue;
@@ -65,7 +65,7 @@ void bootinfo_read(uint32_t start_info_phys, struct boot_info *bi)
 
 	if (si->nr_modules) {
 		const struct hvm_modlist_entry *m =
-			early_ptr(si->modlist_paddr, sizeof(*m), "module list");
+		    early_ptr(si->modlist_paddr, sizeof(*m), "module list");
 		bi->initrd_phys = m->paddr;
 		bi->initrd_size = m->size;
 		add_used(bi, si->modlist_paddr, sizeof(*m) * si->nr_modules);

@@ -1,4 +1,5 @@
-/* Kernel command line: task=NAME[:MODE[:ARG...]], quantum=MS, pcid=on|off. */
+/* Kernel command line: task=NAME[:MODE[:ARG...]], quantum=MS, pcid=on|off,
+ * selftest=kernel-fault. */
 #include "core/kernel.h"
 
 /* Modes in the order of enum task_mode; `supported` flips as each mode's
@@ -7,9 +8,9 @@ static const struct {
 	const char *name;
 	bool supported;
 } modes[MODE_COUNT] = {
-	[MODE_PROCESS] = {"process", true},
-	[MODE_SHARED] = {"shared", false},
-	[MODE_KERNEL] = {"kernel", false},
+    [MODE_PROCESS] = {"process", true},
+    [MODE_SHARED] = {"shared", false},
+    [MODE_KERNEL] = {"kernel", false},
 };
 
 const char *task_mode_name(enum task_mode m)
@@ -17,7 +18,8 @@ const char *task_mode_name(enum task_mode m)
 	return m < MODE_COUNT ? modes[m].name : "?";
 }
 
-static int __attribute__((format(printf, 3, 4))) fail(char *err, size_t errlen, const char *fmt, ...)
+static int __attribute__((format(printf, 3, 4)))
+fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -69,8 +71,9 @@ static int parse_task(char *value, struct boot_options *opt, char *err, size_t e
 			if (!strcmp(field[1], modes[m].name))
 				break;
 		if (m == MODE_COUNT)
-			return fail(err, errlen, "task=%s: unknown mode '%s' (process, shared or kernel)",
-				    token, field[1]);
+			return fail(err, errlen,
+				    "task=%s: unknown mode '%s' (process, shared or kernel)", token,
+				    field[1]);
 		if (!modes[m].supported)
 			return fail(err, errlen, "task=%s: mode '%s' is not supported yet", token,
 				    field[1]);
@@ -87,10 +90,8 @@ static int parse_task(char *value, struct boot_options *opt, char *err, size_t e
 
 static int parse_quantum(char *value, struct boot_options *opt, char *err, size_t errlen)
 {
-	const char *end;
-	int ok;
-	unsigned long long ms = parse_ull(value, &end, &ok);
-	if (!ok || *end || ms < 1 || ms > 1000)
+	unsigned long ms;
+	if (parse_ulong(value, 10, &ms) || ms < 1 || ms > 1000)
 		return fail(err, errlen, "quantum=%s: expected milliseconds between 1 and 1000",
 			    value);
 	opt->quantum_us = (uint32_t)ms * 1000;
@@ -108,13 +109,24 @@ static int parse_pcid(char *value, struct boot_options *opt, char *err, size_t e
 	return 0;
 }
 
+/* selftest=kernel-fault: the kernel faults on purpose once booted, so the
+ * panic path (registers, status 2) is tested like any other. */
+static int parse_selftest(char *value, struct boot_options *opt, char *err, size_t errlen)
+{
+	if (strcmp(value, "kernel-fault"))
+		return fail(err, errlen, "selftest=%s: expected kernel-fault", value);
+	opt->selftest_kernel_fault = true;
+	return 0;
+}
+
 static const struct {
 	const char *key;
 	int (*parse)(char *value, struct boot_options *opt, char *err, size_t errlen);
 } options[] = {
-	{"task", parse_task},
-	{"quantum", parse_quantum},
-	{"pcid", parse_pcid},
+    {"task", parse_task},
+    {"quantum", parse_quantum},
+    {"pcid", parse_pcid},
+    {"selftest", parse_selftest},
 };
 
 int cmdline_parse(char *buf, struct boot_options *opt, char *err, size_t errlen)
@@ -122,6 +134,7 @@ int cmdline_parse(char *buf, struct boot_options *opt, char *err, size_t errlen)
 	opt->quantum_us = QUANTUM_DEFAULT_US;
 	opt->pcid = -1;
 	opt->ntasks = 0;
+	opt->selftest_kernel_fault = false;
 	err[0] = 0;
 
 	char *s = buf;
@@ -144,8 +157,9 @@ int cmdline_parse(char *buf, struct boot_options *opt, char *err, size_t errlen)
 				break;
 		}
 		if (i == nopt)
-			return fail(err, errlen, "unknown option '%s' (known: task=, quantum=, pcid=)",
-				    tok);
+			return fail(
+			    err, errlen,
+			    "unknown option '%s' (known: task=, quantum=, pcid=, selftest=)", tok);
 		int rc = options[i].parse(eq + 1, opt, err, errlen);
 		if (rc)
 			return rc;

@@ -28,7 +28,7 @@ static int64_t transfer(struct task *s, struct task *r)
 	recv_buffer(r, &buf, &cap, &from);
 	uint64_t n = s->regs.rdx < cap ? s->regs.rdx : cap; /* truncate to the buffer */
 	int64_t res = (int64_t)n;
-	uint32_t id = s->id;
+	uint64_t id = s->id;
 
 	if (copy_task_to_task(r, buf, s, s->regs.rsi, n) ||
 	    (from && copy_to_task(r, from, &id, sizeof(id))))
@@ -122,12 +122,11 @@ int64_t sys_send(struct task *self, const struct regs *r)
 int64_t sys_call(struct task *self, const struct regs *r)
 {
 	struct task *dest;
-	int64_t rc = send_check(self, r, &dest);
-	if (rc)
-		return rc;
+	/* Every pointer is checked before the partner is looked at. */
 	if (uaccess_check(self, r->r10, r->r8, true))
 		return -SHOJI_EFAULT;
-	return send_to(self, dest);
+	int64_t rc = send_check(self, r, &dest);
+	return rc ? rc : send_to(self, dest);
 }
 
 int64_t sys_recv(struct task *self, const struct regs *r)
@@ -135,7 +134,7 @@ int64_t sys_recv(struct task *self, const struct regs *r)
 	uint64_t src = r->rdi;
 
 	if (uaccess_check(self, r->rsi, r->rdx, true) ||
-	    (r->r10 && uaccess_check(self, r->r10, sizeof(uint32_t), true)))
+	    (r->r10 && uaccess_check(self, r->r10, sizeof(uint64_t), true)))
 		return -SHOJI_EFAULT;
 	if (src && !task_by_id(src))
 		return -SHOJI_ESRCH;

@@ -34,11 +34,11 @@ void bootinfo_read(uint32_t start_info_phys, struct boot_info *bi);
 
 /* --- pmm.c: physical page allocator (pure: no hardware access) --------- */
 struct pmm {
-	uint64_t base;    /* physical address of frame 0 */
+	uint64_t base;	  /* physical address of frame 0 */
 	uint64_t npages;  /* frames covered by the bitmap */
 	uint64_t *bitmap; /* bit set = frame used; npages bits */
-	uint64_t free;    /* frames free now */
-	uint64_t hint;    /* next frame to look at */
+	uint64_t free;	  /* frames free now */
+	uint64_t hint;	  /* next frame to look at */
 };
 /* Covers [base, base + npages pages) with every frame marked used.
  * bitmap must hold npages bits.  base must be page-aligned. */
@@ -57,7 +57,7 @@ int pmm_free(struct pmm *p, uint64_t phys);
 #define KHEAP_CLASSES 8 /* 16, 32, ... 2048 bytes */
 struct kheap {
 	void *free[KHEAP_CLASSES];
-	uint64_t pages;                 /* pages taken from the provider */
+	uint64_t pages;			/* pages taken from the provider */
 	uint64_t in_use[KHEAP_CLASSES]; /* objects handed out per class */
 	void *(*page_alloc)(void *ctx); /* returns one page-aligned 4 KiB page or 0 */
 	void *ctx;
@@ -76,10 +76,10 @@ size_t kheap_class_size(size_t size);
  * the loader's data and the first MiB, then the page tables and the heap.
  * Prints one line with the memory the kernel has. */
 void memory_init(const struct boot_info *bi);
-uint64_t pmm_alloc_page(void);         /* not zeroed; 0 when none */
-void pmm_free_page(uint64_t phys);     /* panics on a double free */
-uint64_t page_alloc_zeroed(void);      /* 0 when none */
-void *kmalloc(size_t size);            /* kheap_alloc on the kernel heap, zeroed */
+uint64_t pmm_alloc_page(void);	   /* not zeroed; 0 when none */
+void pmm_free_page(uint64_t phys); /* panics on a double free */
+uint64_t page_alloc_zeroed(void);  /* 0 when none */
+void *kmalloc(size_t size);	   /* kheap_alloc on the kernel heap, zeroed */
 void kfree(void *p, size_t size);
 uint64_t memory_free_pages(void);
 
@@ -88,12 +88,13 @@ enum task_mode { MODE_PROCESS, MODE_SHARED, MODE_KERNEL, MODE_COUNT };
 struct task_spec {
 	const char *name; /* file in the initrd */
 	enum task_mode mode;
-	int argc;         /* argv[0] is the name */
+	int argc; /* argv[0] is the name */
 	const char *argv[SHOJI_TASK_ARGS_MAX + 2];
 };
 struct boot_options {
-	uint32_t quantum_us; /* scheduler time slice, from quantum=MS */
-	int pcid;            /* -1 auto (use when the CPU has it), 0 off, 1 on */
+	uint32_t quantum_us;	    /* scheduler time slice, from quantum=MS */
+	int pcid;		    /* -1 auto (use when the CPU has it), 0 off, 1 on */
+	bool selftest_kernel_fault; /* fault in the kernel once booted */
 	unsigned ntasks;
 	struct task_spec *tasks; /* caller's array of max_tasks entries */
 	unsigned max_tasks;
@@ -110,19 +111,19 @@ enum task_state { TASK_RUNNABLE = 1, TASK_SEND_BLOCKED, TASK_RECV_BLOCKED, TASK_
 #define TASK_MAX 4096 /* ids 1..TASK_MAX-1 */
 
 struct task {
-	struct regs regs;          /* saved user state; entry.S writes here */
-	struct task *next, *prev;  /* run queue links */
-	struct task *sendq;        /* tasks blocked sending to this one, FIFO */
+	struct regs regs;	  /* saved user state; entry.S writes here */
+	struct task *next, *prev; /* run queue links */
+	struct task *sendq;	  /* tasks blocked sending to this one, FIFO */
 	struct task *sendq_next;
-	struct aspace *as;         /* the page tables it runs on */
-	uint64_t region;           /* base of its 1 GiB region */
-	uint64_t heap_next;        /* next free address for SYS_MAP */
+	struct aspace *as;  /* the page tables it runs on */
+	uint64_t region;    /* base of its 1 GiB region */
+	uint64_t heap_next; /* next free address for SYS_MAP */
 	uint32_t id;
-	uint32_t ipc_peer;         /* blocked: the partner id, 0 = any */
+	uint32_t ipc_peer; /* blocked: the partner id, 0 = any */
 	uint8_t state;
 	uint8_t mode;
 	char name[SHOJI_TASK_NAME_MAX];
-	struct aspace own_as;      /* process mode */
+	struct aspace own_as; /* process mode */
 };
 
 extern struct task *current;

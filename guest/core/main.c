@@ -45,24 +45,39 @@ static const void *initrd(void)
 	machine_exit(SHOJI_EXIT_REFUSED);
 }
 
-void kmain(uint32_t start_info_phys);
-void kmain(uint32_t start_info_phys)
+static void time_init(void)
 {
-	serial_init();                   /* console first: every later step may print */
-	kprintf("shoji kernel %s (abi %d)\n", SHOJI_VERSION, SHOJI_ABI_VERSION);
-	bootinfo_read(start_info_phys, &bi); /* memory map, command line, initrd */
-	parse_cmdline();                 /* a bad command line ends the run here */
-	memory_init(&bi);                /* page allocator, page tables, heap */
-	gdt_init();                      /* segments, TSS with IST stacks */
-	idt_init();                      /* exception and interrupt gates */
-	pic_disable();                   /* legacy PICs off the exception vectors */
-	cpu_init(opt.pcid != 0);         /* CR0/CR4: no FPU, SMEP, SMAP, PKE, PCID */
-	check_features();
-	syscall_msr_init();              /* SYSCALL/SYSRET */
-	const char *tsc_src = tsc_init();
-	kprintf("time: TSC %lu kHz from %s\n", tsc_hz / 1000, tsc_src);
+	const char *src = tsc_init();
+	kprintf("time: TSC %lu kHz from %s\n", tsc_hz / 1000, src);
 	const char *timer = lapic_timer_init(opt.quantum_us);
 	kprintf("timer: local APIC %s, quantum %u us\n", timer, opt.quantum_us);
-	tasks_create_all(&opt, initrd(), bi.initrd_size); /* all images checked first */
-	sched_start();
 }
+
+static void selftest(void)
+{
+	if (opt.selftest_kernel_fault)
+		*(volatile uint64_t *)0xffffc00000000000ul = 0; /* unmapped: must panic */
+}
+
+void kmain(uint32_t start_info_phys);
+/* The boot sequence, as a list (kept out of clang-format to stay one). */
+/* clang-format off */
+void kmain(uint32_t start_info_phys)
+{
+	serial_init();                  /* console first: every later step may print */
+	kprintf("shoji kernel %s (abi %d)\n", SHOJI_VERSION, SHOJI_ABI_VERSION);
+	bootinfo_read(start_info_phys, &bi); /* memory map, command line, initrd */
+	parse_cmdline();                /* a bad command line ends the run here */
+	memory_init(&bi);               /* page allocator, page tables, heap */
+	gdt_init();                     /* segments, TSS with IST stacks */
+	idt_init();                     /* exception and interrupt gates */
+	pic_disable();                  /* legacy PICs off the exception vectors */
+	cpu_init(opt.pcid != 0);        /* CR0/CR4: no FPU, SMEP, SMAP, PKE, PCID */
+	check_features();               /* refuse pcid=on without PCID; report */
+	syscall_msr_init();             /* SYSCALL/SYSRET */
+	time_init();                    /* TSC frequency, LAPIC timer */
+	tasks_create_all(&opt, initrd(), bi.initrd_size); /* every image checked first */
+	selftest();                     /* selftest= options */
+	sched_start();                  /* never returns */
+}
+/* clang-format on */

@@ -19,20 +19,29 @@ void pmm_init(struct pmm *p, uint64_t *bitmap, uint64_t base, uint64_t npages)
 		bitmap[i] = ~0ull;
 }
 
-/* Frame indexes fully inside [start, end), clipped to the bitmap. */
-static void clip(const struct pmm *p, uint64_t start, uint64_t end, uint64_t *first, uint64_t *last)
+/* Frame indexes [*first, *last) of [start, end) clipped to the bitmap:
+ * frames wholly inside when !outward (frees round inwards), frames touched
+ * at all when outward (reservations round outwards).  Clipping comes
+ * first, so no arithmetic here can wrap. */
+static void clip(const struct pmm *p, uint64_t start, uint64_t end, bool outward, uint64_t *first,
+		 uint64_t *last)
 {
-	uint64_t s = start < p->base ? p->base : start;
 	uint64_t limit = p->base + p->npages * FRAME;
+	uint64_t s = start < p->base ? p->base : start;
 	uint64_t e = end > limit ? limit : end;
-	*first = (s - p->base + FRAME - 1) / FRAME;
-	*last = e > p->base ? (e - p->base) / FRAME : 0;
+	*first = *last = 0;
+	if (s >= e)
+		return;
+	s -= p->base;
+	e -= p->base;
+	*first = outward ? s / FRAME : (s + FRAME - 1) / FRAME;
+	*last = outward ? (e + FRAME - 1) / FRAME : e / FRAME;
 }
 
 uint64_t pmm_mark_free(struct pmm *p, uint64_t start, uint64_t end)
 {
 	uint64_t first, last, n = 0;
-	clip(p, start, end, &first, &last);
+	clip(p, start, end, false, &first, &last);
 	for (uint64_t i = first; i < last; i++) {
 		if (frame_used(p, i)) {
 			p->bitmap[i / 64] &= ~(1ull << (i % 64));
@@ -45,14 +54,10 @@ uint64_t pmm_mark_free(struct pmm *p, uint64_t start, uint64_t end)
 	return n;
 }
 
-/* Frames touched at all by [start, end) become used (reservations round
- * outwards, frees round inwards). */
 uint64_t pmm_mark_used(struct pmm *p, uint64_t start, uint64_t end)
 {
-	if (end <= start)
-		return 0;
 	uint64_t first, last, n = 0;
-	clip(p, start & ~(FRAME - 1), (end + FRAME - 1) & ~(FRAME - 1), &first, &last);
+	clip(p, start, end, true, &first, &last);
 	for (uint64_t i = first; i < last; i++) {
 		if (!frame_used(p, i)) {
 			p->bitmap[i / 64] |= 1ull << (i % 64);

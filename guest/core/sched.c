@@ -4,8 +4,8 @@
 
 /* Circular list with a sentinel; holds runnable tasks other than current. */
 static struct task runq = {.next = &runq, .prev = &runq};
-static struct task *on_cpu;        /* whose regs cpu_frame_top points at */
-static struct aspace *loaded_as;   /* whose page tables CR3 holds */
+static struct task *on_cpu;	 /* whose regs cpu_frame_top points at */
+static struct aspace *loaded_as; /* whose page tables CR3 holds */
 uint64_t stat_task_switches;
 
 void sched_enqueue(struct task *t, bool front)

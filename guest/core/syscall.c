@@ -48,17 +48,10 @@ static int64_t sys_kmem(struct task *self, const struct regs *r)
 }
 
 static const syscall_fn syscalls[SYS_COUNT] = {
-	[SYS_EXIT] = sys_exit,
-	[SYS_WRITE] = sys_write,
-	[SYS_YIELD] = sys_yield,
-	[SYS_GETPID] = sys_getpid,
-	[SYS_CLOCK] = sys_clock,
-	[SYS_SEND] = sys_send,
-	[SYS_RECV] = sys_recv,
-	[SYS_CALL] = sys_call,
-	[SYS_MAP] = sys_map,
-	[SYS_UNMAP] = sys_unmap,
-	[SYS_KMEM] = sys_kmem,
+    [SYS_EXIT] = sys_exit,     [SYS_WRITE] = sys_write, [SYS_YIELD] = sys_yield,
+    [SYS_GETPID] = sys_getpid, [SYS_CLOCK] = sys_clock, [SYS_SEND] = sys_send,
+    [SYS_RECV] = sys_recv,     [SYS_CALL] = sys_call,	[SYS_MAP] = sys_map,
+    [SYS_UNMAP] = sys_unmap,   [SYS_KMEM] = sys_kmem,
 };
 
 /* Called by entry.S with the caller's registers saved in current->regs. */

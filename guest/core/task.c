@@ -144,9 +144,14 @@ void task_fault(struct regs *r, uint64_t cr2)
 
 	if (r->vector == VEC_PF) {
 		uint64_t e = r->error;
-		task_kill(t, "page fault at %#lx (%s), rip %#lx, error %#lx [P=%d W=%d U=%d I=%d PK=%d]",
-			  cr2, e & PF_I ? "instruction fetch" : e & PF_W ? "write" : "read", r->rip,
-			  e, !!(e & PF_P), !!(e & PF_W), !!(e & PF_U), !!(e & PF_I), !!(e & PF_PK));
+		task_kill(
+		    t, "page fault at %#lx (%s), rip %#lx, error %#lx [P=%d W=%d U=%d I=%d PK=%d]",
+		    cr2,
+		    e & PF_I   ? "instruction fetch"
+		    : e & PF_W ? "write"
+			       : "read",
+		    r->rip, e, !!(e & PF_P), !!(e & PF_W), !!(e & PF_U), !!(e & PF_I),
+		    !!(e & PF_PK));
 	} else {
 		task_kill(t, "%s, rip %#lx, error %#lx", name, r->rip, r->error);
 	}

@@ -110,11 +110,11 @@ int vm_load_image(struct task *t, const void *file, size_t size, const struct ta
 		return -SHOJI_EFAULT;
 
 	t->regs = (struct regs){
-		.rip = t->region + img.entry,
-		.cs = SEL_USER_CS,
-		.rflags = RFLAGS_IF | RFLAGS_RESERVED1,
-		.rsp = rsp,
-		.ss = SEL_USER_DS,
+	    .rip = t->region + img.entry,
+	    .cs = SEL_USER_CS,
+	    .rflags = RFLAGS_IF | RFLAGS_RESERVED1,
+	    .rsp = rsp,
+	    .ss = SEL_USER_DS,
 	};
 	t->heap_next = t->region + REGION_HEAP;
 	return 0;

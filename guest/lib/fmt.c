@@ -98,16 +98,22 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			for (fmt++; *fmt >= '0' && *fmt <= '9'; fmt++)
 				sp.prec = sp.prec * 10 + (*fmt - '0');
 		}
-		int lng = 0;
-		while (*fmt == 'l' || *fmt == 'z') {
-			lng = 1;
-			fmt++;
+		int lng = 0, shrt = 0;
+		for (;; fmt++) {
+			if (*fmt == 'l' || *fmt == 'z')
+				lng = 1;
+			else if (*fmt == 'h')
+				shrt++;
+			else
+				break;
 		}
 		unsigned long long u;
 		switch (*fmt) {
 		case 'd':
 		case 'i': {
 			long long v = lng ? va_arg(ap, long long) : va_arg(ap, int);
+			if (shrt)
+				v = shrt == 1 ? (short)v : (signed char)v;
 			u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
 			put_num(&o, &sp, u, 10, v < 0, 0, 0);
 			break;
@@ -117,6 +123,8 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case 'X':
 		case 'o':
 			u = lng ? va_arg(ap, unsigned long long) : va_arg(ap, unsigned);
+			if (shrt)
+				u = shrt == 1 ? (unsigned short)u : (unsigned char)u;
 			if (*fmt == 'u')
 				put_num(&o, &sp, u, 10, 0, 0, 0);
 			else if (*fmt == 'o')

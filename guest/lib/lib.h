@@ -16,16 +16,17 @@ int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 
 /* fmt.c: C99 vsnprintf/snprintf for the conversions the project uses:
- * %d %i %u %x %X %o %c %s %p %%, the l, ll, z length modifiers, width
+ * %d %i %u %x %X %o %c %s %p %%, the hh, h, l, ll, z length modifiers, width
  * (also *), precision for strings, and the '-', '0', '#' flags.  Always
  * NUL-terminates when size > 0; returns the length the full output
  * would have. */
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Parses an unsigned number (decimal, or hex after 0x) from s; *end gets
- * the first character not used.  Returns 0 and sets *ok = 0 on overflow
- * or when no digit was read. */
-unsigned long long parse_ull(const char *s, const char **end, int *ok);
+/* Parses all of s as an unsigned number in base (2..36), or, with base 0,
+ * in hexadecimal after "0x", octal after "0" and decimal otherwise.  Stores
+ * it in *out and returns 0; returns -SHOJI_EINVAL when s is empty, holds
+ * anything but digits or overflows, leaving *out untouched. */
+int parse_ulong(const char *s, int base, unsigned long *out);
 
 #endif

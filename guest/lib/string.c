@@ -1,4 +1,5 @@
 /* Memory and string functions for freestanding code. */
+#include <shoji/abi.h>
 #include "lib/lib.h"
 
 void *memcpy(void *dst, const void *src, size_t n)
@@ -77,34 +78,43 @@ char *strchr(const char *s, int c)
 	}
 }
 
-unsigned long long parse_ull(const char *s, const char **end, int *ok)
+static unsigned digit_value(char c)
 {
-	unsigned long long v = 0;
-	unsigned base = 10;
-	int digits = 0;
+	if (c >= '0' && c <= '9')
+		return (unsigned)(c - '0');
+	if (c >= 'a' && c <= 'z')
+		return (unsigned)(c - 'a' + 10);
+	if (c >= 'A' && c <= 'Z')
+		return (unsigned)(c - 'A' + 10);
+	return 36;
+}
 
-	*ok = 1;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
+int parse_ulong(const char *s, int base, unsigned long *out)
+{
+	unsigned long v = 0;
+
+	if (base == 0) {
+		if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+			base = 16;
+			s += 2;
+		} else if (s[0] == '0' && s[1]) {
+			base = 8;
+			s++;
+		} else {
+			base = 10;
+		}
 	}
-	for (;; s++, digits++) {
-		unsigned d;
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned)(*s - '0');
-		else if (base == 16 && *s >= 'a' && *s <= 'f')
-			d = (unsigned)(*s - 'a' + 10);
-		else if (base == 16 && *s >= 'A' && *s <= 'F')
-			d = (unsigned)(*s - 'A' + 10);
-		else
-			break;
-		if (v > (~0ull - d) / base)
-			*ok = 0;
-		v = v * base + d;
+	if (base < 2 || base > 36 || !*s)
+		return -SHOJI_EINVAL;
+	for (; *s; s++) {
+		unsigned d = digit_value(*s);
+
+		if (d >= (unsigned)base)
+			return -SHOJI_EINVAL;
+		if (v > (~0UL - d) / (unsigned)base)
+			return -SHOJI_EINVAL; /* overflow */
+		v = v * (unsigned)base + d;
 	}
-	if (!digits)
-		*ok = 0;
-	if (end)
-		*end = s;
-	return *ok ? v : 0;
+	*out = v;
+	return 0;
 }

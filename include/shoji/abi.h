@@ -10,10 +10,10 @@
 #define SHOJI_ABI_VERSION 1
 
 /* Machine exit statuses (architecture.md, "How the machine ends"). */
-#define SHOJI_EXIT_OK 0        /* every task exited with 0 */
+#define SHOJI_EXIT_OK 0		 /* every task exited with 0 */
 #define SHOJI_EXIT_TASK_FAILED 1 /* a task exited non-zero or was killed */
-#define SHOJI_EXIT_PANIC 2     /* kernel panic */
-#define SHOJI_EXIT_REFUSED 3   /* command line or a task image refused */
+#define SHOJI_EXIT_PANIC 2	 /* kernel panic */
+#define SHOJI_EXIT_REFUSED 3	 /* command line or a task image refused */
 
 /* Platform devices (architecture.md, "Guest/platform devices"). */
 #define SHOJI_PORT_COM1 0x3f8
@@ -26,22 +26,22 @@
  * The result comes back in RAX: >= 0 on success, -SHOJI_Exxx on error.
  */
 enum shoji_sys {
-	SYS_EXIT = 0,   /* exit(status): never returns */
-	SYS_WRITE = 1,  /* write(buf, len): console; returns len */
-	SYS_YIELD = 2,  /* yield(): to the back of the run queue; returns 0 */
+	SYS_EXIT = 0,	/* exit(status): never returns */
+	SYS_WRITE = 1,	/* write(buf, len): console; returns len */
+	SYS_YIELD = 2,	/* yield(): to the back of the run queue; returns 0 */
 	SYS_GETPID = 3, /* getpid(): the task id (1, 2, ...) */
-	SYS_CLOCK = 4,  /* clock(): nanoseconds since boot */
-	SYS_SEND = 5,   /* send(dest, buf, len): blocks until dest receives;
+	SYS_CLOCK = 4,	/* clock(): nanoseconds since boot */
+	SYS_SEND = 5,	/* send(dest, buf, len): blocks until dest receives;
 			   returns the bytes delivered */
-	SYS_RECV = 6,   /* recv(src, buf, cap, from*): src 0 = any task;
+	SYS_RECV = 6,	/* recv(src, buf, cap, from*): src 0 = any task;
 			   blocks until a message arrives; returns its length,
-			   *from (if not 0) gets the sender's id */
-	SYS_CALL = 7,   /* call(dest, buf, len, rbuf, rcap): send to dest, then
+			   *from (if not 0, 64 bits) gets the sender's id */
+	SYS_CALL = 7,	/* call(dest, buf, len, rbuf, rcap): send to dest, then
 			   receive from dest alone; returns the reply length */
-	SYS_MAP = 8,    /* map(len, prot): anonymous zeroed memory, len rounded
+	SYS_MAP = 8,	/* map(len, prot): anonymous zeroed memory, len rounded
 			   up to pages; returns its address */
-	SYS_UNMAP = 9,  /* unmap(addr, len): pages returned by map only */
-	SYS_KMEM = 10,  /* kmem(): bytes of kernel memory held for the caller */
+	SYS_UNMAP = 9,	/* unmap(addr, len): pages returned by map only */
+	SYS_KMEM = 10,	/* kmem(): bytes of kernel memory held for the caller */
 	SYS_COUNT
 };
 

@@ -15,10 +15,10 @@
 #include <stdint.h>
 
 struct hvm_start_info {
-	uint32_t magic;        /* HVM_START_MAGIC */
-	uint32_t version;      /* 0: no memory map; 1: memmap fields valid */
+	uint32_t magic;	  /* HVM_START_MAGIC */
+	uint32_t version; /* 0: no memory map; 1: memmap fields valid */
 	uint32_t flags;
-	uint32_t nr_modules;   /* entries at modlist_paddr */
+	uint32_t nr_modules; /* entries at modlist_paddr */
 	uint64_t modlist_paddr;
 	uint64_t cmdline_paddr; /* NUL-terminated, 0 when none */
 	uint64_t rsdp_paddr;

@@ -101,10 +101,10 @@ uint64_t kernel_virt_to_phys(const void *va);
 /* A page-table tree: the user half is private, the kernel half is shared
  * by every address space (PML4 slots 256-511 copied at creation). */
 struct aspace {
-	uint64_t root;     /* physical address of the PML4 */
+	uint64_t root;	   /* physical address of the PML4 */
 	uint32_t pt_pages; /* page-table pages held, the root included */
-	uint16_t pcid;     /* 0 when PCIDs are off */
-	bool fresh;        /* first load must flush this PCID's stale entries */
+	uint16_t pcid;	   /* 0 when PCIDs are off */
+	bool fresh;	   /* first load must flush this PCID's stale entries */
 };
 
 /* Builds the kernel's page tables (physmap of every RAM range, the kernel

@@ -31,13 +31,13 @@ static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
  * Descriptor bits: SDM Vol. 3A 3.4.5; L=1 marks 64-bit code.
  */
 static uint64_t gdt[7] __attribute__((aligned(16))) = {
-	0,
-	0x00af9a000000ffff, /* kernel code: P, DPL 0, code, L */
-	0x00cf92000000ffff, /* kernel data */
-	0x00cff2000000ffff, /* user data: DPL 3 */
-	0x00affa000000ffff, /* user code: DPL 3, L */
-	0,                  /* TSS, low half */
-	0,                  /* TSS, high half */
+    0,
+    0x00af9a000000ffff, /* kernel code: P, DPL 0, code, L */
+    0x00cf92000000ffff, /* kernel data */
+    0x00cff2000000ffff, /* user data: DPL 3 */
+    0x00affa000000ffff, /* user code: DPL 3, L */
+    0,			/* TSS, low half */
+    0,			/* TSS, high half */
 };
 
 static void gdt_set_tss(void)

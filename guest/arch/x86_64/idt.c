@@ -20,9 +20,9 @@ static struct idt_gate idt[256] __attribute__((aligned(16)));
 
 /* IST slot per vector, matching gdt.c; 0 means the normal stack switch. */
 static const uint8_t vector_ist[256] = {
-	[VEC_DF] = 1,
-	[VEC_NMI] = 2,
-	[VEC_MC] = 3,
+    [VEC_DF] = 1,
+    [VEC_NMI] = 2,
+    [VEC_MC] = 3,
 };
 
 void idt_init(void)
@@ -36,12 +36,12 @@ void idt_init(void)
 		uint64_t h = isr_stubs[v];
 		/* DPL 0 everywhere: `int n` from ring 3 raises #GP instead. */
 		idt[v] = (struct idt_gate){
-			.offset_low = h & 0xffff,
-			.selector = SEL_KERNEL_CS,
-			.ist = vector_ist[v],
-			.type_attr = GATE_INTERRUPT,
-			.offset_mid = (h >> 16) & 0xffff,
-			.offset_high = h >> 32,
+		    .offset_low = h & 0xffff,
+		    .selector = SEL_KERNEL_CS,
+		    .ist = vector_ist[v],
+		    .type_attr = GATE_INTERRUPT,
+		    .offset_mid = (h >> 16) & 0xffff,
+		    .offset_high = h >> 32,
 		};
 	}
 	__asm__ volatile("lidt %0" : : "m"(p));

@@ -71,7 +71,8 @@ const char *lapic_timer_init(uint32_t period_us)
 	uint64_t per_ms = lapic_ticks_per_ms();
 	uint64_t init = per_ms * period_us / 1000;
 	if (!init || init > 0xffffffffu)
-		panic("LAPIC timer: %lu ticks per ms cannot make a %u us period", per_ms, period_us);
+		panic("LAPIC timer: %lu ticks per ms cannot make a %u us period", per_ms,
+		      period_us);
 	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
 	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VEC_TIMER);
 	lapic_write(LAPIC_TIMER_INIT, (uint32_t)init);

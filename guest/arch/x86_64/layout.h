@@ -25,9 +25,9 @@
 #define REGION_SIZE U64(0x40000000) /* 1 GiB */
 #define REGION_FIRST U64(0x40000000)
 #define REGIONS 16
-#define REGION_HEAP U64(0x10000000)       /* heap starts 256 MiB into a region */
-#define REGION_IMAGE_MAX REGION_HEAP    /* the image must fit below the heap */
-#define USER_STACK_SIZE U64(0x10000)      /* 64 KiB */
+#define REGION_HEAP U64(0x10000000)  /* heap starts 256 MiB into a region */
+#define REGION_IMAGE_MAX REGION_HEAP /* the image must fit below the heap */
+#define USER_STACK_SIZE U64(0x10000) /* 64 KiB */
 #define USER_END U64(0x0000800000000000)
 
 #define KERNEL_STACK_SIZE 16384

@@ -97,7 +97,10 @@ void paging_init(const uint64_t *ram_start, const uint64_t *ram_end, unsigned nr
 		for (; a < ram_end[i]; a += LARGE_PAGE_SIZE)
 			kmap(PHYSMAP_BASE + a, a | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX, 2);
 	}
-	/* The image, with per-section rights (W^X for the kernel too). */
+	/* The image, with per-section rights (W^X for the kernel too).  The
+	 * boot code and tables below .text stay mapped read-only, so the whole
+	 * image from KERNEL_VMA + 1 MiB is present, supervisor-only. */
+	map_kernel_range((char *)(KERNEL_VMA + KERNEL_PHYS), __kernel_text_start, PTE_NX);
 	map_kernel_range(__kernel_text_start, __kernel_text_end, 0);
 	map_kernel_range(__kernel_rodata_start, __kernel_rodata_end, PTE_NX);
 	map_kernel_range(__kernel_data_start, __kernel_end, PTE_W | PTE_NX);

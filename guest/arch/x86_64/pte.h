@@ -10,18 +10,18 @@
 #define PT_ENTRIES 512
 
 /* Entry bits (SDM Vol. 3A, Tables 4-15 to 4-20). */
-#define PTE_P BIT(0)    /* present */
-#define PTE_W BIT(1)    /* writable */
-#define PTE_U BIT(2)    /* user-mode accessible */
+#define PTE_P BIT(0) /* present */
+#define PTE_W BIT(1) /* writable */
+#define PTE_U BIT(2) /* user-mode accessible */
 #define PTE_PWT BIT(3)
-#define PTE_PCD BIT(4)  /* cache disable: MMIO */
+#define PTE_PCD BIT(4) /* cache disable: MMIO */
 #define PTE_A BIT(5)
 #define PTE_D BIT(6)
-#define PTE_PS BIT(7)   /* 2 MiB page in a PD entry */
-#define PTE_G BIT(8)    /* global: survives CR3 writes */
-#define PTE_SW_ANON BIT(9) /* software: page made by SYS_MAP */
+#define PTE_PS BIT(7)	     /* 2 MiB page in a PD entry */
+#define PTE_G BIT(8)	     /* global: survives CR3 writes */
+#define PTE_SW_ANON BIT(9)   /* software: page made by SYS_MAP */
 #define PTE_SW_OWNED BIT(10) /* software: frame owned by the address space */
-#define PTE_NX BIT(63)  /* no execute (needs EFER.NXE) */
+#define PTE_NX BIT(63)	     /* no execute (needs EFER.NXE) */
 
 /* Protection key of a leaf entry: bits 62:59 (SDM Vol. 3A 4.6.2). */
 #define PTE_PKEY_SHIFT 59

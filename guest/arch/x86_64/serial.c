@@ -11,13 +11,13 @@ void serial_init(void)
 {
 	const uint16_t b = SHOJI_PORT_COM1;
 
-	outb(b + IER, 0);        /* no interrupts: the console is polled */
+	outb(b + IER, 0);	 /* no interrupts: the console is polled */
 	outb(b + LCR, LCR_DLAB); /* divisor 1: 115200 baud */
 	outb(b + 0, 1);
 	outb(b + 1, 0);
-	outb(b + LCR, 0x03);     /* 8 data bits, no parity, 1 stop bit */
-	outb(b + FCR, 0x07);     /* FIFOs on and cleared */
-	outb(b + MCR, 0x03);     /* DTR, RTS */
+	outb(b + LCR, 0x03); /* 8 data bits, no parity, 1 stop bit */
+	outb(b + FCR, 0x07); /* FIFOs on and cleared */
+	outb(b + MCR, 0x03); /* DTR, RTS */
 }
 
 static void serial_putc(char c)

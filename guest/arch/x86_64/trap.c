@@ -5,26 +5,26 @@
 
 /* Exception names (SDM Vol. 3A 6.3.1, Table 6-1). */
 static const char *const exception_names[32] = {
-	[0] = "divide error",
-	[1] = "debug exception",
-	[2] = "NMI",
-	[3] = "breakpoint",
-	[4] = "overflow",
-	[5] = "BOUND range exceeded",
-	[6] = "invalid opcode",
-	[7] = "device not available (tasks have no FPU/SSE state)",
-	[8] = "double fault",
-	[10] = "invalid TSS",
-	[11] = "segment not present",
-	[12] = "stack-segment fault",
-	[13] = "general protection fault",
-	[14] = "page fault",
-	[16] = "x87 floating-point error",
-	[17] = "alignment check",
-	[18] = "machine check",
-	[19] = "SIMD floating-point exception",
-	[20] = "virtualization exception",
-	[21] = "control protection exception",
+    [0] = "divide error",
+    [1] = "debug exception",
+    [2] = "NMI",
+    [3] = "breakpoint",
+    [4] = "overflow",
+    [5] = "BOUND range exceeded",
+    [6] = "invalid opcode",
+    [7] = "device not available (tasks have no FPU/SSE state)",
+    [8] = "double fault",
+    [10] = "invalid TSS",
+    [11] = "segment not present",
+    [12] = "stack-segment fault",
+    [13] = "general protection fault",
+    [14] = "page fault",
+    [16] = "x87 floating-point error",
+    [17] = "alignment check",
+    [18] = "machine check",
+    [19] = "SIMD floating-point exception",
+    [20] = "virtualization exception",
+    [21] = "control protection exception",
 };
 
 const char *exception_name(uint64_t vector)
@@ -49,7 +49,7 @@ void regs_dump(const struct regs *r)
 /* Interrupt handlers by vector; exceptions are handled above them. */
 typedef void (*irq_handler)(void);
 static const irq_handler irq_handlers[256] = {
-	[VEC_TIMER] = sched_timer_tick,
+    [VEC_TIMER] = sched_timer_tick,
 };
 
 static void irq_dispatch(uint64_t vector)

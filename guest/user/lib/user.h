@@ -1,0 +1,143 @@
+/* The task runtime: system call wrappers, formatted output, string helpers, the address layout. */
+#ifndef SHOJI_USER_H
+#define SHOJI_USER_H
+
+/*
+ * Everything a task may use, documented once here.  Tasks are freestanding
+ * static PIEs: there is no libc, only what this runtime provides
+ * (lib/crt0.S, lib/syscall.c, lib/printf.c, and guest/lib).
+ *
+ * Entry (set up by the kernel, see crt0.S): the image is loaded and
+ * relocated at some base, `_start` runs at CPL 3 with argc, argv[] and an
+ * empty envp on the stack; argv[0] is the task's name.  `_start` calls
+ * main(argc, argv) and passes its result to sys_exit().
+ *
+ * No floating point anywhere: the kernel keeps no FPU state for tasks, and
+ * the runtime is built with -mgeneral-regs-only.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <shoji/abi.h>
+
+int main(int argc, char **argv);
+
+/* --- system calls (lib/syscall.c) -------------------------------------
+ *
+ * One wrapper per entry of enum shoji_sys (shoji/abi.h), same order.  All
+ * return what the kernel returns in RAX: >= 0 on success, -SHOJI_Exxx on
+ * error.  Every pointer argument is checked by the kernel: a pointer or
+ * range outside the caller's own mapped memory gives -SHOJI_EFAULT, and
+ * the calls that block (recv, call) check before blocking.
+ */
+
+/* Ends the calling task with @status (0: success; anything else makes the
+ * machine's exit status 1).  Never returns. */
+_Noreturn void sys_exit(int status);
+
+/* Writes @len bytes at @buf to the console.  Returns @len, or -SHOJI_EFAULT
+ * when [buf, buf+len) is not readable by the caller. */
+long sys_write(const void *buf, size_t len);
+
+/* Moves the caller to the back of the run queue.  Returns 0. */
+long sys_yield(void);
+
+/* Returns the caller's task id (1 for the first task on the command line,
+ * 2 for the second, ...). */
+long sys_getpid(void);
+
+/* Returns nanoseconds since boot (TSC based; under QEMU with -icount it
+ * counts instructions, not time). */
+long sys_clock(void);
+
+/* Sends @len bytes at @buf to task @dest and blocks until @dest receives
+ * them.  Returns the bytes delivered (less than @len when the receiver's
+ * buffer is smaller: the message is truncated).  Errors: -SHOJI_ESRCH when
+ * @dest does not exist, -SHOJI_EFAULT for a bad @buf, -SHOJI_EMSGSIZE when
+ * @len exceeds SHOJI_IPC_MAX. */
+long sys_send(long dest, const void *buf, size_t len);
+
+/* Blocks until a message from task @src arrives (@src 0: from any task)
+ * and copies at most @cap bytes of it to @buf.  Returns the bytes copied;
+ * when @from is not NULL, the kernel stores the sender's id in *@from (all
+ * 64 bits).  Errors:
+ * -SHOJI_EFAULT for a bad @buf or @from (checked before blocking),
+ * -SHOJI_ESRCH when @src is not 0 and does not exist. */
+long sys_recv(long src, void *buf, size_t cap, long *from);
+
+/* Sends @len bytes at @buf to task @dest, then receives the reply from
+ * @dest alone into @rbuf (at most @rcap bytes, the rest truncated).
+ * Returns the reply's length in @rbuf.  Errors as sys_send() and
+ * sys_recv(); both buffers are checked before anything is sent. */
+long sys_call(long dest, const void *buf, size_t len, void *rbuf, size_t rcap);
+
+/* Maps @len bytes (rounded up to pages) of zeroed memory with @prot, a mask
+ * of SHOJI_PROT_READ and SHOJI_PROT_WRITE.  Returns the address, or
+ * -SHOJI_EINVAL (@len 0, unknown bits in @prot) or -SHOJI_ENOMEM. */
+long sys_map(size_t len, int prot);
+
+/* Unmaps @len bytes at @addr, which sys_map() returned.  Returns 0, or
+ * -SHOJI_EINVAL when @addr did not come from sys_map(). */
+long sys_unmap(void *addr, size_t len);
+
+/* Returns the bytes of kernel memory held for the caller (task structure,
+ * page tables, kernel stack). */
+long sys_kmem(void);
+
+/* Returns the name of error number @err ("EFAULT"; @err may be negated, as
+ * a system call returns it), or "E?" for a number the ABI does not know. */
+const char *sys_errname(long err);
+
+/* --- formatted output and strings -------------------------------------
+ *
+ * vsnprintf, snprintf, the mem* and str* functions and parse_ulong come
+ * from guest/lib (lib.h, shared with the kernel).  printf (lib/printf.c)
+ * formats into a PRINTF_MAX-byte buffer on the stack and writes it with
+ * one sys_write(), so the line a task prints is never interleaved with
+ * another task's; output beyond PRINTF_MAX - 1 bytes is cut off.  Returns
+ * the bytes written, or the negative error of sys_write().
+ */
+#include "lib/lib.h"
+#define PRINTF_MAX 512
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* --- the user address space (the kernel's layout) ---------------------
+ *
+ *   0                  1 GiB              2 GiB              3 GiB
+ *   | not mapped       | region 0         | region 1         | ...
+ *                      | image heap stack | (a neighbour)    |
+ *
+ * Every task lives in one 1 GiB region of the lower half; region s starts
+ * at (s+1) GiB and holds the task's image, its sys_map() memory and its
+ * stack.  In `process` mode each task has its own page table and region 0;
+ * in `shared` mode the tasks of a group sit in adjacent regions of one page
+ * table, separated by protection keys only.
+ */
+#define USER_REGION_SIZE (1UL << 30)
+#define USER_REGION_LAST_BASE (16UL << 30) /* regions from here have no upper neighbour */
+#define USER_HALF_END 0x0000800000000000UL /* first non-canonical address */
+
+/* Where the kernel image lies (mapped in every task's page table, for the
+ * kernel only): what the isolation tests try to read. */
+#define KERNEL_IMAGE_ADDR 0xffffffff80100000UL
+
+/* Returns the base of the caller's region, found from the address of one of
+ * its own variables. */
+static inline uintptr_t user_region_base(void)
+{
+	static const char anchor;
+	return (uintptr_t)&anchor & ~(USER_REGION_SIZE - 1);
+}
+
+/* Returns the base of a neighbouring region: the one above the caller's,
+ * or the one below when the caller's is the top one.  In `shared` mode
+ * another task lives there; in `process` mode nothing is mapped there. */
+static inline uintptr_t user_neighbour_base(void)
+{
+	uintptr_t own = user_region_base();
+	return own >= USER_REGION_LAST_BASE ? own - USER_REGION_SIZE : own + USER_REGION_SIZE;
+}
+
+#endif

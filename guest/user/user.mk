@@ -1,0 +1,22 @@
+# guest/user/: the task runtime (lib/) and the tasks (tasks/), each task a
+# static position-independent ELF64 at build/tasks/NAME.elf.
+
+USER_LIB_SRCS := \
+	guest/user/lib/crt0.S \
+	guest/user/lib/syscall.c \
+	guest/user/lib/printf.c \
+	guest/lib/fmt.c \
+	guest/lib/string.c
+USER_LIB_OBJS := $(addprefix $(BUILD)/user/,$(addsuffix .o,$(basename $(USER_LIB_SRCS))))
+
+TASKS := hello pingpong spin peek badptr
+TASK_ELFS := $(addprefix $(BUILD)/tasks/,$(addsuffix .elf,$(TASKS)))
+
+# No libgcc and no libc: an undefined symbol here means the compiler
+# emitted a call the runtime does not provide, and the link fails.
+$(BUILD)/tasks/%.elf: $(BUILD)/user/guest/user/tasks/%.o $(USER_LIB_OBJS)
+	$(call say,LD,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(GUEST_CC) $(USER_LDFLAGS) $(USER_LIB_OBJS) $< -o $@
+
+.SECONDARY: $(USER_LIB_OBJS) $(patsubst %,$(BUILD)/user/guest/user/tasks/%.o,$(TASKS))

@@ -1,0 +1,1 @@
+# vmm/: the shoji monitor (build/shoji).
