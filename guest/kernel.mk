@@ -31,7 +31,7 @@ KERNEL_CORE_SRCS := \
 	guest/core/uaccess.c \
 	guest/core/vm.c
 
-GUEST_LIB_SRCS := guest/lib/fmt.c guest/lib/string.c
+GUEST_LIB_SRCS := guest/lib/fmt.c guest/lib/parse.c guest/lib/string.c
 
 KERNEL_SRCS := $(KERNEL_ARCH_SRCS) $(KERNEL_CORE_SRCS) $(GUEST_LIB_SRCS) $(LOADER_GUEST_SRCS) \
 	$(ISOLATION_SRCS)
@@ -45,7 +45,7 @@ $(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LDS)
 
 # Pure kernel parts, tested on the host.
 UNIT_TESTS += test_cmdline test_pmm test_kheap test_pte test_fmt
-test_cmdline_SRCS := guest/core/cmdline.c
+test_cmdline_SRCS := guest/core/cmdline.c guest/lib/parse.c
 test_pmm_SRCS := guest/core/pmm.c
 test_kheap_SRCS := guest/core/kheap.c
 test_pte_SRCS :=

@@ -135,7 +135,8 @@ int cmdline_parse(char *buf, struct boot_options *opt, char *err, size_t errlen)
 	opt->pcid = -1;
 	opt->ntasks = 0;
 	opt->selftest_kernel_fault = false;
-	err[0] = 0;
+	if (errlen)
+		err[0] = 0;
 
 	char *s = buf;
 	for (;;) {

@@ -24,6 +24,17 @@ struct spec {
 	int left, zero, alt, width, prec;
 };
 
+/* n bytes of s, padded to the field width. */
+static void put_padded(struct out *o, const struct spec *sp, const char *s, int n)
+{
+	if (!sp->left)
+		pad(o, ' ', sp->width - n);
+	for (int i = 0; i < n; i++)
+		put(o, s[i]);
+	if (sp->left)
+		pad(o, ' ', sp->width - n);
+}
+
 static void put_str(struct out *o, const struct spec *sp, const char *s)
 {
 	if (!s)
@@ -31,12 +42,7 @@ static void put_str(struct out *o, const struct spec *sp, const char *s)
 	int n = 0;
 	while (s[n] && (sp->prec < 0 || n < sp->prec))
 		n++;
-	if (!sp->left)
-		pad(o, ' ', sp->width - n);
-	for (int i = 0; i < n; i++)
-		put(o, s[i]);
-	if (sp->left)
-		pad(o, ' ', sp->width - n);
+	put_padded(o, sp, s, n);
 }
 
 static void put_num(struct out *o, const struct spec *sp, unsigned long long v, unsigned base,
@@ -89,13 +95,23 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		fmt++;
 		if (*fmt == '*') {
 			sp.width = va_arg(ap, int);
+			if (sp.width < 0) { /* C99 7.19.6.1: a '-' flag and the width */
+				sp.left = 1;
+				sp.width = -sp.width;
+			}
 			fmt++;
 		}
 		while (*fmt >= '0' && *fmt <= '9')
 			sp.width = sp.width * 10 + (*fmt++ - '0');
 		if (*fmt == '.') {
 			sp.prec = 0;
-			for (fmt++; *fmt >= '0' && *fmt <= '9'; fmt++)
+			if (*++fmt == '*') {
+				sp.prec = va_arg(ap, int);
+				if (sp.prec < 0)
+					sp.prec = -1; /* a negative precision is taken as none */
+				fmt++;
+			}
+			for (; *fmt >= '0' && *fmt <= '9'; fmt++)
 				sp.prec = sp.prec * 10 + (*fmt - '0');
 		}
 		int lng = 0, shrt = 0;
@@ -130,14 +146,17 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			else if (*fmt == 'o')
 				put_num(&o, &sp, u, 8, 0, 0, sp.alt && u ? "0" : 0);
 			else
-				put_num(&o, &sp, u, 16, 0, *fmt == 'X', sp.alt && u ? "0x" : 0);
+				put_num(&o, &sp, u, 16, 0, *fmt == 'X',
+					sp.alt && u ? (*fmt == 'X' ? "0X" : "0x") : 0);
 			break;
 		case 'p':
 			put_num(&o, &sp, (uintptr_t)va_arg(ap, void *), 16, 0, 0, "0x");
 			break;
-		case 'c':
-			put(&o, (char)va_arg(ap, int));
+		case 'c': {
+			char c = (char)va_arg(ap, int);
+			put_padded(&o, &sp, &c, 1);
 			break;
+		}
 		case 's':
 			put_str(&o, &sp, va_arg(ap, const char *));
 			break;

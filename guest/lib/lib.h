@@ -23,7 +23,7 @@ char *strchr(const char *s, int c);
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Parses all of s as an unsigned number in base (2..36), or, with base 0,
+/* parse.c: parses all of s as an unsigned number in base (2..36), or, with base 0,
  * in hexadecimal after "0x", octal after "0" and decimal otherwise.  Stores
  * it in *out and returns 0; returns -SHOJI_EINVAL when s is empty, holds
  * anything but digits or overflows, leaving *out untouched. */

@@ -1,5 +1,4 @@
 /* Memory and string functions for freestanding code. */
-#include <shoji/abi.h>
 #include "lib/lib.h"
 
 void *memcpy(void *dst, const void *src, size_t n)
@@ -76,45 +75,4 @@ char *strchr(const char *s, int c)
 		if (!*s)
 			return 0;
 	}
-}
-
-static unsigned digit_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return (unsigned)(c - '0');
-	if (c >= 'a' && c <= 'z')
-		return (unsigned)(c - 'a' + 10);
-	if (c >= 'A' && c <= 'Z')
-		return (unsigned)(c - 'A' + 10);
-	return 36;
-}
-
-int parse_ulong(const char *s, int base, unsigned long *out)
-{
-	unsigned long v = 0;
-
-	if (base == 0) {
-		if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-			base = 16;
-			s += 2;
-		} else if (s[0] == '0' && s[1]) {
-			base = 8;
-			s++;
-		} else {
-			base = 10;
-		}
-	}
-	if (base < 2 || base > 36 || !*s)
-		return -SHOJI_EINVAL;
-	for (; *s; s++) {
-		unsigned d = digit_value(*s);
-
-		if (d >= (unsigned)base)
-			return -SHOJI_EINVAL;
-		if (v > (~0UL - d) / (unsigned)base)
-			return -SHOJI_EINVAL; /* overflow */
-		v = v * (unsigned)base + d;
-	}
-	*out = v;
-	return 0;
 }

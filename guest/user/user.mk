@@ -6,6 +6,7 @@ USER_LIB_SRCS := \
 	guest/user/lib/syscall.c \
 	guest/user/lib/printf.c \
 	guest/lib/fmt.c \
+	guest/lib/parse.c \
 	guest/lib/string.c
 USER_LIB_OBJS := $(addprefix $(BUILD)/user/,$(addsuffix .o,$(basename $(USER_LIB_SRCS))))
 

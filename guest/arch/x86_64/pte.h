@@ -61,7 +61,7 @@ static inline unsigned pte_pkey(uint64_t pte)
 /* Canonical: bits 63:47 all equal (SDM Vol. 1 3.3.7.1). */
 static inline int va_canonical(uint64_t va)
 {
-	return (uint64_t)(((int64_t)va << 16) >> 16) == va;
+	return (va >> 47) == 0 || (va >> 47) == 0x1ffff;
 }
 
 #endif /* !__ASSEMBLY__ */
