@@ -20,6 +20,7 @@ KERNEL_CORE_SRCS := \
 	guest/core/bootinfo.c \
 	guest/core/cmdline.c \
 	guest/core/console.c \
+	guest/core/group.c \
 	guest/core/ipc.c \
 	guest/core/kheap.c \
 	guest/core/main.c \

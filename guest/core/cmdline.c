@@ -1,5 +1,5 @@
-/* Kernel command line: task=NAME[:MODE[:ARG...]], quantum=MS, pcid=on|off,
- * selftest=kernel-fault. */
+/* Kernel command line: task=[N*]NAME[:MODE[:ARG...]], quantum=MS,
+ * pcid=on|off, selftest=kernel-fault. */
 #include "core/kernel.h"
 
 /* Modes in the order of enum task_mode; `supported` flips as each mode's
@@ -9,7 +9,7 @@ static const struct {
 	bool supported;
 } modes[MODE_COUNT] = {
     [MODE_PROCESS] = {"process", true},
-    [MODE_SHARED] = {"shared", false},
+    [MODE_SHARED] = {"shared", true},
     [MODE_KERNEL] = {"kernel", false},
 };
 
@@ -44,14 +44,36 @@ static int split_colons(char *s, char **field, int max)
 	return n;
 }
 
+/* "N*" before a spec starts N copies of it (task=256*hello:shared): a
+ * loader's command line is only a few KiB (QEMU's PVH: about 4). */
+static int parse_count(char **value, unsigned long *count, const char *token, char *err,
+		       size_t errlen)
+{
+	char *star = strchr(*value, '*');
+	*count = 1;
+	if (!star || star == *value)
+		return 0;
+	for (char *p = *value; p < star; p++)
+		if (*p < '0' || *p > '9')
+			return 0; /* not a count: the name has a '*' */
+	*star = 0;
+	if (parse_ulong(*value, 10, count) || *count < 1 || *count > 1024)
+		return fail(err, errlen, "task=%s: count must be between 1 and 1024", token);
+	*value = star + 1;
+	return 0;
+}
+
 static int parse_task(char *value, struct boot_options *opt, char *err, size_t errlen)
 {
 	char *field[SHOJI_TASK_ARGS_MAX + 2];
 	char token[64]; /* the token as written, for messages */
+	unsigned long count;
 	snprintf(token, sizeof(token), "%s", value);
+	if (parse_count(&value, &count, token, err, errlen))
+		return -SHOJI_EINVAL;
 	int n = split_colons(value, field, SHOJI_TASK_ARGS_MAX + 2);
 
-	if (opt->ntasks == opt->max_tasks)
+	if (count > opt->max_tasks - opt->ntasks)
 		return fail(err, errlen, "task=%s: more than %u tasks", token, opt->max_tasks);
 	if (n > SHOJI_TASK_ARGS_MAX + 2)
 		return fail(err, errlen, "task=%s: more than %d arguments", token,
@@ -85,6 +107,8 @@ static int parse_task(char *value, struct boot_options *opt, char *err, size_t e
 		t->argv[t->argc++] = field[i];
 	t->argv[t->argc] = 0;
 	opt->ntasks++;
+	while (--count)
+		opt->tasks[opt->ntasks++] = *t; /* copies share the strings */
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <shoji/abi.h>
 #include "arch/x86_64/arch.h"
+#include "isolation/isolation.h"
 
 /* --- console.c ------------------------------------------------------------ */
 /* printf to the console; %d %i %u %x %lx %lu %ld %s %c %p, widths, 0 and -. */
@@ -110,21 +111,27 @@ const char *task_mode_name(enum task_mode m);
 enum task_state { TASK_RUNNABLE = 1, TASK_SEND_BLOCKED, TASK_RECV_BLOCKED, TASK_DEAD };
 #define TASK_MAX 4096 /* ids 1..TASK_MAX-1 */
 
+/*
+ * A task is its saved registers plus a few words: 256 bytes, one heap
+ * object.  No kernel stack, no FPU area (see entry.S and cpu.c); its page
+ * tables belong to its group.
+ */
 struct task {
-	struct regs regs;	  /* saved user state; entry.S writes here */
+	struct regs regs;         /* saved user state; entry.S writes here */
 	struct task *next, *prev; /* run queue links */
-	struct task *sendq;	  /* tasks blocked sending to this one, FIFO */
+	struct task *sendq;       /* tasks blocked sending to this one, FIFO */
 	struct task *sendq_next;
-	struct aspace *as;  /* the page tables it runs on */
-	uint64_t region;    /* base of its 1 GiB region */
-	uint64_t heap_next; /* next free address for SYS_MAP */
+	struct group *group;      /* the page tables it runs on */
+	const char *name;         /* the spec's name (lives as long as the kernel) */
+	uint64_t heap_next;       /* next free address for SYS_MAP */
 	uint32_t id;
-	uint32_t ipc_peer; /* blocked: the partner id, 0 = any */
+	uint32_t ipc_peer;        /* blocked: the partner id, 0 = any */
+	uint32_t pkru;            /* set by the kernel, never read back from the CPU */
 	uint8_t state;
-	uint8_t mode;
-	char name[SHOJI_TASK_NAME_MAX];
-	struct aspace own_as; /* process mode */
+	uint8_t mode;             /* enum task_mode */
+	uint8_t slot;             /* its slot in the group, and its protection key */
 };
+_Static_assert(sizeof(struct task) <= 256, "a task fits a 256-byte heap object");
 
 extern struct task *current;
 /* Validates every spec's image in the initrd and creates the tasks, all
@@ -142,6 +149,33 @@ void task_fault(struct regs *r, uint64_t cr2);
 /* Kernel memory held for t, in bytes (task structure and page tables). */
 uint64_t task_kernel_bytes(const struct task *t);
 
+/* --- group.c: page tables shared by tasks -------------------------------- */
+/*
+ * A group is one page table.  A `process` task is alone in a group of its
+ * own, in slot 0 with key 0; `shared` tasks fill slots 1-15 of a shared
+ * group, each slot's pages tagged with the slot number as protection key.
+ */
+struct group {
+	struct aspace as;
+	struct pkey_set keys;
+	uint8_t mode;
+	uint32_t id;
+	struct task *member[SLOTS];
+};
+/* Puts t (t->mode set) into a group: a new one for `process`, the first
+ * shared group with a free key (or a new one) for `shared`.  Sets
+ * t->group, t->slot and t->pkru.  0 or -SHOJI_ENOMEM. */
+int group_join(struct task *t);
+/* Unmaps and frees t's pages, returns its key; frees the group (its
+ * page tables) when t was the last member. */
+void group_leave(struct task *t);
+/* The member of g owning protection key `key`, or 0. */
+struct task *group_member(struct group *g, unsigned key);
+/* Kernel memory of g (structure and page tables) divided among members. */
+uint64_t group_share_bytes(const struct group *g);
+/* Groups that exist now. */
+unsigned group_count(void);
+
 /* --- sched.c: round-robin scheduler ------------------------------------ */
 /* Appends t (runnable) to the run queue; `front` makes it run next. */
 void sched_enqueue(struct task *t, bool front);
@@ -158,12 +192,13 @@ void sched_prepare_return(void);
 _Noreturn void sched_start(void);
 /* A task stopped existing: forget it (run queue, last address space). */
 void sched_forget(struct task *t);
-/* Task-switch statistics for the privileged-event counters. */
-extern uint64_t stat_task_switches;
+/* Statistics for the privileged-event counters. */
+extern uint64_t stat_task_switches, stat_wrpkru, stat_timer_ticks;
 
 /* --- uaccess.c: the kernel's only way into task memory ----------------- */
-/* 0 when [va, va+len) lies in t's own region and every page is mapped
- * for user access (and writable when `write`); else -SHOJI_EFAULT. */
+/* 0 when [va, va+len) lies in t's own slot or heap window and every page
+ * is mapped for user access (and writable when `write`) with t's
+ * protection key; else -SHOJI_EFAULT. */
 int uaccess_check(struct task *t, uint64_t va, uint64_t len, bool write);
 /* Copies through the physmap after the same check; 0 or -SHOJI_EFAULT. */
 int copy_from_task(struct task *t, void *dst, uint64_t va, uint64_t len);
@@ -176,6 +211,7 @@ int copy_task_to_task(struct task *d, uint64_t dva, struct task *s, uint64_t sva
  * (its result comes later) or no longer exists. */
 #define SYSCALL_DEFERRED INT64_MIN
 typedef int64_t (*syscall_fn)(struct task *self, const struct regs *r);
+extern uint64_t stat_syscalls;
 void syscall_dispatch(void);
 
 /* --- ipc.c --------------------------------------------------------------- */

@@ -4,9 +4,10 @@
 
 /* Circular list with a sentinel; holds runnable tasks other than current. */
 static struct task runq = {.next = &runq, .prev = &runq};
-static struct task *on_cpu;	 /* whose regs cpu_frame_top points at */
-static struct aspace *loaded_as; /* whose page tables CR3 holds */
-uint64_t stat_task_switches;
+static struct task *on_cpu;        /* whose regs cpu_frame_top points at */
+static struct group *loaded_group; /* whose page tables CR3 holds */
+static uint32_t loaded_pkru;       /* what the kernel last wrote to PKRU */
+uint64_t stat_task_switches, stat_wrpkru, stat_timer_ticks;
 
 void sched_enqueue(struct task *t, bool front)
 {
@@ -28,13 +29,14 @@ void sched_forget(struct task *t)
 {
 	if (on_cpu == t)
 		on_cpu = 0;
-	if (loaded_as == t->as)
-		loaded_as = 0;
+	if (loaded_group == t->group)
+		loaded_group = 0;
 }
 
 void sched_timer_tick(void)
 {
 	lapic_timer_tick();
+	stat_timer_ticks++;
 	if (current && current->state == TASK_RUNNABLE) {
 		sched_enqueue(current, false);
 		current = 0;
@@ -47,7 +49,12 @@ void sched_yield(void)
 	current = 0;
 }
 
-/* Loads t's state: the entry path saves into t->regs from now on. */
+/*
+ * Loads t's state: the entry path saves into t->regs from now on.  Inside
+ * a group that is the frame pointer and PKRU: no CR3 write, no TLB flush.
+ * Between groups, CR3 too.  PKRU comes from t->pkru, which the kernel set
+ * at creation; nothing a task does can change what is written here.
+ */
 static void switch_to(struct task *t)
 {
 	current = t;
@@ -57,9 +64,14 @@ static void switch_to(struct task *t)
 	stat_task_switches++;
 	cpu_frame_top = (uint64_t)(&t->regs + 1);
 	tss_set_rsp0(cpu_frame_top);
-	if (loaded_as != t->as) {
-		aspace_activate(t->as);
-		loaded_as = t->as;
+	if (loaded_group != t->group) {
+		aspace_activate(&t->group->as);
+		loaded_group = t->group;
+	}
+	if (cpu.pku && loaded_pkru != t->pkru) {
+		wrpkru(t->pkru);
+		loaded_pkru = t->pkru;
+		stat_wrpkru++;
 	}
 }
 

@@ -47,12 +47,26 @@ static int64_t sys_kmem(struct task *self, const struct regs *r)
 	return (int64_t)task_kernel_bytes(self);
 }
 
+static int64_t sys_stats(struct task *self, const struct regs *r)
+{
+	struct shoji_stats st = {
+	    .task_switches = stat_task_switches,
+	    .cr3_writes = stat_cr3_writes,
+	    .wrpkru = stat_wrpkru,
+	    .syscalls = stat_syscalls,
+	    .timer_ticks = stat_timer_ticks,
+	};
+	return copy_to_task(self, r->rdi, &st, sizeof(st));
+}
+
 static const syscall_fn syscalls[SYS_COUNT] = {
     [SYS_EXIT] = sys_exit,     [SYS_WRITE] = sys_write, [SYS_YIELD] = sys_yield,
     [SYS_GETPID] = sys_getpid, [SYS_CLOCK] = sys_clock, [SYS_SEND] = sys_send,
     [SYS_RECV] = sys_recv,     [SYS_CALL] = sys_call,	[SYS_MAP] = sys_map,
-    [SYS_UNMAP] = sys_unmap,   [SYS_KMEM] = sys_kmem,
+    [SYS_UNMAP] = sys_unmap,   [SYS_KMEM] = sys_kmem,	[SYS_STATS] = sys_stats,
 };
+
+uint64_t stat_syscalls;
 
 /* Called by entry.S with the caller's registers saved in current->regs. */
 void syscall_dispatch(void)
@@ -61,6 +75,7 @@ void syscall_dispatch(void)
 	uint64_t nr = t->regs.rax;
 	int64_t ret = -SHOJI_ENOSYS;
 
+	stat_syscalls++;
 	if (nr < SYS_COUNT && syscalls[nr])
 		ret = syscalls[nr](t, &t->regs);
 	if (ret != SYSCALL_DEFERRED)

@@ -17,14 +17,14 @@ struct task *task_by_id(uint64_t id)
 
 uint64_t task_kernel_bytes(const struct task *t)
 {
-	/* Process mode: the task owns its whole page-table tree. */
-	return kheap_class_size(sizeof(*t)) + (uint64_t)t->as->pt_pages * PAGE_SIZE;
+	/* Its own structure, and an equal share of its group's: a process
+	 * task pays for a whole page-table tree, a shared one for 1/n. */
+	return kheap_class_size(sizeof(*t)) + group_share_bytes(t->group);
 }
 
 static void task_free(struct task *t)
 {
-	if (t->as == &t->own_as)
-		aspace_destroy(&t->own_as);
+	group_leave(t);
 	tasks[t->id] = 0;
 	kfree(t, sizeof(*t));
 }
@@ -51,10 +51,8 @@ static struct task *task_create(const struct task_spec *spec, const void *initrd
 	}
 	t->id = next_id;
 	t->mode = (uint8_t)spec->mode;
-	memcpy(t->name, spec->name, strlen(spec->name) + 1);
-	t->as = &t->own_as;
-	t->region = region_base(0);
-	if (aspace_init(t->as)) {
+	t->name = spec->name;
+	if (group_join(t)) {
 		*why = "out of memory for page tables";
 		kfree(t, sizeof(*t));
 		return 0;
@@ -85,10 +83,12 @@ void tasks_create_all(const struct boot_options *opt, const void *initrd, size_t
 		made[i]->state = TASK_RUNNABLE;
 		sched_enqueue(made[i], false);
 		alive++;
-		kprintf("task %u (%s) started: %s mode, %lu bytes of kernel memory\n", made[i]->id,
-			made[i]->name, task_mode_name((enum task_mode)made[i]->mode),
-			task_kernel_bytes(made[i]));
 	}
+	for (unsigned i = 0; i < opt->ntasks; i++)
+		kprintf("task %u (%s) started: %s mode, group %u key %u, %lu bytes of kernel "
+			"memory\n",
+			made[i]->id, made[i]->name, task_mode_name((enum task_mode)made[i]->mode),
+			made[i]->group->id, made[i]->slot, task_kernel_bytes(made[i]));
 }
 
 static void task_end(struct task *t, bool ok)
@@ -137,22 +137,35 @@ void task_kill(struct task *t, const char *fmt, ...)
 #define PF_I BIT(4)
 #define PF_PK BIT(5)
 
+/* "read at 0x..., rip 0x..., error 0x5 [P=1 W=0 U=1 I=0 PK=0]" */
+static void pf_describe(char *buf, size_t len, const struct regs *r, uint64_t cr2)
+{
+	uint64_t e = r->error;
+	snprintf(buf, len, "%#lx (%s), rip %#lx, error %#lx [P=%d W=%d U=%d I=%d PK=%d]", cr2,
+		 e & PF_I ? "instruction fetch" : e & PF_W ? "write" : "read", r->rip, e,
+		 !!(e & PF_P), !!(e & PF_W), !!(e & PF_U), !!(e & PF_I), !!(e & PF_PK));
+}
+
 void task_fault(struct regs *r, uint64_t cr2)
 {
 	struct task *t = current;
-	const char *name = exception_name(r->vector) ?: "unknown exception";
+	char what[160];
 
-	if (r->vector == VEC_PF) {
-		uint64_t e = r->error;
-		task_kill(
-		    t, "page fault at %#lx (%s), rip %#lx, error %#lx [P=%d W=%d U=%d I=%d PK=%d]",
-		    cr2,
-		    e & PF_I   ? "instruction fetch"
-		    : e & PF_W ? "write"
-			       : "read",
-		    r->rip, e, !!(e & PF_P), !!(e & PF_W), !!(e & PF_U), !!(e & PF_I),
-		    !!(e & PF_PK));
-	} else {
-		task_kill(t, "%s, rip %#lx, error %#lx", name, r->rip, r->error);
+	if (r->vector != VEC_PF) {
+		task_kill(t, "%s, rip %#lx, error %#lx",
+			  exception_name(r->vector) ?: "unknown exception", r->rip, r->error);
+		return;
 	}
+	pf_describe(what, sizeof(what), r, cr2);
+	if (!(r->error & PF_PK)) {
+		task_kill(t, "page fault at %s", what);
+		return;
+	}
+	/* The page was there, but its key was not this task's: name the
+	 * key and who owns it. */
+	uint64_t *e = aspace_leaf(&t->group->as, cr2 & ~(PAGE_SIZE - 1));
+	unsigned key = e ? pte_pkey(*e) : 0;
+	struct task *owner = group_member(t->group, key);
+	task_kill(t, "protection-key violation at %s, key %u owned by task %u (%s)", what, key,
+		  owner ? owner->id : 0, owner ? owner->name : "nobody");
 }

@@ -1,22 +1,30 @@
 /* Checked access to task memory: every pointer a task hands the kernel is
- * validated against the task's own region and page tables, then reached
- * through the physmap, so a bad pointer is an error code, never a fault. */
+ * validated against the task's own windows, page tables and protection
+ * key, then reached through the physmap, so a bad pointer is an error
+ * code, never a fault, and never a way into a neighbour's memory. */
 #include "core/kernel.h"
 
-/* The leaf entry allowing the access, or 0. */
+/* The leaf entry allowing the access, or 0.  The key check is the
+ * kernel's own PKRU: the physmap is not subject to the task's. */
 static uint64_t user_pte(struct task *t, uint64_t va, bool write)
 {
-	uint64_t *e = aspace_leaf(t->as, va);
+	uint64_t *e = aspace_leaf(&t->group->as, va);
 	if (!e)
 		return 0;
 	uint64_t need = PTE_P | PTE_U | (write ? PTE_W : 0);
-	return (*e & need) == need ? *e : 0;
+	return (*e & need) == need && pte_pkey(*e) == t->slot ? *e : 0;
+}
+
+static bool in_window(uint64_t va, uint64_t len, uint64_t base, uint64_t size)
+{
+	/* len <= size first, so va + len cannot wrap below. */
+	return len <= size && va >= base && va - base <= size - len;
 }
 
 static bool in_region(struct task *t, uint64_t va, uint64_t len)
 {
-	/* len <= REGION_SIZE first, so va + len cannot wrap below. */
-	return len <= REGION_SIZE && va >= t->region && va + len <= t->region + REGION_SIZE;
+	return in_window(va, len, slot_base(t->slot), SLOT_SIZE) ||
+	       in_window(va, len, heap_base(t->slot), HEAP_WINDOW);
 }
 
 int uaccess_check(struct task *t, uint64_t va, uint64_t len, bool write)

@@ -1,25 +1,30 @@
-/* Task memory: loading an image into a task's region, and the memory
+/* Task memory: loading an image into a task's slot, and the memory
  * system calls (anonymous pages, never executable). */
 #include "core/kernel.h"
 #include "loader/loader.h"
 
-#define HEAP_END(t) ((t)->region + REGION_SIZE - USER_STACK_SIZE - PAGE_SIZE)
+#define AS(t) (&(t)->group->as)
+#define HEAP_END(t) (heap_base((t)->slot) + HEAP_WINDOW)
 
 static uint64_t user_leaf(bool write, bool exec)
 {
 	return PTE_P | PTE_U | PTE_SW_OWNED | (write ? PTE_W : 0) | (exec ? 0 : PTE_NX);
 }
 
-/* Maps pages zeroed frames at va.  0 or -SHOJI_ENOMEM (nothing left mapped). */
+/* Maps pages zeroed frames at va, tagged with t's key.  0 or
+ * -SHOJI_ENOMEM (then nothing of it stays mapped). */
 static int map_zeroed(struct task *t, uint64_t va, uint64_t pages, uint64_t flags)
 {
 	for (uint64_t i = 0; i < pages; i++) {
 		uint64_t phys = page_alloc_zeroed();
-		if (!phys || aspace_map(t->as, va + i * PAGE_SIZE, pte_make(phys, flags, 0))) {
+		if (!phys || aspace_map(AS(t), va + i * PAGE_SIZE, pte_make(phys, flags, t->slot))) {
 			if (phys)
 				pmm_free_page(phys);
-			while (i--)
-				pmm_free_page(pte_addr(aspace_unmap(t->as, va + i * PAGE_SIZE)));
+			while (i--) {
+				uint64_t old = aspace_unmap(AS(t), va + i * PAGE_SIZE);
+				aspace_flush_page(AS(t), va + i * PAGE_SIZE);
+				pmm_free_page(pte_addr(old));
+			}
 			return -SHOJI_ENOMEM;
 		}
 	}
@@ -32,7 +37,7 @@ static int image_write(struct task *t, uint64_t va, const void *src, uint64_t le
 {
 	const uint8_t *s = src;
 	while (len) {
-		uint64_t *e = aspace_leaf(t->as, va & ~(PAGE_SIZE - 1));
+		uint64_t *e = aspace_leaf(AS(t), va & ~(PAGE_SIZE - 1));
 		if (!e || !(*e & PTE_P))
 			return -SHOJI_EFAULT;
 		uint64_t off = va & (PAGE_SIZE - 1);
@@ -46,14 +51,14 @@ static int image_write(struct task *t, uint64_t va, const void *src, uint64_t le
 static int reloc_write(void *ctx, uint64_t offset, uint64_t value)
 {
 	struct task *t = ctx;
-	return image_write(t, t->region + offset, &value, sizeof(value));
+	return image_write(t, slot_base(t->slot) + offset, &value, sizeof(value));
 }
 
 /* argc, argv[], NULL, envp NULL at the stack top (System V ABI 3.4.1
  * order, without auxv); returns the initial RSP, 16-byte aligned. */
 static int push_args(struct task *t, const struct task_spec *spec, uint64_t *rsp)
 {
-	uint64_t sp = t->region + REGION_SIZE;
+	uint64_t sp = slot_base(t->slot) + SLOT_SIZE;
 	uint64_t ptrs[SHOJI_TASK_ARGS_MAX + 2];
 
 	for (int i = spec->argc - 1; i >= 0; i--) {
@@ -77,32 +82,68 @@ static int push_args(struct task *t, const struct task_spec *spec, uint64_t *rsp
 	return 0;
 }
 
+/*
+ * No instruction that can change PKRU may sit anywhere in the task's
+ * executable pages, at any byte offset: the pages are scanned as they
+ * will be mapped (whole pages, so read-only bytes sharing a page with
+ * code count too), as one stream, so a pattern across a page boundary
+ * is found.  Returns 0, or -SHOJI_EPERM with *why naming it and where.
+ */
+static int scan_code(struct task *t, const struct elf_task *img, const char **why)
+{
+	static char msg[96];
+	struct scanner sc;
+	uint64_t base = slot_base(t->slot), last = 0;
+
+	scanner_init(&sc);
+	for (uint64_t off = 0; off < img->span; off += PAGE_SIZE) {
+		if (!(elf_task_page_flags(img, off) & ELF_PF_X))
+			continue;
+		if (off != last + PAGE_SIZE) /* a gap: patterns do not span it */
+			scanner_init(&sc);
+		last = off;
+		uint64_t *e = aspace_leaf(AS(t), base + off);
+		uint64_t stream_start = off - sc.offset;
+		if (scanner_feed(&sc, phys_to_virt(pte_addr(*e)), PAGE_SIZE)) {
+			snprintf(msg, sizeof(msg), "%s instruction at image offset %#lx",
+				 scan_hit_name(sc.hit), stream_start + sc.hit_offset);
+			*why = msg;
+			return -SHOJI_EPERM;
+		}
+	}
+	return 0;
+}
+
 int vm_load_image(struct task *t, const void *file, size_t size, const struct task_spec *spec,
 		  const char **why)
 {
 	struct elf_task img;
-	int rc = elf_task_parse(file, size, REGION_IMAGE_MAX, &img, why);
+	uint64_t base = slot_base(t->slot);
+	int rc = elf_task_parse(file, size, SLOT_IMAGE_MAX, &img, why);
 	if (rc)
 		return rc;
 
 	*why = "out of memory";
 	for (uint64_t off = 0; off < img.span; off += PAGE_SIZE) {
 		int f = elf_task_page_flags(&img, off);
-		if (f && map_zeroed(t, t->region + off, 1, user_leaf(f & ELF_PF_W, f & ELF_PF_X)))
+		if (f && map_zeroed(t, base + off, 1, user_leaf(f & ELF_PF_W, f & ELF_PF_X)))
 			return -SHOJI_ENOMEM;
 	}
 	for (unsigned i = 0; i < img.nseg; i++) {
 		const struct elf_task_segment *s = &img.seg[i];
-		if (image_write(t, t->region + s->vaddr, img.file + s->offset, s->filesz))
+		if (image_write(t, base + s->vaddr, img.file + s->offset, s->filesz))
 			return -SHOJI_EFAULT;
 	}
-	rc = elf_task_relocate(&img, t->region, reloc_write, t, why);
+	rc = elf_task_relocate(&img, base, reloc_write, t, why);
+	if (rc)
+		return rc;
+	rc = scan_code(t, &img, why);
 	if (rc)
 		return rc;
 
 	*why = "out of memory for the stack";
-	uint64_t stack = t->region + REGION_SIZE - USER_STACK_SIZE;
-	if (map_zeroed(t, stack, USER_STACK_SIZE / PAGE_SIZE, user_leaf(true, false)))
+	if (map_zeroed(t, base + SLOT_SIZE - USER_STACK_SIZE, USER_STACK_SIZE / PAGE_SIZE,
+		       user_leaf(true, false)))
 		return -SHOJI_ENOMEM;
 	uint64_t rsp;
 	*why = "arguments do not fit on the stack";
@@ -110,13 +151,13 @@ int vm_load_image(struct task *t, const void *file, size_t size, const struct ta
 		return -SHOJI_EFAULT;
 
 	t->regs = (struct regs){
-	    .rip = t->region + img.entry,
-	    .cs = SEL_USER_CS,
-	    .rflags = RFLAGS_IF | RFLAGS_RESERVED1,
-	    .rsp = rsp,
-	    .ss = SEL_USER_DS,
+		.rip = base + img.entry,
+		.cs = SEL_USER_CS,
+		.rflags = RFLAGS_IF | RFLAGS_RESERVED1,
+		.rsp = rsp,
+		.ss = SEL_USER_DS,
 	};
-	t->heap_next = t->region + REGION_HEAP;
+	t->heap_next = heap_base(t->slot);
 	return 0;
 }
 
@@ -126,7 +167,7 @@ int64_t sys_map(struct task *self, const struct regs *r)
 
 	if (!len || !prot || (prot & ~(uint64_t)(SHOJI_PROT_READ | SHOJI_PROT_WRITE)))
 		return -SHOJI_EINVAL;
-	if (len > REGION_SIZE)
+	if (len > HEAP_WINDOW)
 		return -SHOJI_ENOMEM;
 	uint64_t pages = (len + PAGE_SIZE - 1) / PAGE_SIZE;
 	uint64_t va = self->heap_next;
@@ -143,19 +184,19 @@ int64_t sys_unmap(struct task *self, const struct regs *r)
 {
 	uint64_t va = r->rdi, len = r->rsi;
 
-	if (!len || (va & (PAGE_SIZE - 1)) || va < self->region + REGION_HEAP ||
+	if (!len || (va & (PAGE_SIZE - 1)) || va < heap_base(self->slot) ||
 	    va >= HEAP_END(self) || len > HEAP_END(self) - va)
 		return -SHOJI_EINVAL;
 	uint64_t pages = (len + PAGE_SIZE - 1) / PAGE_SIZE;
 	/* All or nothing: every page must be one SYS_MAP made. */
 	for (uint64_t i = 0; i < pages; i++) {
-		uint64_t *e = aspace_leaf(self->as, va + i * PAGE_SIZE);
+		uint64_t *e = aspace_leaf(AS(self), va + i * PAGE_SIZE);
 		if (!e || !(*e & PTE_P) || !(*e & PTE_SW_ANON))
 			return -SHOJI_EINVAL;
 	}
 	for (uint64_t i = 0; i < pages; i++) {
-		uint64_t old = aspace_unmap(self->as, va + i * PAGE_SIZE);
-		invlpg(va + i * PAGE_SIZE);
+		uint64_t old = aspace_unmap(AS(self), va + i * PAGE_SIZE);
+		aspace_flush_page(AS(self), va + i * PAGE_SIZE);
 		pmm_free_page(pte_addr(old));
 	}
 	return 0;

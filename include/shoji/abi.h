@@ -42,7 +42,19 @@ enum shoji_sys {
 			   up to pages; returns its address */
 	SYS_UNMAP = 9,	/* unmap(addr, len): pages returned by map only */
 	SYS_KMEM = 10,	/* kmem(): bytes of kernel memory held for the caller */
+	SYS_STATS = 11, /* stats(struct shoji_stats *): the kernel's event
+			   counters since boot; returns 0 */
 	SYS_COUNT
+};
+
+/* Privileged events the kernel counts (SYS_STATS), for benchmarks and for
+ * tests that a switch inside a group writes PKRU and not CR3. */
+struct shoji_stats {
+	unsigned long long task_switches; /* the running task changed */
+	unsigned long long cr3_writes;	  /* address-space loads */
+	unsigned long long wrpkru;	  /* PKRU writes */
+	unsigned long long syscalls;
+	unsigned long long timer_ticks;
 };
 
 /* prot bits for SYS_MAP.  There is no execute bit: mapped memory is never

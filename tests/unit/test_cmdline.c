@@ -229,7 +229,7 @@ static const struct {
 	enum task_mode mode;
 	bool supported;
 } later_modes[] = {
-    {"shared", MODE_SHARED, false},
+    {"shared", MODE_SHARED, true},
     {"kernel", MODE_KERNEL, false},
 };
 

@@ -126,6 +126,8 @@ int aspace_map(struct aspace *as, uint64_t va, uint64_t pte);
 uint64_t *aspace_leaf(struct aspace *as, uint64_t va);
 /* Clears the leaf for va and returns the old entry (0 when none). */
 uint64_t aspace_unmap(struct aspace *as, uint64_t va);
+/* After changing va's leaf in as: no stale TLB entry may survive. */
+void aspace_flush_page(struct aspace *as, uint64_t va);
 /* Makes as the current address space (CR3, with PCID keep-alive). */
 void aspace_activate(struct aspace *as);
 /* Counts CR3 writes for the privileged-events statistics. */

@@ -6,15 +6,25 @@
 
 /*
  *  0x0000_0000_0000_0000  unmapped: catches null pointers
- *  0x0000_0000_4000_0000  task region 0: 1 GiB per region, REGIONS of them
- *        +0               task image (static PIE, relocated here)
- *        +REGION_HEAP     anonymous memory from SYS_MAP, growing up
- *        +1 GiB - stack   user stack, growing down, guard page below
- *  0x0000_0004_4000_0000  end of the task regions
+ *  0x0000_0000_4000_0000  TASK_AREA: SLOTS slots of SLOT_SIZE (128 KiB), all
+ *                         under one page table page (2 MiB)
+ *        slot s + 0       task image (static PIE, relocated here), at most
+ *                         SLOT_IMAGE_MAX
+ *        ...              one unmapped guard page
+ *        slot s + 96 KiB  user stack, 32 KiB, top at the next slot's base
+ *  0x0000_0001_0000_0000  HEAP_AREA: one HEAP_WINDOW (256 MiB) per slot for
+ *                         SYS_MAP memory, growing up
+ *  0x0000_0002_0000_0000  end of the task windows
  *  0x0000_7fff_ffff_ffff  end of the user half
  *  0xffff_8000_0000_0000  PHYSMAP: all RAM, 2 MiB pages, read/write, no execute
  *  0xffff_ffff_8000_0000  KERNEL_VMA: the kernel image (physical 1 MiB at +1 MiB)
  *  0xffff_ffff_ffe0_0000  FIXMAP: uncached device pages (local APIC)
+ *
+ * A `process` task is alone in its page table, in slot 0.  The tasks of a
+ * `shared` group sit in slots 1-15 of one page table, and slot s is also
+ * the protection key of every page in it; so small, packed slots keep the
+ * page tables a group needs to four pages (PML4, PDPT, PD, one PT), shared
+ * by up to 15 tasks.
  */
 #define KERNEL_VMA U64(0xffffffff80000000)
 #define KERNEL_PHYS 0x100000
@@ -22,12 +32,13 @@
 #define FIXMAP_BASE U64(0xffffffffffe00000)
 #define FIXMAP_LAPIC (FIXMAP_BASE + 0x0000)
 
-#define REGION_SIZE U64(0x40000000) /* 1 GiB */
-#define REGION_FIRST U64(0x40000000)
-#define REGIONS 16
-#define REGION_HEAP U64(0x10000000)  /* heap starts 256 MiB into a region */
-#define REGION_IMAGE_MAX REGION_HEAP /* the image must fit below the heap */
-#define USER_STACK_SIZE U64(0x10000) /* 64 KiB */
+#define TASK_AREA U64(0x40000000)
+#define SLOT_SIZE U64(0x20000)       /* 128 KiB */
+#define SLOTS 16
+#define USER_STACK_SIZE U64(0x8000)  /* 32 KiB */
+#define SLOT_IMAGE_MAX (SLOT_SIZE - USER_STACK_SIZE - U64(0x1000)) /* 92 KiB */
+#define HEAP_AREA U64(0x100000000)
+#define HEAP_WINDOW U64(0x10000000)  /* 256 MiB */
 #define USER_END U64(0x0000800000000000)
 
 #define KERNEL_STACK_SIZE 16384
@@ -36,10 +47,18 @@
 #ifndef __ASSEMBLY__
 #include <stdint.h>
 
-static inline uint64_t region_base(unsigned slot)
+static inline uint64_t slot_base(unsigned slot)
 {
-	return REGION_FIRST + (uint64_t)slot * REGION_SIZE;
+	return TASK_AREA + (uint64_t)slot * SLOT_SIZE;
 }
+
+static inline uint64_t heap_base(unsigned slot)
+{
+	return HEAP_AREA + (uint64_t)slot * HEAP_WINDOW;
+}
+
+_Static_assert(SLOTS * SLOT_SIZE == (U64(1) << 21), "task slots fill one page table");
+_Static_assert(TASK_AREA % (U64(1) << 21) == 0, "task area starts a page table");
 #endif
 
 #endif

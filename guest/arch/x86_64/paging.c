@@ -218,6 +218,16 @@ uint64_t aspace_unmap(struct aspace *as, uint64_t va)
 	return old;
 }
 
+void aspace_flush_page(struct aspace *as, uint64_t va)
+{
+	/* Loaded: drop the entry now.  Not loaded: its PCID may still hold
+	 * entries for va (SDM Vol. 3A 4.10.4), so its next load flushes. */
+	if ((read_cr3() & PTE_ADDR_MASK) == as->root)
+		invlpg(va);
+	else
+		as->fresh = true;
+}
+
 void aspace_activate(struct aspace *as)
 {
 	uint64_t cr3 = as->root | as->pcid;

@@ -81,6 +81,11 @@ long sys_kmem(void)
 	return syscall6(SYS_KMEM, 0, 0, 0, 0, 0, 0);
 }
 
+long sys_stats(struct shoji_stats *st)
+{
+	return syscall6(SYS_STATS, (long)st, 0, 0, 0, 0, 0);
+}
+
 static const struct {
 	long err;
 	const char *name;

@@ -86,6 +86,10 @@ long sys_unmap(void *addr, size_t len);
  * page tables, kernel stack). */
 long sys_kmem(void);
 
+/* Copies the kernel's event counters (task switches, CR3 writes, WRPKRU,
+ * system calls, timer ticks) into *st.  Returns 0 or -SHOJI_EFAULT. */
+long sys_stats(struct shoji_stats *st);
+
 /* Returns the name of error number @err ("EFAULT"; @err may be negated, as
  * a system call returns it), or "E?" for a number the ABI does not know. */
 const char *sys_errname(long err);
@@ -103,41 +107,42 @@ const char *sys_errname(long err);
 #define PRINTF_MAX 512
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* --- the user address space (the kernel's layout) ---------------------
+/* --- the user address space (the kernel's layout, layout.h) ------------
  *
- *   0                  1 GiB              2 GiB              3 GiB
- *   | not mapped       | region 0         | region 1         | ...
- *                      | image heap stack | (a neighbour)    |
+ *   1 GiB + s * 128 KiB   slot s: image at +0 (at most 92 KiB), a guard
+ *                         page, the 32 KiB stack ending at the next slot
+ *   4 GiB + s * 256 MiB   heap window of slot s (sys_map memory)
  *
- * Every task lives in one 1 GiB region of the lower half; region s starts
- * at (s+1) GiB and holds the task's image, its sys_map() memory and its
- * stack.  In `process` mode each task has its own page table and region 0;
- * in `shared` mode the tasks of a group sit in adjacent regions of one page
- * table, separated by protection keys only.
+ * A `process` task is alone in its page table, in slot 0.  The tasks of a
+ * `shared` group sit in slots 1-15 of one page table, slot s also being
+ * the protection key of its pages: a neighbour's slot is mapped, but with
+ * another key.
  */
-#define USER_REGION_SIZE (1UL << 30)
-#define USER_REGION_LAST_BASE (16UL << 30) /* regions from here have no upper neighbour */
+#define USER_SLOT_SIZE (128UL << 10)
+#define USER_TASK_AREA (1UL << 30)
+#define USER_SLOTS 16
 #define USER_HALF_END 0x0000800000000000UL /* first non-canonical address */
 
 /* Where the kernel image lies (mapped in every task's page table, for the
  * kernel only): what the isolation tests try to read. */
 #define KERNEL_IMAGE_ADDR 0xffffffff80100000UL
 
-/* Returns the base of the caller's region, found from the address of one of
- * its own variables. */
+/* Returns the base of the caller's slot, found from the address of one of
+ * its own variables (the image starts the slot). */
 static inline uintptr_t user_region_base(void)
 {
 	static const char anchor;
-	return (uintptr_t)&anchor & ~(USER_REGION_SIZE - 1);
+	return (uintptr_t)&anchor & ~(USER_SLOT_SIZE - 1);
 }
 
-/* Returns the base of a neighbouring region: the one above the caller's,
- * or the one below when the caller's is the top one.  In `shared` mode
- * another task lives there; in `process` mode nothing is mapped there. */
+/* Returns the base of a neighbouring slot: the one above the caller's, or
+ * the one below for the last slot.  In `shared` mode another task may
+ * live there; in `process` mode nothing is mapped there. */
 static inline uintptr_t user_neighbour_base(void)
 {
 	uintptr_t own = user_region_base();
-	return own >= USER_REGION_LAST_BASE ? own - USER_REGION_SIZE : own + USER_REGION_SIZE;
+	uintptr_t last = USER_TASK_AREA + (USER_SLOTS - 1) * USER_SLOT_SIZE;
+	return own >= last ? own - USER_SLOT_SIZE : own + USER_SLOT_SIZE;
 }
 
 #endif

@@ -23,7 +23,7 @@
 
 #define KERNEL_IMAGE KERNEL_IMAGE_ADDR /* mapped, but for the kernel only */
 #define NON_CANONICAL USER_HALF_END
-#define UNMAPPED_LOW 0x10000UL /* below region 0: no task lives there */
+#define UNMAPPED_LOW 0x10000UL /* below slot 0: no task lives there */
 
 static int passed, failed;
 
@@ -58,7 +58,7 @@ static long data_word = 42; /* something of ours in the image's data */
 static void check_write(void)
 {
 	char buf[64] = "this text must not appear\n";
-	uintptr_t region_end = user_region_base() + USER_REGION_SIZE;
+	uintptr_t region_end = user_region_base() + USER_SLOT_SIZE;
 	uintptr_t neighbour = user_neighbour_base();
 
 	check("write from a kernel address", sys_write((void *)KERNEL_IMAGE, 16), -SHOJI_EFAULT, 0);
@@ -141,7 +141,7 @@ static void check_memory(void)
 	/* A good mapping, to see the calls work at all and that an address
 	 * cannot be unmapped twice. */
 	long addr = sys_map(4096, SHOJI_PROT_READ | SHOJI_PROT_WRITE);
-	if (addr <= 0) { /* 0 is no mapping either: regions start at 1 GiB */
+	if (addr <= 0) { /* 0 is no mapping either: slots start at 1 GiB */
 		printf("badptr: FAIL map of one page: got %ld (%s), want an address\n", addr,
 		       result_name(addr));
 		failed++;

@@ -73,6 +73,8 @@ static int server(void)
 static int client(unsigned long rounds, long srv)
 {
 	char msg[MSG_MAX], want[MSG_MAX], reply[MSG_MAX];
+	struct shoji_stats s0, s1;
+	sys_stats(&s0);
 	long start = sys_clock();
 
 	for (unsigned long i = 0; i < rounds; i++) {
@@ -91,9 +93,16 @@ static int client(unsigned long rounds, long srv)
 		}
 	}
 	long elapsed = sys_clock() - start;
+	sys_stats(&s1);
 
 	printf("pingpong client: %lu round trips ok, %lu ns per round trip\n", rounds,
 	       (unsigned long)elapsed / rounds);
+	/* What the round trips cost in privileged events, in all (a timer
+	 * tick can add a switch of its own). */
+	printf("pingpong client: events: %llu task switches, %llu CR3 writes, %llu WRPKRU, "
+	       "%llu timer ticks\n",
+	       s1.task_switches - s0.task_switches, s1.cr3_writes - s0.cr3_writes,
+	       s1.wrpkru - s0.wrpkru, s1.timer_ticks - s0.timer_ticks);
 
 	long n = sys_call(srv, "bye", 3, reply, sizeof(reply));
 	if (n < 0)

@@ -1,0 +1,106 @@
+/* Groups: the page tables tasks run on, shared by up to 15 `shared`
+ * tasks told apart by protection keys. */
+#include "core/kernel.h"
+
+static struct group *groups[TASK_MAX];
+static unsigned ngroups;
+
+unsigned group_count(void)
+{
+	return ngroups;
+}
+
+static struct group *group_new(enum task_mode mode)
+{
+	unsigned i;
+	for (i = 0; i < TASK_MAX && groups[i]; i++)
+		;
+	if (i == TASK_MAX)
+		return 0;
+	struct group *g = kmalloc(sizeof(*g));
+	if (!g)
+		return 0;
+	if (aspace_init(&g->as)) {
+		kfree(g, sizeof(*g));
+		return 0;
+	}
+	pkey_set_init(&g->keys);
+	g->mode = (uint8_t)mode;
+	g->id = i;
+	groups[i] = g;
+	ngroups++;
+	return g;
+}
+
+/* The first shared group with a free key: groups fill up in order, so
+ * a run with N shared tasks has ceil(N / 15) of them. */
+static struct group *group_with_room(void)
+{
+	for (unsigned i = 0; i < TASK_MAX; i++) {
+		struct group *g = groups[i];
+		if (g && g->mode == MODE_SHARED && pkey_count(&g->keys) < PKEYS - 1)
+			return g;
+	}
+	return group_new(MODE_SHARED);
+}
+
+int group_join(struct task *t)
+{
+	struct group *g = t->mode == MODE_SHARED ? group_with_room() : group_new(MODE_PROCESS);
+	if (!g)
+		return -SHOJI_ENOMEM;
+	/* Process tasks keep key 0 in slot 0; shared ones get slot = key. */
+	int slot = t->mode == MODE_SHARED ? pkey_alloc(&g->keys) : 0;
+	if (slot < 0)
+		panic("group %u has no free key", g->id);
+	g->member[slot] = t;
+	t->group = g;
+	t->slot = (uint8_t)slot;
+	t->pkru = pkru_only((unsigned)slot);
+	return 0;
+}
+
+/* Unmaps [va, end) of g, freeing the frames the group owns. */
+static void unmap_range(struct group *g, uint64_t va, uint64_t end)
+{
+	for (; va < end; va += PAGE_SIZE) {
+		uint64_t old = aspace_unmap(&g->as, va);
+		if (!(old & PTE_P))
+			continue;
+		aspace_flush_page(&g->as, va);
+		if (old & PTE_SW_OWNED)
+			pmm_free_page(pte_addr(old));
+	}
+}
+
+void group_leave(struct task *t)
+{
+	struct group *g = t->group;
+	if (!g)
+		return;
+	g->member[t->slot] = 0;
+	t->group = 0;
+	if (g->mode == MODE_SHARED && pkey_count(&g->keys) > 1) {
+		/* Others stay: clear this slot's pages so its key can be reused. */
+		unmap_range(g, slot_base(t->slot), slot_base(t->slot) + SLOT_SIZE);
+		unmap_range(g, heap_base(t->slot), t->heap_next);
+		pkey_free(&g->keys, t->slot);
+		return;
+	}
+	aspace_destroy(&g->as);
+	groups[g->id] = 0;
+	ngroups--;
+	kfree(g, sizeof(*g));
+}
+
+struct task *group_member(struct group *g, unsigned key)
+{
+	return key < SLOTS ? g->member[key] : 0;
+}
+
+uint64_t group_share_bytes(const struct group *g)
+{
+	unsigned n = g->mode == MODE_SHARED ? pkey_count(&g->keys) : 1;
+	uint64_t bytes = kheap_class_size(sizeof(*g)) + (uint64_t)g->as.pt_pages * PAGE_SIZE;
+	return n ? bytes / n : bytes;
+}

@@ -1,0 +1,80 @@
+/* Finds the instructions that can change PKRU, at every byte offset. */
+#include "isolation/isolation.h"
+
+static const char *const hit_names[] = {
+	[SCAN_NONE] = "nothing",
+	[SCAN_WRPKRU] = "WRPKRU",
+	[SCAN_XRSTOR] = "XRSTOR",
+	[SCAN_XRSTORS] = "XRSTORS",
+};
+
+const char *scan_hit_name(enum scan_hit h)
+{
+	return h <= SCAN_XRSTORS ? hit_names[h] : "?";
+}
+
+/*
+ * The three-byte windows that matter (SDM Vol. 2): WRPKRU is 0F 01 EF.
+ * XRSTOR is 0F AE with ModRM.reg = 5 and ModRM.mod != 3 (mod 3 with reg 5
+ * is LFENCE); XRSTORS is 0F C7 with reg = 3 and a memory operand.  REX.W
+ * (the 64 forms) and other prefixes come before 0F and change nothing
+ * here.  A memory-operand XRSTOR restores PKRU when XCR0 enables it; the
+ * kernel leaves CR4.OSXSAVE clear, so both #UD today, but the scanner does
+ * not rely on that.
+ */
+static enum scan_hit window(uint8_t a, uint8_t b, uint8_t c)
+{
+	if (a != 0x0f)
+		return SCAN_NONE;
+	bool mem = (c & 0xc0) != 0xc0;
+	unsigned reg = (c >> 3) & 7;
+	if (b == 0x01 && c == 0xef)
+		return SCAN_WRPKRU;
+	if (b == 0xae && reg == 5 && mem)
+		return SCAN_XRSTOR;
+	if (b == 0xc7 && reg == 3 && mem)
+		return SCAN_XRSTORS;
+	return SCAN_NONE;
+}
+
+void scanner_init(struct scanner *s)
+{
+	s->offset = 0;
+	s->ntail = 0;
+	s->hit = SCAN_NONE;
+	s->hit_offset = 0;
+}
+
+bool scanner_feed(struct scanner *s, const uint8_t *buf, size_t n)
+{
+	if (s->hit)
+		return true;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = buf[i];
+		if (s->ntail == 2) {
+			enum scan_hit h = window(s->tail[0], s->tail[1], c);
+			if (h) {
+				s->hit = h;
+				s->hit_offset = s->offset + i - 2;
+				s->offset += i + 1;
+				return true;
+			}
+			s->tail[0] = s->tail[1];
+			s->tail[1] = c;
+		} else {
+			s->tail[s->ntail++] = c;
+		}
+	}
+	s->offset += n;
+	return false;
+}
+
+enum scan_hit scan_buffer(const uint8_t *buf, size_t n, uint64_t *offset)
+{
+	struct scanner s;
+	scanner_init(&s);
+	scanner_feed(&s, buf, n);
+	if (s.hit && offset)
+		*offset = s.hit_offset;
+	return s.hit;
+}
