@@ -24,7 +24,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 	-Wno-unused-parameter
 
 # Host code: the VMM, host tools, unit tests.
-HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Iinclude -Iguest -MMD -MP \
+HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Iinclude -I. -Iguest -MMD -MP \
 	-DSHOJI_VERSION='"$(SHOJI_VERSION)"'
 HOST_LDFLAGS :=
 
