@@ -54,6 +54,29 @@ static int reloc_write(void *ctx, uint64_t offset, uint64_t value)
 	return image_write(t, slot_base(t->slot) + offset, &value, sizeof(value));
 }
 
+_Static_assert(SLOT_GATE == SHOJI_GATE_OFFSET, "the trampoline is where tasks call it");
+
+/*
+ * The system-call trampoline tasks call at image offset SHOJI_GATE_OFFSET:
+ * one read-only frame shared by every ring-3 task, holding SYSCALL; RET
+ * and ud2 everywhere else.  (It is not the task's: never freed with it.)
+ */
+static uint64_t trampoline_frame(void)
+{
+	static uint64_t frame;
+	static const uint8_t code[] = {0x0f, 0x05, 0xc3}; /* syscall; ret */
+	if (!frame) {
+		frame = page_alloc_zeroed();
+		if (!frame)
+			return 0;
+		uint8_t *p = phys_to_virt(frame);
+		for (unsigned i = 0; i < PAGE_SIZE; i += 2)
+			p[i] = 0x0f, p[i + 1] = 0x0b; /* ud2 */
+		memcpy(p, code, sizeof(code));
+	}
+	return frame;
+}
+
 /* argc, argv[], NULL, envp NULL at the stack top (System V ABI 3.4.1
  * order, without auxv); returns the initial RSP, 16-byte aligned. */
 static int push_args(struct task *t, const struct task_spec *spec, uint64_t *rsp)
@@ -140,6 +163,12 @@ int vm_load_image(struct task *t, const void *file, size_t size, const struct ta
 	rc = scan_code(t, &img, why);
 	if (rc)
 		return rc;
+
+	*why = "out of memory for the trampoline";
+	uint64_t tramp = trampoline_frame();
+	if (!tramp ||
+	    aspace_map(AS(t), base + SLOT_GATE, pte_make(tramp, PTE_P | PTE_U, t->slot)))
+		return -SHOJI_ENOMEM;
 
 	*why = "out of memory for the stack";
 	if (map_zeroed(t, base + SLOT_SIZE - USER_STACK_SIZE, USER_STACK_SIZE / PAGE_SIZE,

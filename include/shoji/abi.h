@@ -20,11 +20,16 @@
 #define SHOJI_PORT_EXIT 0xf4
 
 /*
- * System calls.  Ring-3 tasks use SYSCALL with the number in RAX and the
- * arguments in RDI, RSI, RDX, R10, R8, R9 (the Linux convention, so the
- * compiler's view of clobbers is the familiar one: RCX and R11 are lost).
- * The result comes back in RAX: >= 0 on success, -SHOJI_Exxx on error.
+ * System calls.  A task calls the trampoline the kernel maps at image
+ * offset SHOJI_GATE_OFFSET (`call __ehdr_start + SHOJI_GATE_OFFSET`),
+ * with the number in RAX and the arguments in RDI, RSI, RDX, R10, R8, R9
+ * (the Linux convention, so the compiler's view of clobbers is the
+ * familiar one: RCX and R11 are lost).  For ring-3 tasks the trampoline is
+ * SYSCALL; RET, for ring-0 tasks a gate: the same binary runs in every
+ * mode.  The result comes back in RAX: >= 0 on success, -SHOJI_Exxx on
+ * error.
  */
+#define SHOJI_GATE_OFFSET 0x16000
 enum shoji_sys {
 	SYS_EXIT = 0,	/* exit(status): never returns */
 	SYS_WRITE = 1,	/* write(buf, len): console; returns len */

@@ -9,8 +9,9 @@
  *  0x0000_0000_4000_0000  TASK_AREA: SLOTS slots of SLOT_SIZE (128 KiB), all
  *                         under one page table page (2 MiB)
  *        slot s + 0       task image (static PIE, relocated here), at most
- *                         SLOT_IMAGE_MAX
- *        ...              one unmapped guard page
+ *                         SLOT_IMAGE_MAX (88 KiB)
+ *        slot s + 88 KiB  the system-call trampoline (SHOJI_GATE_OFFSET)
+ *        slot s + 92 KiB  one unmapped guard page
  *        slot s + 96 KiB  user stack, 32 KiB, top at the next slot's base
  *  0x0000_0001_0000_0000  HEAP_AREA: one HEAP_WINDOW (256 MiB) per slot for
  *                         SYS_MAP memory, growing up
@@ -36,7 +37,8 @@
 #define SLOT_SIZE U64(0x20000)       /* 128 KiB */
 #define SLOTS 16
 #define USER_STACK_SIZE U64(0x8000)  /* 32 KiB */
-#define SLOT_IMAGE_MAX (SLOT_SIZE - USER_STACK_SIZE - U64(0x1000)) /* 92 KiB */
+#define SLOT_IMAGE_MAX U64(0x16000) /* 88 KiB, up to the trampoline */
+#define SLOT_GATE U64(0x16000)      /* = SHOJI_GATE_OFFSET */
 #define HEAP_AREA U64(0x100000000)
 #define HEAP_WINDOW U64(0x10000000)  /* 256 MiB */
 #define USER_END U64(0x0000800000000000)

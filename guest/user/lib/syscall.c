@@ -3,10 +3,12 @@
 
 /*
  * Every wrapper goes through this one function, so the way into the kernel
- * is written once: SYSCALL with the number in RAX and the arguments in RDI,
- * RSI, RDX, R10, R8, R9 (shoji/abi.h).  SYSCALL itself overwrites RCX (the
- * return RIP) and R11 (RFLAGS) (SDM vol. 2B, SYSCALL); "memory" because the
- * kernel reads and writes the buffers we pass.
+ * is written once: a call to the kernel's trampoline at image offset
+ * SHOJI_GATE_OFFSET, with the number in RAX and the arguments in RDI, RSI,
+ * RDX, R10, R8, R9 (shoji/abi.h).  The trampoline (SYSCALL, or the gate of
+ * kernel mode) overwrites RCX and R11 (SDM vol. 2B, SYSCALL); "memory"
+ * because the kernel reads and writes the buffers we pass.  __ehdr_start
+ * is the image base, so the call is PC-relative and needs no relocation.
  */
 static inline long syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
 {
@@ -15,9 +17,10 @@ static inline long syscall6(long nr, long a1, long a2, long a3, long a4, long a5
 	register long r9 __asm__("r9") = a6;
 	long ret;
 
-	__asm__ volatile("syscall"
+	__asm__ volatile("call __ehdr_start + %c[gate]"
 			 : "=a"(ret)
-			 : "a"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8), "r"(r9)
+			 : "a"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8), "r"(r9),
+			   [gate] "i"(SHOJI_GATE_OFFSET)
 			 : "rcx", "r11", "memory");
 	return ret;
 }
