@@ -1,5 +1,5 @@
 /* Groups: the page tables tasks run on, shared by up to 15 `shared`
- * tasks told apart by protection keys. */
+ * tasks (14 `kernel` ones) told apart by protection keys. */
 #include "core/kernel.h"
 
 static struct group *groups[TASK_MAX];
@@ -20,11 +20,13 @@ static struct group *group_new(enum task_mode mode)
 	struct group *g = kmalloc(sizeof(*g));
 	if (!g)
 		return 0;
-	if (aspace_init(&g->as)) {
+	if (aspace_init(&g->as, mode == MODE_KERNEL)) {
 		kfree(g, sizeof(*g));
 		return 0;
 	}
 	pkey_set_init(&g->keys);
+	if (mode == MODE_KERNEL) /* the kernel's own memory there (paging.c) */
+		g->keys.used |= 1u << KERNEL_PKEY;
 	g->mode = (uint8_t)mode;
 	g->id = i;
 	groups[i] = g;
@@ -32,25 +34,40 @@ static struct group *group_new(enum task_mode mode)
 	return g;
 }
 
-/* The first shared group with a free key: groups fill up in order, so
- * a run with N shared tasks has ceil(N / 15) of them. */
-static struct group *group_with_room(void)
+/* Tasks a group of `mode` holds: keys 1-15, less the kernel's in
+ * `kernel` mode; a `process` group is one task. */
+static unsigned group_capacity(enum task_mode mode)
 {
-	for (unsigned i = 0; i < TASK_MAX; i++) {
-		struct group *g = groups[i];
-		if (g && g->mode == MODE_SHARED && pkey_count(&g->keys) < PKEYS - 1)
-			return g;
+	return mode == MODE_PROCESS ? 1 : mode == MODE_SHARED ? PKEYS - 1 : PKEYS - 2;
+}
+
+static unsigned group_members(const struct group *g)
+{
+	return g->mode == MODE_PROCESS ? (g->member[0] != 0)
+				       : pkey_count(&g->keys) - (g->mode == MODE_KERNEL);
+}
+
+/* The first group of `mode` with room: groups fill up in order, so a run
+ * with N shared tasks has ceil(N / 15) of them. */
+static struct group *group_with_room(enum task_mode mode)
+{
+	if (mode != MODE_PROCESS) {
+		for (unsigned i = 0; i < TASK_MAX; i++) {
+			struct group *g = groups[i];
+			if (g && g->mode == mode && group_members(g) < group_capacity(mode))
+				return g;
+		}
 	}
-	return group_new(MODE_SHARED);
+	return group_new(mode);
 }
 
 int group_join(struct task *t)
 {
-	struct group *g = t->mode == MODE_SHARED ? group_with_room() : group_new(MODE_PROCESS);
+	struct group *g = group_with_room((enum task_mode)t->mode);
 	if (!g)
 		return -SHOJI_ENOMEM;
-	/* Process tasks keep key 0 in slot 0; shared ones get slot = key. */
-	int slot = t->mode == MODE_SHARED ? pkey_alloc(&g->keys) : 0;
+	/* Process tasks keep key 0 in slot 0; the others get slot = key. */
+	int slot = t->mode == MODE_PROCESS ? 0 : pkey_alloc(&g->keys);
 	if (slot < 0)
 		panic("group %u has no free key", g->id);
 	g->member[slot] = t;
@@ -80,7 +97,7 @@ void group_leave(struct task *t)
 		return;
 	g->member[t->slot] = 0;
 	t->group = 0;
-	if (g->mode == MODE_SHARED && pkey_count(&g->keys) > 1) {
+	if (group_members(g) > 1) {
 		/* Others stay: clear this slot's pages so its key can be reused. */
 		unmap_range(g, slot_base(t->slot), slot_base(t->slot) + SLOT_SIZE);
 		unmap_range(g, heap_base(t->slot), t->heap_next);
@@ -100,7 +117,7 @@ struct task *group_member(struct group *g, unsigned key)
 
 uint64_t group_share_bytes(const struct group *g)
 {
-	unsigned n = g->mode == MODE_SHARED ? pkey_count(&g->keys) : 1;
+	unsigned n = group_members(g);
 	uint64_t bytes = kheap_class_size(sizeof(*g)) + (uint64_t)g->as.pt_pages * PAGE_SIZE;
 	return n ? bytes / n : bytes;
 }

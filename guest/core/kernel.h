@@ -188,6 +188,8 @@ void sched_yield(void);
  * idling or ending the machine when none is left.  Called before every
  * return to user mode. */
 void sched_prepare_return(void);
+/* The entry path set PKRU to 0: the next switch must write the task's. */
+void sched_pkru_clobbered(void);
 /* Starts the first task; never returns. */
 _Noreturn void sched_start(void);
 /* A task stopped existing: forget it (run queue, last address space). */
@@ -213,6 +215,9 @@ int copy_task_to_task(struct task *d, uint64_t dva, struct task *s, uint64_t sva
 typedef int64_t (*syscall_fn)(struct task *self, const struct regs *r);
 extern uint64_t stat_syscalls;
 void syscall_dispatch(void);
+/* The ring-0 tasks' gate (entry.S): reads RDX and the return address the
+ * gate left on the task's stack, then runs the call like syscall_dispatch. */
+void gate_dispatch(void);
 
 /* --- ipc.c --------------------------------------------------------------- */
 int64_t sys_send(struct task *self, const struct regs *r);

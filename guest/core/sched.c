@@ -49,30 +49,103 @@ void sched_yield(void)
 	current = 0;
 }
 
+void sched_pkru_clobbered(void)
+{
+	loaded_pkru = 0;
+}
+
+static void set_pkru(uint32_t v)
+{
+	if (cpu.pku && loaded_pkru != v) {
+		wrpkru(v);
+		loaded_pkru = v;
+		stat_wrpkru++;
+	}
+}
+
+/* SMEP and SMAP stop CPL-0 fetches from and accesses to user pages (SDM
+ * Vol. 3A 4.6.1): exactly what a ring-0 task and, on the ring-0 kernel
+ * half, the kernel itself do.  Off while a `kernel` group is loaded. */
+static void set_smep_smap(bool on)
+{
+	uint64_t bits = (cpu.smep ? CR4_SMEP : 0) | (cpu.smap ? CR4_SMAP : 0);
+	uint64_t cr4 = read_cr4();
+	uint64_t want = on ? cr4 | bits : cr4 & ~bits;
+	if (want != cr4)
+		write_cr4(want);
+}
+
 /*
- * Loads t's state: the entry path saves into t->regs from now on.  Inside
- * a group that is the frame pointer and PKRU: no CR3 write, no TLB flush.
- * Between groups, CR3 too.  PKRU comes from t->pkru, which the kernel set
- * at creation; nothing a task does can change what is written here.
+ * Loads t's page tables.  Inside a group nothing changes: no CR3 write, no
+ * TLB flush.  Into a `kernel` group the kernel keeps PKRU 0 (its memory
+ * there is under KERNEL_PKEY) and the TLB loses the normal half's global
+ * entries; out of one, SMEP and SMAP come back once CR3 is switched.
+ */
+static void load_group(struct group *g)
+{
+	if (loaded_group == g)
+		return;
+	bool ring0 = g->mode == MODE_KERNEL;
+	bool was_ring0 = loaded_group ? loaded_group->mode == MODE_KERNEL : false;
+	if (ring0) {
+		set_pkru(0);
+		set_smep_smap(false);
+	}
+	aspace_activate(&g->as);
+	if (ring0 && !was_ring0)
+		paging_flush_global();
+	if (!ring0)
+		set_smep_smap(true);
+	loaded_group = g;
+}
+
+/* The ring-0 exit (entry.S) reads PKRU from a page tasks cannot write;
+ * the kernel writes it through its physmap alias. */
+static void write_expected_pkru(uint32_t v)
+{
+	if (expected_pkru != v)
+		*(volatile uint32_t *)phys_to_virt(kernel_virt_to_phys(&expected_pkru)) = v;
+}
+
+/* RFLAGS a ring-0 task may resume with: the arithmetic flags and DF of
+ * its own, IF on, never IOPL, NT, AC or TF. */
+#define RFLAGS_TASK (0x8d5ul | RFLAGS_DF) /* CF PF AF ZF SF OF */
+
+/* Writes what return_to_ring0 pops (RAX, RCX, RDX, RFLAGS, RIP) below
+ * the task's RSP, after checking that stack is its own.  False when not:
+ * the task pointed RSP elsewhere and is killed. */
+static bool ring0_frame(struct task *t)
+{
+	struct regs *r = &t->regs;
+	uint64_t w[5] = {r->rax, r->rcx, r->rdx,
+			 (r->rflags & RFLAGS_TASK) | RFLAGS_IF | RFLAGS_RESERVED1, r->rip};
+	if (r->rsp < sizeof(w) || copy_to_task(t, r->rsp - sizeof(w), w, sizeof(w))) {
+		task_kill(t, "stack pointer %#lx is outside its own memory", r->rsp);
+		return false;
+	}
+	write_expected_pkru(t->pkru);
+	return true;
+}
+
+/*
+ * Loads t's state: the entry paths save into t->regs from now on, and PKRU
+ * is t->pkru, which the kernel set at creation: nothing a task does can
+ * change what is written here.  A ring-3 task gets it now (its kernel half
+ * is supervisor-only, so the kernel keeps its own rights); a ring-0 task
+ * on the way out, in return_to_ring0.
  */
 static void switch_to(struct task *t)
 {
 	current = t;
-	if (on_cpu == t)
-		return;
-	on_cpu = t;
-	stat_task_switches++;
-	cpu_frame_top = (uint64_t)(&t->regs + 1);
-	tss_set_rsp0(cpu_frame_top);
-	if (loaded_group != t->group) {
-		aspace_activate(&t->group->as);
-		loaded_group = t->group;
+	if (on_cpu != t) {
+		on_cpu = t;
+		stat_task_switches++;
+		cpu_frame_top = (uint64_t)(&t->regs + 1);
+		load_group(t->group);
 	}
-	if (cpu.pku && loaded_pkru != t->pkru) {
-		wrpkru(t->pkru);
-		loaded_pkru = t->pkru;
-		stat_wrpkru++;
-	}
+	cpu_return_ring0 = t->mode == MODE_KERNEL;
+	if (t->mode != MODE_KERNEL)
+		set_pkru(t->pkru);
 }
 
 /* Nothing runnable and nothing that could wake a task: every task left
@@ -93,12 +166,11 @@ static void deadlock(void)
 	}
 }
 
-void sched_prepare_return(void)
+/* The next task to run, idling (or ending the machine) when none is. */
+static struct task *pick(void)
 {
-	if (current && current->state == TASK_RUNNABLE) {
-		switch_to(current);
-		return;
-	}
+	if (current && current->state == TASK_RUNNABLE)
+		return current;
 	/* Tasks only wake each other (IPC), so an empty run queue with tasks
 	 * left is a deadlock; the last task's end has already ended the
 	 * machine.  The halt loop is where timed wake-ups would land. */
@@ -108,12 +180,22 @@ void sched_prepare_return(void)
 	}
 	struct task *t = runq.next;
 	sched_dequeue(t);
-	switch_to(t);
+	return t;
+}
+
+void sched_prepare_return(void)
+{
+	for (;;) {
+		struct task *t = pick();
+		switch_to(t);
+		if (t->mode != MODE_KERNEL || ring0_frame(t))
+			return;
+	}
 }
 
 _Noreturn void sched_start(void)
 {
 	current = 0;
 	sched_prepare_return();
-	return_to_user();
+	return_to_task();
 }

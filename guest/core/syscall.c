@@ -68,10 +68,8 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 
 uint64_t stat_syscalls;
 
-/* Called by entry.S with the caller's registers saved in current->regs. */
-void syscall_dispatch(void)
+static void syscall_run(struct task *t)
 {
-	struct task *t = current;
 	uint64_t nr = t->regs.rax;
 	int64_t ret = -SHOJI_ENOSYS;
 
@@ -80,5 +78,35 @@ void syscall_dispatch(void)
 		ret = syscalls[nr](t, &t->regs);
 	if (ret != SYSCALL_DEFERRED)
 		t->regs.rax = (uint64_t)ret;
+}
+
+/* Called by entry.S with the caller's registers saved in current->regs. */
+void syscall_dispatch(void)
+{
+	syscall_run(current);
+	sched_prepare_return();
+}
+
+#ifndef BUNDLE_SIZE
+#define BUNDLE_SIZE 32 /* until isolation.h has the verifier's constants */
+#endif
+
+void gate_dispatch(void)
+{
+	struct task *t = current;
+	struct regs *r = &t->regs;
+	uint64_t w[2]; /* the RDX the gate pushed, the caller's return address */
+
+	/* Calls end at bundle boundaries (the verifier), so a genuine return
+	 * address is bundle-aligned and inside the caller's own slot. */
+	if (copy_from_task(t, w, r->rsp, sizeof(w)) || w[1] % BUNDLE_SIZE ||
+	    w[1] - slot_base(t->slot) >= SLOT_IMAGE_MAX) {
+		task_kill(t, "entered the gate without a call from its own code (rsp %#lx)", r->rsp);
+	} else {
+		r->rdx = w[0];
+		r->rip = w[1];
+		r->rsp += sizeof(w);
+		syscall_run(t);
+	}
 	sched_prepare_return();
 }

@@ -62,10 +62,11 @@ void serial_init(void);
 void serial_write(const char *s, size_t len);
 
 /* --- gdt.c --------------------------------------------------------------- */
-/* Loads the GDT and the TSS with IST stacks for #DF, NMI and #MC. */
+/* IST slots (1-based, as in an IDT gate) and their stacks. */
+enum { IST_MAIN = 1, IST_DF, IST_NMI, IST_MC, IST_COUNT = IST_MC };
+extern uint8_t ist_stacks[IST_COUNT][IST_STACK_SIZE];
+/* Loads the GDT and the TSS with an IST stack for every kind of vector. */
 void gdt_init(void);
-/* Where the CPU saves user state on the next interrupt from ring 3. */
-void tss_set_rsp0(uint64_t rsp0);
 
 /* --- pic.c: remaps the 8259 PICs away from exception vectors, masks them */
 void pic_disable(void);
@@ -74,18 +75,26 @@ void pic_disable(void);
 void idt_init(void);
 
 /* --- entry.S ----------------------------------------------------------- */
-/* End of the current task's struct regs: SYSCALL and TSS.RSP0 save there. */
+/* End of the current task's struct regs: SYSCALL and the gate save there. */
 extern uint64_t cpu_frame_top;
 extern char kernel_stack_top[];
-/* Restores the current task (cpu_frame_top) and enters user mode: SYSRET
- * for frames saved by SYSCALL, IRETQ otherwise.  Resets the kernel stack. */
-_Noreturn void return_to_user(void);
+/* Who runs: the kernel (1) or a task; which exit the current task takes. */
+extern uint8_t cpu_in_kernel, cpu_return_ring0;
+/* On pages tasks cannot write: WRPKRU usable; the PKRU of the ring-0 task
+ * being returned to (written through the physmap alias, see
+ * write_expected_pkru()). */
+extern uint8_t cpu_pku;
+extern uint32_t expected_pkru;
+/* Restores the current task (cpu_frame_top): SYSRET for frames saved by
+ * SYSCALL, IRETQ for other ring-3 frames, the PKRU-checked path for ring-0
+ * tasks (cpu_return_ring0).  Resets the kernel stack. */
+_Noreturn void return_to_task(void);
 
 /* --- trap.c ---------------------------------------------------------------- */
 /* Entry points called by entry.S, documented there. */
-void trap_user(struct regs *r);
+void trap_task(struct regs *ist_frame);
 void trap_kernel(struct regs *r);
-void trap_ist(struct regs *r);
+void trap_fatal(struct regs *r);
 /* Prints every register of r, one block, for panics and kill reports. */
 void regs_dump(const struct regs *r);
 /* Name of exception vector v ("page fault"), or 0. */
@@ -115,8 +124,15 @@ void paging_map_device(uint64_t va, uint64_t phys);
 /* Turns PCIDs on for address spaces created from now on. */
 void paging_enable_pcid(bool on);
 bool paging_pcid_enabled(void);
-/* 0 or -SHOJI_ENOMEM. */
-int aspace_init(struct aspace *as);
+/* The protection key of the kernel's writable memory in the ring-0 kernel
+ * half (paging.c): tasks of `kernel` mode groups never get it. */
+#define KERNEL_PKEY 15
+/* A new address space over the normal kernel half, or over the ring-0 one
+ * (for `kernel` mode groups) when ring0.  0 or -SHOJI_ENOMEM. */
+int aspace_init(struct aspace *as, bool ring0);
+/* Flushes all TLB entries, global ones too: needed when moving from the
+ * normal kernel half (global pages) to the ring-0 one. */
+void paging_flush_global(void);
 /* Frees every frame mapped with PTE_SW_OWNED and all page tables. */
 void aspace_destroy(struct aspace *as);
 /* Maps one 4 KiB page; allocates the tables on the way.  0, -SHOJI_ENOMEM,

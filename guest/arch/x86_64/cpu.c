@@ -61,7 +61,8 @@ void cpu_init(bool use_pcid)
 		cr4 |= CR4_PCIDE; /* CR3[11:0] is 0 here, as enabling requires */
 	write_cr4(cr4);
 	if (cpu.pku)
-		wrpkru(0); /* every key open: process mode does not use keys */
+		wrpkru(0); /* every key open: the kernel's rights */
+	cpu_pku = cpu.pku; /* for entry.S, on a page tasks cannot write */
 	paging_enable_pcid(use_pcid && cpu.pcid);
 }
 

@@ -1,13 +1,29 @@
-/* Kernel entry and exit: interrupt and exception stubs, SYSCALL entry,
- * and the return to user mode. */
+/* Kernel entry and exit: interrupt and exception stubs, the SYSCALL entry,
+ * the ring-0 tasks' gate, and the returns to ring 3 and to ring-0 tasks. */
 #include "arch/x86_64/arch.h"
 
 /*
- * Entry from ring 3 saves the user state straight into the current task's
- * struct regs: TSS.RSP0 and cpu_frame_top both point just past it, so the
- * CPU's iret frame and the pushes below land in the task structure.  The
- * C code then runs on the one kernel stack, which holds nothing between
+ * One kernel stack, no stack per task: a task's state lives in its
+ * struct regs, and C runs on kernel_stack, which holds nothing between
  * entries (an seL4-style kernel: a blocked task is just its saved regs).
+ *
+ * Entries: SYSCALL (ring-3 tasks) saves straight into the task through
+ * cpu_frame_top.  Every IDT vector has an IST stack (idt.c), so interrupt
+ * and exception frames land on an IST stack whatever ran, and the task's
+ * RSP is never used; isr_common copies the frame into the task.  Ring-0
+ * (`kernel` mode) tasks enter through ktask_gate, reached only by the
+ * trampoline the kernel maps in each task (vm.c).
+ *
+ * Rights: while a ring-0 task runs, the kernel's writable memory is under
+ * KERNEL_PKEY, which its PKRU denies.  So every entry first sets PKRU to 0
+ * (everything allowed), and checks right after the WRPKRU that EAX really
+ * was 0: code that jumped straight to the WRPKRU with its own EAX is
+ * caught there (entry_violation), before anything uses the new rights.
+ * The verifier keeps a task's jumps inside its own code, so this check is
+ * the second wall, not the first (docs/security.md).
+ *
+ * cpu_in_kernel tells who was interrupted: set on every entry, cleared on
+ * the way out to a task.  A task cannot write it (kernel data).
  */
 
 	.bss
@@ -19,11 +35,25 @@ kernel_stack_top:
 
 	.data
 	.p2align 3
-	.globl cpu_frame_top
+	.globl cpu_frame_top, cpu_in_kernel, cpu_return_ring0
 cpu_frame_top:
 	.quad 0
 user_rsp_scratch:
 	.quad 0
+cpu_in_kernel:
+	.byte 1			/* the kernel runs until the first task starts */
+cpu_return_ring0:
+	.byte 0			/* the current task is a ring-0 task */
+
+	/* Read by the entry and exit paths under any PKRU: supervisor pages
+	 * that are read-only while ring-0 tasks run (paging.c). */
+	.section .cpu_tables, "aw"
+	.p2align 3
+	.globl cpu_pku, expected_pkru
+expected_pkru:
+	.long 0			/* PKRU of the ring-0 task being returned to */
+cpu_pku:
+	.byte 0			/* WRPKRU exists (CR4.PKE set) */
 
 .macro PUSH_GPRS
 	push %rax
@@ -61,6 +91,19 @@ user_rsp_scratch:
 	pop %rax
 .endm
 
+/* PKRU = 0: the kernel's rights.  RAX, RCX, RDX must be saved already. */
+.macro KERNEL_RIGHTS
+	cmpb $0, cpu_pku(%rip)
+	je 9f
+	xor %eax, %eax
+	xor %ecx, %ecx
+	xor %edx, %edx
+	wrpkru
+	test %eax, %eax		/* reached with another EAX: not from above */
+	jnz entry_violation
+9:
+.endm
+
 /* Vectors whose exceptions push an error code (SDM Vol. 3A 6.15); the
  * other stubs push a zero so every frame has the same layout. */
 .macro STUB vec
@@ -72,7 +115,7 @@ isr_stub_\vec:
 	.endif
 	push $\vec
 	.if (\vec == VEC_NMI) || (\vec == VEC_DF) || (\vec == VEC_MC)
-	jmp isr_ist_common
+	jmp isr_fatal
 	.else
 	jmp isr_common
 	.endif
@@ -95,38 +138,52 @@ isr_stubs:
 	.endr
 	.noaltmacro
 
+/* Where a CPU-made frame sits: the top of IST_MAIN (idt.c). */
+#define IST_MAIN_FRAME (ist_stacks + IST_STACK_SIZE - REGS_SIZE)
+
 isr_common:
 	PUSH_GPRS
 	cld
-	testb $3, REGS_CS(%rsp)
-	jz 1f
-	/* From ring 3: %rsp is the current task's struct regs. */
+	KERNEL_RIGHTS
+	/* A frame not at the top of IST_MAIN was not made by the CPU. */
+	cmp $IST_MAIN_FRAME, %rsp
+	jne entry_violation
+	cmpb $0, cpu_in_kernel(%rip)
+	jne 1f
+	/* A task was running (ring 3, or ring 0 in kernel mode). */
+	movb $1, cpu_in_kernel(%rip)
 	mov %rsp, %rdi
 	mov $kernel_stack_top, %rsp
-	call trap_user
-	jmp return_to_user
-1:	/* From ring 0 (the idle loop): an ordinary nested frame. */
+	call trap_task
+	jmp return_to_task
+1:	/* The kernel itself (the idle loop): handle here and go back. */
 	mov %rsp, %rdi
 	call trap_kernel
 	POP_GPRS
 	add $16, %rsp
 	iretq
 
-/* #DF, NMI and #MC arrive on their own IST stacks whatever the CPL, so
- * the frame is never a task's regs: handle in place and return. */
-isr_ist_common:
+/* #DF, NMI and #MC: nothing raises them on purpose; report and stop. */
+isr_fatal:
 	PUSH_GPRS
 	cld
+	KERNEL_RIGHTS
 	mov %rsp, %rdi
-	call trap_ist
-	POP_GPRS
-	add $16, %rsp
-	iretq
+	call trap_fatal
+	ud2
+
+/* Reached only by a jump into the middle of an entry or exit path: the
+ * resulting #UD is charged to the task that jumped (trap.c). */
+	.globl entry_violation
+entry_violation:
+	ud2
 
 /*
- * SYSCALL (SDM Vol. 2B): RCX = user RIP, R11 = user RFLAGS, RSP still the
- * user's, IF/DF/TF/AC cleared by FMASK.  No SWAPGS: one CPU, so the
- * scratch slots are plain globals, and the kernel never uses GS.
+ * SYSCALL from a ring-3 task (SDM Vol. 2B): RCX = user RIP, R11 = user
+ * RFLAGS, RSP still the user's, IF/DF/TF/AC cleared by FMASK.  No SWAPGS:
+ * one CPU, so the scratch slots are plain globals and the kernel never uses
+ * GS.  Ring-3 tasks run on the normal kernel half, where kernel memory is
+ * supervisor-only whatever PKRU says, so PKRU stays as it is.
  */
 	.globl syscall_entry
 syscall_entry:
@@ -141,17 +198,52 @@ syscall_entry:
 	push $VEC_SYSCALL
 	PUSH_GPRS
 	mov $kernel_stack_top, %rsp
+	movb $1, cpu_in_kernel(%rip)
 	call syscall_dispatch
+	jmp return_to_task
+
+/*
+ * The gate of ring-0 tasks.  The trampoline at SHOJI_GATE_OFFSET jumps
+ * here from the task's `call`: CPL 0, the task's PKRU and stack, RAX = the
+ * number, arguments as for SYSCALL, [RSP] = the return address.  WRPKRU
+ * needs EAX, ECX and EDX, so RDX (an argument) goes onto the task's own
+ * stack first and RAX into R11 (RCX and R11 are the caller's to lose).
+ * gate_dispatch() reads RDX and the return address back through the
+ * checked accessors, so a task that points RSP elsewhere only hurts itself.
+ */
+	.globl ktask_gate
+ktask_gate:
+	cli
+	push %rdx
+	mov %rax, %r11
+	KERNEL_RIGHTS
+	mov %rsp, user_rsp_scratch(%rip)
+	mov cpu_frame_top(%rip), %rsp
+	push $SEL_KERNEL_DS
+	push user_rsp_scratch(%rip)
+	push $(RFLAGS_IF | RFLAGS_RESERVED1)
+	push $SEL_KERNEL_CS
+	push $0			/* rip: gate_dispatch() reads it from the stack */
+	push $0
+	push $VEC_GATE
+	mov %r11, %rax
+	PUSH_GPRS
+	mov $kernel_stack_top, %rsp
+	movb $1, cpu_in_kernel(%rip)
+	call gate_dispatch
 	/* fall through */
 
-	.globl return_to_user
-return_to_user:
+	.globl return_to_task
+return_to_task:
+	cmpb $0, cpu_return_ring0(%rip)
+	jne return_to_ring0
 	mov cpu_frame_top(%rip), %rsp
 	sub $REGS_SIZE, %rsp
+	movb $0, cpu_in_kernel(%rip)
 	cmpq $VEC_SYSCALL, REGS_VECTOR(%rsp)
 	jne 2f
 	/* SYSRET path.  RIP came from the SYSCALL itself, so it is canonical
-	 * (task regions end far below the top of the user half). */
+	 * (task slots end far below the top of the user half). */
 	POP_GPRS
 	mov REGS_RIP - REGS_VECTOR(%rsp), %rcx
 	mov REGS_RFLAGS - REGS_VECTOR(%rsp), %r11
@@ -160,3 +252,30 @@ return_to_user:
 2:	POP_GPRS
 	add $16, %rsp
 	iretq
+
+/*
+ * Back to a ring-0 task.  ktask_prepare_return() has checked the task's
+ * stack and written RAX, RCX, RDX, RFLAGS and RIP just below its RSP.
+ * After WRPKRU the kernel's memory is out of reach, so the last steps use
+ * only the task's stack; EAX is checked against expected_pkru, which sits
+ * on a page no task can write.  An interrupt after POPFQ finds the task in
+ * this tail: its state is saved like any other and the tail resumes.
+ */
+return_to_ring0:
+	mov cpu_frame_top(%rip), %rsp
+	sub $REGS_SIZE, %rsp
+	POP_GPRS
+	mov REGS_RSP - REGS_VECTOR(%rsp), %rsp
+	sub $40, %rsp
+	movb $0, cpu_in_kernel(%rip)
+	mov expected_pkru(%rip), %eax
+	xor %ecx, %ecx
+	xor %edx, %edx
+	wrpkru
+	cmp expected_pkru(%rip), %eax
+	jne entry_violation
+	pop %rax
+	pop %rcx
+	pop %rdx
+	popfq
+	ret

@@ -19,23 +19,30 @@ struct gdt_ptr {
 	uint64_t base;
 } __attribute__((packed));
 
-/* IST slots (1-based in the IDT gate). */
-enum { IST_DF = 1, IST_NMI = 2, IST_MC = 3 };
-
-static struct tss tss __attribute__((aligned(16)));
-static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+/*
+ * The CPU tables live in .cpu_tables and the IST stacks in .ist_stacks,
+ * page-aligned sections of their own: while a ring-0 (`kernel` mode) task
+ * runs, the tables are mapped read-only for everyone and the IST stacks
+ * writable, both as supervisor pages that interrupt delivery can use
+ * whatever PKRU holds (paging.c, kernel_tree_ktask()).
+ */
+static struct tss tss __attribute__((aligned(16), section(".cpu_tables")));
+uint8_t ist_stacks[IST_COUNT][IST_STACK_SIZE]
+	__attribute__((aligned(4096), section(".ist_stacks")));
 
 /*
  * Order fixed by SYSCALL/SYSRET (x86.h): 0x08 kernel code, 0x10 kernel
  * data, 0x18 user data, 0x20 user code, 0x28 the 16-byte TSS descriptor.
- * Descriptor bits: SDM Vol. 3A 3.4.5; L=1 marks 64-bit code.
+ * Descriptor bits: SDM Vol. 3A 3.4.5; L=1 marks 64-bit code.  The accessed
+ * bits are preset: the CPU would otherwise write them on the first
+ * segment load, and the GDT is read-only while ring-0 tasks run.
  */
-static uint64_t gdt[7] __attribute__((aligned(16))) = {
+static uint64_t gdt[7] __attribute__((aligned(16), section(".cpu_tables"))) = {
     0,
-    0x00af9a000000ffff, /* kernel code: P, DPL 0, code, L */
-    0x00cf92000000ffff, /* kernel data */
-    0x00cff2000000ffff, /* user data: DPL 3 */
-    0x00affa000000ffff, /* user code: DPL 3, L */
+    0x00af9b000000ffff, /* kernel code: P, DPL 0, code, L, accessed */
+    0x00cf93000000ffff, /* kernel data */
+    0x00cff3000000ffff, /* user data: DPL 3 */
+    0x00affb000000ffff, /* user code: DPL 3, L */
     0,			/* TSS, low half */
     0,			/* TSS, high half */
 };
@@ -55,9 +62,9 @@ void gdt_init(void)
 {
 	struct gdt_ptr p = {sizeof(gdt) - 1, (uint64_t)gdt};
 
-	tss.ist[IST_DF - 1] = (uint64_t)ist_stacks[0] + IST_STACK_SIZE;
-	tss.ist[IST_NMI - 1] = (uint64_t)ist_stacks[1] + IST_STACK_SIZE;
-	tss.ist[IST_MC - 1] = (uint64_t)ist_stacks[2] + IST_STACK_SIZE;
+	for (int i = 0; i < IST_COUNT; i++)
+		tss.ist[i] = (uint64_t)ist_stacks[i] + IST_STACK_SIZE;
+	/* Unused: every gate has an IST stack (idt.c). */
 	tss.rsp[0] = (uint64_t)kernel_stack_top;
 	/* No I/O bitmap: with IOPL 0, every port is closed to ring 3. */
 	tss.iomap_base = sizeof(tss);
@@ -76,9 +83,4 @@ void gdt_init(void)
 			 :
 			 : "m"(p), "r"(SEL_KERNEL_DS), "i"(SEL_KERNEL_CS), "r"(SEL_TSS)
 			 : "rax", "memory");
-}
-
-void tss_set_rsp0(uint64_t rsp0)
-{
-	tss.rsp[0] = rsp0;
 }

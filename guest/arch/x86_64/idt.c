@@ -16,14 +16,18 @@ _Static_assert(sizeof(struct idt_gate) == 16, "IDT gate size");
 #define GATE_INTERRUPT 0x8e /* P, DPL 0, 64-bit interrupt gate: IF cleared */
 
 extern const uint64_t isr_stubs[256];
-static struct idt_gate idt[256] __attribute__((aligned(16)));
+static struct idt_gate idt[256] __attribute__((aligned(16), section(".cpu_tables")));
 
-/* IST slot per vector, matching gdt.c; 0 means the normal stack switch. */
-static const uint8_t vector_ist[256] = {
-    [VEC_DF] = 1,
-    [VEC_NMI] = 2,
-    [VEC_MC] = 3,
-};
+/*
+ * Every vector has an IST stack (SDM Vol. 3A 7.14.5): a ring-0 task's RSP
+ * is never used for a frame, and ring-3 frames too land on IST_MAIN, from
+ * where entry.S copies them into the task.  #DF, NMI and #MC get stacks
+ * of their own, so they can arrive while IST_MAIN is in use.
+ */
+static uint8_t vector_ist(int v)
+{
+	return v == VEC_DF ? IST_DF : v == VEC_NMI ? IST_NMI : v == VEC_MC ? IST_MC : IST_MAIN;
+}
 
 void idt_init(void)
 {
@@ -38,7 +42,7 @@ void idt_init(void)
 		idt[v] = (struct idt_gate){
 		    .offset_low = h & 0xffff,
 		    .selector = SEL_KERNEL_CS,
-		    .ist = vector_ist[v],
+		    .ist = vector_ist(v),
 		    .type_attr = GATE_INTERRUPT,
 		    .offset_mid = (h >> 16) & 0xffff,
 		    .offset_high = h >> 32,

@@ -44,7 +44,7 @@
 #define USER_END U64(0x0000800000000000)
 
 #define KERNEL_STACK_SIZE 16384
-#define IST_STACK_SIZE 4096
+#define IST_STACK_SIZE 8192
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>

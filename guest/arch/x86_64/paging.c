@@ -74,18 +74,63 @@ static uint64_t *walk(uint64_t root, uint64_t va, int level, bool create, uint64
 	return &t[pt_index(va, level)];
 }
 
-static void kmap(uint64_t va, uint64_t pte, int level)
+/*
+ * Two kernel halves.  The normal one, for ring-3 tasks: every kernel page
+ * supervisor-only (and global).  The ring-0 one, for `kernel` mode groups:
+ * a task running at CPL 0 may touch any supervisor page, and protection
+ * keys govern user pages only (SDM Vol. 3A 4.6.2), so there the kernel's
+ * writable memory (data, bss, kernel stack, heap and page tables through
+ * the physmap, the local APIC) is mapped as user pages under KERNEL_PKEY,
+ * which a task's PKRU denies.  What interrupt delivery must reach whatever
+ * PKRU holds stays supervisor: the code (read-only, reachable only through
+ * the gate: the verifier confines a task's jumps), the CPU tables
+ * (read-only) and the IST stacks (writable, and empty while a task runs).
+ * No ring-0 page is global, so a CR3 switch really changes the rights.
+ */
+static uint64_t ktask_pml4[PT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
+
+extern char __cpu_tables_start[], __cpu_tables_end[];
+extern char __ist_stacks_start[], __ist_stacks_end[];
+
+static void kmap(uint64_t *root, uint64_t va, uint64_t pte, int level)
 {
-	uint64_t *e = walk(kernel_virt_to_phys(kernel_pml4), va, level, true, PTE_P | PTE_W, 0);
+	bool user = root == ktask_pml4;
+	uint64_t *e = walk(kernel_virt_to_phys(root), va, level, true,
+			   PTE_P | PTE_W | (user ? PTE_U : 0), 0);
 	if (!e)
 		panic("out of memory for kernel page tables at %lx", va);
 	*e = pte;
 }
 
-static void map_kernel_range(const char *start, const char *end, uint64_t flags)
+/* Rights of a kernel image page in the normal half and the ring-0 one. */
+static void map_kernel_page(uint64_t va, uint64_t normal, uint64_t ring0)
 {
-	for (uint64_t va = (uint64_t)start; va < (uint64_t)end; va += PAGE_SIZE)
-		kmap(va, pte_make(kernel_virt_to_phys((void *)va), flags | PTE_P | PTE_G, 0), 1);
+	uint64_t phys = kernel_virt_to_phys((void *)va);
+	kmap(kernel_pml4, va, pte_make(phys, normal | PTE_P | PTE_G, 0), 1);
+	kmap(ktask_pml4, va, pte_make(phys, ring0 | PTE_P, ring0 & PTE_U ? KERNEL_PKEY : 0), 1);
+}
+
+static bool in(uint64_t va, const char *start, const char *end)
+{
+	return va >= (uint64_t)start && va < (uint64_t)end;
+}
+
+static void map_kernel_image(void)
+{
+	const uint64_t kdata = PTE_W | PTE_NX | PTE_U; /* ring 0: under KERNEL_PKEY */
+
+	for (uint64_t va = KERNEL_VMA + KERNEL_PHYS; va < (uint64_t)__kernel_end; va += PAGE_SIZE) {
+		if (in(va, __kernel_text_start, __kernel_text_end))
+			map_kernel_page(va, 0, 0);
+		else if (in(va, __cpu_tables_start, __cpu_tables_end))
+			map_kernel_page(va, PTE_W | PTE_NX, PTE_NX);
+		else if (in(va, __ist_stacks_start, __ist_stacks_end))
+			map_kernel_page(va, PTE_W | PTE_NX, PTE_W | PTE_NX);
+		else if (in(va, __kernel_data_start, __kernel_end))
+			map_kernel_page(va, PTE_W | PTE_NX, kdata);
+		else /* boot code and tables, rodata */
+			map_kernel_page(va, PTE_NX, PTE_NX);
+	}
 }
 
 void paging_init(const uint64_t *ram_start, const uint64_t *ram_end, unsigned nranges)
@@ -94,19 +139,21 @@ void paging_init(const uint64_t *ram_start, const uint64_t *ram_end, unsigned nr
 	 * holes (a write-back mapping of MMIO invites speculative reads). */
 	for (unsigned i = 0; i < nranges; i++) {
 		uint64_t a = ram_start[i] & ~(LARGE_PAGE_SIZE - 1);
-		for (; a < ram_end[i]; a += LARGE_PAGE_SIZE)
-			kmap(PHYSMAP_BASE + a, a | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX, 2);
+		for (; a < ram_end[i]; a += LARGE_PAGE_SIZE) {
+			uint64_t pte = a | PTE_P | PTE_W | PTE_PS | PTE_NX;
+			kmap(kernel_pml4, PHYSMAP_BASE + a, pte | PTE_G, 2);
+			kmap(ktask_pml4, PHYSMAP_BASE + a,
+			     pte | PTE_U | ((uint64_t)KERNEL_PKEY << PTE_PKEY_SHIFT), 2);
+		}
 	}
 	/* The image, with per-section rights (W^X for the kernel too).  The
 	 * boot code and tables below .text stay mapped read-only, so the whole
 	 * image from KERNEL_VMA + 1 MiB is present, supervisor-only. */
-	map_kernel_range((char *)(KERNEL_VMA + KERNEL_PHYS), __kernel_text_start, PTE_NX);
-	map_kernel_range(__kernel_text_start, __kernel_text_end, 0);
-	map_kernel_range(__kernel_rodata_start, __kernel_rodata_end, PTE_NX);
-	map_kernel_range(__kernel_data_start, __kernel_end, PTE_W | PTE_NX);
-	/* The fixmap's page table exists from now on, so the kernel half's
+	map_kernel_image();
+	/* The fixmap's page tables exist from now on, so the kernel half's
 	 * PML4 slots never change after address spaces copy them. */
 	walk(kernel_virt_to_phys(kernel_pml4), FIXMAP_BASE, 1, true, PTE_P | PTE_W, 0);
+	walk(kernel_virt_to_phys(ktask_pml4), FIXMAP_BASE, 1, true, PTE_P | PTE_W | PTE_U, 0);
 
 	write_cr3(kernel_virt_to_phys(kernel_pml4));
 	stat_cr3_writes++;
@@ -115,7 +162,9 @@ void paging_init(const uint64_t *ram_start, const uint64_t *ram_end, unsigned nr
 
 void paging_map_device(uint64_t va, uint64_t phys)
 {
-	kmap(va, pte_make(phys, PTE_P | PTE_W | PTE_PCD | PTE_PWT | PTE_G | PTE_NX, 0), 1);
+	const uint64_t dev = PTE_P | PTE_W | PTE_PCD | PTE_PWT | PTE_NX;
+	kmap(kernel_pml4, va, pte_make(phys, dev | PTE_G, 0), 1);
+	kmap(ktask_pml4, va, pte_make(phys, dev | PTE_U, KERNEL_PKEY), 1);
 	invlpg(va);
 }
 
@@ -140,14 +189,15 @@ static uint16_t pcid_alloc(void)
 	return 0; /* none left: this address space flushes on every load */
 }
 
-int aspace_init(struct aspace *as)
+int aspace_init(struct aspace *as, bool ring0)
 {
 	uint64_t root = table_alloc();
 	if (!root)
 		return -SHOJI_ENOMEM;
 	uint64_t *t = table_virt(root);
+	const uint64_t *kernel_half = ring0 ? ktask_pml4 : kernel_pml4;
 	for (int i = KERNEL_PML4_FIRST; i < PT_ENTRIES; i++)
-		t[i] = kernel_pml4[i];
+		t[i] = kernel_half[i];
 	as->root = root;
 	as->pt_pages = 1;
 	as->pcid = pcid_on ? pcid_alloc() : 0;
@@ -216,6 +266,15 @@ uint64_t aspace_unmap(struct aspace *as, uint64_t va)
 	uint64_t old = *e;
 	*e = 0;
 	return old;
+}
+
+void paging_flush_global(void)
+{
+	/* Toggling CR4.PGE flushes every TLB entry, global ones and all
+	 * PCIDs' included (SDM Vol. 3A 4.10.4.1). */
+	uint64_t cr4 = read_cr4();
+	write_cr4(cr4 & ~CR4_PGE);
+	write_cr4(cr4);
 }
 
 void aspace_flush_page(struct aspace *as, uint64_t va)

@@ -65,18 +65,33 @@ static void irq_dispatch(uint64_t vector)
 	lapic_eoi();
 }
 
-/* From ring 3; r is the current task's saved state. */
-void trap_user(struct regs *r)
+extern char entry_violation[];
+
+/*
+ * An interrupt or exception while a task ran (ring 3, or ring 0 in kernel
+ * mode).  f is the frame entry.S built on the IST stack: it becomes the
+ * task's saved state, and the IST copy is wiped, since ring-0 tasks can
+ * read the IST stacks (paging.c).
+ */
+void trap_task(struct regs *f)
 {
-	if (r->vector < VEC_FIRST_IRQ)
-		task_fault(r, read_cr2());
+	struct task *t = current;
+	uint64_t cr2 = read_cr2();
+
+	t->regs = *f;
+	memset(f, 0, sizeof(*f));
+	sched_pkru_clobbered(); /* the entry set PKRU to 0 */
+	if (t->regs.vector == VEC_UD && t->regs.rip == (uint64_t)entry_violation)
+		task_kill(t, "jumped into the middle of a kernel entry or exit path");
+	else if (t->regs.vector < VEC_FIRST_IRQ)
+		task_fault(&t->regs, cr2);
 	else
-		irq_dispatch(r->vector);
+		irq_dispatch(t->regs.vector);
 	sched_prepare_return();
 }
 
-/* From ring 0: only interrupts are expected (the idle loop halts with
- * interrupts on); an exception here is a kernel bug. */
+/* From the kernel (the idle loop halts with interrupts on): only
+ * interrupts are expected; an exception here is a kernel bug. */
 void trap_kernel(struct regs *r)
 {
 	if (r->vector >= VEC_FIRST_IRQ) {
@@ -88,13 +103,9 @@ void trap_kernel(struct regs *r)
 	machine_exit(SHOJI_EXIT_PANIC);
 }
 
-/* #DF, NMI, #MC on their IST stacks. */
-void trap_ist(struct regs *r)
+/* #DF, NMI, #MC on their own IST stacks: none is ever expected. */
+void trap_fatal(struct regs *r)
 {
-	if (r->vector == VEC_NMI) {
-		kprintf("NMI at rip %lx (ignored)\n", r->rip);
-		return;
-	}
 	kprintf("kernel panic: %s\n", exception_name(r->vector));
 	regs_dump(r);
 	machine_exit(SHOJI_EXIT_PANIC);

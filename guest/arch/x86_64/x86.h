@@ -67,8 +67,9 @@
 #define VEC_TIMER 32
 #define VEC_PIC_BASE 0xe0 /* 16 vectors for the masked legacy PICs */
 #define VEC_SPURIOUS 255
-/* Not a hardware vector: marks a frame saved by the SYSCALL entry. */
+/* Not hardware vectors: frames saved by the SYSCALL entry and the gate. */
 #define VEC_SYSCALL 256
+#define VEC_GATE 257
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>
