@@ -134,12 +134,17 @@ static int parse_pcid(char *value, struct boot_options *opt, char *err, size_t e
 }
 
 /* selftest=kernel-fault: the kernel faults on purpose once booted, so the
- * panic path (registers, status 2) is tested like any other. */
+ * panic path (registers, status 2) is tested like any other;
+ * selftest=triple-fault: it loads an empty IDT and traps, which resets the
+ * machine (how a loader reports a dead vCPU is tested with it). */
 static int parse_selftest(char *value, struct boot_options *opt, char *err, size_t errlen)
 {
-	if (strcmp(value, "kernel-fault"))
-		return fail(err, errlen, "selftest=%s: expected kernel-fault", value);
-	opt->selftest_kernel_fault = true;
+	if (!strcmp(value, "kernel-fault"))
+		opt->selftest = SELFTEST_KERNEL_FAULT;
+	else if (!strcmp(value, "triple-fault"))
+		opt->selftest = SELFTEST_TRIPLE_FAULT;
+	else
+		return fail(err, errlen, "selftest=%s: expected kernel-fault or triple-fault", value);
 	return 0;
 }
 
@@ -158,7 +163,7 @@ int cmdline_parse(char *buf, struct boot_options *opt, char *err, size_t errlen)
 	opt->quantum_us = QUANTUM_DEFAULT_US;
 	opt->pcid = -1;
 	opt->ntasks = 0;
-	opt->selftest_kernel_fault = false;
+	opt->selftest = SELFTEST_NONE;
 	if (errlen)
 		err[0] = 0;
 

@@ -95,7 +95,7 @@ struct task_spec {
 struct boot_options {
 	uint32_t quantum_us;	    /* scheduler time slice, from quantum=MS */
 	int pcid;		    /* -1 auto (use when the CPU has it), 0 off, 1 on */
-	bool selftest_kernel_fault; /* fault in the kernel once booted */
+	enum { SELFTEST_NONE, SELFTEST_KERNEL_FAULT, SELFTEST_TRIPLE_FAULT } selftest;
 	unsigned ntasks;
 	struct task_spec *tasks; /* caller's array of max_tasks entries */
 	unsigned max_tasks;

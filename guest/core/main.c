@@ -55,8 +55,15 @@ static void time_init(void)
 
 static void selftest(void)
 {
-	if (opt.selftest_kernel_fault)
+	static const struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) no_idt = {0, 0};
+
+	if (opt.selftest == SELFTEST_KERNEL_FAULT)
 		*(volatile uint64_t *)0xffffc00000000000ul = 0; /* unmapped: must panic */
+	if (opt.selftest == SELFTEST_TRIPLE_FAULT) /* #BP, #GP, #DF: shutdown */
+		__asm__ volatile("lidt %0; int3" : : "m"(no_idt));
 }
 
 void kmain(uint32_t start_info_phys);

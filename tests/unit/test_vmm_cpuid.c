@@ -1,0 +1,125 @@
+/* Unit tests for the guest CPUID table (vmm/cpuid.c): PKU kept, hypervisor and timing leaves. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../vmm/vmm.h"
+
+static struct cpuid_table t;
+
+static void add(uint32_t fn, uint32_t idx, uint32_t flags, uint32_t a, uint32_t b, uint32_t c,
+		uint32_t d)
+{
+	t.entries[t.head.nent++] = (struct kvm_cpuid_entry2){
+	    .function = fn, .index = idx, .flags = flags, .eax = a, .ebx = b, .ecx = c, .edx = d};
+}
+
+/* A table like KVM_GET_SUPPORTED_CPUID's on a host with PKU. */
+static int setup(void **state)
+{
+	memset(&t, 0, sizeof(t));
+	add(0, 0, 0, 0xd, 0x68747541, 0x444d4163, 0x69746e65);
+	add(1, 0, 0, 0xa10f11, 0, 0x00202000, 0x078bfbff);
+	add(7, 0, KVM_CPUID_FLAG_SIGNIFCANT_INDEX, 1, 0x01800002, 0x00000008, 0);
+	add(7, 1, KVM_CPUID_FLAG_SIGNIFCANT_INDEX, 0, 0, 0xffffffff, 0);
+	add(0xd, 0, KVM_CPUID_FLAG_SIGNIFCANT_INDEX, 0x2e7, 0x988, 0x988, 0);
+	add(0x40000000, 0, 0, 0x40000001, 0x4b4d564b, 0x564b4d56, 0x4d);
+	add(0x40000001, 0, 0, 0x01007efb, 0, 0, 0);
+	return 0;
+}
+
+static void test_find(void **state)
+{
+	assert_ptr_equal(cpuid_find(&t, 7, 0), &t.entries[2]);
+	assert_ptr_equal(cpuid_find(&t, 7, 1), &t.entries[3]);
+	assert_null(cpuid_find(&t, 7, 2));
+	/* No significant index: any index matches. */
+	assert_ptr_equal(cpuid_find(&t, 1, 5), &t.entries[1]);
+	assert_null(cpuid_find(&t, 0x80000000, 0));
+}
+
+static void test_pku(void **state)
+{
+	assert_true(cpuid_has_pku(&t));
+	assert_true(cpuid_has_pkru_xsave(&t));
+	cpuid_find(&t, 7, 0)->ecx &= ~(1u << 3);
+	cpuid_find(&t, 0xd, 0)->eax &= ~(1u << 9);
+	assert_false(cpuid_has_pku(&t));
+	assert_false(cpuid_has_pkru_xsave(&t));
+	/* Leaf 7 subleaf 1 has bit 3 set: it must not count. */
+	assert_int_equal(cpuid_find(&t, 7, 1)->ecx & 8, 8);
+}
+
+static void test_prepare(void **state)
+{
+	uint32_t n = t.head.nent;
+	assert_int_equal(cpuid_prepare(&t, 2100000, true), 0);
+	struct kvm_cpuid_entry2 *e = cpuid_find(&t, 1, 0);
+	assert_int_equal(e->ecx & (1u << 31), 1u << 31);
+	assert_int_equal(e->ecx & (1u << 24), 1u << 24);
+	/* PKU as KVM gave it; OSPKE (bit 4) is not ours to set. */
+	assert_int_equal(cpuid_find(&t, 7, 0)->ecx, 0x8);
+	assert_int_equal(cpuid_find(&t, 0x40000000, 0)->eax, 0x40000010);
+	assert_int_equal(cpuid_find(&t, 0x40000000, 0)->ebx, 0x4b4d564b); /* "KVMK" kept */
+	e = cpuid_find(&t, 0x40000010, 0);
+	assert_non_null(e);
+	assert_int_equal(e->eax, 2100000);
+	assert_int_equal(e->ebx, 1000000);
+	assert_int_equal(t.head.nent, n + 1);
+
+	/* Again: the same table, no second timing leaf. */
+	assert_int_equal(cpuid_prepare(&t, 2100000, true), 0);
+	assert_int_equal(t.head.nent, n + 1);
+}
+
+static void test_prepare_without_tsc(void **state)
+{
+	uint32_t n = t.head.nent;
+	assert_int_equal(cpuid_prepare(&t, 0, false), 0);
+	assert_int_equal(cpuid_find(&t, 1, 0)->ecx & (1u << 24), 0);
+	assert_int_equal(cpuid_find(&t, 1, 0)->ecx & (1u << 31), 1u << 31);
+	assert_int_equal(cpuid_find(&t, 0x40000000, 0)->eax, 0x40000001);
+	assert_null(cpuid_find(&t, 0x40000010, 0));
+	assert_int_equal(t.head.nent, n);
+}
+
+static void test_prepare_adds_signature(void **state)
+{
+	cpuid_find(&t, 0x40000000, 0)->function = 0x12345; /* as if KVM gave none */
+	assert_int_equal(cpuid_prepare(&t, 1000000, false), 0);
+	struct kvm_cpuid_entry2 *e = cpuid_find(&t, 0x40000000, 0);
+	assert_non_null(e);
+	assert_int_equal(e->eax, 0x40000010);
+	char sig[13] = {0};
+	memcpy(sig, &e->ebx, 4);
+	memcpy(sig + 4, &e->ecx, 4);
+	memcpy(sig + 8, &e->edx, 4);
+	assert_string_equal(sig, "KVMKVMKVM");
+	assert_non_null(cpuid_find(&t, 0x40000010, 0));
+}
+
+static void test_prepare_full(void **state)
+{
+	while (t.head.nent < CPUID_MAX_ENTRIES)
+		add(0x80000000 + t.head.nent, 0, 0, 0, 0, 0, 0);
+	assert_int_equal(cpuid_prepare(&t, 1000000, false), -ENOSPC);
+	assert_int_equal(t.head.nent, CPUID_MAX_ENTRIES);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup(test_find, setup),
+	    cmocka_unit_test_setup(test_pku, setup),
+	    cmocka_unit_test_setup(test_prepare, setup),
+	    cmocka_unit_test_setup(test_prepare_without_tsc, setup),
+	    cmocka_unit_test_setup(test_prepare_adds_signature, setup),
+	    cmocka_unit_test_setup(test_prepare_full, setup),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,250 @@
+/* `shoji run`: the boot sequence, one step a line. */
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysinfo.h>
+#include <unistd.h>
+
+#include "vmm.h"
+
+#define KERNEL_FILE_MAX (256u << 20)
+#define INITRD_FILE_MAX 0xffffffffu
+
+/* What the host files give the guest, read before KVM is touched. */
+struct inputs {
+	char kernel_path[4096];
+	void *kernel;
+	size_t kernel_size;
+	struct cpio_writer packed; /* the initrd from task specs */
+	void *initrd_file;	   /* or the --initrd file */
+	const void *initrd;
+	size_t initrd_size;
+	char cmdline[SHOJI_CMDLINE_MAX];
+	int json_fd;
+};
+
+/* Prints "shoji: MESSAGE" and gives the status of a usage or input error. */
+static int __attribute__((format(printf, 1, 2))) input_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("shoji: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return SHOJI_STATUS_USAGE;
+}
+
+/* Host RAM bounds --memory; 0 (unknown) skips the check. */
+static uint64_t host_ram(void)
+{
+	struct sysinfo si;
+	return sysinfo(&si) ? 0 : (uint64_t)si.totalram * si.mem_unit;
+}
+
+static int read_inputs(const struct run_opts *o, struct inputs *in)
+{
+	char err[600];
+	int rc;
+
+	if (opts_check_memory(o->memory, host_ram(), err, sizeof(err)))
+		return input_error("%s", err);
+	if (o->kernel)
+		snprintf(in->kernel_path, sizeof(in->kernel_path), "%s", o->kernel);
+	else if ((rc =
+		      hostfile_beside_self("kernel.elf", in->kernel_path, sizeof(in->kernel_path))))
+		return input_error("cannot find the shoji binary's directory: give --kernel");
+	if ((rc = hostfile_read(in->kernel_path, KERNEL_FILE_MAX, &in->kernel, &in->kernel_size))) {
+		return input_error(
+		    "kernel %s: %s%s", in->kernel_path, strerror(-rc),
+		    rc == -ENOENT && !o->kernel ? " (build it with make, or give --kernel)" : "");
+	}
+
+	cpio_writer_init(&in->packed);
+	if (o->initrd) {
+		if ((rc = hostfile_read(o->initrd, INITRD_FILE_MAX, &in->initrd_file,
+					&in->initrd_size))) {
+			return input_error("initrd %s: %s", o->initrd, strerror(-rc));
+		}
+		in->initrd = in->initrd_file;
+		if (o->append && strlen(o->append) >= SHOJI_CMDLINE_MAX)
+			return input_error("--append is longer than the kernel command line allows "
+					   "(4095 bytes)");
+		snprintf(in->cmdline, sizeof(in->cmdline), "%s", o->append ? o->append : "");
+	} else {
+		if (initrd_from_specs(o->specs, o->nspecs, o->append, &in->packed, in->cmdline,
+				      sizeof(in->cmdline), err, sizeof(err)))
+			return input_error("%s", err);
+		in->initrd = in->packed.buf;
+		in->initrd_size = in->packed.len;
+	}
+
+	in->json_fd = -1;
+	if (o->json &&
+	    (in->json_fd = open(o->json, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0) {
+		return input_error("--json %s: %s", o->json, strerror(errno));
+	}
+	return 0;
+}
+
+/* Kernel and initrd into guest RAM: a bad file is refused before KVM is asked. */
+static int load_guest(const struct run_opts *o, struct inputs *in, struct machine *m)
+{
+	struct elf_image img;
+	const char *why;
+	gpa_t at;
+	int rc;
+
+	if ((rc = guest_mem_alloc(&m->mem, o->memory))) {
+		fprintf(stderr, "shoji: cannot reserve %llu MiB of guest memory: %s\n",
+			(unsigned long long)(o->memory >> 20), strerror(-rc));
+		return SHOJI_STATUS_USAGE;
+	}
+	/* Below PROBE_AREA_END the probe and the start info go. */
+	if (elf_load(&m->mem, in->kernel, in->kernel_size, 0, PROBE_AREA_END, &img, &why)) {
+		return input_error("kernel %s: %s", in->kernel_path, why);
+	}
+	m->entry = img.entry;
+	if (initrd_place(&m->mem, in->initrd_size, img.hi, &at, &why)) {
+		return input_error("initrd of %zu bytes: %s", in->initrd_size, why);
+	}
+	memcpy(guest_ptr(&m->mem, at, in->initrd_size), in->initrd, in->initrd_size);
+	m->initrd = at;
+	m->initrd_size = in->initrd_size;
+	/* The guest has its copies: shoji's stay small while it runs. */
+	free(in->kernel);
+	in->kernel = NULL;
+	free(in->initrd_file);
+	in->initrd_file = NULL;
+	cpio_writer_free(&in->packed);
+	in->initrd = NULL;
+	return 0;
+}
+
+/* The VM, its vCPU and CPUID: any failure means this KVM will not do. */
+static int create_vm(struct machine *m)
+{
+	struct cpuid_table *cpuid = malloc(sizeof(*cpuid));
+	int rc = -ENOMEM;
+
+	if (!cpuid)
+		goto out;
+	if ((m->vm_fd = vm_create(m->kvm_fd, true)) < 0) {
+		rc = m->vm_fd;
+		goto out;
+	}
+	if ((rc = vm_set_memory(m->vm_fd, 0, &m->mem)))
+		goto out;
+	if ((rc = vcpu_create(m->kvm_fd, m->vm_fd, &m->vcpu)))
+		goto out;
+	if ((rc = kvm_supported_cpuid(m->kvm_fd, cpuid)))
+		goto out;
+	if ((rc = cpuid_prepare(cpuid, vcpu_tsc_khz(&m->vcpu),
+				kvm_has(m->kvm_fd, KVM_CAP_TSC_DEADLINE_TIMER) > 0))) {
+		fprintf(stderr, "shoji: the CPUID table is full\n");
+		goto out;
+	}
+	rc = vcpu_set_cpuid(&m->vcpu, cpuid);
+out:
+	free(cpuid);
+	return rc ? SHOJI_STATUS_NO_KVM : 0;
+}
+
+/* Start info and entry registers: the last step before the first instruction. */
+static int prepare_entry(struct machine *m, const struct inputs *in)
+{
+	const char *why;
+	gpa_t si;
+
+	if (startinfo_build(&m->mem, in->cmdline, m->initrd, m->initrd_size, &si, &why))
+		return input_error(why);
+	if (vcpu_set_pvh_entry(&m->vcpu, m->entry, si))
+		return SHOJI_STATUS_NO_KVM;
+	return 0;
+}
+
+static void write_results(struct machine *m, const struct run_opts *o, struct inputs *in)
+{
+	if (in->json_fd < 0)
+		return;
+	int rc = console_json(&m->con, in->json_fd);
+	if (close(in->json_fd) && !rc)
+		rc = -errno;
+	in->json_fd = -1;
+	if (rc)
+		fprintf(stderr, "shoji: --json %s: %s\n", o->json, strerror(-rc));
+}
+
+static void cleanup(struct machine *m, struct inputs *in)
+{
+	vcpu_destroy(&m->vcpu);
+	if (m->vm_fd >= 0)
+		close(m->vm_fd);
+	if (m->kvm_fd >= 0)
+		close(m->kvm_fd);
+	guest_mem_free(&m->mem);
+	console_free(&m->con);
+	free(in->kernel);
+	free(in->initrd_file);
+	cpio_writer_free(&in->packed);
+	if (in->json_fd >= 0)
+		close(in->json_fd);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static struct machine m;
+	static struct inputs in;
+	static struct kvm_assessment a;
+	struct run_opts o;
+	char err[600];
+	int status;
+
+	m.start_ns = trace_now_ns();
+	m.kvm_fd = m.vm_fd = m.vcpu.fd = in.json_fd = -1;
+	if (opts_parse_run(argc, argv, &o, err, sizeof(err)))
+		return input_error("%s", err);
+	if (o.help) {
+		opts_usage(stdout);
+		return 0;
+	}
+	m.trace = o.trace_exits;
+	io_init(&m.io, o.trace_exits);
+	console_init(&m.con, STDOUT_FILENO, o.json != NULL);
+
+	if ((status = read_inputs(&o, &in))) /* kernel, initrd, command line */
+		goto out;
+	if ((status = load_guest(&o, &in, &m))) /* into guest RAM, checked */
+		goto out;
+	if ((m.kvm_fd = kvm_open()) < 0) { /* /dev/kvm, API 12 */
+		status = SHOJI_STATUS_NO_KVM;
+		goto out;
+	}
+	kvm_assess(m.kvm_fd, &a); /* capabilities, PKU */
+	if (!a.required_ok) {
+		kvm_assess_report(&a);
+		status = SHOJI_STATUS_NO_KVM;
+		goto out;
+	}
+	if ((status = create_vm(&m))) /* VM, irqchip, PIT, RAM, vCPU, CPUID */
+		goto out;
+	kvm_assess_probe(&a, probe_vcpu(&m.vcpu, &m.mem, &a.probe)); /* exceptions work? */
+	if (a.nproblems) {
+		kvm_assess_report(&a);
+		status = SHOJI_STATUS_NO_KVM;
+		goto out;
+	}
+	if ((status = prepare_entry(&m, &in))) /* start info, PVH registers */
+		goto out;
+	if ((status = devices_attach(&m) ? SHOJI_STATUS_CRASH : 0)) /* console, exit port */
+		goto out;
+	status = run_loop(&m, o.timeout_ms, o.timeout_str);
+	write_results(&m, &o, &in); /* a failure is reported; the guest's status stands */
+	if (m.trace)
+		trace_summary(&m);
+out:
+	cleanup(&m, &in);
+	return status;
+}

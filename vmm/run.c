@@ -1,0 +1,143 @@
+/* The run loop: KVM_RUN, VM exits dispatched through a table, the timeout. */
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "vmm.h"
+
+#define RFLAGS_IF (1u << 9)
+
+typedef int (*exit_handler)(struct machine *m);
+
+/* The vCPU is beyond saving: show why and everything it had. */
+static int crash(struct machine *m, const char *what)
+{
+	console_flush(&m->con);
+	dump_vcpu(&m->vcpu, what);
+	return SHOJI_STATUS_CRASH;
+}
+
+static int exit_io(struct machine *m)
+{
+	struct kvm_run *run = m->vcpu.run;
+	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+	bool write = run->io.direction == KVM_EXIT_IO_OUT;
+
+	/* count > 1 for rep ins/outs: one access per element. */
+	for (uint32_t i = 0; i < run->io.count; i++, data += run->io.size) {
+		int rc = io_port(&m->io, run->io.port, write, data, run->io.size);
+		if (rc != RUN_CONTINUE)
+			return rc;
+	}
+	return RUN_CONTINUE;
+}
+
+static int exit_mmio(struct machine *m)
+{
+	struct kvm_run *run = m->vcpu.run;
+	unsigned len = run->mmio.len <= sizeof(run->mmio.data) ? run->mmio.len : 8;
+	return io_mmio(&m->io, run->mmio.phys_addr, run->mmio.is_write, run->mmio.data, len);
+}
+
+/* With the in-kernel local APIC, KVM waits out HLT itself; one that comes
+ * here anyway can only be woken by nothing if interrupts are off. */
+static int exit_hlt(struct machine *m)
+{
+	struct kvm_regs r;
+	if (ioctl(m->vcpu.fd, KVM_GET_REGS, &r) < 0 || !(r.rflags & RFLAGS_IF))
+		return crash(m, "guest halted with interrupts off: nothing can wake it");
+	return RUN_CONTINUE;
+}
+
+static int exit_shutdown(struct machine *m)
+{
+	return crash(m, "guest shut the vCPU down (triple fault)");
+}
+
+static int exit_fail_entry(struct machine *m)
+{
+	return crash(m, "KVM could not enter the guest (KVM_EXIT_FAIL_ENTRY)");
+}
+
+static int exit_internal_error(struct machine *m)
+{
+	return crash(m, "KVM reported an internal error running the guest");
+}
+
+static int exit_intr(struct machine *m)
+{
+	return RUN_CONTINUE; /* a signal; the loop checks the watchdog */
+}
+
+static const exit_handler handlers[] = {
+    [KVM_EXIT_IO] = exit_io,
+    [KVM_EXIT_MMIO] = exit_mmio,
+    [KVM_EXIT_HLT] = exit_hlt,
+    [KVM_EXIT_SHUTDOWN] = exit_shutdown,
+    [KVM_EXIT_FAIL_ENTRY] = exit_fail_entry,
+    [KVM_EXIT_INTERNAL_ERROR] = exit_internal_error,
+    [KVM_EXIT_INTR] = exit_intr,
+};
+
+static int timed_out(struct machine *m, const char *timeout_str)
+{
+	console_flush(&m->con);
+	fprintf(stderr, "shoji: guest timed out after %s s\n", timeout_str);
+	if (m->trace) {
+		struct kvm_regs r;
+		if (ioctl(m->vcpu.fd, KVM_GET_REGS, &r) == 0)
+			fprintf(stderr, "shoji: the guest was at RIP %#llx\n",
+				(unsigned long long)r.rip);
+	}
+	return SHOJI_STATUS_TIMEOUT;
+}
+
+int run_loop(struct machine *m, uint64_t timeout_ms, const char *timeout_str)
+{
+	struct kvm_run *run = m->vcpu.run;
+	struct watchdog wd = {0};
+	char hang_msg[160];
+	int status = RUN_CONTINUE;
+
+	snprintf(hang_msg, sizeof(hang_msg),
+		 "shoji: guest timed out after %s s, and KVM_RUN did not return when kicked\n",
+		 timeout_str);
+	int rc = watchdog_start(&wd, run, timeout_ms, hang_msg, SHOJI_STATUS_TIMEOUT);
+	if (rc) {
+		fprintf(stderr, "shoji: cannot start the timeout thread: %s\n", strerror(-rc));
+		return SHOJI_STATUS_CRASH;
+	}
+	m->first_run_ns = trace_now_ns();
+	while (status == RUN_CONTINUE) {
+		if (ioctl(m->vcpu.fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN) {
+				m->stats.eintr++;
+				if (watchdog_fired(&wd)) {
+					watchdog_ack(&wd);
+					status = timed_out(m, timeout_str);
+				}
+				continue;
+			}
+			fprintf(stderr, "shoji: KVM_RUN: %s\n", strerror(errno));
+			status = crash(m, "KVM_RUN failed");
+			break;
+		}
+		uint32_t reason = run->exit_reason;
+		trace_exit(&m->stats, reason);
+		exit_handler h =
+		    reason < sizeof(handlers) / sizeof(handlers[0]) ? handlers[reason] : NULL;
+		if (!h) {
+			status = crash(m, "unexpected VM exit");
+			break;
+		}
+		status = h(m);
+		/* A guest spinning on port I/O exits often: notice the deadline. */
+		if (status == RUN_CONTINUE && watchdog_fired(&wd)) {
+			watchdog_ack(&wd);
+			status = timed_out(m, timeout_str);
+		}
+	}
+	watchdog_stop(&wd);
+	console_flush(&m->con);
+	return status;
+}

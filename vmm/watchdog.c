@@ -1,0 +1,166 @@
+/* The timeout: a thread that kicks the vCPU out of KVM_RUN, and ends a KVM_RUN that never returns.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vmm.h"
+
+#define KICK_SIGNAL SIGUSR1
+#define HANG_GRACE_MS 2000
+#define KICK_AGAIN_MS 100
+
+struct wd {
+	pthread_t thread, target;
+	pthread_mutex_t lock;
+	pthread_cond_t cond; /* signalled on stop and on ack */
+	struct timespec deadline;
+	struct kvm_run *run;
+	const char *hang_msg;
+	int hang_status;
+	bool stop, acked;
+	int fired; /* read by the vCPU thread without the lock */
+};
+
+/* The signal only has to interrupt KVM_RUN (no SA_RESTART). */
+static void on_kick(int sig)
+{
+	(void)sig;
+}
+
+static void add_ms(struct timespec *t, uint64_t ms)
+{
+	t->tv_sec += (time_t)(ms / 1000);
+	t->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (t->tv_nsec >= 1000000000L) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000L;
+	}
+}
+
+/* Waits until @until, stop, or (when @for_ack) an ack.  With the lock held. */
+static bool wait_until(struct wd *w, const struct timespec *until, bool for_ack)
+{
+	while (!w->stop && !(for_ack && w->acked))
+		if (pthread_cond_timedwait(&w->cond, &w->lock, until) == ETIMEDOUT)
+			return false;
+	return true;
+}
+
+static void *watch(void *arg)
+{
+	struct wd *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	if (wait_until(w, &w->deadline, false))
+		goto out;
+	/* immediate_exit covers a kick that lands just before KVM_RUN. */
+	__atomic_store_n(&w->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&w->fired, 1, __ATOMIC_SEQ_CST);
+
+	/* Kick again every 100 ms: without KVM_CAP_IMMEDIATE_EXIT a kick
+	 * that lands just before KVM_RUN is lost. */
+	struct timespec next = w->deadline;
+	for (unsigned ms = 0; ms < HANG_GRACE_MS; ms += KICK_AGAIN_MS) {
+		pthread_kill(w->target, KICK_SIGNAL);
+		add_ms(&next, KICK_AGAIN_MS);
+		if (wait_until(w, &next, true))
+			goto out;
+	}
+	/* KVM_RUN ignored the kick: nothing more can be done from here. */
+	ssize_t n = write(STDERR_FILENO, w->hang_msg, strlen(w->hang_msg));
+	(void)n;
+	_exit(w->hang_status);
+out:
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+int watchdog_start(struct watchdog *wdog, struct kvm_run *run, uint64_t ms, const char *hang_msg,
+		   int hang_status)
+{
+	struct sigaction sa = {.sa_handler = on_kick};
+	pthread_condattr_t ca;
+	pthread_attr_t ta;
+	sigset_t all, old;
+	int rc;
+
+	struct wd *w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(KICK_SIGNAL, &sa, NULL)) {
+		rc = -errno;
+		goto fail_free;
+	}
+	w->target = pthread_self();
+	w->run = run;
+	w->hang_msg = hang_msg;
+	w->hang_status = hang_status;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	clock_gettime(CLOCK_MONOTONIC, &w->deadline);
+	add_ms(&w->deadline, ms);
+
+	/* The thread takes no signals: the kick is for the vCPU thread. */
+	pthread_attr_init(&ta);
+	pthread_attr_setstacksize(&ta, 64 * 1024);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = -pthread_create(&w->thread, &ta, watch, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&ta);
+	if (rc)
+		goto fail_sync;
+	wdog->priv = w;
+	return 0;
+
+fail_sync:
+	pthread_cond_destroy(&w->cond);
+	pthread_mutex_destroy(&w->lock);
+fail_free:
+	free(w);
+	return rc;
+}
+
+bool watchdog_fired(struct watchdog *wdog)
+{
+	struct wd *w = wdog->priv;
+	return w && __atomic_load_n(&w->fired, __ATOMIC_SEQ_CST);
+}
+
+void watchdog_ack(struct watchdog *wdog)
+{
+	struct wd *w = wdog->priv;
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->acked = true;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void watchdog_stop(struct watchdog *wdog)
+{
+	struct wd *w = wdog->priv;
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stop = true;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	pthread_cond_destroy(&w->cond);
+	pthread_mutex_destroy(&w->lock);
+	/* A kick that fired leaves immediate_exit set: clear it for reuse. */
+	__atomic_store_n(&w->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+	free(w);
+	wdog->priv = NULL;
+}
