@@ -42,10 +42,13 @@ KERNEL_ASFLAGS := -Iinclude -Iguest -MMD -MP -D__ASSEMBLY__
 # Freestanding user tasks: static position-independent executables.  No
 # red zone: in `kernel` mode a task runs at CPL 0, where an interrupt would
 # push its frame over the 128 bytes below RSP (AMD64 psABI 3.2.2).
+# Every task is built to pass the kernel-mode verifier (bundles, masked
+# branches: tools/bundle-asm.c), so one binary runs in every mode.
 USER_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
 	-isystem $(CC_INCLUDE) -Iinclude -Iguest -Iguest/user/lib -fPIE -mno-red-zone \
 	-mgeneral-regs-only -mno-sse -mno-mmx -fno-stack-protector \
-	-fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns -MMD -MP
+	-fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns \
+	-fno-jump-tables -falign-functions=32 -fcf-protection=none -MMD -MP
 USER_LDFLAGS := -static-pie -nostdlib -nostartfiles -Wl,-z,separate-code \
 	-Wl,-z,noexecstack -Wl,--build-id=none -Wl,-z,max-page-size=4096
 
@@ -101,14 +104,26 @@ $(BUILD)/kernel/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(Q)$(GUEST_CC) $(KERNEL_ASFLAGS) -c $< -o $@
 
-$(BUILD)/user/%.o: %.c
+# Task code: compiler -> assembly -> bundle-asm -> assembler.
+BUNDLE_ASM := $(BUILD)/tools/bundle-asm
+
+$(BUNDLE_ASM): tools/bundle-asm.c isolation/isolation.h
+	$(call say,HOSTCC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $< -o $@
+
+$(BUILD)/user/%.o: %.c $(BUNDLE_ASM)
 	$(call say,CC,$<)
 	@mkdir -p $(dir $@)
-	$(Q)$(GUEST_CC) $(USER_CFLAGS) -c $< -o $@
+	$(Q)$(GUEST_CC) $(USER_CFLAGS) -MT $@ -S $< -o $@.s
+	$(Q)$(BUNDLE_ASM) $@.s $@.bundled.s
+	$(Q)$(GUEST_CC) -c $@.bundled.s -o $@
 
-$(BUILD)/user/%.o: %.S
+$(BUILD)/user/%.o: %.S $(BUNDLE_ASM)
 	$(call say,AS,$<)
 	@mkdir -p $(dir $@)
-	$(Q)$(GUEST_CC) $(KERNEL_ASFLAGS) -fPIE -c $< -o $@
+	$(Q)$(GUEST_CC) $(KERNEL_ASFLAGS) -MT $@ -E $< -o $@.s
+	$(Q)$(BUNDLE_ASM) $@.s $@.bundled.s
+	$(Q)$(GUEST_CC) -c $@.bundled.s -o $@
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,6 +1,7 @@
 # isolation/: protection-key code shared by the kernel and host tools.
-ISOLATION_SRCS := isolation/keys.c isolation/scan.c
+ISOLATION_SRCS := isolation/keys.c isolation/scan.c isolation/x86_decode.c isolation/verify.c isolation/cfi_patch.c
 
-UNIT_TESTS += test_scan test_keys
+UNIT_TESTS += test_scan test_keys test_verify
 test_scan_SRCS := isolation/scan.c
 test_keys_SRCS := isolation/keys.c
+test_verify_SRCS := isolation/verify.c isolation/x86_decode.c

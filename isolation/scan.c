@@ -2,10 +2,10 @@
 #include "isolation/isolation.h"
 
 static const char *const hit_names[] = {
-	[SCAN_NONE] = "nothing",
-	[SCAN_WRPKRU] = "WRPKRU",
-	[SCAN_XRSTOR] = "XRSTOR",
-	[SCAN_XRSTORS] = "XRSTORS",
+    [SCAN_NONE] = "nothing",
+    [SCAN_WRPKRU] = "WRPKRU",
+    [SCAN_XRSTOR] = "XRSTOR",
+    [SCAN_XRSTORS] = "XRSTORS",
 };
 
 const char *scan_hit_name(enum scan_hit h)

@@ -10,7 +10,7 @@ static const struct {
 } modes[MODE_COUNT] = {
     [MODE_PROCESS] = {"process", true},
     [MODE_SHARED] = {"shared", true},
-    [MODE_KERNEL] = {"kernel", false},
+    [MODE_KERNEL] = {"kernel", true},
 };
 
 const char *task_mode_name(enum task_mode m)
@@ -144,7 +144,8 @@ static int parse_selftest(char *value, struct boot_options *opt, char *err, size
 	else if (!strcmp(value, "triple-fault"))
 		opt->selftest = SELFTEST_TRIPLE_FAULT;
 	else
-		return fail(err, errlen, "selftest=%s: expected kernel-fault or triple-fault", value);
+		return fail(err, errlen, "selftest=%s: expected kernel-fault or triple-fault",
+			    value);
 	return 0;
 }
 

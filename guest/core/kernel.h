@@ -93,8 +93,8 @@ struct task_spec {
 	const char *argv[SHOJI_TASK_ARGS_MAX + 2];
 };
 struct boot_options {
-	uint32_t quantum_us;	    /* scheduler time slice, from quantum=MS */
-	int pcid;		    /* -1 auto (use when the CPU has it), 0 off, 1 on */
+	uint32_t quantum_us; /* scheduler time slice, from quantum=MS */
+	int pcid;	     /* -1 auto (use when the CPU has it), 0 off, 1 on */
 	enum { SELFTEST_NONE, SELFTEST_KERNEL_FAULT, SELFTEST_TRIPLE_FAULT } selftest;
 	unsigned ntasks;
 	struct task_spec *tasks; /* caller's array of max_tasks entries */
@@ -117,19 +117,19 @@ enum task_state { TASK_RUNNABLE = 1, TASK_SEND_BLOCKED, TASK_RECV_BLOCKED, TASK_
  * tables belong to its group.
  */
 struct task {
-	struct regs regs;         /* saved user state; entry.S writes here */
+	struct regs regs;	  /* saved user state; entry.S writes here */
 	struct task *next, *prev; /* run queue links */
-	struct task *sendq;       /* tasks blocked sending to this one, FIFO */
+	struct task *sendq;	  /* tasks blocked sending to this one, FIFO */
 	struct task *sendq_next;
-	struct group *group;      /* the page tables it runs on */
-	const char *name;         /* the spec's name (lives as long as the kernel) */
-	uint64_t heap_next;       /* next free address for SYS_MAP */
+	struct group *group; /* the page tables it runs on */
+	const char *name;    /* the spec's name (lives as long as the kernel) */
+	uint64_t heap_next;  /* next free address for SYS_MAP */
 	uint32_t id;
-	uint32_t ipc_peer;        /* blocked: the partner id, 0 = any */
-	uint32_t pkru;            /* set by the kernel, never read back from the CPU */
+	uint32_t ipc_peer; /* blocked: the partner id, 0 = any */
+	uint32_t pkru;	   /* set by the kernel, never read back from the CPU */
 	uint8_t state;
-	uint8_t mode;             /* enum task_mode */
-	uint8_t slot;             /* its slot in the group, and its protection key */
+	uint8_t mode; /* enum task_mode */
+	uint8_t slot; /* its slot in the group, and its protection key */
 };
 _Static_assert(sizeof(struct task) <= 256, "a task fits a 256-byte heap object");
 

@@ -27,6 +27,14 @@ static void check_features(void)
 		kprintf("cmdline: pcid=on but this CPU has no PCID\n");
 		machine_exit(SHOJI_EXIT_REFUSED);
 	}
+	for (unsigned i = 0; i < opt.ntasks; i++) {
+		if (specs[i].mode == MODE_KERNEL && !cpu.pku) {
+			kprintf("cmdline: task=%s: kernel mode needs protection keys (PKU), which "
+				"this CPU lacks\n",
+				specs[i].name);
+			machine_exit(SHOJI_EXIT_REFUSED);
+		}
+	}
 	kprintf("cpu: %s%s%s%s%s%s%s\n", cpu.vendor, cpu.pku ? " pku" : "", cpu.smep ? " smep" : "",
 		cpu.smap ? " smap" : "", cpu.pcid ? " pcid" : "", cpu.invpcid ? " invpcid" : "",
 		cpu.tsc_deadline ? " tsc-deadline" : "");
@@ -35,14 +43,15 @@ static void check_features(void)
 
 static const void *initrd(void)
 {
+	if (!bi.initrd_size) {
+		kprintf("task image %s refused: no initrd was given\n", specs[0].name);
+		machine_exit(SHOJI_EXIT_REFUSED);
+	}
 	for (unsigned i = 0; i < bi.nranges; i++)
 		if (bi.initrd_phys >= bi.ram_start[i] &&
 		    bi.initrd_phys + bi.initrd_size <= bi.ram_end[i])
 			return phys_to_virt(bi.initrd_phys);
-	if (bi.initrd_phys)
-		panic("initrd at %lx (+%lx) is not in RAM", bi.initrd_phys, bi.initrd_size);
-	kprintf("task image %s refused: no initrd was given\n", specs[0].name);
-	machine_exit(SHOJI_EXIT_REFUSED);
+	panic("initrd at %lx (+%lx) is not in RAM", bi.initrd_phys, bi.initrd_size);
 }
 
 static void time_init(void)
@@ -62,7 +71,7 @@ static void selftest(void)
 
 	if (opt.selftest == SELFTEST_KERNEL_FAULT)
 		*(volatile uint64_t *)0xffffc00000000000ul = 0; /* unmapped: must panic */
-	if (opt.selftest == SELFTEST_TRIPLE_FAULT) /* #BP, #GP, #DF: shutdown */
+	if (opt.selftest == SELFTEST_TRIPLE_FAULT)		/* #BP, #GP, #DF: shutdown */
 		__asm__ volatile("lidt %0; int3" : : "m"(no_idt));
 }
 

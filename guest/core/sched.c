@@ -4,9 +4,9 @@
 
 /* Circular list with a sentinel; holds runnable tasks other than current. */
 static struct task runq = {.next = &runq, .prev = &runq};
-static struct task *on_cpu;        /* whose regs cpu_frame_top points at */
+static struct task *on_cpu;	   /* whose regs cpu_frame_top points at */
 static struct group *loaded_group; /* whose page tables CR3 holds */
-static uint32_t loaded_pkru;       /* what the kernel last wrote to PKRU */
+static uint32_t loaded_pkru;	   /* what the kernel last wrote to PKRU */
 uint64_t stat_task_switches, stat_wrpkru, stat_timer_ticks;
 
 void sched_enqueue(struct task *t, bool front)

@@ -87,10 +87,6 @@ void syscall_dispatch(void)
 	sched_prepare_return();
 }
 
-#ifndef BUNDLE_SIZE
-#define BUNDLE_SIZE 32 /* until isolation.h has the verifier's constants */
-#endif
-
 void gate_dispatch(void)
 {
 	struct task *t = current;
@@ -101,7 +97,8 @@ void gate_dispatch(void)
 	 * address is bundle-aligned and inside the caller's own slot. */
 	if (copy_from_task(t, w, r->rsp, sizeof(w)) || w[1] % BUNDLE_SIZE ||
 	    w[1] - slot_base(t->slot) >= SLOT_IMAGE_MAX) {
-		task_kill(t, "entered the gate without a call from its own code (rsp %#lx)", r->rsp);
+		task_kill(t, "entered the gate without a call from its own code (rsp %#lx)",
+			  r->rsp);
 	} else {
 		r->rdx = w[0];
 		r->rip = w[1];

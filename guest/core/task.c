@@ -142,8 +142,10 @@ static void pf_describe(char *buf, size_t len, const struct regs *r, uint64_t cr
 {
 	uint64_t e = r->error;
 	snprintf(buf, len, "%#lx (%s), rip %#lx, error %#lx [P=%d W=%d U=%d I=%d PK=%d]", cr2,
-		 e & PF_I ? "instruction fetch" : e & PF_W ? "write" : "read", r->rip, e,
-		 !!(e & PF_P), !!(e & PF_W), !!(e & PF_U), !!(e & PF_I), !!(e & PF_PK));
+		 e & PF_I   ? "instruction fetch"
+		 : e & PF_W ? "write"
+			    : "read",
+		 r->rip, e, !!(e & PF_P), !!(e & PF_W), !!(e & PF_U), !!(e & PF_I), !!(e & PF_PK));
 }
 
 void task_fault(struct regs *r, uint64_t cr2)
@@ -166,6 +168,12 @@ void task_fault(struct regs *r, uint64_t cr2)
 	uint64_t *e = aspace_leaf(&t->group->as, cr2 & ~(PAGE_SIZE - 1));
 	unsigned key = e ? pte_pkey(*e) : 0;
 	struct task *owner = group_member(t->group, key);
-	task_kill(t, "protection-key violation at %s, key %u owned by task %u (%s)", what, key,
-		  owner ? owner->id : 0, owner ? owner->name : "nobody");
+	if (t->mode == MODE_KERNEL && cr2 >= USER_END) /* physmap: 2 MiB pages */
+		key = KERNEL_PKEY;
+	if (t->mode == MODE_KERNEL && key == KERNEL_PKEY)
+		task_kill(t, "protection-key violation at %s, key %u owned by the kernel", what,
+			  key);
+	else
+		task_kill(t, "protection-key violation at %s, key %u owned by task %u (%s)", what,
+			  key, owner ? owner->id : 0, owner ? owner->name : "nobody");
 }

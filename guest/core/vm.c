@@ -17,7 +17,8 @@ static int map_zeroed(struct task *t, uint64_t va, uint64_t pages, uint64_t flag
 {
 	for (uint64_t i = 0; i < pages; i++) {
 		uint64_t phys = page_alloc_zeroed();
-		if (!phys || aspace_map(AS(t), va + i * PAGE_SIZE, pte_make(phys, flags, t->slot))) {
+		if (!phys ||
+		    aspace_map(AS(t), va + i * PAGE_SIZE, pte_make(phys, flags, t->slot))) {
 			if (phys)
 				pmm_free_page(phys);
 			while (i--) {
@@ -58,23 +59,95 @@ _Static_assert(SLOT_GATE == SHOJI_GATE_OFFSET, "the trampoline is where tasks ca
 
 /*
  * The system-call trampoline tasks call at image offset SHOJI_GATE_OFFSET:
- * one read-only frame shared by every ring-3 task, holding SYSCALL; RET
- * and ud2 everywhere else.  (It is not the task's: never freed with it.)
+ * one read-only frame per kind, shared by every task of that kind (never
+ * freed with one).  Ring 3: SYSCALL; RET.  Ring 0: a jump to the gate
+ * (entry.S).  Every other byte is ud2, so that each 32-byte bundle of the
+ * page, the places a ring-0 task's masked jumps can reach, starts with a
+ * trap.
  */
-static uint64_t trampoline_frame(void)
+extern char ktask_gate[];
+
+static uint64_t trampoline_frame(bool ring0)
 {
-	static uint64_t frame;
-	static const uint8_t code[] = {0x0f, 0x05, 0xc3}; /* syscall; ret */
-	if (!frame) {
-		frame = page_alloc_zeroed();
-		if (!frame)
-			return 0;
-		uint8_t *p = phys_to_virt(frame);
-		for (unsigned i = 0; i < PAGE_SIZE; i += 2)
-			p[i] = 0x0f, p[i + 1] = 0x0b; /* ud2 */
-		memcpy(p, code, sizeof(code));
+	static uint64_t frames[2];
+	uint8_t code[16];
+	unsigned n = 0;
+
+	if (frames[ring0])
+		return frames[ring0];
+	if (ring0) {
+		uint64_t gate = (uint64_t)ktask_gate;
+		code[n++] = 0x48, code[n++] = 0xb9; /* movabs $ktask_gate, %rcx */
+		memcpy(code + n, &gate, 8);
+		n += 8;
+		code[n++] = 0xff, code[n++] = 0xe1; /* jmp *%rcx */
+	} else {
+		code[n++] = 0x0f, code[n++] = 0x05; /* syscall */
+		code[n++] = 0xc3;		    /* ret */
 	}
-	return frame;
+	uint64_t frame = page_alloc_zeroed();
+	if (!frame)
+		return 0;
+	uint8_t *p = phys_to_virt(frame);
+	for (unsigned i = 0; i < PAGE_SIZE; i += 2)
+		p[i] = 0x0f, p[i + 1] = 0x0b; /* ud2 */
+	memcpy(p, code, n);
+	return frames[ring0] = frame;
+}
+
+/*
+ * A ring-0 task's code must pass the verifier (isolation/verify.c): no
+ * privileged instruction reachable, jumps only inside its code or to the
+ * trampoline.  It sees the executable pages as mapped, and patches the
+ * slot base into the masked branches.  Ring-3 tasks, which page tables and
+ * keys confine whatever their code does, only get the slot base patched.
+ */
+struct code_ctx {
+	struct task *t;
+	const struct elf_task *img;
+};
+
+static uint8_t *code_page(void *ctx, uint64_t off)
+{
+	struct code_ctx *c = ctx;
+	if (!(elf_task_page_flags(c->img, off) & ELF_PF_X))
+		return 0;
+	uint64_t *e = aspace_leaf(AS(c->t), slot_base(c->t->slot) + off);
+	return e && (*e & PTE_P) ? phys_to_virt(pte_addr(*e)) : 0;
+}
+
+static void patch_ring3(struct task *t, const struct elf_task *img)
+{
+	struct code_ctx ctx = {t, img};
+	for (uint64_t off = 0; off < img->span; off += PAGE_SIZE) {
+		uint8_t *p = code_page(&ctx, off);
+		if (p)
+			cfi_patch_markers(p, PAGE_SIZE, (uint32_t)slot_base(t->slot));
+	}
+}
+
+static int verify_ring0(struct task *t, const struct elf_task *img, const char **why)
+{
+	static uint8_t scratch[SLOT_IMAGE_MAX / 8];
+	static char msg[128];
+	struct code_ctx ctx = {t, img};
+	struct code_view v = {.start = ~0ull, .end = 0, .page = code_page, .ctx = &ctx};
+
+	for (uint64_t off = 0; off < img->span; off += PAGE_SIZE) {
+		if (elf_task_page_flags(img, off) & ELF_PF_X) {
+			if (off < v.start)
+				v.start = off;
+			v.end = off + PAGE_SIZE;
+		}
+	}
+	uint64_t bad = 0;
+	const char *w = "no executable pages";
+	if (v.end && !verify_code(&v, SLOT_GATE, (uint32_t)slot_base(t->slot), scratch,
+				  sizeof(scratch), &bad, &w))
+		return 0;
+	snprintf(msg, sizeof(msg), "kernel-mode code: %s at image offset %#lx", w, bad);
+	*why = msg;
+	return -SHOJI_EPERM;
 }
 
 /* argc, argv[], NULL, envp NULL at the stack top (System V ABI 3.4.1
@@ -161,13 +234,16 @@ int vm_load_image(struct task *t, const void *file, size_t size, const struct ta
 	if (rc)
 		return rc;
 	rc = scan_code(t, &img, why);
+	if (!rc && t->mode == MODE_KERNEL)
+		rc = verify_ring0(t, &img, why);
+	else if (!rc)
+		patch_ring3(t, &img);
 	if (rc)
 		return rc;
 
 	*why = "out of memory for the trampoline";
-	uint64_t tramp = trampoline_frame();
-	if (!tramp ||
-	    aspace_map(AS(t), base + SLOT_GATE, pte_make(tramp, PTE_P | PTE_U, t->slot)))
+	uint64_t tramp = trampoline_frame(t->mode == MODE_KERNEL);
+	if (!tramp || aspace_map(AS(t), base + SLOT_GATE, pte_make(tramp, PTE_P | PTE_U, t->slot)))
 		return -SHOJI_ENOMEM;
 
 	*why = "out of memory for the stack";
@@ -180,11 +256,11 @@ int vm_load_image(struct task *t, const void *file, size_t size, const struct ta
 		return -SHOJI_EFAULT;
 
 	t->regs = (struct regs){
-		.rip = base + img.entry,
-		.cs = SEL_USER_CS,
-		.rflags = RFLAGS_IF | RFLAGS_RESERVED1,
-		.rsp = rsp,
-		.ss = SEL_USER_DS,
+	    .rip = base + img.entry,
+	    .cs = t->mode == MODE_KERNEL ? SEL_KERNEL_CS : SEL_USER_CS,
+	    .rflags = RFLAGS_IF | RFLAGS_RESERVED1,
+	    .rsp = rsp,
+	    .ss = t->mode == MODE_KERNEL ? SEL_KERNEL_DS : SEL_USER_DS,
 	};
 	t->heap_next = heap_base(t->slot);
 	return 0;
@@ -213,8 +289,8 @@ int64_t sys_unmap(struct task *self, const struct regs *r)
 {
 	uint64_t va = r->rdi, len = r->rsi;
 
-	if (!len || (va & (PAGE_SIZE - 1)) || va < heap_base(self->slot) ||
-	    va >= HEAP_END(self) || len > HEAP_END(self) - va)
+	if (!len || (va & (PAGE_SIZE - 1)) || va < heap_base(self->slot) || va >= HEAP_END(self) ||
+	    len > HEAP_END(self) - va)
 		return -SHOJI_EINVAL;
 	uint64_t pages = (len + PAGE_SIZE - 1) / PAGE_SIZE;
 	/* All or nothing: every page must be one SYS_MAP made. */

@@ -11,7 +11,11 @@ USER_LIB_SRCS := \
 USER_LIB_OBJS := $(addprefix $(BUILD)/user/,$(addsuffix .o,$(basename $(USER_LIB_SRCS))))
 
 TASKS := hello pingpong spin peek badptr
-TASK_ELFS := $(addprefix $(BUILD)/tasks/,$(addsuffix .elf,$(TASKS)))
+# The attack suite (tests/attacks/): a victim and the tasks that attack it.
+ATTACK_TASKS := victim attack_rw attack_deputy attack_exec attack_wrpkru \
+	attack_wrpkru_hidden attack_wrpkru_split attack_wrpkru_table attack_xrstor \
+	attack_xrstors attack_big
+TASK_ELFS := $(addprefix $(BUILD)/tasks/,$(addsuffix .elf,$(TASKS) $(ATTACK_TASKS)))
 
 # No libgcc and no libc: an undefined symbol here means the compiler
 # emitted a call the runtime does not provide, and the link fails.
@@ -20,4 +24,10 @@ $(BUILD)/tasks/%.elf: $(BUILD)/user/guest/user/tasks/%.o $(USER_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(Q)$(GUEST_CC) $(USER_LDFLAGS) $(USER_LIB_OBJS) $< -o $@
 
-.SECONDARY: $(USER_LIB_OBJS) $(patsubst %,$(BUILD)/user/guest/user/tasks/%.o,$(TASKS))
+$(BUILD)/tasks/%.elf: $(BUILD)/user/tests/attacks/%.o $(USER_LIB_OBJS)
+	$(call say,LD,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(GUEST_CC) $(USER_LDFLAGS) $(USER_LIB_OBJS) $< -o $@
+
+.SECONDARY: $(USER_LIB_OBJS) $(patsubst %,$(BUILD)/user/guest/user/tasks/%.o,$(TASKS)) \
+	$(patsubst %,$(BUILD)/user/tests/attacks/%.o,$(ATTACK_TASKS))

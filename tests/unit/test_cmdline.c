@@ -230,7 +230,7 @@ static const struct {
 	bool supported;
 } later_modes[] = {
     {"shared", MODE_SHARED, true},
-    {"kernel", MODE_KERNEL, false},
+    {"kernel", MODE_KERNEL, true},
 };
 
 static void test_later_modes(void **state)

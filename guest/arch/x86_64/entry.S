@@ -214,6 +214,7 @@ syscall_entry:
 	.globl ktask_gate
 ktask_gate:
 	cli
+	cld			/* the task may have left DF set (std is allowed) */
 	push %rdx
 	mov %rax, %r11
 	KERNEL_RIGHTS

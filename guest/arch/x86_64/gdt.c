@@ -28,7 +28,7 @@ struct gdt_ptr {
  */
 static struct tss tss __attribute__((aligned(16), section(".cpu_tables")));
 uint8_t ist_stacks[IST_COUNT][IST_STACK_SIZE]
-	__attribute__((aligned(4096), section(".ist_stacks")));
+    __attribute__((aligned(4096), section(".ist_stacks")));
 
 /*
  * Order fixed by SYSCALL/SYSRET (x86.h): 0x08 kernel code, 0x10 kernel

@@ -13,6 +13,7 @@ enum {
 	LAPIC_TIMER_DIV = 0x3e0,
 };
 #define APIC_BASE_ENABLE BIT(11)
+#define APIC_BASE_X2APIC BIT(10)
 #define SVR_ENABLE BIT(8)
 #define LVT_MASKED BIT(16)
 #define LVT_PERIODIC (1u << 17)
@@ -54,6 +55,12 @@ static uint64_t lapic_ticks_per_ms(void)
 const char *lapic_timer_init(uint32_t period_us)
 {
 	uint64_t base = rdmsr(MSR_APIC_BASE);
+	/* Firmware may hand over in x2APIC mode; the way back to xAPIC is
+	 * through disabled (SDM Vol. 3A 11.12.5, x2APIC state transitions). */
+	if (base & APIC_BASE_X2APIC) {
+		base &= ~(APIC_BASE_X2APIC | APIC_BASE_ENABLE);
+		wrmsr(MSR_APIC_BASE, base);
+	}
 	wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
 	paging_map_device(FIXMAP_LAPIC, base & PTE_ADDR_MASK & ~0xfffull);
 	lapic_write(LAPIC_TPR, 0);

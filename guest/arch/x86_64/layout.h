@@ -34,13 +34,13 @@
 #define FIXMAP_LAPIC (FIXMAP_BASE + 0x0000)
 
 #define TASK_AREA U64(0x40000000)
-#define SLOT_SIZE U64(0x20000)       /* 128 KiB */
+#define SLOT_SIZE U64(0x20000) /* 128 KiB */
 #define SLOTS 16
-#define USER_STACK_SIZE U64(0x8000)  /* 32 KiB */
+#define USER_STACK_SIZE U64(0x8000) /* 32 KiB */
 #define SLOT_IMAGE_MAX U64(0x16000) /* 88 KiB, up to the trampoline */
-#define SLOT_GATE U64(0x16000)      /* = SHOJI_GATE_OFFSET */
+#define SLOT_GATE U64(0x16000)	    /* = SHOJI_GATE_OFFSET */
 #define HEAP_AREA U64(0x100000000)
-#define HEAP_WINDOW U64(0x10000000)  /* 256 MiB */
+#define HEAP_WINDOW U64(0x10000000) /* 256 MiB */
 #define USER_END U64(0x0000800000000000)
 
 #define KERNEL_STACK_SIZE 16384
@@ -59,7 +59,7 @@ static inline uint64_t heap_base(unsigned slot)
 	return HEAP_AREA + (uint64_t)slot * HEAP_WINDOW;
 }
 
-_Static_assert(SLOTS * SLOT_SIZE == (U64(1) << 21), "task slots fill one page table");
+_Static_assert(SLOTS *SLOT_SIZE == (U64(1) << 21), "task slots fill one page table");
 _Static_assert(TASK_AREA % (U64(1) << 21) == 0, "task area starts a page table");
 #endif
 

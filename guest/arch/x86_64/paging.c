@@ -79,12 +79,13 @@ static uint64_t *walk(uint64_t root, uint64_t va, int level, bool create, uint64
  * supervisor-only (and global).  The ring-0 one, for `kernel` mode groups:
  * a task running at CPL 0 may touch any supervisor page, and protection
  * keys govern user pages only (SDM Vol. 3A 4.6.2), so there the kernel's
- * writable memory (data, bss, kernel stack, heap and page tables through
- * the physmap, the local APIC) is mapped as user pages under KERNEL_PKEY,
- * which a task's PKRU denies.  What interrupt delivery must reach whatever
- * PKRU holds stays supervisor: the code (read-only, reachable only through
- * the gate: the verifier confines a task's jumps), the CPU tables
- * (read-only) and the IST stacks (writable, and empty while a task runs).
+ * memory (code, rodata, data, bss, kernel stack, heap and page tables
+ * through the physmap, the local APIC) is mapped as user pages under
+ * KERNEL_PKEY, which a task's PKRU denies.  Code still executes (keys do
+ * not govern fetches; only the gate is reachable: the verifier confines a
+ * task's jumps).  What interrupt delivery must reach whatever PKRU holds
+ * stays supervisor: the CPU tables (read-only) and the IST stacks
+ * (writable, and wiped once a frame is copied out).
  * No ring-0 page is global, so a CR3 switch really changes the rights.
  */
 static uint64_t ktask_pml4[PT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
@@ -95,8 +96,8 @@ extern char __ist_stacks_start[], __ist_stacks_end[];
 static void kmap(uint64_t *root, uint64_t va, uint64_t pte, int level)
 {
 	bool user = root == ktask_pml4;
-	uint64_t *e = walk(kernel_virt_to_phys(root), va, level, true,
-			   PTE_P | PTE_W | (user ? PTE_U : 0), 0);
+	uint64_t *e =
+	    walk(kernel_virt_to_phys(root), va, level, true, PTE_P | PTE_W | (user ? PTE_U : 0), 0);
 	if (!e)
 		panic("out of memory for kernel page tables at %lx", va);
 	*e = pte;
@@ -117,19 +118,22 @@ static bool in(uint64_t va, const char *start, const char *end)
 
 static void map_kernel_image(void)
 {
-	const uint64_t kdata = PTE_W | PTE_NX | PTE_U; /* ring 0: under KERNEL_PKEY */
+	/* Ring 0: all but the CPU tables and IST stacks under KERNEL_PKEY,
+	 * code included (keys do not stop fetches, so it still runs, but a
+	 * task cannot read it). */
+	const uint64_t k = PTE_U;
 
 	for (uint64_t va = KERNEL_VMA + KERNEL_PHYS; va < (uint64_t)__kernel_end; va += PAGE_SIZE) {
 		if (in(va, __kernel_text_start, __kernel_text_end))
-			map_kernel_page(va, 0, 0);
+			map_kernel_page(va, 0, k);
 		else if (in(va, __cpu_tables_start, __cpu_tables_end))
 			map_kernel_page(va, PTE_W | PTE_NX, PTE_NX);
 		else if (in(va, __ist_stacks_start, __ist_stacks_end))
 			map_kernel_page(va, PTE_W | PTE_NX, PTE_W | PTE_NX);
 		else if (in(va, __kernel_data_start, __kernel_end))
-			map_kernel_page(va, PTE_W | PTE_NX, kdata);
+			map_kernel_page(va, PTE_W | PTE_NX, k | PTE_W | PTE_NX);
 		else /* boot code and tables, rodata */
-			map_kernel_page(va, PTE_NX, PTE_NX);
+			map_kernel_page(va, PTE_NX, k | PTE_NX);
 	}
 }
 

@@ -19,8 +19,8 @@ static inline long syscall6(long nr, long a1, long a2, long a3, long a4, long a5
 
 	__asm__ volatile("call __ehdr_start + %c[gate]"
 			 : "=a"(ret)
-			 : "a"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8), "r"(r9),
-			   [gate] "i"(SHOJI_GATE_OFFSET)
+			 : "a"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8),
+			   "r"(r9), [gate] "i"(SHOJI_GATE_OFFSET)
 			 : "rcx", "r11", "memory");
 	return ret;
 }

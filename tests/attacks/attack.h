@@ -1,0 +1,132 @@
+/* The attack suite's protocol: the victim's addresses, how an attacker gets them, and the proof. */
+#ifndef ATTACK_H
+#define ATTACK_H
+
+/*
+ * Every attack case runs a `victim` task and attackers (the C files of
+ * tests/attacks, cases NAME.case there).  An attacker asks the victim for the
+ * addresses of its secrets with sys_call(VICTIM_ASK) and gets a struct
+ * victim_addrs back; then it attacks.  The rules of the output, which the
+ * cases match:
+ *
+ *   ATTACK <name>: trying <what>                      before each attempt
+ *   ATTACK <name>: SUCCEEDED (isolation broken) ...   right after it: must
+ *                                                     never appear
+ *
+ * An attacker the kernel is meant to kill dies between the two lines.  One
+ * that is meant to survive (its system calls must fail) ends by sending
+ * VICTIM_DONE to the victim.  The victim waits for each attacker it served
+ * by name (sys_recv from that id), so a killed attacker releases it with
+ * -SHOJI_ESRCH instead of leaving it blocked, then checks its secrets.
+ *
+ * The helpers are static inline: each attack task is one C file linked with
+ * the task runtime alone (guest/user/user.mk).
+ */
+
+#include "user.h"
+
+#define VICTIM_ASK "addresses?"
+#define VICTIM_DONE "done"
+#define SECRET_LEN 16 /* each secret: 16 printable bytes, no NUL */
+
+/* What the victim publishes: where its secrets live, and one of its
+ * functions (it reads the data secret), all absolute addresses. */
+struct victim_addrs {
+	uint64_t data;	/* SECRET_LEN bytes in its image's writable data */
+	uint64_t stack; /* SECRET_LEN bytes in main()'s frame */
+	uint64_t heap;	/* SECRET_LEN bytes at the start of a sys_map() page */
+	uint64_t code;	/* uint64_t victim_peek(void): returns the data secret's first 8 bytes */
+};
+
+/* Parses a task id (decimal, > 0) into *id; 0 or -1. */
+static inline int attack_parse_id(const char *s, long *id)
+{
+	unsigned long v;
+	if (parse_ulong(s, 10, &v) < 0 || v == 0 || v > 0x7fffffffUL)
+		return -1;
+	*id = (long)v;
+	return 0;
+}
+
+/* Asks task @victim for its addresses.  0, or prints why (as @name) and
+ * returns -1. */
+static inline int attack_ask(const char *name, long victim, struct victim_addrs *a)
+{
+	long n = sys_call(victim, VICTIM_ASK, sizeof(VICTIM_ASK) - 1, a, sizeof(*a));
+	if (n != (long)sizeof(*a)) {
+		printf("%s: asking task %ld for addresses failed: %ld (%s)\n", name, victim, n,
+		       n < 0 ? sys_errname(n) : "short reply");
+		return -1;
+	}
+	printf("%s: task %ld has data at %#lx, stack at %#lx, heap at %#lx, code at %#lx\n", name,
+	       victim, (unsigned long)a->data, (unsigned long)a->stack, (unsigned long)a->heap,
+	       (unsigned long)a->code);
+	return 0;
+}
+
+/* Copies @n bytes of @src to @dst (n + 1 bytes) as text, '.' for the
+ * bytes that are not printable, for a SUCCEEDED line. */
+static inline const char *attack_show(char *dst, const volatile char *src, int n)
+{
+	for (int i = 0; i < n; i++)
+		dst[i] = src[i] >= 0x20 && src[i] < 0x7f ? src[i] : '.';
+	dst[n] = 0;
+	return dst;
+}
+
+/* Tells the victim this attacker is finished (it survived its attack). */
+static inline void attack_done(long victim)
+{
+	sys_send(victim, VICTIM_DONE, sizeof(VICTIM_DONE) - 1);
+}
+
+/*
+ * Calls the code at @fn with EAX = ECX = EDX = 0.  When @fn is "WRPKRU;
+ * RET" that writes PKRU = 0, which opens every protection key to the
+ * caller (SDM Vol. 3A 4.6.2): the aim of every code attack.  @fn is held in
+ * a register other than the three, which the code may change.
+ */
+/*
+ * The call is written as raw bytes (FF D3, call *%rbx): an attacker is not
+ * bound to shoji's compiler pipeline, and tools/bundle-asm would otherwise
+ * mask the branch back into the attacker's own slot, so the page
+ * protections under test would never be reached.  (Kernel mode refuses
+ * such code at load; ring-3 modes rely on page rights and keys.)
+ */
+static inline void attack_call_pkru0(uintptr_t fn)
+{
+	register uintptr_t target __asm__("rbx") = fn;
+	__asm__ volatile("xor %%eax, %%eax\n\t"
+			 "xor %%ecx, %%ecx\n\t"
+			 "xor %%edx, %%edx\n\t"
+			 ".byte 0xff, 0xd3"
+			 : "+r"(target)
+			 :
+			 : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory");
+}
+
+/* Calls @fn unmasked (raw FF D3, as above) and returns its RAX. */
+static inline uint64_t attack_call_raw(uintptr_t fn)
+{
+	register uintptr_t target __asm__("rbx") = fn;
+	uint64_t ret;
+	__asm__ volatile(".byte 0xff, 0xd3"
+			 : "=a"(ret), "+r"(target)
+			 :
+			 : "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory");
+	return ret;
+}
+
+/* The proof of a broken PKRU: reads the victim's data secret.  A task
+ * whose PKRU still shuts the victim out is killed at the load. */
+static inline void attack_read_victim(const char *name, const struct victim_addrs *a)
+{
+	char got[SECRET_LEN + 1];
+
+	printf("ATTACK %s: trying to read the victim's data at %#lx\n", name,
+	       (unsigned long)a->data);
+	attack_show(got, (const volatile char *)a->data, SECRET_LEN);
+	printf("ATTACK %s: SUCCEEDED (isolation broken): read \"%s\"\n", name, got);
+}
+
+#endif

@@ -1,0 +1,43 @@
+/* attack_big: an image whose data runs past its slot into the next one; the loader must refuse it.
+ */
+#include "attack.h"
+
+/*
+ * usage: attack_big [VICTIM]      (the victim's task id, default 2: the
+ *                                  victim starts right after, in the next slot)
+ *
+ * A slot is 128 KiB: the image (at most 88 KiB, up to the system-call
+ * trampoline), a guard page and the stack.  This image's zeroed data is
+ * 160 KiB, so mapped as it asks it would cover its own trampoline and
+ * stack and run on into the next slot, the victim's, where the victim's
+ * memory would simply be part of this task's array.  The loader must
+ * refuse the image: "task image attack_big refused: image too large",
+ * status 3, before any task runs.
+ */
+
+#define NAME "attack_big"
+
+static char big[160 << 10];
+
+int main(int argc, char **argv)
+{
+	struct victim_addrs a;
+	long victim = 2;
+
+	if (argc > 2 || (argc == 2 && attack_parse_id(argv[1], &victim) < 0)) {
+		printf(NAME ": usage: " NAME " [VICTIM]\n");
+		return 1;
+	}
+	if (attack_ask(NAME, victim, &a) < 0)
+		return 1;
+	uintptr_t start = (uintptr_t)big, end = start + sizeof(big);
+	if (a.data < start || a.data + SECRET_LEN > end) {
+		printf(NAME ": the victim's data at %#lx is outside my array [%#lx, %#lx)\n",
+		       (unsigned long)a.data, (unsigned long)start, (unsigned long)end);
+		attack_done(victim);
+		return 1;
+	}
+	attack_read_victim("big", &a);
+	attack_done(victim);
+	return 1;
+}
