@@ -55,6 +55,7 @@ USER_LDFLAGS := -static-pie -nostdlib -nostartfiles -Wl,-z,separate-code \
 all:
 
 include loader/loader.mk
+include loader/efi/efi.mk
 include isolation/isolation.mk
 include guest/kernel.mk
 include guest/user/user.mk
@@ -86,7 +87,7 @@ format-check:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps run test format format-check clean
+.PHONY: all deps run test format format-check clean esp
 
 # --- shared pattern rules -------------------------------------------------
 $(BUILD)/host/%.o: %.c
