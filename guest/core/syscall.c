@@ -55,6 +55,7 @@ static int64_t sys_stats(struct task *self, const struct regs *r)
 	    .wrpkru = stat_wrpkru,
 	    .syscalls = stat_syscalls,
 	    .timer_ticks = stat_timer_ticks,
+	    .tlb_flushes = stat_tlb_flushes,
 	};
 	return copy_to_task(self, r->rdi, &st, sizeof(st));
 }

@@ -7,7 +7,7 @@
  * kernel and the tasks, and hosted into the VMM, the loaders and the tests.
  * Bump SHOJI_ABI_VERSION on any incompatible change.
  */
-#define SHOJI_ABI_VERSION 1
+#define SHOJI_ABI_VERSION 2
 
 /* Machine exit statuses (architecture.md, "How the machine ends"). */
 #define SHOJI_EXIT_OK 0		 /* every task exited with 0 */
@@ -60,6 +60,8 @@ struct shoji_stats {
 	unsigned long long wrpkru;	  /* PKRU writes */
 	unsigned long long syscalls;
 	unsigned long long timer_ticks;
+	unsigned long long tlb_flushes;   /* CR3 loads that flush, INVLPG,
+					     full flushes */
 };
 
 /* prot bits for SYS_MAP.  There is no execute bit: mapped memory is never

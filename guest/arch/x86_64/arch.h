@@ -146,8 +146,9 @@ uint64_t aspace_unmap(struct aspace *as, uint64_t va);
 void aspace_flush_page(struct aspace *as, uint64_t va);
 /* Makes as the current address space (CR3, with PCID keep-alive). */
 void aspace_activate(struct aspace *as);
-/* Counts CR3 writes for the privileged-events statistics. */
-extern uint64_t stat_cr3_writes;
+/* Privileged-event statistics: CR3 writes, and TLB flushes (CR3 loads that
+ * flush, INVLPG, full flushes). */
+extern uint64_t stat_cr3_writes, stat_tlb_flushes;
 
 /* --- tsc.c -------------------------------------------------------------- */
 /* TSC frequency from CPUID (leaf 0x15, or the hypervisor timing leaf

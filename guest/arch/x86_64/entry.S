@@ -101,6 +101,7 @@ cpu_pku:
 	wrpkru
 	test %eax, %eax		/* reached with another EAX: not from above */
 	jnz entry_violation
+	incq stat_wrpkru(%rip)
 9:
 .endm
 
@@ -269,6 +270,7 @@ return_to_ring0:
 	mov REGS_RSP - REGS_VECTOR(%rsp), %rsp
 	sub $40, %rsp
 	movb $0, cpu_in_kernel(%rip)
+	incq stat_wrpkru(%rip)	/* counted now: kernel data is out of reach after */
 	mov expected_pkru(%rip), %eax
 	xor %ecx, %ecx
 	xor %edx, %edx

@@ -11,7 +11,7 @@ static uint64_t kernel_pml4[PT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static bool physmap_ready;
 static bool pcid_on;
 static uint8_t pcid_used[4096 / 8]; /* PCID 0 stays the kernel's */
-uint64_t stat_cr3_writes;
+uint64_t stat_cr3_writes, stat_tlb_flushes;
 
 /* Kernel half: PML4 slots shared by every address space. */
 #define KERNEL_PML4_FIRST 256
@@ -279,16 +279,19 @@ void paging_flush_global(void)
 	uint64_t cr4 = read_cr4();
 	write_cr4(cr4 & ~CR4_PGE);
 	write_cr4(cr4);
+	stat_tlb_flushes++;
 }
 
 void aspace_flush_page(struct aspace *as, uint64_t va)
 {
 	/* Loaded: drop the entry now.  Not loaded: its PCID may still hold
 	 * entries for va (SDM Vol. 3A 4.10.4), so its next load flushes. */
-	if ((read_cr3() & PTE_ADDR_MASK) == as->root)
+	if ((read_cr3() & PTE_ADDR_MASK) == as->root) {
 		invlpg(va);
-	else
+		stat_tlb_flushes++;
+	} else {
 		as->fresh = true;
+	}
 }
 
 void aspace_activate(struct aspace *as)
@@ -298,6 +301,8 @@ void aspace_activate(struct aspace *as)
 	 * a fresh address space may inherit a recycled PCID's, so not then. */
 	if (as->pcid && !as->fresh)
 		cr3 |= CR3_NOFLUSH;
+	else
+		stat_tlb_flushes++;
 	as->fresh = false;
 	write_cr3(cr3);
 	stat_cr3_writes++;
