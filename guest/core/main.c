@@ -28,10 +28,11 @@ static void check_features(void)
 		machine_exit(SHOJI_EXIT_REFUSED);
 	}
 	for (unsigned i = 0; i < opt.ntasks; i++) {
-		if (specs[i].mode == MODE_KERNEL && !cpu.pku) {
-			kprintf("cmdline: task=%s: kernel mode needs protection keys (PKU), which "
+		/* Without keys nothing would separate the tasks of a group. */
+		if (specs[i].mode != MODE_PROCESS && !cpu.pku) {
+			kprintf("cmdline: task=%s: %s mode needs protection keys (PKU), which "
 				"this CPU lacks\n",
-				specs[i].name);
+				specs[i].name, task_mode_name(specs[i].mode));
 			machine_exit(SHOJI_EXIT_REFUSED);
 		}
 	}
