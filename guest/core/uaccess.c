@@ -50,34 +50,33 @@ static uint8_t *task_byte(struct task *t, uint64_t va, bool write, uint64_t *roo
 	return (uint8_t *)phys_to_virt(pte_addr(pte)) + (va & (PAGE_SIZE - 1));
 }
 
-int copy_from_task(struct task *t, void *dst, uint64_t va, uint64_t len)
+/* Copies len bytes between the kernel buffer k and task memory at va, in
+ * the direction `to_task`, page by page through the physmap. */
+static int copy_task(struct task *t, uint64_t va, uint8_t *k, uint64_t len, bool to_task)
 {
-	if (uaccess_check(t, va, len, false))
+	if (uaccess_check(t, va, len, to_task))
 		return -SHOJI_EFAULT;
-	uint8_t *d = dst;
 	while (len) {
-		uint64_t room;
-		uint8_t *s = task_byte(t, va, false, &room);
+		uint64_t room = 0;
+		uint8_t *p = task_byte(t, va, to_task, &room);
 		uint64_t n = len < room ? len : room;
-		memcpy(d, s, n);
-		d += n, va += n, len -= n;
+		if (to_task)
+			memcpy(p, k, n);
+		else
+			memcpy(k, p, n);
+		k += n, va += n, len -= n;
 	}
 	return 0;
 }
 
+int copy_from_task(struct task *t, void *dst, uint64_t va, uint64_t len)
+{
+	return copy_task(t, va, dst, len, false);
+}
+
 int copy_to_task(struct task *t, uint64_t va, const void *src, uint64_t len)
 {
-	if (uaccess_check(t, va, len, true))
-		return -SHOJI_EFAULT;
-	const uint8_t *s = src;
-	while (len) {
-		uint64_t room;
-		uint8_t *d = task_byte(t, va, true, &room);
-		uint64_t n = len < room ? len : room;
-		memcpy(d, s, n);
-		s += n, va += n, len -= n;
-	}
-	return 0;
+	return copy_task(t, va, (uint8_t *)src, len, true);
 }
 
 int copy_task_to_task(struct task *d, uint64_t dva, struct task *s, uint64_t sva, uint64_t len)
@@ -85,7 +84,7 @@ int copy_task_to_task(struct task *d, uint64_t dva, struct task *s, uint64_t sva
 	if (uaccess_check(s, sva, len, false) || uaccess_check(d, dva, len, true))
 		return -SHOJI_EFAULT;
 	while (len) {
-		uint64_t droom, sroom;
+		uint64_t droom = 0, sroom = 0;
 		uint8_t *dp = task_byte(d, dva, true, &droom);
 		const uint8_t *sp = task_byte(s, sva, false, &sroom);
 		uint64_t n = len;
