@@ -75,7 +75,7 @@ run: deps
 
 # --- tests ----------------------------------------------------------------
 test: deps
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_TEST_BINS)
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_TEST_BINS) $(SHOJI_STATIC)
 	$(Q)tests/run
 
 format:
