@@ -60,7 +60,9 @@ include isolation/isolation.mk
 include guest/kernel.mk
 include guest/user/user.mk
 include vmm/vmm.mk
+include bench/bench.mk
 include tests/tests.mk
+include tests/fuzz/fuzz.mk
 
 all: $(KERNEL_ELF) $(TASK_ELFS)
 
