@@ -30,13 +30,13 @@
  * -falign-functions=32 -fcf-protection=none.
  */
 
-#define MASKED_LEN 17 /* and + or + call/jmp through r11 */
-#define DIRECT_CALL_LEN 5
+#define MASKED_LEN 17u /* and + or + call/jmp through r11 */
+#define DIRECT_CALL_LEN 5u
 
 static void masked(FILE *out, const char *op, bool call)
 {
 	if (call) /* end the bundle: the return address is the next one */
-		fprintf(out, "\t.p2align 5\n\t.nops %d\n", BUNDLE_SIZE - MASKED_LEN);
+		fprintf(out, "\t.p2align 5\n\t.nops %u\n", BUNDLE_SIZE - MASKED_LEN);
 	fprintf(out, "\t.bundle_lock\n");
 	fprintf(out, "\tandl\t$%#x, %%r11d\n", CFI_MASK);
 	fprintf(out, "\torq\t$%#x, %%r11\n", CFI_MARKER);
@@ -100,7 +100,7 @@ static int rewrite(FILE *in, FILE *out, const char *file)
 			indirect(out, "jmp", ops);
 		} else if (!strcmp(mn, "call") || !strcmp(mn, "callq")) {
 			/* call rel32 is 5 bytes: pad so that it ends the bundle */
-			fprintf(out, "\t.p2align 5\n\t.nops %d\n%s", BUNDLE_SIZE - DIRECT_CALL_LEN,
+			fprintf(out, "\t.p2align 5\n\t.nops %u\n%s", BUNDLE_SIZE - DIRECT_CALL_LEN,
 				line);
 		} else if (!strcmp(mn, "endbr64")) {
 			continue; /* no CET here; the verifier would accept it anyway */
@@ -129,13 +129,14 @@ int main(int argc, char **argv)
 	FILE *out = fopen(argv[2], "w");
 	if (!out) {
 		perror(argv[2]);
+		fclose(in);
 		return 1;
 	}
 	int rc = rewrite(in, out, argv[1]);
+	fclose(in);
 	if (fclose(out) || rc) {
 		remove(argv[2]);
 		return 1;
 	}
-	fclose(in);
 	return 0;
 }

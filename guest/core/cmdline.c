@@ -149,15 +149,26 @@ static int parse_selftest(char *value, struct boot_options *opt, char *err, size
 	return 0;
 }
 
+typedef int (*option_fn)(char *value, struct boot_options *opt, char *err, size_t errlen);
+
 static const struct {
 	const char *key;
-	int (*parse)(char *value, struct boot_options *opt, char *err, size_t errlen);
+	option_fn parse;
 } options[] = {
     {"task", parse_task},
     {"quantum", parse_quantum},
     {"pcid", parse_pcid},
     {"selftest", parse_selftest},
 };
+
+/* The parser of the option whose key is tok[0..keylen), or 0. */
+static option_fn find_option(const char *tok, size_t keylen)
+{
+	for (unsigned i = 0; i < sizeof(options) / sizeof(options[0]); i++)
+		if (strlen(options[i].key) == keylen && !strncmp(tok, options[i].key, keylen))
+			return options[i].parse;
+	return 0;
+}
 
 int cmdline_parse(char *buf, struct boot_options *opt, char *err, size_t errlen)
 {
@@ -181,17 +192,12 @@ int cmdline_parse(char *buf, struct boot_options *opt, char *err, size_t errlen)
 			*s++ = 0;
 
 		char *eq = strchr(tok, '=');
-		unsigned i, nopt = sizeof(options) / sizeof(options[0]);
-		for (i = 0; i < nopt; i++) {
-			size_t k = strlen(options[i].key);
-			if (eq && (size_t)(eq - tok) == k && !strncmp(tok, options[i].key, k))
-				break;
-		}
-		if (i == nopt)
+		option_fn parse = eq ? find_option(tok, (size_t)(eq - tok)) : 0;
+		if (!parse)
 			return fail(
 			    err, errlen,
 			    "unknown option '%s' (known: task=, quantum=, pcid=, selftest=)", tok);
-		int rc = options[i].parse(eq + 1, opt, err, errlen);
+		int rc = parse(eq + 1, opt, err, errlen);
 		if (rc)
 			return rc;
 	}
