@@ -111,12 +111,33 @@ static void write_expected_pkru(uint32_t v)
  * its own, IF on, never IOPL, NT, AC or TF. */
 #define RFLAGS_TASK (0x8d5ul | RFLAGS_DF) /* CF PF AF ZF SF OF */
 
+extern char ktask_gate[], ring0_resume[];
+
+/*
+ * Where a ring-0 task may be resumed: its own code, the trampoline's two
+ * instructions, the gate's first instruction (interrupted before its CLI)
+ * or the last instruction of return_to_ring0.  Frames come from the CPU
+ * and the gate, so anything else means a forged frame: a second wall
+ * behind the verifier, which keeps tasks out of the entry code.
+ */
+static bool ring0_rip_ok(const struct task *t, uint64_t rip)
+{
+	uint64_t base = slot_base(t->slot);
+	return (rip >= base && rip < base + SLOT_IMAGE_MAX) || rip == base + SLOT_GATE ||
+	       rip == base + SLOT_GATE + 10 || rip == (uint64_t)ktask_gate ||
+	       rip == (uint64_t)ring0_resume;
+}
+
 /* Writes what return_to_ring0 pops (RAX, RCX, RDX, RFLAGS, RIP) below
  * the task's RSP, after checking that stack is its own.  False when not:
  * the task pointed RSP elsewhere and is killed. */
 static bool ring0_frame(struct task *t)
 {
 	struct regs *r = &t->regs;
+	if (!ring0_rip_ok(t, r->rip)) {
+		task_kill(t, "would resume at %#lx, outside its own code", r->rip);
+		return false;
+	}
 	uint64_t w[5] = {r->rax, r->rcx, r->rdx,
 			 (r->rflags & RFLAGS_TASK) | RFLAGS_IF | RFLAGS_RESERVED1, r->rip};
 	if (r->rsp < sizeof(w) || copy_to_task(t, r->rsp - sizeof(w), w, sizeof(w))) {

@@ -14,7 +14,12 @@ TASKS := hello pingpong spin peek badptr
 # The attack suite (tests/attacks/): a victim and the tasks that attack it.
 ATTACK_TASKS := victim attack_rw attack_deputy attack_exec attack_wrpkru \
 	attack_wrpkru_hidden attack_wrpkru_split attack_wrpkru_table attack_xrstor \
-	attack_xrstors attack_big
+	attack_xrstors attack_big attack_krw \
+	attack_kpriv_cr3 attack_kpriv_wrmsr attack_kpriv_cli attack_kpriv_hlt attack_kpriv_out \
+	attack_kpriv_lidt attack_kpriv_swapgs attack_kpriv_sysret attack_kpriv_iretq attack_kpriv_int \
+	attack_khidden attack_khidden_unreached attack_kbranch_victim attack_kbranch_kernel \
+	attack_kbranch_tramp attack_kbranch_masked attack_kindirect attack_kret attack_kmask \
+	attack_kpivot attack_kgate
 TASK_ELFS := $(addprefix $(BUILD)/tasks/,$(addsuffix .elf,$(TASKS) $(ATTACK_TASKS)))
 
 # No libgcc and no libc: an undefined symbol here means the compiler

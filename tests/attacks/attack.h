@@ -117,6 +117,42 @@ static inline uint64_t attack_call_raw(uintptr_t fn)
 	return ret;
 }
 
+/*
+ * Calls @fn through an ordinary C function pointer and returns its RAX.
+ * Unlike attack_call_raw(), this is the call every task's code makes:
+ * tools/bundle-asm turns it into the masked sequence (and $0x1ffe0; or
+ * $slot_base; call *%r11), so the target that is really called is the
+ * bundle start @fn & 0x1ffe0 of the caller's OWN slot, whatever @fn is.
+ * The volatile keeps gcc from calling a known constant directly.
+ */
+static inline uint64_t attack_call_masked(uintptr_t fn)
+{
+	uint64_t (*volatile f)(void) = (uint64_t(*)(void))fn;
+	return f();
+}
+
+/* Where a masked branch to @fn really goes, in the caller's slot. */
+static inline uintptr_t attack_masked_target(uintptr_t fn)
+{
+	return user_region_base() | (fn & 0x1ffe0);
+}
+
+/*
+ * The address of ktask_gate, the kernel's entry for ring-0 tasks: a
+ * `kernel` task's trampoline page (its own key, read-only, readable)
+ * starts with "movabs $ktask_gate, %rcx" (48 B9 imm64), so bytes 2..9 of
+ * image offset SHOJI_GATE_OFFSET hold it.  Meaningless in other modes.
+ */
+static inline uint64_t attack_ktask_gate(void)
+{
+	const volatile uint8_t *t =
+	    (const volatile uint8_t *)(user_region_base() + SHOJI_GATE_OFFSET);
+	uint64_t g = 0;
+	for (int i = 9; i >= 2; i--)
+		g = g << 8 | t[i];
+	return g;
+}
+
 /* The proof of a broken PKRU: reads the victim's data secret.  A task
  * whose PKRU still shuts the victim out is killed at the load. */
 static inline void attack_read_victim(const char *name, const struct victim_addrs *a)

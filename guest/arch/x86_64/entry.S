@@ -215,10 +215,14 @@ syscall_entry:
 	.globl ktask_gate
 ktask_gate:
 	cli
-	cld			/* the task may have left DF set (std is allowed) */
 	push %rdx
 	mov %rax, %r11
 	KERNEL_RIGHTS
+	/* Whatever way in, the kernel's invariants hold from here: code that
+	 * jumped past the CLI above must not run the kernel with interrupts
+	 * on, and the task may have left DF set (std is allowed). */
+	cli
+	cld
 	mov %rsp, user_rsp_scratch(%rip)
 	mov cpu_frame_top(%rip), %rsp
 	push $SEL_KERNEL_DS
@@ -281,4 +285,8 @@ return_to_ring0:
 	pop %rcx
 	pop %rdx
 	popfq
+	/* With IF back on, an interrupt can arrive here and only here: the
+	 * one kernel address a ring-0 task may be resumed at (sched.c). */
+	.globl ring0_resume
+ring0_resume:
 	ret
