@@ -1,0 +1,56 @@
+# bench/: the guest benchmark tasks (build/tasks/bench_*.elf), the Linux
+# baselines (build/bench/linux/*), the host stopwatch, and the two targets:
+#   make bench         the three modes against Linux baselines (bench/run)
+#   make bench-icount  path lengths under QEMU -icount, checked against
+#                      bench/icount-baseline.json (bench/run --icount)
+# Neither is part of `make test` (architecture.md, test tier 4).
+
+# Guest tasks: built like guest/user/tasks (static PIE through the task
+# runtime and tools/bundle-asm), so they pass the kernel-mode verifier and
+# one binary runs in every mode.
+BENCH_TASKS := bench_ipc bench_null bench_yield bench_tlb bench_kmem bench_boot
+BENCH_TASK_ELFS := $(addprefix $(BUILD)/tasks/,$(addsuffix .elf,$(BENCH_TASKS)))
+BENCH_LIB_OBJS := $(BUILD)/user/bench/tasks/benchlib.o
+
+$(BUILD)/tasks/%.elf: $(BUILD)/user/bench/tasks/%.o $(BENCH_LIB_OBJS) $(USER_LIB_OBJS)
+	$(call say,LD,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(GUEST_CC) $(USER_LDFLAGS) $(USER_LIB_OBJS) $(BENCH_LIB_OBJS) $< -o $@
+
+.SECONDARY: $(BENCH_LIB_OBJS) $(patsubst %,$(BUILD)/user/bench/tasks/%.o,$(BENCH_TASKS))
+
+# Linux baselines: host programs, -O2, one per mechanism.
+BENCH_LINUX := pipe_pingpong futex_pingpong yield_pingpong null_syscall tlb pkey_switch
+BENCH_LINUX_BINS := $(addprefix $(BUILD)/bench/linux/,$(BENCH_LINUX))
+BENCH_LINUX_CFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -MMD -MP -pthread
+
+$(BUILD)/bench/linux/%: bench/linux/%.c
+	$(call say,HOSTCC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(BENCH_LINUX_CFLAGS) $< -o $@
+
+# The stopwatch times exec to a program's first output bytes; static, so
+# it also runs inside the emulated-KVM rig's busybox initramfs.
+BENCH_STOPWATCH := $(BUILD)/bench/stopwatch
+
+$(BENCH_STOPWATCH): bench/tools/stopwatch.c
+	$(call say,HOSTCC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(BENCH_LINUX_CFLAGS) -static $< -o $@
+
+BENCH_DEPS := $(KERNEL_ELF) $(BENCH_TASK_ELFS) $(BENCH_LINUX_BINS) $(BENCH_STOPWATCH) \
+	$(SHOJI) $(SHOJI_STATIC) $(BUILD)/tasks/hello.elf
+
+# BENCH_ARGS go to bench/run: make bench BENCH_ARGS='--runs 10',
+# make bench-icount BENCH_ARGS=--write-baseline (bench/METHODS.md).
+BENCH_ARGS ?=
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory $(BENCH_DEPS)
+	$(Q)bench/run $(BENCH_ARGS)
+
+bench-icount: deps
+	$(Q)$(MAKE) --no-print-directory $(KERNEL_ELF) $(BENCH_TASK_ELFS)
+	$(Q)bench/run --icount $(BENCH_ARGS)
+
+.PHONY: bench bench-icount

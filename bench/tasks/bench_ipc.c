@@ -1,0 +1,117 @@
+/* bench_ipc: IPC round trips and the one-way path from a call to the peer's first instruction. */
+#include "bench.h"
+
+/*
+ * usage: bench_ipc server
+ *        bench_ipc client MODE VARIANT N SERVER_ID
+ *
+ * The server receives 8-byte messages from any task and answers each with
+ * the TSC it read right after its receive returned; the message 1 ("bye")
+ * makes it answer and exit.  The client prints two RESULT lines:
+ *
+ *   ipc_roundtrip     N sys_call()s back to back: per round trip the
+ *                     client's call, the server's send and receive, two
+ *                     task switches.
+ *   ipc_call_to_peer  per call, the server's TSC (read right after its
+ *                     receive returned) minus the client's TSC read just
+ *                     before the call: the one-way path through the kernel
+ *                     into the peer.  Before each call the client yields,
+ *                     so that the server is already blocked in its receive
+ *                     (in the round-trip loop it is not: it is still
+ *                     returning from its send).  The counters of this line
+ *                     cover the whole loop, yields included.
+ *
+ * Each after N/10 (at least 10) warm-up operations of the same kind.
+ * MODE and VARIANT only label the lines.
+ */
+
+#define USAGE "bench_ipc server | bench_ipc client MODE VARIANT N SERVER_ID"
+#define MSG_WORK 0
+#define MSG_BYE 1
+
+static int server(void)
+{
+	for (;;) {
+		uint64_t msg = 0;
+		long from = 0;
+		long n = sys_recv(0, &msg, sizeof(msg), &from);
+		uint64_t t = bench_tsc();
+
+		if (n < 0)
+			bench_fail("bench_ipc server", "recv", n);
+		long r = sys_send(from, &t, sizeof(t));
+		if (r < 0)
+			bench_fail("bench_ipc server", "send", r);
+		if (msg == MSG_BYE)
+			return 0;
+	}
+}
+
+/* One call; returns the server's TSC from the reply. */
+static uint64_t call(long srv, uint64_t msg)
+{
+	uint64_t reply = 0;
+	long n = sys_call(srv, &msg, sizeof(msg), &reply, sizeof(reply));
+
+	if (n != (long)sizeof(reply))
+		bench_fail("bench_ipc client", "call", n < 0 ? n : -SHOJI_EMSGSIZE);
+	return reply;
+}
+
+static void roundtrip(const char *mode, const char *variant, uint64_t n, long srv)
+{
+	uint64_t warm = n / 10 > 10 ? n / 10 : 10;
+	struct bench_mark a, b;
+
+	for (uint64_t i = 0; i < warm; i++)
+		call(srv, MSG_WORK);
+	bench_begin(&a);
+	for (uint64_t i = 0; i < n; i++)
+		call(srv, MSG_WORK);
+	bench_end(&b);
+	bench_result_span("ipc_roundtrip", mode, variant, n, warm, &a, &b);
+}
+
+static void call_to_peer(const char *mode, const char *variant, uint64_t n, long srv)
+{
+	uint64_t warm = n / 10 > 10 ? n / 10 : 10;
+	uint64_t sum = 0, floor;
+	struct bench_mark a, b;
+	char extra[64];
+
+	for (uint64_t i = 0; i < warm; i++) {
+		sys_yield();
+		call(srv, MSG_WORK);
+	}
+	bench_begin(&a);
+	for (uint64_t i = 0; i < n; i++) {
+		sys_yield();
+		uint64_t t0 = bench_tsc();
+		sum += call(srv, MSG_WORK) - t0;
+	}
+	bench_end(&b);
+	/* What two back-to-back TSC reads cost: the measurement's floor,
+	 * included in the number above. */
+	floor = bench_tsc();
+	floor = bench_tsc() - floor;
+	snprintf(extra, sizeof(extra), ",\"tsc_read_cycles\":%lu", (unsigned long)floor);
+	bench_result("ipc_call_to_peer", mode, variant, n, warm, sum, bench_scale_ns(sum, &a, &b),
+		     &a, &b, BENCH_OWN_SYSCALLS, extra);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long n, srv;
+
+	if (argc == 2 && strcmp(argv[1], "server") == 0)
+		return server();
+	if (argc != 6 || strcmp(argv[1], "client") || bench_arg(argv, 4, &n, USAGE) ||
+	    bench_arg(argv, 5, &srv, USAGE)) {
+		printf("usage: %s\n", USAGE);
+		return 1;
+	}
+	roundtrip(argv[2], argv[3], n, (long)srv);
+	call_to_peer(argv[2], argv[3], n, (long)srv);
+	call((long)srv, MSG_BYE);
+	return 0;
+}

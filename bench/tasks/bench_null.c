@@ -1,0 +1,36 @@
+/* bench_null: the null system call, SYS_GETPID through the trampoline (SYSCALL, or the gate). */
+#include "bench.h"
+
+/*
+ * usage: bench_null MODE VARIANT N
+ *
+ * N calls of sys_getpid() after N/10 (at least 10) warm-up calls; one
+ * RESULT line "null_syscall" (MODE and VARIANT only label it).  The
+ * number includes the wrapper (lib/syscall.c: a call to the trampoline at
+ * SHOJI_GATE_OFFSET) and the loop, a few instructions.
+ */
+
+#define USAGE "bench_null MODE VARIANT N"
+
+int main(int argc, char **argv)
+{
+	unsigned long n;
+	struct bench_mark a, b;
+
+	if (argc != 4 || bench_arg(argv, 3, &n, USAGE)) {
+		printf("usage: %s\n", USAGE);
+		return 1;
+	}
+	uint64_t warm = n / 10 > 10 ? n / 10 : 10;
+	long pid = sys_getpid();
+
+	for (uint64_t i = 0; i < warm; i++)
+		sys_getpid();
+	bench_begin(&a);
+	for (uint64_t i = 0; i < n; i++)
+		if (sys_getpid() != pid)
+			bench_fail("bench_null", "getpid", -SHOJI_EINVAL);
+	bench_end(&b);
+	bench_result_span("null_syscall", argv[1], argv[2], n, warm, &a, &b);
+	return 0;
+}

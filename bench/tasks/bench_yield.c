@@ -1,0 +1,48 @@
+/* bench_yield: yield ping-pong, two tasks handing the CPU to each other with sys_yield(). */
+#include "bench.h"
+
+/*
+ * usage: bench_yield MODE VARIANT partner N
+ *        bench_yield MODE VARIANT report N
+ *
+ * Start the partner first, then the reporter, and nothing else runnable:
+ * each sys_yield() then switches to the other task.  The reporter makes
+ * N/10 (at least 10) warm-up yields, then N measured ones, and prints one
+ * RESULT line "yield_pingpong" per yield of its own: its yield and the
+ * partner's in between, two switches and two system calls per operation
+ * (MODE and VARIANT only label the line).  The partner yields two more
+ * times than the reporter in all, so it is still there for the reporter's
+ * last yield.
+ */
+
+#define USAGE "bench_yield MODE VARIANT partner|report N"
+
+int main(int argc, char **argv)
+{
+	unsigned long n;
+	struct bench_mark a, b;
+
+	if (argc != 5 || bench_arg(argv, 4, &n, USAGE)) {
+		printf("usage: %s\n", USAGE);
+		return 1;
+	}
+	uint64_t warm = n / 10 > 10 ? n / 10 : 10;
+
+	if (strcmp(argv[3], "partner") == 0) {
+		for (uint64_t i = 0; i < warm + n + 2; i++)
+			sys_yield();
+		return 0;
+	}
+	if (strcmp(argv[3], "report")) {
+		printf("usage: %s\n", USAGE);
+		return 1;
+	}
+	for (uint64_t i = 0; i < warm; i++)
+		sys_yield();
+	bench_begin(&a);
+	for (uint64_t i = 0; i < n; i++)
+		sys_yield();
+	bench_end(&b);
+	bench_result_span("yield_pingpong", argv[1], argv[2], n, warm, &a, &b);
+	return 0;
+}
