@@ -255,11 +255,20 @@ int aspace_map(struct aspace *as, uint64_t va, uint64_t pte)
 	return 0;
 }
 
+/* The hot path of every checked access to task memory: a read-only walk
+ * through the physmap, no table creation, no boot-time cases. */
 uint64_t *aspace_leaf(struct aspace *as, uint64_t va)
 {
 	if (va >= USER_END)
 		return 0;
-	return walk(as->root, va, 1, false, 0, 0);
+	uint64_t table = as->root;
+	for (int l = 4; l > 1; l--) {
+		uint64_t e = ((uint64_t *)phys_to_virt(table))[pt_index(va, l)];
+		if ((e & (PTE_P | PTE_PS)) != PTE_P)
+			return 0;
+		table = pte_addr(e);
+	}
+	return (uint64_t *)phys_to_virt(table) + pt_index(va, 1);
 }
 
 uint64_t aspace_unmap(struct aspace *as, uint64_t va)
