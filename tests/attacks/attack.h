@@ -165,4 +165,29 @@ static inline void attack_read_victim(const char *name, const struct victim_addr
 	printf("ATTACK %s: SUCCEEDED (isolation broken): read \"%s\"\n", name, got);
 }
 
+/*
+ * main() of the code attacks: ask the victim for its addresses, run
+ * @attempt (which prints what it tries, and which the kernel must never
+ * let finish), and if it did finish, say so and prove it by reading the
+ * victim's secret.  usage: NAME [VICTIM] (the victim's task id, default 1).
+ */
+static inline int attack_code_main(int argc, char **argv, const char *name, const char *label,
+				   const char *what, void (*attempt)(void))
+{
+	struct victim_addrs a;
+	long victim = 1;
+
+	if (argc > 2 || (argc == 2 && attack_parse_id(argv[1], &victim) < 0)) {
+		printf("%s: usage: %s [VICTIM]\n", name, name);
+		return 1;
+	}
+	if (attack_ask(name, victim, &a) < 0)
+		return 1;
+	attempt();
+	printf("ATTACK %s: SUCCEEDED (isolation broken): %s ran\n", label, what);
+	attack_read_victim(label, &a);
+	attack_done(victim);
+	return 1;
+}
+
 #endif

@@ -21,21 +21,14 @@ static __attribute__((noinline)) void open_all_keys(void)
 	__asm__ volatile("wrpkru" : : "a"(0), "c"(0), "d"(0) : "memory");
 }
 
-int main(int argc, char **argv)
+/* What this attack tries; the kernel must not let it return. */
+static void attempt(void)
 {
-	struct victim_addrs a;
-	long victim = 1;
-
-	if (argc > 2 || (argc == 2 && attack_parse_id(argv[1], &victim) < 0)) {
-		printf(NAME ": usage: " NAME " [VICTIM]\n");
-		return 1;
-	}
-	if (attack_ask(NAME, victim, &a) < 0)
-		return 1;
 	printf("ATTACK wrpkru: trying WRPKRU with EAX = 0\n");
 	open_all_keys();
-	printf("ATTACK wrpkru: SUCCEEDED (isolation broken): WRPKRU ran\n");
-	attack_read_victim("wrpkru", &a);
-	attack_done(victim);
-	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	return attack_code_main(argc, argv, NAME, "wrpkru", "WRPKRU", attempt);
 }

@@ -23,21 +23,14 @@ __asm__(".pushsection .text.hidden_wrpkru, \"ax\", @progbits\n"
 	".popsection\n");
 extern const char hidden_mov[];
 
-int main(int argc, char **argv)
+/* What this attack tries; the kernel must not let it return. */
+static void attempt(void)
 {
-	struct victim_addrs a;
-	long victim = 1;
-
-	if (argc > 2 || (argc == 2 && attack_parse_id(argv[1], &victim) < 0)) {
-		printf(NAME ": usage: " NAME " [VICTIM]\n");
-		return 1;
-	}
-	if (attack_ask(NAME, victim, &a) < 0)
-		return 1;
 	printf("ATTACK wrpkru-hidden: trying WRPKRU at %p + 1\n", (const void *)hidden_mov);
 	attack_call_pkru0((uintptr_t)hidden_mov + 1);
-	printf("ATTACK wrpkru-hidden: SUCCEEDED (isolation broken): WRPKRU ran\n");
-	attack_read_victim("wrpkru-hidden", &a);
-	attack_done(victim);
-	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	return attack_code_main(argc, argv, NAME, "wrpkru-hidden", "WRPKRU", attempt);
 }

@@ -18,21 +18,14 @@ __attribute__((section(".text.table"), used, aligned(16))) static const uint8_t 
     0x0f, 0x01, 0xef, 0xc3, /* WRPKRU; RET */
 };
 
-int main(int argc, char **argv)
+/* What this attack tries; the kernel must not let it return. */
+static void attempt(void)
 {
-	struct victim_addrs a;
-	long victim = 1;
-
-	if (argc > 2 || (argc == 2 && attack_parse_id(argv[1], &victim) < 0)) {
-		printf(NAME ": usage: " NAME " [VICTIM]\n");
-		return 1;
-	}
-	if (attack_ask(NAME, victim, &a) < 0)
-		return 1;
 	printf("ATTACK wrpkru-table: trying the table at %p as code\n", (const void *)table);
 	attack_call_pkru0((uintptr_t)table);
-	printf("ATTACK wrpkru-table: SUCCEEDED (isolation broken): WRPKRU ran\n");
-	attack_read_victim("wrpkru-table", &a);
-	attack_done(victim);
-	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	return attack_code_main(argc, argv, NAME, "wrpkru-table", "WRPKRU", attempt);
 }

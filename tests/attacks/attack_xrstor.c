@@ -29,18 +29,9 @@ static uint32_t pkru_offset(void)
 	return ebx;
 }
 
-int main(int argc, char **argv)
+/* What this attack tries; the kernel must not let it return. */
+static void attempt(void)
 {
-	struct victim_addrs a;
-	long victim = 1;
-
-	if (argc > 2 || (argc == 2 && attack_parse_id(argv[1], &victim) < 0)) {
-		printf(NAME ": usage: " NAME " [VICTIM]\n");
-		return 1;
-	}
-	if (attack_ask(NAME, victim, &a) < 0)
-		return 1;
-
 	uint32_t off = pkru_offset();
 	if (off == 0 || off + 8 > sizeof(area))
 		off = 2688; /* where Intel and AMD CPUs put it */
@@ -54,8 +45,9 @@ int main(int argc, char **argv)
 			 :
 			 : "r"(area), "a"((uint32_t)bv), "d"((uint32_t)(bv >> 32))
 			 : "memory");
-	printf("ATTACK xrstor: SUCCEEDED (isolation broken): XRSTOR ran\n");
-	attack_read_victim("xrstor", &a);
-	attack_done(victim);
-	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	return attack_code_main(argc, argv, NAME, "xrstor", "XRSTOR", attempt);
 }

@@ -18,18 +18,9 @@
  * the legacy region and header, sits at 576. */
 static uint8_t area[4096] __attribute__((aligned(64)));
 
-int main(int argc, char **argv)
+/* What this attack tries; the kernel must not let it return. */
+static void attempt(void)
 {
-	struct victim_addrs a;
-	long victim = 1;
-
-	if (argc > 2 || (argc == 2 && attack_parse_id(argv[1], &victim) < 0)) {
-		printf(NAME ": usage: " NAME " [VICTIM]\n");
-		return 1;
-	}
-	if (attack_ask(NAME, victim, &a) < 0)
-		return 1;
-
 	uint64_t bv = 1UL << XFEATURE_PKRU, comp = bv | (1UL << 63);
 	memcpy(area + 512, &bv, sizeof(bv));	 /* XSTATE_BV */
 	memcpy(area + 520, &comp, sizeof(comp)); /* XCOMP_BV */
@@ -40,8 +31,9 @@ int main(int argc, char **argv)
 			 :
 			 : "r"(area), "a"((uint32_t)bv), "d"((uint32_t)(bv >> 32))
 			 : "memory");
-	printf("ATTACK xrstors: SUCCEEDED (isolation broken): XRSTORS ran\n");
-	attack_read_victim("xrstors", &a);
-	attack_done(victim);
-	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	return attack_code_main(argc, argv, NAME, "xrstors", "XRSTORS", attempt);
 }
