@@ -1,4 +1,4 @@
-/* common.h: what the Linux baselines share: TSC, clock, pinning, rusage, RESULT and SKIP lines. */
+/* common.h: what the Linux baselines share: clock, pinning, peer tasks, rusage, RESULT and SKIP. */
 #ifndef SHOJI_BENCH_LINUX_COMMON_H
 #define SHOJI_BENCH_LINUX_COMMON_H
 
@@ -21,22 +21,19 @@
  */
 
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-/* The TSC between two LFENCEs (SDM Vol. 2B, RDTSC), as the guest reads it. */
-static inline uint64_t tsc(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("lfence\n\trdtsc\n\tlfence" : "=a"(lo), "=d"(hi) : : "memory");
-	return (uint64_t)hi << 32 | lo;
-}
+/* bench_tsc(), bench_warmup(), bench_rand(): as the guest tasks measure. */
+#include "../method.h"
 
 static inline uint64_t now_ns(void)
 {
@@ -53,12 +50,12 @@ struct mark {
 static inline void mark_begin(struct mark *m)
 {
 	m->ns = now_ns();
-	m->tsc = tsc();
+	m->tsc = bench_tsc();
 }
 
 static inline void mark_end(struct mark *m)
 {
-	m->tsc = tsc();
+	m->tsc = bench_tsc();
 	m->ns = now_ns();
 }
 
@@ -93,6 +90,48 @@ static inline int pin_one_cpu(const char *prog)
 	if (sched_setaffinity(0, sizeof(set), &set))
 		die(prog, "sched_setaffinity");
 	return cpu;
+}
+
+/* Another task of the benchmark: a thread, or a forked process (peer_start). */
+struct peer {
+	int thread;
+	pthread_t th;
+	pid_t pid;
+};
+
+/*
+ * Runs @fn(@arg) in a new thread (@thread) or a forked child process,
+ * which exits 0 when @fn returns; dies naming @prog when it cannot.  The
+ * child shares with its parent only what was mapped MAP_SHARED; @p may be
+ * there too, since only the parent writes it after the fork.
+ */
+static inline void peer_start(struct peer *p, int thread, void *(*fn)(void *), void *arg,
+			      const char *prog)
+{
+	p->thread = thread;
+	p->pid = -1;
+	if (thread) {
+		if (pthread_create(&p->th, NULL, fn, arg))
+			die(prog, "pthread_create");
+		return;
+	}
+	pid_t pid = fork();
+	if (pid < 0)
+		die(prog, "fork");
+	if (pid == 0) {
+		fn(arg);
+		_exit(0);
+	}
+	p->pid = pid;
+}
+
+/* Waits for a peer_start() task to end. */
+static inline void peer_join(const struct peer *p)
+{
+	if (p->thread)
+		pthread_join(p->th, NULL);
+	else
+		waitpid(p->pid, NULL, 0);
 }
 
 /* Context switches of the calling thread (who: RUSAGE_THREAD) or process. */
@@ -194,6 +233,15 @@ static inline void skip(const char *benchmark, const char *mode, const char *var
 	fflush(stdout);
 }
 
+/* Exits 2 with the usage unless argc is @want (the program's name included). */
+static inline void arg_total(int argc, int want, const char *usage)
+{
+	if (argc != want) {
+		fprintf(stderr, "usage: %s\n", usage);
+		exit(2);
+	}
+}
+
 /* argv[i] as a number > 0, or the usage and exit 2. */
 static inline uint64_t arg_count(char **argv, int i, const char *usage)
 {
@@ -222,11 +270,6 @@ static inline const char *arg_mode(char **argv, int i, int *threads, const char 
 	fprintf(stderr, "%s: '%s' is neither process nor thread; usage: %s\n", argv[0], argv[i],
 		usage);
 	exit(2);
-}
-
-static inline uint64_t warmup_for(uint64_t n)
-{
-	return n / 10 > 10 ? n / 10 : 10;
 }
 
 #endif

@@ -25,11 +25,8 @@ static inline long raw_getppid(void)
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s\n", USAGE);
-		return 2;
-	}
-	uint64_t n = arg_count(argv, 1, USAGE), warm = warmup_for(n);
+	arg_total(argc, 2, USAGE);
+	uint64_t n = arg_count(argv, 1, USAGE), warm = bench_warmup(n);
 	long ppid = getppid();
 	struct mark a, b;
 

@@ -29,14 +29,23 @@ static inline uint32_t only(int key)
 	return ~(3u << (2 * key));
 }
 
+/* One operation, A -> B -> A: B's rights, a read of B's page, A's rights,
+ * a read of A's page.  Returns the sum of the two words read. */
+static inline uint64_t a_to_b_and_back(uint32_t dom_a, uint32_t dom_b, volatile uint64_t *pa,
+				       volatile uint64_t *pb)
+{
+	wrpkru(dom_b);
+	uint64_t v = pb[0];
+	wrpkru(dom_a);
+	return v + pa[0];
+}
+
 int main(int argc, char **argv)
 {
 	char why[160];
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s\n", USAGE);
-		return 2;
-	}
-	uint64_t n = arg_count(argv, 1, USAGE), warm = warmup_for(n);
+
+	arg_total(argc, 2, USAGE);
+	uint64_t n = arg_count(argv, 1, USAGE), warm = bench_warmup(n);
 
 	if (!cpu_has_flag("pku") || !cpu_has_flag("ospke")) {
 		snprintf(
@@ -68,19 +77,11 @@ int main(int argc, char **argv)
 	struct mark a, b;
 	/* Domain A from here on: the stack and libc are key 0. */
 	wrpkru(dom_a);
-	for (uint64_t i = 0; i < warm; i++) {
-		wrpkru(dom_b);
-		acc += pb[0];
-		wrpkru(dom_a);
-		acc += pa[0];
-	}
+	for (uint64_t i = 0; i < warm; i++)
+		acc += a_to_b_and_back(dom_a, dom_b, pa, pb);
 	mark_begin(&a);
-	for (uint64_t i = 0; i < n; i++) {
-		wrpkru(dom_b);
-		acc += pb[0];
-		wrpkru(dom_a);
-		acc += pa[0];
-	}
+	for (uint64_t i = 0; i < n; i++)
+		acc += a_to_b_and_back(dom_a, dom_b, pa, pb);
 	mark_end(&b);
 	wrpkru(0); /* all keys allowed again */
 	result("pkey_switch", "linux-process", "wrpkru", n, warm, (double)(b.tsc - a.tsc),

@@ -1,7 +1,5 @@
 /* tlb: Linux baseline of bench_tlb: M processes or threads read N random pages, yield every K. */
-#include <pthread.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 
 #include "common.h"
 
@@ -31,15 +29,6 @@ struct task {
 	uint64_t seed, sink;
 };
 
-static inline uint64_t next_rand(uint64_t *s)
-{
-	uint64_t x = *s;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *s = x;
-}
-
 static void setup(struct task *t)
 {
 	size_t len = t->npages * PAGE;
@@ -60,12 +49,12 @@ static uint64_t run(struct task *t, uint64_t ops)
 	uint64_t inside = 0, acc = 0;
 	while (ops) {
 		uint64_t slice = ops < t->k ? ops : t->k;
-		uint64_t t0 = tsc();
+		uint64_t t0 = bench_tsc();
 		for (uint64_t i = 0; i < slice; i++) {
-			uint64_t p = next_rand(&t->seed) % t->npages;
+			uint64_t p = bench_rand(&t->seed) % t->npages;
 			acc += t->pages[p * WORDS_PER_PAGE + (p % 64) * LINE_WORDS];
 		}
-		inside += tsc() - t0;
+		inside += bench_tsc() - t0;
 		ops -= slice;
 		sched_yield();
 	}
@@ -86,10 +75,8 @@ static void *worker(void *arg)
 int main(int argc, char **argv)
 {
 	int threads;
-	if (argc != 6) {
-		fprintf(stderr, "usage: %s\n", USAGE);
-		return 2;
-	}
+
+	arg_total(argc, 6, USAGE);
 	const char *mode = arg_mode(argv, 1, &threads, USAGE);
 	uint64_t m = arg_count(argv, 2, USAGE), n = arg_count(argv, 3, USAGE);
 	uint64_t k = arg_count(argv, 4, USAGE), ops = arg_count(argv, 5, USAGE);
@@ -98,23 +85,13 @@ int main(int argc, char **argv)
 	pin_one_cpu(argv[0]);
 
 	struct task *tasks = calloc(m, sizeof(*tasks));
-	pthread_t *th = calloc(m, sizeof(*th));
-	pid_t *pids = calloc(m, sizeof(*pids));
-	if (!tasks || !th || !pids)
+	struct peer *peers = calloc(m, sizeof(*peers));
+	if (!tasks || !peers)
 		die(argv[0], "calloc");
 	for (uint64_t i = 0; i < m; i++)
 		tasks[i] = (struct task){.id = i + 1, .npages = n, .k = k};
-	for (uint64_t i = 1; i < m; i++) {
-		if (threads) {
-			if (pthread_create(&th[i], NULL, worker, &tasks[i]))
-				die(argv[0], "pthread_create");
-		} else if ((pids[i] = fork()) == 0) {
-			worker(&tasks[i]);
-			_exit(0);
-		} else if (pids[i] < 0) {
-			die(argv[0], "fork");
-		}
-	}
+	for (uint64_t i = 1; i < m; i++)
+		peer_start(&peers[i], threads, worker, &tasks[i], argv[0]);
 
 	struct task *me = &tasks[0];
 	struct mark a, b;
@@ -125,12 +102,8 @@ int main(int argc, char **argv)
 	uint64_t inside = run(me, ops);
 	mark_end(&b);
 	uint64_t own = switches(threads ? RUSAGE_THREAD : RUSAGE_SELF) - s0;
-	for (uint64_t i = 1; i < m; i++) {
-		if (threads)
-			pthread_join(th[i], NULL);
-		else
-			waitpid(pids[i], NULL, 0);
-	}
+	for (uint64_t i = 1; i < m; i++)
+		peer_join(&peers[i]);
 
 	char variant[64], extra[96];
 	snprintf(variant, sizeof(variant), "M%llu-N%llu-K%llu", (unsigned long long)m,

@@ -20,19 +20,8 @@
 
 #include "user.h"
 
-/*
- * The TSC, ordered: LFENCE before RDTSC keeps earlier instructions from
- * being still in flight, LFENCE after keeps later ones from starting
- * before the read (SDM Vol. 2B, RDTSC).  Both are allowed by the
- * kernel-mode verifier.  Under QEMU -icount shift=0 one tick is one
- * guest instruction.
- */
-static inline uint64_t bench_tsc(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("lfence\n\trdtsc\n\tlfence" : "=a"(lo), "=d"(hi) : : "memory");
-	return (uint64_t)hi << 32 | lo;
-}
+/* bench_tsc(), bench_warmup(), bench_rand(): as the Linux baselines measure. */
+#include "../method.h"
 
 /* One end of a measured interval. */
 struct bench_mark {
@@ -106,17 +95,10 @@ static inline uint64_t bench_scale_ns(uint64_t cycles, const struct bench_mark *
  * @usage and returns -1 when it is not one. */
 int bench_arg(char **argv, int i, unsigned long *out, const char *usage);
 
+/* Prints "usage: @usage"; returns main()'s status for a bad command line, 1. */
+int bench_usage(const char *usage);
+
 /* Ends the task with status 1 after printing which call failed. */
 _Noreturn void bench_fail(const char *task, const char *call, long err);
-
-/* xorshift64 (Marsaglia 2003): a fixed, repeatable sequence per seed. */
-static inline uint64_t bench_rand(uint64_t *s)
-{
-	uint64_t x = *s;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *s = x;
-}
 
 #endif

@@ -21,10 +21,8 @@ int main(int argc, char **argv)
 	uint64_t tsc = bench_tsc();
 	long ns = sys_clock();
 
-	if (argc != 2) {
-		printf("usage: bench_boot MODE\n");
-		return 1;
-	}
+	if (argc != 2)
+		return bench_usage("bench_boot MODE");
 	printf("RESULT {\"benchmark\":\"boot\",\"mode\":\"%s\",\"variant\":\"first task\","
 	       "\"iterations\":1,\"cycles_per_op\":null,\"ns_per_op\":null,\"tsc_at_main\":%lu,"
 	       "\"clock_ns_at_main\":%ld,\"counters\":{}}\n",

@@ -60,7 +60,7 @@ static uint64_t call(long srv, uint64_t msg)
 
 static void roundtrip(const char *mode, const char *variant, uint64_t n, long srv)
 {
-	uint64_t warm = n / 10 > 10 ? n / 10 : 10;
+	uint64_t warm = bench_warmup(n);
 	struct bench_mark a, b;
 
 	for (uint64_t i = 0; i < warm; i++)
@@ -74,7 +74,7 @@ static void roundtrip(const char *mode, const char *variant, uint64_t n, long sr
 
 static void call_to_peer(const char *mode, const char *variant, uint64_t n, long srv)
 {
-	uint64_t warm = n / 10 > 10 ? n / 10 : 10;
+	uint64_t warm = bench_warmup(n);
 	uint64_t sum = 0, floor;
 	struct bench_mark a, b;
 	char extra[64];
@@ -106,10 +106,8 @@ int main(int argc, char **argv)
 	if (argc == 2 && strcmp(argv[1], "server") == 0)
 		return server();
 	if (argc != 6 || strcmp(argv[1], "client") || bench_arg(argv, 4, &n, USAGE) ||
-	    bench_arg(argv, 5, &srv, USAGE)) {
-		printf("usage: %s\n", USAGE);
-		return 1;
-	}
+	    bench_arg(argv, 5, &srv, USAGE))
+		return bench_usage(USAGE);
 	roundtrip(argv[2], argv[3], n, (long)srv);
 	call_to_peer(argv[2], argv[3], n, (long)srv);
 	call((long)srv, MSG_BYE);

@@ -22,10 +22,8 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && strcmp(argv[1], "quiet") == 0)
 		return 0;
-	if (argc != 3 || bench_arg(argv, 2, &count, USAGE)) {
-		printf("usage: %s\n", USAGE);
-		return 1;
-	}
+	if (argc != 3 || bench_arg(argv, 2, &count, USAGE))
+		return bench_usage(USAGE);
 	/* Every copy yields once before it exits, so each sees all the others
 	 * alive at its first run (all are created before any runs): the last
 	 * one's group share is not inflated by neighbours already gone. */

@@ -17,11 +17,9 @@ int main(int argc, char **argv)
 	unsigned long n;
 	struct bench_mark a, b;
 
-	if (argc != 4 || bench_arg(argv, 3, &n, USAGE)) {
-		printf("usage: %s\n", USAGE);
-		return 1;
-	}
-	uint64_t warm = n / 10 > 10 ? n / 10 : 10;
+	if (argc != 4 || bench_arg(argv, 3, &n, USAGE))
+		return bench_usage(USAGE);
+	uint64_t warm = bench_warmup(n);
 	long pid = sys_getpid();
 
 	for (uint64_t i = 0; i < warm; i++)

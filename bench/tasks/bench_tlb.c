@@ -65,15 +65,11 @@ int main(int argc, char **argv)
 	struct bench_mark a, b;
 
 	if (argc != 8 || bench_arg(argv, 4, &m, USAGE) || bench_arg(argv, 5, &n, USAGE) ||
-	    bench_arg(argv, 6, &k, USAGE) || bench_arg(argv, 7, &ops, USAGE)) {
-		printf("usage: %s\n", USAGE);
-		return 1;
-	}
+	    bench_arg(argv, 6, &k, USAGE) || bench_arg(argv, 7, &ops, USAGE))
+		return bench_usage(USAGE);
 	int report = strcmp(argv[3], "report") == 0;
-	if (!report && strcmp(argv[3], "work")) {
-		printf("usage: %s\n", USAGE);
-		return 1;
-	}
+	if (!report && strcmp(argv[3], "work"))
+		return bench_usage(USAGE);
 	long addr = sys_map(n * PAGE, SHOJI_PROT_READ | SHOJI_PROT_WRITE);
 	if (addr < 0)
 		bench_fail("bench_tlb", "map", addr);

@@ -22,21 +22,17 @@ int main(int argc, char **argv)
 	unsigned long n;
 	struct bench_mark a, b;
 
-	if (argc != 5 || bench_arg(argv, 4, &n, USAGE)) {
-		printf("usage: %s\n", USAGE);
-		return 1;
-	}
-	uint64_t warm = n / 10 > 10 ? n / 10 : 10;
+	if (argc != 5 || bench_arg(argv, 4, &n, USAGE))
+		return bench_usage(USAGE);
+	uint64_t warm = bench_warmup(n);
 
 	if (strcmp(argv[3], "partner") == 0) {
 		for (uint64_t i = 0; i < warm + n + 2; i++)
 			sys_yield();
 		return 0;
 	}
-	if (strcmp(argv[3], "report")) {
-		printf("usage: %s\n", USAGE);
-		return 1;
-	}
+	if (strcmp(argv[3], "report"))
+		return bench_usage(USAGE);
 	for (uint64_t i = 0; i < warm; i++)
 		sys_yield();
 	bench_begin(&a);

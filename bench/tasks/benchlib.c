@@ -76,6 +76,12 @@ int bench_arg(char **argv, int i, unsigned long *out, const char *usage)
 	return -1;
 }
 
+int bench_usage(const char *usage)
+{
+	printf("usage: %s\n", usage);
+	return 1;
+}
+
 _Noreturn void bench_fail(const char *task, const char *call, long err)
 {
 	printf("%s: %s failed: %s (%ld)\n", task, call, sys_errname(err), -err);

@@ -64,6 +64,37 @@ static inline int attack_ask(const char *name, long victim, struct victim_addrs 
 	return 0;
 }
 
+/*
+ * The start of an attacker whose one argument is the victim's task id
+ * (usage: @name [VICTIM]; *victim holds the default on entry): parses it
+ * into *victim and asks that task for its addresses.  0, or prints the
+ * usage or what failed and returns -1.
+ */
+static inline int attack_begin(int argc, char **argv, const char *name, long *victim,
+			       struct victim_addrs *a)
+{
+	if (argc > 2 || (argc == 2 && attack_parse_id(argv[1], victim) < 0)) {
+		printf("%s: usage: %s [VICTIM]\n", name, name);
+		return -1;
+	}
+	return attack_ask(name, *victim, a);
+}
+
+/* The address in @a named @target (data, stack, heap or code); 0 for
+ * another name. */
+static inline uint64_t attack_pick(const struct victim_addrs *a, const char *target)
+{
+	if (!strcmp(target, "data"))
+		return a->data;
+	if (!strcmp(target, "stack"))
+		return a->stack;
+	if (!strcmp(target, "heap"))
+		return a->heap;
+	if (!strcmp(target, "code"))
+		return a->code;
+	return 0;
+}
+
 /* Copies @n bytes of @src to @dst (n + 1 bytes) as text, '.' for the
  * bytes that are not printable, for a SUCCEEDED line. */
 static inline const char *attack_show(char *dst, const volatile char *src, int n)
@@ -74,10 +105,66 @@ static inline const char *attack_show(char *dst, const volatile char *src, int n
 	return dst;
 }
 
-/* Tells the victim this attacker is finished (it survived its attack). */
+/* Tells the victim this attacker is finished (it survived its attack);
+ * @victim 0 is none (a control run on the attacker's own memory). */
 static inline void attack_done(long victim)
 {
-	sys_send(victim, VICTIM_DONE, sizeof(VICTIM_DONE) - 1);
+	if (victim)
+		sys_send(victim, VICTIM_DONE, sizeof(VICTIM_DONE) - 1);
+}
+
+/*
+ * The direct access of attack_rw and attack_krw: @op "read" loads
+ * SECRET_LEN bytes at @addr, "write" stores SECRET_LEN bytes there, each
+ * between the two ATTACK lines of "<@prefix><op>-<@target>".  0, or -1
+ * (nothing done) for another @op.
+ */
+static inline int attack_read_write(const char *prefix, const char *op, const char *target,
+				    uint64_t addr)
+{
+	char buf[SECRET_LEN + 1];
+
+	if (!strcmp(op, "read")) {
+		printf("ATTACK %s%s-%s: trying to read %d bytes at %#lx\n", prefix, op, target,
+		       SECRET_LEN, (unsigned long)addr);
+		attack_show(buf, (const volatile char *)addr, SECRET_LEN);
+		printf("ATTACK %s%s-%s: SUCCEEDED (isolation broken): read \"%s\"\n", prefix, op,
+		       target, buf);
+	} else if (!strcmp(op, "write")) {
+		printf("ATTACK %s%s-%s: trying to write %d bytes at %#lx\n", prefix, op, target,
+		       SECRET_LEN, (unsigned long)addr);
+		for (int i = 0; i < SECRET_LEN; i++)
+			((volatile char *)addr)[i] = "overwritten-by-A"[i];
+		printf("ATTACK %s%s-%s: SUCCEEDED (isolation broken): wrote at %#lx\n", prefix, op,
+		       target, (unsigned long)addr);
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The start of the "self" control of attack_rw and attack_krw: fills @a
+ * with the attacker's own memory of the victim's four kinds, its @data
+ * secret and its @code (which reads @data), @stack (SECRET_LEN bytes in
+ * the caller's frame) and a fresh sys_map() page, each holding a secret
+ * of its own, and says so (as @name).  0, or prints why not and returns
+ * -1.
+ */
+static inline int attack_own(const char *name, struct victim_addrs *a, uint64_t data, char *stack,
+			     uint64_t code)
+{
+	long heap = sys_map(4096, SHOJI_PROT_READ | SHOJI_PROT_WRITE);
+
+	if (heap <= 0) {
+		printf("%s: map failed: %s\n", name, sys_errname(heap));
+		return -1;
+	}
+	memcpy(stack, "own--secret-5t4k", SECRET_LEN);
+	memcpy((void *)heap, "own--secret-H34p", SECRET_LEN);
+	*a = (struct victim_addrs){data, (uintptr_t)stack, (uintptr_t)heap, code};
+	printf("%s: control run: aiming at my own memory\n", name);
+	return 0;
 }
 
 /*
@@ -177,11 +264,7 @@ static inline int attack_code_main(int argc, char **argv, const char *name, cons
 	struct victim_addrs a;
 	long victim = 1;
 
-	if (argc > 2 || (argc == 2 && attack_parse_id(argv[1], &victim) < 0)) {
-		printf("%s: usage: %s [VICTIM]\n", name, name);
-		return 1;
-	}
-	if (attack_ask(name, victim, &a) < 0)
+	if (attack_begin(argc, argv, name, &victim, &a) < 0)
 		return 1;
 	attempt();
 	printf("ATTACK %s: SUCCEEDED (isolation broken): %s ran\n", label, what);

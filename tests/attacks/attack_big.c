@@ -24,11 +24,7 @@ int main(int argc, char **argv)
 	struct victim_addrs a;
 	long victim = 2;
 
-	if (argc > 2 || (argc == 2 && attack_parse_id(argv[1], &victim) < 0)) {
-		printf(NAME ": usage: " NAME " [VICTIM]\n");
-		return 1;
-	}
-	if (attack_ask(NAME, victim, &a) < 0)
+	if (attack_begin(argc, argv, NAME, &victim, &a) < 0)
 		return 1;
 	uintptr_t start = (uintptr_t)big, end = start + sizeof(big);
 	if (a.data < start || a.data + SECRET_LEN > end) {

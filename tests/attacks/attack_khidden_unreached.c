@@ -1,5 +1,5 @@
 /* attack_khidden_unreached: the hidden mov %rax, %cr3 with no way into it; runs harmlessly. */
-#include "attack.h"
+#include "khidden.h"
 
 /*
  * usage: attack_khidden_unreached [VICTIM]   (the victim's task id, default 1)
@@ -21,29 +21,13 @@
  */
 
 #define NAME "attack_khidden_unreached"
-#define CONSTANT 0x9090909090d8220fUL
-
-__asm__(".pushsection .text.khidden, \"ax\", @progbits\n"
-	".p2align 5\n"
-	".type hidden_movabs, @function\n"
-	"hidden_movabs:\n\t"
-	"movabs $0x9090909090d8220f, %rax\n\t" /* 48 B8 0F 22 D8 90 90 90 90 90 */
-	"ret\n"
-	".size hidden_movabs, . - hidden_movabs\n"
-	".p2align 5\n" /* end on a bundle boundary, as tools/bundle-asm ends .text */
-	".popsection\n");
-uint64_t hidden_movabs(void);
 
 int main(int argc, char **argv)
 {
 	struct victim_addrs a;
 	long victim = 1;
 
-	if (argc > 2 || (argc == 2 && attack_parse_id(argv[1], &victim) < 0)) {
-		printf(NAME ": usage: " NAME " [VICTIM]\n");
-		return 1;
-	}
-	if (attack_ask(NAME, victim, &a) < 0)
+	if (attack_begin(argc, argv, NAME, &victim, &a) < 0)
 		return 1;
 
 	uint64_t v = hidden_movabs();
@@ -57,7 +41,9 @@ int main(int argc, char **argv)
 	printf("khidden: the mask sent the call to %#lx (%s): it returned %#lx, %s\n",
 	       (unsigned long)lands,
 	       lands == (uintptr_t)hidden_movabs ? "hidden_movabs itself" : "somewhere else",
-	       (unsigned long)w, w == CONSTANT ? "no CR3 write" : "UNEXPECTED");
+	       (unsigned long)w, w == HIDDEN_MOVABS_VALUE ? "no CR3 write" : "UNEXPECTED");
 	attack_done(victim);
-	return v == CONSTANT && w == CONSTANT && lands == (uintptr_t)hidden_movabs ? 0 : 1;
+	int ok = v == HIDDEN_MOVABS_VALUE && w == HIDDEN_MOVABS_VALUE &&
+		 lands == (uintptr_t)hidden_movabs;
+	return ok ? 0 : 1;
 }

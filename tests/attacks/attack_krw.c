@@ -55,17 +55,14 @@ static int usage(void)
 	return 1;
 }
 
-/* The target's address by name; 0 for an unknown name. */
+/* The target's address by name: the victim's (attack_pick) or the
+ * kernel's; 0 for an unknown name. */
 static uint64_t pick(const struct victim_addrs *a, const char *target)
 {
-	if (!strcmp(target, "data"))
-		return a->data;
-	if (!strcmp(target, "stack"))
-		return a->stack;
-	if (!strcmp(target, "heap"))
-		return a->heap;
-	if (!strcmp(target, "code"))
-		return a->code;
+	uint64_t addr = attack_pick(a, target);
+
+	if (addr)
+		return addr;
 	if (!strcmp(target, "kimage"))
 		return KERNEL_IMAGE_ADDR;
 	if (!strcmp(target, "gate"))
@@ -79,47 +76,26 @@ static uint64_t pick(const struct victim_addrs *a, const char *target)
 	return 0;
 }
 
+/* @op is "read" or "write" (main() checks). */
 static int attack(const char *op, const char *target, uint64_t addr, long victim)
 {
-	if (!strcmp(op, "read")) {
-		char buf[SECRET_LEN + 1];
-		printf("ATTACK kernel-read-%s: trying to read %d bytes at %#lx\n", target,
-		       SECRET_LEN, (unsigned long)addr);
-		attack_show(buf, (const volatile char *)addr, SECRET_LEN);
-		printf("ATTACK kernel-read-%s: SUCCEEDED (isolation broken): read \"%s\"\n", target,
-		       buf);
-	} else {
-		printf("ATTACK kernel-write-%s: trying to write %d bytes at %#lx\n", target,
-		       SECRET_LEN, (unsigned long)addr);
-		for (int i = 0; i < SECRET_LEN; i++)
-			((volatile char *)addr)[i] = "overwritten-by-A"[i];
-		printf("ATTACK kernel-write-%s: SUCCEEDED (isolation broken): wrote at %#lx\n",
-		       target, (unsigned long)addr);
-	}
+	attack_read_write("kernel-", op, target, addr);
 	/* Still here: tell the victim, which then checks its secrets. */
-	if (victim)
-		attack_done(victim);
+	attack_done(victim);
 	return 1;
 }
 
 /* VICTIM "self": the same access to the attacker's own memory. */
 static int control(const char *op, const char *target)
 {
-	char own_stack[SECRET_LEN] __attribute__((aligned(16))) = "own--secret-5t4k";
-	long heap = sys_map(4096, SHOJI_PROT_READ | SHOJI_PROT_WRITE);
+	char own_stack[SECRET_LEN] __attribute__((aligned(16)));
+	struct victim_addrs a;
 
-	if (heap <= 0) {
-		printf(NAME ": map failed: %s\n", sys_errname(heap));
+	if (!attack_pick(&(struct victim_addrs){1, 1, 1, 1}, target))
+		return usage(); /* kimage, gate, ...: no memory of my own there */
+	if (attack_own(NAME, &a, (uintptr_t)own_data, own_stack, (uintptr_t)own_peek) < 0)
 		return 1;
-	}
-	memcpy((void *)heap, "own--secret-H34p", SECRET_LEN);
-	struct victim_addrs a = {(uintptr_t)own_data, (uintptr_t)own_stack, (uintptr_t)heap,
-				 (uintptr_t)own_peek};
-	if (strcmp(target, "data") && strcmp(target, "stack") && strcmp(target, "heap") &&
-	    strcmp(target, "code"))
-		return usage();
-	printf(NAME ": control run: aiming at my own memory\n");
-	return attack(op, target, pick(&a, target), 0);
+	return attack(op, target, attack_pick(&a, target), 0);
 }
 
 int main(int argc, char **argv)

@@ -38,67 +38,33 @@ static int usage(void)
 	return 1;
 }
 
-/* The target's address in @a, by name; 0 for an unknown name. */
-static uint64_t pick(const struct victim_addrs *a, const char *target)
-{
-	if (!strcmp(target, "data"))
-		return a->data;
-	if (!strcmp(target, "stack"))
-		return a->stack;
-	if (!strcmp(target, "heap"))
-		return a->heap;
-	if (!strcmp(target, "code"))
-		return a->code;
-	return 0;
-}
-
 static int attack(const char *op, const char *target, uint64_t addr, long victim)
 {
 	char buf[SECRET_LEN + 1];
 
-	if (!strcmp(op, "read")) {
-		printf("ATTACK %s-%s: trying to read %d bytes at %#lx\n", op, target, SECRET_LEN,
-		       (unsigned long)addr);
-		attack_show(buf, (const volatile char *)addr, SECRET_LEN);
-		printf("ATTACK %s-%s: SUCCEEDED (isolation broken): read \"%s\"\n", op, target,
-		       buf);
-	} else if (!strcmp(op, "write")) {
-		printf("ATTACK %s-%s: trying to write %d bytes at %#lx\n", op, target, SECRET_LEN,
-		       (unsigned long)addr);
-		for (int i = 0; i < SECRET_LEN; i++)
-			((volatile char *)addr)[i] = "overwritten-by-A"[i];
-		printf("ATTACK %s-%s: SUCCEEDED (isolation broken): wrote at %#lx\n", op, target,
-		       (unsigned long)addr);
-	} else if (!strcmp(op, "call") && !strcmp(target, "code")) {
+	if (!strcmp(op, "call") && !strcmp(target, "code")) {
 		printf("ATTACK %s-%s: trying to call %#lx, which reads its owner's data\n", op,
 		       target, (unsigned long)addr);
 		volatile uint64_t v = attack_call_raw(addr);
 		printf("ATTACK %s-%s: SUCCEEDED (isolation broken): it returned \"%s\"\n", op,
 		       target, attack_show(buf, (const volatile char *)&v, sizeof(v)));
-	} else {
+	} else if (attack_read_write("", op, target, addr) < 0) {
 		return usage();
 	}
 	/* Still here: tell the victim, which then checks its secrets. */
-	if (victim)
-		attack_done(victim);
+	attack_done(victim);
 	return 1;
 }
 
 /* VICTIM "self": the same attack on the attacker's own memory. */
 static int control(const char *op, const char *target)
 {
-	char own_stack[SECRET_LEN] __attribute__((aligned(16))) = "own--secret-5t4k";
-	long heap = sys_map(4096, SHOJI_PROT_READ | SHOJI_PROT_WRITE);
+	char own_stack[SECRET_LEN] __attribute__((aligned(16)));
+	struct victim_addrs a;
 
-	if (heap <= 0) {
-		printf(NAME ": map failed: %s\n", sys_errname(heap));
+	if (attack_own(NAME, &a, (uintptr_t)own_data, own_stack, (uintptr_t)own_peek) < 0)
 		return 1;
-	}
-	memcpy((void *)heap, "own--secret-H34p", SECRET_LEN);
-	struct victim_addrs a = {(uintptr_t)own_data, (uintptr_t)own_stack, (uintptr_t)heap,
-				 (uintptr_t)own_peek};
-	printf(NAME ": control run: aiming at my own memory\n");
-	uint64_t addr = pick(&a, target);
+	uint64_t addr = attack_pick(&a, target);
 	return addr ? attack(op, target, addr, 0) : usage();
 }
 
@@ -116,7 +82,7 @@ int main(int argc, char **argv)
 		return usage();
 	if (attack_ask(NAME, victim, &a) < 0)
 		return 1;
-	uint64_t addr = pick(&a, argv[2]);
+	uint64_t addr = attack_pick(&a, argv[2]);
 	if (!addr)
 		return usage();
 	return attack(argv[1], argv[2], addr, victim);

@@ -36,11 +36,7 @@ int main(int argc, char **argv)
 	struct victim_addrs a;
 	long victim = 1;
 
-	if (argc > 2 || (argc == 2 && attack_parse_id(argv[1], &victim) < 0)) {
-		printf(KCODE_TASK ": usage: " KCODE_TASK " [VICTIM]\n");
-		return 1;
-	}
-	if (attack_ask(KCODE_TASK, victim, &a) < 0)
+	if (attack_begin(argc, argv, KCODE_TASK, &victim, &a) < 0)
 		return 1;
 	printf("ATTACK " KCODE_NAME ": trying %s\n", KCODE_WHAT);
 	kcode_run();

@@ -1,0 +1,46 @@
+/* method.h: the measuring rules both benchmark worlds follow: the ordered TSC, warm-up, xorshift64.
+ */
+#ifndef SHOJI_BENCH_METHOD_H
+#define SHOJI_BENCH_METHOD_H
+
+/*
+ * Included by the guest tasks' bench/tasks/bench.h (freestanding, the task
+ * runtime) and the Linux baselines' bench/linux/common.h (host libc), so
+ * that a guest number and its Linux baseline are measured alike
+ * (bench/METHODS.md, "Timing").  Nothing here may need more than
+ * <stdint.h>: no libc, no system call, no floating point.
+ */
+
+#include <stdint.h>
+
+/*
+ * The TSC, ordered: LFENCE before RDTSC keeps earlier instructions from
+ * being still in flight, LFENCE after keeps later ones from starting
+ * before the read (SDM Vol. 2B, RDTSC).  Both are allowed by the
+ * kernel-mode verifier.  Under QEMU -icount shift=0 one tick is one
+ * guest instruction.
+ */
+static inline uint64_t bench_tsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("lfence\n\trdtsc\n\tlfence" : "=a"(lo), "=d"(hi) : : "memory");
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* The warm-up operations before @n measured ones: N/10, at least 10. */
+static inline uint64_t bench_warmup(uint64_t n)
+{
+	return n / 10 > 10 ? n / 10 : 10;
+}
+
+/* xorshift64 (Marsaglia 2003): a fixed, repeatable sequence per seed. */
+static inline uint64_t bench_rand(uint64_t *s)
+{
+	uint64_t x = *s;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *s = x;
+}
+
+#endif
