@@ -60,8 +60,8 @@ struct shoji_stats {
 	unsigned long long wrpkru;	  /* PKRU writes */
 	unsigned long long syscalls;
 	unsigned long long timer_ticks;
-	unsigned long long tlb_flushes;   /* CR3 loads that flush, INVLPG,
-					     full flushes */
+	unsigned long long tlb_flushes; /* CR3 loads that flush, INVLPG,
+					   full flushes */
 };
 
 /* prot bits for SYS_MAP.  There is no execute bit: mapped memory is never

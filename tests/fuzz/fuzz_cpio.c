@@ -15,7 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Walk every entry; each must lie inside the buffer. */
 	for (int n = 0; n < 4096 && cpio_next(data, size, &off, &e, &why) == 1; n++) {
 		const uint8_t *p = e.data;
-		if (p < data || p + e.size > data + size || e.name + e.name_len > (const char *)data + size)
+		if (p < data || p + e.size > data + size ||
+		    e.name + e.name_len > (const char *)data + size)
 			__builtin_trap();
 	}
 	cpio_find(data, size, "hello", &e, &why);
