@@ -27,9 +27,11 @@ static bool in_region(struct task *t, uint64_t va, uint64_t len)
 	       in_window(va, len, heap_base(t->slot), HEAP_WINDOW);
 }
 
+static bool in_stack(const struct task *t, uint64_t va, uint64_t len);
+
 int uaccess_check(struct task *t, uint64_t va, uint64_t len, bool write)
 {
-	if (!len)
+	if (!len || in_stack(t, va, len))
 		return 0;
 	if (!in_region(t, va, len))
 		return -SHOJI_EFAULT;
@@ -70,34 +72,48 @@ static int copy_task(struct task *t, uint64_t va, uint8_t *k, uint64_t len, bool
 }
 
 /*
- * The gate's fast path: a ring-0 task's own stack, while its page tables
- * are loaded, is reached through its own addresses.  That is sound only
- * there: the stack is mapped, writable and the task's from load to exit
- * (SYS_UNMAP takes heap pages only), the kernel runs with PKRU 0, and
- * SMAP is off on the ring-0 kernel half.  Everything else walks.
+ * A task's stack window is mapped, writable and under the task's own key
+ * from load to exit (SYS_UNMAP takes heap pages only), so a range inside
+ * it needs no walk to be checked.
  */
-static bool on_own_stack(const struct task *t, uint64_t va, uint64_t len)
+static bool in_stack(const struct task *t, uint64_t va, uint64_t len)
 {
 	uint64_t hi = slot_base(t->slot) + SLOT_SIZE;
-	return t == current && t->mode == MODE_KERNEL && len <= USER_STACK_SIZE &&
-	       va >= hi - USER_STACK_SIZE && va <= hi - len;
+	return len <= USER_STACK_SIZE && va >= hi - USER_STACK_SIZE && va <= hi - len;
+}
+
+/*
+ * The fast path of system calls: the current task's own stack is reached
+ * through its own addresses, which its loaded page tables and PKRU (its
+ * key; the kernel's 0 for ring-0 tasks) allow.  SMAP is lifted around the
+ * copy for ring-3 tasks (STAC/CLAC, SDM Vol. 3A 4.6.1); on the ring-0
+ * kernel half it is off.  Everything else goes through the physmap.
+ */
+static bool direct_copy(const struct task *t, void *dst, const void *src, uint64_t va,
+			uint64_t len)
+{
+	if (t != current || !in_stack(t, va, len))
+		return false;
+	bool lift = cpu.smap && t->mode != MODE_KERNEL;
+	if (lift)
+		__asm__ volatile("stac" ::: "memory");
+	memcpy(dst, src, len);
+	if (lift)
+		__asm__ volatile("clac" ::: "memory");
+	return true;
 }
 
 int copy_from_task(struct task *t, void *dst, uint64_t va, uint64_t len)
 {
-	if (on_own_stack(t, va, len)) {
-		memcpy(dst, (const void *)va, len);
+	if (direct_copy(t, dst, (const void *)va, va, len))
 		return 0;
-	}
 	return copy_task(t, va, dst, len, false);
 }
 
 int copy_to_task(struct task *t, uint64_t va, const void *src, uint64_t len)
 {
-	if (on_own_stack(t, va, len)) {
-		memcpy((void *)va, src, len);
+	if (direct_copy(t, (void *)va, src, va, len))
 		return 0;
-	}
 	return copy_task(t, va, (uint8_t *)src, len, true);
 }
 
