@@ -89,8 +89,7 @@ static bool in_stack(const struct task *t, uint64_t va, uint64_t len)
  * copy for ring-3 tasks (STAC/CLAC, SDM Vol. 3A 4.6.1); on the ring-0
  * kernel half it is off.  Everything else goes through the physmap.
  */
-static bool direct_copy(const struct task *t, void *dst, const void *src, uint64_t va,
-			uint64_t len)
+static bool direct_copy(const struct task *t, void *dst, const void *src, uint64_t va, uint64_t len)
 {
 	if (t != current || !in_stack(t, va, len))
 		return false;
