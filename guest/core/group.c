@@ -105,6 +105,7 @@ void group_leave(struct task *t)
 		return;
 	}
 	aspace_destroy(&g->as);
+	sched_forget_group(g);
 	groups[g->id] = 0;
 	ngroups--;
 	kfree(g, sizeof(*g));

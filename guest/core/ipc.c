@@ -90,25 +90,25 @@ static void sender_done(struct task *s, struct task *r, int64_t res, bool front)
  * two switches. */
 static int64_t send_to(struct task *self, struct task *dest)
 {
-	if (waits_for(dest, self)) {
-		int64_t res = transfer(self, dest);
+	if (!waits_for(dest, self)) {
+		block_sending(self, dest);
+		return SYSCALL_DEFERRED;
+	}
+	bool call = self->regs.rax == SYS_CALL;
+	int64_t res = transfer(self, dest);
+	if (call && res < 0) {
 		sched_enqueue(dest, true);
-		if (self->regs.rax == SYS_CALL && res >= 0) {
-			sender_done(self, dest, res, false);
-			return SYSCALL_DEFERRED;
-		}
-		if (self->regs.rax == SYS_SEND) {
-			/* Let the receiver run now; the sender follows it. */
-			self->regs.rax = (uint64_t)res;
-			sched_dequeue(dest);
-			sched_enqueue(self, true);
-			sched_enqueue(dest, true);
-			current = 0;
-			return SYSCALL_DEFERRED;
-		}
 		return res;
 	}
-	block_sending(self, dest);
+	if (call) {
+		sender_done(self, dest, res, false); /* now waits for the reply */
+	} else {
+		/* The sender goes on right after the receiver. */
+		self->regs.rax = (uint64_t)res;
+		sched_enqueue(self, true);
+		current = 0;
+	}
+	sched_enqueue(dest, true); /* the woken receiver runs next */
 	return SYSCALL_DEFERRED;
 }
 

@@ -192,8 +192,10 @@ void sched_prepare_return(void);
 void sched_pkru_clobbered(void);
 /* Starts the first task; never returns. */
 _Noreturn void sched_start(void);
-/* A task stopped existing: forget it (run queue, last address space). */
+/* A task stopped existing: its registers are no longer the ones loaded. */
 void sched_forget(struct task *t);
+/* A group's page tables are gone (CR3 no longer holds them). */
+void sched_forget_group(struct group *g);
 /* Statistics for the privileged-event counters. */
 extern uint64_t stat_task_switches, stat_wrpkru, stat_timer_ticks;
 

@@ -29,7 +29,11 @@ void sched_forget(struct task *t)
 {
 	if (on_cpu == t)
 		on_cpu = 0;
-	if (loaded_group == t->group)
+}
+
+void sched_forget_group(struct group *g)
+{
+	if (loaded_group == g)
 		loaded_group = 0;
 }
 
