@@ -27,7 +27,16 @@ static bool in_region(struct task *t, uint64_t va, uint64_t len)
 	       in_window(va, len, heap_base(t->slot), HEAP_WINDOW);
 }
 
-static bool in_stack(const struct task *t, uint64_t va, uint64_t len);
+/*
+ * A task's stack window is mapped, writable and under the task's own key
+ * from load to exit (SYS_UNMAP takes heap pages only), so a range inside
+ * it needs no walk to be checked.
+ */
+static bool in_stack(const struct task *t, uint64_t va, uint64_t len)
+{
+	uint64_t hi = slot_base(t->slot) + SLOT_SIZE;
+	return len <= USER_STACK_SIZE && va >= hi - USER_STACK_SIZE && va <= hi - len;
+}
 
 int uaccess_check(struct task *t, uint64_t va, uint64_t len, bool write)
 {
@@ -69,17 +78,6 @@ static int copy_task(struct task *t, uint64_t va, uint8_t *k, uint64_t len, bool
 		k += n, va += n, len -= n;
 	}
 	return 0;
-}
-
-/*
- * A task's stack window is mapped, writable and under the task's own key
- * from load to exit (SYS_UNMAP takes heap pages only), so a range inside
- * it needs no walk to be checked.
- */
-static bool in_stack(const struct task *t, uint64_t va, uint64_t len)
-{
-	uint64_t hi = slot_base(t->slot) + SLOT_SIZE;
-	return len <= USER_STACK_SIZE && va >= hi - USER_STACK_SIZE && va <= hi - len;
 }
 
 /*

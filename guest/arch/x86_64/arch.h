@@ -24,9 +24,9 @@
 
 /*
  * A task's saved user state.  The kernel keeps one kernel stack per CPU
- * and no stack per task: on entry from user mode the CPU (through
- * TSS.RSP0) and the entry stubs store the registers straight into the
- * running task's struct regs, and return_to_user() restores whichever
+ * and no stack per task: the SYSCALL entry and the gate store the
+ * registers straight into the running task's struct regs, the interrupt
+ * entry copies its IST frame there, and return_to_task() restores whichever
  * task is current then.  Field order is fixed by entry.S: GPRs pushed by
  * the stub, then vector and error code, then the hardware iret frame.
  */
