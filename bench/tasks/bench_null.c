@@ -6,7 +6,7 @@
  *
  * N calls of sys_getpid() after N/10 (at least 10) warm-up calls; one
  * RESULT line "null_syscall" (MODE and VARIANT only label it).  The
- * number includes the wrapper (lib/syscall.c: a call to the trampoline at
+ * number includes the wrapper (lib/user.h, inline: a call to the trampoline at
  * SHOJI_GATE_OFFSET) and the loop, a few instructions.
  */
 

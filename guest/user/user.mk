@@ -3,14 +3,15 @@
 
 USER_LIB_SRCS := \
 	guest/user/lib/crt0.S \
-	guest/user/lib/syscall.c \
+	guest/user/lib/errname.c \
+	guest/user/lib/exit.c \
 	guest/user/lib/printf.c \
 	guest/lib/fmt.c \
 	guest/lib/parse.c \
 	guest/lib/string.c
 USER_LIB_OBJS := $(addprefix $(BUILD)/user/,$(addsuffix .o,$(basename $(USER_LIB_SRCS))))
 
-TASKS := hello pingpong spin peek badptr
+TASKS := hello pingpong spin peek badptr ipcpaths
 # The attack suite (tests/attacks/): a victim and the tasks that attack it.
 ATTACK_TASKS := victim attack_rw attack_deputy attack_exec attack_wrpkru \
 	attack_wrpkru_hidden attack_wrpkru_split attack_wrpkru_table attack_xrstor \

@@ -24,7 +24,7 @@ _start:
 	and	$-16, %rsp
 	call	main
 	mov	%eax, %edi
-	call	sys_exit		/* never returns */
+	call	runtime_exit		/* sys_exit(), never returns (exit.c) */
 	ud2
 	.size _start, . - _start
 

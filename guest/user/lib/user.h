@@ -5,7 +5,7 @@
 /*
  * Everything a task may use, documented once here.  Tasks are freestanding
  * static PIEs: there is no libc, only what this runtime provides
- * (lib/crt0.S, lib/syscall.c, lib/printf.c, and guest/lib).
+ * (lib/crt0.S, lib/exit.c, lib/errname.c, lib/printf.c, and guest/lib).
  *
  * Entry (set up by the kernel, see crt0.S): the image is loaded and
  * relocated at some base, `_start` runs at CPL 3 with argc, argv[] and an
@@ -24,7 +24,7 @@
 
 int main(int argc, char **argv);
 
-/* --- system calls (lib/syscall.c) -------------------------------------
+/* --- system calls -----------------------------------------------------
  *
  * One wrapper per entry of enum shoji_sys (shoji/abi.h), same order.  All
  * return what the kernel returns in RAX: >= 0 on success, -SHOJI_Exxx on
@@ -33,31 +33,79 @@ int main(int argc, char **argv);
  * the calls that block (recv, call) check before blocking.
  */
 
+/*
+ * Every wrapper goes through syscall6(), so the way into the kernel is
+ * written once: a call to the kernel's trampoline at image offset
+ * SHOJI_GATE_OFFSET, with the number in RAX and the arguments in RDI, RSI,
+ * RDX, R10, R8, R9 (shoji/abi.h).  The trampoline (SYSCALL, or the gate of
+ * kernel mode) overwrites RCX and R11 (SDM vol. 2B, SYSCALL); "memory"
+ * because the kernel reads and writes the buffers we pass.  __ehdr_start
+ * is the image base, so the call is PC-relative and needs no relocation.
+ * The wrappers are inline: a call through an extra function would cost
+ * every system call its own call, padding and masked return (bundle-asm).
+ */
+static inline long syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+	register long r10 __asm__("r10") = a4;
+	register long r8 __asm__("r8") = a5;
+	register long r9 __asm__("r9") = a6;
+	long ret;
+
+	__asm__ volatile("call __ehdr_start + %c[gate]"
+			 : "=a"(ret)
+			 : "a"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8),
+			   "r"(r9), [gate] "i"(SHOJI_GATE_OFFSET)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
 /* Ends the calling task with @status (0: success; anything else makes the
  * machine's exit status 1).  Never returns. */
-_Noreturn void sys_exit(int status);
+static inline _Noreturn void sys_exit(int status)
+{
+	syscall6(SYS_EXIT, status, 0, 0, 0, 0, 0);
+	/* The kernel never returns from SYS_EXIT; if it did, trap rather
+	 * than run off the end of a function. */
+	for (;;)
+		__asm__ volatile("ud2");
+}
 
 /* Writes @len bytes at @buf to the console.  Returns @len, or -SHOJI_EFAULT
  * when [buf, buf+len) is not readable by the caller. */
-long sys_write(const void *buf, size_t len);
+static inline long sys_write(const void *buf, size_t len)
+{
+	return syscall6(SYS_WRITE, (long)buf, (long)len, 0, 0, 0, 0);
+}
 
 /* Moves the caller to the back of the run queue.  Returns 0. */
-long sys_yield(void);
+static inline long sys_yield(void)
+{
+	return syscall6(SYS_YIELD, 0, 0, 0, 0, 0, 0);
+}
 
 /* Returns the caller's task id (1 for the first task on the command line,
  * 2 for the second, ...). */
-long sys_getpid(void);
+static inline long sys_getpid(void)
+{
+	return syscall6(SYS_GETPID, 0, 0, 0, 0, 0, 0);
+}
 
 /* Returns nanoseconds since boot (TSC based; under QEMU with -icount it
  * counts instructions, not time). */
-long sys_clock(void);
+static inline long sys_clock(void)
+{
+	return syscall6(SYS_CLOCK, 0, 0, 0, 0, 0, 0);
+}
 
 /* Sends @len bytes at @buf to task @dest and blocks until @dest receives
  * them.  Returns the bytes delivered (less than @len when the receiver's
  * buffer is smaller: the message is truncated).  Errors: -SHOJI_ESRCH when
  * @dest does not exist, -SHOJI_EFAULT for a bad @buf, -SHOJI_EMSGSIZE when
  * @len exceeds SHOJI_IPC_MAX. */
-long sys_send(long dest, const void *buf, size_t len);
+static inline long sys_send(long dest, const void *buf, size_t len)
+{
+	return syscall6(SYS_SEND, dest, (long)buf, (long)len, 0, 0, 0);
+}
 
 /* Blocks until a message from task @src arrives (@src 0: from any task)
  * and copies at most @cap bytes of it to @buf.  Returns the bytes copied;
@@ -65,32 +113,50 @@ long sys_send(long dest, const void *buf, size_t len);
  * 64 bits).  Errors:
  * -SHOJI_EFAULT for a bad @buf or @from (checked before blocking),
  * -SHOJI_ESRCH when @src is not 0 and does not exist. */
-long sys_recv(long src, void *buf, size_t cap, long *from);
+static inline long sys_recv(long src, void *buf, size_t cap, long *from)
+{
+	return syscall6(SYS_RECV, src, (long)buf, (long)cap, (long)from, 0, 0);
+}
 
 /* Sends @len bytes at @buf to task @dest, then receives the reply from
  * @dest alone into @rbuf (at most @rcap bytes, the rest truncated).
  * Returns the reply's length in @rbuf.  Errors as sys_send() and
  * sys_recv(); both buffers are checked before anything is sent. */
-long sys_call(long dest, const void *buf, size_t len, void *rbuf, size_t rcap);
+static inline long sys_call(long dest, const void *buf, size_t len, void *rbuf, size_t rcap)
+{
+	return syscall6(SYS_CALL, dest, (long)buf, (long)len, (long)rbuf, (long)rcap, 0);
+}
 
 /* Maps @len bytes (rounded up to pages) of zeroed memory with @prot, a mask
  * of SHOJI_PROT_READ and SHOJI_PROT_WRITE.  Returns the address, or
  * -SHOJI_EINVAL (@len 0, unknown bits in @prot) or -SHOJI_ENOMEM. */
-long sys_map(size_t len, int prot);
+static inline long sys_map(size_t len, int prot)
+{
+	return syscall6(SYS_MAP, (long)len, prot, 0, 0, 0, 0);
+}
 
 /* Unmaps @len bytes at @addr, which sys_map() returned.  Returns 0, or
  * -SHOJI_EINVAL when @addr did not come from sys_map(). */
-long sys_unmap(void *addr, size_t len);
+static inline long sys_unmap(void *addr, size_t len)
+{
+	return syscall6(SYS_UNMAP, (long)addr, (long)len, 0, 0, 0, 0);
+}
 
 /* Returns the bytes of kernel memory held for the caller (task structure,
  * page tables, kernel stack). */
-long sys_kmem(void);
+static inline long sys_kmem(void)
+{
+	return syscall6(SYS_KMEM, 0, 0, 0, 0, 0, 0);
+}
 
 /* Copies the kernel's event counters (task switches, CR3 writes, WRPKRU,
  * system calls, timer ticks) into *st.  Returns 0 or -SHOJI_EFAULT. */
-long sys_stats(struct shoji_stats *st);
+static inline long sys_stats(struct shoji_stats *st)
+{
+	return syscall6(SYS_STATS, (long)st, 0, 0, 0, 0, 0);
+}
 
-/* Returns the name of error number @err ("EFAULT"; @err may be negated, as
+/* (lib/errname.c) Returns the name of error number @err ("EFAULT"; @err may be negated, as
  * a system call returns it), or "E?" for a number the ABI does not know. */
 const char *sys_errname(long err);
 
