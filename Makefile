@@ -34,7 +34,7 @@ HOST_LDFLAGS :=
 KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
 	-isystem $(CC_INCLUDE) -Iinclude -Iguest -I. -fno-pic -fno-pie \
 	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only -mno-sse -mno-mmx \
-	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fomit-frame-pointer \
 	-fno-tree-loop-distribute-patterns \
 	-MMD -MP -DSHOJI_KERNEL -DSHOJI_VERSION='"$(SHOJI_VERSION)"'
 KERNEL_ASFLAGS := -Iinclude -Iguest -MMD -MP -D__ASSEMBLY__

@@ -138,7 +138,14 @@ extern struct task *current;
  * or none: on the first refusal prints "task image NAME refused: WHY"
  * and ends the machine with SHOJI_EXIT_REFUSED. */
 void tasks_create_all(const struct boot_options *opt, const void *initrd, size_t initrd_size);
-struct task *task_by_id(uint64_t id);
+/* Every task by id (0: none); task_by_id() is the way to read it. */
+extern struct task *task_table[TASK_MAX];
+/* The live task with this id, or 0 (inline: IPC looks one up per call). */
+static inline struct task *task_by_id(uint64_t id)
+{
+	struct task *t = id && id < TASK_MAX ? task_table[id] : 0;
+	return t && t->state != TASK_DEAD ? t : 0;
+}
 /* Ends t with status (exit) and frees it; the machine ends with the
  * rules of architecture.md when it was the last. */
 void task_exit(struct task *t, int status);
@@ -188,6 +195,10 @@ void sched_yield(void);
  * idling or ending the machine when none is left.  Called before every
  * return to user mode. */
 void sched_prepare_return(void);
+/* IPC's direct switch: t (runnable, off the run queue) becomes current
+ * with its page tables and PKRU loaded.  A ring-0 task still needs
+ * sched_prepare_return() to write its return frame. */
+void sched_switch_now(struct task *t);
 /* The entry path set PKRU to 0: the next switch must write the task's. */
 void sched_pkru_clobbered(void);
 /* Starts the first task; never returns. */
@@ -204,6 +215,35 @@ extern uint64_t stat_task_switches, stat_wrpkru, stat_timer_ticks;
  * is mapped for user access (and writable when `write`) with t's
  * protection key; else -SHOJI_EFAULT. */
 int uaccess_check(struct task *t, uint64_t va, uint64_t len, bool write);
+/* Whether [va, va+len) lies in t's stack window, which is mapped, writable
+ * and under t's own key from load to exit (SYS_UNMAP takes heap pages
+ * only): such a range needs no walk to be checked. */
+static inline bool uaccess_in_stack(const struct task *t, uint64_t va, uint64_t len)
+{
+	uint64_t hi = slot_base(t->slot) + SLOT_SIZE;
+	return len <= USER_STACK_SIZE && va >= hi - USER_STACK_SIZE && va <= hi - len;
+}
+/* Copies len bytes between the kernel and the stack of t, the current
+ * task, in a range uaccess_in_stack() accepted: straight through the
+ * task's own addresses, which its loaded page tables and PKRU allow, with
+ * SMAP lifted for a ring-3 task (STAC/CLAC, SDM Vol. 3A 4.6.1; on the
+ * ring-0 kernel half SMAP is off).  Words first: messages and frames are
+ * small and mostly whole words. */
+static inline void uaccess_stack_copy(const struct task *t, void *dst, const void *src,
+				      uint64_t len)
+{
+	bool lift = cpu.smap && t->mode != MODE_KERNEL;
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+	if (lift)
+		__asm__ volatile("stac" ::: "memory");
+	for (; len >= 8; len -= 8, d += 8, s += 8)
+		__builtin_memcpy(d, s, 8);
+	while (len--)
+		*d++ = *s++;
+	if (lift)
+		__asm__ volatile("clac" ::: "memory");
+}
 /* Copies through the physmap after the same check; 0 or -SHOJI_EFAULT. */
 int copy_from_task(struct task *t, void *dst, uint64_t va, uint64_t len);
 int copy_to_task(struct task *t, uint64_t va, const void *src, uint64_t len);
@@ -215,7 +255,7 @@ int copy_task_to_task(struct task *d, uint64_t dva, struct task *s, uint64_t sva
  * (its result comes later) or no longer exists. */
 #define SYSCALL_DEFERRED INT64_MIN
 typedef int64_t (*syscall_fn)(struct task *self, const struct regs *r);
-extern uint64_t stat_syscalls;
+extern uint64_t stat_syscalls, stat_ipc_fast;
 void syscall_dispatch(void);
 /* The ring-0 tasks' gate (entry.S): reads RDX and the return address the
  * gate left on the task's stack, then runs the call like syscall_dispatch. */
@@ -227,6 +267,9 @@ int64_t sys_recv(struct task *self, const struct regs *r);
 int64_t sys_call(struct task *self, const struct regs *r);
 /* t is dying: fail every IPC partner waiting on it with -SHOJI_ESRCH. */
 void ipc_task_gone(struct task *t);
+/* The fast path of send and call for short messages on the tasks' stacks
+ * (ipc.c); false when the general path must run. */
+bool ipc_fast(struct task *self);
 
 /* --- vm.c: task memory ---------------------------------------------------- */
 /* Maps the image, stack and argv of a new task into t->as.  0 or a

@@ -80,15 +80,14 @@ static void set_smep_smap(bool on)
 }
 
 /*
- * Loads t's page tables.  Inside a group nothing changes: no CR3 write, no
- * TLB flush.  Into a `kernel` group the kernel keeps PKRU 0 (its memory
- * there is under KERNEL_PKEY) and the TLB loses the normal half's global
- * entries; out of one, SMEP and SMAP come back once CR3 is switched.
+ * Loads another group's page tables: switch_to() calls it only then, so a
+ * switch inside a group writes no CR3 and flushes no TLB.  Into a `kernel`
+ * group the kernel keeps PKRU 0 (its memory there is under KERNEL_PKEY)
+ * and the TLB loses the normal half's global entries; out of one, SMEP and
+ * SMAP come back once CR3 is switched.
  */
-static void load_group(struct group *g)
+static __attribute__((noinline)) void load_group(struct group *g)
 {
-	if (loaded_group == g)
-		return;
 	bool ring0 = g->mode == MODE_KERNEL;
 	bool was_ring0 = loaded_group ? loaded_group->mode == MODE_KERNEL : false;
 	if (ring0) {
@@ -144,7 +143,13 @@ static bool ring0_frame(struct task *t)
 	}
 	uint64_t w[5] = {r->rax, r->rcx, r->rdx,
 			 (r->rflags & RFLAGS_TASK) | RFLAGS_IF | RFLAGS_RESERVED1, r->rip};
-	if (r->rsp < sizeof(w) || copy_to_task(t, r->rsp - sizeof(w), w, sizeof(w))) {
+	uint64_t *f = (uint64_t *)(r->rsp - sizeof(w));
+	if (uaccess_in_stack(t, (uint64_t)f, sizeof(w))) {
+		/* The usual case: its own stack, reached directly (the kernel
+		 * runs with PKRU 0, and SMAP is off in a `kernel` group). */
+		for (unsigned i = 0; i < 5; i++)
+			f[i] = w[i];
+	} else if (r->rsp < sizeof(w) || copy_to_task(t, r->rsp - sizeof(w), w, sizeof(w))) {
 		task_kill(t, "stack pointer %#lx is outside its own memory", r->rsp);
 		return false;
 	}
@@ -166,11 +171,17 @@ static void switch_to(struct task *t)
 		on_cpu = t;
 		stat_task_switches++;
 		cpu_frame_top = (uint64_t)(&t->regs + 1);
-		load_group(t->group);
+		if (loaded_group != t->group) /* the one cold step: out of line */
+			load_group(t->group);
 	}
 	cpu_return_ring0 = t->mode == MODE_KERNEL;
 	if (t->mode != MODE_KERNEL)
 		set_pkru(t->pkru);
+}
+
+void sched_switch_now(struct task *t)
+{
+	switch_to(t);
 }
 
 /* Nothing runnable and nothing that could wake a task: every task left

@@ -56,6 +56,7 @@ static int64_t sys_stats(struct task *self, const struct regs *r)
 	    .syscalls = stat_syscalls,
 	    .timer_ticks = stat_timer_ticks,
 	    .tlb_flushes = stat_tlb_flushes,
+	    .ipc_fast = stat_ipc_fast,
 	};
 	return copy_to_task(self, r->rdi, &st, sizeof(st));
 }
@@ -67,7 +68,18 @@ static const syscall_fn syscalls[SYS_COUNT] = {
     [SYS_UNMAP] = sys_unmap,   [SYS_KMEM] = sys_kmem,	[SYS_STATS] = sys_stats,
 };
 
-uint64_t stat_syscalls;
+uint64_t stat_syscalls, stat_ipc_fast;
+
+/* send and call through the IPC fast path, when it applies. */
+static bool ipc_fast_call(struct task *t)
+{
+	uint64_t nr = t->regs.rax;
+	if ((nr != SYS_CALL && nr != SYS_SEND) || !ipc_fast(t))
+		return false;
+	stat_syscalls++;
+	stat_ipc_fast++;
+	return true;
+}
 
 static void syscall_run(struct task *t)
 {
@@ -84,7 +96,14 @@ static void syscall_run(struct task *t)
 /* Called by entry.S with the caller's registers saved in current->regs. */
 void syscall_dispatch(void)
 {
-	syscall_run(current);
+	struct task *t = current;
+
+	if (ipc_fast_call(t)) {
+		if (current->mode == MODE_KERNEL) /* its return frame */
+			sched_prepare_return();
+		return;
+	}
+	syscall_run(t);
 	sched_prepare_return();
 }
 
@@ -96,15 +115,20 @@ void gate_dispatch(void)
 
 	/* Calls end at bundle boundaries (the verifier), so a genuine return
 	 * address is bundle-aligned and inside the caller's own slot. */
-	if (copy_from_task(t, w, r->rsp, sizeof(w)) || w[1] % BUNDLE_SIZE ||
-	    w[1] - slot_base(t->slot) >= SLOT_IMAGE_MAX) {
+	if (uaccess_in_stack(t, r->rsp, sizeof(w))) { /* the usual case: see ring0_frame() */
+		w[0] = ((const uint64_t *)r->rsp)[0];
+		w[1] = ((const uint64_t *)r->rsp)[1];
+	} else if (copy_from_task(t, w, r->rsp, sizeof(w)))
+		w[1] = 1; /* not a return address: refused below */
+	if (w[1] % BUNDLE_SIZE || w[1] - slot_base(t->slot) >= SLOT_IMAGE_MAX) {
 		task_kill(t, "entered the gate without a call from its own code (rsp %#lx)",
 			  r->rsp);
 	} else {
 		r->rdx = w[0];
 		r->rip = w[1];
 		r->rsp += sizeof(w);
-		syscall_run(t);
+		if (!ipc_fast_call(t))
+			syscall_run(t);
 	}
 	sched_prepare_return();
 }

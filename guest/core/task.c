@@ -3,17 +3,9 @@
 #include "loader/loader.h"
 
 struct task *current;
-static struct task *tasks[TASK_MAX];
+struct task *task_table[TASK_MAX];
 static uint32_t next_id = 1;
 static unsigned alive, exited_ok, failed;
-
-struct task *task_by_id(uint64_t id)
-{
-	if (!id || id >= TASK_MAX)
-		return 0;
-	struct task *t = tasks[id];
-	return t && t->state != TASK_DEAD ? t : 0;
-}
 
 uint64_t task_kernel_bytes(const struct task *t)
 {
@@ -25,7 +17,7 @@ uint64_t task_kernel_bytes(const struct task *t)
 static void task_free(struct task *t)
 {
 	group_leave(t);
-	tasks[t->id] = 0;
+	task_table[t->id] = 0;
 	kfree(t, sizeof(*t));
 }
 
@@ -57,7 +49,7 @@ static struct task *task_create(const struct task_spec *spec, const void *initrd
 		kfree(t, sizeof(*t));
 		return 0;
 	}
-	tasks[t->id] = t;
+	task_table[t->id] = t;
 	if (vm_load_image(t, file.data, file.size, spec, why)) {
 		task_free(t);
 		return 0;

@@ -27,20 +27,9 @@ static bool in_region(struct task *t, uint64_t va, uint64_t len)
 	       in_window(va, len, heap_base(t->slot), HEAP_WINDOW);
 }
 
-/*
- * A task's stack window is mapped, writable and under the task's own key
- * from load to exit (SYS_UNMAP takes heap pages only), so a range inside
- * it needs no walk to be checked.
- */
-static bool in_stack(const struct task *t, uint64_t va, uint64_t len)
-{
-	uint64_t hi = slot_base(t->slot) + SLOT_SIZE;
-	return len <= USER_STACK_SIZE && va >= hi - USER_STACK_SIZE && va <= hi - len;
-}
-
 int uaccess_check(struct task *t, uint64_t va, uint64_t len, bool write)
 {
-	if (!len || in_stack(t, va, len))
+	if (!len || uaccess_in_stack(t, va, len))
 		return 0;
 	if (!in_region(t, va, len))
 		return -SHOJI_EFAULT;
@@ -89,14 +78,9 @@ static int copy_task(struct task *t, uint64_t va, uint8_t *k, uint64_t len, bool
  */
 static bool direct_copy(const struct task *t, void *dst, const void *src, uint64_t va, uint64_t len)
 {
-	if (t != current || !in_stack(t, va, len))
+	if (t != current || !uaccess_in_stack(t, va, len))
 		return false;
-	bool lift = cpu.smap && t->mode != MODE_KERNEL;
-	if (lift)
-		__asm__ volatile("stac" ::: "memory");
-	memcpy(dst, src, len);
-	if (lift)
-		__asm__ volatile("clac" ::: "memory");
+	uaccess_stack_copy(t, dst, src, len);
 	return true;
 }
 

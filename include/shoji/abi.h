@@ -7,7 +7,7 @@
  * kernel and the tasks, and hosted into the VMM, the loaders and the tests.
  * Bump SHOJI_ABI_VERSION on any incompatible change.
  */
-#define SHOJI_ABI_VERSION 2
+#define SHOJI_ABI_VERSION 3
 
 /* Machine exit statuses (architecture.md, "How the machine ends"). */
 #define SHOJI_EXIT_OK 0		 /* every task exited with 0 */
@@ -62,6 +62,8 @@ struct shoji_stats {
 	unsigned long long timer_ticks;
 	unsigned long long tlb_flushes; /* CR3 loads that flush, INVLPG,
 					   full flushes */
+	unsigned long long ipc_fast;	/* send and call messages delivered
+					   by the kernel's IPC fast path */
 };
 
 /* prot bits for SYS_MAP.  There is no execute bit: mapped memory is never
@@ -71,6 +73,10 @@ struct shoji_stats {
 
 /* Largest message SYS_SEND/SYS_CALL move in one go. */
 #define SHOJI_IPC_MAX 4096
+/* Messages up to this size, between buffers on the tasks' stacks, to a
+ * task already waiting, take the kernel's IPC fast path (SYS_STATS
+ * counts them in ipc_fast). */
+#define SHOJI_IPC_FAST_MAX 64
 
 /* Error numbers (returned negated), values as in Linux for familiarity. */
 #define SHOJI_EPERM 1
