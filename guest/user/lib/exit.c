@@ -1,4 +1,4 @@
-/* Where _start (crt0.S) goes after main(): an out-of-line sys_exit(), the wrapper itself being inline. */
+/* _start's way out after main() (crt0.S): sys_exit(), out of line. */
 #include "user.h"
 
 _Noreturn void runtime_exit(int status);
