@@ -150,7 +150,8 @@ static inline long sys_kmem(void)
 }
 
 /* Copies the kernel's event counters (task switches, CR3 writes, WRPKRU,
- * system calls, timer ticks) into *st.  Returns 0 or -SHOJI_EFAULT. */
+ * system calls, timer ticks, TLB flushes, IPC fast-path deliveries) into
+ * *st.  Returns 0 or -SHOJI_EFAULT. */
 static inline long sys_stats(struct shoji_stats *st)
 {
 	return syscall6(SYS_STATS, (long)st, 0, 0, 0, 0, 0);
