@@ -6,20 +6,22 @@
  *        bench_ipc client MODE VARIANT N SERVER_ID
  *
  * The server receives 8-byte messages from any task and answers each with
- * the TSC it read right after its receive returned; the message 1 ("bye")
- * makes it answer and exit.  The client prints two RESULT lines:
+ * the TSC it read right after its receive returned, answering and
+ * receiving the next in one sys_reply_recv() (the microkernel server
+ * loop); the message 1 ("bye") makes it answer with sys_send() and exit.
+ * The client prints two RESULT lines:
  *
  *   ipc_roundtrip     N sys_call()s back to back: per round trip the
- *                     client's call, the server's send and receive, two
- *                     task switches.
+ *                     client's call and the server's reply_recv, two
+ *                     system calls and two task switches.
  *   ipc_call_to_peer  per call, the server's TSC (read right after its
  *                     receive returned) minus the client's TSC read just
  *                     before the call: the one-way path through the kernel
- *                     into the peer.  Before each call the client yields,
- *                     so that the server is already blocked in its receive
- *                     (in the round-trip loop it is not: it is still
- *                     returning from its send).  The counters of this line
- *                     cover the whole loop, yields included.
+ *                     into the peer.  Before each call the client yields
+ *                     (the server is already waiting after its
+ *                     reply_recv; the yield keeps it so even if it were
+ *                     not).  The counters of this line cover the whole
+ *                     loop, yields included.
  *
  * Each after N/10 (at least 10) warm-up operations of the same kind.
  * MODE and VARIANT only label the lines.
@@ -31,19 +33,22 @@
 
 static int server(void)
 {
+	uint64_t msg = 0;
+	long from = 0;
+	long n = sys_recv(0, &msg, sizeof(msg), &from);
+
 	for (;;) {
-		uint64_t msg = 0;
-		long from = 0;
-		long n = sys_recv(0, &msg, sizeof(msg), &from);
 		uint64_t t = bench_tsc();
 
 		if (n < 0)
-			bench_fail("bench_ipc server", "recv", n);
-		long r = sys_send(from, &t, sizeof(t));
-		if (r < 0)
-			bench_fail("bench_ipc server", "send", r);
-		if (msg == MSG_BYE)
+			bench_fail("bench_ipc server", "receive", n);
+		if (msg == MSG_BYE) {
+			long r = sys_send(from, &t, sizeof(t));
+			if (r < 0)
+				bench_fail("bench_ipc server", "send", r);
 			return 0;
+		}
+		n = sys_reply_recv(from, &t, sizeof(t), &msg, sizeof(msg), &from);
 	}
 }
 

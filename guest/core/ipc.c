@@ -1,12 +1,15 @@
 /* Synchronous IPC: send, receive and call by task id, as a rendezvous.
  *
  * A blocked task is its saved registers: the system call's arguments stay
- * in regs (RDI, RSI, RDX, R10, R8) and RAX still holds its number until
+ * in regs (RDI, RSI, RDX, R10, R8, R9) and RAX still holds its number until
  * the result is written, so no IPC state beyond the partner id is kept.
  *   send(dest, buf, len)               rdi rsi rdx
  *   recv(src, buf, cap, from*)         rdi rsi rdx r10
  *   call(dest, buf, len, rbuf, rcap)   rdi rsi rdx r10 r8
- * A caller first sends, then waits in the receive state for its reply.
+ *   reply_recv(dest, buf, len, rbuf, rcap, from*)  rdi rsi rdx r10 r8 r9
+ * A caller first sends, then waits in the receive state for its reply; a
+ * server's reply_recv delivers its reply (never waiting for that), then
+ * receives from any task.
  */
 #include "core/kernel.h"
 
@@ -15,6 +18,8 @@ static void recv_buffer(const struct task *t, uint64_t *buf, uint64_t *cap, uint
 {
 	if (t->regs.rax == SYS_CALL) { /* waiting for the reply to a call */
 		*buf = t->regs.r10, *cap = t->regs.r8, *from = 0;
+	} else if (t->regs.rax == SYS_REPLY_RECV) { /* replied, now receiving */
+		*buf = t->regs.r10, *cap = t->regs.r8, *from = t->regs.r9;
 	} else {
 		*buf = t->regs.rsi, *cap = t->regs.rdx, *from = t->regs.r10;
 	}
@@ -115,8 +120,8 @@ static int64_t send_to(struct task *self, struct task *dest)
 /*
  * The fast path: a message of at most SHOJI_IPC_FAST_MAX bytes on the sender's
  * stack, to a task already waiting for it with its buffers on its own
- * stack.  It ends as send_to() ends, with the same results and queue
- * order, but the copies go through the tasks' own addresses instead of
+ * stack.  It ends as send_to() and sys_reply_recv() end, with the same
+ * results and queue order, but the copies go through the tasks' own addresses instead of
  * page walks: the message is read under the sender's page tables and PKRU
  * into a kernel buffer, and written under the receiver's after the switch
  * to it (stacks stay mapped under their owner's key: uaccess_in_stack()).
@@ -125,12 +130,16 @@ static int64_t send_to(struct task *self, struct task *dest)
 bool ipc_fast(struct task *self)
 {
 	const struct regs *r = &self->regs;
-	uint64_t len = r->rdx, buf, cap, from;
-	bool call = r->rax == SYS_CALL;
+	uint64_t len = r->rdx, buf, cap, from, nr = r->rax;
+	bool then_recv = nr == SYS_REPLY_RECV;
 	uint64_t msg[SHOJI_IPC_FAST_MAX / sizeof(uint64_t)];
 
 	if (len > SHOJI_IPC_FAST_MAX || !uaccess_in_stack(self, r->rsi, len) ||
-	    (call && !uaccess_in_stack(self, r->r10, r->r8)))
+	    (nr != SYS_SEND && !uaccess_in_stack(self, r->r10, r->r8)))
+		return false;
+	/* reply_recv: its receive must block (nothing queued for it yet). */
+	if (then_recv &&
+	    (self->sendq || (r->r9 && !uaccess_in_stack(self, r->r9, sizeof(uint64_t)))))
 		return false;
 	struct task *dest = task_by_id(r->rdi);
 	if (!dest || dest == self || !waits_for(dest, self))
@@ -142,9 +151,12 @@ bool ipc_fast(struct task *self)
 		return false;
 
 	uaccess_stack_copy(self, msg, (const void *)r->rsi, n); /* self is current */
-	if (call) {
+	if (nr == SYS_CALL) {
 		self->state = TASK_RECV_BLOCKED; /* now waits for the reply */
 		self->ipc_peer = dest->id;
+	} else if (then_recv) {
+		self->state = TASK_RECV_BLOCKED; /* now waits for any task */
+		self->ipc_peer = 0;
 	} else {
 		self->regs.rax = n; /* goes on right after the receiver */
 		sched_enqueue(self, true);
@@ -178,6 +190,25 @@ int64_t sys_call(struct task *self, const struct regs *r)
 	return rc ? rc : send_to(self, dest);
 }
 
+/* Self (current) starts to receive from src (0: any task): takes the
+ * first matching sender queued on it, if any, and then its result is
+ * written; else it blocks.  True when a message was taken. */
+static bool receive(struct task *self, uint64_t src)
+{
+	self->state = TASK_RECV_BLOCKED;
+	self->ipc_peer = (uint32_t)src;
+	for (struct task **p = &self->sendq; *p; p = &(*p)->sendq_next) {
+		struct task *s = *p;
+		if (src && s->id != src)
+			continue;
+		*p = s->sendq_next;
+		int64_t res = transfer(s, self);
+		sender_done(s, self, res, false);
+		return true; /* transfer() wrote our result */
+	}
+	return false; /* blocked until a sender arrives */
+}
+
 int64_t sys_recv(struct task *self, const struct regs *r)
 {
 	uint64_t src = r->rdi;
@@ -190,18 +221,36 @@ int64_t sys_recv(struct task *self, const struct regs *r)
 	if (src == self->id)
 		return -SHOJI_EDEADLK;
 
-	self->state = TASK_RECV_BLOCKED;
-	self->ipc_peer = (uint32_t)src;
-	for (struct task **p = &self->sendq; *p; p = &(*p)->sendq_next) {
-		struct task *s = *p;
-		if (src && s->id != src)
-			continue;
-		*p = s->sendq_next;
-		int64_t res = transfer(s, self);
-		sender_done(s, self, res, false);
-		return SYSCALL_DEFERRED; /* transfer() wrote our result */
+	receive(self, src);
+	return SYSCALL_DEFERRED;
+}
+
+int64_t sys_reply_recv(struct task *self, const struct regs *r)
+{
+	struct task *dest;
+
+	/* Every pointer is checked before anything moves. */
+	if (uaccess_check(self, r->r10, r->r8, true) ||
+	    (r->r9 && uaccess_check(self, r->r9, sizeof(uint64_t), true)))
+		return -SHOJI_EFAULT;
+	int64_t rc = send_check(self, r, &dest);
+	if (rc)
+		return rc;
+	if (!waits_for(dest, self))
+		return -SHOJI_EAGAIN; /* a reply never waits */
+	int64_t res = transfer(self, dest);
+	if (res < 0) {
+		sched_enqueue(dest, true);
+		return res;
 	}
-	return SYSCALL_DEFERRED; /* blocked until a sender arrives */
+	/* The replied-to task runs next; we run after it if a message is
+	 * already queued for us, else we wait for one. */
+	if (receive(self, 0)) {
+		sched_enqueue(self, true);
+		current = 0;
+	}
+	sched_enqueue(dest, true);
+	return SYSCALL_DEFERRED;
 }
 
 static void fail_partner(struct task *p)

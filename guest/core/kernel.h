@@ -265,10 +265,11 @@ void gate_dispatch(void);
 int64_t sys_send(struct task *self, const struct regs *r);
 int64_t sys_recv(struct task *self, const struct regs *r);
 int64_t sys_call(struct task *self, const struct regs *r);
+int64_t sys_reply_recv(struct task *self, const struct regs *r);
 /* t is dying: fail every IPC partner waiting on it with -SHOJI_ESRCH. */
 void ipc_task_gone(struct task *t);
-/* The fast path of send and call for short messages on the tasks' stacks
- * (ipc.c); false when the general path must run. */
+/* The fast path of send, call and reply_recv for short messages on the
+ * tasks' stacks (ipc.c); false when the general path must run. */
 bool ipc_fast(struct task *self);
 
 /* --- vm.c: task memory ---------------------------------------------------- */

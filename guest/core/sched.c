@@ -185,13 +185,15 @@ void sched_switch_now(struct task *t)
 }
 
 /* Nothing runnable and nothing that could wake a task: every task left
- * waits for another in IPC.  Report each and end them. */
+ * waits for another in IPC.  Report each and end them.  Ending one fails
+ * the IPC of its partners with -ESRCH (ipc_task_gone()), which makes them
+ * runnable: those go on with the error instead of being killed. */
 static void deadlock(void)
 {
 	kprintf("deadlock: every remaining task is blocked in IPC\n");
 	for (uint32_t id = 1; id < TASK_MAX; id++) {
 		struct task *t = task_by_id(id);
-		if (!t)
+		if (!t || t->state == TASK_RUNNABLE)
 			continue;
 		if (t->state == TASK_SEND_BLOCKED)
 			task_kill(t, "deadlock: blocked sending to task %u", t->ipc_peer);

@@ -62,19 +62,28 @@ static int64_t sys_stats(struct task *self, const struct regs *r)
 }
 
 static const syscall_fn syscalls[SYS_COUNT] = {
-    [SYS_EXIT] = sys_exit,     [SYS_WRITE] = sys_write, [SYS_YIELD] = sys_yield,
-    [SYS_GETPID] = sys_getpid, [SYS_CLOCK] = sys_clock, [SYS_SEND] = sys_send,
-    [SYS_RECV] = sys_recv,     [SYS_CALL] = sys_call,	[SYS_MAP] = sys_map,
-    [SYS_UNMAP] = sys_unmap,   [SYS_KMEM] = sys_kmem,	[SYS_STATS] = sys_stats,
+    [SYS_EXIT] = sys_exit,
+    [SYS_WRITE] = sys_write,
+    [SYS_YIELD] = sys_yield,
+    [SYS_GETPID] = sys_getpid,
+    [SYS_CLOCK] = sys_clock,
+    [SYS_SEND] = sys_send,
+    [SYS_RECV] = sys_recv,
+    [SYS_CALL] = sys_call,
+    [SYS_MAP] = sys_map,
+    [SYS_UNMAP] = sys_unmap,
+    [SYS_KMEM] = sys_kmem,
+    [SYS_STATS] = sys_stats,
+    [SYS_REPLY_RECV] = sys_reply_recv,
 };
 
 uint64_t stat_syscalls, stat_ipc_fast;
 
-/* send and call through the IPC fast path, when it applies. */
+/* send, call and reply_recv through the IPC fast path, when it applies. */
 static bool ipc_fast_call(struct task *t)
 {
 	uint64_t nr = t->regs.rax;
-	if ((nr != SYS_CALL && nr != SYS_SEND) || !ipc_fast(t))
+	if ((nr != SYS_CALL && nr != SYS_SEND && nr != SYS_REPLY_RECV) || !ipc_fast(t))
 		return false;
 	stat_syscalls++;
 	stat_ipc_fast++;

@@ -31,24 +31,29 @@
  */
 #define SHOJI_GATE_OFFSET 0x16000
 enum shoji_sys {
-	SYS_EXIT = 0,	/* exit(status): never returns */
-	SYS_WRITE = 1,	/* write(buf, len): console; returns len */
-	SYS_YIELD = 2,	/* yield(): to the back of the run queue; returns 0 */
-	SYS_GETPID = 3, /* getpid(): the task id (1, 2, ...) */
-	SYS_CLOCK = 4,	/* clock(): nanoseconds since boot */
-	SYS_SEND = 5,	/* send(dest, buf, len): blocks until dest receives;
-			   returns the bytes delivered */
-	SYS_RECV = 6,	/* recv(src, buf, cap, from*): src 0 = any task;
-			   blocks until a message arrives; returns its length,
-			   *from (if not 0, 64 bits) gets the sender's id */
-	SYS_CALL = 7,	/* call(dest, buf, len, rbuf, rcap): send to dest, then
-			   receive from dest alone; returns the reply length */
-	SYS_MAP = 8,	/* map(len, prot): anonymous zeroed memory, len rounded
-			   up to pages; returns its address */
-	SYS_UNMAP = 9,	/* unmap(addr, len): pages returned by map only */
-	SYS_KMEM = 10,	/* kmem(): bytes of kernel memory held for the caller */
-	SYS_STATS = 11, /* stats(struct shoji_stats *): the kernel's event
-			   counters since boot; returns 0 */
+	SYS_EXIT = 0,	     /* exit(status): never returns */
+	SYS_WRITE = 1,	     /* write(buf, len): console; returns len */
+	SYS_YIELD = 2,	     /* yield(): to the back of the run queue; returns 0 */
+	SYS_GETPID = 3,	     /* getpid(): the task id (1, 2, ...) */
+	SYS_CLOCK = 4,	     /* clock(): nanoseconds since boot */
+	SYS_SEND = 5,	     /* send(dest, buf, len): blocks until dest receives;
+				returns the bytes delivered */
+	SYS_RECV = 6,	     /* recv(src, buf, cap, from*): src 0 = any task;
+				blocks until a message arrives; returns its length,
+				*from (if not 0, 64 bits) gets the sender's id */
+	SYS_CALL = 7,	     /* call(dest, buf, len, rbuf, rcap): send to dest, then
+				receive from dest alone; returns the reply length */
+	SYS_MAP = 8,	     /* map(len, prot): anonymous zeroed memory, len rounded
+				up to pages; returns its address */
+	SYS_UNMAP = 9,	     /* unmap(addr, len): pages returned by map only */
+	SYS_KMEM = 10,	     /* kmem(): bytes of kernel memory held for the caller */
+	SYS_STATS = 11,	     /* stats(struct shoji_stats *): the kernel's event
+				counters since boot; returns 0 */
+	SYS_REPLY_RECV = 12, /* reply_recv(dest, buf, len, rbuf, rcap, from*):
+				a server's loop in one call: the reply to dest,
+				which must be waiting for the caller (else
+				-EAGAIN, nothing moves), then recv(0, rbuf,
+				rcap, from); returns the received length */
 	SYS_COUNT
 };
 
@@ -81,6 +86,7 @@ struct shoji_stats {
 /* Error numbers (returned negated), values as in Linux for familiarity. */
 #define SHOJI_EPERM 1
 #define SHOJI_ESRCH 3
+#define SHOJI_EAGAIN 11
 #define SHOJI_ENOMEM 12
 #define SHOJI_EFAULT 14
 #define SHOJI_EINVAL 22

@@ -5,9 +5,9 @@ static const struct {
 	long err;
 	const char *name;
 } errnames[] = {
-    {SHOJI_EPERM, "EPERM"},   {SHOJI_ESRCH, "ESRCH"},	    {SHOJI_ENOMEM, "ENOMEM"},
-    {SHOJI_EFAULT, "EFAULT"}, {SHOJI_EINVAL, "EINVAL"},	    {SHOJI_EDEADLK, "EDEADLK"},
-    {SHOJI_ENOSYS, "ENOSYS"}, {SHOJI_EMSGSIZE, "EMSGSIZE"},
+    {SHOJI_EPERM, "EPERM"},	{SHOJI_EAGAIN, "EAGAIN"}, {SHOJI_ESRCH, "ESRCH"},
+    {SHOJI_ENOMEM, "ENOMEM"},	{SHOJI_EFAULT, "EFAULT"}, {SHOJI_EINVAL, "EINVAL"},
+    {SHOJI_EDEADLK, "EDEADLK"}, {SHOJI_ENOSYS, "ENOSYS"}, {SHOJI_EMSGSIZE, "EMSGSIZE"},
 };
 
 const char *sys_errname(long err)

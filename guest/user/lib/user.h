@@ -127,6 +127,20 @@ static inline long sys_call(long dest, const void *buf, size_t len, void *rbuf, 
 	return syscall6(SYS_CALL, dest, (long)buf, (long)len, (long)rbuf, (long)rcap, 0);
 }
 
+/* A server's loop in one call: sends @len bytes at @buf to task @dest,
+ * which must already be waiting for a message from the caller (as a task
+ * blocked in sys_call() to us is), then receives from any task into
+ * @rbuf (at most @rcap bytes) and *@from, as sys_recv(0, ...).  Returns
+ * the received length.  Errors: -SHOJI_EAGAIN when @dest is not waiting
+ * for us (nothing sent, nothing received); otherwise as sys_send() and
+ * sys_recv(), every buffer checked before anything moves. */
+static inline long sys_reply_recv(long dest, const void *buf, size_t len, void *rbuf, size_t rcap,
+				  long *from)
+{
+	return syscall6(SYS_REPLY_RECV, dest, (long)buf, (long)len, (long)rbuf, (long)rcap,
+			(long)from);
+}
+
 /* Maps @len bytes (rounded up to pages) of zeroed memory with @prot, a mask
  * of SHOJI_PROT_READ and SHOJI_PROT_WRITE.  Returns the address, or
  * -SHOJI_EINVAL (@len 0, unknown bits in @prot) or -SHOJI_ENOMEM. */
