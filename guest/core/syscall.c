@@ -79,8 +79,9 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 
 uint64_t stat_syscalls, stat_ipc_fast;
 
-/* send, call and reply_recv through the IPC fast path, when it applies. */
-static bool ipc_fast_call(struct task *t)
+/* send, call and reply_recv through the IPC fast path, when it applies.
+ * Inline, like syscall_run(): both are on every system call's path. */
+static inline __attribute__((always_inline)) bool ipc_fast_call(struct task *t)
 {
 	uint64_t nr = t->regs.rax;
 	if ((nr != SYS_CALL && nr != SYS_SEND && nr != SYS_REPLY_RECV) || !ipc_fast(t))
@@ -90,7 +91,7 @@ static bool ipc_fast_call(struct task *t)
 	return true;
 }
 
-static void syscall_run(struct task *t)
+static inline __attribute__((always_inline)) void syscall_run(struct task *t)
 {
 	uint64_t nr = t->regs.rax;
 	int64_t ret = -SHOJI_ENOSYS;
