@@ -20,7 +20,8 @@ static struct group *group_new(enum task_mode mode)
 	struct group *g = kmalloc(sizeof(*g));
 	if (!g)
 		return 0;
-	if (aspace_init(&g->as, mode == MODE_KERNEL)) {
+	/* `process` tasks keep the baseline: a tree and a CR3 each. */
+	if (aspace_init(&g->as, mode == MODE_KERNEL, mode != MODE_PROCESS)) {
 		kfree(g, sizeof(*g));
 		return 0;
 	}

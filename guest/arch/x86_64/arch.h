@@ -107,13 +107,28 @@ static inline void *phys_to_virt(uint64_t phys)
 }
 uint64_t kernel_virt_to_phys(const void *va);
 
-/* A page-table tree: the user half is private, the kernel half is shared
- * by every address space (PML4 slots 256-511 copied at creation). */
+/*
+ * An address space, of one of two kinds.  An own tree: a private PML4 whose
+ * kernel half (slots 256-511) is copied at creation; `process` tasks each
+ * have one, and a switch writes CR3.  A compact one, for `shared` and
+ * `kernel` groups: no tables above the PDPT level of its own, only the 8
+ * PDPT entries for user addresses below COMPACT_END (the task slots at
+ * 1 GiB, the heap windows at 4-8 GiB).  All compact address spaces of a
+ * kind run on one root (the kernel's PML4, or the ring-0 one) and one
+ * PDPT; activating one copies its 8 entries there and reloads CR3, which
+ * flushes the TLB as a switch of CR3 would.  A group then holds a PD and
+ * a PT (8 KiB for up to 15 tasks) instead of four tables.
+ */
+#define COMPACT_PDPTES 8
+#define COMPACT_END ((uint64_t)COMPACT_PDPTES << 30)
 struct aspace {
-	uint64_t root;	   /* physical address of the PML4 */
-	uint32_t pt_pages; /* page-table pages held, the root included */
-	uint16_t pcid;	   /* 0 when PCIDs are off */
-	bool fresh;	   /* first load must flush this PCID's stale entries */
+	uint64_t root; /* physical address of the PML4 (the shared one if compact) */
+	uint64_t upper[COMPACT_PDPTES]; /* compact: its PDPT entries below COMPACT_END */
+	uint32_t pt_pages;		/* page-table pages it holds (own root included) */
+	uint16_t pcid;			/* 0 when PCIDs are off, and for compact ones */
+	bool fresh;			/* first load must flush this PCID's stale entries */
+	bool compact;
+	bool ring0; /* over the ring-0 kernel half (`kernel` groups) */
 };
 
 /* Builds the kernel's page tables (physmap of every RAM range, the kernel
@@ -128,8 +143,9 @@ bool paging_pcid_enabled(void);
  * half (paging.c): tasks of `kernel` mode groups never get it. */
 #define KERNEL_PKEY 15
 /* A new address space over the normal kernel half, or over the ring-0 one
- * (for `kernel` mode groups) when ring0.  0 or -SHOJI_ENOMEM. */
-int aspace_init(struct aspace *as, bool ring0);
+ * (for `kernel` mode groups) when ring0; compact or an own tree (above).
+ * 0 or -SHOJI_ENOMEM. */
+int aspace_init(struct aspace *as, bool ring0, bool compact);
 /* Flushes all TLB entries, global ones too: needed when moving from the
  * normal kernel half (global pages) to the ring-0 one. */
 void paging_flush_global(void);

@@ -51,11 +51,10 @@ static uint64_t table_alloc(void)
  * creating missing tables with `table_flags` when `create`.  Returns
  * 0 when a table is missing (or cannot be allocated).
  */
-static uint64_t *walk(uint64_t root, uint64_t va, int level, bool create, uint64_t table_flags,
-		      uint32_t *count)
+static uint64_t *walk_from(uint64_t *t, int top, uint64_t va, int level, bool create,
+			   uint64_t table_flags, uint32_t *count)
 {
-	uint64_t *t = table_virt(root);
-	for (int l = 4; l > level; l--) {
+	for (int l = top; l > level; l--) {
 		uint64_t *e = &t[pt_index(va, l)];
 		if (!(*e & PTE_P)) {
 			if (!create)
@@ -72,6 +71,12 @@ static uint64_t *walk(uint64_t root, uint64_t va, int level, bool create, uint64
 		t = table_virt(pte_addr(*e));
 	}
 	return &t[pt_index(va, level)];
+}
+
+static uint64_t *walk(uint64_t root, uint64_t va, int level, bool create, uint64_t table_flags,
+		      uint32_t *count)
+{
+	return walk_from(table_virt(root), 4, va, level, create, table_flags, count);
 }
 
 /*
@@ -193,8 +198,59 @@ static uint16_t pcid_alloc(void)
 	return 0; /* none left: this address space flushes on every load */
 }
 
-int aspace_init(struct aspace *as, bool ring0)
+/*
+ * Compact address spaces (arch.h): per kind, the root they all run on and
+ * the PDPT under its PML4 slot 0, and whose 8 entries that PDPT holds now.
+ * The PDPT is the kernel's: one page per kind, allocated at first use.
+ */
+static struct compact_root {
+	uint64_t *pml4;
+	uint64_t *pdpt;
+	struct aspace *installed;
+} compact_roots[2] = {{kernel_pml4, 0, 0}, {ktask_pml4, 0, 0}};
+
+_Static_assert(HEAP_AREA + SLOTS * HEAP_WINDOW <= COMPACT_END,
+	       "every user window lies in the compact entries");
+_Static_assert(TASK_AREA >= (U64(1) << 30), "PDPT entry 0 (the null page's) stays empty");
+
+static struct compact_root *compact_root(const struct aspace *as)
 {
+	return &compact_roots[as->ring0];
+}
+
+/* Loaded: CR3 holds its root and, if compact, its entries are installed. */
+static bool aspace_loaded(const struct aspace *as)
+{
+	if ((read_cr3() & PTE_ADDR_MASK) != as->root)
+		return false;
+	return !as->compact || compact_root(as)->installed == as;
+}
+
+static int compact_init(struct aspace *as)
+{
+	struct compact_root *c = compact_root(as);
+	if (!c->pdpt) {
+		uint64_t pdpt = table_alloc();
+		if (!pdpt)
+			return -SHOJI_ENOMEM;
+		c->pdpt = table_virt(pdpt);
+		c->pml4[0] = pdpt | PTE_P | PTE_W | PTE_U; /* the leaves decide */
+	}
+	as->root = kernel_virt_to_phys(c->pml4);
+	for (int i = 0; i < COMPACT_PDPTES; i++)
+		as->upper[i] = 0;
+	as->pt_pages = 0;
+	as->pcid = 0; /* every activation flushes: nothing to keep */
+	as->fresh = false;
+	return 0;
+}
+
+int aspace_init(struct aspace *as, bool ring0, bool compact)
+{
+	as->ring0 = ring0;
+	as->compact = compact;
+	if (compact)
+		return compact_init(as);
 	uint64_t root = table_alloc();
 	if (!root)
 		return -SHOJI_ENOMEM;
@@ -229,6 +285,27 @@ void aspace_destroy(struct aspace *as)
 {
 	if (!as->root)
 		return;
+	if (as->compact) {
+		/* Never free tables the CPU may walk or cache: out of the
+		 * shared PDPT first, then flushed if that root is loaded. */
+		struct compact_root *c = compact_root(as);
+		if (c->installed == as) {
+			for (int i = 0; i < COMPACT_PDPTES; i++)
+				c->pdpt[i] = 0;
+			c->installed = 0;
+			if ((read_cr3() & PTE_ADDR_MASK) == as->root) {
+				write_cr3(read_cr3() & ~CR3_NOFLUSH);
+				stat_cr3_writes++;
+				stat_tlb_flushes++;
+			}
+		}
+		for (int i = 0; i < COMPACT_PDPTES; i++)
+			if (as->upper[i] & PTE_P)
+				free_tree(pte_addr(as->upper[i]), 2);
+		as->root = 0;
+		as->pt_pages = 0;
+		return;
+	}
 	/* Never free the tables the CPU is walking. */
 	if ((read_cr3() & PTE_ADDR_MASK) == as->root) {
 		write_cr3(kernel_virt_to_phys(kernel_pml4));
@@ -246,7 +323,21 @@ int aspace_map(struct aspace *as, uint64_t va, uint64_t pte)
 	if (va >= USER_END || (va & (PAGE_SIZE - 1)))
 		return -SHOJI_EINVAL;
 	/* Intermediate levels allow everything; the leaf decides. */
-	uint64_t *e = walk(as->root, va, 1, true, PTE_P | PTE_W | PTE_U, &as->pt_pages);
+	const uint64_t table = PTE_P | PTE_W | PTE_U;
+	uint64_t *e;
+	if (as->compact) {
+		if (va >= COMPACT_END)
+			return -SHOJI_EINVAL;
+		e = walk_from(as->upper, 3, va, 1, true, table, &as->pt_pages);
+		/* A new PDPT entry goes live at once if this one is installed
+		 * (a new entry needs no flush: nothing cached it). */
+		struct compact_root *c = compact_root(as);
+		unsigned i = pt_index(va, 3);
+		if (c->installed == as && c->pdpt[i] != as->upper[i])
+			c->pdpt[i] = as->upper[i];
+	} else {
+		e = walk(as->root, va, 1, true, table, &as->pt_pages);
+	}
 	if (!e)
 		return -SHOJI_ENOMEM;
 	if (*e & PTE_P)
@@ -259,16 +350,17 @@ int aspace_map(struct aspace *as, uint64_t va, uint64_t pte)
  * through the physmap, no table creation, no boot-time cases. */
 uint64_t *aspace_leaf(struct aspace *as, uint64_t va)
 {
-	if (va >= USER_END)
+	if (va >= (as->compact ? COMPACT_END : USER_END))
 		return 0;
-	uint64_t table = as->root;
-	for (int l = 4; l > 1; l--) {
-		uint64_t e = ((uint64_t *)phys_to_virt(table))[pt_index(va, l)];
+	int l = as->compact ? 3 : 4;
+	const uint64_t *t = as->compact ? as->upper : phys_to_virt(as->root);
+	for (; l > 1; l--) {
+		uint64_t e = t[pt_index(va, l)];
 		if ((e & (PTE_P | PTE_PS)) != PTE_P)
 			return 0;
-		table = pte_addr(e);
+		t = phys_to_virt(pte_addr(e));
 	}
-	return (uint64_t *)phys_to_virt(table) + pt_index(va, 1);
+	return (uint64_t *)t + pt_index(va, 1);
 }
 
 uint64_t aspace_unmap(struct aspace *as, uint64_t va)
@@ -295,16 +387,28 @@ void aspace_flush_page(struct aspace *as, uint64_t va)
 {
 	/* Loaded: drop the entry now.  Not loaded: its PCID may still hold
 	 * entries for va (SDM Vol. 3A 4.10.4), so its next load flushes. */
-	if ((read_cr3() & PTE_ADDR_MASK) == as->root) {
+	if (aspace_loaded(as)) {
 		invlpg(va);
 		stat_tlb_flushes++;
-	} else {
+	} else if (!as->compact) {
 		as->fresh = true;
-	}
+	} /* a compact one flushes at every activation */
 }
 
 void aspace_activate(struct aspace *as)
 {
+	if (as->compact) {
+		struct compact_root *c = compact_root(as);
+		for (int i = 0; i < COMPACT_PDPTES; i++)
+			c->pdpt[i] = as->upper[i];
+		c->installed = as;
+		/* PCID 0, bit 63 clear: the TLB entries and the cached paging
+		 * structures of the previous entries go (SDM Vol. 3A 4.10.4.1). */
+		write_cr3(as->root);
+		stat_cr3_writes++;
+		stat_tlb_flushes++;
+		return;
+	}
 	uint64_t cr3 = as->root | as->pcid;
 	/* CR3 bit 63 keeps this PCID's TLB entries (SDM Vol. 3A 4.10.4.1);
 	 * a fresh address space may inherit a recycled PCID's, so not then. */
