@@ -141,17 +141,18 @@ static bool ring0_frame(struct task *t)
 		task_kill(t, "would resume at %#lx, outside its own code", r->rip);
 		return false;
 	}
-	uint64_t w[5] = {r->rax, r->rcx, r->rdx,
-			 (r->rflags & RFLAGS_TASK) | RFLAGS_IF | RFLAGS_RESERVED1, r->rip};
-	uint64_t *f = (uint64_t *)(r->rsp - sizeof(w));
-	if (uaccess_in_stack(t, (uint64_t)f, sizeof(w))) {
+	uint64_t flags = (r->rflags & RFLAGS_TASK) | RFLAGS_IF | RFLAGS_RESERVED1;
+	uint64_t *f = (uint64_t *)(r->rsp - 5 * sizeof(uint64_t));
+	if (uaccess_in_stack(t, (uint64_t)f, 5 * sizeof(uint64_t))) {
 		/* The usual case: its own stack, reached directly (the kernel
 		 * runs with PKRU 0, and SMAP is off in a `kernel` group). */
-		for (unsigned i = 0; i < 5; i++)
-			f[i] = w[i];
-	} else if (r->rsp < sizeof(w) || copy_to_task(t, r->rsp - sizeof(w), w, sizeof(w))) {
-		task_kill(t, "stack pointer %#lx is outside its own memory", r->rsp);
-		return false;
+		f[0] = r->rax, f[1] = r->rcx, f[2] = r->rdx, f[3] = flags, f[4] = r->rip;
+	} else {
+		uint64_t w[5] = {r->rax, r->rcx, r->rdx, flags, r->rip};
+		if (r->rsp < sizeof(w) || copy_to_task(t, r->rsp - sizeof(w), w, sizeof(w))) {
+			task_kill(t, "stack pointer %#lx is outside its own memory", r->rsp);
+			return false;
+		}
 	}
 	write_expected_pkru(t->pkru);
 	return true;
