@@ -232,15 +232,15 @@ static inline bool uaccess_in_stack(const struct task *t, uint64_t va, uint64_t 
 static inline void uaccess_stack_copy(const struct task *t, void *dst, const void *src,
 				      uint64_t len)
 {
+	typedef uint64_t __attribute__((may_alias, aligned(1))) word;
 	bool lift = cpu.smap && t->mode != MODE_KERNEL;
-	uint8_t *d = dst;
-	const uint8_t *s = src;
+	uint64_t words = len / 8;
 	if (lift)
 		__asm__ volatile("stac" ::: "memory");
-	for (; len >= 8; len -= 8, d += 8, s += 8)
-		__builtin_memcpy(d, s, 8);
-	while (len--)
-		*d++ = *s++;
+	for (uint64_t i = 0; i < words; i++)
+		((word *)dst)[i] = ((const word *)src)[i];
+	for (uint64_t i = words * 8; i < len; i++)
+		((uint8_t *)dst)[i] = ((const uint8_t *)src)[i];
 	if (lift)
 		__asm__ volatile("clac" ::: "memory");
 }
