@@ -156,8 +156,9 @@ static inline long sys_unmap(void *addr, size_t len)
 	return syscall6(SYS_UNMAP, (long)addr, (long)len, 0, 0, 0, 0);
 }
 
-/* Returns the bytes of kernel memory held for the caller (task structure,
- * page tables, kernel stack). */
+/* Returns the bytes of kernel memory held for the caller: its task
+ * structure and an equal share of its group's page tables and group
+ * structure (there is no kernel stack per task). */
 static inline long sys_kmem(void)
 {
 	return syscall6(SYS_KMEM, 0, 0, 0, 0, 0, 0);
