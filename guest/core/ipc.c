@@ -25,6 +25,14 @@ static void recv_buffer(const struct task *t, uint64_t *buf, uint64_t *cap, uint
 	}
 }
 
+/* Ends t's wait in IPC with result res: runnable again, no partner. */
+static void ipc_complete(struct task *t, int64_t res)
+{
+	t->regs.rax = (uint64_t)res;
+	t->state = TASK_RUNNABLE;
+	t->ipc_peer = 0;
+}
+
 /* Copies the message of sender s into receiver r, completes r's receive
  * (result and *from), and returns the bytes moved or -SHOJI_EFAULT. */
 static int64_t transfer(struct task *s, struct task *r)
@@ -38,9 +46,7 @@ static int64_t transfer(struct task *s, struct task *r)
 	if (copy_task_to_task(r, buf, s, s->regs.rsi, n) ||
 	    (from && copy_to_task(r, from, &id, sizeof(id))))
 		res = -SHOJI_EFAULT; /* checked at entry: only a kernel bug gets here */
-	r->regs.rax = (uint64_t)res;
-	r->state = TASK_RUNNABLE;
-	r->ipc_peer = 0;
+	ipc_complete(r, res);
 	return res;
 }
 
@@ -83,9 +89,7 @@ static void sender_done(struct task *s, struct task *r, int64_t res, bool front)
 		s->ipc_peer = r->id;
 		return;
 	}
-	s->regs.rax = (uint64_t)res;
-	s->state = TASK_RUNNABLE;
-	s->ipc_peer = 0;
+	ipc_complete(s, res);
 	if (s != current)
 		sched_enqueue(s, front);
 }
@@ -162,9 +166,7 @@ bool ipc_fast(struct task *self)
 		self->regs.rax = n; /* goes on right after the receiver */
 		sched_enqueue(self, true);
 	}
-	dest->regs.rax = n;
-	dest->state = TASK_RUNNABLE;
-	dest->ipc_peer = 0;
+	ipc_complete(dest, (int64_t)n);
 	sched_switch_now(dest);
 	uaccess_stack_copy(dest, (void *)buf, msg, n); /* dest is current now */
 	if (from) {
@@ -256,9 +258,7 @@ int64_t sys_reply_recv(struct task *self, const struct regs *r)
 
 static void fail_partner(struct task *p)
 {
-	p->regs.rax = (uint64_t)-SHOJI_ESRCH;
-	p->state = TASK_RUNNABLE;
-	p->ipc_peer = 0;
+	ipc_complete(p, -SHOJI_ESRCH);
 	sched_enqueue(p, false);
 }
 
