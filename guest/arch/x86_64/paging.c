@@ -294,7 +294,7 @@ void aspace_destroy(struct aspace *as)
 				c->pdpt[i] = 0;
 			c->installed = 0;
 			if ((read_cr3() & PTE_ADDR_MASK) == as->root) {
-				write_cr3(read_cr3() & ~CR3_NOFLUSH);
+				write_cr3(as->root); /* PCID 0, bit 63 clear: a flush */
 				stat_cr3_writes++;
 				stat_tlb_flushes++;
 			}
@@ -332,9 +332,8 @@ int aspace_map(struct aspace *as, uint64_t va, uint64_t pte)
 		/* A new PDPT entry goes live at once if this one is installed
 		 * (a new entry needs no flush: nothing cached it). */
 		struct compact_root *c = compact_root(as);
-		unsigned i = pt_index(va, 3);
-		if (c->installed == as && c->pdpt[i] != as->upper[i])
-			c->pdpt[i] = as->upper[i];
+		if (c->installed == as)
+			c->pdpt[pt_index(va, 3)] = as->upper[pt_index(va, 3)];
 	} else {
 		e = walk(as->root, va, 1, true, table, &as->pt_pages);
 	}
