@@ -136,14 +136,14 @@ bool ipc_fast(struct task *self)
 {
 	const struct regs *r = &self->regs;
 	uint64_t len = r->rdx, buf, cap, from, nr = r->rax;
-	bool then_recv = nr == SYS_REPLY_RECV;
-	uint64_t msg[SHOJI_IPC_FAST_MAX / sizeof(uint64_t)];
+	/* One CPU, one message in flight: a static buffer costs no frame. */
+	static uint64_t msg[SHOJI_IPC_FAST_MAX / sizeof(uint64_t)];
 
 	if (len > SHOJI_IPC_FAST_MAX || !uaccess_in_stack(self, r->rsi, len) ||
 	    (nr != SYS_SEND && !uaccess_in_stack(self, r->r10, r->r8)))
 		return false;
 	/* reply_recv: its receive must block (nothing queued for it yet). */
-	if (then_recv &&
+	if (nr == SYS_REPLY_RECV &&
 	    (self->sendq || (r->r9 && !uaccess_in_stack(self, r->r9, sizeof(uint64_t)))))
 		return false;
 	struct task *dest = task_by_id(r->rdi);
@@ -155,24 +155,22 @@ bool ipc_fast(struct task *self)
 	    (from && !uaccess_in_stack(dest, from, sizeof(uint64_t))))
 		return false;
 
-	uaccess_stack_copy(self, msg, (const void *)r->rsi, n); /* self is current */
-	if (nr == SYS_CALL) {
-		self->state = TASK_RECV_BLOCKED; /* now waits for the reply */
-		self->ipc_peer = dest->id;
-	} else if (then_recv) {
-		self->state = TASK_RECV_BLOCKED; /* now waits for any task */
-		self->ipc_peer = 0;
-	} else {
+	uaccess_open();
+	uaccess_stack_copy(msg, (const void *)r->rsi, n); /* self is current */
+	if (nr == SYS_SEND) {
 		self->regs.rax = n; /* goes on right after the receiver */
 		sched_enqueue(self, true);
+	} else {
+		/* call waits for the reply from dest, reply_recv for any task */
+		self->state = TASK_RECV_BLOCKED;
+		self->ipc_peer = nr == SYS_CALL ? dest->id : 0;
 	}
 	ipc_complete(dest, (int64_t)n);
 	sched_switch_now(dest);
-	uaccess_stack_copy(dest, (void *)buf, msg, n); /* dest is current now */
-	if (from) {
-		uint64_t id = self->id;
-		uaccess_stack_copy(dest, (void *)from, &id, sizeof(id));
-	}
+	uaccess_stack_copy((void *)buf, msg, n); /* dest is current now */
+	if (from)
+		*(uint64_t *)from = self->id;
+	uaccess_close();
 	return true;
 }
 

@@ -184,6 +184,8 @@ uint64_t group_share_bytes(const struct group *g);
 unsigned group_count(void);
 
 /* --- sched.c: round-robin scheduler ------------------------------------ */
+/* Statistics for the privileged-event counters. */
+extern uint64_t stat_task_switches, stat_wrpkru, stat_timer_ticks;
 /* Appends t (runnable) to the run queue; `front` makes it run next. */
 void sched_enqueue(struct task *t, bool front);
 void sched_dequeue(struct task *t);
@@ -195,10 +197,44 @@ void sched_yield(void);
  * idling or ending the machine when none is left.  Called before every
  * return to user mode. */
 void sched_prepare_return(void);
-/* IPC's direct switch: t (runnable, off the run queue) becomes current
- * with its page tables and PKRU loaded.  A ring-0 task still needs
- * sched_prepare_return() to write its return frame. */
-void sched_switch_now(struct task *t);
+/* What the CPU holds now (sched.c); only the scheduler and the inline
+ * switch below write it. */
+struct sched_cpu {
+	struct task *on_cpu;	    /* whose regs cpu_frame_top points at */
+	struct group *loaded_group; /* whose page tables CR3 holds */
+	uint32_t loaded_pkru;	    /* what the kernel last wrote to PKRU */
+};
+extern struct sched_cpu sched_cpu;
+/* Loads another group's page tables: the cold step of a switch, out of
+ * line and keeping every register, so the callers' hot paths need not
+ * keep their values in callee-saved registers around it. */
+__attribute__((no_caller_saved_registers)) void sched_load_group(struct group *g);
+/*
+ * t (runnable, off the run queue) becomes current with its page tables and
+ * PKRU loaded; a ring-0 task still needs sched_prepare_return() to write
+ * its return frame.  Inline: IPC's fast path switches on every message.
+ * PKRU is t->pkru, which the kernel set at creation: nothing a task does
+ * can change what is written here.  A ring-3 task gets it now (its kernel
+ * half is supervisor-only, so the kernel keeps its own rights); a ring-0
+ * task on the way out, in return_to_ring0 (entry.S).
+ */
+static inline void sched_switch_now(struct task *t)
+{
+	current = t;
+	if (sched_cpu.on_cpu != t) {
+		sched_cpu.on_cpu = t;
+		stat_task_switches++;
+		cpu_frame_top = (uint64_t)(&t->regs + 1);
+		if (sched_cpu.loaded_group != t->group)
+			sched_load_group(t->group);
+	}
+	cpu_return_ring0 = t->mode == MODE_KERNEL;
+	if (t->mode != MODE_KERNEL && cpu.pku && sched_cpu.loaded_pkru != t->pkru) {
+		wrpkru(t->pkru);
+		sched_cpu.loaded_pkru = t->pkru;
+		stat_wrpkru++;
+	}
+}
 /* The entry path set PKRU to 0: the next switch must write the task's. */
 void sched_pkru_clobbered(void);
 /* Starts the first task; never returns. */
@@ -207,42 +243,57 @@ _Noreturn void sched_start(void);
 void sched_forget(struct task *t);
 /* A group's page tables are gone (CR3 no longer holds them). */
 void sched_forget_group(struct group *g);
-/* Statistics for the privileged-event counters. */
-extern uint64_t stat_task_switches, stat_wrpkru, stat_timer_ticks;
 
 /* --- uaccess.c: the kernel's only way into task memory ----------------- */
 /* 0 when [va, va+len) lies in t's own slot or heap window and every page
  * is mapped for user access (and writable when `write`) with t's
  * protection key; else -SHOJI_EFAULT. */
 int uaccess_check(struct task *t, uint64_t va, uint64_t len, bool write);
-/* Whether [va, va+len) lies in t's stack window, which is mapped, writable
- * and under t's own key from load to exit (SYS_UNMAP takes heap pages
- * only): such a range needs no walk to be checked. */
+/* The lowest address of t's stack window, which is mapped, writable and
+ * under t's own key from load to exit (SYS_UNMAP takes heap pages only). */
+static inline uint64_t uaccess_stack_low(const struct task *t)
+{
+	return slot_base(t->slot) + SLOT_SIZE - USER_STACK_SIZE;
+}
+/* Whether [va, va+len) lies in t's stack window: such a range needs no
+ * walk to be checked.  One unsigned comparison: below the window,
+ * va - low wraps around to more than any room. */
 static inline bool uaccess_in_stack(const struct task *t, uint64_t va, uint64_t len)
 {
-	uint64_t hi = slot_base(t->slot) + SLOT_SIZE;
-	return len <= USER_STACK_SIZE && va >= hi - USER_STACK_SIZE && va <= hi - len;
+	return len <= USER_STACK_SIZE && va - uaccess_stack_low(t) <= USER_STACK_SIZE - len;
 }
-/* Copies len bytes between the kernel and the stack of t, the current
- * task, in a range uaccess_in_stack() accepted: straight through the
- * task's own addresses, which its loaded page tables and PKRU allow, with
- * SMAP lifted for a ring-3 task (STAC/CLAC, SDM Vol. 3A 4.6.1; on the
- * ring-0 kernel half SMAP is off).  Words first: messages and frames are
- * small and mostly whole words. */
-static inline void uaccess_stack_copy(const struct task *t, void *dst, const void *src,
-				      uint64_t len)
+/* SMAP stops the kernel's accesses to user pages (SDM Vol. 3A 4.6.1);
+ * these lift it around a direct access (STAC/CLAC).  On the ring-0 kernel
+ * half SMAP is off in CR4, where they change only RFLAGS.AC, which checks
+ * nothing at CPL 0. */
+static inline void uaccess_open(void)
+{
+	if (cpu.smap)
+		__asm__ volatile("stac" ::: "memory");
+}
+static inline void uaccess_close(void)
+{
+	if (cpu.smap)
+		__asm__ volatile("clac" ::: "memory");
+}
+/* Copies len bytes between the kernel and the stack of the current task,
+ * in a range uaccess_in_stack() accepted, straight through the task's own
+ * addresses, which its loaded page tables and PKRU allow; between
+ * uaccess_open() and uaccess_close().  Messages and frames are small and
+ * mostly whole words: from 8 bytes on, words, the last one ending at len
+ * (it may overlap the one before); below, bytes. */
+static inline void uaccess_stack_copy(void *dst, const void *src, uint64_t len)
 {
 	typedef uint64_t __attribute__((may_alias, aligned(1))) word;
-	bool lift = cpu.smap && t->mode != MODE_KERNEL;
-	uint64_t words = len / 8;
-	if (lift)
-		__asm__ volatile("stac" ::: "memory");
-	for (uint64_t i = 0; i < words; i++)
-		((word *)dst)[i] = ((const word *)src)[i];
-	for (uint64_t i = words * 8; i < len; i++)
-		((uint8_t *)dst)[i] = ((const uint8_t *)src)[i];
-	if (lift)
-		__asm__ volatile("clac" ::: "memory");
+	if (len >= sizeof(word)) {
+		uint64_t last = len - sizeof(word);
+		for (uint64_t i = 0; i < last; i += sizeof(word))
+			*(word *)((uint8_t *)dst + i) = *(const word *)((const uint8_t *)src + i);
+		*(word *)((uint8_t *)dst + last) = *(const word *)((const uint8_t *)src + last);
+	} else {
+		for (uint64_t i = 0; i < len; i++)
+			((uint8_t *)dst)[i] = ((const uint8_t *)src)[i];
+	}
 }
 /* Copies through the physmap after the same check; 0 or -SHOJI_EFAULT. */
 int copy_from_task(struct task *t, void *dst, uint64_t va, uint64_t len);

@@ -4,9 +4,7 @@
 
 /* Circular list with a sentinel; holds runnable tasks other than current. */
 static struct task runq = {.next = &runq, .prev = &runq};
-static struct task *on_cpu;	   /* whose regs cpu_frame_top points at */
-static struct group *loaded_group; /* whose page tables CR3 holds */
-static uint32_t loaded_pkru;	   /* what the kernel last wrote to PKRU */
+struct sched_cpu sched_cpu;
 uint64_t stat_task_switches, stat_wrpkru, stat_timer_ticks;
 
 void sched_enqueue(struct task *t, bool front)
@@ -27,14 +25,14 @@ void sched_dequeue(struct task *t)
 
 void sched_forget(struct task *t)
 {
-	if (on_cpu == t)
-		on_cpu = 0;
+	if (sched_cpu.on_cpu == t)
+		sched_cpu.on_cpu = 0;
 }
 
 void sched_forget_group(struct group *g)
 {
-	if (loaded_group == g)
-		loaded_group = 0;
+	if (sched_cpu.loaded_group == g)
+		sched_cpu.loaded_group = 0;
 }
 
 void sched_timer_tick(void)
@@ -55,16 +53,7 @@ void sched_yield(void)
 
 void sched_pkru_clobbered(void)
 {
-	loaded_pkru = 0;
-}
-
-static void set_pkru(uint32_t v)
-{
-	if (cpu.pku && loaded_pkru != v) {
-		wrpkru(v);
-		loaded_pkru = v;
-		stat_wrpkru++;
-	}
+	sched_cpu.loaded_pkru = 0;
 }
 
 /* SMEP and SMAP stop CPL-0 fetches from and accesses to user pages (SDM
@@ -80,18 +69,23 @@ static void set_smep_smap(bool on)
 }
 
 /*
- * Loads another group's page tables: switch_to() calls it only then, so a
+ * Loads another group's page tables: sched_switch_now() calls it only then, so a
  * switch inside a group writes no CR3 and flushes no TLB.  Into a `kernel`
  * group the kernel keeps PKRU 0 (its memory there is under KERNEL_PKEY)
  * and the TLB loses the normal half's global entries; out of one, SMEP and
  * SMAP come back once CR3 is switched.
  */
-static __attribute__((noinline)) void load_group(struct group *g)
+void sched_load_group(struct group *g)
 {
+	struct group *was = sched_cpu.loaded_group;
 	bool ring0 = g->mode == MODE_KERNEL;
-	bool was_ring0 = loaded_group ? loaded_group->mode == MODE_KERNEL : false;
+	bool was_ring0 = was ? was->mode == MODE_KERNEL : false;
 	if (ring0) {
-		set_pkru(0);
+		if (cpu.pku && sched_cpu.loaded_pkru) {
+			wrpkru(0);
+			sched_cpu.loaded_pkru = 0;
+			stat_wrpkru++;
+		}
 		set_smep_smap(false);
 	}
 	aspace_activate(&g->as);
@@ -99,7 +93,7 @@ static __attribute__((noinline)) void load_group(struct group *g)
 		paging_flush_global();
 	if (!ring0)
 		set_smep_smap(true);
-	loaded_group = g;
+	sched_cpu.loaded_group = g;
 }
 
 /* The ring-0 exit (entry.S) reads PKRU from a page tasks cannot write;
@@ -158,33 +152,6 @@ static bool ring0_frame(struct task *t)
 	return true;
 }
 
-/*
- * Loads t's state: the entry paths save into t->regs from now on, and PKRU
- * is t->pkru, which the kernel set at creation: nothing a task does can
- * change what is written here.  A ring-3 task gets it now (its kernel half
- * is supervisor-only, so the kernel keeps its own rights); a ring-0 task
- * on the way out, in return_to_ring0.
- */
-static void switch_to(struct task *t)
-{
-	current = t;
-	if (on_cpu != t) {
-		on_cpu = t;
-		stat_task_switches++;
-		cpu_frame_top = (uint64_t)(&t->regs + 1);
-		if (loaded_group != t->group) /* the one cold step: out of line */
-			load_group(t->group);
-	}
-	cpu_return_ring0 = t->mode == MODE_KERNEL;
-	if (t->mode != MODE_KERNEL)
-		set_pkru(t->pkru);
-}
-
-void sched_switch_now(struct task *t)
-{
-	switch_to(t);
-}
-
 /* Nothing runnable and nothing that could wake a task: every task left
  * waits for another in IPC.  Report each and end them.  Ending one fails
  * the IPC of its partners with -ESRCH (ipc_task_gone()), which makes them
@@ -226,7 +193,7 @@ void sched_prepare_return(void)
 {
 	for (;;) {
 		struct task *t = pick();
-		switch_to(t);
+		sched_switch_now(t);
 		if (t->mode != MODE_KERNEL || ring0_frame(t))
 			return;
 	}

@@ -72,15 +72,16 @@ static int copy_task(struct task *t, uint64_t va, uint8_t *k, uint64_t len, bool
 /*
  * The fast path of system calls: the current task's own stack is reached
  * through its own addresses, which its loaded page tables and PKRU (its
- * key; the kernel's 0 for ring-0 tasks) allow.  SMAP is lifted around the
- * copy for ring-3 tasks (STAC/CLAC, SDM Vol. 3A 4.6.1); on the ring-0
- * kernel half it is off.  Everything else goes through the physmap.
+ * key; the kernel's 0 for ring-0 tasks) allow, with SMAP lifted around
+ * the copy.  Everything else goes through the physmap.
  */
 static bool direct_copy(const struct task *t, void *dst, const void *src, uint64_t va, uint64_t len)
 {
 	if (t != current || !uaccess_in_stack(t, va, len))
 		return false;
-	uaccess_stack_copy(t, dst, src, len);
+	uaccess_open();
+	uaccess_stack_copy(dst, src, len);
+	uaccess_close();
 	return true;
 }
 
