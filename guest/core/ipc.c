@@ -13,32 +13,12 @@
  */
 #include "core/kernel.h"
 
-/* Where a task blocked in a receive wants the message. */
-static void recv_buffer(const struct task *t, uint64_t *buf, uint64_t *cap, uint64_t *from)
-{
-	if (t->regs.rax == SYS_CALL) { /* waiting for the reply to a call */
-		*buf = t->regs.r10, *cap = t->regs.r8, *from = 0;
-	} else if (t->regs.rax == SYS_REPLY_RECV) { /* replied, now receiving */
-		*buf = t->regs.r10, *cap = t->regs.r8, *from = t->regs.r9;
-	} else {
-		*buf = t->regs.rsi, *cap = t->regs.rdx, *from = t->regs.r10;
-	}
-}
-
-/* Ends t's wait in IPC with result res: runnable again, no partner. */
-static void ipc_complete(struct task *t, int64_t res)
-{
-	t->regs.rax = (uint64_t)res;
-	t->state = TASK_RUNNABLE;
-	t->ipc_peer = 0;
-}
-
 /* Copies the message of sender s into receiver r, completes r's receive
  * (result and *from), and returns the bytes moved or -SHOJI_EFAULT. */
 static int64_t transfer(struct task *s, struct task *r)
 {
 	uint64_t buf, cap, from;
-	recv_buffer(r, &buf, &cap, &from);
+	ipc_recv_buffer(r, &buf, &cap, &from);
 	uint64_t n = s->regs.rdx < cap ? s->regs.rdx : cap; /* truncate to the buffer */
 	int64_t res = (int64_t)n;
 	uint64_t id = s->id;
@@ -48,11 +28,6 @@ static int64_t transfer(struct task *s, struct task *r)
 		res = -SHOJI_EFAULT; /* checked at entry: only a kernel bug gets here */
 	ipc_complete(r, res);
 	return res;
-}
-
-static bool waits_for(const struct task *r, const struct task *s)
-{
-	return r->state == TASK_RECV_BLOCKED && (!r->ipc_peer || r->ipc_peer == s->id);
 }
 
 /* Validates the send half of send/call; the destination or an error. */
@@ -99,7 +74,7 @@ static void sender_done(struct task *s, struct task *r, int64_t res, bool front)
  * two switches. */
 static int64_t send_to(struct task *self, struct task *dest)
 {
-	if (!waits_for(dest, self)) {
+	if (!ipc_waits_for(dest, self)) {
 		block_sending(self, dest);
 		return SYSCALL_DEFERRED;
 	}
@@ -119,59 +94,6 @@ static int64_t send_to(struct task *self, struct task *dest)
 	}
 	sched_enqueue(dest, true); /* the woken receiver runs next */
 	return SYSCALL_DEFERRED;
-}
-
-/*
- * The fast path: a message of at most SHOJI_IPC_FAST_MAX bytes on the
- * sender's stack, to a task already waiting for it with its buffers on its
- * own stack.  It ends as send_to() and sys_reply_recv() end, with the same
- * results and queue order, but the copies go through the tasks' own
- * addresses instead of page walks: the message is read under the sender's
- * page tables and PKRU into a kernel buffer, and written under the
- * receiver's after the switch to it (stacks stay mapped under their
- * owner's key: uaccess_in_stack()).  Every check of the general path is
- * made, or it is left to run.
- */
-bool ipc_fast(struct task *self)
-{
-	const struct regs *r = &self->regs;
-	uint64_t len = r->rdx, buf, cap, from, nr = r->rax;
-	/* One CPU, one message in flight: a static buffer costs no frame. */
-	static uint64_t msg[SHOJI_IPC_FAST_MAX / sizeof(uint64_t)];
-
-	if (len > SHOJI_IPC_FAST_MAX || !uaccess_in_stack(self, r->rsi, len) ||
-	    (nr != SYS_SEND && !uaccess_in_stack(self, r->r10, r->r8)))
-		return false;
-	/* reply_recv: its receive must block (nothing queued for it yet). */
-	if (nr == SYS_REPLY_RECV &&
-	    (self->sendq || (r->r9 && !uaccess_in_stack(self, r->r9, sizeof(uint64_t)))))
-		return false;
-	struct task *dest = task_by_id(r->rdi);
-	if (!dest || dest == self || !waits_for(dest, self))
-		return false;
-	recv_buffer(dest, &buf, &cap, &from);
-	uint64_t n = len < cap ? len : cap;
-	if (!uaccess_in_stack(dest, buf, n) ||
-	    (from && !uaccess_in_stack(dest, from, sizeof(uint64_t))))
-		return false;
-
-	uaccess_open();
-	uaccess_stack_copy(msg, (const void *)r->rsi, n); /* self is current */
-	if (nr == SYS_SEND) {
-		self->regs.rax = n; /* goes on right after the receiver */
-		sched_enqueue(self, true);
-	} else {
-		/* call waits for the reply from dest, reply_recv for any task */
-		self->state = TASK_RECV_BLOCKED;
-		self->ipc_peer = nr == SYS_CALL ? dest->id : 0;
-	}
-	ipc_complete(dest, (int64_t)n);
-	sched_switch_now(dest);
-	uaccess_stack_copy((void *)buf, msg, n); /* dest is current now */
-	if (from)
-		*(uint64_t *)from = self->id;
-	uaccess_close();
-	return true;
 }
 
 int64_t sys_send(struct task *self, const struct regs *r)
@@ -237,7 +159,7 @@ int64_t sys_reply_recv(struct task *self, const struct regs *r)
 	int64_t rc = send_check(self, r, &dest);
 	if (rc)
 		return rc;
-	if (!waits_for(dest, self))
+	if (!ipc_waits_for(dest, self))
 		return -SHOJI_EAGAIN; /* a reply never waits */
 	int64_t res = transfer(self, dest);
 	if (res < 0) {

@@ -307,6 +307,7 @@ int copy_task_to_task(struct task *d, uint64_t dva, struct task *s, uint64_t sva
 #define SYSCALL_DEFERRED INT64_MIN
 typedef int64_t (*syscall_fn)(struct task *self, const struct regs *r);
 extern uint64_t stat_syscalls, stat_ipc_fast;
+/* Called by entry.S only, with the entry convention of ipc_fast(). */
 void syscall_dispatch(void);
 /* The ring-0 tasks' gate (entry.S): reads RDX and the return address the
  * gate left on the task's stack, then runs the call like syscall_dispatch. */
@@ -319,8 +320,38 @@ int64_t sys_call(struct task *self, const struct regs *r);
 int64_t sys_reply_recv(struct task *self, const struct regs *r);
 /* t is dying: fail every IPC partner waiting on it with -SHOJI_ESRCH. */
 void ipc_task_gone(struct task *t);
-/* The fast path of send, call and reply_recv for short messages on the
- * tasks' stacks (ipc.c); false when the general path must run. */
+
+/* What ipc.c and ipc_fast.c share about a task blocked in a receive, whose
+ * arguments are still in its saved registers (ipc.c says which). */
+static inline void ipc_recv_buffer(const struct task *t, uint64_t *buf, uint64_t *cap,
+				   uint64_t *from)
+{
+	if (t->regs.rax == SYS_CALL) { /* waiting for the reply to a call */
+		*buf = t->regs.r10, *cap = t->regs.r8, *from = 0;
+	} else if (t->regs.rax == SYS_REPLY_RECV) { /* replied, now receiving */
+		*buf = t->regs.r10, *cap = t->regs.r8, *from = t->regs.r9;
+	} else {
+		*buf = t->regs.rsi, *cap = t->regs.rdx, *from = t->regs.r10;
+	}
+}
+/* Whether r waits for a message from s. */
+static inline bool ipc_waits_for(const struct task *r, const struct task *s)
+{
+	return r->state == TASK_RECV_BLOCKED && (!r->ipc_peer || r->ipc_peer == s->id);
+}
+/* Ends t's wait in IPC with result res: runnable again, no partner. */
+static inline void ipc_complete(struct task *t, int64_t res)
+{
+	t->regs.rax = (uint64_t)res;
+	t->state = TASK_RUNNABLE;
+	t->ipc_peer = 0;
+}
+
+/* --- ipc_fast.c ----------------------------------------------------------
+ * The fast path of send, call and reply_recv for short messages on the
+ * tasks' stacks; false when the general path must run.  Entry convention
+ * (ENTRY_CFLAGS, guest/kernel.mk): it may clobber RBX and R12-R15, so
+ * only syscall.c's dispatchers, built the same way, may call it. */
 bool ipc_fast(struct task *self);
 
 /* --- vm.c: task memory ---------------------------------------------------- */

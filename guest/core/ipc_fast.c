@@ -1,0 +1,55 @@
+/* The IPC fast path: short messages between tasks' stacks, to a task already waiting. */
+#include "core/kernel.h"
+
+/*
+ * The fast path: a message of at most SHOJI_IPC_FAST_MAX bytes on the
+ * sender's stack, to a task already waiting for it with its buffers on its
+ * own stack.  It ends as send_to() and sys_reply_recv() end, with the same
+ * results and queue order, but the copies go through the tasks' own
+ * addresses instead of page walks: the message is read under the sender's
+ * page tables and PKRU into a kernel buffer, and written under the
+ * receiver's after the switch to it (stacks stay mapped under their
+ * owner's key: uaccess_in_stack()).  Every check of the general path is
+ * made, or it is left to run.
+ */
+bool ipc_fast(struct task *self)
+{
+	const struct regs *r = &self->regs;
+	uint64_t len = r->rdx, buf, cap, from, nr = r->rax;
+	/* One CPU, one message in flight: a static buffer costs no frame. */
+	static uint64_t msg[SHOJI_IPC_FAST_MAX / sizeof(uint64_t)];
+
+	if (len > SHOJI_IPC_FAST_MAX || !uaccess_in_stack(self, r->rsi, len) ||
+	    (nr != SYS_SEND && !uaccess_in_stack(self, r->r10, r->r8)))
+		return false;
+	/* reply_recv: its receive must block (nothing queued for it yet). */
+	if (nr == SYS_REPLY_RECV &&
+	    (self->sendq || (r->r9 && !uaccess_in_stack(self, r->r9, sizeof(uint64_t)))))
+		return false;
+	struct task *dest = task_by_id(r->rdi);
+	if (!dest || dest == self || !ipc_waits_for(dest, self))
+		return false;
+	ipc_recv_buffer(dest, &buf, &cap, &from);
+	uint64_t n = len < cap ? len : cap;
+	if (!uaccess_in_stack(dest, buf, n) ||
+	    (from && !uaccess_in_stack(dest, from, sizeof(uint64_t))))
+		return false;
+
+	uaccess_open();
+	uaccess_stack_copy(msg, (const void *)r->rsi, n); /* self is current */
+	if (nr == SYS_SEND) {
+		self->regs.rax = n; /* goes on right after the receiver */
+		sched_enqueue(self, true);
+	} else {
+		/* call waits for the reply from dest, reply_recv for any task */
+		self->state = TASK_RECV_BLOCKED;
+		self->ipc_peer = nr == SYS_CALL ? dest->id : 0;
+	}
+	ipc_complete(dest, (int64_t)n);
+	sched_switch_now(dest);
+	uaccess_stack_copy((void *)buf, msg, n); /* dest is current now */
+	if (from)
+		*(uint64_t *)from = self->id;
+	uaccess_close();
+	return true;
+}
