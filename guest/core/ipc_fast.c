@@ -1,6 +1,11 @@
 /* The IPC fast path: short messages between tasks' stacks, to a task already waiting. */
 #include "core/kernel.h"
 
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* The system calls that may take it, as a bit mask. */
+#define FAST_CALLS (1ull << SYS_SEND | 1ull << SYS_CALL | 1ull << SYS_REPLY_RECV)
+
 /*
  * The fast path: a message of at most SHOJI_IPC_FAST_MAX bytes on the
  * sender's stack, to a task already waiting for it with its buffers on its
@@ -19,20 +24,24 @@ bool ipc_fast(struct task *self)
 	/* One CPU, one message in flight: a static buffer costs no frame. */
 	static uint64_t msg[SHOJI_IPC_FAST_MAX / sizeof(uint64_t)];
 
-	if (len > SHOJI_IPC_FAST_MAX || !uaccess_in_stack(self, r->rsi, len) ||
-	    (nr != SYS_SEND && !uaccess_in_stack(self, r->r10, r->r8)))
+	if (unlikely(nr >= 64 || !(FAST_CALLS >> nr & 1) || len > SHOJI_IPC_FAST_MAX))
+		return false;
+	if (unlikely(!uaccess_in_stack(self, r->rsi, len)))
+		return false;
+	if (nr != SYS_SEND && unlikely(!uaccess_in_stack(self, r->r10, r->r8)))
 		return false;
 	/* reply_recv: its receive must block (nothing queued for it yet). */
 	if (nr == SYS_REPLY_RECV &&
-	    (self->sendq || (r->r9 && !uaccess_in_stack(self, r->r9, sizeof(uint64_t)))))
+	    unlikely(self->sendq || (r->r9 && !uaccess_in_stack(self, r->r9, sizeof(uint64_t)))))
 		return false;
 	struct task *dest = task_by_id(r->rdi);
-	if (!dest || dest == self || !ipc_waits_for(dest, self))
+	if (unlikely(!dest || dest == self || !ipc_waits_for(dest, self)))
 		return false;
 	ipc_recv_buffer(dest, &buf, &cap, &from);
 	uint64_t n = len < cap ? len : cap;
-	if (!uaccess_in_stack(dest, buf, n) ||
-	    (from && !uaccess_in_stack(dest, from, sizeof(uint64_t))))
+	if (unlikely(!uaccess_in_stack(dest, buf, n)))
+		return false;
+	if (from && unlikely(!uaccess_in_stack(dest, from, sizeof(uint64_t))))
 		return false;
 
 	uaccess_open();
@@ -51,5 +60,7 @@ bool ipc_fast(struct task *self)
 	if (from)
 		*(uint64_t *)from = self->id;
 	uaccess_close();
+	stat_syscalls++;
+	stat_ipc_fast++;
 	return true;
 }

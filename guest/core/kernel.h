@@ -326,12 +326,11 @@ void ipc_task_gone(struct task *t);
 static inline void ipc_recv_buffer(const struct task *t, uint64_t *buf, uint64_t *cap,
 				   uint64_t *from)
 {
-	if (t->regs.rax == SYS_CALL) { /* waiting for the reply to a call */
-		*buf = t->regs.r10, *cap = t->regs.r8, *from = 0;
-	} else if (t->regs.rax == SYS_REPLY_RECV) { /* replied, now receiving */
-		*buf = t->regs.r10, *cap = t->regs.r8, *from = t->regs.r9;
-	} else {
+	if (t->regs.rax == SYS_RECV) {
 		*buf = t->regs.rsi, *cap = t->regs.rdx, *from = t->regs.r10;
+	} else { /* waiting for the reply to a call, or replied and receiving */
+		*buf = t->regs.r10, *cap = t->regs.r8;
+		*from = t->regs.rax == SYS_REPLY_RECV ? t->regs.r9 : 0;
 	}
 }
 /* Whether r waits for a message from s. */
@@ -349,7 +348,8 @@ static inline void ipc_complete(struct task *t, int64_t res)
 
 /* --- ipc_fast.c ----------------------------------------------------------
  * The fast path of send, call and reply_recv for short messages on the
- * tasks' stacks; false when the general path must run.  Entry convention
+ * tasks' stacks, counted in stat_syscalls and stat_ipc_fast; false for
+ * any other call, and when the general path must run.  Entry convention
  * (ENTRY_CFLAGS, guest/kernel.mk): it may clobber RBX and R12-R15, so
  * only syscall.c's dispatchers, built the same way, may call it. */
 bool ipc_fast(struct task *self);

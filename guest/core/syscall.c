@@ -79,18 +79,6 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 
 uint64_t stat_syscalls, stat_ipc_fast;
 
-/* send, call and reply_recv through the IPC fast path, when it applies.
- * Inline, like syscall_run(): both are on every system call's path. */
-static inline __attribute__((always_inline)) bool ipc_fast_call(struct task *t)
-{
-	uint64_t nr = t->regs.rax;
-	if ((nr != SYS_CALL && nr != SYS_SEND && nr != SYS_REPLY_RECV) || !ipc_fast(t))
-		return false;
-	stat_syscalls++;
-	stat_ipc_fast++;
-	return true;
-}
-
 static inline __attribute__((always_inline)) void syscall_run(struct task *t)
 {
 	uint64_t nr = t->regs.rax;
@@ -108,7 +96,7 @@ void syscall_dispatch(void)
 {
 	struct task *t = current;
 
-	if (ipc_fast_call(t)) {
+	if (ipc_fast(t)) {
 		if (current->mode == MODE_KERNEL) /* its return frame */
 			sched_prepare_return();
 		return;
@@ -137,7 +125,7 @@ void gate_dispatch(void)
 		r->rdx = w[0];
 		r->rip = w[1];
 		r->rsp += sizeof(w);
-		if (!ipc_fast_call(t))
+		if (!ipc_fast(t))
 			syscall_run(t);
 	}
 	sched_prepare_return();

@@ -185,23 +185,71 @@ entry_violation:
  * one CPU, so the scratch slots are plain globals and the kernel never uses
  * GS.  Ring-3 tasks run on the normal kernel half, where kernel memory is
  * supervisor-only whatever PKRU says, so PKRU stays as it is.
+ *
+ * A SYSCALL frame is written with plain stores, and only what SYSRET
+ * needs: RIP, RFLAGS, RSP, the vector that selects SYSRET on the way out,
+ * and the GPRs but RCX and R11, which SYSRET loads from RIP and RFLAGS.
+ * CS and SS hold the ring-3 selectors from the task's creation on (vm.c;
+ * isr_common writes the same), and the error code means nothing here.
  */
+#define F(field) (REGS_##field - REGS_SIZE)	/* from cpu_frame_top */
+#define G(n) (8 * (n) - REGS_SIZE)		/* GPR n, in struct regs order */
+.macro SYSCALL_GPRS op
+	\op %r15, G(0)(%rsp)
+	\op %r14, G(1)(%rsp)
+	\op %r13, G(2)(%rsp)
+	\op %r12, G(3)(%rsp)
+	\op %r10, G(5)(%rsp)
+	\op %r9, G(6)(%rsp)
+	\op %r8, G(7)(%rsp)
+	\op %rbp, G(8)(%rsp)
+	\op %rdi, G(9)(%rsp)
+	\op %rsi, G(10)(%rsp)
+	\op %rdx, G(11)(%rsp)
+	\op %rbx, G(13)(%rsp)
+	\op %rax, G(14)(%rsp)
+.endm
+.macro STORE reg, mem
+	mov \reg, \mem
+.endm
+.macro LOAD reg, mem
+	mov \mem, \reg
+.endm
+
 	.globl syscall_entry
 syscall_entry:
 	mov %rsp, user_rsp_scratch(%rip)
 	mov cpu_frame_top(%rip), %rsp
-	push $SEL_USER_DS
-	push user_rsp_scratch(%rip)
-	push %r11
-	push $SEL_USER_CS
-	push %rcx
-	push $0
-	push $VEC_SYSCALL
-	PUSH_GPRS
+	mov %rcx, F(RIP)(%rsp)
+	mov %r11, F(RFLAGS)(%rsp)
+	mov user_rsp_scratch(%rip), %rcx
+	mov %rcx, F(RSP)(%rsp)
+	movq $VEC_SYSCALL, F(VECTOR)(%rsp)
+	SYSCALL_GPRS STORE
 	mov $kernel_stack_top, %rsp
 	movb $1, cpu_in_kernel(%rip)
 	call syscall_dispatch
-	jmp return_to_task
+	/* fall through */
+
+	.globl return_to_task
+return_to_task:
+	cmpb $0, cpu_return_ring0(%rip)
+	jne return_to_ring0
+	mov cpu_frame_top(%rip), %rsp
+	movb $0, cpu_in_kernel(%rip)
+	cmpq $VEC_SYSCALL, F(VECTOR)(%rsp)
+	jne 2f
+	/* SYSRET path.  RIP came from the SYSCALL itself, so it is canonical
+	 * (task slots end far below the top of the user half). */
+	SYSCALL_GPRS LOAD
+	mov F(RIP)(%rsp), %rcx
+	mov F(RFLAGS)(%rsp), %r11
+	mov F(RSP)(%rsp), %rsp
+	sysretq
+2:	sub $REGS_SIZE, %rsp
+	POP_GPRS
+	add $16, %rsp
+	iretq
 
 /*
  * The gate of ring-0 tasks.  The trampoline at SHOJI_GATE_OFFSET jumps
@@ -237,27 +285,7 @@ ktask_gate:
 	mov $kernel_stack_top, %rsp
 	movb $1, cpu_in_kernel(%rip)
 	call gate_dispatch
-	/* fall through */
-
-	.globl return_to_task
-return_to_task:
-	cmpb $0, cpu_return_ring0(%rip)
-	jne return_to_ring0
-	mov cpu_frame_top(%rip), %rsp
-	sub $REGS_SIZE, %rsp
-	movb $0, cpu_in_kernel(%rip)
-	cmpq $VEC_SYSCALL, REGS_VECTOR(%rsp)
-	jne 2f
-	/* SYSRET path.  RIP came from the SYSCALL itself, so it is canonical
-	 * (task slots end far below the top of the user half). */
-	POP_GPRS
-	mov REGS_RIP - REGS_VECTOR(%rsp), %rcx
-	mov REGS_RFLAGS - REGS_VECTOR(%rsp), %r11
-	mov REGS_RSP - REGS_VECTOR(%rsp), %rsp
-	sysretq
-2:	POP_GPRS
-	add $16, %rsp
-	iretq
+	jmp return_to_task
 
 /*
  * Back to a ring-0 task.  ktask_prepare_return() has checked the task's
