@@ -52,6 +52,20 @@ USER_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
 USER_LDFLAGS := -static-pie -nostdlib -nostartfiles -Wl,-z,separate-code \
 	-Wl,-z,noexecstack -Wl,--build-id=none -Wl,-z,max-page-size=4096
 
+# Linking a task (user.mk, bench.mk): into a temporary file, NOP runs
+# squashed (tools/nop-squash.c), then renamed, so a failed step leaves no
+# image behind.  $(1): the objects, runtime first.
+NOP_SQUASH := $(BUILD)/tools/nop-squash
+NOP_SQUASH_SRCS := tools/nop-squash.c isolation/nop_squash.c isolation/x86_decode.c
+
+define link_task
+	$(call say,LD,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(GUEST_CC) $(USER_LDFLAGS) $(1) -o $@.tmp
+	$(Q)$(NOP_SQUASH) $@.tmp
+	$(Q)mv $@.tmp $@
+endef
+
 all:
 
 include loader/loader.mk
@@ -114,6 +128,11 @@ $(BUNDLE_ASM): tools/bundle-asm.c isolation/isolation.h
 	$(call say,HOSTCC,$<)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $< -o $@
+
+$(NOP_SQUASH): $(NOP_SQUASH_SRCS) isolation/isolation.h
+	$(call say,HOSTCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(NOP_SQUASH_SRCS) -o $@
 
 $(BUILD)/user/%.o: %.c $(BUNDLE_ASM)
 	$(call say,CC,$<)

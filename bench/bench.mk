@@ -16,10 +16,8 @@ BENCH_TASK_ELFS := $(addprefix $(BUILD)/tasks/,$(addsuffix .elf,$(BENCH_TASKS)))
 all: $(BENCH_TASK_ELFS)
 BENCH_LIB_OBJS := $(BUILD)/user/bench/tasks/benchlib.o
 
-$(BUILD)/tasks/%.elf: $(BUILD)/user/bench/tasks/%.o $(BENCH_LIB_OBJS) $(USER_LIB_OBJS)
-	$(call say,LD,$@)
-	@mkdir -p $(dir $@)
-	$(Q)$(GUEST_CC) $(USER_LDFLAGS) $(USER_LIB_OBJS) $(BENCH_LIB_OBJS) $< -o $@
+$(BUILD)/tasks/%.elf: $(BUILD)/user/bench/tasks/%.o $(BENCH_LIB_OBJS) $(USER_LIB_OBJS) $(NOP_SQUASH)
+	$(call link_task,$(USER_LIB_OBJS) $(BENCH_LIB_OBJS) $<)
 
 .SECONDARY: $(BENCH_LIB_OBJS) $(patsubst %,$(BUILD)/user/bench/tasks/%.o,$(BENCH_TASKS))
 

@@ -181,4 +181,14 @@ int verify_code(const struct code_view *v, uint64_t gate_offset, uint32_t slot_b
  */
 unsigned cfi_patch_markers(uint8_t *buf, size_t len, uint32_t slot_base);
 
+/* --- nop_squash.c: shorter padding in bundled code (host tools) ---------- */
+/*
+ * Makes each run of two or more NOPs in code one instruction: a NOP of the
+ * run's length, or a jmp rel8 over it (the scheme is described at the top
+ * of nop_squash.c).  code: len bytes, len a multiple of BUNDLE_SIZE, the
+ * first a bundle start.  scratch: len bytes, overwritten.  Returns 0 with
+ * *runs (runs rewritten), or -1 when len is not whole bundles.
+ */
+int nop_squash(uint8_t *code, size_t len, uint8_t *scratch, unsigned *runs);
+
 #endif

@@ -25,15 +25,11 @@ TASK_ELFS := $(addprefix $(BUILD)/tasks/,$(addsuffix .elf,$(TASKS) $(ATTACK_TASK
 
 # No libgcc and no libc: an undefined symbol here means the compiler
 # emitted a call the runtime does not provide, and the link fails.
-$(BUILD)/tasks/%.elf: $(BUILD)/user/guest/user/tasks/%.o $(USER_LIB_OBJS)
-	$(call say,LD,$@)
-	@mkdir -p $(dir $@)
-	$(Q)$(GUEST_CC) $(USER_LDFLAGS) $(USER_LIB_OBJS) $< -o $@
+$(BUILD)/tasks/%.elf: $(BUILD)/user/guest/user/tasks/%.o $(USER_LIB_OBJS) $(NOP_SQUASH)
+	$(call link_task,$(USER_LIB_OBJS) $<)
 
-$(BUILD)/tasks/%.elf: $(BUILD)/user/tests/attacks/%.o $(USER_LIB_OBJS)
-	$(call say,LD,$@)
-	@mkdir -p $(dir $@)
-	$(Q)$(GUEST_CC) $(USER_LDFLAGS) $(USER_LIB_OBJS) $< -o $@
+$(BUILD)/tasks/%.elf: $(BUILD)/user/tests/attacks/%.o $(USER_LIB_OBJS) $(NOP_SQUASH)
+	$(call link_task,$(USER_LIB_OBJS) $<)
 
 .SECONDARY: $(USER_LIB_OBJS) $(patsubst %,$(BUILD)/user/guest/user/tasks/%.o,$(TASKS)) \
 	$(patsubst %,$(BUILD)/user/tests/attacks/%.o,$(ATTACK_TASKS))
