@@ -3,8 +3,7 @@
 
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
-/* The system calls that may take it, as a bit mask. */
-#define FAST_CALLS (1ull << SYS_SEND | 1ull << SYS_CALL | 1ull << SYS_REPLY_RECV)
+_Static_assert(ENTRY_IPC_FAST_CALLS == IPC_FAST_CALLS, "entry.S offers the calls ipc_fast() takes");
 
 /*
  * The fast path: a message of at most SHOJI_IPC_FAST_MAX bytes on the
@@ -24,7 +23,7 @@ bool ipc_fast(struct task *self)
 	/* One CPU, one message in flight: a static buffer costs no frame. */
 	static uint64_t msg[SHOJI_IPC_FAST_MAX / sizeof(uint64_t)];
 
-	if (unlikely(nr >= 64 || !(FAST_CALLS >> nr & 1) || len > SHOJI_IPC_FAST_MAX))
+	if (unlikely(len > SHOJI_IPC_FAST_MAX))
 		return false;
 	if (unlikely(!uaccess_in_stack(self, r->rsi, len)))
 		return false;
@@ -62,5 +61,7 @@ bool ipc_fast(struct task *self)
 	uaccess_close();
 	stat_syscalls++;
 	stat_ipc_fast++;
+	if (dest->mode == MODE_KERNEL) /* its return frame */
+		sched_prepare_return();
 	return true;
 }

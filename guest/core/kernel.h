@@ -307,7 +307,8 @@ int copy_task_to_task(struct task *d, uint64_t dva, struct task *s, uint64_t sva
 #define SYSCALL_DEFERRED INT64_MIN
 typedef int64_t (*syscall_fn)(struct task *self, const struct regs *r);
 extern uint64_t stat_syscalls, stat_ipc_fast;
-/* Called by entry.S only, with the entry convention of ipc_fast(). */
+/* Called by entry.S only (after ipc_fast()), with the entry convention of
+ * ipc_fast(). */
 void syscall_dispatch(void);
 /* The ring-0 tasks' gate (entry.S): reads RDX and the return address the
  * gate left on the task's stack, then runs the call like syscall_dispatch. */
@@ -348,11 +349,20 @@ static inline void ipc_complete(struct task *t, int64_t res)
 
 /* --- ipc_fast.c ----------------------------------------------------------
  * The fast path of send, call and reply_recv for short messages on the
- * tasks' stacks, counted in stat_syscalls and stat_ipc_fast; false for
- * any other call, and when the general path must run.  Entry convention
- * (ENTRY_CFLAGS, guest/kernel.mk): it may clobber RBX and R12-R15, so
- * only syscall.c's dispatchers, built the same way, may call it. */
+ * tasks' stacks, counted in stat_syscalls and stat_ipc_fast; false when
+ * the general path must run.  When true, the receiver is current and
+ * ready to be returned to.  The SYSCALL entry (entry.S) offers it those
+ * calls first, the gate (gate_dispatch()) after its checks.  Entry
+ * convention (ENTRY_CFLAGS, guest/kernel.mk): it may clobber RBX and
+ * R12-R15, so only entry.S and syscall.c, built the same way, call it. */
 bool ipc_fast(struct task *self);
+/* The calls ipc_fast() takes, as a bit mask of their numbers: it must be
+ * given only these (ipc_fast_offer()). */
+#define IPC_FAST_CALLS (1ull << SYS_SEND | 1ull << SYS_CALL | 1ull << SYS_REPLY_RECV)
+static inline bool ipc_fast_offer(uint64_t nr)
+{
+	return nr < 64 && (IPC_FAST_CALLS >> nr & 1);
+}
 
 /* --- vm.c: task memory ---------------------------------------------------- */
 /* Maps the image, stack and argv of a new task into t->as.  0 or a

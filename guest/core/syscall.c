@@ -91,17 +91,11 @@ static inline __attribute__((always_inline)) void syscall_run(struct task *t)
 		t->regs.rax = (uint64_t)ret;
 }
 
-/* Called by entry.S with the caller's registers saved in current->regs. */
+/* Called by entry.S with the caller's registers saved in current->regs,
+ * after ipc_fast() declined the call. */
 void syscall_dispatch(void)
 {
-	struct task *t = current;
-
-	if (ipc_fast(t)) {
-		if (current->mode == MODE_KERNEL) /* its return frame */
-			sched_prepare_return();
-		return;
-	}
-	syscall_run(t);
+	syscall_run(current);
 	sched_prepare_return();
 }
 
@@ -125,8 +119,9 @@ void gate_dispatch(void)
 		r->rdx = w[0];
 		r->rip = w[1];
 		r->rsp += sizeof(w);
-		if (!ipc_fast(t))
-			syscall_run(t);
+		if (ipc_fast_offer(r->rax) && ipc_fast(t))
+			return;
+		syscall_run(t);
 	}
 	sched_prepare_return();
 }

@@ -6,6 +6,11 @@
 #include "arch/x86_64/pte.h"
 #include "arch/x86_64/x86.h"
 
+/* The system calls the SYSCALL entry offers to the IPC fast path first,
+ * as a bit mask of their numbers: SYS_SEND, SYS_CALL, SYS_REPLY_RECV
+ * (shoji/abi.h; ipc_fast.c checks that they agree). */
+#define ENTRY_IPC_FAST_CALLS 0x10a0
+
 /* Offsets into struct regs used by entry.S. */
 #define REGS_RAX 112
 #define REGS_VECTOR 120

@@ -228,7 +228,17 @@ syscall_entry:
 	SYSCALL_GPRS STORE
 	mov $kernel_stack_top, %rsp
 	movb $1, cpu_in_kernel(%rip)
-	call syscall_dispatch
+	/* send, call and reply_recv try the IPC fast path first (ipc_fast.c). */
+	cmp $63, %rax
+	ja 1f
+	mov $ENTRY_IPC_FAST_CALLS, %ecx
+	bt %rax, %rcx
+	jnc 1f
+	mov current(%rip), %rdi
+	call ipc_fast
+	test %al, %al
+	jnz return_to_task
+1:	call syscall_dispatch
 	/* fall through */
 
 	.globl return_to_task
