@@ -281,17 +281,18 @@ ktask_gate:
 	 * on, and the task may have left DF set (std is allowed). */
 	cli
 	cld
+	/* The frame is written as SYSCALL's is: RIP and RDX are what
+	 * gate_dispatch() reads from the task's stack, RCX and R11 are the
+	 * caller's to lose, CS and SS hold the ring-0 selectors from the
+	 * task's creation on (vm.c). */
 	mov %rsp, user_rsp_scratch(%rip)
 	mov cpu_frame_top(%rip), %rsp
-	push $SEL_KERNEL_DS
-	push user_rsp_scratch(%rip)
-	push $(RFLAGS_IF | RFLAGS_RESERVED1)
-	push $SEL_KERNEL_CS
-	push $0			/* rip: gate_dispatch() reads it from the stack */
-	push $0
-	push $VEC_GATE
+	mov user_rsp_scratch(%rip), %rcx
+	mov %rcx, F(RSP)(%rsp)
+	movq $(RFLAGS_IF | RFLAGS_RESERVED1), F(RFLAGS)(%rsp)
+	movq $VEC_GATE, F(VECTOR)(%rsp)
 	mov %r11, %rax
-	PUSH_GPRS
+	SYSCALL_GPRS STORE
 	mov $kernel_stack_top, %rsp
 	movb $1, cpu_in_kernel(%rip)
 	call gate_dispatch
