@@ -9,7 +9,9 @@
  *   reply_recv(dest, buf, len, rbuf, rcap, from*)  rdi rsi rdx r10 r8 r9
  * A caller first sends, then waits in the receive state for its reply; a
  * server's reply_recv delivers its reply (never waiting for that), then
- * receives from any task.
+ * receives from any task.  Short messages between stacks, to a task
+ * already waiting, take the fast path first (ipc_fast.c); this is the
+ * general path, for everything else.
  */
 #include "core/kernel.h"
 

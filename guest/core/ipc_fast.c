@@ -8,11 +8,11 @@ _Static_assert(ENTRY_IPC_FAST_CALLS == IPC_FAST_CALLS, "entry.S offers the calls
 /*
  * The fast path: a message of at most SHOJI_IPC_FAST_MAX bytes on the
  * sender's stack, to a task already waiting for it with its buffers on its
- * own stack.  It ends as send_to() and sys_reply_recv() end, with the same
- * results and queue order, but the copies go through the tasks' own
- * addresses instead of page walks: the message is read under the sender's
- * page tables and PKRU into a kernel buffer, and written under the
- * receiver's after the switch to it (stacks stay mapped under their
+ * own stack.  It ends as send_to() and sys_reply_recv() end (ipc.c), with
+ * the same results and queue order, but the copies go through the tasks'
+ * own addresses instead of page walks: the message is read under the
+ * sender's page tables and PKRU into a kernel buffer, and written under
+ * the receiver's after the switch to it (stacks stay mapped under their
  * owner's key: uaccess_in_stack()).  Every check of the general path is
  * made, or it is left to run.
  */
