@@ -194,7 +194,8 @@ entry_violation:
  */
 #define F(field) (REGS_##field - REGS_SIZE)	/* from cpu_frame_top */
 #define G(n) (8 * (n) - REGS_SIZE)		/* GPR n, in struct regs order */
-.macro SYSCALL_GPRS op
+/* The GPRs a SYSCALL or gate frame keeps: all but RCX and R11. */
+.macro FRAME_GPRS op
 	\op %r15, G(0)(%rsp)
 	\op %r14, G(1)(%rsp)
 	\op %r13, G(2)(%rsp)
@@ -225,7 +226,7 @@ syscall_entry:
 	mov user_rsp_scratch(%rip), %rcx
 	mov %rcx, F(RSP)(%rsp)
 	movq $VEC_SYSCALL, F(VECTOR)(%rsp)
-	SYSCALL_GPRS STORE
+	FRAME_GPRS STORE
 	mov $kernel_stack_top, %rsp
 	movb $1, cpu_in_kernel(%rip)
 	/* send, call and reply_recv try the IPC fast path first (ipc_fast.c). */
@@ -251,7 +252,7 @@ return_to_task:
 	jne 2f
 	/* SYSRET path.  RIP came from the SYSCALL itself, so it is canonical
 	 * (task slots end far below the top of the user half). */
-	SYSCALL_GPRS LOAD
+	FRAME_GPRS LOAD
 	mov F(RIP)(%rsp), %rcx
 	mov F(RFLAGS)(%rsp), %r11
 	mov F(RSP)(%rsp), %rsp
@@ -292,7 +293,7 @@ ktask_gate:
 	movq $(RFLAGS_IF | RFLAGS_RESERVED1), F(RFLAGS)(%rsp)
 	movq $VEC_GATE, F(VECTOR)(%rsp)
 	mov %r11, %rax
-	SYSCALL_GPRS STORE
+	FRAME_GPRS STORE
 	mov $kernel_stack_top, %rsp
 	movb $1, cpu_in_kernel(%rip)
 	call gate_dispatch
