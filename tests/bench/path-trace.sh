@@ -5,7 +5,8 @@
 # cycles_per_op (bench_null, RDTSC over the loop) must equal the length
 # path-trace finds for one turn of the same loop (from one entry into the
 # kernel to the next), in a SYSCALL mode and through the gate; and the
-# per-function lines must add up to the total.  Prints PASS/FAIL/SKIP
+# per-function lines must add up to the total (and, in the SYSCALL mode,
+# --each must list as many instructions).  Prints PASS/FAIL/SKIP
 # lines, one per mode, and exits non-zero on a FAIL.
 set -uo pipefail
 
@@ -24,6 +25,21 @@ for f in "$root/build/kernel.elf" "$elf"; do
 		exit 1
 	fi
 done
+
+# each_ok ENTRY SPEC N: --each lists the same window one instruction a
+# line: N lines, the first at ENTRY's address.
+each_ok() {
+	local entry=$1 spec=$2 n=$3 out lines first addr
+	out=$("$root/bench/tools/path-trace" --each --nth 5 "$entry" "$entry" "$spec" 2>&1)
+	lines=$(grep -c '^[0-9a-f]\{8\}  ' <<<"$out")
+	first=$(grep -m1 '^[0-9a-f]\{8\}  ' <<<"$out" | cut -c1-8)
+	addr=$(nm "$root/build/kernel.elf" | awk -v s="$entry" '$3 == s { print substr($1, 9) }')
+	if [[ $lines != "$n" || $first != "$addr" ]]; then
+		echo "FAIL $name: --each gave $lines lines from $first, want $n from $addr ($entry)"
+		sed 's/^/    /' <<<"$out" | head -5
+		return 1
+	fi
+}
 
 for pair in shared:syscall_entry kernel:ktask_gate; do
 	mode=${pair%%:*} entry=${pair#*:}
@@ -45,6 +61,8 @@ for pair in shared:syscall_entry kernel:ktask_gate; do
 	elif ! grep -q " kernel  $entry$" <<<"$out"; then
 		echo "FAIL $name: $entry missing from the path"
 		sed 's/^/    /' <<<"$out"
+		status=1
+	elif [[ $mode == shared ]] && ! each_ok "$entry" "$spec" "$got"; then
 		status=1
 	else
 		echo "PASS $name ($got instructions a null call, both ways)"
