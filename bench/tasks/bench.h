@@ -23,6 +23,22 @@
 /* bench_tsc(), bench_warmup(), bench_rand(): as the Linux baselines measure. */
 #include "../method.h"
 
+/*
+ * bench_tsc() with a label on its RDTSC, a local symbol of the task image
+ * that bench/tools/path-trace takes as SLOT:LABEL: the window it traces
+ * then starts (or ends) at the very instruction the measurement reads.
+ * Use each label once: a second copy (an unrolled loop) fails to assemble.
+ */
+#define BENCH_TSC_AT(label)                                                                        \
+	({                                                                                         \
+		uint32_t lo_, hi_;                                                                 \
+		__asm__ volatile("lfence\n" #label ":\n\trdtsc\n\tlfence"                          \
+				 : "=a"(lo_), "=d"(hi_)                                            \
+				 :                                                                 \
+				 : "memory");                                                      \
+		(uint64_t) hi_ << 32 | lo_;                                                        \
+	})
+
 /* One end of a measured interval. */
 struct bench_mark {
 	uint64_t tsc;

@@ -36,10 +36,9 @@ static int server(void)
 	uint64_t msg = 0;
 	long from = 0;
 	long n = sys_recv(0, &msg, sizeof(msg), &from);
+	uint64_t t = bench_tsc();
 
 	for (;;) {
-		uint64_t t = bench_tsc();
-
 		if (n < 0)
 			bench_fail("bench_ipc server", "receive", n);
 		if (msg == MSG_BYE) {
@@ -49,6 +48,7 @@ static int server(void)
 			return 0;
 		}
 		n = sys_reply_recv(from, &t, sizeof(t), &msg, sizeof(msg), &from);
+		t = BENCH_TSC_AT(bench_ipc_received); /* the end of ipc_call_to_peer */
 	}
 }
 
@@ -93,7 +93,7 @@ static void call_to_peer(const char *mode, const char *variant, uint64_t n, long
 	bench_begin(&a);
 	for (uint64_t i = 0; i < n; i++) {
 		sys_yield();
-		uint64_t t0 = bench_tsc();
+		uint64_t t0 = BENCH_TSC_AT(bench_ipc_call);
 		sum += call(srv, MSG_WORK) - t0;
 	}
 	bench_end(&b);
