@@ -26,10 +26,12 @@ BENCH_LINUX := pipe_pingpong futex_pingpong yield_pingpong null_syscall tlb pkey
 BENCH_LINUX_BINS := $(addprefix $(BUILD)/bench/linux/,$(BENCH_LINUX))
 BENCH_LINUX_CFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -MMD -MP -pthread
 
+# Static, so that the same files run on a machine lent for the Linux
+# baselines (bench/device-run), whatever its C library.
 $(BUILD)/bench/linux/%: bench/linux/%.c
 	$(call say,HOSTCC,$<)
 	@mkdir -p $(dir $@)
-	$(Q)$(HOST_CC) $(BENCH_LINUX_CFLAGS) $< -o $@
+	$(Q)$(HOST_CC) $(BENCH_LINUX_CFLAGS) -static $< -o $@
 
 # The stopwatch times exec to a program's first output bytes; static, so
 # it also runs inside the emulated-KVM rig's busybox initramfs.
