@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# tests/style/entry-convention.sh: code built with RBX and R12-R15 as scratch is reached from entry code only.
+#
+# guest/kernel.mk builds syscall.c and ipc_fast.c with ENTRY_CFLAGS
+# (-fcall-used-rbx -fcall-used-r12 ...): their functions may clobber
+# registers every other C function keeps, which is safe only while the
+# callers are entry.S (which restores every register from the task
+# afterwards) and those two files themselves.  Checks, on the built
+# objects, that they export no function but the three entry points, and
+# that no other object calls one.  Prints one PASS or FAIL line.
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+objs=$root/build/kernel
+name=style/entry-convention
+entry_objs="guest/core/syscall.o guest/core/ipc_fast.o"
+allowed="gate_dispatch ipc_fast syscall_dispatch"
+callers="guest/arch/x86_64/entry.o $entry_objs"
+
+for o in $entry_objs $callers; do
+	if [[ ! -f $objs/$o ]]; then
+		echo "FAIL $name: $objs/$o not found (make all builds it)"
+		exit 1
+	fi
+done
+problems=()
+for o in $entry_objs; do
+	for f in $(nm "$objs/$o" | awk '$2 == "T" { print $3 }'); do
+		[[ " $allowed " == *" $f "* ]] || problems+=("$o exports $f, callable from ordinary C")
+	done
+done
+while IFS= read -r o; do
+	rel=${o#"$objs/"}
+	[[ " $callers " == *" $rel "* ]] && continue
+	for f in $(nm -u "$o" | awk '{ print $2 }'); do
+		[[ " $allowed " == *" $f "* ]] && problems+=("$rel calls $f")
+	done
+done < <(find "$objs" -name '*.o' | sort)
+if ((${#problems[@]})); then
+	echo "FAIL $name: ENTRY_CFLAGS code reached from ordinary C (guest/kernel.mk)"
+	printf '    %s\n' "${problems[@]}"
+	exit 1
+fi
+echo "PASS $name"
