@@ -7,6 +7,9 @@
  *   recv(src, buf, cap, from*)         rdi rsi rdx r10
  *   call(dest, buf, len, rbuf, rcap)   rdi rsi rdx r10 r8
  *   reply_recv(dest, buf, len, rbuf, rcap, from*)  rdi rsi rdx r10 r8 r9
+ *   call_w(dest, word), reply_recv_w(dest, word)   rdi rsi
+ * A word message is its 8 bytes in RSI; a word receiver gets the message's
+ * first 8 bytes in RDX (and reply_recv_w the sender's id in RSI).
  * A caller first sends, then waits in the receive state for its reply; a
  * server's reply_recv delivers its reply (never waiting for that), then
  * receives from any task.  Short messages between stacks, to a task
@@ -16,28 +19,47 @@
 #include "core/kernel.h"
 
 /* Copies the message of sender s into receiver r, completes r's receive
- * (result and *from), and returns the bytes moved or -SHOJI_EFAULT. */
+ * (result and *from), and returns the bytes moved or -SHOJI_EFAULT.  A
+ * word is an 8-byte message, on either side. */
 static int64_t transfer(struct task *s, struct task *r)
 {
-	uint64_t buf, cap, from;
-	ipc_recv_buffer(r, &buf, &cap, &from);
-	uint64_t n = s->regs.rdx < cap ? s->regs.rdx : cap; /* truncate to the buffer */
-	int64_t res = (int64_t)n;
-	uint64_t id = s->id;
+	uint64_t len = ipc_word(s) ? SHOJI_IPC_WORD : s->regs.rdx, id = s->id;
+	uint64_t word = s->regs.rsi, buf, cap, from, n;
+	int fault;
 
-	if (copy_task_to_task(r, buf, s, s->regs.rsi, n) ||
-	    (from && copy_to_task(r, from, &id, sizeof(id))))
-		res = -SHOJI_EFAULT; /* checked at entry: only a kernel bug gets here */
+	if (ipc_word(r)) {
+		n = len < SHOJI_IPC_WORD ? len : SHOJI_IPC_WORD;
+		if (!ipc_word(s)) { /* its first n bytes, zero-extended */
+			word = 0;
+			fault = copy_from_task(s, &word, s->regs.rsi, n);
+		} else {
+			fault = 0;
+		}
+		r->regs.rdx = word;
+		if (r->regs.rax == SYS_REPLY_RECV_W)
+			r->regs.rsi = id;
+	} else {
+		ipc_recv_buffer(r, &buf, &cap, &from);
+		n = len < cap ? len : cap; /* truncate to the buffer */
+		if (ipc_word(s))
+			fault = copy_to_task(r, buf, &word, n);
+		else
+			fault = copy_task_to_task(r, buf, s, s->regs.rsi, n);
+		if (!fault && from)
+			fault = copy_to_task(r, from, &id, sizeof(id));
+	}
+	/* Every pointer was checked at entry: only a kernel bug faults here. */
+	int64_t res = fault ? -SHOJI_EFAULT : (int64_t)n;
 	ipc_complete(r, res);
 	return res;
 }
 
-/* Validates the send half of send/call; the destination or an error. */
+/* Validates the send half of a send or call; the destination or an error. */
 static int64_t send_check(struct task *self, const struct regs *r, struct task **dest)
 {
-	if (r->rdx > SHOJI_IPC_MAX)
+	if (!ipc_word(self) && r->rdx > SHOJI_IPC_MAX)
 		return -SHOJI_EMSGSIZE;
-	if (uaccess_check(self, r->rsi, r->rdx, false))
+	if (!ipc_word(self) && uaccess_check(self, r->rsi, r->rdx, false))
 		return -SHOJI_EFAULT;
 	*dest = task_by_id(r->rdi);
 	if (!*dest)
@@ -61,7 +83,7 @@ static void block_sending(struct task *self, struct task *dest)
 /* The message of a sender is in; the sender goes on or waits for a reply. */
 static void sender_done(struct task *s, struct task *r, int64_t res, bool front)
 {
-	if (s->regs.rax == SYS_CALL && res >= 0) {
+	if (ipc_is_call(s) && res >= 0) {
 		s->state = TASK_RECV_BLOCKED;
 		s->ipc_peer = r->id;
 		return;
@@ -80,7 +102,7 @@ static int64_t send_to(struct task *self, struct task *dest)
 		block_sending(self, dest);
 		return SYSCALL_DEFERRED;
 	}
-	bool call = self->regs.rax == SYS_CALL;
+	bool call = ipc_is_call(self);
 	int64_t res = transfer(self, dest);
 	if (call && res < 0) {
 		sched_enqueue(dest, true);
@@ -150,14 +172,17 @@ int64_t sys_recv(struct task *self, const struct regs *r)
 	return SYSCALL_DEFERRED;
 }
 
-int64_t sys_reply_recv(struct task *self, const struct regs *r)
+int64_t sys_call_w(struct task *self, const struct regs *r)
 {
 	struct task *dest;
+	int64_t rc = send_check(self, r, &dest);
+	return rc ? rc : send_to(self, dest);
+}
 
-	/* Every pointer is checked before anything moves. */
-	if (uaccess_check(self, r->r10, r->r8, true) ||
-	    (r->r9 && uaccess_check(self, r->r9, sizeof(uint64_t), true)))
-		return -SHOJI_EFAULT;
+/* reply_recv and reply_recv_w after their pointer checks. */
+static int64_t reply_then_receive(struct task *self, const struct regs *r)
+{
+	struct task *dest;
 	int64_t rc = send_check(self, r, &dest);
 	if (rc)
 		return rc;
@@ -176,6 +201,20 @@ int64_t sys_reply_recv(struct task *self, const struct regs *r)
 	}
 	sched_enqueue(dest, true);
 	return SYSCALL_DEFERRED;
+}
+
+int64_t sys_reply_recv(struct task *self, const struct regs *r)
+{
+	/* Every pointer is checked before anything moves. */
+	if (uaccess_check(self, r->r10, r->r8, true) ||
+	    (r->r9 && uaccess_check(self, r->r9, sizeof(uint64_t), true)))
+		return -SHOJI_EFAULT;
+	return reply_then_receive(self, r);
+}
+
+int64_t sys_reply_recv_w(struct task *self, const struct regs *r)
+{
+	return reply_then_receive(self, r);
 }
 
 static void fail_partner(struct task *p)

@@ -6,7 +6,7 @@
 _Static_assert(ENTRY_IPC_FAST_CALLS == IPC_FAST_CALLS, "entry.S offers the calls ipc_fast() takes");
 
 /*
- * The fast path: a message of at most SHOJI_IPC_FAST_MAX bytes on the
+ * The buffer fast path: a message of at most SHOJI_IPC_FAST_MAX bytes on the
  * sender's stack, to a task already waiting for it with its buffers on its
  * own stack.  It ends as send_to() and sys_reply_recv() end (ipc.c), with
  * the same results and queue order, but the copies go through the tasks'
@@ -16,6 +16,39 @@ _Static_assert(ENTRY_IPC_FAST_CALLS == IPC_FAST_CALLS, "entry.S offers the calls
  * owner's key: uaccess_in_stack()).  Every check of the general path is
  * made, or it is left to run.
  */
+/*
+ * Word messages (call_w, reply_recv_w) to a task waiting in a word
+ * receive: nothing to check but the partner, nothing to copy but a
+ * register.  The same ends as the general path (sys_call_w(),
+ * reply_then_receive() in ipc.c); anything else is left to it.
+ */
+static inline bool ipc_fast_word(struct task *self)
+{
+	const struct regs *r = &self->regs;
+	uint64_t nr = r->rax;
+
+	/* reply_recv_w: its receive must block (nothing queued for it yet). */
+	if (nr == SYS_REPLY_RECV_W && unlikely(self->sendq != 0))
+		return false;
+	struct task *dest = task_by_id(r->rdi);
+	if (unlikely(!dest || dest == self || !ipc_waits_for(dest, self) || !ipc_word(dest)))
+		return false;
+
+	/* call_w waits for the reply from dest, reply_recv_w for any task */
+	self->state = TASK_RECV_BLOCKED;
+	self->ipc_peer = nr == SYS_CALL_W ? dest->id : 0;
+	dest->regs.rdx = r->rsi;
+	if (dest->regs.rax == SYS_REPLY_RECV_W)
+		dest->regs.rsi = self->id;
+	ipc_complete(dest, SHOJI_IPC_WORD);
+	sched_switch_now(dest);
+	stat_syscalls++;
+	stat_ipc_fast++;
+	if (dest->mode == MODE_KERNEL) /* its return frame */
+		sched_prepare_return();
+	return true;
+}
+
 bool ipc_fast(struct task *self)
 {
 	const struct regs *r = &self->regs;
@@ -23,6 +56,8 @@ bool ipc_fast(struct task *self)
 	/* One CPU, one message in flight: a static buffer costs no frame. */
 	static uint64_t msg[SHOJI_IPC_FAST_MAX / sizeof(uint64_t)];
 
+	if (nr == SYS_CALL_W || nr == SYS_REPLY_RECV_W)
+		return ipc_fast_word(self);
 	if (unlikely(len > SHOJI_IPC_FAST_MAX))
 		return false;
 	if (unlikely(!uaccess_in_stack(self, r->rsi, len)))
@@ -34,7 +69,7 @@ bool ipc_fast(struct task *self)
 	    unlikely(self->sendq || (r->r9 && !uaccess_in_stack(self, r->r9, sizeof(uint64_t)))))
 		return false;
 	struct task *dest = task_by_id(r->rdi);
-	if (unlikely(!dest || dest == self || !ipc_waits_for(dest, self)))
+	if (unlikely(!dest || dest == self || !ipc_waits_for(dest, self) || ipc_word(dest)))
 		return false;
 	ipc_recv_buffer(dest, &buf, &cap, &from);
 	uint64_t n = len < cap ? len : cap;

@@ -319,11 +319,25 @@ int64_t sys_send(struct task *self, const struct regs *r);
 int64_t sys_recv(struct task *self, const struct regs *r);
 int64_t sys_call(struct task *self, const struct regs *r);
 int64_t sys_reply_recv(struct task *self, const struct regs *r);
+int64_t sys_call_w(struct task *self, const struct regs *r);
+int64_t sys_reply_recv_w(struct task *self, const struct regs *r);
 /* t is dying: fail every IPC partner waiting on it with -SHOJI_ESRCH. */
 void ipc_task_gone(struct task *t);
 
-/* What ipc.c and ipc_fast.c share about a task blocked in a receive, whose
- * arguments are still in its saved registers (ipc.c says which). */
+/* What ipc.c and ipc_fast.c share about a task in IPC, whose arguments
+ * are still in its saved registers (ipc.c says which). */
+/* Whether its message is a word in RSI (call_w, reply_recv_w), and
+ * whether it receives into RDX: the same two calls. */
+static inline bool ipc_word(const struct task *t)
+{
+	return t->regs.rax == SYS_CALL_W || t->regs.rax == SYS_REPLY_RECV_W;
+}
+/* Whether its send half waits for a reply (call, call_w). */
+static inline bool ipc_is_call(const struct task *t)
+{
+	return t->regs.rax == SYS_CALL || t->regs.rax == SYS_CALL_W;
+}
+/* The buffer of a task blocked in a receive, not a word one. */
 static inline void ipc_recv_buffer(const struct task *t, uint64_t *buf, uint64_t *cap,
 				   uint64_t *from)
 {
@@ -349,7 +363,8 @@ static inline void ipc_complete(struct task *t, int64_t res)
 
 /* --- ipc_fast.c ----------------------------------------------------------
  * The fast path of send, call and reply_recv for short messages on the
- * tasks' stacks, counted in stat_syscalls and stat_ipc_fast; false when
+ * tasks' stacks, and of call_w and reply_recv_w between word receivers,
+ * counted in stat_syscalls and stat_ipc_fast; false when
  * the general path must run.  When true, the receiver is current and
  * ready to be returned to.  The SYSCALL entry (entry.S) offers it those
  * calls first, the gate (gate_dispatch()) after its checks.  Entry
@@ -358,7 +373,9 @@ static inline void ipc_complete(struct task *t, int64_t res)
 bool ipc_fast(struct task *self);
 /* The calls ipc_fast() takes, as a bit mask of their numbers: it must be
  * given only these (ipc_fast_offer()). */
-#define IPC_FAST_CALLS (1ull << SYS_SEND | 1ull << SYS_CALL | 1ull << SYS_REPLY_RECV)
+#define IPC_FAST_CALLS                                                                             \
+	(1ull << SYS_SEND | 1ull << SYS_CALL | 1ull << SYS_REPLY_RECV | 1ull << SYS_CALL_W |       \
+	 1ull << SYS_REPLY_RECV_W)
 static inline bool ipc_fast_offer(uint64_t nr)
 {
 	return nr < 64 && (IPC_FAST_CALLS >> nr & 1);

@@ -75,6 +75,8 @@ static const syscall_fn syscalls[SYS_COUNT] = {
     [SYS_KMEM] = sys_kmem,
     [SYS_STATS] = sys_stats,
     [SYS_REPLY_RECV] = sys_reply_recv,
+    [SYS_CALL_W] = sys_call_w,
+    [SYS_REPLY_RECV_W] = sys_reply_recv_w,
 };
 
 uint64_t stat_syscalls, stat_ipc_fast;

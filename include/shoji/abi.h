@@ -7,7 +7,7 @@
  * kernel and the tasks, and hosted into the VMM, the loaders and the tests.
  * Bump SHOJI_ABI_VERSION on any incompatible change.
  */
-#define SHOJI_ABI_VERSION 3
+#define SHOJI_ABI_VERSION 4
 
 /* Machine exit statuses (architecture.md, "How the machine ends"). */
 #define SHOJI_EXIT_OK 0		 /* every task exited with 0 */
@@ -31,29 +31,41 @@
  */
 #define SHOJI_GATE_OFFSET 0x16000
 enum shoji_sys {
-	SYS_EXIT = 0,	     /* exit(status): never returns */
-	SYS_WRITE = 1,	     /* write(buf, len): console; returns len */
-	SYS_YIELD = 2,	     /* yield(): to the back of the run queue; returns 0 */
-	SYS_GETPID = 3,	     /* getpid(): the task id (1, 2, ...) */
-	SYS_CLOCK = 4,	     /* clock(): nanoseconds since boot */
-	SYS_SEND = 5,	     /* send(dest, buf, len): blocks until dest receives;
-				returns the bytes delivered */
-	SYS_RECV = 6,	     /* recv(src, buf, cap, from*): src 0 = any task;
-				blocks until a message arrives; returns its length,
-				*from (if not 0, 64 bits) gets the sender's id */
-	SYS_CALL = 7,	     /* call(dest, buf, len, rbuf, rcap): send to dest, then
-				receive from dest alone; returns the reply length */
-	SYS_MAP = 8,	     /* map(len, prot): anonymous zeroed memory, len rounded
-				up to pages; returns its address */
-	SYS_UNMAP = 9,	     /* unmap(addr, len): pages returned by map only */
-	SYS_KMEM = 10,	     /* kmem(): bytes of kernel memory held for the caller */
-	SYS_STATS = 11,	     /* stats(struct shoji_stats *): the kernel's event
-				counters since boot; returns 0 */
-	SYS_REPLY_RECV = 12, /* reply_recv(dest, buf, len, rbuf, rcap, from*):
-				a server's loop in one call: the reply to dest,
-				which must be waiting for the caller (else
-				-EAGAIN, nothing moves), then recv(0, rbuf,
-				rcap, from); returns the received length */
+	SYS_EXIT = 0,	       /* exit(status): never returns */
+	SYS_WRITE = 1,	       /* write(buf, len): console; returns len */
+	SYS_YIELD = 2,	       /* yield(): to the back of the run queue; returns 0 */
+	SYS_GETPID = 3,	       /* getpid(): the task id (1, 2, ...) */
+	SYS_CLOCK = 4,	       /* clock(): nanoseconds since boot */
+	SYS_SEND = 5,	       /* send(dest, buf, len): blocks until dest receives;
+				  returns the bytes delivered */
+	SYS_RECV = 6,	       /* recv(src, buf, cap, from*): src 0 = any task;
+				  blocks until a message arrives; returns its length,
+				  *from (if not 0, 64 bits) gets the sender's id */
+	SYS_CALL = 7,	       /* call(dest, buf, len, rbuf, rcap): send to dest, then
+				  receive from dest alone; returns the reply length */
+	SYS_MAP = 8,	       /* map(len, prot): anonymous zeroed memory, len rounded
+				  up to pages; returns its address */
+	SYS_UNMAP = 9,	       /* unmap(addr, len): pages returned by map only */
+	SYS_KMEM = 10,	       /* kmem(): bytes of kernel memory held for the caller */
+	SYS_STATS = 11,	       /* stats(struct shoji_stats *): the kernel's event
+				  counters since boot; returns 0 */
+	SYS_REPLY_RECV = 12,   /* reply_recv(dest, buf, len, rbuf, rcap, from*):
+				  a server's loop in one call: the reply to dest,
+				  which must be waiting for the caller (else
+				  -EAGAIN, nothing moves), then recv(0, rbuf,
+				  rcap, from); returns the received length */
+	SYS_CALL_W = 13,       /* call_w(dest, word): call with the message in a
+				  register (L4's short IPC): sends the 8 bytes of
+				  word (RSI), then receives the reply from dest
+				  alone into RDX (its first 8 bytes, zero-extended);
+				  returns the reply length, at most 8 */
+	SYS_REPLY_RECV_W = 14, /* reply_recv_w(dest, word): reply_recv with
+				  the messages in registers: replies the 8 bytes
+				  of word (RSI) to dest, which must be waiting
+				  for the caller (else -EAGAIN, nothing moves),
+				  then receives from any task into RDX (first 8
+				  bytes, zero-extended), the sender's id into
+				  RSI; returns the received length, at most 8 */
 	SYS_COUNT
 };
 
@@ -75,6 +87,15 @@ struct shoji_stats {
  * executable, so a task cannot create code at run time. */
 #define SHOJI_PROT_READ 0x1
 #define SHOJI_PROT_WRITE 0x2
+
+/*
+ * Word messages (SYS_CALL_W, SYS_REPLY_RECV_W) are 8-byte messages that
+ * live in registers instead of buffers, and mix with the others: a
+ * buffer receiver gets the word's 8 bytes (truncated to its buffer as any
+ * message), a word receiver gets the first 8 bytes of any message, and
+ * the result is the length delivered either way.
+ */
+#define SHOJI_IPC_WORD 8
 
 /* Largest message SYS_SEND/SYS_CALL move in one go. */
 #define SHOJI_IPC_MAX 4096

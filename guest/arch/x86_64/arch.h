@@ -7,9 +7,10 @@
 #include "arch/x86_64/x86.h"
 
 /* The system calls the SYSCALL entry offers to the IPC fast path first,
- * as a bit mask of their numbers: SYS_SEND, SYS_CALL, SYS_REPLY_RECV
- * (shoji/abi.h; ipc_fast.c checks that they agree). */
-#define ENTRY_IPC_FAST_CALLS 0x10a0
+ * as a bit mask of their numbers: SYS_SEND, SYS_CALL, SYS_REPLY_RECV,
+ * SYS_CALL_W, SYS_REPLY_RECV_W (shoji/abi.h; ipc_fast.c checks that they
+ * agree). */
+#define ENTRY_IPC_FAST_CALLS 0x70a0
 
 /* Offsets into struct regs used by entry.S. */
 #define REGS_RAX 112

@@ -34,7 +34,8 @@ int main(int argc, char **argv);
  */
 
 /*
- * Every wrapper goes through syscall6(), so the way into the kernel is
+ * Every wrapper goes through syscall6() (but the two of word messages,
+ * which get results in more registers), so the way into the kernel is
  * written once: a call to the kernel's trampoline at image offset
  * SHOJI_GATE_OFFSET, with the number in RAX and the arguments in RDI, RSI,
  * RDX, R10, R8, R9 (shoji/abi.h).  The trampoline (SYSCALL, or the gate of
@@ -139,6 +140,50 @@ static inline long sys_reply_recv(long dest, const void *buf, size_t len, void *
 {
 	return syscall6(SYS_REPLY_RECV, dest, (long)buf, (long)len, (long)rbuf, (long)rcap,
 			(long)from);
+}
+
+/*
+ * Word messages: 8 bytes in a register instead of a buffer (L4's short
+ * IPC), so the kernel checks and copies no memory (shoji/abi.h).  They mix
+ * with buffer messages: a buffer receiver gets the word's 8 bytes, a word
+ * receiver the first 8 bytes of any message, zero-extended.  The kernel
+ * writes RDX (and, for sys_reply_recv_w(), RSI) besides RAX, so these two
+ * have their own call sequence.
+ */
+
+/* sys_call() with word messages: sends @word to task @dest, then receives
+ * the reply from @dest alone into *@reply.  Returns the reply's length
+ * (at most 8); errors as sys_call(), but for the buffers. */
+static inline long sys_call_w(long dest, unsigned long word, unsigned long *reply)
+{
+	long ret;
+	unsigned long rdx;
+	__asm__ volatile("call __ehdr_start + %c[gate]"
+			 : "=a"(ret), "=d"(rdx), "+S"(word)
+			 : "a"(SYS_CALL_W), "D"(dest), [gate] "i"(SHOJI_GATE_OFFSET)
+			 : "rcx", "r11", "memory");
+	if (ret >= 0)
+		*reply = rdx;
+	return ret;
+}
+
+/* sys_reply_recv() with word messages: replies @word to task @dest, which
+ * must already be waiting for a message from the caller, then receives
+ * from any task into *@msg and *@from.  Returns the received length (at
+ * most 8); errors as sys_reply_recv(), but for the buffers. */
+static inline long sys_reply_recv_w(long dest, unsigned long word, unsigned long *msg, long *from)
+{
+	long ret;
+	unsigned long rdx;
+	__asm__ volatile("call __ehdr_start + %c[gate]"
+			 : "=a"(ret), "=d"(rdx), "+S"(word)
+			 : "a"(SYS_REPLY_RECV_W), "D"(dest), [gate] "i"(SHOJI_GATE_OFFSET)
+			 : "rcx", "r11", "memory");
+	if (ret >= 0) {
+		*msg = rdx;
+		*from = (long)word;
+	}
+	return ret;
 }
 
 /* Maps @len bytes (rounded up to pages) of zeroed memory with @prot, a mask
