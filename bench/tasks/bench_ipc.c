@@ -1,10 +1,15 @@
 /* bench_ipc: IPC round trips and the one-way path from a call to the peer's first instruction. */
+#include <stdbool.h>
+
 #include "bench.h"
 
 /*
- * usage: bench_ipc server
- *        bench_ipc client MODE VARIANT N SERVER_ID
+ * usage: bench_ipc server|wserver
+ *        bench_ipc client|wclient MODE VARIANT N SERVER_ID
  *
+ * server and client use buffer messages (sys_call(), sys_reply_recv());
+ * wserver and wclient word messages (sys_call_w(), sys_reply_recv_w()),
+ * which the kernel moves in registers.  Otherwise they are the same.
  * The server receives 8-byte messages from any task and answers each with
  * the TSC it read right after its receive returned, answering and
  * receiving the next in one sys_reply_recv() (the microkernel server
@@ -27,7 +32,7 @@
  * MODE and VARIANT only label the lines.
  */
 
-#define USAGE "bench_ipc server | bench_ipc client MODE VARIANT N SERVER_ID"
+#define USAGE "bench_ipc server|wserver | bench_ipc client|wclient MODE VARIANT N SERVER_ID"
 #define MSG_WORK 0
 #define MSG_BYE 1
 
@@ -52,34 +57,70 @@ static int server(void)
 	}
 }
 
-/* One call; returns the server's TSC from the reply.  Inline, so that
- * ipc_call_to_peer measures the system call and not also a call into
- * this function, with its bundle padding and masked return (bundle-asm). */
-static inline __attribute__((always_inline)) uint64_t call(long srv, uint64_t msg)
+/* The word server: as server(), with the messages in registers. */
+static int wserver(void)
 {
-	uint64_t reply = 0;
-	long n = sys_call(srv, &msg, sizeof(msg), &reply, sizeof(reply));
+	unsigned long first = 0, msg;
+	long first_from = 0, from;
+	long n = sys_recv(0, &first, sizeof(first), &first_from);
+	uint64_t t = bench_tsc();
+
+	/* The loop's own copies: their addresses never reach the kernel, so
+	 * they can stay in registers. */
+	msg = first, from = first_from;
+	for (;;) {
+		if (n < 0)
+			bench_fail("bench_ipc wserver", "receive", n);
+		if (msg == MSG_BYE) {
+			long r = sys_send(from, &t, sizeof(t));
+			if (r < 0)
+				bench_fail("bench_ipc wserver", "send", r);
+			return 0;
+		}
+		n = sys_reply_recv_w(from, t, &msg, &from);
+		t = BENCH_TSC_AT(bench_ipc_received_w); /* the end of ipc_call_to_peer */
+	}
+}
+
+/* One call (a word call when @word); returns the server's TSC from the
+ * reply.  Inline, so that ipc_call_to_peer measures the system call and
+ * not also a call into this function, with its bundle padding and masked
+ * return (bundle-asm); everything below is inline too, so @word is a
+ * constant in each copy and no test of it is measured. */
+static inline __attribute__((always_inline)) uint64_t call(long srv, uint64_t msg, bool word)
+{
+	unsigned long reply = 0;
+	long n = word ? sys_call_w(srv, msg, &reply)
+		      : sys_call(srv, &msg, sizeof(msg), &reply, sizeof(reply));
 
 	if (n != (long)sizeof(reply))
 		bench_fail("bench_ipc client", "call", n < 0 ? n : -SHOJI_EMSGSIZE);
 	return reply;
 }
 
-static void roundtrip(const char *mode, const char *variant, uint64_t n, long srv)
+/* The TSC just before a call, at a label of its own for path-trace. */
+static inline __attribute__((always_inline)) uint64_t tsc_before_call(bool word)
+{
+	return word ? BENCH_TSC_AT(bench_ipc_call_w) : BENCH_TSC_AT(bench_ipc_call);
+}
+
+static inline __attribute__((always_inline)) void roundtrip(const char *mode, const char *variant,
+							    uint64_t n, long srv, bool word)
 {
 	uint64_t warm = bench_warmup(n);
 	struct bench_mark a, b;
 
 	for (uint64_t i = 0; i < warm; i++)
-		call(srv, MSG_WORK);
+		call(srv, MSG_WORK, word);
 	bench_begin(&a);
 	for (uint64_t i = 0; i < n; i++)
-		call(srv, MSG_WORK);
+		call(srv, MSG_WORK, word);
 	bench_end(&b);
 	bench_result_span("ipc_roundtrip", mode, variant, n, warm, &a, &b);
 }
 
-static void call_to_peer(const char *mode, const char *variant, uint64_t n, long srv)
+static inline __attribute__((always_inline)) void
+call_to_peer(const char *mode, const char *variant, uint64_t n, long srv, bool word)
 {
 	uint64_t warm = bench_warmup(n);
 	uint64_t sum = 0, floor;
@@ -88,13 +129,13 @@ static void call_to_peer(const char *mode, const char *variant, uint64_t n, long
 
 	for (uint64_t i = 0; i < warm; i++) {
 		sys_yield();
-		call(srv, MSG_WORK);
+		call(srv, MSG_WORK, word);
 	}
 	bench_begin(&a);
 	for (uint64_t i = 0; i < n; i++) {
 		sys_yield();
-		uint64_t t0 = BENCH_TSC_AT(bench_ipc_call);
-		sum += call(srv, MSG_WORK) - t0;
+		uint64_t t0 = tsc_before_call(word);
+		sum += call(srv, MSG_WORK, word) - t0;
 	}
 	bench_end(&b);
 	/* What two back-to-back TSC reads cost: the measurement's floor,
@@ -112,11 +153,19 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && strcmp(argv[1], "server") == 0)
 		return server();
-	if (argc != 6 || strcmp(argv[1], "client") || bench_arg(argv, 4, &n, USAGE) ||
-	    bench_arg(argv, 5, &srv, USAGE))
+	if (argc == 2 && strcmp(argv[1], "wserver") == 0)
+		return wserver();
+	if (argc != 6 || (strcmp(argv[1], "client") && strcmp(argv[1], "wclient")) ||
+	    bench_arg(argv, 4, &n, USAGE) || bench_arg(argv, 5, &srv, USAGE))
 		return bench_usage(USAGE);
-	roundtrip(argv[2], argv[3], n, (long)srv);
-	call_to_peer(argv[2], argv[3], n, (long)srv);
-	call((long)srv, MSG_BYE);
+	if (argv[1][0] == 'w') {
+		roundtrip(argv[2], argv[3], n, (long)srv, true);
+		call_to_peer(argv[2], argv[3], n, (long)srv, true);
+		call((long)srv, MSG_BYE, true);
+	} else {
+		roundtrip(argv[2], argv[3], n, (long)srv, false);
+		call_to_peer(argv[2], argv[3], n, (long)srv, false);
+		call((long)srv, MSG_BYE, false);
+	}
 	return 0;
 }

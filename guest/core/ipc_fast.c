@@ -4,6 +4,9 @@
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
 _Static_assert(ENTRY_IPC_FAST_CALLS == IPC_FAST_CALLS, "entry.S offers the calls ipc_fast() takes");
+_Static_assert(SYS_REPLY_RECV_W == SYS_CALL_W + 1 && SYS_COUNT == SYS_REPLY_RECV_W + 1 &&
+		   ENTRY_SYS_CALL_W == SYS_CALL_W,
+	       "the word calls are the two highest numbers");
 
 /*
  * The buffer fast path: a message of at most SHOJI_IPC_FAST_MAX bytes on the
@@ -20,9 +23,11 @@ _Static_assert(ENTRY_IPC_FAST_CALLS == IPC_FAST_CALLS, "entry.S offers the calls
  * Word messages (call_w, reply_recv_w) to a task waiting in a word
  * receive: nothing to check but the partner, nothing to copy but a
  * register.  The same ends as the general path (sys_call_w(),
- * reply_then_receive() in ipc.c); anything else is left to it.
+ * reply_then_receive() in ipc.c); anything else is left to it.  A
+ * function of its own, which the entry paths call directly, so that it
+ * runs without the buffer path's frame.
  */
-static inline bool ipc_fast_word(struct task *self)
+bool ipc_fast_word(struct task *self)
 {
 	const struct regs *r = &self->regs;
 	uint64_t nr = r->rax;
@@ -56,8 +61,6 @@ bool ipc_fast(struct task *self)
 	/* One CPU, one message in flight: a static buffer costs no frame. */
 	static uint64_t msg[SHOJI_IPC_FAST_MAX / sizeof(uint64_t)];
 
-	if (nr == SYS_CALL_W || nr == SYS_REPLY_RECV_W)
-		return ipc_fast_word(self);
 	if (unlikely(len > SHOJI_IPC_FAST_MAX))
 		return false;
 	if (unlikely(!uaccess_in_stack(self, r->rsi, len)))
@@ -69,7 +72,10 @@ bool ipc_fast(struct task *self)
 	    unlikely(self->sendq || (r->r9 && !uaccess_in_stack(self, r->r9, sizeof(uint64_t)))))
 		return false;
 	struct task *dest = task_by_id(r->rdi);
-	if (unlikely(!dest || dest == self || !ipc_waits_for(dest, self) || ipc_word(dest)))
+	/* dest waits in a receive: its number is one of recv, call,
+	 * reply_recv, or a word call (the highest), which this path leaves. */
+	if (unlikely(!dest || dest == self || !ipc_waits_for(dest, self) ||
+		     dest->regs.rax >= SYS_CALL_W))
 		return false;
 	ipc_recv_buffer(dest, &buf, &cap, &from);
 	uint64_t n = len < cap ? len : cap;

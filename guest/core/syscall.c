@@ -121,7 +121,7 @@ void gate_dispatch(void)
 		r->rdx = w[0];
 		r->rip = w[1];
 		r->rsp += sizeof(w);
-		if (ipc_fast_offer(r->rax) && ipc_fast(t))
+		if (ipc_fast_offer(t))
 			return;
 		syscall_run(t);
 	}

@@ -11,6 +11,7 @@
  * SYS_CALL_W, SYS_REPLY_RECV_W (shoji/abi.h; ipc_fast.c checks that they
  * agree). */
 #define ENTRY_IPC_FAST_CALLS 0x70a0
+#define ENTRY_SYS_CALL_W 13 /* and up: ipc_fast_word() */
 
 /* Offsets into struct regs used by entry.S. */
 #define REGS_RAX 112

@@ -229,14 +229,21 @@ syscall_entry:
 	FRAME_GPRS STORE
 	mov $kernel_stack_top, %rsp
 	movb $1, cpu_in_kernel(%rip)
-	/* send, call and reply_recv try the IPC fast path first (ipc_fast.c). */
+	/* IPC calls try a fast path first (ipc_fast.c): the word calls, the
+	 * two highest numbers, their own. */
 	cmp $63, %rax
 	ja 1f
 	mov $ENTRY_IPC_FAST_CALLS, %ecx
 	bt %rax, %rcx
 	jnc 1f
 	mov current(%rip), %rdi
+	cmp $ENTRY_SYS_CALL_W, %eax
+	jae 2f
 	call ipc_fast
+	test %al, %al
+	jnz return_to_task
+	jmp 1f
+2:	call ipc_fast_word
 	test %al, %al
 	jnz return_to_task
 1:	call syscall_dispatch
