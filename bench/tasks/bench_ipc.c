@@ -36,13 +36,17 @@
 #define MSG_WORK 0
 #define MSG_BYE 1
 
-static int server(void)
+/* The server (word messages when @word).  Inline, so that @word is a
+ * constant in each copy: the buffer server's variables go to memory (the
+ * kernel gets their addresses), the word server's stay in registers. */
+static inline __attribute__((always_inline)) int serve(bool word)
 {
-	uint64_t msg = 0;
-	long from = 0;
-	long n = sys_recv(0, &msg, sizeof(msg), &from);
+	unsigned long first = 0, msg;
+	long first_from = 0, from;
+	long n = sys_recv(0, &first, sizeof(first), &first_from);
 	uint64_t t = bench_tsc();
 
+	msg = first, from = first_from;
 	for (;;) {
 		if (n < 0)
 			bench_fail("bench_ipc server", "receive", n);
@@ -52,33 +56,14 @@ static int server(void)
 				bench_fail("bench_ipc server", "send", r);
 			return 0;
 		}
-		n = sys_reply_recv(from, &t, sizeof(t), &msg, sizeof(msg), &from);
-		t = BENCH_TSC_AT(bench_ipc_received); /* the end of ipc_call_to_peer */
-	}
-}
-
-/* The word server: as server(), with the messages in registers. */
-static int wserver(void)
-{
-	unsigned long first = 0, msg;
-	long first_from = 0, from;
-	long n = sys_recv(0, &first, sizeof(first), &first_from);
-	uint64_t t = bench_tsc();
-
-	/* The loop's own copies: their addresses never reach the kernel, so
-	 * they can stay in registers. */
-	msg = first, from = first_from;
-	for (;;) {
-		if (n < 0)
-			bench_fail("bench_ipc wserver", "receive", n);
-		if (msg == MSG_BYE) {
-			long r = sys_send(from, &t, sizeof(t));
-			if (r < 0)
-				bench_fail("bench_ipc wserver", "send", r);
-			return 0;
+		/* Each TSC read is the end of ipc_call_to_peer. */
+		if (word) {
+			n = sys_reply_recv_w(from, t, &msg, &from);
+			t = BENCH_TSC_AT(bench_ipc_received_w);
+		} else {
+			n = sys_reply_recv(from, &t, sizeof(t), &msg, sizeof(msg), &from);
+			t = BENCH_TSC_AT(bench_ipc_received);
 		}
-		n = sys_reply_recv_w(from, t, &msg, &from);
-		t = BENCH_TSC_AT(bench_ipc_received_w); /* the end of ipc_call_to_peer */
 	}
 }
 
@@ -152,9 +137,9 @@ int main(int argc, char **argv)
 	unsigned long n, srv;
 
 	if (argc == 2 && strcmp(argv[1], "server") == 0)
-		return server();
+		return serve(false);
 	if (argc == 2 && strcmp(argv[1], "wserver") == 0)
-		return wserver();
+		return serve(true);
 	if (argc != 6 || (strcmp(argv[1], "client") && strcmp(argv[1], "wclient")) ||
 	    bench_arg(argv, 4, &n, USAGE) || bench_arg(argv, 5, &srv, USAGE))
 		return bench_usage(USAGE);

@@ -151,17 +151,27 @@ static inline long sys_reply_recv(long dest, const void *buf, size_t len, void *
  * have their own call sequence.
  */
 
+/* The call sequence of word messages: the word in RSI; RAX, RDX and RSI
+ * come back. */
+static inline long syscall_w(long nr, long dest, unsigned long word, unsigned long *rdx,
+			     unsigned long *rsi)
+{
+	long ret;
+	__asm__ volatile("call __ehdr_start + %c[gate]"
+			 : "=a"(ret), "=d"(*rdx), "+S"(word)
+			 : "a"(nr), "D"(dest), [gate] "i"(SHOJI_GATE_OFFSET)
+			 : "rcx", "r11", "memory");
+	*rsi = word;
+	return ret;
+}
+
 /* sys_call() with word messages: sends @word to task @dest, then receives
  * the reply from @dest alone into *@reply.  Returns the reply's length
  * (at most 8); errors as sys_call(), but for the buffers. */
 static inline long sys_call_w(long dest, unsigned long word, unsigned long *reply)
 {
-	long ret;
-	unsigned long rdx;
-	__asm__ volatile("call __ehdr_start + %c[gate]"
-			 : "=a"(ret), "=d"(rdx), "+S"(word)
-			 : "a"(SYS_CALL_W), "D"(dest), [gate] "i"(SHOJI_GATE_OFFSET)
-			 : "rcx", "r11", "memory");
+	unsigned long rdx, rsi;
+	long ret = syscall_w(SYS_CALL_W, dest, word, &rdx, &rsi);
 	if (ret >= 0)
 		*reply = rdx;
 	return ret;
@@ -173,15 +183,11 @@ static inline long sys_call_w(long dest, unsigned long word, unsigned long *repl
  * most 8); errors as sys_reply_recv(), but for the buffers. */
 static inline long sys_reply_recv_w(long dest, unsigned long word, unsigned long *msg, long *from)
 {
-	long ret;
-	unsigned long rdx;
-	__asm__ volatile("call __ehdr_start + %c[gate]"
-			 : "=a"(ret), "=d"(rdx), "+S"(word)
-			 : "a"(SYS_REPLY_RECV_W), "D"(dest), [gate] "i"(SHOJI_GATE_OFFSET)
-			 : "rcx", "r11", "memory");
+	unsigned long rdx, rsi;
+	long ret = syscall_w(SYS_REPLY_RECV_W, dest, word, &rdx, &rsi);
 	if (ret >= 0) {
 		*msg = rdx;
-		*from = (long)word;
+		*from = (long)rsi;
 	}
 	return ret;
 }
