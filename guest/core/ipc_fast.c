@@ -1,24 +1,15 @@
-/* The IPC fast path: short messages between tasks' stacks, to a task already waiting. */
+/* The IPC fast paths: word messages, and short messages between stacks, to a task already waiting.
+ */
 #include "core/kernel.h"
 
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
-_Static_assert(ENTRY_IPC_FAST_CALLS == IPC_FAST_CALLS, "entry.S offers the calls ipc_fast() takes");
+_Static_assert(ENTRY_IPC_FAST_CALLS == IPC_FAST_CALLS,
+	       "entry.S offers the calls the fast paths take");
 _Static_assert(SYS_REPLY_RECV_W == SYS_CALL_W + 1 && SYS_COUNT == SYS_REPLY_RECV_W + 1 &&
 		   ENTRY_SYS_CALL_W == SYS_CALL_W,
 	       "the word calls are the two highest numbers");
 
-/*
- * The buffer fast path: a message of at most SHOJI_IPC_FAST_MAX bytes on the
- * sender's stack, to a task already waiting for it with its buffers on its
- * own stack.  It ends as send_to() and sys_reply_recv() end (ipc.c), with
- * the same results and queue order, but the copies go through the tasks'
- * own addresses instead of page walks: the message is read under the
- * sender's page tables and PKRU into a kernel buffer, and written under
- * the receiver's after the switch to it (stacks stay mapped under their
- * owner's key: uaccess_in_stack()).  Every check of the general path is
- * made, or it is left to run.
- */
 /*
  * Word messages (call_w, reply_recv_w) to a task waiting in a word
  * receive: nothing to check but the partner, nothing to copy but a
@@ -54,6 +45,17 @@ bool ipc_fast_word(struct task *self)
 	return true;
 }
 
+/*
+ * The buffer fast path: a message of at most SHOJI_IPC_FAST_MAX bytes on the
+ * sender's stack, to a task already waiting for it with its buffers on its
+ * own stack.  It ends as send_to() and sys_reply_recv() end (ipc.c), with
+ * the same results and queue order, but the copies go through the tasks'
+ * own addresses instead of page walks: the message is read under the
+ * sender's page tables and PKRU into a kernel buffer, and written under
+ * the receiver's after the switch to it (stacks stay mapped under their
+ * owner's key: uaccess_in_stack()).  Every check of the general path is
+ * made, or it is left to run.
+ */
 bool ipc_fast(struct task *self)
 {
 	const struct regs *r = &self->regs;
