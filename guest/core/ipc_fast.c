@@ -1,5 +1,4 @@
-/* The IPC fast paths: word messages, and short messages between stacks, to a task already waiting.
- */
+/* The IPC fast paths: word messages, and short ones between stacks, to a waiting task. */
 #include "core/kernel.h"
 
 #define unlikely(x) __builtin_expect(!!(x), 0)
