@@ -2,13 +2,15 @@
 #include "user.h"
 
 /*
- * usage: wordipc wserver | wordipc bserver | wordipc client WSERVER BSERVER
+ * usage: wordipc wserver QSENDER | wordipc bserver | wordipc client WSERVER BSERVER
+ *        wordipc qsender WSERVER
  *
- * Run as tasks 1 wserver, 2 bserver, 3 client.  The word server takes its
- * first message into a buffer, then serves on sys_reply_recv_w(): each
- * reply is answer(word, length) of what it received.  The buffer server
- * takes one message into a 4-byte buffer and answers "ok", then one more
- * ("bye").  The client goes through every pairing and checks every result:
+ * Run as tasks 1 wserver, 2 bserver, 3 client, 4 qsender.  The word server
+ * takes its first message into a buffer, then serves on
+ * sys_reply_recv_w(): each reply is answer(word, length) of what it
+ * received.  The buffer server takes one message into a 4-byte buffer and
+ * answers "ok", then one more ("bye").  The client goes through every
+ * pairing and checks every result:
  *
  *   a  call_w to a buffer receive         the word's 8 bytes in a buffer
  *   b  call_w to a word receive           word to word both ways (fast)
@@ -16,6 +18,10 @@
  *   d  call of 3 bytes to a word receive  zero-extended; reply to a buffer
  *   e  call_w to a 4-byte buffer          truncated to 4; "ok" as a word
  *   f  errors                             ESRCH, EDEADLK, EAGAIN
+ *   g  call_w NEST: before its reply the word server wakes qsender, whose
+ *      buffer call finds it busy and queues; the receive half of the
+ *      server's next reply_recv_w takes it (a queued buffer message into
+ *      a word), and qsender checks the word reply in its buffer
  *
  * Without a timer tick the schedule is fixed and the client checks that
  * the fast path delivered exactly the 3 word-to-word messages (a's reply,
@@ -23,6 +29,7 @@
  */
 
 #define BYE 1ul
+#define NEST 2ul
 
 static _Noreturn void fail(const char *who, const char *what, long got, long want)
 {
@@ -36,7 +43,7 @@ static unsigned long answer(unsigned long word, long n)
 	return ~word ^ (unsigned long)n;
 }
 
-static int wserver(void)
+static int wserver(long qsender)
 {
 	unsigned char buf[64];
 	unsigned long word = 0;
@@ -50,6 +57,11 @@ static int wserver(void)
 		if (word == BYE) {
 			long r = sys_send(from, "", 0);
 			return r < 0 ? 1 : 0;
+		}
+		if (word == NEST) {
+			long r = sys_send(qsender, "go", 2);
+			if (r != 2)
+				fail("wserver", "send to qsender", r, 2);
 		}
 		n = sys_reply_recv_w(from, answer(word, n), &word, &from);
 		if (n < 0)
@@ -72,6 +84,28 @@ static int bserver(void)
 	if (n < 0)
 		fail("bserver", "second receive", n, 4);
 	return sys_send(from, "", 0) < 0;
+}
+
+static int qsender(long ws)
+{
+	char buf[16];
+	unsigned long x, w;
+	long from = 0, n = sys_recv(0, buf, sizeof(buf), &from);
+
+	if (n != 2)
+		fail("qsender", "receive", n, 2);
+	/* The word server is busy now (it has not replied NEST yet). */
+	n = sys_call(ws, "queued!!", 8, buf, sizeof(buf));
+	if (n != 8)
+		fail("qsender", "call", n, 8);
+	memcpy(&x, "queued!!", 8);
+	memcpy(&w, buf, 8);
+	if (w != answer(x, 8)) {
+		printf("wordipc qsender: got %#lx, want %#lx\n", w, answer(x, 8));
+		return 1;
+	}
+	printf("wordipc qsender: got the reply to a queued call\n");
+	return 0;
 }
 
 static void expect(const char *what, long got, long want)
@@ -125,6 +159,9 @@ static int client(long ws, long bs)
 	/* The bserver is runnable, not waiting for us: a reply never waits. */
 	expect("f: reply_recv_w to a task not waiting", sys_reply_recv_w(bs, 0, &w, &from),
 	       -SHOJI_EAGAIN);
+	/* g: the wserver takes qsender's queued call after this reply */
+	expect("g: call_w", sys_call_w(ws, NEST, &w), 8);
+	expect_word("g: reply", w, answer(NEST, 8));
 	expect("bye to bserver", sys_call_w(bs, BYE, &w), 0);
 	expect("bye to wserver", sys_call_w(ws, BYE, &w), 0);
 
@@ -140,15 +177,19 @@ static int client(long ws, long bs)
 
 int main(int argc, char **argv)
 {
-	unsigned long ws, bs;
+	unsigned long ws, bs, qs;
 
-	if (argc == 2 && strcmp(argv[1], "wserver") == 0)
-		return wserver();
+	if (argc == 3 && strcmp(argv[1], "wserver") == 0 && parse_ulong(argv[2], 10, &qs) == 0)
+		return wserver((long)qs);
+	if (argc == 3 && strcmp(argv[1], "qsender") == 0 && parse_ulong(argv[2], 10, &ws) == 0)
+		return qsender((long)ws);
 	if (argc == 2 && strcmp(argv[1], "bserver") == 0)
 		return bserver();
 	if (argc == 4 && strcmp(argv[1], "client") == 0 && parse_ulong(argv[2], 10, &ws) == 0 &&
 	    parse_ulong(argv[3], 10, &bs) == 0)
 		return client((long)ws, (long)bs);
-	printf("usage: wordipc wserver | wordipc bserver | wordipc client WSERVER BSERVER\n");
+	printf(
+	    "usage: wordipc wserver QSENDER | wordipc bserver | wordipc client WSERVER BSERVER | "
+	    "wordipc qsender WSERVER\n");
 	return 2;
 }
