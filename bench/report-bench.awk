@@ -28,7 +28,7 @@ function side_row(fd, what, m, v, lkey, llabel,    gk, ck, gt, lt, ratio, ev, r)
 	printf "| %s | %s %s | %s | %s | %s | %s | %s |\n", what, m, v, gt, llabel, lt, ratio, ev > fd
 }
 
-function bench_report(    fd, jf, i, key, m, v, shape, n, c, k, lk, tm, note, ks, kl, g, x, pd) {
+function bench_report(    fd, jf, i, key, m, v, shape, n, c, k, lk, tm, note, ks, kl, g, x, pd, msgs) {
 	fd = out "/report.md"
 	jf = out "/results.json"
 	pd = out "/plots"
@@ -38,12 +38,13 @@ function bench_report(    fd, jf, i, key, m, v, shape, n, c, k, lk, tm, note, ks
 	ks = keyof("kvm", "ipc_roundtrip", "shared", "same-group-word")
 	if (!has(ks, "ns_per_op"))
 		ks = keyof("kvm", "ipc_roundtrip", "shared", "same-group")
+	msgs = ks ~ /word/ ? "word messages" : "buffer messages"
 	kl = keyof("linux", "ipc_roundtrip", "linux-process", "pipe")
 	if (has(ks, "ns_per_op") && has(kl, "ns_per_op")) {
 		x = vmed(kl, "ns_per_op") / vmed(ks, "ns_per_op")
 		target("shared switch (IPC round trip) at least 20x faster than a Linux pipe " \
 			"ping-pong between two processes", \
-			sprintf("%.1fx (shared %s, %s ns; Linux pipe %s ns)", x, ks ~ /word/ ? "word messages" : "buffer messages", num(vmed(ks, "ns_per_op")), num(vmed(kl, "ns_per_op"))), \
+			sprintf("%.1fx (shared %s, %s ns; Linux pipe %s ns)", x, msgs, num(vmed(ks, "ns_per_op")), num(vmed(kl, "ns_per_op"))), \
 			x >= 20 ? "met" : "not met", "")
 	} else
 		target("shared switch (IPC round trip) at least 20x faster than a Linux pipe " \
@@ -52,8 +53,8 @@ function bench_report(    fd, jf, i, key, m, v, shape, n, c, k, lk, tm, note, ks
 			"not measured here", "guest timings need hardware KVM (see \"Where it ran\")")
 	if (has(ks, "cycles_per_op")) {
 		x = vmed(ks, "cycles_per_op")
-		target("shared switch (IPC round trip) at most 150 cycles", num(x) " cycles (" \
-			(ks ~ /word/ ? "word" : "buffer") " messages)", x <= 150 ? "met" : "not met", "")
+		target("shared switch (IPC round trip) at most 150 cycles", num(x) " cycles (" msgs ")", \
+			x <= 150 ? "met" : "not met", "")
 	} else
 		target("shared switch (IPC round trip) at most 150 cycles", "—", "not measured here", "guest timings need hardware KVM")
 	k = keyof("kvm", "null_syscall", "kernel", "getpid")

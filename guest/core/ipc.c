@@ -25,19 +25,15 @@ static int64_t transfer(struct task *s, struct task *r)
 {
 	uint64_t len = ipc_word(s) ? SHOJI_IPC_WORD : s->regs.rdx, id = s->id;
 	uint64_t word = s->regs.rsi, buf, cap, from, n;
-	int fault;
+	int fault = 0;
 
 	if (ipc_word(r)) {
 		n = len < SHOJI_IPC_WORD ? len : SHOJI_IPC_WORD;
 		if (!ipc_word(s)) { /* its first n bytes, zero-extended */
 			word = 0;
 			fault = copy_from_task(s, &word, s->regs.rsi, n);
-		} else {
-			fault = 0;
 		}
-		r->regs.rdx = word;
-		if (r->regs.rax == SYS_REPLY_RECV_W)
-			r->regs.rsi = id;
+		ipc_word_deliver(r, word, s);
 	} else {
 		ipc_recv_buffer(r, &buf, &cap, &from);
 		n = len < cap ? len : cap; /* truncate to the buffer */
@@ -57,10 +53,12 @@ static int64_t transfer(struct task *s, struct task *r)
 /* Validates the send half of a send or call; the destination or an error. */
 static int64_t send_check(struct task *self, const struct regs *r, struct task **dest)
 {
-	if (!ipc_word(self) && r->rdx > SHOJI_IPC_MAX)
-		return -SHOJI_EMSGSIZE;
-	if (!ipc_word(self) && uaccess_check(self, r->rsi, r->rdx, false))
-		return -SHOJI_EFAULT;
+	if (!ipc_word(self)) { /* a word carries no buffer */
+		if (r->rdx > SHOJI_IPC_MAX)
+			return -SHOJI_EMSGSIZE;
+		if (uaccess_check(self, r->rsi, r->rdx, false))
+			return -SHOJI_EFAULT;
+	}
 	*dest = task_by_id(r->rdi);
 	if (!*dest)
 		return -SHOJI_ESRCH;

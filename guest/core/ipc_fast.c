@@ -9,6 +9,17 @@ _Static_assert(SYS_REPLY_RECV_W == SYS_CALL_W + 1 && SYS_COUNT == SYS_REPLY_RECV
 		   ENTRY_SYS_CALL_W == SYS_CALL_W,
 	       "the word calls are the two highest numbers");
 
+/* The end both fast paths share once dest has its message and is current:
+ * the counters, and a ring-0 receiver's return frame. */
+static inline bool delivered(struct task *dest)
+{
+	stat_syscalls++;
+	stat_ipc_fast++;
+	if (dest->mode == MODE_KERNEL)
+		sched_prepare_return();
+	return true;
+}
+
 /*
  * Word messages (call_w, reply_recv_w) to a task waiting in a word
  * receive: nothing to check but the partner, nothing to copy but a
@@ -32,16 +43,10 @@ bool ipc_fast_word(struct task *self)
 	/* call_w waits for the reply from dest, reply_recv_w for any task */
 	self->state = TASK_RECV_BLOCKED;
 	self->ipc_peer = nr == SYS_CALL_W ? dest->id : 0;
-	dest->regs.rdx = r->rsi;
-	if (dest->regs.rax == SYS_REPLY_RECV_W)
-		dest->regs.rsi = self->id;
+	ipc_word_deliver(dest, r->rsi, self);
 	ipc_complete(dest, SHOJI_IPC_WORD);
 	sched_switch_now(dest);
-	stat_syscalls++;
-	stat_ipc_fast++;
-	if (dest->mode == MODE_KERNEL) /* its return frame */
-		sched_prepare_return();
-	return true;
+	return delivered(dest);
 }
 
 /*
@@ -101,9 +106,5 @@ bool ipc_fast(struct task *self)
 	if (from)
 		*(uint64_t *)from = self->id;
 	uaccess_close();
-	stat_syscalls++;
-	stat_ipc_fast++;
-	if (dest->mode == MODE_KERNEL) /* its return frame */
-		sched_prepare_return();
-	return true;
+	return delivered(dest);
 }

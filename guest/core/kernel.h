@@ -348,6 +348,14 @@ static inline void ipc_recv_buffer(const struct task *t, uint64_t *buf, uint64_t
 		*from = t->regs.rax == SYS_REPLY_RECV ? t->regs.r9 : 0;
 	}
 }
+/* A word receiver r's results from sender s: the message's first 8 bytes
+ * in RDX, and for reply_recv_w s's id in RSI (ipc_complete() writes RAX). */
+static inline void ipc_word_deliver(struct task *r, uint64_t word, const struct task *s)
+{
+	r->regs.rdx = word;
+	if (r->regs.rax == SYS_REPLY_RECV_W)
+		r->regs.rsi = s->id;
+}
 /* Whether r waits for a message from s. */
 static inline bool ipc_waits_for(const struct task *r, const struct task *s)
 {
