@@ -156,10 +156,18 @@ struct code_view {
  * Verifies the code of v and patches every masked sequence's CFI_MARKER to
  * slot_base.  gate_offset: the image offset of the gate's entry (bundle-
  * aligned, outside the executable pages of v), the one place outside the
- * code that call rel32 and jmp rel32 may target.  slot_base: the address
+ * code that call rel32 and jmp rel32 may target.  entry: the image offset
+ * where the kernel first runs the task (the ELF entry point); it must be a
+ * bundle start in an executable page of v, as every address the kernel
+ * starts or resumes ring-0 task code at is (gate returns are checked for
+ * bundle alignment at run time, syscall.c), so that the task never starts
+ * inside an instruction whose bytes were not decoded.  slot_base: the address
  * of the task's slot, CFI_SLOT_SIZE-aligned and below 2 GiB (the or's
  * imm32 is sign-extended).  scratch: scratch_len >= (end - start) / 8
- * bytes for the map of branch targets (one bit per byte), overwritten.
+ * bytes for the map of branch targets (one bit per byte), overwritten; on
+ * success bit (off - start) is set exactly for the verified instruction
+ * starts that branches may target (the map the oracle of tests/fuzz
+ * checks reachability against).
  *
  * Returns 0, or -1 with *bad_offset (the image offset of the offending
  * instruction or byte; v->start for a bad argument) and *why, a constant
@@ -168,7 +176,7 @@ struct code_view {
  * On failure the pages may be partly patched: the caller refuses the
  * image anyway.
  */
-int verify_code(const struct code_view *v, uint64_t gate_offset, uint32_t slot_base,
+int verify_code(const struct code_view *v, uint64_t gate_offset, uint64_t entry, uint32_t slot_base,
 		uint8_t *scratch, size_t scratch_len, uint64_t *bad_offset, const char **why);
 
 /* --- cfi_patch.c: the slot base for code that is not verified ----------- */

@@ -56,6 +56,13 @@
  * stack), DF may be set on entry to the gate, and the last bundle of an
  * executable run may fall through into whatever page follows it.
  *
+ * The entry point.  The kernel starts a task at its ELF entry, which must
+ * be a bundle start in the code (so an instruction start that is not part
+ * of a masked sequence): an entry two bytes into an instruction would run
+ * bytes the decoder never saw as instructions.  The other places the
+ * kernel resumes ring-0 task code at are return addresses (bundle-aligned,
+ * checked by gate_dispatch()) and RIPs the CPU saved while the task ran.
+ *
  * Two passes over the executable pages: the first decodes and records
  * instruction starts, checks rules 1, 2, 4, 5 and patches the markers; the
  * second decodes again (same lengths: only imm32 bytes changed) and checks
@@ -295,7 +302,16 @@ static int check_args(struct verifier *s, size_t scratch_len)
 	return 0;
 }
 
-int verify_code(const struct code_view *v, uint64_t gate_offset, uint32_t slot_base,
+/* The entry point, against the finished map (see the top). */
+static int check_entry(struct verifier *s, uint64_t entry)
+{
+	const struct code_view *v = s->v;
+	if (entry % BUNDLE_SIZE || !page_at(v, entry) || !map_test(s->map, entry - v->start))
+		return fail(s, entry, "entry point is not a bundle start in the task's code");
+	return 0;
+}
+
+int verify_code(const struct code_view *v, uint64_t gate_offset, uint64_t entry, uint32_t slot_base,
 		uint8_t *scratch, size_t scratch_len, uint64_t *bad_offset, const char **why)
 {
 	struct verifier s = {.v = v, .gate = gate_offset, .slot_base = slot_base, .map = scratch};
@@ -323,6 +339,8 @@ int verify_code(const struct code_view *v, uint64_t gate_offset, uint32_t slot_b
 		for (unsigned k = 0; p && !rc && k < BUNDLES_PER_PAGE; k++)
 			rc = check_targets(&s, p + k * BUNDLE_SIZE, pg + k * BUNDLE_SIZE);
 	}
+	if (!rc)
+		rc = check_entry(&s, entry);
 
 	if (rc) {
 		*bad_offset = s.bad;

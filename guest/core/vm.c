@@ -142,7 +142,7 @@ static int verify_ring0(struct task *t, const struct elf_task *img, const char *
 	}
 	uint64_t bad = 0;
 	const char *w = "no executable pages";
-	if (v.end && !verify_code(&v, SLOT_GATE, (uint32_t)slot_base(t->slot), scratch,
+	if (v.end && !verify_code(&v, SLOT_GATE, img->entry, (uint32_t)slot_base(t->slot), scratch,
 				  sizeof(scratch), &bad, &w))
 		return 0;
 	snprintf(msg, sizeof(msg), "kernel-mode code: %s at image offset %#lx", w, bad);

@@ -20,7 +20,7 @@ ATTACK_TASKS := victim attack_rw attack_deputy attack_exec attack_wrpkru \
 	attack_kpriv_lidt attack_kpriv_swapgs attack_kpriv_sysret attack_kpriv_iretq attack_kpriv_int \
 	attack_khidden attack_khidden_unreached attack_kbranch_victim attack_kbranch_kernel \
 	attack_kbranch_tramp attack_kbranch_masked attack_kindirect attack_kret attack_kmask \
-	attack_kpivot attack_kgate
+	attack_kpivot attack_kgate attack_kentry
 TASK_ELFS := $(addprefix $(BUILD)/tasks/,$(addsuffix .elf,$(TASKS) $(ATTACK_TASKS)))
 
 # No libgcc and no libc: an undefined symbol here means the compiler
@@ -30,6 +30,9 @@ $(BUILD)/tasks/%.elf: $(BUILD)/user/guest/user/tasks/%.o $(USER_LIB_OBJS) $(NOP_
 
 $(BUILD)/tasks/%.elf: $(BUILD)/user/tests/attacks/%.o $(USER_LIB_OBJS) $(NOP_SQUASH)
 	$(call link_task,$(USER_LIB_OBJS) $<)
+
+# attack_kentry starts inside an instruction (tests/attacks/attack_kentry.c).
+$(BUILD)/tasks/attack_kentry.elf: USER_LDFLAGS += -Wl,-e,kentry_hidden
 
 .SECONDARY: $(USER_LIB_OBJS) $(patsubst %,$(BUILD)/user/guest/user/tasks/%.o,$(TASKS)) \
 	$(patsubst %,$(BUILD)/user/tests/attacks/%.o,$(ATTACK_TASKS))

@@ -70,10 +70,19 @@ static void put(uint64_t off, const uint8_t *bytes, size_t n)
 
 static uint8_t scratch[MAX_PAGES * PAGE / 8];
 
+/* The entry the tests give: the first bundle of the first code page. */
+static uint64_t first_entry(const struct code_view *v)
+{
+	for (uint64_t off = v->start; v->page && off % PAGE == 0 && off < v->end; off += PAGE)
+		if (v->page(v->ctx, off))
+			return off;
+	return v->start;
+}
+
 static int verify(uint64_t gate, uint32_t slot, uint64_t *bad, const char **why)
 {
 	struct code_view v = {img.start, img.start + (uint64_t)img.npages * PAGE, img_page, &img};
-	return verify_code(&v, gate, slot, scratch, sizeof(scratch), bad, why);
+	return verify_code(&v, gate, first_entry(&v), slot, scratch, sizeof(scratch), bad, why);
 }
 
 static void expect_ok_at(const char *what, uint64_t gate)
@@ -1325,11 +1334,11 @@ static void test_gaps(void **state)
 	assert_int_equal(bad, CODE + 0x2007);
 	assert_string_equal(why, "indirect jump without the CFI mask");
 
-	/* Nothing but gaps: nothing to verify. */
+	/* Nothing but gaps: nothing to verify, and nowhere to start. */
 	img_reset(2);
 	img.gap[0] = img.gap[1] = true;
 	memset(img.page, 0xcc, sizeof(img.page));
-	expect_ok("all gaps");
+	expect_refused("all gaps", CODE, "entry point is not a bundle start in the task's code");
 }
 
 static void test_arguments(void **state)
@@ -1339,36 +1348,50 @@ static void test_arguments(void **state)
 	img_reset(2);
 	struct code_view v = {CODE, CODE + 2 * PAGE, img_page, &img};
 
-	assert_int_equal(verify_code(&v, GATE, SLOT, scratch, 2 * PAGE / 8, &bad, &why), 0);
-	assert_int_equal(verify_code(&v, GATE, SLOT, scratch, 2 * PAGE / 8 - 1, &bad, &why), -1);
-	assert_string_equal(why, "scratch map too small");
 	assert_int_equal(
-	    verify_code(&v, GATE, SLOT + 0x10000, scratch, sizeof(scratch), &bad, &why), -1);
-	assert_string_equal(why, "slot base is not 128 KiB-aligned below 2 GiB");
-	assert_int_equal(verify_code(&v, GATE, 0x80000000u, scratch, sizeof(scratch), &bad, &why),
+	    verify_code(&v, GATE, first_entry(&v), SLOT, scratch, 2 * PAGE / 8, &bad, &why), 0);
+	assert_int_equal(
+	    verify_code(&v, GATE, first_entry(&v), SLOT, scratch, 2 * PAGE / 8 - 1, &bad, &why),
+	    -1);
+	assert_string_equal(why, "scratch map too small");
+	assert_int_equal(verify_code(&v, GATE, first_entry(&v), SLOT + 0x10000, scratch,
+				     sizeof(scratch), &bad, &why),
 			 -1);
 	assert_string_equal(why, "slot base is not 128 KiB-aligned below 2 GiB");
-	assert_int_equal(verify_code(&v, GATE + 0x10, SLOT, scratch, sizeof(scratch), &bad, &why),
+	assert_int_equal(verify_code(&v, GATE, first_entry(&v), 0x80000000u, scratch,
+				     sizeof(scratch), &bad, &why),
+			 -1);
+	assert_string_equal(why, "slot base is not 128 KiB-aligned below 2 GiB");
+	assert_int_equal(verify_code(&v, GATE + 0x10, first_entry(&v), SLOT, scratch,
+				     sizeof(scratch), &bad, &why),
 			 -1);
 	assert_string_equal(why, "gate offset is not bundle-aligned");
-	assert_int_equal(verify_code(&v, CODE + 0x40, SLOT, scratch, sizeof(scratch), &bad, &why),
+	assert_int_equal(verify_code(&v, CODE + 0x40, first_entry(&v), SLOT, scratch,
+				     sizeof(scratch), &bad, &why),
 			 -1);
 	assert_string_equal(why, "gate offset inside the task's code");
 	assert_int_equal(bad, CODE + 0x40);
 
 	struct code_view odd = {CODE + 0x20, CODE + 2 * PAGE, img_page, &img};
-	assert_int_equal(verify_code(&odd, GATE, SLOT, scratch, sizeof(scratch), &bad, &why), -1);
+	assert_int_equal(
+	    verify_code(&odd, GATE, first_entry(&odd), SLOT, scratch, sizeof(scratch), &bad, &why),
+	    -1);
 	assert_string_equal(why, "code view is not a page-aligned range");
 	struct code_view back = {CODE + PAGE, CODE, img_page, &img};
-	assert_int_equal(verify_code(&back, GATE, SLOT, scratch, sizeof(scratch), &bad, &why), -1);
+	assert_int_equal(verify_code(&back, GATE, first_entry(&back), SLOT, scratch,
+				     sizeof(scratch), &bad, &why),
+			 -1);
 	assert_string_equal(why, "code view is not a page-aligned range");
 	struct code_view nopage = {CODE, CODE + PAGE, NULL, &img};
-	assert_int_equal(verify_code(&nopage, GATE, SLOT, scratch, sizeof(scratch), &bad, &why),
+	assert_int_equal(verify_code(&nopage, GATE, first_entry(&nopage), SLOT, scratch,
+				     sizeof(scratch), &bad, &why),
 			 -1);
 
-	/* An empty view is fine, with no scratch at all. */
+	/* An empty view needs no scratch, but has no place for the entry. */
 	struct code_view empty = {CODE, CODE, img_page, &img};
-	assert_int_equal(verify_code(&empty, GATE, SLOT, NULL, 0, &bad, &why), 0);
+	assert_int_equal(verify_code(&empty, GATE, first_entry(&empty), SLOT, NULL, 0, &bad, &why),
+			 -1);
+	assert_string_equal(why, "entry point is not a bundle start in the task's code");
 
 	/* The scratch map starts dirty: the verifier clears it. */
 	memset(scratch, 0xff, sizeof(scratch));
@@ -1682,7 +1705,8 @@ static void test_random_bytes(void **state)
 		uint64_t bad;
 		const char *why;
 		struct code_view v = {CODE, CODE + PAGE, img_page, &img};
-		int rc = verify_code(&v, GATE, SLOT, scratch, sizeof(scratch), &bad, &why);
+		int rc = verify_code(&v, GATE, first_entry(&v), SLOT, scratch, sizeof(scratch),
+				     &bad, &why);
 		if (rc) {
 			assert_true(bad >= CODE && bad < CODE + 64);
 			assert_non_null(why);
@@ -1691,6 +1715,47 @@ static void test_random_bytes(void **state)
 		}
 	}
 	assert_true(accepted < 3000);
+}
+
+/* The entry point must be a bundle start in the code (defect: an entry
+ * two bytes into an instruction ran bytes hidden in its immediate). */
+static void test_entry_point(void **state)
+{
+	uint64_t bad = 0;
+	const char *why = NULL;
+	img_reset(3);
+	img.gap[1] = true;
+	/* mov $0x90909090, %eax (b8 90 90 90 90): from its second byte on,
+	 * bytes the decoder saw only as an immediate. */
+	PUT(CODE + 0x20, 0xb8, 0x90, 0x90, 0x90, 0x90);
+	struct code_view v = {CODE, CODE + 3 * PAGE, img_page, &img};
+	static const struct {
+		uint64_t entry;
+		const char *what;
+	} bad_entries[] = {
+	    {CODE + 0x21, "inside an instruction's immediate"},
+	    {CODE + 0x25, "an instruction start that is not a bundle start"},
+	    {CODE + PAGE, "a gap page"},
+	    {CODE + 3 * PAGE, "past the code"},
+	    {CODE - 0x20, "before the code"},
+	    {GATE + PAGE, "the gate"},
+	    {~0ull - 31, "the top of the address space"},
+	};
+	for (size_t i = 0; i < sizeof(bad_entries) / sizeof(bad_entries[0]); i++) {
+		assert_int_equal(verify_code(&v, GATE + PAGE, bad_entries[i].entry, SLOT, scratch,
+					     sizeof(scratch), &bad, &why),
+				 -1);
+		if (strcmp(why, "entry point is not a bundle start in the task's code") ||
+		    bad != bad_entries[i].entry)
+			fail_msg("entry %s: %s at %#llx", bad_entries[i].what, why,
+				 (unsigned long long)bad);
+	}
+	assert_int_equal(
+	    verify_code(&v, GATE + PAGE, CODE + 0x20, SLOT, scratch, sizeof(scratch), &bad, &why),
+	    0);
+	assert_int_equal(verify_code(&v, GATE + PAGE, CODE + 2 * PAGE + 0x40, SLOT, scratch,
+				     sizeof(scratch), &bad, &why),
+			 0);
 }
 
 int main(void)
@@ -1711,6 +1776,7 @@ int main(void)
 	    cmocka_unit_test(test_refuse_prefix_abuse),
 	    cmocka_unit_test(test_gaps),
 	    cmocka_unit_test(test_arguments),
+	    cmocka_unit_test(test_entry_point),
 	    cmocka_unit_test(test_decode_allowed),
 	    cmocka_unit_test(test_opcode_sweep),
 	    cmocka_unit_test(test_modrm_groups),
