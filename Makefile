@@ -43,10 +43,13 @@ KERNEL_ASFLAGS := -Iinclude -Iguest -MMD -MP -D__ASSEMBLY__
 # red zone: in `kernel` mode a task runs at CPL 0, where an interrupt would
 # push its frame over the 128 bytes below RSP (AMD64 psABI 3.2.2).
 # Every task is built to pass the kernel-mode verifier (bundles, masked
-# branches: tools/bundle-asm.c), so one binary runs in every mode.
+# branches: tools/bundle-asm.c), so one binary runs in every mode.  The
+# bundled return clobbers R11 in every callee, which the compiler cannot
+# see: -fno-ipa-ra stops GCC from keeping a caller's value in a register
+# a leaf callee's body happens to leave alone (guest/user/tasks/clobber.c).
 USER_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
 	-isystem $(CC_INCLUDE) -Iinclude -Iguest -Iguest/user/lib -fPIE -mno-red-zone \
-	-mgeneral-regs-only -mno-sse -mno-mmx -fno-stack-protector \
+	-mgeneral-regs-only -mno-sse -mno-mmx -fno-stack-protector -fno-ipa-ra \
 	-fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns \
 	-fno-jump-tables -falign-functions=32 -fcf-protection=none -MMD -MP
 USER_LDFLAGS := -static-pie -nostdlib -nostartfiles -Wl,-z,separate-code \
@@ -134,14 +137,16 @@ $(NOP_SQUASH): $(NOP_SQUASH_SRCS) isolation/isolation.h
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(NOP_SQUASH_SRCS) -o $@
 
-$(BUILD)/user/%.o: %.c $(BUNDLE_ASM)
+# Task objects also depend on this file: USER_CFLAGS decide what is safe
+# to run as bundled code (-fno-ipa-ra above).
+$(BUILD)/user/%.o: %.c $(BUNDLE_ASM) Makefile
 	$(call say,CC,$<)
 	@mkdir -p $(dir $@)
 	$(Q)$(GUEST_CC) $(USER_CFLAGS) -MT $@ -S $< -o $@.s
 	$(Q)$(BUNDLE_ASM) $@.s $@.bundled.s
 	$(Q)$(GUEST_CC) -c $@.bundled.s -o $@
 
-$(BUILD)/user/%.o: %.S $(BUNDLE_ASM)
+$(BUILD)/user/%.o: %.S $(BUNDLE_ASM) Makefile
 	$(call say,AS,$<)
 	@mkdir -p $(dir $@)
 	$(Q)$(GUEST_CC) $(KERNEL_ASFLAGS) -MT $@ -E $< -o $@.s

@@ -22,7 +22,10 @@
  *	jmp|call *%r11           (3 bytes)
  *
  * locked into one bundle.  R11 is free at every call, tail call and
- * return (SysV ABI: call-clobbered, never an argument).  GNU as has no
+ * return (SysV ABI: call-clobbered, never an argument), provided the
+ * compiler does not assume a callee leaves it alone: task code is built
+ * with -fno-ipa-ra (Makefile), tests/style/call-clobber.sh checks the
+ * built tasks, guest/user/tasks/clobber.c runs the case.  GNU as has no
  * "align to end" for locked groups, so a call is padded to end its bundle
  * by hand: align, then multi-byte NOPs of the right length.  Everything
  * else passes through unchanged; the verifier, not this tool, decides

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# tests/style/call-clobber.sh: no built task reads R11 after a call before writing it.
+#
+# Task code returns through `pop %r11` and a masked jump (tools/bundle-asm.c),
+# so every call clobbers R11 whatever the callee's body says.  A compiler
+# that believes otherwise (GCC's -fipa-ra, off in USER_CFLAGS) keeps a live
+# value there across a call, and the task computes with garbage.  Checks
+# the disassembly of every build/tasks/*.elf: after each call, in straight-
+# line order until the next jump, return or call, an instruction naming
+# R11 must write it without reading it (mov, movabs, lea or pop into it).
+# Straight-line order over-approximates what may follow a call (a jump
+# target in between is read as a fall-through), which can only add
+# complaints.  Prints one PASS or FAIL line.
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+name=style/call-clobber
+shopt -s nullglob
+elfs=("$root"/build/tasks/*.elf)
+if ((${#elfs[@]} == 0)); then
+	echo "FAIL $name: no build/tasks/*.elf (make all builds them)"
+	exit 1
+fi
+
+problems=$(for elf in "${elfs[@]}"; do
+	objdump -d --no-show-raw-insn "$elf" | awk -v elf="${elf#"$root"/}" '
+	/^[ ]+[0-9a-f]+:\t/ {
+		split($0, f, "\t"); insn = f[2]; mn = insn; sub(/ .*/, "", mn)
+		r11 = insn ~ /%r11([^0-9]|$)|%r11[dwb]/
+		if (pending && r11) {
+			# The destination is the last operand (AT&T); a pure write names
+			# R11 there and nowhere else.
+			ops = insn; sub(/^[^ ]+ +/, "", ops)
+			n = split(ops, o, ",")
+			src = ops; sub(/,[^,]*$/, "", src)
+			write = mn ~ /^(mov[a-z]*|lea[a-z]*|pop[a-z]*)$/ &&
+			    o[n] ~ /^%r11[dwb]?$/ && (n == 1 || src !~ /%r11/)
+			if (!write)
+				printf "%s: %s reads R11 after the call at %s\n", elf, insn, at
+			pending = 0
+		}
+		if (mn ~ /^call/) { pending = 1; at = f[1]; sub(/:$/, "", at); sub(/^ +/, "", at) }
+		else if (mn ~ /^(jmp|ret|ud2|hlt)/) pending = 0
+	}'
+done)
+if [[ -n $problems ]]; then
+	echo "FAIL $name: a value kept in R11 across a call (build tasks with -fno-ipa-ra)"
+	head -n 10 <<<"$problems" | sed 's/^/    /'
+	exit 1
+fi
+echo "PASS $name"
