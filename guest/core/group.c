@@ -78,17 +78,39 @@ int group_join(struct task *t)
 	return 0;
 }
 
-/* Unmaps [va, end) of g, freeing the frames the group owns. */
-static void unmap_range(struct group *g, uint64_t va, uint64_t end)
+/*
+ * Unmaps the pages of t in [va, end), one of its own windows, and frees
+ * the frames it owns; returns how many.  Ownership is what the page table
+ * records, the protection key of the leaf: a page of another key in t's
+ * window would mean a mapping went astray, a broken invariant.
+ */
+static uint64_t unmap_owned(struct group *g, const struct task *t, uint64_t va, uint64_t end)
 {
+	uint64_t freed = 0;
 	for (; va < end; va += PAGE_SIZE) {
-		uint64_t old = aspace_unmap(&g->as, va);
-		if (!(old & PTE_P))
+		uint64_t *e = aspace_leaf(&g->as, va);
+		if (!e || !(*e & PTE_P))
 			continue;
+		if (pte_pkey(*e) != t->slot)
+			panic("task %u: page %#lx in its window has key %u, not its own %u", t->id,
+			      va, pte_pkey(*e), t->slot);
+		uint64_t old = aspace_unmap(&g->as, va);
 		aspace_flush_page(&g->as, va);
-		if (old & PTE_SW_OWNED)
+		if (old & PTE_SW_OWNED) {
 			pmm_free_page(pte_addr(old));
+			freed++;
+		}
 	}
+	return freed;
+}
+
+/* The end of what t's heap window may hold: its cursor, clamped to the
+ * window (the cursor lies one guard page past the window after a mapping
+ * that ends there). */
+static uint64_t heap_used_end(const struct task *t)
+{
+	uint64_t end = heap_base(t->slot) + HEAP_WINDOW;
+	return t->heap_next < end ? t->heap_next : end;
 }
 
 void group_leave(struct task *t)
@@ -100,8 +122,12 @@ void group_leave(struct task *t)
 	t->group = 0;
 	if (group_members(g) > 1) {
 		/* Others stay: clear this slot's pages so its key can be reused. */
-		unmap_range(g, slot_base(t->slot), slot_base(t->slot) + SLOT_SIZE);
-		unmap_range(g, heap_base(t->slot), t->heap_next);
+		uint64_t freed =
+		    unmap_owned(g, t, slot_base(t->slot), slot_base(t->slot) + SLOT_SIZE);
+		freed += unmap_owned(g, t, heap_base(t->slot), heap_used_end(t));
+		if (freed != t->pages)
+			panic("task %u: freed %lu pages, but it owned %u", t->id, freed, t->pages);
+		t->pages = 0;
 		pkey_free(&g->keys, t->slot);
 		return;
 	}

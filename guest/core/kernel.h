@@ -123,7 +123,8 @@ struct task {
 	struct task *sendq_next;
 	struct group *group; /* the page tables it runs on */
 	const char *name;    /* the spec's name (lives as long as the kernel) */
-	uint64_t heap_next;  /* next free address for SYS_MAP */
+	uint64_t heap_next;  /* next free address for SYS_MAP; past the window when full */
+	uint32_t pages;	     /* frames it owns: image, stack and SYS_MAP pages */
 	uint32_t id;
 	uint32_t ipc_peer; /* blocked: the partner id, 0 = any */
 	uint32_t pkru;	   /* set by the kernel, never read back from the CPU */

@@ -15,16 +15,10 @@ static uint64_t user_pte(struct task *t, uint64_t va, bool write)
 	return (*e & need) == need && pte_pkey(*e) == t->slot ? *e : 0;
 }
 
-static bool in_window(uint64_t va, uint64_t len, uint64_t base, uint64_t size)
-{
-	/* len <= size first, so va + len cannot wrap below. */
-	return len <= size && va >= base && va - base <= size - len;
-}
-
 static bool in_region(struct task *t, uint64_t va, uint64_t len)
 {
-	return in_window(va, len, slot_base(t->slot), SLOT_SIZE) ||
-	       in_window(va, len, heap_base(t->slot), HEAP_WINDOW);
+	return range_in_window(va, len, slot_base(t->slot), SLOT_SIZE) ||
+	       range_in_window(va, len, heap_base(t->slot), HEAP_WINDOW);
 }
 
 int uaccess_check(struct task *t, uint64_t va, uint64_t len, bool write)

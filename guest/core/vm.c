@@ -4,15 +4,14 @@
 #include "loader/loader.h"
 
 #define AS(t) (&(t)->group->as)
-#define HEAP_END(t) (heap_base((t)->slot) + HEAP_WINDOW)
 
 static uint64_t user_leaf(bool write, bool exec)
 {
 	return PTE_P | PTE_U | PTE_SW_OWNED | (write ? PTE_W : 0) | (exec ? 0 : PTE_NX);
 }
 
-/* Maps pages zeroed frames at va, tagged with t's key.  0 or
- * -SHOJI_ENOMEM (then nothing of it stays mapped). */
+/* Maps pages zeroed frames at va, tagged with t's key, and counts them
+ * in t->pages.  0 or -SHOJI_ENOMEM (then nothing of it stays mapped). */
 static int map_zeroed(struct task *t, uint64_t va, uint64_t pages, uint64_t flags)
 {
 	for (uint64_t i = 0; i < pages; i++) {
@@ -29,6 +28,7 @@ static int map_zeroed(struct task *t, uint64_t va, uint64_t pages, uint64_t flag
 			return -SHOJI_ENOMEM;
 		}
 	}
+	t->pages += (uint32_t)pages;
 	return 0;
 }
 
@@ -276,7 +276,9 @@ int64_t sys_map(struct task *self, const struct regs *r)
 		return -SHOJI_ENOMEM;
 	uint64_t pages = (len + PAGE_SIZE - 1) / PAGE_SIZE;
 	uint64_t va = self->heap_next;
-	if (pages * PAGE_SIZE > HEAP_END(self) - va)
+	/* heap_next may lie past the window (after its guard page): the
+	 * check holds for any cursor. */
+	if (!range_in_window(va, pages * PAGE_SIZE, heap_base(self->slot), HEAP_WINDOW))
 		return -SHOJI_ENOMEM;
 	if (map_zeroed(self, va, pages, user_leaf(prot & SHOJI_PROT_WRITE, false) | PTE_SW_ANON))
 		return -SHOJI_ENOMEM;
@@ -289,8 +291,8 @@ int64_t sys_unmap(struct task *self, const struct regs *r)
 {
 	uint64_t va = r->rdi, len = r->rsi;
 
-	if (!len || (va & (PAGE_SIZE - 1)) || va < heap_base(self->slot) || va >= HEAP_END(self) ||
-	    len > HEAP_END(self) - va)
+	if (!len || (va & (PAGE_SIZE - 1)) ||
+	    !range_in_window(va, len, heap_base(self->slot), HEAP_WINDOW))
 		return -SHOJI_EINVAL;
 	uint64_t pages = (len + PAGE_SIZE - 1) / PAGE_SIZE;
 	/* All or nothing: every page must be one SYS_MAP made. */
@@ -304,5 +306,6 @@ int64_t sys_unmap(struct task *self, const struct regs *r)
 		aspace_flush_page(AS(self), va + i * PAGE_SIZE);
 		pmm_free_page(pte_addr(old));
 	}
+	self->pages -= (uint32_t)pages;
 	return 0;
 }

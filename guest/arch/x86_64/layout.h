@@ -59,6 +59,18 @@ static inline uint64_t heap_base(unsigned slot)
 	return HEAP_AREA + (uint64_t)slot * HEAP_WINDOW;
 }
 
+/*
+ * Whether [va, va + len) lies inside [base, base + size): the one range
+ * check for every (address, length) pair a task or per-task state hands
+ * the kernel.  Overflow-safe: len <= size first, then va - base cannot
+ * wrap below and size - len cannot either, and va + len is never formed.
+ * A window may not end at 2^64 (base + size must not wrap).
+ */
+static inline int range_in_window(uint64_t va, uint64_t len, uint64_t base, uint64_t size)
+{
+	return len <= size && va >= base && va - base <= size - len;
+}
+
 _Static_assert(SLOTS *SLOT_SIZE == (U64(1) << 21), "task slots fill one page table");
 _Static_assert(TASK_AREA % (U64(1) << 21) == 0, "task area starts a page table");
 #endif

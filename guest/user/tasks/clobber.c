@@ -48,8 +48,8 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < 10; i++) {
 		uint64_t want = i < 5 ? p[i] + arg[i] : p[i] * arg[i - 5];
 		if (p[10 + i] != want) {
-			printf("clobber: FAIL v%u is %#lx, want %#lx\n", i, (unsigned long)p[10 + i],
-			       (unsigned long)want);
+			printf("clobber: FAIL v%u is %#lx, want %#lx\n", i,
+			       (unsigned long)p[10 + i], (unsigned long)want);
 			bad = 1;
 		}
 	}
