@@ -87,8 +87,7 @@ static void sender_done(struct task *s, struct task *r, int64_t res, bool front)
 		return;
 	}
 	ipc_complete(s, res);
-	if (s != current)
-		sched_enqueue(s, front);
+	sched_ready(s, front);
 }
 
 /* Shared tail of send and call: deliver now or wait in dest's queue.  The
@@ -215,10 +214,13 @@ int64_t sys_reply_recv_w(struct task *self, const struct regs *r)
 	return reply_then_receive(self, r);
 }
 
+/* p, blocked in IPC with a task that is gone, goes on with -ESRCH.  p
+ * may be current: the deadlock resolver ends tasks while the task that
+ * blocked last is still current (sched.c). */
 static void fail_partner(struct task *p)
 {
 	ipc_complete(p, -SHOJI_ESRCH);
-	sched_enqueue(p, false);
+	sched_ready(p, false);
 }
 
 void ipc_task_gone(struct task *t)

@@ -190,6 +190,13 @@ extern uint64_t stat_task_switches, stat_wrpkru, stat_timer_ticks;
 /* Appends t (runnable) to the run queue; `front` makes it run next. */
 void sched_enqueue(struct task *t, bool front);
 void sched_dequeue(struct task *t);
+/* t has just become runnable (ipc_complete()): queues it, unless it is
+ * current, which is never on the run queue (the rules are in sched.c). */
+static inline void sched_ready(struct task *t, bool front)
+{
+	if (t != current)
+		sched_enqueue(t, front);
+}
 /* The timer interrupt: acknowledge and rotate the running task. */
 void sched_timer_tick(void);
 /* Current task yields: it goes to the back of the queue. */

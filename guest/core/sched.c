@@ -2,6 +2,20 @@
  * kept apart as `current`, a periodic tick that rotates them. */
 #include "core/kernel.h"
 
+/*
+ * The states of a task and where it is (audit.c checks each line):
+ *   RUNNABLE and current       running, or being returned to: on no queue
+ *   RUNNABLE, not current      on the run queue, exactly once
+ *   SEND_BLOCKED               on its partner's send queue (ipc.c) only
+ *   RECV_BLOCKED               on no queue
+ *   DEAD                       on no queue, being freed (task.c)
+ * `current` is a blocked task only inside the kernel, between the call
+ * that blocked it and pick(), which replaces it.  So a task that becomes
+ * runnable is queued unless it is current: sched_ready() (kernel.h) is
+ * the one way to wake a task, and the tick and yield queue only a
+ * runnable current, which by the rules is on no queue.
+ */
+
 /* Circular list with a sentinel; holds runnable tasks other than current. */
 static struct task runq = {.next = &runq, .prev = &runq};
 struct sched_cpu sched_cpu;
@@ -155,14 +169,18 @@ static bool ring0_frame(struct task *t)
 /* Nothing runnable and nothing that could wake a task: every task left
  * waits for another in IPC.  Report each and end them.  Ending one fails
  * the IPC of its partners with -ESRCH (ipc_task_gone()), which makes them
- * runnable: those go on with the error instead of being killed. */
-static void deadlock(void)
+ * runnable (current among them, possibly: it stays current, unqueued):
+ * those go on with the error instead of being killed.  Returns how many
+ * tasks it ended. */
+static unsigned deadlock(void)
 {
+	unsigned ended = 0;
 	kprintf("deadlock: every remaining task is blocked in IPC\n");
 	for (uint32_t id = 1; id < TASK_MAX; id++) {
 		struct task *t = task_by_id(id);
 		if (!t || t->state == TASK_RUNNABLE)
 			continue;
+		ended++;
 		if (t->state == TASK_SEND_BLOCKED)
 			task_kill(t, "deadlock: blocked sending to task %u", t->ipc_peer);
 		else if (t->ipc_peer)
@@ -170,23 +188,27 @@ static void deadlock(void)
 		else
 			task_kill(t, "deadlock: blocked receiving from any task");
 	}
+	return ended;
 }
 
-/* The next task to run, idling (or ending the machine) when none is. */
+/* The next task to run, ending the machine when none is left. */
 static struct task *pick(void)
 {
-	if (current && current->state == TASK_RUNNABLE)
-		return current;
-	/* Tasks only wake each other (IPC), so an empty run queue with tasks
-	 * left is a deadlock; the last task's end has already ended the
-	 * machine.  The halt loop is where timed wake-ups would land. */
-	while (runq.next == &runq) {
-		deadlock();
-		sti_hlt_cli();
+	for (;;) {
+		if (current && current->state == TASK_RUNNABLE)
+			return current;
+		if (runq.next != &runq) {
+			struct task *t = runq.next;
+			sched_dequeue(t);
+			return t;
+		}
+		/* Tasks only wake each other (IPC), so an empty run queue with
+		 * tasks left is a deadlock (the last task's end has already
+		 * ended the machine).  Resolving it ends at least one task;
+		 * when it finds none to end, a runnable task is on no queue. */
+		if (!deadlock())
+			panic("scheduler: tasks are left, none runnable and none blocked");
 	}
-	struct task *t = runq.next;
-	sched_dequeue(t);
-	return t;
 }
 
 void sched_prepare_return(void)
