@@ -17,6 +17,7 @@ KERNEL_ARCH_SRCS := \
 	guest/arch/x86_64/tsc.c
 
 KERNEL_CORE_SRCS := \
+	guest/core/audit.c \
 	guest/core/bootinfo.c \
 	guest/core/cmdline.c \
 	guest/core/console.c \

@@ -136,16 +136,37 @@ static int parse_pcid(char *value, struct boot_options *opt, char *err, size_t e
 /* selftest=kernel-fault: the kernel faults on purpose once booted, so the
  * panic path (registers, status 2) is tested like any other;
  * selftest=triple-fault: it loads an empty IDT and traps, which resets the
- * machine (how a loader reports a dead vCPU is tested with it). */
+ * machine (how a loader reports a dead vCPU is tested with it);
+ * selftest=audit-queue|audit-page: an invariant broken on purpose, which
+ * audit=on must catch (audit_break()). */
 static int parse_selftest(char *value, struct boot_options *opt, char *err, size_t errlen)
 {
 	if (!strcmp(value, "kernel-fault"))
 		opt->selftest = SELFTEST_KERNEL_FAULT;
 	else if (!strcmp(value, "triple-fault"))
 		opt->selftest = SELFTEST_TRIPLE_FAULT;
+	else if (!strcmp(value, "audit-queue"))
+		opt->selftest = SELFTEST_AUDIT_QUEUE;
+	else if (!strcmp(value, "audit-page"))
+		opt->selftest = SELFTEST_AUDIT_PAGE;
 	else
-		return fail(err, errlen, "selftest=%s: expected kernel-fault or triple-fault",
+		return fail(err, errlen,
+			    "selftest=%s: expected kernel-fault, triple-fault, audit-queue or "
+			    "audit-page",
 			    value);
+	return 0;
+}
+
+/* audit=on: the kernel checks its invariants after every system call,
+ * fault and interrupt (audit.c); off is the default. */
+static int parse_audit(char *value, struct boot_options *opt, char *err, size_t errlen)
+{
+	if (!strcmp(value, "on"))
+		opt->audit = true;
+	else if (!strcmp(value, "off"))
+		opt->audit = false;
+	else
+		return fail(err, errlen, "audit=%s: expected on or off", value);
 	return 0;
 }
 
@@ -155,10 +176,8 @@ static const struct {
 	const char *key;
 	option_fn parse;
 } options[] = {
-    {"task", parse_task},
-    {"quantum", parse_quantum},
-    {"pcid", parse_pcid},
-    {"selftest", parse_selftest},
+    {"task", parse_task},	  {"quantum", parse_quantum}, {"pcid", parse_pcid},
+    {"selftest", parse_selftest}, {"audit", parse_audit},
 };
 
 /* The parser of the option whose key is tok[0..keylen), or 0. */
@@ -176,6 +195,7 @@ int cmdline_parse(char *buf, struct boot_options *opt, char *err, size_t errlen)
 	opt->pcid = -1;
 	opt->ntasks = 0;
 	opt->selftest = SELFTEST_NONE;
+	opt->audit = false;
 	if (errlen)
 		err[0] = 0;
 
@@ -194,9 +214,10 @@ int cmdline_parse(char *buf, struct boot_options *opt, char *err, size_t errlen)
 		char *eq = strchr(tok, '=');
 		option_fn parse = eq ? find_option(tok, (size_t)(eq - tok)) : 0;
 		if (!parse)
-			return fail(
-			    err, errlen,
-			    "unknown option '%s' (known: task=, quantum=, pcid=, selftest=)", tok);
+			return fail(err, errlen,
+				    "unknown option '%s' (known: task=, quantum=, pcid=, "
+				    "selftest=, audit=)",
+				    tok);
 		int rc = parse(eq + 1, opt, err, errlen);
 		if (rc)
 			return rc;

@@ -143,6 +143,11 @@ struct task *group_member(struct group *g, unsigned key)
 	return key < SLOTS ? g->member[key] : 0;
 }
 
+struct group *group_at(unsigned i)
+{
+	return i < TASK_MAX ? groups[i] : 0;
+}
+
 uint64_t group_share_bytes(const struct group *g)
 {
 	unsigned n = group_members(g);

@@ -53,6 +53,9 @@ uint64_t pmm_alloc(struct pmm *p);
 /* Frees one frame; returns -SHOJI_EINVAL for an address outside the
  * allocator, unaligned, or already free (a double free). */
 int pmm_free(struct pmm *p, uint64_t phys);
+/* 1 when the frame at phys is allocated, 0 when free, -SHOJI_EINVAL for
+ * an address outside the allocator or unaligned. */
+int pmm_frame_used(const struct pmm *p, uint64_t phys);
 
 /* --- kheap.c: kernel heap, size classes over pages (pure) -------------- */
 #define KHEAP_CLASSES 8 /* 16, 32, ... 2048 bytes */
@@ -83,6 +86,8 @@ uint64_t page_alloc_zeroed(void);  /* 0 when none */
 void *kmalloc(size_t size);	   /* kheap_alloc on the kernel heap, zeroed */
 void kfree(void *p, size_t size);
 uint64_t memory_free_pages(void);
+/* The page allocator itself, read-only, for the audit (audit.c). */
+const struct pmm *memory_pmm(void);
 
 /* --- cmdline.c: kernel command line (pure) ------------------------------ */
 enum task_mode { MODE_PROCESS, MODE_SHARED, MODE_KERNEL, MODE_COUNT };
@@ -95,7 +100,14 @@ struct task_spec {
 struct boot_options {
 	uint32_t quantum_us; /* scheduler time slice, from quantum=MS */
 	int pcid;	     /* -1 auto (use when the CPU has it), 0 off, 1 on */
-	enum { SELFTEST_NONE, SELFTEST_KERNEL_FAULT, SELFTEST_TRIPLE_FAULT } selftest;
+	enum {
+		SELFTEST_NONE,
+		SELFTEST_KERNEL_FAULT,
+		SELFTEST_TRIPLE_FAULT,
+		SELFTEST_AUDIT_QUEUE,
+		SELFTEST_AUDIT_PAGE,
+	} selftest;
+	bool audit; /* audit=on: check the kernel's invariants (audit.c) */
 	unsigned ntasks;
 	struct task_spec *tasks; /* caller's array of max_tasks entries */
 	unsigned max_tasks;
@@ -179,6 +191,8 @@ int group_join(struct task *t);
 void group_leave(struct task *t);
 /* The member of g owning protection key `key`, or 0. */
 struct task *group_member(struct group *g, unsigned key);
+/* The group with id i (0..TASK_MAX-1), or 0: for the audit. */
+struct group *group_at(unsigned i);
 /* Kernel memory of g (structure and page tables) divided among members. */
 uint64_t group_share_bytes(const struct group *g);
 /* Groups that exist now. */
@@ -243,6 +257,9 @@ static inline void sched_switch_now(struct task *t)
 		stat_wrpkru++;
 	}
 }
+/* The run queue's sentinel (its list runs from ->next back to it): for
+ * the audit. */
+const struct task *sched_run_queue(void);
 /* The entry path set PKRU to 0: the next switch must write the task's. */
 void sched_pkru_clobbered(void);
 /* Starts the first task; never returns. */
@@ -321,6 +338,23 @@ void syscall_dispatch(void);
 /* The ring-0 tasks' gate (entry.S): reads RDX and the return address the
  * gate left on the task's stack, then runs the call like syscall_dispatch. */
 void gate_dispatch(void);
+/* What entry.S calls instead with audit=on: the same, the fast paths
+ * offered here, then audit_check(). */
+void syscall_dispatch_audited(void);
+void gate_dispatch_audited(void);
+
+/* --- audit.c: audit=on, the kernel checking itself ------------------------- */
+extern bool audit_enabled;
+/* Allocates the audit's frame map, routes the entry paths through the
+ * audited dispatchers and prints one line.  Before any task runs. */
+void audit_init(void);
+/* Checks every invariant audit.c lists, after `event` ("a system call")
+ * of task id `task`; panics naming the first broken one. */
+void audit_check(const char *event, uint32_t task);
+/* selftest=audit-queue|audit-page: breaks one invariant on purpose (the
+ * first task queued twice; a stray page in its heap window), which the
+ * audit must name at its first check. */
+void audit_break(bool queue);
 
 /* --- ipc.c --------------------------------------------------------------- */
 int64_t sys_send(struct task *self, const struct regs *r);

@@ -75,6 +75,8 @@ static void selftest(void)
 		*(volatile uint64_t *)0xffffc00000000000ul = 0; /* unmapped: must panic */
 	if (opt.selftest == SELFTEST_TRIPLE_FAULT)		/* #BP, #GP, #DF: shutdown */
 		__asm__ volatile("lidt %0; int3" : : "m"(no_idt));
+	if (opt.selftest == SELFTEST_AUDIT_QUEUE || opt.selftest == SELFTEST_AUDIT_PAGE)
+		audit_break(opt.selftest == SELFTEST_AUDIT_QUEUE);
 }
 
 void kmain(uint32_t start_info_phys);
@@ -95,6 +97,7 @@ void kmain(uint32_t start_info_phys)
 	syscall_msr_init();             /* SYSCALL/SYSRET */
 	time_init();                    /* TSC frequency, LAPIC timer */
 	tasks_create_all(&opt, initrd(), bi.initrd_size); /* every image checked first */
+	if (opt.audit) audit_init();    /* audit=on: invariants checked from here on */
 	selftest();                     /* selftest= options */
 	sched_start();                  /* never returns */
 }

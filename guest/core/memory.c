@@ -35,6 +35,11 @@ uint64_t memory_free_pages(void)
 	return pmm.free;
 }
 
+const struct pmm *memory_pmm(void)
+{
+	return &pmm;
+}
+
 static void *heap_page(void *ctx)
 {
 	uint64_t phys = pmm_alloc(&pmm);

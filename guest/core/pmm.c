@@ -101,3 +101,10 @@ int pmm_free(struct pmm *p, uint64_t phys)
 		p->hint = i;
 	return 0;
 }
+
+int pmm_frame_used(const struct pmm *p, uint64_t phys)
+{
+	if (phys < p->base || (phys - p->base) % FRAME || (phys - p->base) / FRAME >= p->npages)
+		return -SHOJI_EINVAL;
+	return frame_used(p, (phys - p->base) / FRAME);
+}

@@ -37,6 +37,11 @@ void sched_dequeue(struct task *t)
 	t->next = t->prev = t;
 }
 
+const struct task *sched_run_queue(void)
+{
+	return &runq;
+}
+
 void sched_forget(struct task *t)
 {
 	if (sched_cpu.on_cpu == t)
@@ -225,5 +230,7 @@ _Noreturn void sched_start(void)
 {
 	current = 0;
 	sched_prepare_return();
+	if (audit_enabled)
+		audit_check("the start", current->id);
 	return_to_task();
 }

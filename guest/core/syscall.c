@@ -127,3 +127,25 @@ void gate_dispatch(void)
 	}
 	sched_prepare_return();
 }
+
+/* audit=on: entry.S calls these instead (entry_audit_on()).  The SYSCALL
+ * entry then offers no call to the fast paths, so the dispatcher offers
+ * them, and both check the kernel's invariants once the task to return
+ * to is ready (audit.c). */
+void syscall_dispatch_audited(void)
+{
+	struct task *t = current;
+	uint32_t id = t->id;
+	if (!ipc_fast_offer(t)) {
+		syscall_run(t);
+		sched_prepare_return();
+	}
+	audit_check("a system call", id);
+}
+
+void gate_dispatch_audited(void)
+{
+	uint32_t id = current->id;
+	gate_dispatch();
+	audit_check("a system call through the gate", id);
+}

@@ -6,7 +6,7 @@
 # registers every other C function keeps, which is safe only while the
 # callers are entry.S (which restores every register from the task
 # afterwards) and those two files themselves.  Checks, on the built
-# objects, that they export no function but the four entry points, and
+# objects, that they export no function but the six entry points, and
 # that no other object calls one.  Prints one PASS or FAIL line.
 set -uo pipefail
 
@@ -14,7 +14,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 objs=$root/build/kernel
 name=style/entry-convention
 entry_objs="guest/core/syscall.o guest/core/ipc_fast.o"
-allowed="gate_dispatch ipc_fast ipc_fast_word syscall_dispatch"
+allowed="gate_dispatch gate_dispatch_audited ipc_fast ipc_fast_word syscall_dispatch syscall_dispatch_audited"
 callers="guest/arch/x86_64/entry.o $entry_objs"
 
 for o in $entry_objs $callers; do

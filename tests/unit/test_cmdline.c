@@ -187,6 +187,28 @@ static void test_pcid(void **state)
 	}
 }
 
+static void test_audit_and_selftests(void **state)
+{
+	static const struct {
+		const char *line;
+		bool audit;
+		int selftest;
+	} cases[] = {
+	    {"task=a", false, SELFTEST_NONE},
+	    {"task=a audit=on", true, SELFTEST_NONE},
+	    {"audit=on audit=off task=a", false, SELFTEST_NONE},
+	    {"task=a audit=on selftest=audit-queue", true, SELFTEST_AUDIT_QUEUE},
+	    {"selftest=audit-page task=a", false, SELFTEST_AUDIT_PAGE},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct parsed *p = parse_ok(cases[i].line);
+		if (p->opt.audit != cases[i].audit || (int)p->opt.selftest != cases[i].selftest)
+			fail_msg("\"%s\": audit %d selftest %d", cases[i].line, p->opt.audit,
+				 p->opt.selftest);
+		free(p);
+	}
+}
+
 static void test_extra_whitespace(void **state)
 {
 	struct parsed *p = parse_ok("  \t task=a:process:x \t\t quantum=3\t task=b  \t\n");
@@ -325,6 +347,13 @@ static void test_bad_pcid(void **state)
 	refused("task=a pcid=ON", "pcid=ON", "on or off");
 }
 
+static void test_bad_audit(void **state)
+{
+	refused("task=a audit=yes", "audit=yes", "on or off");
+	refused("task=a audit=", "audit=", "on or off");
+	refused("task=a selftest=audit", "selftest=audit", "audit-queue or audit-page");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +377,8 @@ int main(void)
 	    cmocka_unit_test(test_too_many_tasks),
 	    cmocka_unit_test(test_bad_quantum),
 	    cmocka_unit_test(test_bad_pcid),
+	    cmocka_unit_test(test_bad_audit),
+	    cmocka_unit_test(test_audit_and_selftests),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -197,7 +197,14 @@ static void test_bad_free(void **state)
 	assert_int_equal(pmm_free(&f.p, frame(1000)), -SHOJI_EINVAL);
 	assert_int_equal(pmm_free(&f.p, UINT64_MAX & ~(FRAME - 1)), -SHOJI_EINVAL);
 	assert_int_equal(f.p.free, 99);
+	/* What the audit asks: used, free, or not a frame of this allocator. */
+	assert_int_equal(pmm_frame_used(&f.p, b), 1);
+	assert_int_equal(pmm_frame_used(&f.p, a), 0);
+	assert_int_equal(pmm_frame_used(&f.p, b + 1), -SHOJI_EINVAL);
+	assert_int_equal(pmm_frame_used(&f.p, frame(100)), -SHOJI_EINVAL);
+	assert_int_equal(pmm_frame_used(&f.p, BASE - FRAME), -SHOJI_EINVAL);
 	assert_int_equal(pmm_free(&f.p, b), 0);
+	assert_int_equal(pmm_frame_used(&f.p, b), 0);
 	assert_int_equal(f.p.free, 100);
 }
 

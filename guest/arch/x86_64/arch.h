@@ -97,6 +97,11 @@ extern uint32_t expected_pkru;
  * tasks (cpu_return_ring0).  Resets the kernel stack. */
 _Noreturn void return_to_task(void);
 
+/* --- entry.S -------------------------------------------------------------- */
+/* Routes the SYSCALL entry and the gate through the audited dispatchers
+ * (audit=on, core/audit.c).  Once, before any task runs. */
+void entry_audit_on(void);
+
 /* --- trap.c ---------------------------------------------------------------- */
 /* Entry points called by entry.S, documented there. */
 void trap_task(struct regs *ist_frame);
@@ -158,6 +163,16 @@ int aspace_init(struct aspace *as, bool ring0, bool compact);
 void paging_flush_global(void);
 /* Frees every frame mapped with PTE_SW_OWNED and all page tables. */
 void aspace_destroy(struct aspace *as);
+/* Calls fn for every present entry below the kernel half of as that maps
+ * memory (a 4 KiB leaf at level 1, or a large page above it), in address
+ * order; returns the page-table pages passed on the way (an own tree's
+ * root included), which should equal as->pt_pages.  For the audit. */
+typedef void (*aspace_leaf_fn)(void *ctx, uint64_t va, uint64_t pte, int level);
+uint32_t aspace_walk_user(struct aspace *as, aspace_leaf_fn fn, void *ctx);
+/* A compact address space that is installed holds the same 8 PDPT
+ * entries in the shared PDPT as in its own copy (true when not installed
+ * or not compact).  For the audit. */
+bool aspace_compact_in_sync(const struct aspace *as);
 /* Maps one 4 KiB page; allocates the tables on the way.  0, -SHOJI_ENOMEM,
  * or -SHOJI_EINVAL when va is already mapped or not a user address. */
 int aspace_map(struct aspace *as, uint64_t va, uint64_t pte);

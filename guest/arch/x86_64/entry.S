@@ -35,6 +35,20 @@ kernel_stack_top:
 
 	.data
 	.p2align 3
+/*
+ * What the SYSCALL entry and the gate call: the dispatchers and the mask
+ * of the calls offered to the IPC fast paths first.  Loaded from memory
+ * (as many instructions as immediates) so that audit=on can route every
+ * call through the audited dispatchers of syscall.c, which offer the fast
+ * paths themselves and check the kernel's invariants afterwards.
+ */
+entry_syscall_fn:
+	.quad syscall_dispatch
+entry_gate_fn:
+	.quad gate_dispatch
+entry_fast_calls:
+	.long ENTRY_IPC_FAST_CALLS
+	.p2align 3
 	.globl cpu_frame_top, cpu_in_kernel, cpu_return_ring0
 cpu_frame_top:
 	.quad 0
@@ -233,7 +247,7 @@ syscall_entry:
 	 * two highest numbers, their own. */
 	cmp $63, %rax
 	ja 1f
-	mov $ENTRY_IPC_FAST_CALLS, %ecx
+	mov entry_fast_calls(%rip), %ecx
 	bt %rax, %rcx
 	jnc 1f
 	mov current(%rip), %rdi
@@ -246,7 +260,7 @@ syscall_entry:
 2:	call ipc_fast_word
 	test %al, %al
 	jnz return_to_task
-1:	call syscall_dispatch
+1:	call *entry_syscall_fn(%rip)
 	/* fall through */
 
 	.globl return_to_task
@@ -303,7 +317,7 @@ ktask_gate:
 	FRAME_GPRS STORE
 	mov $kernel_stack_top, %rsp
 	movb $1, cpu_in_kernel(%rip)
-	call gate_dispatch
+	call *entry_gate_fn(%rip)
 	jmp return_to_task
 
 /*
@@ -336,4 +350,13 @@ return_to_ring0:
 	 * one kernel address a ring-0 task may be resumed at (sched.c). */
 	.globl ring0_resume
 ring0_resume:
+	ret
+
+/* audit=on (audit.c): every call goes to the audited dispatchers.  Once,
+ * at boot, before any task runs. */
+	.globl entry_audit_on
+entry_audit_on:
+	movq $syscall_dispatch_audited, entry_syscall_fn(%rip)
+	movq $gate_dispatch_audited, entry_gate_fn(%rip)
+	movl $0, entry_fast_calls(%rip)
 	ret

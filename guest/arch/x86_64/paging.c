@@ -362,6 +362,46 @@ uint64_t *aspace_leaf(struct aspace *as, uint64_t va)
 	return (uint64_t *)t + pt_index(va, 1);
 }
 
+/* aspace_walk_user() below one table: t at `level`, mapping from va. */
+static uint32_t walk_tables(const uint64_t *t, int level, uint64_t va, unsigned n,
+			    aspace_leaf_fn fn, void *ctx)
+{
+	uint32_t tables = 0;
+	uint64_t span = U64(1) << (PAGE_SHIFT + 9 * (level - 1));
+	for (unsigned i = 0; i < n; i++, va += span) {
+		uint64_t e = t[i];
+		if (!(e & PTE_P))
+			continue;
+		if (level == 1 || (e & PTE_PS)) {
+			fn(ctx, va, e, level);
+			continue;
+		}
+		tables +=
+		    1 + walk_tables(phys_to_virt(pte_addr(e)), level - 1, va, PT_ENTRIES, fn, ctx);
+	}
+	return tables;
+}
+
+uint32_t aspace_walk_user(struct aspace *as, aspace_leaf_fn fn, void *ctx)
+{
+	if (as->compact)
+		return walk_tables(as->upper, 3, 0, COMPACT_PDPTES, fn, ctx);
+	return 1 + walk_tables(phys_to_virt(as->root), 4, 0, KERNEL_PML4_FIRST, fn, ctx);
+}
+
+/* The CPU sets the accessed (and, for leaves, dirty) bit in the live
+ * entries as it walks them (SDM Vol. 3A 4.8): not a difference. */
+bool aspace_compact_in_sync(const struct aspace *as)
+{
+	const struct compact_root *c = compact_root(as);
+	if (!as->compact || c->installed != as)
+		return true;
+	for (int i = 0; i < COMPACT_PDPTES; i++)
+		if ((c->pdpt[i] ^ as->upper[i]) & ~(PTE_A | PTE_D))
+			return false;
+	return true;
+}
+
 uint64_t aspace_unmap(struct aspace *as, uint64_t va)
 {
 	uint64_t *e = aspace_leaf(as, va);

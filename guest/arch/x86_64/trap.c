@@ -87,7 +87,10 @@ void trap_task(struct regs *f)
 		task_fault(&t->regs, cr2);
 	else
 		irq_dispatch(t->regs.vector);
+	uint32_t id = t->id; /* t may be gone now */
 	sched_prepare_return();
+	if (audit_enabled)
+		audit_check("an interrupt or exception", id);
 }
 
 /* From the kernel (the idle loop halts with interrupts on): only

@@ -1,0 +1,287 @@
+/* audit=on: the kernel checks its own invariants after every system call, fault and interrupt. */
+#include "core/kernel.h"
+
+/*
+ * With audit=on the system-call entry, the gate and the trap path call
+ * audit_check() right before they return to a task, when the kernel's
+ * state must be whole again.  Each check below is one invariant the rest
+ * of the kernel relies on; a broken one panics with its name ("audit:
+ * after a system call of task 3: ..."), so a fuzzer finds the first step
+ * that broke it, not a crash much later.  The checks walk every task,
+ * group and user page table: slow, and meant for tests and fuzzing.
+ *
+ * Tasks:    each task in the table is live (not DEAD: those are freed
+ *           at once), in its group's member slot, with its mode and the
+ *           PKRU of its key.
+ * Queues:   the rules of sched.c: a runnable task is on the run queue
+ *           exactly once unless it is current, which is on none; no
+ *           freed task is reachable from a queue; a task blocked sending
+ *           is in its partner's send queue exactly once; a task waiting
+ *           for a named partner waits for a live one.
+ * Memory:   every present user page of a group lies in the windows of
+ *           the live member whose key it carries (its slot, or its heap
+ *           window below the map cursor); no large user pages; W^X; every
+ *           owned frame is allocated and mapped once in the whole machine;
+ *           the only unowned frames are the trampolines; the frames a task
+ *           owns add up to its count (task.pages); page-table pages add up
+ *           to the group's count, and an installed compact address space
+ *           is what the shared PDPT holds.
+ */
+
+bool audit_enabled;
+
+static const char *audit_event;
+static uint32_t audit_task;
+
+static _Noreturn __attribute__((format(printf, 1, 2))) void broken(const char *fmt, ...)
+{
+	char what[200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	panic("audit: after %s of task %u: %s", audit_event, audit_task, what);
+}
+
+/* --- one bit per frame of the page allocator, in pages of its own ------ */
+#define BITS_PER_PAGE (PAGE_SIZE * 8)
+#define MAP_PAGES_MAX 128 /* 128 x 128 MiB: the allocator's 16 GiB */
+static uint8_t *frame_map[MAP_PAGES_MAX];
+static uint64_t frame_map_pages;
+
+/* Sets the frame's bit; false when it was set already. */
+static bool frame_mark(uint64_t phys)
+{
+	const struct pmm *p = memory_pmm();
+	uint64_t i = (phys - p->base) / PAGE_SIZE;
+	uint8_t *byte = &frame_map[i / BITS_PER_PAGE][i % BITS_PER_PAGE / 8];
+	uint8_t bit = (uint8_t)(1u << (i % 8));
+	bool was = *byte & bit;
+	*byte |= bit;
+	return !was;
+}
+
+/* --- tasks and groups ----------------------------------------------------- */
+static bool task_live(const struct task *t)
+{
+	return t && t->id && t->id < TASK_MAX && task_table[t->id] == t;
+}
+
+static void check_tasks(void)
+{
+	for (uint32_t id = 1; id < TASK_MAX; id++) {
+		const struct task *t = task_table[id];
+		if (!t)
+			continue;
+		if (t->id != id)
+			broken("task table slot %u holds task %u", id, t->id);
+		if (t->state < TASK_RUNNABLE || t->state > TASK_RECV_BLOCKED)
+			broken("task %u is in the table in state %u", id, t->state);
+		const struct group *g = t->group;
+		if (!g || group_member((struct group *)g, t->slot) != t)
+			broken("task %u is not the member of its group's slot %u", id, t->slot);
+		if (g->mode != t->mode || (t->mode == MODE_PROCESS) != (t->slot == 0))
+			broken("task %u: mode %u in a group of mode %u, slot %u", id, t->mode,
+			       g->mode, t->slot);
+		if (t->pkru != pkru_only(t->slot))
+			broken("task %u: PKRU %#x is not the one of key %u", id, t->pkru, t->slot);
+	}
+}
+
+static void check_group_members(struct group *g)
+{
+	unsigned n = 0;
+	for (unsigned k = 0; k < SLOTS; k++) {
+		struct task *t = group_member(g, k);
+		if (!t)
+			continue;
+		n++;
+		if (!task_live(t) || t->group != g || t->slot != k)
+			broken("group %u: member slot %u holds a task that is not its own", g->id,
+			       k);
+		if (g->mode != MODE_PROCESS && !(g->keys.used & (1u << k)))
+			broken("group %u: key %u of task %u is not taken", g->id, k, t->id);
+	}
+	if (!n)
+		broken("group %u has no member", g->id);
+	if (g->mode == MODE_KERNEL && !(g->keys.used & (1u << KERNEL_PKEY)))
+		broken("group %u: the kernel's key is free", g->id);
+}
+
+/* --- queues --------------------------------------------------------------- */
+static uint8_t queued[TASK_MAX / 8];
+
+static void check_run_queue(void)
+{
+	const struct task *head = sched_run_queue();
+	unsigned steps = 0;
+	memset(queued, 0, sizeof(queued));
+	for (const struct task *t = head->next; t != head; t = t->next) {
+		if (++steps >= TASK_MAX)
+			broken("the run queue does not end");
+		if (t->next->prev != t)
+			broken("run queue links broken after task %u", t->id);
+		if (!task_live(t))
+			broken("a freed task is on the run queue");
+		if (t->state != TASK_RUNNABLE || t == current)
+			broken("task %u is on the run queue in state %u%s", t->id, t->state,
+			       t == current ? " while current" : "");
+		if (queued[t->id / 8] & (1u << (t->id % 8)))
+			broken("task %u is on the run queue twice", t->id);
+		queued[t->id / 8] |= (uint8_t)(1u << (t->id % 8));
+	}
+	if (!task_live(current) || current->state != TASK_RUNNABLE)
+		broken("returning to a task that is not live and runnable");
+	if (sched_cpu.on_cpu != current || sched_cpu.loaded_group != current->group)
+		broken("the CPU holds another task's registers or page tables than current's");
+	for (uint32_t id = 1; id < TASK_MAX; id++) {
+		const struct task *t = task_table[id];
+		if (t && t->state == TASK_RUNNABLE && t != current &&
+		    !(queued[id / 8] & (1u << (id % 8))))
+			broken("runnable task %u is on no queue", id);
+	}
+}
+
+/* How many times s is in the send queue of r (bounded). */
+static unsigned sendq_count(const struct task *r, const struct task *s)
+{
+	unsigned n = 0, steps = 0;
+	for (const struct task *q = r->sendq; q; q = q->sendq_next) {
+		if (++steps >= TASK_MAX)
+			broken("the send queue of task %u does not end", r->id);
+		if (!task_live(q) || q->state != TASK_SEND_BLOCKED || q->ipc_peer != r->id)
+			broken("task %u's send queue holds a task not sending to it", r->id);
+		n += q == s;
+	}
+	return n;
+}
+
+static void check_ipc(void)
+{
+	for (uint32_t id = 1; id < TASK_MAX; id++) {
+		const struct task *t = task_table[id];
+		if (!t)
+			continue;
+		sendq_count(t, 0);
+		if (t->state == TASK_SEND_BLOCKED) {
+			const struct task *r = task_by_id(t->ipc_peer);
+			if (!r || sendq_count(r, t) != 1)
+				broken("task %u sends to task %u but is not queued there once", id,
+				       t->ipc_peer);
+		} else if (t->state == TASK_RECV_BLOCKED && t->ipc_peer &&
+			   !task_by_id(t->ipc_peer)) {
+			broken("task %u waits to receive from task %u, which is gone", id,
+			       t->ipc_peer);
+		}
+	}
+}
+
+/* --- memory --------------------------------------------------------------- */
+static uint32_t owned[TASK_MAX];
+
+struct page_walk {
+	struct group *g;
+};
+
+static void check_page(void *ctx, uint64_t va, uint64_t pte, int level)
+{
+	struct group *g = ((struct page_walk *)ctx)->g;
+	if (level != 1)
+		broken("group %u: a large page at %#lx", g->id, va);
+	const struct task *t = group_member(g, pte_pkey(pte));
+	if (!t)
+		broken("group %u: page %#lx has key %u, which no member holds", g->id, va,
+		       pte_pkey(pte));
+	uint64_t heap_end = heap_base(t->slot) + HEAP_WINDOW;
+	if (t->heap_next < heap_end)
+		heap_end = t->heap_next;
+	if (!range_in_window(va, PAGE_SIZE, slot_base(t->slot), SLOT_SIZE) &&
+	    !range_in_window(va, PAGE_SIZE, heap_base(t->slot), heap_end - heap_base(t->slot)))
+		broken("page %#lx of task %u lies outside its windows", va, t->id);
+	if (!(pte & PTE_U) || ((pte & PTE_W) && !(pte & PTE_NX)))
+		broken("page %#lx of task %u: not a user page, or writable and executable", va,
+		       t->id);
+	if (!(pte & PTE_SW_OWNED)) {
+		if (va != slot_base(t->slot) + SLOT_GATE)
+			broken("page %#lx of task %u maps a frame it does not own", va, t->id);
+		return;
+	}
+	if (pmm_frame_used(memory_pmm(), pte_addr(pte)) != 1)
+		broken("page %#lx of task %u maps frame %#lx, which is free", va, t->id,
+		       pte_addr(pte));
+	if (!frame_mark(pte_addr(pte)))
+		broken("frame %#lx is mapped twice (again at %#lx, task %u)", pte_addr(pte), va,
+		       t->id);
+	owned[t->id]++;
+}
+
+static void check_memory(void)
+{
+	for (uint64_t i = 0; i < frame_map_pages; i++)
+		memset(frame_map[i], 0, PAGE_SIZE);
+	memset(owned, 0, sizeof(owned));
+	for (unsigned i = 0; i < TASK_MAX; i++) {
+		struct group *g = group_at(i);
+		if (!g)
+			continue;
+		if (g->id != i)
+			broken("group table slot %u holds group %u", i, g->id);
+		check_group_members(g);
+		struct page_walk w = {g};
+		uint32_t tables = aspace_walk_user(&g->as, check_page, &w);
+		if (tables != g->as.pt_pages)
+			broken("group %u: %u page-table pages, its count says %u", g->id, tables,
+			       g->as.pt_pages);
+		if (!aspace_compact_in_sync(&g->as))
+			broken("group %u: the shared PDPT is not its installed entries", g->id);
+	}
+	for (uint32_t id = 1; id < TASK_MAX; id++) {
+		const struct task *t = task_table[id];
+		if (t && owned[id] != t->pages)
+			broken("task %u owns %u frames in its page table, its count says %u", id,
+			       owned[id], t->pages);
+	}
+}
+
+void audit_init(void)
+{
+	uint64_t frames = memory_pmm()->npages;
+	frame_map_pages = (frames + BITS_PER_PAGE - 1) / BITS_PER_PAGE;
+	if (frame_map_pages > MAP_PAGES_MAX)
+		panic("audit: %lu frames are more than the audit's map covers", frames);
+	for (uint64_t i = 0; i < frame_map_pages; i++) {
+		uint64_t phys = pmm_alloc_page();
+		if (!phys)
+			panic("audit: no memory for the frame map");
+		frame_map[i] = phys_to_virt(phys);
+	}
+	audit_enabled = true;
+	entry_audit_on();
+	kprintf("audit: on, checking the kernel's invariants after every system call, fault "
+		"and interrupt\n");
+}
+
+void audit_check(const char *event, uint32_t task)
+{
+	audit_event = event;
+	audit_task = task;
+	check_tasks();
+	check_run_queue();
+	check_ipc();
+	check_memory();
+}
+
+void audit_break(bool queue)
+{
+	struct task *t = task_by_id(1);
+	if (!t)
+		return;
+	if (queue) {
+		sched_enqueue(t, false); /* it is on the queue already */
+		return;
+	}
+	uint64_t phys = page_alloc_zeroed(); /* past its map cursor, counted nowhere */
+	if (!phys || aspace_map(&t->group->as, t->heap_next + PAGE_SIZE,
+				pte_make(phys, PTE_P | PTE_U | PTE_NX | PTE_SW_OWNED, t->slot)))
+		panic("selftest=audit-page: no memory");
+}
