@@ -177,7 +177,7 @@ static bool ring0_frame(struct task *t)
  * runnable (current among them, possibly: it stays current, unqueued):
  * those go on with the error instead of being killed.  Returns how many
  * tasks it ended. */
-static unsigned deadlock(void)
+static __attribute__((noinline, cold)) unsigned deadlock(void)
 {
 	unsigned ended = 0;
 	kprintf("deadlock: every remaining task is blocked in IPC\n");

@@ -62,13 +62,15 @@ static inline uint64_t heap_base(unsigned slot)
 /*
  * Whether [va, va + len) lies inside [base, base + size): the one range
  * check for every (address, length) pair a task or per-task state hands
- * the kernel.  Overflow-safe: len <= size first, then va - base cannot
- * wrap below and size - len cannot either, and va + len is never formed.
- * A window may not end at 2^64 (base + size must not wrap).
+ * the kernel.  Overflow-safe without forming va + len: len <= size first,
+ * so size - len cannot wrap; and below base, va - base wraps to at least
+ * 2^64 - base, which is more than size when the window does not reach
+ * 2^64 (none does: they all lie in the user half), so one unsigned
+ * comparison also refuses every va below the window.
  */
 static inline int range_in_window(uint64_t va, uint64_t len, uint64_t base, uint64_t size)
 {
-	return len <= size && va >= base && va - base <= size - len;
+	return len <= size && va - base <= size - len;
 }
 
 _Static_assert(SLOTS *SLOT_SIZE == (U64(1) << 21), "task slots fill one page table");
