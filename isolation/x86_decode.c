@@ -34,6 +34,7 @@ enum imm_kind {
 enum group_id {
 	G_NONE = 0,
 	G_ALU,	 /* 80 81 83: add..cmp r/m, imm */
+	G_LEA,	 /* 8D: lea takes a memory operand only */
 	G_8F,	 /* pop r/m */
 	G_SHIFT, /* C0 C1 D0-D3 */
 	G_MOVI,	 /* C6 C7: mov r/m, imm */
@@ -136,7 +137,7 @@ static const struct opinfo map1[256] = {
     [0x86 ... 0x87] = {.flags = OK | M | LK}, /* xchg */
     [0x88 ... 0x8b] = {.flags = OK | M},      /* mov */
     [0x8c] = WHY("mov from a segment register (8C) not allowed"),
-    [0x8d] = {.flags = OK | M}, /* lea */
+    [0x8d] = {.flags = OK | M, .group = G_LEA},
     [0x8e] = WHY("mov to a segment register (8E) not allowed"),
     [0x8f] = {.flags = OK | M, .group = G_8F},
     [0x90] = {.flags = OK | F3},     /* nop, xchg r8, rax; F3 90 is pause */
@@ -296,6 +297,7 @@ static const struct modrm_name names_0f1e[] = {
 
 static const struct opgroup groups[G_COUNT] = {
     [G_ALU] = {.mem_ok = 0xff, .reg_ok = 0xff, .lock_ok = 0x7f}, /* /7 is cmp */
+    [G_LEA] = {.mem_ok = 0xff, .why = {[0 ... 7] = "lea with a register operand: invalid opcode"}},
     [G_8F] = {.mem_ok = 0x01,
 	      .reg_ok = 0x01,
 	      .why = {[1 ... 7] = "8F /1-/7 (XOP prefix) not allowed"}},
