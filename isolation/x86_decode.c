@@ -540,6 +540,10 @@ static int apply_group(const struct opgroup *g, struct x86_insn *in, enum imm_ki
 		*imm = g->imm0;
 	if ((in->modrm >> 6) == 3)
 		in->branch = g->br[reg];
+	/* AMD honours 66 on near branches (AMD64 APM Vol. 1 3.7.9, Table
+	 * 3-9): jmp *%ax, to a 16-bit address; Intel ignores it. */
+	if (in->branch && (in->legacy & X86_P66))
+		return refuse(why, "66 prefix on the indirect branch: AMD reads a 16-bit target");
 	return X86_OK;
 }
 
