@@ -51,8 +51,9 @@ fuzz: deps fuzz-seeds $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS)) $(DECODE_DIFF)
 	$(Q)set -e; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 		mkdir -p $(BUILD)/fuzz/corpus-$$t; \
-		(cd $(BUILD)/fuzz && ./$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-			corpus-$$t 2>&1 | tail -n 3); \
+		(cd $(BUILD)/fuzz && rc=0 && ./$$t -max_total_time=$(FUZZ_SECONDS) \
+			-print_final_stats=1 corpus-$$t >$$t.log 2>&1 || rc=$$?; \
+			tail -n 3 $$t.log; exit $$rc); \
 	done
 	$(Q)$(DECODE_DIFF) --count $(DECODE_DIFF_COUNT) --seed $(DECODE_DIFF_SEED)
 
