@@ -18,6 +18,7 @@
 #define F3 0x08	     /* F3 allowed (pause, tzcnt, lzcnt) */
 #define NEED_F3 0x10 /* F3 required (popcnt, endbr64); why says so */
 #define NO66 0x20    /* no operand-size prefix */
+#define LK 0x40	     /* lock allowed, with a memory operand (check_lock()) */
 
 /* opinfo.imm: the immediate (or displacement of a direct branch) */
 enum imm_kind {
@@ -32,6 +33,8 @@ enum imm_kind {
 /* opinfo.group: the opcodes whose ModRM.reg picks the instruction */
 enum group_id {
 	G_NONE = 0,
+	G_ALU,	 /* 80 81 83: add..cmp r/m, imm */
+	G_LEA,	 /* 8D: lea takes a memory operand only */
 	G_8F,	 /* pop r/m */
 	G_SHIFT, /* C0 C1 D0-D3 */
 	G_MOVI,	 /* C6 C7: mov r/m, imm */
@@ -68,6 +71,7 @@ struct modrm_name {
 struct opgroup {
 	uint8_t mem_ok;			/* bit r: /r with a memory operand is allowed */
 	uint8_t reg_ok;			/* bit r: /r with a register operand (mod 3) */
+	uint8_t lock_ok;		/* bit r: /r takes lock (memory operand only) */
 	uint8_t imm0;			/* immediate of /0 when it has its own (test) */
 	uint8_t nexact;			/* > 0: only these exact ModRM bytes are allowed */
 	uint8_t exact[3];		/* ... (0F 01 F9, 0F AE E8/F0/F8, 0F 1E FA) */
@@ -85,23 +89,25 @@ struct opgroup {
 #define SEG_PUSHPOP WHY("push/pop of a segment register: invalid in 64-bit mode")
 #define BCD WHY("BCD instruction: invalid in 64-bit mode")
 
-/* add..cmp (00-3F): the four r/m forms, then al, imm8 and eAX, imm. */
-#define ALU_RM(b) [(b)...(b) + 3] = {.flags = OK | M}
+/* add..cmp (00-3F): the four r/m forms, then al, imm8 and eAX, imm.  The
+ * r/m, reg forms (memory destination) take lock, but not cmp's (lk). */
+#define ALU_RM(b, lk)                                                                              \
+	[(b)...(b) + 1] = {.flags = OK | M | (lk)}, [(b) + 2 ...(b) + 3] = {.flags = OK | M}
 #define ALU_AL(b) [(b) + 4] = {.flags = OK, .imm = IMM_B}
 #define ALU_AX(b) [(b) + 5] = {.flags = OK, .imm = IMM_Z}
-#define ALU(b) ALU_RM(b), ALU_AL(b), ALU_AX(b)
+#define ALU(b, lk) ALU_RM(b, lk), ALU_AL(b), ALU_AX(b)
 
 /* The one-byte opcode map (SDM Vol. 2D A.3, Table A-2).  Prefix bytes
  * never reach it: x86_decode() takes them first. */
 static const struct opinfo map1[256] = {
-    ALU(0x00), /* add */
-    ALU(0x08), /* or */
-    ALU(0x10), /* adc */
-    ALU(0x18), /* sbb */
-    ALU(0x20), /* and */
-    ALU(0x28), /* sub */
-    ALU(0x30), /* xor */
-    ALU(0x38), /* cmp */
+    ALU(0x00, LK), /* add */
+    ALU(0x08, LK), /* or */
+    ALU(0x10, LK), /* adc */
+    ALU(0x18, LK), /* sbb */
+    ALU(0x20, LK), /* and */
+    ALU(0x28, LK), /* sub */
+    ALU(0x30, LK), /* xor */
+    ALU(0x38, 0),  /* cmp */
     [0x06] = SEG_PUSHPOP,
     [0x07] = SEG_PUSHPOP,
     [0x0e] = SEG_PUSHPOP,
@@ -123,13 +129,15 @@ static const struct opinfo map1[256] = {
     [0x6b] = {.flags = OK | M, .imm = IMM_B}, /* imul r, r/m, imm8 */
     [0x6c ... 0x6f] = WHY("I/O instruction ins/outs (6C-6F) not allowed"),
     [0x70 ... 0x7f] = {.flags = OK | NO66, .imm = IMM_REL8, .branch = X86_BR_JCC},
-    [0x80] = {.flags = OK | M, .imm = IMM_B}, /* group 1: add..cmp r/m, imm */
-    [0x81] = {.flags = OK | M, .imm = IMM_Z},
+    [0x80] = {.flags = OK | M, .imm = IMM_B, .group = G_ALU}, /* group 1: add..cmp r/m, imm */
+    [0x81] = {.flags = OK | M, .imm = IMM_Z, .group = G_ALU},
     [0x82] = WHY("opcode 82: invalid in 64-bit mode"),
-    [0x83] = {.flags = OK | M, .imm = IMM_B},
-    [0x84 ... 0x8b] = {.flags = OK | M}, /* test, xchg, mov */
+    [0x83] = {.flags = OK | M, .imm = IMM_B, .group = G_ALU},
+    [0x84 ... 0x85] = {.flags = OK | M},      /* test */
+    [0x86 ... 0x87] = {.flags = OK | M | LK}, /* xchg */
+    [0x88 ... 0x8b] = {.flags = OK | M},      /* mov */
     [0x8c] = WHY("mov from a segment register (8C) not allowed"),
-    [0x8d] = {.flags = OK | M}, /* lea */
+    [0x8d] = {.flags = OK | M, .group = G_LEA},
     [0x8e] = WHY("mov to a segment register (8E) not allowed"),
     [0x8f] = {.flags = OK | M, .group = G_8F},
     [0x90] = {.flags = OK | F3},     /* nop, xchg r8, rax; F3 90 is pause */
@@ -235,24 +243,24 @@ static const struct opinfo map0f[256] = {
     [0xa5] = {.flags = OK | M},		      /* shld cl */
     [0xa8 ... 0xa9] = WHY("push/pop gs (0F A8/A9) not allowed"),
     [0xaa] = WHY("privileged instruction 0F AA (rsm)"),
-    [0xab] = {.flags = OK | M},		      /* bts */
+    [0xab] = {.flags = OK | M | LK},	      /* bts */
     [0xac] = {.flags = OK | M, .imm = IMM_B}, /* shrd imm8 */
     [0xad] = {.flags = OK | M},		      /* shrd cl */
     [0xae] = {.flags = OK | M | NO66, .group = G_0FAE},
-    [0xaf] = {.flags = OK | M},		 /* imul r, r/m */
-    [0xb0 ... 0xb1] = {.flags = OK | M}, /* cmpxchg */
+    [0xaf] = {.flags = OK | M},		      /* imul r, r/m */
+    [0xb0 ... 0xb1] = {.flags = OK | M | LK}, /* cmpxchg */
     [0xb2] = WHY("far pointer load lss (0F B2) not allowed"),
-    [0xb3] = {.flags = OK | M}, /* btr */
+    [0xb3] = {.flags = OK | M | LK}, /* btr */
     [0xb4 ... 0xb5] = WHY("far pointer load lfs/lgs (0F B4/B5) not allowed"),
     [0xb6 ... 0xb7] = {.flags = OK | M}, /* movzx */
     /* F3 0F B8 is popcnt */
     [0xb8] = {.flags = OK | M | NEED_F3, .why = "0F B8 without F3 (jmpe) not allowed"},
     [0xb9] = WHY("ud1 (0F B9) not allowed"),
     [0xba] = {.flags = OK | M, .imm = IMM_B, .group = G_0FBA},
-    [0xbb] = {.flags = OK | M},		      /* btc */
+    [0xbb] = {.flags = OK | M | LK},	      /* btc */
     [0xbc ... 0xbd] = {.flags = OK | M | F3}, /* bsf, bsr; F3: tzcnt, lzcnt */
     [0xbe ... 0xbf] = {.flags = OK | M},      /* movsx */
-    [0xc0 ... 0xc1] = {.flags = OK | M},      /* xadd */
+    [0xc0 ... 0xc1] = {.flags = OK | M | LK}, /* xadd */
     [0xc2 ... 0xc6] = SSE,
     [0xc7] = {.flags = OK | M | NO66, .group = G_0FC7},
     [0xc8 ... 0xcf] = {.flags = OK}, /* bswap */
@@ -288,6 +296,8 @@ static const struct modrm_name names_0f1e[] = {
 };
 
 static const struct opgroup groups[G_COUNT] = {
+    [G_ALU] = {.mem_ok = 0xff, .reg_ok = 0xff, .lock_ok = 0x7f}, /* /7 is cmp */
+    [G_LEA] = {.mem_ok = 0xff, .why = {[0 ... 7] = "lea with a register operand: invalid opcode"}},
     [G_8F] = {.mem_ok = 0x01,
 	      .reg_ok = 0x01,
 	      .why = {[1 ... 7] = "8F /1-/7 (XOP prefix) not allowed"}},
@@ -300,15 +310,21 @@ static const struct opgroup groups[G_COUNT] = {
 			[7] = "xabort/xbegin (C6/C7 /7) not allowed"}},
     [G_F6] = {.mem_ok = 0xfd,
 	      .reg_ok = 0xfd,
+	      .lock_ok = 0x0c, /* not, neg */
 	      .imm0 = IMM_B,
 	      .why = {[1] = "undocumented test alias (F6 /1) not allowed"}},
     [G_F7] = {.mem_ok = 0xfd,
 	      .reg_ok = 0xfd,
+	      .lock_ok = 0x0c,
 	      .imm0 = IMM_Z,
 	      .why = {[1] = "undocumented test alias (F7 /1) not allowed"}},
-    [G_FE] = {.mem_ok = 0x03, .reg_ok = 0x03, .why = {[2 ... 7] = "FE /2-/7: invalid opcode"}},
+    [G_FE] = {.mem_ok = 0x03,
+	      .reg_ok = 0x03,
+	      .lock_ok = 0x03,
+	      .why = {[2 ... 7] = "FE /2-/7: invalid opcode"}},
     [G_FF] = {.mem_ok = 0x43,
 	      .reg_ok = 0x57,
+	      .lock_ok = 0x03, /* inc, dec */
 	      .br = {[2] = X86_BR_CALL_IND, [4] = X86_BR_JMP_IND},
 	      .why = {[2] = "indirect call through memory (FF /2) not allowed",
 		      [3] = "far call (FF /3) not allowed",
@@ -351,8 +367,12 @@ static const struct opgroup groups[G_COUNT] = {
 			"xrstor (0F AE /5) not allowed: it can change PKRU",
 			"xsaveopt (0F AE /6) not allowed", "clflush (0F AE /7) not allowed"},
 		.why_reg = "0F AE: only lfence, mfence, sfence (E8, F0, F8) are allowed"},
-    [G_0FBA] = {.mem_ok = 0xf0, .reg_ok = 0xf0, .why = {[0 ... 3] = "0F BA /0-/3: invalid opcode"}},
+    [G_0FBA] = {.mem_ok = 0xf0,
+		.reg_ok = 0xf0,
+		.lock_ok = 0xe0,
+		.why = {[0 ... 3] = "0F BA /0-/3: invalid opcode"}},
     [G_0FC7] = {.mem_ok = 0x02,
+		.lock_ok = 0x02, /* cmpxchg8b/16b */
 		.why = {"0F C7 /0: invalid opcode", "0F C7 /1 needs a memory operand",
 			"0F C7 /2: invalid opcode",
 			"xrstors (0F C7 /3) not allowed: it can change PKRU",
@@ -468,6 +488,23 @@ static int check_prefixes(const struct opinfo *e, const struct x86_insn *in, con
 	return X86_OK;
 }
 
+/*
+ * Lock (SDM Vol. 2A 3.2, LOCK): only add, adc, and, btc, btr, bts, cmpxchg,
+ * cmpxchg8b/16b, dec, inc, neg, not, or, sbb, sub, xor, xadd and xchg take
+ * it, and only with a memory destination; anything else raises #UD, so is
+ * no instruction at all (Zydis refuses it too).  Needs the ModRM.
+ */
+static int check_lock(const struct opinfo *e, const struct x86_insn *in, const char **why)
+{
+	if (!(in->legacy & X86_PF0))
+		return X86_OK;
+	unsigned reg = (in->modrm >> 3) & 7;
+	bool ok = e->group ? (groups[e->group].lock_ok >> reg) & 1 : (e->flags & LK) != 0;
+	if (!(e->flags & M) || (in->modrm >> 6) == 3 || !ok)
+		return refuse(why, "lock prefix (F0) on an instruction that takes none");
+	return X86_OK;
+}
+
 /* Bytes of SIB and displacement after a ModRM byte; needs the SIB at p. */
 static unsigned modrm_tail(uint8_t modrm, const uint8_t *p, size_t avail, size_t i, int *rc)
 {
@@ -489,6 +526,41 @@ static unsigned modrm_tail(uint8_t modrm, const uint8_t *p, size_t avail, size_t
 	if (mod == 2 || rm == 5) /* mod 00, rm 101: RIP + disp32 */
 		return n + 4;
 	return n;
+}
+
+/* A group's verdict on the ModRM byte, and the immediate and branch kind
+ * of the instruction it picks. */
+static int apply_group(const struct opgroup *g, struct x86_insn *in, enum imm_kind *imm,
+		       const char **why)
+{
+	unsigned reg = (in->modrm >> 3) & 7;
+	if (!group_allows(g, in->modrm, why))
+		return X86_REFUSED;
+	if (reg == 0 && g->imm0)
+		*imm = g->imm0;
+	if ((in->modrm >> 6) == 3)
+		in->branch = g->br[reg];
+	/* AMD honours 66 on near branches (AMD64 APM Vol. 1 3.7.9, Table
+	 * 3-9): jmp *%ax, to a 16-bit address; Intel ignores it. */
+	if (in->branch && (in->legacy & X86_P66))
+		return refuse(why, "66 prefix on the indirect branch: AMD reads a 16-bit target");
+	return X86_OK;
+}
+
+/* The ModRM byte at *at and what hangs on it: the group, lock, then the
+ * SIB and displacement; *at moves past them. */
+static int decode_modrm(const struct opinfo *e, const uint8_t *p, size_t avail, size_t *at,
+			struct x86_insn *in, enum imm_kind *imm, const char **why)
+{
+	if (*at >= avail)
+		return X86_TRUNCATED;
+	in->modrm = p[(*at)++];
+	int rc = e->group ? apply_group(&groups[e->group], in, imm, why) : X86_OK;
+	if (!rc)
+		rc = check_lock(e, in, why);
+	if (!rc)
+		*at += modrm_tail(in->modrm, p, avail, *at, &rc);
+	return rc;
 }
 
 int x86_decode(const uint8_t *p, size_t avail, struct x86_insn *in, const char **why)
@@ -518,24 +590,9 @@ int x86_decode(const uint8_t *p, size_t avail, struct x86_insn *in, const char *
 
 	enum imm_kind imm = e->imm;
 	in->branch = e->branch;
-	if (e->flags & M) {
-		if (i >= avail)
-			return X86_TRUNCATED;
-		in->modrm = p[i++];
-		if (e->group) {
-			const struct opgroup *g = &groups[e->group];
-			unsigned reg = (in->modrm >> 3) & 7;
-			if (!group_allows(g, in->modrm, why))
-				return X86_REFUSED;
-			if (reg == 0 && g->imm0)
-				imm = g->imm0;
-			if ((in->modrm >> 6) == 3)
-				in->branch = g->br[reg];
-		}
-		i += modrm_tail(in->modrm, p, avail, i, &rc);
-		if (rc)
-			return rc;
-	}
+	rc = (e->flags & M) ? decode_modrm(e, p, avail, &i, in, &imm, why) : check_lock(e, in, why);
+	if (rc)
+		return rc;
 
 	in->imm_at = (uint8_t)i;
 	in->imm_len = (uint8_t)imm_size(imm, in->rex, in->legacy);

@@ -1,16 +1,31 @@
 # make fuzz: libFuzzer (clang) over the parsers that read untrusted files:
-# the initrd (cpio), task images, and shoji's kernel loader.  Bounded in
-# time (FUZZ_SECONDS each); not part of make test.  A crash leaves its
-# input in build/fuzz/; keep it as a unit test once fixed.
+# the initrd (cpio), task images, and shoji's kernel loader, and over the
+# verifier's decoder against Zydis.  Bounded in time (FUZZ_SECONDS each);
+# not part of make test.  A crash leaves its input in build/fuzz/; keep it
+# as a unit test once fixed.  Then decode-diff: DECODE_DIFF_COUNT generated
+# sequences through x86_decode() and Zydis (tests/fuzz/decode_diff.h).
 
 FUZZ_SECONDS ?= 30
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -I. -Iguest
-FUZZ_TARGETS := fuzz_cpio fuzz_elf_task fuzz_kernel_elf
+FUZZ_TARGETS := fuzz_cpio fuzz_elf_task fuzz_kernel_elf fuzz_decode
 fuzz_cpio_SRCS := loader/cpio.c
 fuzz_elf_task_SRCS := loader/elf_task.c
 fuzz_kernel_elf_SRCS := vmm/elf_load.c vmm/guest_mem.c
 fuzz_kernel_elf_LIBS := -lelf
+fuzz_decode_SRCS := $(DECODE_DIFF_SRCS)
+fuzz_decode_LIBS := -lZydis
+
+# The generated sequences: host C, -O2 (HOST_CFLAGS), the sources of
+# test_decode_diff (isolation/isolation.mk) with a command line.
+DECODE_DIFF := $(BUILD)/fuzz/decode-diff
+DECODE_DIFF_COUNT ?= 10000000
+DECODE_DIFF_SEED ?= 1
+
+$(DECODE_DIFF): $(patsubst %.c,$(BUILD)/host/%.o,tests/fuzz/decode_diff.c $(DECODE_DIFF_SRCS))
+	$(call say,LD,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) $^ -lZydis -o $@
 
 define fuzz_rule
 $(BUILD)/fuzz/$(1): tests/fuzz/$(1).c $$($(1)_SRCS)
@@ -28,13 +43,18 @@ fuzz-seeds: all
 	$(Q)cp $(KERNEL_ELF) $(BUILD)/fuzz/corpus-fuzz_kernel_elf/
 	$(Q)(cd $(BUILD)/tasks && ls hello.elf pingpong.elf | cpio -o -H newc --quiet) \
 		>$(BUILD)/fuzz/corpus-fuzz_cpio/tasks.cpio
+	$(Q)mkdir -p $(BUILD)/fuzz/corpus-fuzz_decode
+	$(Q)objcopy -O binary -j .text $(BUILD)/tasks/hello.elf $(BUILD)/fuzz/hello.text
+	$(Q)split -b 32 -a 3 $(BUILD)/fuzz/hello.text $(BUILD)/fuzz/corpus-fuzz_decode/bundle-
 
-fuzz: deps fuzz-seeds $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
+fuzz: deps fuzz-seeds $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS)) $(DECODE_DIFF)
 	$(Q)set -e; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 		mkdir -p $(BUILD)/fuzz/corpus-$$t; \
-		(cd $(BUILD)/fuzz && ./$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-			corpus-$$t 2>&1 | tail -n 3); \
+		(cd $(BUILD)/fuzz && rc=0 && ./$$t -max_total_time=$(FUZZ_SECONDS) \
+			-print_final_stats=1 corpus-$$t >$$t.log 2>&1 || rc=$$?; \
+			tail -n 3 $$t.log; exit $$rc); \
 	done
+	$(Q)$(DECODE_DIFF) --count $(DECODE_DIFF_COUNT) --seed $(DECODE_DIFF_SEED)
 
 .PHONY: fuzz fuzz-seeds
