@@ -53,9 +53,9 @@ static long ntasks;
 #define ROOM 8704
 static char gbuf[ROOM];
 
-static const unsigned long lens[] = {0,  1,   7,    8,    9,		 63,
-				     64, 65,  128,  4095, 4096,		 4097,
-				     8192, SHOJI_IPC_MAX + 1, 1ul << 40, ~0ul, 0x7ffffffful};
+static const unsigned long lens[] = {
+    0,	       1,    7,		  8, 9, 63, 64, 65, 128, 4095, 4096, 4097, 8192, SHOJI_IPC_MAX + 1,
+    1ul << 40, ~0ul, 0x7ffffffful};
 
 static uint64_t any_len(void)
 {
@@ -83,7 +83,7 @@ static long any_id(void)
 		return -1;
 	default: /* mostly a server (odd ids), which is mostly waiting */
 		return pick(16) ? 1 + 2 * (long)pick(((uint64_t)ntasks + 1) / 2)
-			       : 1 + (long)pick((uint64_t)ntasks);
+				: 1 + (long)pick((uint64_t)ntasks);
 	}
 }
 
@@ -109,7 +109,7 @@ static uint64_t any_ptr(char *stack, uint64_t stack_len)
 		return user_neighbour_base() + pick(4096);
 	case 4:
 		return (uint64_t)main; /* read-only code */
-	case 5: /* the trampoline, the guard page below the stack */
+	case 5:			       /* the trampoline, the guard page below the stack */
 		return base + (pick(2) ? 0x17000 : 0x18000) - 8;
 	case 6:
 		return base + 0x20000 - 8 - pick(64); /* the very top of the stack */
@@ -239,8 +239,8 @@ int main(int argc, char **argv)
 			sys_call(any_id(), (void *)p1, l1, (void *)p2, l2);
 			break;
 		case 5: /* a reply, then a wait for any task: a client's fails first */
-			syscall6(SYS_REPLY_RECV, server ? any_id() : bad_id(), (long)p1, (long)l1, (long)p2, (long)l2,
-				 (long)pf);
+			syscall6(SYS_REPLY_RECV, server ? any_id() : bad_id(), (long)p1, (long)l1,
+				 (long)p2, (long)l2, (long)pf);
 			break;
 		case 6:
 		case 7:
@@ -267,9 +267,10 @@ int main(int argc, char **argv)
 			if (pick(2))
 				sys_write((void *)p1, 0);
 			else
-				sys_write((void *)(KERNEL_IMAGE_ADDR - pick(2) * (KERNEL_IMAGE_ADDR -
-										 user_neighbour_base())),
-					  1 + pick(64));
+				sys_write(
+				    (void *)(KERNEL_IMAGE_ADDR -
+					     pick(2) * (KERNEL_IMAGE_ADDR - user_neighbour_base())),
+				    1 + pick(64));
 			break;
 		case 15:
 			syscall6((long)(SYS_COUNT + pick(70)) * (pick(8) ? 1 : -1), (long)p1,

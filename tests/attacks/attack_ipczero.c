@@ -56,7 +56,7 @@ static int server(long clients)
 		n = sys_reply_recv(to, "ok", 2, buf, sizeof(buf), &from);
 		if (n == -SHOJI_EFAULT) {
 			printf(NAME " server: reply_recv to task %ld failed: EFAULT (all its own "
-			       "pointers are good)\n",
+				    "pointers are good)\n",
 			       to);
 			n = sys_recv(0, buf, sizeof(buf), &from);
 		} else if (n == -SHOJI_EAGAIN) { /* a send, not a call: no reply wanted */
