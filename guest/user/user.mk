@@ -20,7 +20,8 @@ ATTACK_TASKS := victim attack_rw attack_deputy attack_exec attack_wrpkru \
 	attack_kpriv_lidt attack_kpriv_swapgs attack_kpriv_sysret attack_kpriv_iretq attack_kpriv_int \
 	attack_khidden attack_khidden_unreached attack_kbranch_victim attack_kbranch_kernel \
 	attack_kbranch_tramp attack_kbranch_masked attack_kindirect attack_kret attack_kmask \
-	attack_kpivot attack_kgate attack_kentry attack_heapedge
+	attack_kpivot attack_kgate attack_kentry attack_heapedge \
+	attack_fuzz attack_ipczero attack_kstackunmap
 TASK_ELFS := $(addprefix $(BUILD)/tasks/,$(addsuffix .elf,$(TASKS) $(ATTACK_TASKS)))
 
 # No libgcc and no libc: an undefined symbol here means the compiler
