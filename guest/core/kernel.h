@@ -270,6 +270,10 @@ void sched_forget(struct task *t);
 void sched_forget_group(struct group *g);
 
 /* --- uaccess.c: the kernel's only way into task memory ----------------- */
+/* One rule for every check and copy here: a range of length 0 names no
+ * memory, and is accepted at any address (as write(2) takes a null
+ * pointer with length 0).  A check that passes a range must never be
+ * followed by a copy of the same range that fails. */
 /* 0 when [va, va+len) lies in t's own slot or heap window and every page
  * is mapped for user access (and writable when `write`) with t's
  * protection key; else -SHOJI_EFAULT. */

@@ -97,7 +97,10 @@ int copy_task_to_task(struct task *d, uint64_t dva, struct task *s, uint64_t sva
 {
 	/* Both ranges were checked when their system calls came in, and a
 	 * blocked task cannot change its mappings: the walks below check
-	 * again page by page, so no whole-range pass first. */
+	 * again page by page, so no whole-range pass first.  Length 0 was
+	 * accepted there at any address (kernel.h): nothing to do. */
+	if (!len)
+		return 0;
 	if (!in_region(s, sva, len) || !in_region(d, dva, len))
 		return -SHOJI_EFAULT;
 	while (len) {

@@ -158,7 +158,12 @@ isr_stubs:
 
 isr_common:
 	PUSH_GPRS
-	cld
+	/* Flags of the kernel's own: interrupt delivery leaves DF and AC as
+	 * the task had them (SDM Vol. 3A 6.12.1), and with AC set SMAP would
+	 * not stop the kernel's accesses to user pages (4.6.1).  IF stays
+	 * off, as the interrupt gate left it. */
+	pushq $RFLAGS_RESERVED1
+	popfq
 	KERNEL_RIGHTS
 	/* A frame not at the top of IST_MAIN was not made by the CPU. */
 	cmp $IST_MAIN_FRAME, %rsp
