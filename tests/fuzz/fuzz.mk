@@ -1,30 +1,46 @@
 # make fuzz: libFuzzer (clang) over the parsers that read untrusted files:
-# the initrd (cpio), task images, and shoji's kernel loader.  Bounded in
-# time (FUZZ_SECONDS each); not part of make test.  A crash leaves its
-# input in build/fuzz/; keep it as a unit test once fixed.
+# the initrd (cpio), task images, and shoji's kernel loader; and the whole
+# task-image path of the kernel (fuzz_image: load, scan, verify) under a
+# semantic oracle (tests/fuzz/image.h).  Bounded in time (FUZZ_SECONDS
+# each); not part of make test (test_image_oracle replays the oracle
+# there).  A crash leaves its input in build/fuzz/; keep it as a unit
+# test once fixed.
 
 FUZZ_SECONDS ?= 30
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -I. -Iguest
-FUZZ_TARGETS := fuzz_cpio fuzz_elf_task fuzz_kernel_elf
+FUZZ_TARGETS := fuzz_cpio fuzz_elf_task fuzz_kernel_elf fuzz_image
 fuzz_cpio_SRCS := loader/cpio.c
 fuzz_elf_task_SRCS := loader/elf_task.c
 fuzz_kernel_elf_SRCS := vmm/elf_load.c vmm/guest_mem.c
 fuzz_kernel_elf_LIBS := -lelf
+fuzz_image_SRCS := $(IMAGE_ORACLE_SRCS) # tests/tests.mk
+fuzz_image_LIBS := -lZydis
 
 define fuzz_rule
-$(BUILD)/fuzz/$(1): tests/fuzz/$(1).c $$($(1)_SRCS)
+$(BUILD)/fuzz/$(1): tests/fuzz/$(1).c $$($(1)_SRCS) $$(wildcard tests/fuzz/*.h)
 	$$(call say,FUZZCC,$$@)
 	@mkdir -p $$(dir $$@)
-	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$^ $$($(1)_LIBS) -o $$@
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$(filter %.c,$$^) $$($(1)_LIBS) -o $$@
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
 
-# Seeds: the real files each parser reads, so the fuzzer starts deep.
+# Seeds: the real files each parser reads, so the fuzzer starts deep; for
+# fuzz_image also generated images: a header (tests/fuzz/image_gen.c: the
+# layout, the entry, the share of dangerous instructions), then bytes of
+# real task code to pick instructions with.
 fuzz-seeds: all
 	$(Q)mkdir -p $(BUILD)/fuzz/corpus-fuzz_cpio $(BUILD)/fuzz/corpus-fuzz_elf_task \
-		$(BUILD)/fuzz/corpus-fuzz_kernel_elf
+		$(BUILD)/fuzz/corpus-fuzz_kernel_elf $(BUILD)/fuzz/corpus-fuzz_image
 	$(Q)cp $(TASK_ELFS) $(BUILD)/fuzz/corpus-fuzz_elf_task/
+	$(Q)cp $(TASK_ELFS) $(BUILD)/fuzz/corpus-fuzz_image/
+	$(Q)set -e; n=0; for h in '\000\000\000\000\000' '\007\377\000\000\000' \
+			'\053\005\001\000\010' '\074\000\000\000\020' '\101\000\000\000\000' \
+			'\217\020\000\005\040'; do \
+		n=$$((n + 1)); \
+		{ printf "$$h"; tail -c +4097 $(BUILD)/tasks/hello.elf | head -c 1500; } \
+			>$(BUILD)/fuzz/corpus-fuzz_image/generated-$$n; \
+	done
 	$(Q)cp $(KERNEL_ELF) $(BUILD)/fuzz/corpus-fuzz_kernel_elf/
 	$(Q)(cd $(BUILD)/tasks && ls hello.elf pingpong.elf | cpio -o -H newc --quiet) \
 		>$(BUILD)/fuzz/corpus-fuzz_cpio/tasks.cpio
