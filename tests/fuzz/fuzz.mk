@@ -45,12 +45,15 @@ fuzz-seeds: all
 	$(Q)(cd $(BUILD)/tasks && ls hello.elf pingpong.elf | cpio -o -H newc --quiet) \
 		>$(BUILD)/fuzz/corpus-fuzz_cpio/tasks.cpio
 
+# The last lines: the final stats, then fuzz_image's own counts (or how it
+# crashed).
 fuzz: deps fuzz-seeds $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
 	$(Q)set -e; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 		mkdir -p $(BUILD)/fuzz/corpus-$$t; \
+		dict=; [ ! -f tests/fuzz/$$t.dict ] || dict=-dict=$(CURDIR)/tests/fuzz/$$t.dict; \
 		(cd $(BUILD)/fuzz && ./$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-			corpus-$$t 2>&1 | tail -n 3); \
+			$$dict corpus-$$t 2>&1 | tail -n 7); \
 	done
 
 .PHONY: fuzz fuzz-seeds
