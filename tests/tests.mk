@@ -2,6 +2,16 @@
 # the sources under test in NAME_SRCS (and libraries in NAME_LIBS);
 # tests/unit/NAME.c holds the tests.
 
+# The task-image path under the semantic oracle (tests/fuzz/image.h): the
+# bounded replay of make fuzz's fuzz_image, which builds the same sources
+# (tests/fuzz/fuzz.mk is included after this file, so they are listed here).
+IMAGE_ORACLE_SRCS := tests/fuzz/image_pipeline.c tests/fuzz/image_oracle.c tests/fuzz/image_gen.c \
+	tests/fuzz/image_code.c loader/elf_task.c isolation/scan.c isolation/verify.c \
+	isolation/x86_decode.c isolation/cfi_patch.c
+UNIT_TESTS += test_image_oracle
+test_image_oracle_SRCS := $(IMAGE_ORACLE_SRCS)
+test_image_oracle_LIBS := -lZydis
+
 UNIT_TEST_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_TESTS))
 
 define unit_test_rule

@@ -1,20 +1,25 @@
 # make fuzz: libFuzzer (clang) over the parsers that read untrusted files:
-# the initrd (cpio), task images, and shoji's kernel loader, and over the
-# verifier's decoder against Zydis.  Bounded in time (FUZZ_SECONDS each);
-# not part of make test.  A crash leaves its input in build/fuzz/; keep it
-# as a unit test once fixed.  Then decode-diff: DECODE_DIFF_COUNT generated
-# sequences through x86_decode() and Zydis (tests/fuzz/decode_diff.h).
+# the initrd (cpio), task images, and shoji's kernel loader; the whole
+# task-image path of the kernel (fuzz_image: load, scan, verify) under a
+# semantic oracle (tests/fuzz/image.h); and the verifier's decoder against
+# Zydis (fuzz_decode).  Bounded in time (FUZZ_SECONDS each); not part of
+# make test (test_image_oracle and test_decode_diff replay the oracles
+# there).  A crash leaves its input in build/fuzz/; keep it as a unit test
+# once fixed.  Then decode-diff: DECODE_DIFF_COUNT generated sequences
+# through x86_decode() and Zydis (tests/fuzz/decode_diff.h).
 
 FUZZ_SECONDS ?= 30
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -I. -Iguest
-FUZZ_TARGETS := fuzz_cpio fuzz_elf_task fuzz_kernel_elf fuzz_decode
+FUZZ_TARGETS := fuzz_cpio fuzz_elf_task fuzz_kernel_elf fuzz_decode fuzz_image
 fuzz_cpio_SRCS := loader/cpio.c
 fuzz_elf_task_SRCS := loader/elf_task.c
 fuzz_kernel_elf_SRCS := vmm/elf_load.c vmm/guest_mem.c
 fuzz_kernel_elf_LIBS := -lelf
 fuzz_decode_SRCS := $(DECODE_DIFF_SRCS)
 fuzz_decode_LIBS := -lZydis
+fuzz_image_SRCS := $(IMAGE_ORACLE_SRCS) # tests/tests.mk
+fuzz_image_LIBS := -lZydis
 
 # The generated sequences: host C, -O2 (HOST_CFLAGS), the sources of
 # test_decode_diff (isolation/isolation.mk) with a command line.
@@ -28,18 +33,29 @@ $(DECODE_DIFF): $(patsubst %.c,$(BUILD)/host/%.o,tests/fuzz/decode_diff.c $(DECO
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) $^ -lZydis -o $@
 
 define fuzz_rule
-$(BUILD)/fuzz/$(1): tests/fuzz/$(1).c $$($(1)_SRCS)
+$(BUILD)/fuzz/$(1): tests/fuzz/$(1).c $$($(1)_SRCS) $$(wildcard tests/fuzz/*.h)
 	$$(call say,FUZZCC,$$@)
 	@mkdir -p $$(dir $$@)
-	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$^ $$($(1)_LIBS) -o $$@
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$(filter %.c,$$^) $$($(1)_LIBS) -o $$@
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
 
-# Seeds: the real files each parser reads, so the fuzzer starts deep.
+# Seeds: the real files each parser reads, so the fuzzer starts deep; for
+# fuzz_image also generated images: a header (tests/fuzz/image_gen.c: the
+# layout, the entry, the share of dangerous instructions), then bytes of
+# real task code to pick instructions with.
 fuzz-seeds: all
 	$(Q)mkdir -p $(BUILD)/fuzz/corpus-fuzz_cpio $(BUILD)/fuzz/corpus-fuzz_elf_task \
-		$(BUILD)/fuzz/corpus-fuzz_kernel_elf
+		$(BUILD)/fuzz/corpus-fuzz_kernel_elf $(BUILD)/fuzz/corpus-fuzz_image
 	$(Q)cp $(TASK_ELFS) $(BUILD)/fuzz/corpus-fuzz_elf_task/
+	$(Q)cp $(TASK_ELFS) $(BUILD)/fuzz/corpus-fuzz_image/
+	$(Q)set -e; n=0; for h in '\000\000\000\000\000' '\007\377\000\000\000' \
+			'\053\005\001\000\010' '\074\000\000\000\020' '\101\000\000\000\000' \
+			'\217\020\000\005\040'; do \
+		n=$$((n + 1)); \
+		{ printf "$$h"; tail -c +4097 $(BUILD)/tasks/hello.elf | head -c 1500; } \
+			>$(BUILD)/fuzz/corpus-fuzz_image/generated-$$n; \
+	done
 	$(Q)cp $(KERNEL_ELF) $(BUILD)/fuzz/corpus-fuzz_kernel_elf/
 	$(Q)(cd $(BUILD)/tasks && ls hello.elf pingpong.elf | cpio -o -H newc --quiet) \
 		>$(BUILD)/fuzz/corpus-fuzz_cpio/tasks.cpio
@@ -47,13 +63,16 @@ fuzz-seeds: all
 	$(Q)objcopy -O binary -j .text $(BUILD)/tasks/hello.elf $(BUILD)/fuzz/hello.text
 	$(Q)split -b 32 -a 3 $(BUILD)/fuzz/hello.text $(BUILD)/fuzz/corpus-fuzz_decode/bundle-
 
+# Each target's last lines: the final stats, then its own counts (or how
+# it crashed); a crash fails make fuzz.
 fuzz: deps fuzz-seeds $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS)) $(DECODE_DIFF)
 	$(Q)set -e; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 		mkdir -p $(BUILD)/fuzz/corpus-$$t; \
+		dict=; [ ! -f tests/fuzz/$$t.dict ] || dict=-dict=$(CURDIR)/tests/fuzz/$$t.dict; \
 		(cd $(BUILD)/fuzz && rc=0 && ./$$t -max_total_time=$(FUZZ_SECONDS) \
-			-print_final_stats=1 corpus-$$t >$$t.log 2>&1 || rc=$$?; \
-			tail -n 3 $$t.log; exit $$rc); \
+			-print_final_stats=1 $$dict corpus-$$t >$$t.log 2>&1 || rc=$$?; \
+			tail -n 7 $$t.log; exit $$rc); \
 	done
 	$(Q)$(DECODE_DIFF) --count $(DECODE_DIFF_COUNT) --seed $(DECODE_DIFF_SEED)
 
