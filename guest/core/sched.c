@@ -171,17 +171,24 @@ static bool ring0_frame(struct task *t)
 	return true;
 }
 
+/* Whether some task can run: current, or one on the run queue. */
+static bool any_runnable(void)
+{
+	return runq.next != &runq || (current && current->state == TASK_RUNNABLE);
+}
+
 /* Nothing runnable and nothing that could wake a task: every task left
- * waits for another in IPC.  Report each and end them.  Ending one fails
- * the IPC of its partners with -ESRCH (ipc_task_gone()), which makes them
- * runnable (current among them, possibly: it stays current, unqueued):
- * those go on with the error instead of being killed.  Returns how many
- * tasks it ended. */
+ * waits for another in IPC.  Ends the blocked tasks in id order, one at a
+ * time, until one can run again: ending one fails the IPC of its partners
+ * with -ESRCH (ipc_task_gone()), which makes them runnable (current among
+ * them, possibly: it stays current, unqueued), and those go on with the
+ * error; what is still blocked behind them is no longer deadlocked, and
+ * is left alone.  Returns how many tasks it ended. */
 static __attribute__((noinline, cold)) unsigned deadlock(void)
 {
 	unsigned ended = 0;
 	kprintf("deadlock: every remaining task is blocked in IPC\n");
-	for (uint32_t id = 1; id < TASK_MAX; id++) {
+	for (uint32_t id = 1; id < TASK_MAX && !any_runnable(); id++) {
 		struct task *t = task_by_id(id);
 		if (!t || t->state == TASK_RUNNABLE)
 			continue;
