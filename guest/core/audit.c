@@ -69,7 +69,8 @@ static bool task_live(const struct task *t)
 
 static void check_tasks(void)
 {
-	for (uint32_t id = 1; id < TASK_MAX; id++) {
+	uint32_t ids = task_id_end();
+	for (uint32_t id = 1; id < ids; id++) {
 		const struct task *t = task_table[id];
 		if (!t)
 			continue;
@@ -134,7 +135,8 @@ static void check_run_queue(void)
 		broken("returning to a task that is not live and runnable");
 	if (sched_cpu.on_cpu != current || sched_cpu.loaded_group != current->group)
 		broken("the CPU holds another task's registers or page tables than current's");
-	for (uint32_t id = 1; id < TASK_MAX; id++) {
+	uint32_t ids = task_id_end();
+	for (uint32_t id = 1; id < ids; id++) {
 		const struct task *t = task_table[id];
 		if (t && t->state == TASK_RUNNABLE && t != current &&
 		    !(queued[id / 8] & (1u << (id % 8))))
@@ -158,7 +160,8 @@ static unsigned sendq_count(const struct task *r, const struct task *s)
 
 static void check_ipc(void)
 {
-	for (uint32_t id = 1; id < TASK_MAX; id++) {
+	uint32_t ids = task_id_end();
+	for (uint32_t id = 1; id < ids; id++) {
 		const struct task *t = task_table[id];
 		if (!t)
 			continue;
@@ -215,27 +218,44 @@ static void check_page(void *ctx, uint64_t va, uint64_t pte, int level)
 	owned[t->id]++;
 }
 
+/* Checks g's members and every page of its address space. */
+static void check_group(struct group *g)
+{
+	if (group_at(g->id) != g)
+		broken("a task's group %u is not in the group table", g->id);
+	check_group_members(g);
+	struct page_walk w = {g};
+	uint32_t tables = aspace_walk_user(&g->as, check_page, &w);
+	if (tables != g->as.pt_pages)
+		broken("group %u: %u page-table pages, its count says %u", g->id, tables,
+		       g->as.pt_pages);
+	if (!aspace_compact_in_sync(&g->as))
+		broken("group %u: the shared PDPT is not its installed entries", g->id);
+}
+
+/* Groups are reached through their members (every group has one), each
+ * once: a group no task reaches is one the count of groups exposes. */
+static uint8_t group_seen[TASK_MAX / 8];
+
 static void check_memory(void)
 {
+	uint32_t ids = task_id_end();
+	unsigned groups = 0;
 	for (uint64_t i = 0; i < frame_map_pages; i++)
 		memset(frame_map[i], 0, PAGE_SIZE);
-	memset(owned, 0, sizeof(owned));
-	for (unsigned i = 0; i < TASK_MAX; i++) {
-		struct group *g = group_at(i);
-		if (!g)
+	memset(owned, 0, ids * sizeof(owned[0]));
+	memset(group_seen, 0, sizeof(group_seen));
+	for (uint32_t id = 1; id < ids; id++) {
+		struct task *t = task_table[id];
+		if (!t || (group_seen[t->group->id / 8] & (1u << (t->group->id % 8))))
 			continue;
-		if (g->id != i)
-			broken("group table slot %u holds group %u", i, g->id);
-		check_group_members(g);
-		struct page_walk w = {g};
-		uint32_t tables = aspace_walk_user(&g->as, check_page, &w);
-		if (tables != g->as.pt_pages)
-			broken("group %u: %u page-table pages, its count says %u", g->id, tables,
-			       g->as.pt_pages);
-		if (!aspace_compact_in_sync(&g->as))
-			broken("group %u: the shared PDPT is not its installed entries", g->id);
+		group_seen[t->group->id / 8] |= (uint8_t)(1u << (t->group->id % 8));
+		groups++;
+		check_group(t->group);
 	}
-	for (uint32_t id = 1; id < TASK_MAX; id++) {
+	if (groups != group_count())
+		broken("%u groups exist, %u have a live member", group_count(), groups);
+	for (uint32_t id = 1; id < ids; id++) {
 		const struct task *t = task_table[id];
 		if (t && owned[id] != t->pages)
 			broken("task %u owns %u frames in its page table, its count says %u", id,

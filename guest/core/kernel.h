@@ -151,6 +151,9 @@ extern struct task *current;
  * or none: on the first refusal prints "task image NAME refused: WHY"
  * and ends the machine with SHOJI_EXIT_REFUSED. */
 void tasks_create_all(const struct boot_options *opt, const void *initrd, size_t initrd_size);
+/* One past the highest task id handed out so far: no task has an id at
+ * or above it (ids are never reused). */
+uint32_t task_id_end(void);
 /* Every task by id (0: none); task_by_id() is the way to read it. */
 extern struct task *task_table[TASK_MAX];
 /* The live task with this id, or 0 (inline: IPC looks one up per call). */

@@ -7,6 +7,11 @@ struct task *task_table[TASK_MAX];
 static uint32_t next_id = 1;
 static unsigned alive, exited_ok, failed;
 
+uint32_t task_id_end(void)
+{
+	return next_id;
+}
+
 uint64_t task_kernel_bytes(const struct task *t)
 {
 	/* Its own structure, and an equal share of its group's: a process
