@@ -14,7 +14,7 @@
  *
  * Output:
  *   sysfuzz: task ID (ROLE, MODE mode, slot S): seed S, N calls  at the start
- *   sysfuzz: task ID: N calls                                     every FZ_PROGRESS
+ *   sysfuzz: task ID: N calls                                     every 1000 (chaos: 100)
  *   sysfuzz: task ID BUG: WHAT [call #N: NR ARGS]                 an oracle failed
  *   sysfuzz: task ID (ROLE, MODE mode, slot S): NAME OK/MADE ...  at the end
  *   sysfuzz: task ID done: N calls (seed S)                       at the end
@@ -28,10 +28,11 @@
  * one, words and buffers, truncated and not), and a run must still end:
  * no fuzzers may wait on each other in a cycle.  So:
  *  - a client blocks only on servers (send, call, call_w), on victims
- *    (which end on their own; twice each while they run) and on clients
- *    with a higher id (sends and calls, twice a run: the highest client
- *    never does, so a chain of them ends); it receives from any task only
- *    in a reply_recv to a server, which answers it;
+ *    (which end on their own) and on clients with a higher id (the highest
+ *    never does, so a chain of them ends); the last two only once each, in
+ *    the last tenth of its calls (they hold it until the partner ends);
+ *    it receives from any task only in a reply_recv to a server, which
+ *    answers it;
  *  - a server blocks only on victims and in receives from any task, and
  *    only when no client waits for its answer: it answers each message
  *    before it makes another call that could receive one (so at most one
@@ -336,8 +337,17 @@ int main(int argc, char **argv)
 	finish(&f);
 	if (f.role == ROLE_CHAOS) { /* wait for a message forever: the deadlock ends it */
 		uint64_t buf = fz_scratch(&f, 64);
-		for (;;)
-			sys_recv(0, (void *)buf, 64, 0);
+		for (;;) {
+			long from = 0;
+			long r = sys_recv(0, (void *)buf, 64, &from);
+			if (r < 0 || fz_ids_find(&f.clients, from) < 0) {
+				fz_bug(&f,
+				       "a receive from any task = %ld, from task %ld: no fuzzer "
+				       "sent it",
+				       r, from);
+				return 1;
+			}
+		}
 	}
 	return f.bugs ? 1 : 0;
 }

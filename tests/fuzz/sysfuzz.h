@@ -213,7 +213,9 @@ enum fz_page fz_heap_kind(const struct fz *f, uint64_t va);
 
 /* Makes one random system call of the fuzzer's role, checks its result. */
 void fz_call_one(struct fz *f);
-/* The raw system call, counted (and progress printed every FZ_PROGRESS). */
+/* The raw system call, counted (and progress printed every FZ_PROGRESS
+ * calls, FZ_PROGRESS_CHAOS for a chaos fuzzer, which is killed in the
+ * end: what it did is what it printed). */
 long fz_syscall(struct fz *f, uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 		uint64_t a5, uint64_t a6);
 long fz_syscall_w(struct fz *f, uint64_t nr, long dest, uint64_t word, uint64_t *rdx,
@@ -228,6 +230,7 @@ long fz_recv_any(struct fz *f);
 /* Reports an oracle failure about the call in flight. */
 void fz_bug(struct fz *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define FZ_PROGRESS 1000
+#define FZ_PROGRESS_CHAOS 100
 
 /* --- sysfuzz.c ------------------------------------------------------------ */
 

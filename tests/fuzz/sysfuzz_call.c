@@ -24,8 +24,9 @@ static void count(struct fz *f, uint64_t nr, long r)
 	f->count[i]++;
 	if (r >= 0)
 		f->ok[i]++;
-	if (++f->calls % FZ_PROGRESS == 0)
-		printf("sysfuzz: task %ld: %lu calls\n", f->id, (unsigned long)f->calls);
+	if (++f->calls % (f->role == ROLE_CHAOS ? FZ_PROGRESS_CHAOS : FZ_PROGRESS) == 0)
+		printf("sysfuzz: task %ld: %lu calls, %ld ms\n", f->id, (unsigned long)f->calls,
+		       sys_clock() / 1000000);
 }
 
 long fz_syscall(struct fz *f, uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -102,6 +103,11 @@ static void maybe_frame(struct fz *f, uint64_t va, uint64_t len)
 
 /* --- the rules of blocking ------------------------------------------------ */
 
+/* Per mille of the calls that could block that a chaos fuzzer lets
+ * through (the others are spoiled): it blocks anywhere, but not so often
+ * that its run ends in the first deadlock. */
+#define CHAOS_WAITS 40
+
 /* The error a partner id makes a call fail with before it looks further
  * (a receive from 0 is a receive from any task), or 0. */
 static long id_err(enum fz_idk k, bool recv)
@@ -111,30 +117,44 @@ static long id_err(enum fz_idk k, bool recv)
 	return k == ID_SELF ? -SHOJI_EDEADLK : 0;
 }
 
+/* Whether the fuzzer is in the last tenth of its calls: where it may
+ * block on a task that will not answer, only end (a victim, a client), so
+ * that the wait does not stop it for most of its run. */
+static bool late(const struct fz *f)
+{
+	return f->calls > f->budget / 10 * 9;
+}
+
 /* Whether this fuzzer may block on task id: sending to it (recv false) or
  * receiving from it, from any task for id 0 (sysfuzz.c, "the roles"). */
 static bool may_wait(struct fz *f, long id, bool recv)
 {
 	enum fz_idk k = fz_id_kind(f, id);
+	if (k == ID_ZERO && f->role == ROLE_CHAOS)
+		return !recv || fz_chance(f, CHAOS_WAITS);
 	if (k == ID_ZERO)
 		return !recv || f->role != ROLE_CLIENT;
-	if (k == ID_NONE || k == ID_SELF || f->role == ROLE_CHAOS)
+	if (k == ID_NONE || k == ID_SELF)
 		return true;
-	if (k == ID_VICTIM) { /* it ends on its own: a couple of times while it runs */
+	if (f->role == ROLE_CHAOS) /* anywhere, but not so often that it ends at once */
+		return fz_chance(f, CHAOS_WAITS);
+	if (k == ID_VICTIM) { /* it ends on its own: once, late in the run, while it runs */
 		int i = fz_ids_find(&f->victims, id);
-		return f->victim_dead[i] || f->victim_waits[i] < 2;
+		return f->victim_dead[i] || (f->victim_waits[i] < 1 && late(f));
 	}
 	if (recv)
 		return false;
 	if (k == ID_SERVER)
 		return f->role == ROLE_CLIENT;
-	return f->role == ROLE_CLIENT && id > f->id && f->client_waits < 2;
+	return f->role == ROLE_CLIENT && id > f->id && f->client_waits < 1 && late(f);
 }
 
 /* Whether it may reply to dest and then receive from any task. */
 static bool may_reply(struct fz *f, long dest)
 {
 	enum fz_idk k = fz_id_kind(f, dest);
+	if (f->role == ROLE_CHAOS)
+		return fz_chance(f, CHAOS_WAITS);
 	return f->role != ROLE_CLIENT || k != ID_CLIENT;
 }
 
@@ -277,7 +297,8 @@ static void pick_from(struct fz *f, struct ipc *c)
 static long received(struct fz *f, long r, const struct ipc *c, bool eagain)
 {
 	if (r == -SHOJI_ESRCH || (eagain && r == -SHOJI_EAGAIN)) {
-		gone(f, c->peer);
+		if (r == -SHOJI_ESRCH)
+			gone(f, c->peer);
 		return r;
 	}
 	if (r < 0 || (uint64_t)r > c->rcap || r > SHOJI_IPC_MAX) {
@@ -444,7 +465,8 @@ long fz_reply_recv_w(struct fz *f, long dest, uint64_t word)
 		return r;
 	}
 	if (r == -SHOJI_EAGAIN || r == -SHOJI_ESRCH) {
-		gone(f, c.peer);
+		if (r == -SHOJI_ESRCH)
+			gone(f, c.peer);
 		return r;
 	}
 	if (r < 0 || r > SHOJI_IPC_WORD) {
