@@ -1,7 +1,8 @@
 # make fuzz: libFuzzer (clang) over the parsers that read untrusted files:
 # the initrd (cpio), task images, and shoji's kernel loader.  Bounded in
 # time (FUZZ_SECONDS each); not part of make test.  A crash leaves its
-# input in build/fuzz/; keep it as a unit test once fixed.
+# input in build/fuzz/; keep it as a unit test once fixed.  First, the
+# system calls (fuzz-syscalls, below).
 
 FUZZ_SECONDS ?= 30
 FUZZ_CC ?= clang
@@ -29,7 +30,25 @@ fuzz-seeds: all
 	$(Q)(cd $(BUILD)/tasks && ls hello.elf pingpong.elf | cpio -o -H newc --quiet) \
 		>$(BUILD)/fuzz/corpus-fuzz_cpio/tasks.cpio
 
-fuzz: deps fuzz-seeds $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
+# The system-call fuzzer (tests/fuzz/sysfuzz*.c) in the guest: boots of
+# fuzzers and victims in all three modes under QEMU, one pair of boots a
+# seed, SYSFUZZ_CALLS calls a fuzzer; fails on a panic, a hang, a BUG
+# line, a victim not intact, or fewer than SYSFUZZ_MIN calls in all
+# (tests/fuzz/sysfuzz-run says how it counts).  SYSFUZZ_APPEND goes on the
+# kernel command line: set it to audit=on once the kernel takes that token
+# (it checks its invariants after every call and panics naming the broken
+# one).
+SYSFUZZ_CALLS ?= 20000
+SYSFUZZ_SEEDS ?= 1 2 3 4 5 6 7
+SYSFUZZ_MIN ?= 1000000
+SYSFUZZ_APPEND ?=
+# SYSFUZZ_APPEND ?= audit=on
+
+fuzz-syscalls: all
+	$(Q)tests/fuzz/sysfuzz-run --calls $(SYSFUZZ_CALLS) --seeds "$(SYSFUZZ_SEEDS)" \
+		--min $(SYSFUZZ_MIN) --append "$(SYSFUZZ_APPEND)"
+
+fuzz: deps fuzz-syscalls fuzz-seeds $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
 	$(Q)set -e; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 		mkdir -p $(BUILD)/fuzz/corpus-$$t; \
@@ -37,4 +56,4 @@ fuzz: deps fuzz-seeds $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
 			corpus-$$t 2>&1 | tail -n 3); \
 	done
 
-.PHONY: fuzz fuzz-seeds
+.PHONY: fuzz fuzz-seeds fuzz-syscalls
