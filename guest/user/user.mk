@@ -24,7 +24,7 @@ ATTACK_TASKS := victim attack_rw attack_deputy attack_exec attack_wrpkru \
 # The system-call fuzzer (tests/fuzz/, make fuzz) and the victims beside it.
 FUZZ_TASKS := sysfuzz sysvictim sysrepro
 SYSFUZZ_SRCS := tests/fuzz/sysfuzz.c tests/fuzz/sysfuzz_model.c tests/fuzz/sysfuzz_heap.c \
-	tests/fuzz/sysfuzz_call.c
+	tests/fuzz/sysfuzz_call.c tests/fuzz/sysfuzz_ipc.c
 SYSFUZZ_OBJS := $(addprefix $(BUILD)/user/,$(SYSFUZZ_SRCS:.c=.o))
 TASK_ELFS := $(addprefix $(BUILD)/tasks/,$(addsuffix .elf,$(TASKS) $(ATTACK_TASKS) $(FUZZ_TASKS)))
 

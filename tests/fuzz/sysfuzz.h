@@ -18,9 +18,10 @@
  *   sysfuzz_heap.c   map/unmap: the model of the heap window (the kernel's
  *                    next address, every page mapped), the sequences that
  *                    fill the window and exhaust memory
- *   sysfuzz_call.c   one random call: the table of calls, their
- *                    arguments, the rules that keep blocking IPC from
- *                    deadlocking, the oracles
+ *   sysfuzz_call.c   one random call: the table of calls, the calls that
+ *                    are not IPC or memory, the oracles' helpers
+ *   sysfuzz_ipc.c    the IPC calls, the rules that keep blocking IPC
+ *                    from deadlocking, their oracles
  *   sysfuzz.c        main(): the roles, the messages between fuzzers, the
  *                    end of the run
  */
@@ -220,6 +221,21 @@ long fz_syscall(struct fz *f, uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3
 		uint64_t a5, uint64_t a6);
 long fz_syscall_w(struct fz *f, uint64_t nr, long dest, uint64_t word, uint64_t *rdx,
 		  uint64_t *rsi);
+/* Checks a result that must be exactly want (a BUG line when not). */
+void fz_expect(struct fz *f, const char *what, long r, long want);
+/* An address the model says is bad for len bytes (never 0, which some
+ * calls take for "none"). */
+uint64_t fz_bad_ptr(struct fz *f, uint64_t len, bool write);
+
+/* --- sysfuzz_ipc.c ---------------------------------------------------------- */
+
+/* One random call of each IPC kind, by the rules of blocking. */
+void fz_ipc_send(struct fz *f);
+void fz_ipc_call(struct fz *f);
+void fz_ipc_call_w(struct fz *f);
+void fz_ipc_recv(struct fz *f);
+void fz_ipc_reply_recv(struct fz *f);
+void fz_ipc_reply_recv_w(struct fz *f);
 /* IPC calls the roles make on purpose: a reply_recv to dest (sane: with
  * good buffers), a reply_recv_w, a receive from any task with good
  * buffers.  Each is checked, and what it receives is handed to
