@@ -7,6 +7,8 @@
  *        sysrepro wait-for ID [THEN]       receive from task ID; then send "go" to
  *                                          task THEN, if given; then receive from any
  *                                          task (which a correct kernel never ends)
+ *        sysrepro yield-wait-for ID        yield once, then as wait-for ID: the last
+ *                                          task to block when all do
  *        sysrepro zero-recv                the receiver of zero-send
  *        sysrepro zero-send ID             zero-length buffers at addresses outside
  *                                          the task, which the kernel accepts at entry
@@ -146,6 +148,10 @@ int main(int argc, char **argv)
 	}
 	if ((argc == 3 || argc == 4) && id && !strcmp(argv[1], "wait-for"))
 		return wait_for((long)id, (long)then);
+	if (argc == 3 && id && !strcmp(argv[1], "yield-wait-for")) {
+		sys_yield();
+		return wait_for((long)id, 0);
+	}
 	if (argc == 2 && !strcmp(argv[1], "zero-recv"))
 		return zero_recv();
 	if (argc == 3 && id && !strcmp(argv[1], "zero-send"))
@@ -154,7 +160,7 @@ int main(int argc, char **argv)
 		return heap_wrap();
 	if (argc == 3 && id && !strcmp(argv[1], "heap-keep"))
 		return heap_keep((long)id);
-	printf("sysrepro: usage: sysrepro wait-any | wait-for ID [THEN] | zero-recv | zero-send ID "
-	       "| heap-wrap | heap-keep ID\n");
+	printf("sysrepro: usage: sysrepro wait-any | wait-for ID [THEN] | yield-wait-for ID | "
+	       "zero-recv | zero-send ID | heap-wrap | heap-keep ID\n");
 	return 2;
 }
