@@ -35,8 +35,11 @@ static int wait_for(long id, long then)
 {
 	char buf[16];
 	long r = sys_recv(id, buf, sizeof(buf), 0);
-	printf("sysrepro: task %ld: receive from task %ld = %ld (%s)\n", self, id, r,
-	       sys_errname(r));
+	if (r < 0)
+		printf("sysrepro: task %ld: receive from task %ld = %ld (%s)\n", self, id, r,
+		       sys_errname(r));
+	else
+		printf("sysrepro: task %ld: receive from task %ld = %ld\n", self, id, r);
 	if (then) {
 		r = sys_send(then, "go", 2);
 		printf("sysrepro: task %ld: send to task %ld = %ld\n", self, then, r);
