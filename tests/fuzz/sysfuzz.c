@@ -14,8 +14,9 @@
  *
  * Output:
  *   sysfuzz: task ID (ROLE, MODE mode, slot S): seed S, N calls  at the start
- *   sysfuzz: task ID: N calls                                     every 1000 (chaos: 100)
- *   sysfuzz: task ID BUG: WHAT [call #N: NR ARGS]                 an oracle failed
+ *   sysfuzz: task ID: N calls, T ms                               every 1000 (chaos: 100)
+ *   sysfuzz: task ID BUG: WHAT [call #N: NR ARGS]                 an oracle failed (the
+ *                                                                 first 20; the rest counted)
  *   sysfuzz: task ID (ROLE, MODE mode, slot S): NAME OK/MADE ...  at the end
  *   sysfuzz: task ID done: N calls (seed S)                       at the end
  * N counts every system call made.  It exits 0, or 1 after a BUG line; a
@@ -47,7 +48,7 @@
  *    every client has said it.
  * Every wait ends: servers always come back to receive, clients always
  * get to their end, and the servers end with them.  A call that would
- * break a rule gets one argument spoiled (sysfuzz_call.c) and must fail
+ * break a rule gets one argument spoiled (sysfuzz_ipc.c) and must fail
  * at once.
  *  - chaos fuzzers follow no rule: they block on anyone, and end by
  *    receiving from any task forever, so the run ends in the kernel's

@@ -103,7 +103,7 @@ struct fz {
 	struct fz_ids clients, servers, victims;
 	bool victim_dead[FZ_IDS_MAX];
 	unsigned victim_waits[FZ_IDS_MAX]; /* blocking calls on each live victim */
-	unsigned client_waits;		   /* blocking sends to higher clients */
+	unsigned client_waits;		   /* blocking calls on higher clients */
 
 	/* the slot: image, trampoline, guard, stack */
 	unsigned slot;
@@ -117,13 +117,11 @@ struct fz {
 	struct fz_map maps[FZ_MAPS];
 	uint64_t freed[8]; /* pages unmapped lately (bad addresses now) */
 	unsigned nfreed;
-	uint64_t stray[4]; /* mappings the kernel made outside the window (a bug) */
-	unsigned nstray;
-	bool window_full;  /* the window-filling sequence ran */
-	uint64_t fill_at;  /* call count at which it runs (0: never) */
+	uint64_t fill_at;  /* call count at which the window is filled (0: never) */
 	uint64_t drain_at; /* call count at which memory is exhausted (0: never) */
 
-	/* servers: senders to answer, clients that said goodbye */
+	/* servers: senders to answer (one at most, by the rules), clients
+	 * that said goodbye */
 	long pending[16];
 	unsigned npending;
 	bool byed[FZ_IDS_MAX];

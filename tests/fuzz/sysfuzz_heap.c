@@ -158,11 +158,8 @@ static long do_map(struct fz *f, uint64_t len, uint64_t prot)
 		       (unsigned long)len, (unsigned long)va, (unsigned long)f->heap_next);
 	bool ours = !want && va == f->heap_next && in_window(f, va);
 	f->heap_next = va + (pages_of(len) + 1) * FZ_PAGE; /* where the kernel goes on */
-	if (!ours) {
-		if (f->nstray < sizeof(f->stray) / sizeof(f->stray[0]))
-			f->stray[f->nstray++] = va;
-		return -SHOJI_EFAULT; /* not to be touched */
-	}
+	if (!ours)
+		return -SHOJI_EFAULT; /* not to be touched: the model keeps it bad */
 	check_zero(f, va, pages_of(len));
 	return r;
 }
@@ -363,7 +360,6 @@ void fz_heap_fill(struct fz *f)
 	/* Full, but for the pages left: the window's last page maps (and
 	 * stays, a buffer at the window's very end), then every map must
 	 * fail. */
-	f->window_full = true;
 	map_keep(f, FZ_PAGE + 1, SHOJI_PROT_READ);
 	map_keep(f, 1, PROT_RW);
 	map_keep(f, FZ_PAGE, PROT_RW);
