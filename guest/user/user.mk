@@ -22,7 +22,12 @@ ATTACK_TASKS := victim attack_rw attack_deputy attack_exec attack_wrpkru \
 	attack_kbranch_tramp attack_kbranch_masked attack_kindirect attack_kret attack_kmask \
 	attack_kpivot attack_kgate attack_kentry attack_heapedge \
 	attack_fuzz attack_ipczero attack_kstackunmap
-TASK_ELFS := $(addprefix $(BUILD)/tasks/,$(addsuffix .elf,$(TASKS) $(ATTACK_TASKS)))
+# The system-call fuzzer (tests/fuzz/, make fuzz) and the victims beside it.
+FUZZ_TASKS := sysfuzz sysvictim sysrepro
+SYSFUZZ_SRCS := tests/fuzz/sysfuzz.c tests/fuzz/sysfuzz_model.c tests/fuzz/sysfuzz_heap.c \
+	tests/fuzz/sysfuzz_call.c tests/fuzz/sysfuzz_ipc.c
+SYSFUZZ_OBJS := $(addprefix $(BUILD)/user/,$(SYSFUZZ_SRCS:.c=.o))
+TASK_ELFS := $(addprefix $(BUILD)/tasks/,$(addsuffix .elf,$(TASKS) $(ATTACK_TASKS) $(FUZZ_TASKS)))
 
 # No libgcc and no libc: an undefined symbol here means the compiler
 # emitted a call the runtime does not provide, and the link fails.
@@ -32,8 +37,17 @@ $(BUILD)/tasks/%.elf: $(BUILD)/user/guest/user/tasks/%.o $(USER_LIB_OBJS) $(NOP_
 $(BUILD)/tasks/%.elf: $(BUILD)/user/tests/attacks/%.o $(USER_LIB_OBJS) $(NOP_SQUASH)
 	$(call link_task,$(USER_LIB_OBJS) $<)
 
+
+$(BUILD)/tasks/sysvictim.elf $(BUILD)/tasks/sysrepro.elf: $(BUILD)/tasks/%.elf: \
+	$(BUILD)/user/tests/fuzz/%.o $(USER_LIB_OBJS) $(NOP_SQUASH)
+	$(call link_task,$(USER_LIB_OBJS) $<)
+
+$(BUILD)/tasks/sysfuzz.elf: $(SYSFUZZ_OBJS) $(USER_LIB_OBJS) $(NOP_SQUASH)
+	$(call link_task,$(USER_LIB_OBJS) $(SYSFUZZ_OBJS))
+
 # attack_kentry starts inside an instruction (tests/attacks/attack_kentry.c).
 $(BUILD)/tasks/attack_kentry.elf: USER_LDFLAGS += -Wl,-e,kentry_hidden
 
 .SECONDARY: $(USER_LIB_OBJS) $(patsubst %,$(BUILD)/user/guest/user/tasks/%.o,$(TASKS)) \
-	$(patsubst %,$(BUILD)/user/tests/attacks/%.o,$(ATTACK_TASKS))
+	$(patsubst %,$(BUILD)/user/tests/attacks/%.o,$(ATTACK_TASKS)) $(SYSFUZZ_OBJS) \
+	$(BUILD)/user/tests/fuzz/sysvictim.o $(BUILD)/user/tests/fuzz/sysrepro.o

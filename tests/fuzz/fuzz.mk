@@ -6,7 +6,8 @@
 # make test (test_image_oracle and test_decode_diff replay the oracles
 # there).  A crash leaves its input in build/fuzz/; keep it as a unit test
 # once fixed.  Then decode-diff: DECODE_DIFF_COUNT generated sequences
-# through x86_decode() and Zydis (tests/fuzz/decode_diff.h).
+# through x86_decode() and Zydis (tests/fuzz/decode_diff.h).  First, the
+# system calls (fuzz-syscalls, below).
 
 FUZZ_SECONDS ?= 30
 FUZZ_CC ?= clang
@@ -63,9 +64,35 @@ fuzz-seeds: all
 	$(Q)objcopy -O binary -j .text $(BUILD)/tasks/hello.elf $(BUILD)/fuzz/hello.text
 	$(Q)split -b 32 -a 3 $(BUILD)/fuzz/hello.text $(BUILD)/fuzz/corpus-fuzz_decode/bundle-
 
+# The system-call fuzzer (tests/fuzz/sysfuzz*.c) in the guest: boots of
+# fuzzers and victims in all three modes under QEMU, one pair of boots a
+# seed, SYSFUZZ_CALLS calls a fuzzer; fails on a panic, a hang, a BUG
+# line, a victim not intact, or fewer than SYSFUZZ_MIN calls in all
+# (tests/fuzz/sysfuzz-run says how it counts).  Two passes: the kernel's
+# audit on (audit=on: it checks its invariants after every call, fault
+# and interrupt, and panics naming the broken one), where a call costs
+# many times more, with SYSFUZZ_AUDIT_CALLS calls a fuzzer and seeds of
+# their own; then without it, for the count (SYSFUZZ_APPEND: more kernel
+# command line for that pass).
+SYSFUZZ_CALLS ?= 20000
+SYSFUZZ_SEEDS ?= 1 2 3 4 5 6 7
+SYSFUZZ_MIN ?= 1000000
+SYSFUZZ_AUDIT_CALLS ?= 600
+SYSFUZZ_AUDIT_SEEDS ?= 101 102 103 104
+SYSFUZZ_AUDIT_MIN ?= 100000
+SYSFUZZ_APPEND ?=
+
+fuzz-syscalls: all
+	$(Q)echo "fuzz: sysfuzz with audit=on"
+	$(Q)tests/fuzz/sysfuzz-run --calls $(SYSFUZZ_AUDIT_CALLS) --seeds "$(SYSFUZZ_AUDIT_SEEDS)" \
+		--min $(SYSFUZZ_AUDIT_MIN) --append audit=on --out $(BUILD)/fuzz/sysfuzz-audit
+	$(Q)echo "fuzz: sysfuzz"
+	$(Q)tests/fuzz/sysfuzz-run --calls $(SYSFUZZ_CALLS) --seeds "$(SYSFUZZ_SEEDS)" \
+		--min $(SYSFUZZ_MIN) --append "$(SYSFUZZ_APPEND)"
+
 # Each target's last lines: the final stats, then its own counts (or how
 # it crashed); a crash fails make fuzz.
-fuzz: deps fuzz-seeds $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS)) $(DECODE_DIFF)
+fuzz: deps fuzz-syscalls fuzz-seeds $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS)) $(DECODE_DIFF)
 	$(Q)set -e; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 		mkdir -p $(BUILD)/fuzz/corpus-$$t; \
@@ -76,4 +103,4 @@ fuzz: deps fuzz-seeds $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS)) $(DECODE_DIFF)
 	done
 	$(Q)$(DECODE_DIFF) --count $(DECODE_DIFF_COUNT) --seed $(DECODE_DIFF_SEED)
 
-.PHONY: fuzz fuzz-seeds
+.PHONY: fuzz fuzz-seeds fuzz-syscalls
