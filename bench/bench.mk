@@ -3,7 +3,7 @@
 #   make bench         the three modes against Linux baselines (bench/run)
 #   make bench-icount  path lengths under QEMU -icount, checked against
 #                      bench/icount-baseline.json (bench/run --icount)
-# Neither is part of `make test` (architecture.md, test tier 4).
+# Neither is part of `make test` (docs/architecture.md, test tier 4).
 
 # Guest tasks: built like guest/user/tasks (static PIE through the task
 # runtime and tools/bundle-asm), so they pass the kernel-mode verifier and

@@ -223,7 +223,7 @@ function json_targets(fd,    i) {
 }
 
 function md_targets(fd,    i) {
-	print "| target (architecture.md) | measured | verdict |" > fd
+	print "| target (docs/architecture.md) | measured | verdict |" > fd
 	print "|---|---|---|" > fd
 	for (i = 1; i <= ntg; i++)
 		printf "| %s | %s | **%s**%s |\n", tg_name[i], tg_meas[i], tg_verdict[i], \

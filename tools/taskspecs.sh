@@ -4,7 +4,7 @@
 # Sourced, not run; the caller defines die STATUS MESSAGE.
 #
 # taskspecs APPEND SPEC...: each SPEC is HOSTPATH[:MODE[:ARG...]]
-# (architecture.md, "Which tasks run").  Sets
+# (docs/architecture.md, "Which tasks run").  Sets
 #   task_names[]  the initrd names, in order, each once: the file's base
 #                 name without a trailing .elf
 #   task_files[]  the host file packed under each name (a real path)

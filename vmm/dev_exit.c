@@ -13,7 +13,7 @@ static int exit_pio(void *ctx, uint16_t offset, bool write, uint8_t *data, unsig
 		memset(data, 0xff, size);
 		return RUN_CONTINUE;
 	}
-	return data[0]; /* the low byte; statuses are 0..3 (architecture.md) */
+	return data[0]; /* the low byte; statuses are 0..3 (docs/architecture.md) */
 }
 
 static int exit_attach(struct machine *m)

@@ -156,7 +156,7 @@ void opts_usage(FILE *f);
 /* Task specs, initrd and command line (initrd.c)                       */
 /* ==================================================================== */
 
-/* A TASKSPEC, HOSTPATH[:MODE[:ARG...]] (architecture.md, "Which tasks run"). */
+/* A TASKSPEC, HOSTPATH[:MODE[:ARG...]] (docs/architecture.md, "Which tasks run"). */
 struct taskspec {
 	char path[4096];		/* HOSTPATH */
 	char name[SHOJI_TASK_NAME_MAX]; /* basename of path, minus a trailing ".elf" */

@@ -163,7 +163,7 @@ static inline struct task *task_by_id(uint64_t id)
 	return t && t->state != TASK_DEAD ? t : 0;
 }
 /* Ends t with status (exit) and frees it; the machine ends with the
- * rules of architecture.md when it was the last. */
+ * rules of docs/architecture.md when it was the last. */
 void task_exit(struct task *t, int status);
 /* Kills t: prints "task ID (NAME) killed: REASON" and ends it. */
 void task_kill(struct task *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

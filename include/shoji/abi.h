@@ -9,13 +9,13 @@
  */
 #define SHOJI_ABI_VERSION 4
 
-/* Machine exit statuses (architecture.md, "How the machine ends"). */
+/* Machine exit statuses (docs/architecture.md, "How the machine ends"). */
 #define SHOJI_EXIT_OK 0		 /* every task exited with 0 */
 #define SHOJI_EXIT_TASK_FAILED 1 /* a task exited non-zero or was killed */
 #define SHOJI_EXIT_PANIC 2	 /* kernel panic */
 #define SHOJI_EXIT_REFUSED 3	 /* command line or a task image refused */
 
-/* Platform devices (architecture.md, "Guest/platform devices"). */
+/* Platform devices (docs/architecture.md, "Guest/platform devices"). */
 #define SHOJI_PORT_COM1 0x3f8
 #define SHOJI_PORT_EXIT 0xf4
 

@@ -207,7 +207,7 @@ void lapic_timer_tick(void);
 void lapic_eoi(void);
 
 /* --- machine.c ------------------------------------------------------------ */
-/* Writes status to the exit port (architecture.md); halts if it returns. */
+/* Writes status to the exit port (docs/architecture.md); halts if it returns. */
 _Noreturn void machine_exit(int status);
 
 #endif /* !__ASSEMBLY__ */

@@ -1,4 +1,4 @@
-/* Ending the machine through the exit port (architecture.md). */
+/* Ending the machine through the exit port (docs/architecture.md). */
 #include <shoji/abi.h>
 #include "arch/x86_64/arch.h"
 
