@@ -49,16 +49,20 @@ static _Noreturn __attribute__((format(printf, 1, 2))) void broken(const char *f
 static uint8_t *frame_map[MAP_PAGES_MAX];
 static uint64_t frame_map_pages;
 
+/* Sets bit i of map; false when it was set already. */
+static bool mark(uint8_t *map, uint64_t i)
+{
+	uint8_t bit = (uint8_t)(1u << (i % 8));
+	bool was = map[i / 8] & bit;
+	map[i / 8] |= bit;
+	return !was;
+}
+
 /* Sets the frame's bit; false when it was set already. */
 static bool frame_mark(uint64_t phys)
 {
-	const struct pmm *p = memory_pmm();
-	uint64_t i = (phys - p->base) / PAGE_SIZE;
-	uint8_t *byte = &frame_map[i / BITS_PER_PAGE][i % BITS_PER_PAGE / 8];
-	uint8_t bit = (uint8_t)(1u << (i % 8));
-	bool was = *byte & bit;
-	*byte |= bit;
-	return !was;
+	uint64_t i = (phys - memory_pmm()->base) / PAGE_SIZE;
+	return mark(frame_map[i / BITS_PER_PAGE], i % BITS_PER_PAGE);
 }
 
 /* --- tasks and groups ----------------------------------------------------- */
@@ -127,9 +131,8 @@ static void check_run_queue(void)
 		if (t->state != TASK_RUNNABLE || t == current)
 			broken("task %u is on the run queue in state %u%s", t->id, t->state,
 			       t == current ? " while current" : "");
-		if (queued[t->id / 8] & (1u << (t->id % 8)))
+		if (!mark(queued, t->id))
 			broken("task %u is on the run queue twice", t->id);
-		queued[t->id / 8] |= (uint8_t)(1u << (t->id % 8));
 	}
 	if (!task_live(current) || current->state != TASK_RUNNABLE)
 		broken("returning to a task that is not live and runnable");
@@ -139,7 +142,7 @@ static void check_run_queue(void)
 	for (uint32_t id = 1; id < ids; id++) {
 		const struct task *t = task_table[id];
 		if (t && t->state == TASK_RUNNABLE && t != current &&
-		    !(queued[id / 8] & (1u << (id % 8))))
+		    !(queued[id / 8] & (1u << (id % 8)))) /* not marked above */
 			broken("runnable task %u is on no queue", id);
 	}
 }
@@ -182,24 +185,19 @@ static void check_ipc(void)
 /* --- memory --------------------------------------------------------------- */
 static uint32_t owned[TASK_MAX];
 
-struct page_walk {
-	struct group *g;
-};
-
+/* aspace_walk_user()'s callback: ctx is the group walked. */
 static void check_page(void *ctx, uint64_t va, uint64_t pte, int level)
 {
-	struct group *g = ((struct page_walk *)ctx)->g;
+	struct group *g = ctx;
 	if (level != 1)
 		broken("group %u: a large page at %#lx", g->id, va);
 	const struct task *t = group_member(g, pte_pkey(pte));
 	if (!t)
 		broken("group %u: page %#lx has key %u, which no member holds", g->id, va,
 		       pte_pkey(pte));
-	uint64_t heap_end = heap_base(t->slot) + HEAP_WINDOW;
-	if (t->heap_next < heap_end)
-		heap_end = t->heap_next;
 	if (!range_in_window(va, PAGE_SIZE, slot_base(t->slot), SLOT_SIZE) &&
-	    !range_in_window(va, PAGE_SIZE, heap_base(t->slot), heap_end - heap_base(t->slot)))
+	    !range_in_window(va, PAGE_SIZE, heap_base(t->slot),
+			     task_heap_end(t) - heap_base(t->slot)))
 		broken("page %#lx of task %u lies outside its windows", va, t->id);
 	if (!(pte & PTE_U) || ((pte & PTE_W) && !(pte & PTE_NX)))
 		broken("page %#lx of task %u: not a user page, or writable and executable", va,
@@ -224,8 +222,7 @@ static void check_group(struct group *g)
 	if (group_at(g->id) != g)
 		broken("a task's group %u is not in the group table", g->id);
 	check_group_members(g);
-	struct page_walk w = {g};
-	uint32_t tables = aspace_walk_user(&g->as, check_page, &w);
+	uint32_t tables = aspace_walk_user(&g->as, check_page, g);
 	if (tables != g->as.pt_pages)
 		broken("group %u: %u page-table pages, its count says %u", g->id, tables,
 		       g->as.pt_pages);
@@ -247,9 +244,8 @@ static void check_memory(void)
 	memset(group_seen, 0, sizeof(group_seen));
 	for (uint32_t id = 1; id < ids; id++) {
 		struct task *t = task_table[id];
-		if (!t || (group_seen[t->group->id / 8] & (1u << (t->group->id % 8))))
+		if (!t || !mark(group_seen, t->group->id))
 			continue;
-		group_seen[t->group->id / 8] |= (uint8_t)(1u << (t->group->id % 8));
 		groups++;
 		check_group(t->group);
 	}

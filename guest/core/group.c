@@ -94,7 +94,8 @@ static uint64_t unmap_owned(struct group *g, const struct task *t, uint64_t va, 
 		if (pte_pkey(*e) != t->slot)
 			panic("task %u: page %#lx in its window has key %u, not its own %u", t->id,
 			      va, pte_pkey(*e), t->slot);
-		uint64_t old = aspace_unmap(&g->as, va);
+		uint64_t old = *e;
+		*e = 0;
 		aspace_flush_page(&g->as, va);
 		if (old & PTE_SW_OWNED) {
 			pmm_free_page(pte_addr(old));
@@ -102,15 +103,6 @@ static uint64_t unmap_owned(struct group *g, const struct task *t, uint64_t va, 
 		}
 	}
 	return freed;
-}
-
-/* The end of what t's heap window may hold: its cursor, clamped to the
- * window (the cursor lies one guard page past the window after a mapping
- * that ends there). */
-static uint64_t heap_used_end(const struct task *t)
-{
-	uint64_t end = heap_base(t->slot) + HEAP_WINDOW;
-	return t->heap_next < end ? t->heap_next : end;
 }
 
 void group_leave(struct task *t)
@@ -124,7 +116,7 @@ void group_leave(struct task *t)
 		/* Others stay: clear this slot's pages so its key can be reused. */
 		uint64_t freed =
 		    unmap_owned(g, t, slot_base(t->slot), slot_base(t->slot) + SLOT_SIZE);
-		freed += unmap_owned(g, t, heap_base(t->slot), heap_used_end(t));
+		freed += unmap_owned(g, t, heap_base(t->slot), task_heap_end(t));
 		if (freed != t->pages)
 			panic("task %u: freed %lu pages, but it owned %u", t->id, freed, t->pages);
 		t->pages = 0;

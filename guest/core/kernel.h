@@ -151,6 +151,14 @@ extern struct task *current;
  * or none: on the first refusal prints "task image NAME refused: WHY"
  * and ends the machine with SHOJI_EXIT_REFUSED. */
 void tasks_create_all(const struct boot_options *opt, const void *initrd, size_t initrd_size);
+/* The end of what t's heap window may hold: its map cursor, clamped to
+ * the window (the cursor lies one guard page past the window after a
+ * mapping that ends there, vm.c). */
+static inline uint64_t task_heap_end(const struct task *t)
+{
+	uint64_t end = heap_base(t->slot) + HEAP_WINDOW;
+	return t->heap_next < end ? t->heap_next : end;
+}
 /* One past the highest task id handed out so far: no task has an id at
  * or above it (ids are never reused). */
 uint32_t task_id_end(void);
