@@ -13,7 +13,7 @@ USER_LIB_OBJS := $(addprefix $(BUILD)/user/,$(addsuffix .o,$(basename $(USER_LIB
 
 TASKS := hello pingpong spin peek badptr ipcpaths replyrecv samevas wordipc clobber ipcwait
 # The attack suite (tests/attacks/): a victim and the tasks that attack it.
-ATTACK_TASKS := victim attack_rw attack_deputy attack_exec attack_wrpkru \
+ATTACK_TASKS := victim attack_heapchurn attack_rw attack_deputy attack_exec attack_wrpkru \
 	attack_wrpkru_hidden attack_wrpkru_split attack_wrpkru_table attack_xrstor \
 	attack_xrstors attack_big attack_krw \
 	attack_kpriv_cr3 attack_kpriv_wrmsr attack_kpriv_cli attack_kpriv_hlt attack_kpriv_out \
