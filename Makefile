@@ -71,8 +71,8 @@ endef
 
 all:
 
-include loader/loader.mk
-include loader/efi/efi.mk
+include loader/format/format.mk
+include loader/uefi/uefi.mk
 include isolation/isolation.mk
 include guest/kernel.mk
 include guest/user/user.mk

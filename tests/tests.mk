@@ -6,7 +6,7 @@
 # bounded replay of make fuzz's fuzz_image, which builds the same sources
 # (tests/fuzz/fuzz.mk is included after this file, so they are listed here).
 IMAGE_ORACLE_SRCS := tests/fuzz/image_pipeline.c tests/fuzz/image_oracle.c tests/fuzz/image_gen.c \
-	tests/fuzz/image_code.c loader/elf_task.c isolation/scan.c isolation/verify.c \
+	tests/fuzz/image_code.c loader/format/elf_task.c isolation/scan.c isolation/verify.c \
 	isolation/x86_decode.c isolation/cfi_patch.c
 UNIT_TESTS += test_image_oracle
 test_image_oracle_SRCS := $(IMAGE_ORACLE_SRCS)

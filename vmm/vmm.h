@@ -26,7 +26,7 @@
 #include "shoji/abi.h"
 #include "shoji/pvh.h"
 
-#include "../loader/loader.h"
+#include "../loader/format/format.h"
 
 /* ==================================================================== */
 /* Exit statuses of `shoji` (besides the guest's own 0..3)              */

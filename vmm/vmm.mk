@@ -29,8 +29,8 @@ VMM_SRCS := \
 	vmm/dev_uart.c \
 	vmm/dev_exit.c \
 	vmm/console.c \
-	loader/cpio.c \
-	loader/cpio_pack.c
+	loader/format/cpio.c \
+	loader/format/cpio_pack.c
 VMM_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(VMM_SRCS))
 VMM_LIBS := -lelf -pthread
 VMM_STATIC_LIBS := -lelf -lz -pthread
@@ -54,7 +54,7 @@ test_vmm_guestmem_SRCS := vmm/guest_mem.c
 test_vmm_opts_SRCS := vmm/options.c
 test_vmm_startinfo_SRCS := vmm/startinfo.c vmm/guest_mem.c
 test_vmm_elf_SRCS := vmm/elf_load.c vmm/guest_mem.c
-test_vmm_initrd_SRCS := vmm/initrd.c vmm/hostfile.c loader/cpio_pack.c loader/cpio.c
+test_vmm_initrd_SRCS := vmm/initrd.c vmm/hostfile.c loader/format/cpio_pack.c loader/format/cpio.c
 test_vmm_cpuid_SRCS := vmm/cpuid.c
 test_vmm_io_SRCS := vmm/io.c
 test_vmm_console_SRCS := vmm/console.c

@@ -1,6 +1,6 @@
 /* Tasks: creation from the initrd, exit, kill, and how the machine ends. */
 #include "core/kernel.h"
-#include "loader/loader.h"
+#include "loader/format/format.h"
 
 struct task *current;
 struct task *task_table[TASK_MAX];

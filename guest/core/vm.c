@@ -1,7 +1,7 @@
 /* Task memory: loading an image into a task's slot, and the memory
  * system calls (anonymous pages, never executable). */
 #include "core/kernel.h"
-#include "loader/loader.h"
+#include "loader/format/format.h"
 
 #define AS(t) (&(t)->group->as)
 

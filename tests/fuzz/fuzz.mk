@@ -13,8 +13,8 @@ FUZZ_SECONDS ?= 30
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -I. -Iguest
 FUZZ_TARGETS := fuzz_cpio fuzz_elf_task fuzz_kernel_elf fuzz_decode fuzz_image
-fuzz_cpio_SRCS := loader/cpio.c
-fuzz_elf_task_SRCS := loader/elf_task.c
+fuzz_cpio_SRCS := loader/format/cpio.c
+fuzz_elf_task_SRCS := loader/format/elf_task.c
 fuzz_kernel_elf_SRCS := vmm/elf_load.c vmm/guest_mem.c
 fuzz_kernel_elf_LIBS := -lelf
 fuzz_decode_SRCS := $(DECODE_DIFF_SRCS)

@@ -1,8 +1,8 @@
-/* libFuzzer target: the cpio newc reader (loader/cpio.c) on arbitrary bytes. */
+/* libFuzzer target: the cpio newc reader (loader/format/cpio.c) on arbitrary bytes. */
 #include <stddef.h>
 #include <stdint.h>
 
-#include "loader/loader.h"
+#include "loader/format/format.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

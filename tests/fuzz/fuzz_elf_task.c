@@ -1,9 +1,9 @@
-/* libFuzzer target: task image validation and relocation (loader/elf_task.c). */
+/* libFuzzer target: task image validation and relocation (loader/format/elf_task.c). */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "loader/loader.h"
+#include "loader/format/format.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

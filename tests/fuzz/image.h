@@ -22,7 +22,7 @@
 
 #include "arch/x86_64/layout.h"
 #include "isolation/isolation.h"
-#include "loader/loader.h"
+#include "loader/format/format.h"
 
 #define IMG_PAGE 4096u
 #define IMG_PAGES (SLOT_IMAGE_MAX / IMG_PAGE)

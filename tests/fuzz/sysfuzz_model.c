@@ -6,7 +6,7 @@
  * The model says, for any address, what the kernel must do with it when
  * the fuzzer hands it over: the image pages as the ELF program headers
  * say (the kernel maps each page with the OR of its segments' flags,
- * loader/elf_task.c), the trampoline page read-only, the guard page
+ * loader/format/elf_task.c), the trampoline page read-only, the guard page
  * unmapped, the stack read-write, the heap window as sysfuzz_heap.c
  * tracks it, everything else refused.  So every generated buffer has a
  * known fate, and the oracles can insist on it.

@@ -1,4 +1,4 @@
-/* Unit tests for the cpio newc reader (loader/cpio.c) and writer (loader/cpio_pack.c). */
+/* Unit tests for the cpio newc reader (loader/format/cpio.c) and writer (cpio_pack.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "../../loader/loader.h"
+#include "../../loader/format/format.h"
 
 /* --- a hand builder, independent of cpio_pack.c, for malformed archives --- */
 

@@ -1,4 +1,4 @@
-/* Unit tests for the UEFI loader's start info builder (loader/efi/bootdata.c). */
+/* Unit tests for the UEFI loader's start info builder (loader/uefi/bootdata.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "../../loader/efi/efiboot.h"
+#include "../../loader/uefi/efiboot.h"
 
 #define PHYS 0x3fe00000ull /* somewhere below 1 GiB */
 #define CAP 40

@@ -1,4 +1,4 @@
-/* Unit tests for the shoji.cfg parser (loader/efi/config.c). */
+/* Unit tests for the shoji.cfg parser (loader/uefi/config.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "../../loader/efi/efiboot.h"
+#include "../../loader/uefi/efiboot.h"
 
 static char out[SHOJI_CMDLINE_MAX];
 static const char *why;

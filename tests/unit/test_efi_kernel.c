@@ -1,4 +1,4 @@
-/* Unit tests for the UEFI loader's kernel ELF checks (loader/efi/kernel.c). */
+/* Unit tests for the UEFI loader's kernel ELF checks (loader/uefi/kernel.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,8 +7,8 @@
 
 #include <cmocka.h>
 
-#include "../../loader/efi/efiboot.h"
-#include "../../loader/elf64.h"
+#include "../../loader/uefi/efiboot.h"
+#include "../../loader/format/elf64.h"
 
 /*
  * A kernel shaped like ours (guest/arch/x86_64/kernel.ld): a boot segment

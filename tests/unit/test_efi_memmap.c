@@ -1,4 +1,4 @@
-/* Unit tests for the UEFI memory map to E820 conversion (loader/efi/memmap.c). */
+/* Unit tests for the UEFI memory map to E820 conversion (loader/uefi/memmap.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "../../loader/efi/efiboot.h"
+#include "../../loader/uefi/efiboot.h"
 
 #define PAGE 4096ull
 #define MiB (1ull << 20)

@@ -1,4 +1,4 @@
-/* Unit tests for task image validation and relocation (loader/elf_task.c). */
+/* Unit tests for task image validation and relocation (loader/format/elf_task.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "../../loader/loader.h"
+#include "../../loader/format/format.h"
 
 /*
  * The builder makes this image, which every test starts from and then

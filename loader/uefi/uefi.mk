@@ -1,4 +1,4 @@
-# loader/efi/: build/BOOTX64.EFI, the UEFI loader (gnu-efi), and `make esp`,
+# loader/uefi/: build/BOOTX64.EFI, the UEFI loader (gnu-efi), and `make esp`,
 # a bootable FAT image with the loader, the kernel, the tasks and shoji.cfg.
 #
 # gnu-efi (Debian 12: 3.0.15) links a PIC ELF shared object with its crt0
@@ -15,9 +15,9 @@ EFI_APP := $(BUILD)/BOOTX64.EFI
 EFI_SO := $(BUILD)/efi/shoji-efi.so
 
 # Pure parts (no <efi.h>): also compiled into the unit tests below.
-EFI_PURE_SRCS := loader/efi/memmap.c loader/efi/config.c loader/efi/kernel.c \
-	loader/efi/bootdata.c
-EFI_SRCS := loader/efi/main.c loader/efi/files.c loader/efi/trampoline.S $(EFI_PURE_SRCS)
+EFI_PURE_SRCS := loader/uefi/memmap.c loader/uefi/config.c loader/uefi/kernel.c \
+	loader/uefi/bootdata.c
+EFI_SRCS := loader/uefi/main.c loader/uefi/files.c loader/uefi/trampoline.S $(EFI_PURE_SRCS)
 EFI_OBJS := $(patsubst %,$(BUILD)/efi/%.o,$(basename $(EFI_SRCS)))
 
 # The firmware's interrupt handlers (its timer) run on our stack while boot
@@ -68,11 +68,11 @@ ESP_CMDLINE ?= task=hello:process:world task=pingpong:process:server \
 esp:
 	$(Q)$(MAKE) --no-print-directory -s $(EFI_APP) $(KERNEL_ELF) $(ESP_TASKS)
 	$(call say,ESP,$(ESP_IMG))
-	$(Q)loader/efi/mkesp -o $(ESP_IMG) -l $(EFI_APP) -k $(KERNEL_ELF) \
+	$(Q)loader/uefi/mkesp -o $(ESP_IMG) -l $(EFI_APP) -k $(KERNEL_ELF) \
 		-c '$(strip $(ESP_CMDLINE))' $(ESP_TASKS)
 
 UNIT_TESTS += test_efi_memmap test_efi_config test_efi_kernel test_efi_bootdata
-test_efi_memmap_SRCS := loader/efi/memmap.c
-test_efi_config_SRCS := loader/efi/config.c
-test_efi_kernel_SRCS := loader/efi/kernel.c
-test_efi_bootdata_SRCS := loader/efi/bootdata.c
+test_efi_memmap_SRCS := loader/uefi/memmap.c
+test_efi_config_SRCS := loader/uefi/config.c
+test_efi_kernel_SRCS := loader/uefi/kernel.c
+test_efi_bootdata_SRCS := loader/uefi/bootdata.c

@@ -1,4 +1,4 @@
-/* loader/efi/: the pure parts of the UEFI loader (memory map, config, kernel ELF, boot data). */
+/* loader/uefi/: the pure parts of the UEFI loader (memory map, config, kernel ELF, boot data). */
 #ifndef SHOJI_LOADER_EFI_EFIBOOT_H
 #define SHOJI_LOADER_EFI_EFIBOOT_H
 
@@ -10,7 +10,7 @@
  * tests (tests/unit/test_efi_*.c).  main.c holds everything that talks to
  * the firmware, and trampoline.S the switch from long mode to the PVH entry.
  *
- * Conventions (as in loader/loader.h): errors are negative SHOJI_E* codes;
+ * Conventions (as in loader/format/format.h): errors are negative SHOJI_E* codes;
  * a function taking `const char **why` sets *why on failure to a constant
  * human-readable reason, and leaves it alone on success.
  */

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loader.h"
+#include "format.h"
 
 /* Mode of every packed file: a regular file, rw-r--r--. */
 #define CPIO_PACK_MODE (CPIO_MODE_REG | 0644u)

@@ -1,6 +1,6 @@
-/* loader/: the initrd (cpio "newc") and task image (static-PIE ELF64) interface. */
-#ifndef SHOJI_LOADER_H
-#define SHOJI_LOADER_H
+/* loader/format/: the boot formats every boot path shares: initrd (cpio) and task image (ELF64). */
+#ifndef SHOJI_LOADER_FORMAT_H
+#define SHOJI_LOADER_FORMAT_H
 
 /*
  * Pure parsing on plain buffers, shared by the VMM (host) and the guest

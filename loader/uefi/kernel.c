@@ -1,6 +1,6 @@
 /* kernel.elf for the UEFI loader: PT_LOAD segments by physical address and the PVH entry note. */
 #include "efiboot.h"
-#include "loader/elf64.h"
+#include "loader/format/elf64.h"
 
 #define FOUR_GIB (1ull << 32)
 

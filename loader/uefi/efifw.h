@@ -1,4 +1,4 @@
-/* loader/efi/: the firmware-facing parts of BOOTX64.EFI (gnu-efi), shared by main.c and files.c. */
+/* loader/uefi/: the firmware-facing parts of BOOTX64.EFI (gnu-efi), for main.c and files.c. */
 #ifndef SHOJI_LOADER_EFI_EFIFW_H
 #define SHOJI_LOADER_EFI_EFIFW_H
 

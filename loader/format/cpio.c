@@ -1,5 +1,5 @@
 /* cpio "newc" reader on a plain buffer: walk entries and find files by name. */
-#include "loader.h"
+#include "format.h"
 
 /*
  * Freestanding: no library calls, no state.  All bounds checks compare

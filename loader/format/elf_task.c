@@ -1,5 +1,5 @@
 /* Task images: validation and relocation of static position-independent x86-64 ELF64 files. */
-#include "loader.h"
+#include "format.h"
 
 /*
  * Freestanding: no library calls, no state.  Fields are decoded byte by
