@@ -336,7 +336,7 @@ bool cpuid_has_pkru_xsave(struct cpuid_table *t);
 int cpuid_prepare(struct cpuid_table *t, uint32_t tsc_khz, bool tsc_deadline);
 
 /* ==================================================================== */
-/* KVM system and VM set-up (kvm.c)                                     */
+/* KVM system and VM set-up (kvm_vm.c)                                  */
 /* ==================================================================== */
 
 #define VMM_IDENTITY_MAP_GPA 0xfffbc000ull /* Intel: EPT identity map page */
@@ -554,7 +554,7 @@ extern const struct device dev_uart; /* dev_uart.c: COM1 16550, output only */
 extern const struct device dev_exit; /* dev_exit.c: the exit port */
 
 /* ==================================================================== */
-/* The machine, the run loop and the VM exits (run.c, trace.c)          */
+/* The machine, the run loop and the VM exits (run_loop.c, trace.c)     */
 /* ==================================================================== */
 
 #define EXIT_REASONS_MAX 64
@@ -622,7 +622,7 @@ const char *exit_reason_name(uint32_t reason);
 void dump_vcpu(struct vcpu *v, const char *what);
 
 /* ==================================================================== */
-/* Is this KVM usable? (probe.c, assess.c)                              */
+/* Is this KVM usable? (probe.c, kvm_assess.c)                          */
 /* ==================================================================== */
 
 struct probe_result {
