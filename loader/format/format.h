@@ -242,8 +242,8 @@ int elf_task_page_flags(const struct elf_task *t, uint64_t page_offset);
  *     gives the header; a kernel has a few dozen sections);
  *  2. the header: e_version EV_CURRENT, EM_X86_64, ET_EXEC (a kernel is
  *     linked at fixed physical addresses), 1..65534 program headers
- *     (PN_XNUM refused: a kernel has a handful), 56 bytes each, the table
- *     inside the file;
+ *     (PN_XNUM refused: a kernel has a handful) at a non-zero e_phoff
+ *     (0 means no table, gABI), 56 bytes each, the table inside the file;
  *  3. each PT_LOAD with p_memsz > 0 (empty ones are dropped): p_filesz <=
  *     p_memsz, its file bytes inside the file, [p_paddr, p_paddr +
  *     p_memsz) below 4 GiB (the PVH entry runs with paging off, in 32-bit

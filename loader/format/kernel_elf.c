@@ -125,7 +125,8 @@ static int check_header(const struct elf64_ehdr *eh, uint64_t size, const char *
 		return bad(why, "not an x86-64 ELF file (EM_X86_64 needed)");
 	if (eh->e_type != ELF_ET_EXEC)
 		return bad(why, "not an executable ELF file (ET_EXEC needed)");
-	if (eh->e_phnum == 0)
+	/* gABI: e_phoff 0 means there is no table, whatever e_phnum says. */
+	if (eh->e_phnum == 0 || eh->e_phoff == 0)
 		return bad(why, "no program headers");
 	if (eh->e_phnum == ELF_PN_XNUM)
 		return bad(why, "e_phnum is PN_XNUM (an extended count): not supported");
@@ -161,7 +162,8 @@ static int add_segment(struct kernel_elf *k, const struct elf64_phdr *ph, const 
 		k->seg[i] = k->seg[i - 1];
 		i--;
 	}
-	k->seg[i] = (struct kernel_elf_segment){ph->p_paddr, ph->p_memsz, ph->p_offset, ph->p_filesz};
+	k->seg[i] =
+	    (struct kernel_elf_segment){ph->p_paddr, ph->p_memsz, ph->p_offset, ph->p_filesz};
 	k->nseg++;
 	/* Below 4 GiB (check_load), so paddr + memsz cannot wrap. */
 	if ((i > 0 && k->seg[i - 1].paddr + k->seg[i - 1].memsz > ph->p_paddr) ||
@@ -219,7 +221,8 @@ static int walk_notes(const uint8_t *p, uint64_t len, uint64_t pad, uint64_t *en
 			return bad(why, "an ELF note runs past the end of its PT_NOTE segment");
 		if (is_pvh_note(&nh, p + sizeof(nh))) {
 			if (nh.n_descsz != 4 && nh.n_descsz != 8)
-				return bad(why, "the PVH entry note's descriptor is not 4 or 8 bytes");
+				return bad(why,
+					   "the PVH entry note's descriptor is not 4 or 8 bytes");
 			*entry = nh.n_descsz == 4 ? rd32(p + desc_off) : rd64(p + desc_off);
 			return 1;
 		}
@@ -244,7 +247,8 @@ static int find_entry(const struct kernel_elf_reader *r, unsigned phnum, uint64_
 			return bad(why, "a PT_NOTE segment runs past the end of the file");
 		const uint8_t *notes = r->bytes(r->ctx, ph.p_offset, ph.p_filesz);
 		if (!notes)
-			return reader_failed(why, "the ELF reader could not read a PT_NOTE segment");
+			return reader_failed(why,
+					     "the ELF reader could not read a PT_NOTE segment");
 		found = walk_notes(notes, ph.p_filesz, ph.p_align == 8 ? 8 : 4, entry, why);
 		if (found)
 			return found < 0 ? found : 0;

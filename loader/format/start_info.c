@@ -1,4 +1,5 @@
-/* The PVH start info region: start info, module list, command line and memory map, laid out once. */
+/* The PVH start info region: start info, module list, command line and memory map, laid out once.
+ */
 #include "format.h"
 
 /* Freestanding: no library calls, no state; the layout is format.h's. */

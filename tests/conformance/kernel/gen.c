@@ -158,6 +158,7 @@ static void no_load(void)
 	X(type_dyn, eh()->e_type = ELF_ET_DYN)                                                     \
 	X(type_rel, eh()->e_type = ELF_ET_REL)                                                     \
 	X(phnum_0, eh()->e_phnum = 0)                                                              \
+	X(phoff_0, eh()->e_phoff = 0)                                                              \
 	X(phnum_xnum, eh()->e_phnum = ELF_PN_XNUM)                                                 \
 	X(phentsize_64, eh()->e_phentsize = 64)                                                    \
 	X(phdrs_past_end, eh()->e_phoff = FILE_SIZE - 100)                                         \
@@ -177,11 +178,11 @@ static void no_load(void)
 	X(no_note, ph(PH_NOTE)->p_type = ELF_PT_NULL)                                              \
 	X(note_in_section_only, note_in_section_only())                                            \
 	X(note_other_type, img[NOTE_OFF + 24 + 8] = 17)                                            \
-	X(note_other_name, img[NOTE_OFF + 24 + 12 + 2] = 'm')                                          \
+	X(note_other_name, img[NOTE_OFF + 24 + 12 + 2] = 'm')                                      \
 	X(note_desc_2, notes(0x100000, 2, 4))                                                      \
 	X(note_desc_0, notes(0x100000, 0, 4))                                                      \
 	X(note_desc_16, notes(0x100000, 16, 4))                                                    \
-	X(note_runs_past_segment, ph(PH_NOTE)->p_filesz = 24 + 12 + 4 + 2)                             \
+	X(note_runs_past_segment, ph(PH_NOTE)->p_filesz = 24 + 12 + 4 + 2)                         \
 	X(note_segment_past_end, ph(PH_NOTE)->p_offset = FILE_SIZE - 8)                            \
 	X(note_segment_offset_wraps, ph(PH_NOTE)->p_offset = UINT64_MAX - 4)                       \
 	X(entry_outside_segments, notes(0x200000, 4, 4))                                           \
