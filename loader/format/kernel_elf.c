@@ -102,7 +102,7 @@ static int check_ident(const uint8_t *f, uint64_t size, const char **why)
 	    f[ELF_EI_MAG2] != ELF_MAG2 || f[ELF_EI_MAG3] != ELF_MAG3)
 		return bad(why, "not an ELF file (no \\177ELF magic)");
 	if (size < sizeof(struct elf64_ehdr))
-		return bad(why, "truncated: shorter than the 64-byte ELF header");
+		return bad(why, "truncated: ELF header cut short");
 	if (f[ELF_EI_CLASS] != ELF_CLASS64)
 		return bad(why, "not a 64-bit ELF file (ELFCLASS64 needed)");
 	if (f[ELF_EI_DATA] != ELF_DATA2LSB)
@@ -124,7 +124,7 @@ static int check_header(const struct elf64_ehdr *eh, uint64_t size, const char *
 	if (eh->e_machine != ELF_EM_X86_64)
 		return bad(why, "not an x86-64 ELF file (EM_X86_64 needed)");
 	if (eh->e_type != ELF_ET_EXEC)
-		return bad(why, "not an executable ELF file (ET_EXEC needed)");
+		return bad(why, "not an executable ELF file (ET_EXEC)");
 	/* gABI: e_phoff 0 means there is no table, whatever e_phnum says. */
 	if (eh->e_phnum == 0 || eh->e_phoff == 0)
 		return bad(why, "no program headers");
@@ -133,7 +133,7 @@ static int check_header(const struct elf64_ehdr *eh, uint64_t size, const char *
 	if (eh->e_phentsize != sizeof(struct elf64_phdr))
 		return bad(why, "program header size is not 56 bytes");
 	if (!in_file(eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(struct elf64_phdr), size))
-		return bad(why, "program headers run past the end of the file");
+		return bad(why, "truncated: program headers past the end of the file");
 	return 0;
 }
 
@@ -144,7 +144,8 @@ static int check_load(const struct elf64_phdr *ph, uint64_t size, const char **w
 	if (ph->p_filesz > ph->p_memsz)
 		return bad(why, "a PT_LOAD segment has p_filesz > p_memsz");
 	if (!in_file(ph->p_offset, ph->p_filesz, size))
-		return bad(why, "a PT_LOAD segment's bytes run past the end of the file");
+		return bad(why,
+			   "truncated: a PT_LOAD segment's bytes are past the end of the file");
 	if (ph->p_paddr >= KERNEL_ELF_PHYS_LIMIT ||
 	    ph->p_memsz > KERNEL_ELF_PHYS_LIMIT - ph->p_paddr)
 		return bad(why, "a PT_LOAD segment's physical range is not below 4 GiB");
@@ -244,7 +245,7 @@ static int find_entry(const struct kernel_elf_reader *r, unsigned phnum, uint64_
 		if (ph.p_type != ELF_PT_NOTE || ph.p_filesz == 0)
 			continue;
 		if (!in_file(ph.p_offset, ph.p_filesz, r->size))
-			return bad(why, "a PT_NOTE segment runs past the end of the file");
+			return bad(why, "truncated: a PT_NOTE segment is past the end of the file");
 		const uint8_t *notes = r->bytes(r->ctx, ph.p_offset, ph.p_filesz);
 		if (!notes)
 			return reader_failed(why,

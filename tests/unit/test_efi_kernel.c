@@ -216,7 +216,7 @@ static void test_bad_header(void **state)
 	build();
 	why = NULL;
 	assert_int_equal(efi_kernel_parse(file, 63, &k, &why), -SHOJI_EINVAL);
-	assert_string_equal(why, "truncated: shorter than the 64-byte ELF header");
+	assert_string_equal(why, "truncated: ELF header cut short");
 
 	build();
 	file[1] = 'e';
@@ -235,7 +235,7 @@ static void test_bad_header(void **state)
 	refused("not an x86-64 ELF file (EM_X86_64 needed)");
 	build();
 	eh()->e_type = ELF_ET_DYN;
-	refused("not an executable ELF file (ET_EXEC needed)");
+	refused("not an executable ELF file (ET_EXEC)");
 	build();
 	eh()->e_phnum = 0;
 	refused("no program headers");
@@ -250,10 +250,10 @@ static void test_bad_header(void **state)
 	refused("program header size is not 56 bytes");
 	build();
 	eh()->e_phoff = FILE_SIZE - 100;
-	refused("program headers run past the end of the file");
+	refused("truncated: program headers past the end of the file");
 	build();
 	eh()->e_phoff = UINT64_MAX - 8; /* offset + size wraps */
-	refused("program headers run past the end of the file");
+	refused("truncated: program headers past the end of the file");
 }
 
 static void test_bad_segments(void **state)
@@ -264,10 +264,10 @@ static void test_bad_segments(void **state)
 	refused("a PT_LOAD segment has p_filesz > p_memsz");
 	build();
 	ph(2)->p_offset = FILE_SIZE - 0x80;
-	refused("a PT_LOAD segment's bytes run past the end of the file");
+	refused("truncated: a PT_LOAD segment's bytes are past the end of the file");
 	build();
 	ph(2)->p_offset = UINT64_MAX;
-	refused("a PT_LOAD segment's bytes run past the end of the file");
+	refused("truncated: a PT_LOAD segment's bytes are past the end of the file");
 	build();
 	ph(2)->p_paddr = 0xfffff000;
 	ph(2)->p_memsz = 0x2000;
@@ -332,7 +332,7 @@ static void test_notes(void **state)
 
 	build();
 	ph(3)->p_offset = FILE_SIZE - 8;
-	refused("a PT_NOTE segment runs past the end of the file");
+	refused("truncated: a PT_NOTE segment is past the end of the file");
 
 	build();
 	memset(file + NOTE_OFF, 0, 0x40);

@@ -204,19 +204,20 @@ static void test_truncated(void **state)
 	build(false);
 	expect_refused(10, -ENOEXEC, "truncated"); /* inside e_ident */
 	expect_refused(40, -ENOEXEC, "truncated"); /* inside the ELF header */
-	expect_refused(sizeof(Elf64_Ehdr) + 20, -ENOEXEC, "program headers run past the end");
-	expect_refused(NOTE_OFF + 4, -ENOEXEC, "PT_LOAD segment's bytes run past the end");
-	expect_refused(CODE_OFF + 8, -ENOEXEC, "PT_LOAD segment's bytes run past the end");
+	expect_refused(sizeof(Elf64_Ehdr) + 20, -ENOEXEC,
+		       "truncated: program headers past the end");
+	expect_refused(NOTE_OFF + 4, -ENOEXEC, "PT_LOAD segment's bytes are past the end");
+	expect_refused(CODE_OFF + 8, -ENOEXEC, "PT_LOAD segment's bytes are past the end");
 
 	build(false);
 	ph(1)->p_offset = 0x10000; /* a note segment past the end */
-	expect_refused(FILE_SIZE, -ENOEXEC, "PT_NOTE segment runs past the end");
+	expect_refused(FILE_SIZE, -ENOEXEC, "PT_NOTE segment is past the end");
 	build(false);
 	ph(0)->p_offset = UINT64_MAX - 4; /* offset + filesz wraps */
-	expect_refused(FILE_SIZE, -ENOEXEC, "PT_LOAD segment's bytes run past the end");
+	expect_refused(FILE_SIZE, -ENOEXEC, "PT_LOAD segment's bytes are past the end");
 	build(false);
 	eh()->e_phoff = UINT64_MAX - 8;
-	expect_refused(FILE_SIZE, -ENOEXEC, "program headers run past the end");
+	expect_refused(FILE_SIZE, -ENOEXEC, "truncated: program headers past the end");
 }
 
 static void test_no_program_headers(void **state)
