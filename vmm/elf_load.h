@@ -1,4 +1,5 @@
-/* vmm/elf_load.c: kernel.elf read with libelf, judged by loader/format/'s rules, copied into guest RAM. */
+/* vmm/elf_load.c: kernel.elf read with libelf, judged by loader/format/'s rules, copied into guest
+ * RAM. */
 #ifndef SHOJI_VMM_ELF_LOAD_H
 #define SHOJI_VMM_ELF_LOAD_H
 

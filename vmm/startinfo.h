@@ -1,4 +1,5 @@
-/* vmm/startinfo.c: the guest's physical boot layout, the PVH start info in it, and where the initrd goes. */
+/* vmm/startinfo.c: the guest's physical boot layout, the PVH start info in it, and where the initrd
+ * goes. */
 #ifndef SHOJI_VMM_STARTINFO_H
 #define SHOJI_VMM_STARTINFO_H
 
@@ -33,7 +34,7 @@ typedef uint64_t gpa_t; /* as vmm/vmm.h: a guest physical address */
 #define BOOT_HIGH_RAM 0x100000ull
 
 _Static_assert(BOOT_START_INFO + START_INFO_MEMMAP_OFF +
-			   BOOT_MEMMAP_MAX * sizeof(struct hvm_memmap_table_entry) <=
+		       BOOT_MEMMAP_MAX * sizeof(struct hvm_memmap_table_entry) <=
 		   BOOT_AREA_END,
 	       "the start info region fits the boot area");
 

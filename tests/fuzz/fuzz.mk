@@ -1,6 +1,9 @@
 # make fuzz: libFuzzer (clang) over the parsers that read untrusted files:
 # the initrd (cpio), task images, and the kernel (fuzz_kernel_elf:
-# shoji's libelf reader against the raw one, differentially); the whole
+# shoji's libelf reader against the raw one, differentially; the PVH start
+# info has no target: its one reader, guest/core/bootinfo.c, reads what the
+# boot loader that chose the kernel wrote, and panics on what it cannot
+# use); the whole
 # task-image path of the kernel (fuzz_image: load, scan, verify) under a
 # semantic oracle (tests/fuzz/image.h); and the verifier's decoder against
 # Zydis (fuzz_decode).  Bounded in time (FUZZ_SECONDS each); not part of
