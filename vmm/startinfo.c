@@ -39,7 +39,8 @@ int startinfo_build(const struct guest_mem *m, const char *cmdline, gpa_t initrd
 		    uint64_t initrd_size, gpa_t *start_info, const char **why)
 {
 	const struct start_info_params p = {cmdline, initrd, initrd_size, 0};
-	const size_t area = BOOT_AREA_END - BOOT_AREA_START;
+	const size_t area_size = BOOT_AREA_END - BOOT_AREA_START;
+	const size_t region_size = start_info_size(BOOT_MEMMAP_MAX);
 	struct start_info_layout l;
 	int rc;
 
@@ -51,14 +52,11 @@ int startinfo_build(const struct guest_mem *m, const char *cmdline, gpa_t initrd
 		*why = "the initrd is outside guest memory";
 		return -EINVAL;
 	}
-	void *at = guest_ptr(m, BOOT_START_INFO, BOOT_AREA_END - BOOT_START_INFO);
-	rc = start_info_init(at, BOOT_AREA_END - BOOT_START_INFO, BOOT_START_INFO, BOOT_MEMMAP_MAX,
-			     &p, &l, why);
+	uint8_t *area = guest_ptr(m, BOOT_AREA_START, area_size);
+	rc = start_info_init(area, area_size, BOOT_START_INFO, BOOT_MEMMAP_MAX, &p, &l, why);
 	if (rc)
 		return rc == -SHOJI_EMSGSIZE ? -E2BIG : -EINVAL;
-	memset(guest_ptr(m, BOOT_AREA_START, area), 0, BOOT_START_INFO - BOOT_AREA_START);
-	memset((uint8_t *)at + start_info_size(BOOT_MEMMAP_MAX), 0,
-	       BOOT_AREA_END - BOOT_START_INFO - start_info_size(BOOT_MEMMAP_MAX));
+	memset(area + region_size, 0, area_size - region_size); /* the rest of the boot area */
 	if (start_info_set_memmap(&l, fill_memmap(l.memmap, m->size), why))
 		return -EINVAL;
 	*start_info = l.si_phys;

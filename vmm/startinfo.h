@@ -33,6 +33,7 @@ typedef uint64_t gpa_t; /* as vmm/vmm.h: a guest physical address */
 #define BOOT_LOW_RAM_END 0x9fc00ull
 #define BOOT_HIGH_RAM 0x100000ull
 
+_Static_assert(BOOT_START_INFO == BOOT_AREA_START, "the region opens the boot area");
 _Static_assert(BOOT_START_INFO + START_INFO_MEMMAP_OFF +
 		       BOOT_MEMMAP_MAX * sizeof(struct hvm_memmap_table_entry) <=
 		   BOOT_AREA_END,
