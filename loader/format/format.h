@@ -269,7 +269,11 @@ int elf_task_page_flags(const struct elf_task *t, uint64_t page_offset);
  * reader here (byte by byte, any alignment, freestanding); shoji fills one
  * with libelf (gelf_getehdr, gelf_getphdr, elf_getdata_rawchunk).  Rule 1
  * reads the raw bytes in every path, because libelf gives no header at
- * all for a file it does not recognise.  tests/conformance/kernel/ and
+ * all for a file it does not recognise.  The notes are walked here, on
+ * the bytes libelf hands over, not with gelf_getnote: how notes are
+ * padded and what a note cut short means are rules too, and gelf_getnote
+ * answers 0 alike at the end of the notes and at a malformed one, so the
+ * rule would have to be written a second time around it.  tests/conformance/kernel/ and
  * tests/fuzz/fuzz_kernel_elf.c hold both readers to the same verdict and
  * reason on every file.
  */
