@@ -30,7 +30,8 @@ VMM_SRCS := \
 	vmm/dev_exit.c \
 	vmm/console.c \
 	loader/format/cpio.c \
-	loader/format/cpio_pack.c
+	loader/format/cpio_pack.c \
+	$(LOADER_BOOT_SRCS)
 VMM_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(VMM_SRCS))
 VMM_LIBS := -lelf -pthread
 VMM_STATIC_LIBS := -lelf -lz -pthread
@@ -52,8 +53,8 @@ UNIT_TESTS += test_vmm_guestmem test_vmm_opts test_vmm_startinfo test_vmm_elf te
 	test_vmm_cpuid test_vmm_io test_vmm_console
 test_vmm_guestmem_SRCS := vmm/guest_mem.c
 test_vmm_opts_SRCS := vmm/options.c
-test_vmm_startinfo_SRCS := vmm/startinfo.c vmm/guest_mem.c
-test_vmm_elf_SRCS := vmm/elf_load.c vmm/guest_mem.c
+test_vmm_startinfo_SRCS := vmm/startinfo.c vmm/guest_mem.c loader/format/start_info.c
+test_vmm_elf_SRCS := vmm/elf_load.c vmm/guest_mem.c loader/format/kernel_elf.c
 test_vmm_initrd_SRCS := vmm/initrd.c vmm/hostfile.c loader/format/cpio_pack.c loader/format/cpio.c
 test_vmm_cpuid_SRCS := vmm/cpuid.c
 test_vmm_io_SRCS := vmm/io.c
