@@ -24,9 +24,10 @@ def fields: ["cycles_per_op", "ns_per_op", "cycles_per_op_with_switches", "tsc_r
 def counters: ["task_switches", "cr3_writes", "wrpkru", "tlb_flushes", "syscalls", "timer_ticks"];
 
 # parse_records: a records file's text -> [{kind, platform, run, payload, value}]; a
-# payload that is not JSON (a RESULT line cut short) is left out with the line.
+# payload that is not JSON (a RESULT line cut short) is left out with the line, and so are
+# blank lines and comments ("#" first).
 def parse_records:
-	split("\n")[] | select(length > 0) | split("\t")
+	split("\n")[] | select(length > 0 and (startswith("#") | not)) | split("\t")
 	| {kind: .[0], platform: .[1], run: .[2], text: .[3], value: .[4]}
 	| if .kind == "INFO" then . else .payload = (.text | try fromjson catch null) end
 	| select(.kind == "INFO" or (.payload | type) == "object");
