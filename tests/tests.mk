@@ -21,3 +21,15 @@ $(BUILD)/tests/unit/$(1): $(BUILD)/host/tests/unit/$(1).o $$(patsubst %.c,$(BUIL
 	$$(Q)$$(HOST_CC) $$(HOST_LDFLAGS) $$^ $$($(1)_LIBS) -lcmocka -o $$@
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_test_rule,$(t))))
+
+# The case checker of the test runners (tests/guest/run-cases,
+# tests/vmm/run): parses case files and judges outputs against them.
+CASE_CHECK := $(BUILD)/tools/case-check
+CASE_CHECK_SRCS := tools/case-check/main.c tools/case-check/parse.c tools/case-check/check.c \
+	tools/case-check/rig.c
+all: $(CASE_CHECK)
+
+$(CASE_CHECK): $(CASE_CHECK_SRCS) tools/case-check/case.h
+	$(call say,HOSTCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(CASE_CHECK_SRCS) -o $@
