@@ -49,3 +49,15 @@ $(CONFORMANCE_KERNEL_DIR)/.stamp: $(CONFORMANCE_KERNEL_GEN) $(KERNEL_ELF)
 	$(Q)touch $@
 
 all: $(CONFORMANCE_KERNEL_CHECK) $(CONFORMANCE_KERNEL_DIR)/.stamp
+
+# The case checker of the test runners (tests/guest/run-cases,
+# tests/vmm/run): parses case files and judges outputs against them.
+CASE_CHECK := $(BUILD)/tools/case-check
+CASE_CHECK_SRCS := tools/case-check/main.c tools/case-check/parse.c tools/case-check/check.c \
+	tools/case-check/rig.c
+all: $(CASE_CHECK)
+
+$(CASE_CHECK): $(CASE_CHECK_SRCS) tools/case-check/case.h
+	$(call say,HOSTCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(CASE_CHECK_SRCS) -o $@
