@@ -31,8 +31,9 @@ KERNEL_CORE_SRCS := \
 	guest/core/sched.c \
 	guest/core/syscall.c \
 	guest/core/task.c \
-	guest/core/uaccess.c \
-	guest/core/vm.c
+	guest/core/task_load.c \
+	guest/core/task_memory.c \
+	guest/core/uaccess.c
 
 GUEST_LIB_SRCS := guest/lib/fmt.c guest/lib/parse.c guest/lib/string.c
 

@@ -453,11 +453,27 @@ static inline bool ipc_fast_offer(struct task *t)
 	return nr >= SYS_CALL_W ? ipc_fast_word(t) : ipc_fast(t);
 }
 
-/* --- vm.c: task memory ---------------------------------------------------- */
-/* Maps the image, stack and argv of a new task into t->as.  0 or a
- * negative error with *why set. */
-int vm_load_image(struct task *t, const void *file, size_t size, const struct task_spec *spec,
-		  const char **why);
+/* --- task_load.c: the task loader ----------------------------------------- */
+/* Maps the image, trampoline, stack and argv of a new task into its
+ * group's page tables and sets its registers.  0 or a negative error with
+ * *why set: the ELF file refused (loader/format/elf_task.c), out of
+ * memory, a PKRU-changing instruction in its code, or, for a ring-0 task,
+ * code the verifier refuses (isolation/verify.c). */
+int task_load_image(struct task *t, const void *file, size_t size, const struct task_spec *spec,
+		    const char **why);
+
+/* --- task_memory.c: pages in a task's windows, and the heap calls ---------- */
+/* The leaf flags of a page a task owns: user, writable or not,
+ * executable or not (never both, by the callers). */
+static inline uint64_t task_page_flags(bool write, bool exec)
+{
+	return PTE_P | PTE_U | PTE_SW_OWNED | (write ? PTE_W : 0) | (exec ? 0 : PTE_NX);
+}
+/* Maps `pages` zeroed frames at va with flags, tagged with t's key, and
+ * counts them in t->pages.  0 or -SHOJI_ENOMEM (then nothing of it stays
+ * mapped). */
+int task_map_zeroed(struct task *t, uint64_t va, uint64_t pages, uint64_t flags);
+/* SYS_MAP and SYS_UNMAP (include/shoji/abi.h). */
 int64_t sys_map(struct task *self, const struct regs *r);
 int64_t sys_unmap(struct task *self, const struct regs *r);
 

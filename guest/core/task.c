@@ -55,7 +55,7 @@ static struct task *task_create(const struct task_spec *spec, const void *initrd
 		return 0;
 	}
 	task_table[t->id] = t;
-	if (vm_load_image(t, file.data, file.size, spec, why)) {
+	if (task_load_image(t, file.data, file.size, spec, why)) {
 		task_free(t);
 		return 0;
 	}
