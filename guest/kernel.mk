@@ -12,6 +12,7 @@ KERNEL_ARCH_SRCS := \
 	guest/arch/x86_64/machine.c \
 	guest/arch/x86_64/paging.c \
 	guest/arch/x86_64/pic.c \
+	guest/arch/x86_64/pkru.c \
 	guest/arch/x86_64/serial.c \
 	guest/arch/x86_64/trap.c \
 	guest/arch/x86_64/tsc.c

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <shoji/abi.h>
 #include "arch/x86_64/arch.h"
+#include "arch/x86_64/pkru.h"
 #include "isolation/isolation.h"
 
 /* --- console.c ------------------------------------------------------------ */
@@ -211,7 +212,7 @@ unsigned group_count(void);
 
 /* --- sched.c: round-robin scheduler ------------------------------------ */
 /* Statistics for the privileged-event counters. */
-extern uint64_t stat_task_switches, stat_wrpkru, stat_timer_ticks;
+extern uint64_t stat_task_switches, stat_timer_ticks;
 /* Appends t (runnable) to the run queue; `front` makes it run next. */
 void sched_enqueue(struct task *t, bool front);
 void sched_dequeue(struct task *t);
@@ -231,11 +232,10 @@ void sched_yield(void);
  * return to user mode. */
 void sched_prepare_return(void);
 /* What the CPU holds now (sched.c); only the scheduler and the inline
- * switch below write it. */
+ * switch below write it.  PKRU has its own record (arch/x86_64/pkru.h). */
 struct sched_cpu {
 	struct task *on_cpu;	    /* whose regs cpu_frame_top points at */
 	struct group *loaded_group; /* whose page tables CR3 holds */
-	uint32_t loaded_pkru;	    /* what the kernel last wrote to PKRU */
 };
 extern struct sched_cpu sched_cpu;
 /* Loads another group's page tables: the cold step of a switch, out of
@@ -262,17 +262,12 @@ static inline void sched_switch_now(struct task *t)
 			sched_load_group(t->group);
 	}
 	cpu_return_ring0 = t->mode == MODE_KERNEL;
-	if (t->mode != MODE_KERNEL && cpu.pku && sched_cpu.loaded_pkru != t->pkru) {
-		wrpkru(t->pkru);
-		sched_cpu.loaded_pkru = t->pkru;
-		stat_wrpkru++;
-	}
+	if (t->mode != MODE_KERNEL)
+		pkru_switch(t->pkru);
 }
 /* The run queue's sentinel (its list runs from ->next back to it): for
  * the audit. */
 const struct task *sched_run_queue(void);
-/* The entry path set PKRU to 0: the next switch must write the task's. */
-void sched_pkru_clobbered(void);
 /* Starts the first task; never returns. */
 _Noreturn void sched_start(void);
 /* A task stopped existing: its registers are no longer the ones loaded. */

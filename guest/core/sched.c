@@ -19,7 +19,7 @@
 /* Circular list with a sentinel; holds runnable tasks other than current. */
 static struct task runq = {.next = &runq, .prev = &runq};
 struct sched_cpu sched_cpu;
-uint64_t stat_task_switches, stat_wrpkru, stat_timer_ticks;
+uint64_t stat_task_switches, stat_timer_ticks;
 
 void sched_enqueue(struct task *t, bool front)
 {
@@ -70,11 +70,6 @@ void sched_yield(void)
 	current = 0;
 }
 
-void sched_pkru_clobbered(void)
-{
-	sched_cpu.loaded_pkru = 0;
-}
-
 /* SMEP and SMAP stop CPL-0 fetches from and accesses to user pages (SDM
  * Vol. 3A 4.6.1): exactly what a ring-0 task and, on the ring-0 kernel
  * half, the kernel itself do.  Off while a `kernel` group is loaded. */
@@ -100,11 +95,7 @@ void sched_load_group(struct group *g)
 	bool ring0 = g->mode == MODE_KERNEL;
 	bool was_ring0 = was ? was->mode == MODE_KERNEL : false;
 	if (ring0) {
-		if (cpu.pku && sched_cpu.loaded_pkru) {
-			wrpkru(0);
-			sched_cpu.loaded_pkru = 0;
-			stat_wrpkru++;
-		}
+		pkru_switch(0);
 		set_smep_smap(false);
 	}
 	aspace_activate(&g->as);
@@ -113,14 +104,6 @@ void sched_load_group(struct group *g)
 	if (!ring0)
 		set_smep_smap(true);
 	sched_cpu.loaded_group = g;
-}
-
-/* The ring-0 exit (entry.S) reads PKRU from a page tasks cannot write;
- * the kernel writes it through its physmap alias. */
-static void write_expected_pkru(uint32_t v)
-{
-	if (expected_pkru != v)
-		*(volatile uint32_t *)phys_to_virt(kernel_virt_to_phys(&expected_pkru)) = v;
 }
 
 /* RFLAGS a ring-0 task may resume with: the arithmetic flags and DF of
@@ -167,7 +150,7 @@ static bool ring0_frame(struct task *t)
 			return false;
 		}
 	}
-	write_expected_pkru(t->pkru);
+	pkru_set_expected(t->pkru);
 	return true;
 }
 

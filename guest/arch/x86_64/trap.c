@@ -1,6 +1,7 @@
 /* Interrupt and exception dispatch: user faults cost the task, kernel
  * faults panic with registers. */
 #include "arch/x86_64/arch.h"
+#include "arch/x86_64/pkru.h"
 #include "core/kernel.h"
 
 /* Exception names (SDM Vol. 3A 6.3.1, Table 6-1). */
@@ -80,7 +81,7 @@ void trap_task(struct regs *f)
 
 	t->regs = *f;
 	memset(f, 0, sizeof(*f));
-	sched_pkru_clobbered(); /* the entry set PKRU to 0 */
+	pkru_entry_cleared(); /* the entry set PKRU to 0 (arch/x86_64/pkru.h) */
 	if (t->regs.vector == VEC_UD && t->regs.rip == (uint64_t)entry_violation)
 		task_kill(t, "jumped into the middle of a kernel entry or exit path");
 	else if (t->regs.vector < VEC_FIRST_IRQ)
