@@ -31,6 +31,7 @@ KERNEL_CORE_SRCS := \
 	guest/core/pmm.c \
 	guest/core/sched.c \
 	guest/core/syscall.c \
+	guest/core/syscall_table.c \
 	guest/core/task.c \
 	guest/core/task_load.c \
 	guest/core/task_memory.c \

@@ -342,6 +342,8 @@ int copy_task_to_task(struct task *d, uint64_t dva, struct task *s, uint64_t sva
  * (its result comes later) or no longer exists. */
 #define SYSCALL_DEFERRED INT64_MIN
 typedef int64_t (*syscall_fn)(struct task *self, const struct regs *r);
+/* syscall_table.c: the handler of each call by number, 0 where none. */
+extern const syscall_fn syscall_table[SYS_COUNT];
 extern uint64_t stat_syscalls, stat_ipc_fast;
 /* Called by entry.S only (after ipc_fast()), with the entry convention of
  * ipc_fast(). */
