@@ -1,7 +1,13 @@
 /* System-call dispatch: what entry.S calls on a SYSCALL or a gate entry
  * (built with ENTRY_CFLAGS, guest/kernel.mk); the table of handlers is
  * guest/core/syscall_table.c. */
-#include "core/kernel.h"
+#include "core/syscall.h"
+#include "core/audit.h"
+#include "core/ipc_fast.h"
+#include "core/sched_return.h"
+#include "core/task.h"
+#include "core/uaccess.h"
+#include "isolation/isolation.h"
 
 uint64_t stat_syscalls, stat_ipc_fast;
 

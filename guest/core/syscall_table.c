@@ -1,7 +1,12 @@
 /* The system-call table: each call's number to its handler, and the
  * handlers too small for a file of their own.  Ordinary C (not built with
  * ENTRY_CFLAGS): the dispatchers in syscall.c call through it. */
-#include "core/kernel.h"
+#include "core/syscall.h"
+#include "core/ipc.h"
+#include "core/sched.h"
+#include "core/task.h"
+#include "core/task_memory.h"
+#include "core/uaccess.h"
 
 static int64_t sys_exit(struct task *self, const struct regs *r)
 {

@@ -1,6 +1,12 @@
 /* The task loader: a task's image, trampoline, stack and arguments
  * mapped into its slot, its code scanned and (ring 0) verified. */
-#include "core/kernel.h"
+#include "core/task_load.h"
+#include "core/group.h"
+#include "core/memory.h"
+#include "core/task.h"
+#include "core/task_memory.h"
+#include "isolation/isolation.h"
+#include "lib/lib.h"
 #include "loader/format/format.h"
 
 #define AS(t) (&(t)->group->as)

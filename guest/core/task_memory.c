@@ -1,6 +1,9 @@
 /* Task memory: mapping zeroed pages into a task's windows, and the heap
  * system calls (anonymous pages, never executable). */
-#include "core/kernel.h"
+#include "core/task_memory.h"
+#include "core/group.h"
+#include "core/memory.h"
+#include "core/task.h"
 
 #define AS(t) (&(t)->group->as)
 

@@ -13,9 +13,3 @@ void pkru_init(void)
 	pkru_loaded = 0;
 	cpu_pku = cpu.pku;
 }
-
-void pkru_set_expected(uint32_t v)
-{
-	if (expected_pkru != v)
-		*(volatile uint32_t *)phys_to_virt(kernel_virt_to_phys(&expected_pkru)) = v;
-}

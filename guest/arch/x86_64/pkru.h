@@ -81,7 +81,11 @@ static inline void pkru_entry_cleared(void)
 void pkru_init(void);
 /* Leaves v in expected_pkru for the ring-0 exit: written through the
  * page's physmap alias, since the page is read-only in the kernel's own
- * mapping of it. */
-void pkru_set_expected(uint32_t v);
+ * mapping of it.  Inline: every return to a ring-0 task sets it. */
+static inline void pkru_set_expected(uint32_t v)
+{
+	if (expected_pkru != v)
+		*(volatile uint32_t *)phys_to_virt(kernel_virt_to_phys(&expected_pkru)) = v;
+}
 
 #endif
