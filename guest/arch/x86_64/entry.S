@@ -12,7 +12,7 @@
  * and exception frames land on an IST stack whatever ran, and the task's
  * RSP is never used; isr_common copies the frame into the task.  Ring-0
  * (`kernel` mode) tasks enter through ktask_gate, reached only by the
- * trampoline the kernel maps in each task (vm.c).
+ * trampoline the kernel maps in each task (task_load.c).
  *
  * Rights (arch/x86_64/pkru.h): while a ring-0 task runs, the kernel's
  * writable memory is under KERNEL_PKEY, which its PKRU denies.  So every entry first sets PKRU to 0
@@ -201,7 +201,7 @@ entry_violation:
  * A SYSCALL frame is written with plain stores, and only what SYSRET
  * needs: RIP, RFLAGS, RSP, the vector that selects SYSRET on the way out,
  * and the GPRs but RCX and R11, which SYSRET loads from RIP and RFLAGS.
- * CS and SS hold the ring-3 selectors from the task's creation on (vm.c;
+ * CS and SS hold the ring-3 selectors from the task's creation on (task_load.c;
  * isr_common writes the same), and the error code means nothing here.
  */
 #define F(field) (REGS_##field - REGS_SIZE)	/* from cpu_frame_top */
@@ -304,7 +304,7 @@ ktask_gate:
 	/* The frame is written as SYSCALL's is: RIP and RDX are what
 	 * gate_dispatch() reads from the task's stack, RCX and R11 are the
 	 * caller's to lose, CS and SS hold the ring-0 selectors from the
-	 * task's creation on (vm.c). */
+	 * task's creation on (task_load.c). */
 	mov %rsp, user_rsp_scratch(%rip)
 	mov cpu_frame_top(%rip), %rsp
 	mov user_rsp_scratch(%rip), %rcx
