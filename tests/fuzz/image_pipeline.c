@@ -1,4 +1,4 @@
-/* task_load_image() (guest/core/task_load.c) on the host, over a buffer standing for one task slot. */
+/* task_load_image() (guest/core/task_load.c) on the host, over a buffer standing for a slot. */
 #include <stdio.h>
 #include <string.h>
 
