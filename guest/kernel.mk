@@ -12,6 +12,7 @@ KERNEL_ARCH_SRCS := \
 	guest/arch/x86_64/machine.c \
 	guest/arch/x86_64/paging.c \
 	guest/arch/x86_64/pic.c \
+	guest/arch/x86_64/pkru.c \
 	guest/arch/x86_64/serial.c \
 	guest/arch/x86_64/trap.c \
 	guest/arch/x86_64/tsc.c
@@ -29,10 +30,13 @@ KERNEL_CORE_SRCS := \
 	guest/core/memory.c \
 	guest/core/pmm.c \
 	guest/core/sched.c \
+	guest/core/sched_return.c \
 	guest/core/syscall.c \
+	guest/core/syscall_table.c \
 	guest/core/task.c \
-	guest/core/uaccess.c \
-	guest/core/vm.c
+	guest/core/task_load.c \
+	guest/core/task_memory.c \
+	guest/core/uaccess.c
 
 GUEST_LIB_SRCS := guest/lib/fmt.c guest/lib/parse.c guest/lib/string.c
 
@@ -46,7 +50,7 @@ KERNEL_LDS := guest/arch/x86_64/kernel.ld
 # callee-saved registers kept for it.  Built so that RBX and R12-R15 are
 # scratch (RBP cannot be), the IPC fast path keeps its values in registers
 # without saving and restoring five of them on every message.  Such code
-# may call ordinary functions, never the other way round (core/kernel.h;
+# may call ordinary functions, never the other way round (core/ipc_fast.h;
 # tests/style/entry-convention.sh checks the built objects).
 ENTRY_CFLAGS := -fcall-used-rbx -fcall-used-r12 -fcall-used-r13 -fcall-used-r14 -fcall-used-r15
 $(BUILD)/kernel/guest/core/syscall.o $(BUILD)/kernel/guest/core/ipc_fast.o: \

@@ -76,14 +76,20 @@ enum {
 	AT_REFUSED = 8, /* the bundle could not be decoded */
 };
 
-/* Rewrites [s, e), a run of NOPs with no branch landing after s. */
-static unsigned squash_run(uint8_t *code, uint64_t s, uint64_t e)
+/* Rewrites [s, e), a run of NOPs with no branch landing after s; at_end
+ * when the run ends the code. */
+static unsigned squash_run(uint8_t *code, uint64_t s, uint64_t e, bool at_end)
 {
 	uint64_t len = e - s;
 	if (len <= NOP_MAX && s / BUNDLE_SIZE == (e - 1) / BUNDLE_SIZE) {
 		memcpy(code + s, nops[len], len);
 		return 1;
 	}
+	/* A jump to the end of the code targets no instruction of it, which
+	 * the verifier refuses (the padding after a task's last function,
+	 * up to its page end, is such a run). */
+	if (at_end)
+		return 0;
 	if (s % BUNDLE_SIZE == BUNDLE_SIZE - 1) /* a jmp there would cross */
 		code[s++] = 0x90;
 	if (e - s < 2 || e - s - 2 > 127)
@@ -137,7 +143,7 @@ int nop_squash(uint8_t *code, size_t len, uint8_t *scratch, unsigned *runs)
 		} while (p < len && (scratch[p] & AT_NOP) &&
 			 !(scratch[p] & (AT_TARGET | AT_REFUSED)));
 		if (count >= 2)
-			*runs += squash_run(code, s, p);
+			*runs += squash_run(code, s, p, p == len);
 	}
 	return 0;
 }

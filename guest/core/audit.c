@@ -118,7 +118,7 @@ static uint8_t queued[TASK_MAX / 8];
 
 static void check_run_queue(void)
 {
-	const struct task *head = sched_run_queue();
+	const struct task *head = &sched_runq;
 	unsigned steps = 0;
 	memset(queued, 0, sizeof(queued));
 	for (const struct task *t = head->next; t != head; t = t->next) {

@@ -1,6 +1,9 @@
 /* Reading the PVH start info: memory map, command line and initrd. */
 #include <shoji/pvh.h>
-#include "core/kernel.h"
+#include "core/bootinfo.h"
+#include "core/console.h"
+#include "arch/x86_64/arch.h"
+#include "lib/lib.h"
 
 /* Until paging_init the boot tables map only the first GiB, at KERNEL_VMA. */
 #define EARLY_LIMIT (1ull << 30)

@@ -1,6 +1,7 @@
 /* Kernel command line: task=[N*]NAME[:MODE[:ARG...]], quantum=MS,
  * pcid=on|off, selftest=kernel-fault. */
-#include "core/kernel.h"
+#include "core/cmdline.h"
+#include "lib/lib.h"
 
 /* Modes in the order of enum task_mode; `supported` flips as each mode's
  * issue lands. */

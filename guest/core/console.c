@@ -1,5 +1,8 @@
 /* Kernel console output: kprintf and panic. */
-#include "core/kernel.h"
+#include <shoji/abi.h>
+#include "core/console.h"
+#include "arch/x86_64/arch.h"
+#include "lib/lib.h"
 
 static int kvprintf(const char *fmt, va_list ap)
 {

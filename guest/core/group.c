@@ -1,6 +1,11 @@
 /* Groups: the page tables tasks run on, shared by up to 15 `shared`
  * tasks (14 `kernel` ones) told apart by protection keys. */
-#include "core/kernel.h"
+#include "core/group.h"
+#include "core/console.h"
+#include "core/kheap.h"
+#include "core/memory.h"
+#include "core/sched.h"
+#include "core/task.h"
 
 static struct group *groups[TASK_MAX];
 static unsigned ngroups;

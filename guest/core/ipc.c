@@ -16,7 +16,11 @@
  * already waiting, take the fast path first (ipc_fast.c); this is the
  * general path, for everything else.
  */
-#include "core/kernel.h"
+#include "core/ipc.h"
+#include "core/sched.h"
+#include "core/syscall.h"
+#include "core/task.h"
+#include "core/uaccess.h"
 
 /* Copies the message of sender s into receiver r, completes r's receive
  * (result and *from), and returns the bytes moved or -SHOJI_EFAULT.  A

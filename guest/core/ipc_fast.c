@@ -1,5 +1,11 @@
 /* The IPC fast paths: word messages, and short ones between stacks, to a waiting task. */
-#include "core/kernel.h"
+#include "core/ipc_fast.h"
+#include "core/ipc.h"
+#include "core/sched.h"
+#include "core/sched_return.h"
+#include "core/syscall.h"
+#include "core/task.h"
+#include "core/uaccess.h"
 
 #define unlikely(x) __builtin_expect(!!(x), 0)
 

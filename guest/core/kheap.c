@@ -1,6 +1,6 @@
 /* Kernel heap: power-of-two size classes from 16 to 2048 bytes, each a
  * free list carved out of whole pages. */
-#include "core/kernel.h"
+#include "core/kheap.h"
 
 #define MIN_SHIFT 4 /* 16 bytes: keeps every object 16-byte aligned */
 #define PAGE 4096u

@@ -1,5 +1,9 @@
 /* The kernel's memory: page allocator and heap set up from the memory map. */
-#include "core/kernel.h"
+#include "core/memory.h"
+#include "core/console.h"
+#include "core/kheap.h"
+#include "arch/x86_64/arch.h"
+#include "lib/lib.h"
 
 /* RAM above this is left unused (and reported): the bitmap is static so
  * that it exists before any allocator does. */

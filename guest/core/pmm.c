@@ -1,5 +1,5 @@
 /* Physical page allocator: one bit per 4 KiB frame, lowest frame first. */
-#include "core/kernel.h"
+#include "core/pmm.h"
 
 #define FRAME 4096ull
 

@@ -1,6 +1,7 @@
 /* Round-robin scheduler: a run queue of waiting tasks, the running one
  * kept apart as `current`, a periodic tick that rotates them. */
-#include "core/kernel.h"
+#include "core/sched.h"
+#include "core/group.h"
 
 /*
  * The states of a task and where it is (audit.c checks each line):
@@ -10,36 +11,23 @@
  *   RECV_BLOCKED               on no queue
  *   DEAD                       on no queue, being freed (task.c)
  * `current` is a blocked task only inside the kernel, between the call
- * that blocked it and pick(), which replaces it.  So a task that becomes
- * runnable is queued unless it is current: sched_ready() (kernel.h) is
+ * that blocked it and pick() (sched_return.c), which replaces it.  So a task that becomes
+ * runnable is queued unless it is current: sched_ready() (sched.h) is
  * the one way to wake a task, and the tick and yield queue only a
  * runnable current, which by the rules is on no queue.
  */
 
-/* Circular list with a sentinel; holds runnable tasks other than current. */
-static struct task runq = {.next = &runq, .prev = &runq};
+struct task sched_runq = {.next = &sched_runq, .prev = &sched_runq};
 struct sched_cpu sched_cpu;
-uint64_t stat_task_switches, stat_wrpkru, stat_timer_ticks;
+uint64_t stat_task_switches, stat_timer_ticks;
 
 void sched_enqueue(struct task *t, bool front)
 {
-	struct task *at = front ? &runq : runq.prev;
+	struct task *at = front ? &sched_runq : sched_runq.prev;
 	t->next = at->next;
 	t->prev = at;
 	at->next->prev = t;
 	at->next = t;
-}
-
-void sched_dequeue(struct task *t)
-{
-	t->prev->next = t->next;
-	t->next->prev = t->prev;
-	t->next = t->prev = t;
-}
-
-const struct task *sched_run_queue(void)
-{
-	return &runq;
 }
 
 void sched_forget(struct task *t)
@@ -70,11 +58,6 @@ void sched_yield(void)
 	current = 0;
 }
 
-void sched_pkru_clobbered(void)
-{
-	sched_cpu.loaded_pkru = 0;
-}
-
 /* SMEP and SMAP stop CPL-0 fetches from and accesses to user pages (SDM
  * Vol. 3A 4.6.1): exactly what a ring-0 task and, on the ring-0 kernel
  * half, the kernel itself do.  Off while a `kernel` group is loaded. */
@@ -100,11 +83,7 @@ void sched_load_group(struct group *g)
 	bool ring0 = g->mode == MODE_KERNEL;
 	bool was_ring0 = was ? was->mode == MODE_KERNEL : false;
 	if (ring0) {
-		if (cpu.pku && sched_cpu.loaded_pkru) {
-			wrpkru(0);
-			sched_cpu.loaded_pkru = 0;
-			stat_wrpkru++;
-		}
+		pkru_switch(0);
 		set_smep_smap(false);
 	}
 	aspace_activate(&g->as);
@@ -113,131 +92,4 @@ void sched_load_group(struct group *g)
 	if (!ring0)
 		set_smep_smap(true);
 	sched_cpu.loaded_group = g;
-}
-
-/* The ring-0 exit (entry.S) reads PKRU from a page tasks cannot write;
- * the kernel writes it through its physmap alias. */
-static void write_expected_pkru(uint32_t v)
-{
-	if (expected_pkru != v)
-		*(volatile uint32_t *)phys_to_virt(kernel_virt_to_phys(&expected_pkru)) = v;
-}
-
-/* RFLAGS a ring-0 task may resume with: the arithmetic flags and DF of
- * its own, IF on, never IOPL, NT, AC or TF. */
-#define RFLAGS_TASK (0x8d5ul | RFLAGS_DF) /* CF PF AF ZF SF OF */
-
-extern char ktask_gate[], ring0_resume[];
-
-/*
- * Where a ring-0 task may be resumed: its own code, the trampoline's two
- * instructions, the gate's first instruction (interrupted before its CLI)
- * or the last instruction of return_to_ring0.  Frames come from the CPU
- * and the gate, so anything else means a forged frame: a second wall
- * behind the verifier, which keeps tasks out of the entry code.
- */
-static bool ring0_rip_ok(const struct task *t, uint64_t rip)
-{
-	uint64_t base = slot_base(t->slot);
-	return (rip >= base && rip < base + SLOT_IMAGE_MAX) || rip == base + SLOT_GATE ||
-	       rip == base + SLOT_GATE + 10 || rip == (uint64_t)ktask_gate ||
-	       rip == (uint64_t)ring0_resume;
-}
-
-/* Writes what return_to_ring0 pops (RAX, RCX, RDX, RFLAGS, RIP) below
- * the task's RSP, after checking that stack is its own.  False when not:
- * the task pointed RSP elsewhere and is killed. */
-static bool ring0_frame(struct task *t)
-{
-	struct regs *r = &t->regs;
-	if (!ring0_rip_ok(t, r->rip)) {
-		task_kill(t, "would resume at %#lx, outside its own code", r->rip);
-		return false;
-	}
-	uint64_t flags = (r->rflags & RFLAGS_TASK) | RFLAGS_IF | RFLAGS_RESERVED1;
-	uint64_t *f = (uint64_t *)(r->rsp - 5 * sizeof(uint64_t));
-	if (uaccess_in_stack(t, (uint64_t)f, 5 * sizeof(uint64_t))) {
-		/* The usual case: its own stack, reached directly (the kernel
-		 * runs with PKRU 0, and SMAP is off in a `kernel` group). */
-		f[0] = r->rax, f[1] = r->rcx, f[2] = r->rdx, f[3] = flags, f[4] = r->rip;
-	} else {
-		uint64_t w[5] = {r->rax, r->rcx, r->rdx, flags, r->rip};
-		if (r->rsp < sizeof(w) || copy_to_task(t, r->rsp - sizeof(w), w, sizeof(w))) {
-			task_kill(t, "stack pointer %#lx is outside its own memory", r->rsp);
-			return false;
-		}
-	}
-	write_expected_pkru(t->pkru);
-	return true;
-}
-
-/* Whether some task can run: current, or one on the run queue. */
-static bool any_runnable(void)
-{
-	return runq.next != &runq || (current && current->state == TASK_RUNNABLE);
-}
-
-/* Nothing runnable and nothing that could wake a task: every task left
- * waits for another in IPC.  Ends the blocked tasks in id order, one at a
- * time, until one can run again: ending one fails the IPC of its partners
- * with -ESRCH (ipc_task_gone()), which makes them runnable (current among
- * them, possibly: it stays current, unqueued), and those go on with the
- * error; what is still blocked behind them is no longer deadlocked, and
- * is left alone.  Returns how many tasks it ended. */
-static __attribute__((noinline, cold)) unsigned deadlock(void)
-{
-	unsigned ended = 0;
-	kprintf("deadlock: every remaining task is blocked in IPC\n");
-	for (uint32_t id = 1; id < TASK_MAX && !any_runnable(); id++) {
-		struct task *t = task_by_id(id);
-		if (!t || t->state == TASK_RUNNABLE)
-			continue;
-		ended++;
-		if (t->state == TASK_SEND_BLOCKED)
-			task_kill(t, "deadlock: blocked sending to task %u", t->ipc_peer);
-		else if (t->ipc_peer)
-			task_kill(t, "deadlock: blocked receiving from task %u", t->ipc_peer);
-		else
-			task_kill(t, "deadlock: blocked receiving from any task");
-	}
-	return ended;
-}
-
-/* The next task to run, ending the machine when none is left. */
-static struct task *pick(void)
-{
-	for (;;) {
-		if (current && current->state == TASK_RUNNABLE)
-			return current;
-		if (runq.next != &runq) {
-			struct task *t = runq.next;
-			sched_dequeue(t);
-			return t;
-		}
-		/* Tasks only wake each other (IPC), so an empty run queue with
-		 * tasks left is a deadlock (the last task's end has already
-		 * ended the machine).  Resolving it ends at least one task;
-		 * when it finds none to end, a runnable task is on no queue. */
-		if (!deadlock())
-			panic("scheduler: tasks are left, none runnable and none blocked");
-	}
-}
-
-void sched_prepare_return(void)
-{
-	for (;;) {
-		struct task *t = pick();
-		sched_switch_now(t);
-		if (t->mode != MODE_KERNEL || ring0_frame(t))
-			return;
-	}
-}
-
-_Noreturn void sched_start(void)
-{
-	current = 0;
-	sched_prepare_return();
-	if (audit_enabled)
-		audit_check("the start", current->id);
-	return_to_task();
 }

@@ -1,83 +1,13 @@
-/* System calls: the table, and the calls too small for a file of their own. */
-#include "core/kernel.h"
-
-static int64_t sys_exit(struct task *self, const struct regs *r)
-{
-	task_exit(self, (int)r->rdi);
-	return SYSCALL_DEFERRED;
-}
-
-static int64_t sys_write(struct task *self, const struct regs *r)
-{
-	uint64_t va = r->rdi, len = r->rsi;
-	char buf[256];
-
-	/* Checked whole before any byte is written: all or nothing. */
-	if (uaccess_check(self, va, len, false))
-		return -SHOJI_EFAULT;
-	for (uint64_t done = 0; done < len;) {
-		uint64_t n = len - done < sizeof(buf) ? len - done : sizeof(buf);
-		if (copy_from_task(self, buf, va + done, n))
-			return -SHOJI_EFAULT;
-		serial_write(buf, n);
-		done += n;
-	}
-	return (int64_t)len;
-}
-
-static int64_t sys_yield(struct task *self, const struct regs *r)
-{
-	self->regs.rax = 0;
-	sched_yield();
-	return SYSCALL_DEFERRED;
-}
-
-static int64_t sys_getpid(struct task *self, const struct regs *r)
-{
-	return self->id;
-}
-
-static int64_t sys_clock(struct task *self, const struct regs *r)
-{
-	return (int64_t)clock_ns();
-}
-
-static int64_t sys_kmem(struct task *self, const struct regs *r)
-{
-	return (int64_t)task_kernel_bytes(self);
-}
-
-static int64_t sys_stats(struct task *self, const struct regs *r)
-{
-	struct shoji_stats st = {
-	    .task_switches = stat_task_switches,
-	    .cr3_writes = stat_cr3_writes,
-	    .wrpkru = stat_wrpkru,
-	    .syscalls = stat_syscalls,
-	    .timer_ticks = stat_timer_ticks,
-	    .tlb_flushes = stat_tlb_flushes,
-	    .ipc_fast = stat_ipc_fast,
-	};
-	return copy_to_task(self, r->rdi, &st, sizeof(st));
-}
-
-static const syscall_fn syscalls[SYS_COUNT] = {
-    [SYS_EXIT] = sys_exit,
-    [SYS_WRITE] = sys_write,
-    [SYS_YIELD] = sys_yield,
-    [SYS_GETPID] = sys_getpid,
-    [SYS_CLOCK] = sys_clock,
-    [SYS_SEND] = sys_send,
-    [SYS_RECV] = sys_recv,
-    [SYS_CALL] = sys_call,
-    [SYS_MAP] = sys_map,
-    [SYS_UNMAP] = sys_unmap,
-    [SYS_KMEM] = sys_kmem,
-    [SYS_STATS] = sys_stats,
-    [SYS_REPLY_RECV] = sys_reply_recv,
-    [SYS_CALL_W] = sys_call_w,
-    [SYS_REPLY_RECV_W] = sys_reply_recv_w,
-};
+/* System-call dispatch: what entry.S calls on a SYSCALL or a gate entry
+ * (built with ENTRY_CFLAGS, guest/kernel.mk); the table of handlers is
+ * guest/core/syscall_table.c. */
+#include "core/syscall.h"
+#include "core/audit.h"
+#include "core/ipc_fast.h"
+#include "core/sched_return.h"
+#include "core/task.h"
+#include "core/uaccess.h"
+#include "isolation/isolation.h"
 
 uint64_t stat_syscalls, stat_ipc_fast;
 
@@ -87,8 +17,8 @@ static inline __attribute__((always_inline)) void syscall_run(struct task *t)
 	int64_t ret = -SHOJI_ENOSYS;
 
 	stat_syscalls++;
-	if (nr < SYS_COUNT && syscalls[nr])
-		ret = syscalls[nr](t, &t->regs);
+	if (nr < SYS_COUNT && syscall_table[nr])
+		ret = syscall_table[nr](t, &t->regs);
 	if (ret != SYSCALL_DEFERRED)
 		t->regs.rax = (uint64_t)ret;
 }

@@ -1,5 +1,14 @@
 /* Tasks: creation from the initrd, exit, kill, and how the machine ends. */
-#include "core/kernel.h"
+#include "core/task.h"
+#include "core/cmdline.h"
+#include "core/console.h"
+#include "core/group.h"
+#include "core/ipc.h"
+#include "core/kheap.h"
+#include "core/memory.h"
+#include "core/sched.h"
+#include "core/task_load.h"
+#include "lib/lib.h"
 #include "loader/format/format.h"
 
 struct task *current;
@@ -55,7 +64,7 @@ static struct task *task_create(const struct task_spec *spec, const void *initrd
 		return 0;
 	}
 	task_table[t->id] = t;
-	if (vm_load_image(t, file.data, file.size, spec, why)) {
+	if (task_load_image(t, file.data, file.size, spec, why)) {
 		task_free(t);
 		return 0;
 	}
@@ -125,52 +134,4 @@ void task_kill(struct task *t, const char *fmt, ...)
 	va_end(ap);
 	kprintf("task %u (%s) killed: %s\n", t->id, t->name, reason);
 	task_end(t, false);
-}
-
-/* Page-fault error code bits (SDM Vol. 3A 4.7, Figure 4-12). */
-#define PF_P BIT(0)
-#define PF_W BIT(1)
-#define PF_U BIT(2)
-#define PF_I BIT(4)
-#define PF_PK BIT(5)
-
-/* "read at 0x..., rip 0x..., error 0x5 [P=1 W=0 U=1 I=0 PK=0]" */
-static void pf_describe(char *buf, size_t len, const struct regs *r, uint64_t cr2)
-{
-	uint64_t e = r->error;
-	snprintf(buf, len, "%#lx (%s), rip %#lx, error %#lx [P=%d W=%d U=%d I=%d PK=%d]", cr2,
-		 e & PF_I   ? "instruction fetch"
-		 : e & PF_W ? "write"
-			    : "read",
-		 r->rip, e, !!(e & PF_P), !!(e & PF_W), !!(e & PF_U), !!(e & PF_I), !!(e & PF_PK));
-}
-
-void task_fault(struct regs *r, uint64_t cr2)
-{
-	struct task *t = current;
-	char what[160];
-
-	if (r->vector != VEC_PF) {
-		task_kill(t, "%s, rip %#lx, error %#lx",
-			  exception_name(r->vector) ?: "unknown exception", r->rip, r->error);
-		return;
-	}
-	pf_describe(what, sizeof(what), r, cr2);
-	if (!(r->error & PF_PK)) {
-		task_kill(t, "page fault at %s", what);
-		return;
-	}
-	/* The page was there, but its key was not this task's: name the
-	 * key and who owns it. */
-	uint64_t *e = aspace_leaf(&t->group->as, cr2 & ~(PAGE_SIZE - 1));
-	unsigned key = e ? pte_pkey(*e) : 0;
-	struct task *owner = group_member(t->group, key);
-	if (t->mode == MODE_KERNEL && cr2 >= USER_END) /* physmap: 2 MiB pages */
-		key = KERNEL_PKEY;
-	if (t->mode == MODE_KERNEL && key == KERNEL_PKEY)
-		task_kill(t, "protection-key violation at %s, key %u owned by the kernel", what,
-			  key);
-	else
-		task_kill(t, "protection-key violation at %s, key %u owned by task %u (%s)", what,
-			  key, owner ? owner->id : 0, owner ? owner->name : "nobody");
 }

@@ -2,7 +2,10 @@
  * validated against the task's own windows, page tables and protection
  * key, then reached through the physmap, so a bad pointer is an error
  * code, never a fault, and never a way into a neighbour's memory. */
-#include "core/kernel.h"
+#include "core/uaccess.h"
+#include "core/group.h"
+#include "core/task.h"
+#include "lib/lib.h"
 
 /* The leaf entry allowing the access, or 0.  The key check is the
  * kernel's own PKRU: the physmap is not subject to the task's. */
@@ -98,7 +101,7 @@ int copy_task_to_task(struct task *d, uint64_t dva, struct task *s, uint64_t sva
 	/* Both ranges were checked when their system calls came in, and a
 	 * blocked task cannot change its mappings: the walks below check
 	 * again page by page, so no whole-range pass first.  Length 0 was
-	 * accepted there at any address (kernel.h): nothing to do. */
+	 * accepted there at any address (uaccess.h): nothing to do. */
 	if (!len)
 		return 0;
 	if (!in_region(s, sva, len) || !in_region(d, dva, len))

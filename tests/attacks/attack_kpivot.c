@@ -30,7 +30,7 @@
  * Every vector has an IST stack (idt.c), so the frame lands there, the
  * kernel's memory is untouched, and before it resumes a ring-0 task the
  * kernel writes the few words its exit path pops just below the task's
- * RSP, through the checked accessors (sched.c, ring0_frame()): any RSP
+ * RSP, through the checked accessors (sched_return.c, ring0_frame()): any RSP
  * whose 40 bytes below are not the task's own writable memory kills it,
  * "task N (attack_kpivot) killed: stack pointer 0x... is outside its own
  * memory".  The victim and the other tasks finish.  The "own" control

@@ -6,7 +6,7 @@
  * Shared by tests/fuzz/fuzz_image.c (libFuzzer) and
  * tests/unit/test_image_oracle.c (a bounded, deterministic replay):
  *
- *  - image_pipeline.c runs what vm_load_image() (guest/core/vm.c) runs,
+ *  - image_pipeline.c runs what task_load_image() (guest/core/task_load.c) runs,
  *    over a plain buffer standing for one task slot;
  *  - image_oracle.c checks an image the pipeline accepted in kernel mode,
  *    with Zydis and not with isolation/x86_decode.c: every instruction
@@ -63,7 +63,7 @@ struct img_slot {
 };
 
 /*
- * img_load - vm_load_image() on the host: parse, map, copy, relocate,
+ * img_load - task_load_image() on the host: parse, map, copy, relocate,
  * scan, then verify (IMG_KERNEL) or patch the CFI markers (IMG_RING3).
  * @s: overwritten; @file, @size: the image; must outlive s->img.
  * Returns the stage reached: IMG_ACCEPTED, or the stage that refused the

@@ -92,7 +92,7 @@ static bool map_has(const struct oracle *o, uint64_t off)
 }
 
 /*
- * The ring-0 trampoline page as vm.c trampoline_frame(true) builds it:
+ * The ring-0 trampoline page as task_load.c trampoline_frame(true) builds it:
  * movabs $ktask_gate, %rcx ; jmp *%rcx, then ud2 to the end.  Only its
  * first bytes matter here, as the tail of an instruction that straddles
  * into it; the address is any kernel address.

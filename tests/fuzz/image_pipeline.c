@@ -1,11 +1,11 @@
-/* vm_load_image() (guest/core/vm.c) on the host, over a buffer standing for one task slot. */
+/* task_load_image() (guest/core/task_load.c) on the host, over a buffer standing for a slot. */
 #include <stdio.h>
 #include <string.h>
 
 #include "image.h"
 
 /*
- * Each step below names the part of guest/core/vm.c it mirrors; the
+ * Each step below names the part of guest/core/task_load.c it mirrors; the
  * kernel's page tables become s->flags (which pages are mapped, and how)
  * and s->mem (their bytes).  What the kernel does after the checks (the
  * trampoline, the stack, the arguments) cannot refuse a well-formed image
@@ -13,7 +13,7 @@
  * which no image can cause on the host.
  */
 
-/* vm.c image_write(): a write into mapped pages only, whatever their
+/* task_load.c image_write(): a write into mapped pages only, whatever their
  * rights; an unmapped page is -SHOJI_EFAULT. */
 static int slot_write(struct img_slot *s, uint64_t off, const void *src, uint64_t len)
 {
@@ -26,13 +26,13 @@ static int slot_write(struct img_slot *s, uint64_t off, const void *src, uint64_
 	return 0;
 }
 
-/* vm.c reloc_write(). */
+/* task_load.c reloc_write(). */
 static int reloc_write(void *ctx, uint64_t offset, uint64_t value)
 {
 	return slot_write(ctx, offset, &value, sizeof(value));
 }
 
-/* vm.c code_page(): executable pages only (mapped, since their flags are
+/* task_load.c code_page(): executable pages only (mapped, since their flags are
  * not 0). */
 uint8_t *img_exec_page(void *ctx, uint64_t off)
 {
@@ -42,7 +42,7 @@ uint8_t *img_exec_page(void *ctx, uint64_t off)
 	return s->mem + (off & ~(uint64_t)(IMG_PAGE - 1));
 }
 
-/* vm.c scan_code(): whole executable pages as one stream, reset across a
+/* task_load.c scan_code(): whole executable pages as one stream, reset across a
  * gap, so a pattern straddling two adjacent pages is found. */
 static int scan_code(struct img_slot *s)
 {
@@ -69,7 +69,7 @@ static int scan_code(struct img_slot *s)
 	return 0;
 }
 
-/* vm.c verify_ring0(): the view runs from the first executable page to
+/* task_load.c verify_ring0(): the view runs from the first executable page to
  * the end of the last; the pages between that are not executable are
  * gaps (img_exec_page returns 0 for them). */
 static int verify_ring0(struct img_slot *s)
@@ -97,7 +97,7 @@ static int verify_ring0(struct img_slot *s)
 	return -SHOJI_EPERM;
 }
 
-/* vm.c patch_ring3(). */
+/* task_load.c patch_ring3(). */
 static void patch_ring3(struct img_slot *s)
 {
 	for (uint64_t off = 0; off < s->img.span; off += IMG_PAGE) {
@@ -116,7 +116,7 @@ enum img_stage img_load(struct img_slot *s, const void *file, size_t size, enum 
 	s->why = 0;
 	s->bad_offset = 0;
 
-	/* vm_load_image(), in its order. */
+	/* task_load_image(), in its order. */
 	if (elf_task_parse(file, size, SLOT_IMAGE_MAX, &s->img, &s->why))
 		return IMG_PARSE;
 

@@ -52,7 +52,7 @@
  * at once.
  *  - chaos fuzzers follow no rule: they block on anyone, and end by
  *    receiving from any task forever, so the run ends in the kernel's
- *    deadlock resolution (guest/core/sched.c, deadlock()), which kills
+ *    deadlock resolution (guest/core/sched_return.c, deadlock()), which kills
  *    them all, with their partners failed by ESRCH in every state.  What
  *    they did is in the lines they printed before.
  */

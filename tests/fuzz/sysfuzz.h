@@ -43,7 +43,7 @@
 #define FZ_KERNEL_VMA 0xffffffff80000000UL
 #define FZ_PHYSMAP 0xffff800000000000UL
 #define FZ_FIXMAP 0xffffffffffe00000UL
-#define FZ_TASK_MAX 4096 /* task ids are 1..4095 (guest/core/kernel.h) */
+#define FZ_TASK_MAX 4096 /* task ids are 1..4095 (guest/core/task.h) */
 
 /* Scratch memory: the only own memory a system call may write into. */
 #define FZ_SCRATCH_PAGES 3

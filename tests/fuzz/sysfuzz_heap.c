@@ -5,7 +5,7 @@
 /*
  * SYS_MAP hands out the window's next address and moves it past the
  * mapping and one unmapped guard page; it never moves back
- * (guest/core/vm.c).  So the model knows what each map must return: that
+ * (guest/core/task_memory.c).  So the model knows what each map must return: that
  * address, or ENOMEM when the window has no room for it (or memory ran
  * out: the only thing it cannot know), and what each unmap must do: 0 when
  * every page is one the fuzzer mapped and still has, else EINVAL, all or

@@ -93,7 +93,7 @@ void fz_model_init(struct fz *f)
 			f->img[pg] = va >= s_lo && va < s_hi ? PG_SCRATCH : PG_KEEP;
 	}
 	/* The trampoline page starts with SYSCALL (0f 05) for ring 3, with
-	 * "movabs $ktask_gate, %rcx" (48 b9) for ring 0 (vm.c). */
+	 * "movabs $ktask_gate, %rcx" (48 b9) for ring 0 (task_load.c). */
 	const volatile uint8_t *gate = (const volatile uint8_t *)(f->base + FZ_GATE_OFF);
 	f->mode = f->slot == 0 ? "process" : gate[0] == 0x48 ? "kernel" : "shared";
 	f->heap_lo = FZ_HEAP_AREA + (uint64_t)f->slot * FZ_HEAP_WINDOW;

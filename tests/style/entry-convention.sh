@@ -5,9 +5,11 @@
 # (-fcall-used-rbx -fcall-used-r12 ...): their functions may clobber
 # registers every other C function keeps, which is safe only while the
 # callers are entry.S (which restores every register from the task
-# afterwards) and those two files themselves.  Checks, on the built
-# objects, that they export no function but the six entry points, and
-# that no other object calls one.  Prints one PASS or FAIL line.
+# afterwards) and those two files themselves.  The handlers they call
+# (guest/core/syscall_table.c and the parts it names) are ordinary C,
+# which is the safe direction.  Checks, on the built objects, that they
+# export no function but the six entry points, and that no other object
+# calls one.  Prints one PASS or FAIL line.
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

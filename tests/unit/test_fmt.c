@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
+#include <sys/mman.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -320,6 +322,42 @@ static void test_star_precision(void **state)
 	CHECK("[%.*s]", -1, "all");
 }
 
+/* What C99 leaves undefined, as fmt.c does it: an unknown conversion is
+ * printed as it stands, and a '%' ending the format is printed alone. */
+static void test_unknown_and_trailing_percent(void **state)
+{
+	const char *volatile unknown = "[%q|%5y]", *volatile trailing = "end%";
+	char buf[32];
+	assert_int_equal(shoji_snprintf(buf, sizeof(buf), unknown), 7);
+	assert_string_equal(buf, "[%q|%y]");
+	assert_int_equal(shoji_snprintf(buf, sizeof(buf), trailing), 4);
+	assert_string_equal(buf, "end%");
+	const char *volatile flags_at_end = "x%-0#";
+	assert_int_equal(shoji_snprintf(buf, sizeof(buf), flags_at_end), 2);
+	assert_string_equal(buf, "x%");
+}
+
+/* A precision with no digits is 0; a string exactly as long as the
+ * precision is read no further (a byte past it may not exist: the
+ * last byte of a page before an unmapped one would fault). */
+static void test_precision_edges(void **state)
+{
+	CHECK("[%.s]", "abc");
+	CHECK("[%5.s]", "abc");
+	CHECK("[%.2s|%.3s]", "ab", "abc");
+	long page = sysconf(_SC_PAGESIZE);
+	char *map = mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(map != MAP_FAILED);
+	assert_int_equal(mprotect(map + page, (size_t)page, PROT_NONE), 0);
+	char *at_end = map + page - 3;
+	memcpy(at_end, "end", 3);
+	char buf[16];
+	assert_int_equal(shoji_snprintf(buf, sizeof(buf), "%.3s", at_end), 3);
+	assert_string_equal(buf, "end");
+	munmap(map, 2 * (size_t)page);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -337,6 +375,8 @@ int main(void)
 	    cmocka_unit_test(test_char_width),
 	    cmocka_unit_test(test_star_negative_width),
 	    cmocka_unit_test(test_star_precision),
+	    cmocka_unit_test(test_unknown_and_trailing_percent),
+	    cmocka_unit_test(test_precision_edges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -182,6 +182,29 @@ static void test_jump_never_crosses_a_bundle(void **state)
 	assert_bundles_decode(&c);
 }
 
+/* Padding that ends the code (after a task's last function, to its page
+ * end) is no jump to the end: that target is outside the code, which the
+ * verifier refuses.  A run that fits one NOP still becomes one. */
+static void test_run_at_the_end(void **state)
+{
+	struct code c = {.at = 0};
+	memset(c.b, 0x50, 3 * B);
+	c.at = 3 * B;
+	put(&c, mov_eax, 5);
+	put_nops1(&c, B - 5);
+	struct code before = c;
+	assert_int_equal(squash(&c), 0);
+	assert_memory_equal(c.b, before.b, sizeof(c.b));
+
+	c.at = 3 * B + 5;
+	memset(c.b + c.at, 0x50, B - 5 - 7);
+	c.at += B - 5 - 7;
+	put_nops1(&c, 7);
+	assert_int_equal(squash(&c), 1);
+	assert_int_equal(executed(&c, 4 * B - 7, 4 * B), 1);
+	assert_bundles_decode(&c);
+}
+
 static void test_not_whole_bundles(void **state)
 {
 	uint8_t code[B + 1], scratch[B + 1];
@@ -198,6 +221,7 @@ int main(void)
 	    cmocka_unit_test(test_branch_target_inside_run),
 	    cmocka_unit_test(test_left_alone),
 	    cmocka_unit_test(test_jump_never_crosses_a_bundle),
+	    cmocka_unit_test(test_run_at_the_end),
 	    cmocka_unit_test(test_not_whole_bundles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

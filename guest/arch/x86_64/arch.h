@@ -87,11 +87,6 @@ extern uint64_t cpu_frame_top;
 extern char kernel_stack_top[];
 /* Who runs: the kernel (1) or a task; which exit the current task takes. */
 extern uint8_t cpu_in_kernel, cpu_return_ring0;
-/* On pages tasks cannot write: WRPKRU usable; the PKRU of the ring-0 task
- * being returned to (written through the physmap alias, see
- * write_expected_pkru()). */
-extern uint8_t cpu_pku;
-extern uint32_t expected_pkru;
 /* Restores the current task (cpu_frame_top): SYSRET for frames saved by
  * SYSCALL, IRETQ for other ring-3 frames, the PKRU-checked path for ring-0
  * tasks (cpu_return_ring0).  Resets the kernel stack. */

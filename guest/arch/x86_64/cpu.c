@@ -1,5 +1,6 @@
 /* CPU feature detection and control-register set-up. */
 #include "arch/x86_64/arch.h"
+#include "arch/x86_64/pkru.h"
 #include "core/kernel.h"
 
 struct cpu_features cpu;
@@ -60,9 +61,7 @@ void cpu_init(bool use_pcid)
 	if (use_pcid && cpu.pcid)
 		cr4 |= CR4_PCIDE; /* CR3[11:0] is 0 here, as enabling requires */
 	write_cr4(cr4);
-	if (cpu.pku)
-		wrpkru(0); /* every key open: the kernel's rights */
-	cpu_pku = cpu.pku; /* for entry.S, on a page tasks cannot write */
+	pkru_init();
 	paging_enable_pcid(use_pcid && cpu.pcid);
 }
 

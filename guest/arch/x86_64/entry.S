@@ -12,10 +12,10 @@
  * and exception frames land on an IST stack whatever ran, and the task's
  * RSP is never used; isr_common copies the frame into the task.  Ring-0
  * (`kernel` mode) tasks enter through ktask_gate, reached only by the
- * trampoline the kernel maps in each task (vm.c).
+ * trampoline the kernel maps in each task (task_load.c).
  *
- * Rights: while a ring-0 task runs, the kernel's writable memory is under
- * KERNEL_PKEY, which its PKRU denies.  So every entry first sets PKRU to 0
+ * Rights (arch/x86_64/pkru.h): while a ring-0 task runs, the kernel's
+ * writable memory is under KERNEL_PKEY, which its PKRU denies.  So every entry first sets PKRU to 0
  * (everything allowed), and checks right after the WRPKRU that EAX really
  * was 0: code that jumped straight to the WRPKRU with its own EAX is
  * caught there (entry_violation), before anything uses the new rights.
@@ -59,16 +59,6 @@ cpu_in_kernel:
 cpu_return_ring0:
 	.byte 0			/* the current task is a ring-0 task */
 
-	/* Read by the entry and exit paths under any PKRU: supervisor pages
-	 * that are read-only while ring-0 tasks run (paging.c). */
-	.section .cpu_tables, "aw"
-	.p2align 3
-	.globl cpu_pku, expected_pkru
-expected_pkru:
-	.long 0			/* PKRU of the ring-0 task being returned to */
-cpu_pku:
-	.byte 0			/* WRPKRU exists (CR4.PKE set) */
-
 .macro PUSH_GPRS
 	push %rax
 	push %rbx
@@ -105,7 +95,10 @@ cpu_pku:
 	pop %rax
 .endm
 
-/* PKRU = 0: the kernel's rights.  RAX, RCX, RDX must be saved already. */
+/* PKRU = 0: the kernel's rights.  RAX, RCX, RDX must be saved already.
+ * The C the entry runs first records it (arch/x86_64/pkru.h, which holds
+ * the rules of every PKRU write); only the write and its check must be
+ * assembly, since the kernel's data is out of reach until they ran. */
 .macro KERNEL_RIGHTS
 	cmpb $0, cpu_pku(%rip)
 	je 9f
@@ -208,7 +201,7 @@ entry_violation:
  * A SYSCALL frame is written with plain stores, and only what SYSRET
  * needs: RIP, RFLAGS, RSP, the vector that selects SYSRET on the way out,
  * and the GPRs but RCX and R11, which SYSRET loads from RIP and RFLAGS.
- * CS and SS hold the ring-3 selectors from the task's creation on (vm.c;
+ * CS and SS hold the ring-3 selectors from the task's creation on (task_load.c;
  * isr_common writes the same), and the error code means nothing here.
  */
 #define F(field) (REGS_##field - REGS_SIZE)	/* from cpu_frame_top */
@@ -311,7 +304,7 @@ ktask_gate:
 	/* The frame is written as SYSCALL's is: RIP and RDX are what
 	 * gate_dispatch() reads from the task's stack, RCX and R11 are the
 	 * caller's to lose, CS and SS hold the ring-0 selectors from the
-	 * task's creation on (vm.c). */
+	 * task's creation on (task_load.c). */
 	mov %rsp, user_rsp_scratch(%rip)
 	mov cpu_frame_top(%rip), %rsp
 	mov user_rsp_scratch(%rip), %rcx
@@ -330,7 +323,7 @@ ktask_gate:
  * stack and written RAX, RCX, RDX, RFLAGS and RIP just below its RSP.
  * After WRPKRU the kernel's memory is out of reach, so the last steps use
  * only the task's stack; EAX is checked against expected_pkru, which sits
- * on a page no task can write.  An interrupt after POPFQ finds the task in
+ * on a page no task can write (pkru_set_expected(), arch/x86_64/pkru.h).  An interrupt after POPFQ finds the task in
  * this tail: its state is saved like any other and the tail resumes.
  */
 return_to_ring0:

@@ -1,7 +1,14 @@
-/* Interrupt and exception dispatch: user faults cost the task, kernel
- * faults panic with registers. */
+/* Interrupt and exception dispatch: a task's fault kills it with a line
+ * naming the fault, a kernel fault panics with registers. */
 #include "arch/x86_64/arch.h"
-#include "core/kernel.h"
+#include "arch/x86_64/pkru.h"
+#include "core/audit.h"
+#include "core/console.h"
+#include "core/group.h"
+#include "core/sched.h"
+#include "core/sched_return.h"
+#include "core/task.h"
+#include "lib/lib.h"
 
 /* Exception names (SDM Vol. 3A 6.3.1, Table 6-1). */
 static const char *const exception_names[32] = {
@@ -46,6 +53,56 @@ void regs_dump(const struct regs *r)
 	kprintf("  r13 %016lx r14 %016lx r15 %016lx\n", r->r13, r->r14, r->r15);
 }
 
+/* Page-fault error code bits (SDM Vol. 3A 4.7, Figure 4-12). */
+#define PF_P BIT(0)
+#define PF_W BIT(1)
+#define PF_U BIT(2)
+#define PF_I BIT(4)
+#define PF_PK BIT(5)
+
+/* "read at 0x..., rip 0x..., error 0x5 [P=1 W=0 U=1 I=0 PK=0]" */
+static void pf_describe(char *buf, size_t len, const struct regs *r, uint64_t cr2)
+{
+	uint64_t e = r->error;
+	snprintf(buf, len, "%#lx (%s), rip %#lx, error %#lx [P=%d W=%d U=%d I=%d PK=%d]", cr2,
+		 e & PF_I   ? "instruction fetch"
+		 : e & PF_W ? "write"
+			    : "read",
+		 r->rip, e, !!(e & PF_P), !!(e & PF_W), !!(e & PF_U), !!(e & PF_I), !!(e & PF_PK));
+}
+
+/* The current task took exception r->vector: it is killed with a line
+ * naming the fault, and for a protection-key violation the key's owner. */
+static __attribute__((noinline)) void task_fault(struct regs *r, uint64_t cr2)
+{
+	struct task *t = current;
+	char what[160];
+
+	if (r->vector != VEC_PF) {
+		task_kill(t, "%s, rip %#lx, error %#lx",
+			  exception_name(r->vector) ?: "unknown exception", r->rip, r->error);
+		return;
+	}
+	pf_describe(what, sizeof(what), r, cr2);
+	if (!(r->error & PF_PK)) {
+		task_kill(t, "page fault at %s", what);
+		return;
+	}
+	/* The page was there, but its key was not this task's: name the
+	 * key and who owns it. */
+	uint64_t *e = aspace_leaf(&t->group->as, cr2 & ~(PAGE_SIZE - 1));
+	unsigned key = e ? pte_pkey(*e) : 0;
+	struct task *owner = group_member(t->group, key);
+	if (t->mode == MODE_KERNEL && cr2 >= USER_END) /* physmap: 2 MiB pages */
+		key = KERNEL_PKEY;
+	if (t->mode == MODE_KERNEL && key == KERNEL_PKEY)
+		task_kill(t, "protection-key violation at %s, key %u owned by the kernel", what,
+			  key);
+	else
+		task_kill(t, "protection-key violation at %s, key %u owned by task %u (%s)", what,
+			  key, owner ? owner->id : 0, owner ? owner->name : "nobody");
+}
+
 /* Interrupt handlers by vector; exceptions are handled above them. */
 typedef void (*irq_handler)(void);
 static const irq_handler irq_handlers[256] = {
@@ -80,7 +137,7 @@ void trap_task(struct regs *f)
 
 	t->regs = *f;
 	memset(f, 0, sizeof(*f));
-	sched_pkru_clobbered(); /* the entry set PKRU to 0 */
+	pkru_entry_cleared(); /* the entry set PKRU to 0 (arch/x86_64/pkru.h) */
 	if (t->regs.vector == VEC_UD && t->regs.rip == (uint64_t)entry_violation)
 		task_kill(t, "jumped into the middle of a kernel entry or exit path");
 	else if (t->regs.vector < VEC_FIRST_IRQ)

@@ -151,18 +151,6 @@ static inline void pause(void)
 	__asm__ volatile("pause");
 }
 
-static inline uint32_t rdpkru(void)
-{
-	uint32_t eax, edx;
-	__asm__ volatile("rdpkru" : "=a"(eax), "=d"(edx) : "c"(0));
-	return eax;
-}
-
-static inline void wrpkru(uint32_t v)
-{
-	__asm__ volatile("wrpkru" : : "a"(v), "c"(0), "d"(0) : "memory");
-}
-
 static inline _Noreturn void halt_forever(void)
 {
 	for (;;)

@@ -1,36 +1,15 @@
-/* Task memory: loading an image into a task's slot, and the memory
- * system calls (anonymous pages, never executable). */
-#include "core/kernel.h"
+/* The task loader: a task's image, trampoline, stack and arguments
+ * mapped into its slot, its code scanned and (ring 0) verified. */
+#include "core/task_load.h"
+#include "core/group.h"
+#include "core/memory.h"
+#include "core/task.h"
+#include "core/task_memory.h"
+#include "isolation/isolation.h"
+#include "lib/lib.h"
 #include "loader/format/format.h"
 
 #define AS(t) (&(t)->group->as)
-
-static uint64_t user_leaf(bool write, bool exec)
-{
-	return PTE_P | PTE_U | PTE_SW_OWNED | (write ? PTE_W : 0) | (exec ? 0 : PTE_NX);
-}
-
-/* Maps pages zeroed frames at va, tagged with t's key, and counts them
- * in t->pages.  0 or -SHOJI_ENOMEM (then nothing of it stays mapped). */
-static int map_zeroed(struct task *t, uint64_t va, uint64_t pages, uint64_t flags)
-{
-	for (uint64_t i = 0; i < pages; i++) {
-		uint64_t phys = page_alloc_zeroed();
-		if (!phys ||
-		    aspace_map(AS(t), va + i * PAGE_SIZE, pte_make(phys, flags, t->slot))) {
-			if (phys)
-				pmm_free_page(phys);
-			while (i--) {
-				uint64_t old = aspace_unmap(AS(t), va + i * PAGE_SIZE);
-				aspace_flush_page(AS(t), va + i * PAGE_SIZE);
-				pmm_free_page(pte_addr(old));
-			}
-			return -SHOJI_ENOMEM;
-		}
-	}
-	t->pages += (uint32_t)pages;
-	return 0;
-}
 
 /* Kernel-side write into a task's mapped pages, whatever their rights
  * (loading writes read-only code pages). */
@@ -210,8 +189,8 @@ static int scan_code(struct task *t, const struct elf_task *img, const char **wh
 	return 0;
 }
 
-int vm_load_image(struct task *t, const void *file, size_t size, const struct task_spec *spec,
-		  const char **why)
+int task_load_image(struct task *t, const void *file, size_t size, const struct task_spec *spec,
+		    const char **why)
 {
 	struct elf_task img;
 	uint64_t base = slot_base(t->slot);
@@ -222,7 +201,8 @@ int vm_load_image(struct task *t, const void *file, size_t size, const struct ta
 	*why = "out of memory";
 	for (uint64_t off = 0; off < img.span; off += PAGE_SIZE) {
 		int f = elf_task_page_flags(&img, off);
-		if (f && map_zeroed(t, base + off, 1, user_leaf(f & ELF_PF_W, f & ELF_PF_X)))
+		if (f &&
+		    task_map_zeroed(t, base + off, 1, task_page_flags(f & ELF_PF_W, f & ELF_PF_X)))
 			return -SHOJI_ENOMEM;
 	}
 	for (unsigned i = 0; i < img.nseg; i++) {
@@ -247,8 +227,8 @@ int vm_load_image(struct task *t, const void *file, size_t size, const struct ta
 		return -SHOJI_ENOMEM;
 
 	*why = "out of memory for the stack";
-	if (map_zeroed(t, base + SLOT_SIZE - USER_STACK_SIZE, USER_STACK_SIZE / PAGE_SIZE,
-		       user_leaf(true, false)))
+	if (task_map_zeroed(t, base + SLOT_SIZE - USER_STACK_SIZE, USER_STACK_SIZE / PAGE_SIZE,
+			    task_page_flags(true, false)))
 		return -SHOJI_ENOMEM;
 	uint64_t rsp;
 	*why = "arguments do not fit on the stack";
@@ -263,49 +243,5 @@ int vm_load_image(struct task *t, const void *file, size_t size, const struct ta
 	    .ss = t->mode == MODE_KERNEL ? SEL_KERNEL_DS : SEL_USER_DS,
 	};
 	t->heap_next = heap_base(t->slot);
-	return 0;
-}
-
-int64_t sys_map(struct task *self, const struct regs *r)
-{
-	uint64_t len = r->rdi, prot = r->rsi;
-
-	if (!len || !prot || (prot & ~(uint64_t)(SHOJI_PROT_READ | SHOJI_PROT_WRITE)))
-		return -SHOJI_EINVAL;
-	if (len > HEAP_WINDOW)
-		return -SHOJI_ENOMEM;
-	uint64_t pages = (len + PAGE_SIZE - 1) / PAGE_SIZE;
-	uint64_t va = self->heap_next;
-	/* heap_next may lie past the window (after its guard page): the
-	 * check holds for any cursor. */
-	if (!range_in_window(va, pages * PAGE_SIZE, heap_base(self->slot), HEAP_WINDOW))
-		return -SHOJI_ENOMEM;
-	if (map_zeroed(self, va, pages, user_leaf(prot & SHOJI_PROT_WRITE, false) | PTE_SW_ANON))
-		return -SHOJI_ENOMEM;
-	/* An unmapped guard page after each mapping: overruns fault. */
-	self->heap_next = va + (pages + 1) * PAGE_SIZE;
-	return (int64_t)va;
-}
-
-int64_t sys_unmap(struct task *self, const struct regs *r)
-{
-	uint64_t va = r->rdi, len = r->rsi;
-
-	if (!len || (va & (PAGE_SIZE - 1)) ||
-	    !range_in_window(va, len, heap_base(self->slot), HEAP_WINDOW))
-		return -SHOJI_EINVAL;
-	uint64_t pages = (len + PAGE_SIZE - 1) / PAGE_SIZE;
-	/* All or nothing: every page must be one SYS_MAP made. */
-	for (uint64_t i = 0; i < pages; i++) {
-		uint64_t *e = aspace_leaf(AS(self), va + i * PAGE_SIZE);
-		if (!e || !(*e & PTE_P) || !(*e & PTE_SW_ANON))
-			return -SHOJI_EINVAL;
-	}
-	for (uint64_t i = 0; i < pages; i++) {
-		uint64_t old = aspace_unmap(AS(self), va + i * PAGE_SIZE);
-		aspace_flush_page(AS(self), va + i * PAGE_SIZE);
-		pmm_free_page(pte_addr(old));
-	}
-	self->pages -= (uint32_t)pages;
 	return 0;
 }

@@ -1,0 +1,20 @@
+/* audit=on (audit.c): the kernel checking its own invariants. */
+#ifndef CORE_AUDIT_H
+#define CORE_AUDIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+extern bool audit_enabled;
+/* Allocates the audit's frame map, routes the entry paths through the
+ * audited dispatchers and prints one line.  Before any task runs. */
+void audit_init(void);
+/* Checks every invariant audit.c lists, after `event` ("a system call")
+ * of task id `task`; panics naming the first broken one. */
+void audit_check(const char *event, uint32_t task);
+/* selftest=audit-queue|audit-page: breaks one invariant on purpose (the
+ * first task queued twice; a stray page in its heap window), which the
+ * audit must name at its first check. */
+void audit_break(bool queue);
+
+#endif

@@ -1,0 +1,80 @@
+/* The scheduler (sched.c): the run queue, the switch to a task, the tick. */
+#ifndef CORE_SCHED_H
+#define CORE_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "arch/x86_64/arch.h"
+#include "arch/x86_64/pkru.h"
+#include "core/task.h"
+
+/* Statistics for the privileged-event counters. */
+extern uint64_t stat_task_switches, stat_timer_ticks;
+/* Runnable tasks other than current: a circular list through ->next and
+ * ->prev with this sentinel (the audit walks it). */
+extern struct task sched_runq;
+/* Appends t (runnable) to the run queue; `front` makes it run next. */
+void sched_enqueue(struct task *t, bool front);
+/* Takes t off the run queue.  Inline: the return path takes the next
+ * task on every switch. */
+static inline void sched_dequeue(struct task *t)
+{
+	t->prev->next = t->next;
+	t->next->prev = t->prev;
+	t->next = t->prev = t;
+}
+/* Whether a task waits on the run queue. */
+static inline bool sched_queued_any(void)
+{
+	return sched_runq.next != &sched_runq;
+}
+/* t has just become runnable (ipc_complete()): queues it, unless it is
+ * current, which is never on the run queue (the rules are in sched.c). */
+static inline void sched_ready(struct task *t, bool front)
+{
+	if (t != current)
+		sched_enqueue(t, front);
+}
+/* The timer interrupt: acknowledge and rotate the running task. */
+void sched_timer_tick(void);
+/* Current task yields: it goes to the back of the queue. */
+void sched_yield(void);
+/* What the CPU holds now (sched.c); only the scheduler and the inline
+ * switch below write it.  PKRU has its own record (arch/x86_64/pkru.h). */
+struct sched_cpu {
+	struct task *on_cpu;	    /* whose regs cpu_frame_top points at */
+	struct group *loaded_group; /* whose page tables CR3 holds */
+};
+extern struct sched_cpu sched_cpu;
+/* Loads another group's page tables: the cold step of a switch, out of
+ * line and keeping every register, so the callers' hot paths need not
+ * keep their values in callee-saved registers around it. */
+__attribute__((no_caller_saved_registers)) void sched_load_group(struct group *g);
+/*
+ * t (runnable, off the run queue) becomes current with its page tables and
+ * PKRU loaded; a ring-0 task still needs sched_prepare_return()
+ * (core/sched_return.h) to write its return frame.  Inline: IPC's fast path switches on every
+ * message. PKRU is t->pkru, which the kernel set at creation: nothing a task does can change what
+ * is written here.  A ring-3 task gets it now (its kernel half is supervisor-only, so the kernel
+ * keeps its own rights); a ring-0 task on the way out, in return_to_ring0 (entry.S).
+ */
+static inline void sched_switch_now(struct task *t)
+{
+	current = t;
+	if (sched_cpu.on_cpu != t) {
+		sched_cpu.on_cpu = t;
+		stat_task_switches++;
+		cpu_frame_top = (uint64_t)(&t->regs + 1);
+		if (sched_cpu.loaded_group != t->group)
+			sched_load_group(t->group);
+	}
+	cpu_return_ring0 = t->mode == MODE_KERNEL;
+	if (t->mode != MODE_KERNEL)
+		pkru_switch(t->pkru);
+}
+/* A task stopped existing: its registers are no longer the ones loaded. */
+void sched_forget(struct task *t);
+/* A group's page tables are gone (CR3 no longer holds them). */
+void sched_forget_group(struct group *g);
+
+#endif

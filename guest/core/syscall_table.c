@@ -1,0 +1,89 @@
+/* The system-call table: each call's number to its handler, and the
+ * handlers too small for a file of their own.  Ordinary C (not built with
+ * ENTRY_CFLAGS): the dispatchers in syscall.c call through it. */
+#include "core/syscall.h"
+#include "core/ipc.h"
+#include "core/sched.h"
+#include "core/task.h"
+#include "core/task_memory.h"
+#include "core/uaccess.h"
+
+static int64_t sys_exit(struct task *self, const struct regs *r)
+{
+	task_exit(self, (int)r->rdi);
+	return SYSCALL_DEFERRED;
+}
+
+static int64_t sys_write(struct task *self, const struct regs *r)
+{
+	uint64_t va = r->rdi, len = r->rsi;
+	char buf[256];
+
+	/* Checked whole before any byte is written: all or nothing. */
+	if (uaccess_check(self, va, len, false))
+		return -SHOJI_EFAULT;
+	for (uint64_t done = 0; done < len;) {
+		uint64_t n = len - done < sizeof(buf) ? len - done : sizeof(buf);
+		if (copy_from_task(self, buf, va + done, n))
+			return -SHOJI_EFAULT;
+		serial_write(buf, n);
+		done += n;
+	}
+	return (int64_t)len;
+}
+
+static int64_t sys_yield(struct task *self, const struct regs *r)
+{
+	self->regs.rax = 0;
+	sched_yield();
+	return SYSCALL_DEFERRED;
+}
+
+static int64_t sys_getpid(struct task *self, const struct regs *r)
+{
+	return self->id;
+}
+
+static int64_t sys_clock(struct task *self, const struct regs *r)
+{
+	return (int64_t)clock_ns();
+}
+
+static int64_t sys_kmem(struct task *self, const struct regs *r)
+{
+	return (int64_t)task_kernel_bytes(self);
+}
+
+static int64_t sys_stats(struct task *self, const struct regs *r)
+{
+	struct shoji_stats st = {
+	    .task_switches = stat_task_switches,
+	    .cr3_writes = stat_cr3_writes,
+	    .wrpkru = stat_wrpkru,
+	    .syscalls = stat_syscalls,
+	    .timer_ticks = stat_timer_ticks,
+	    .tlb_flushes = stat_tlb_flushes,
+	    .ipc_fast = stat_ipc_fast,
+	};
+	return copy_to_task(self, r->rdi, &st, sizeof(st));
+}
+
+/* By number (include/shoji/abi.h); a number without a handler is
+ * -SHOJI_ENOSYS (syscall.c). */
+const syscall_fn syscall_table[SYS_COUNT] = {
+    [SYS_EXIT] = sys_exit,
+    [SYS_WRITE] = sys_write,
+    [SYS_YIELD] = sys_yield,
+    [SYS_GETPID] = sys_getpid,
+    [SYS_CLOCK] = sys_clock,
+    [SYS_SEND] = sys_send,
+    [SYS_RECV] = sys_recv,
+    [SYS_CALL] = sys_call,
+    [SYS_MAP] = sys_map,
+    [SYS_UNMAP] = sys_unmap,
+    [SYS_KMEM] = sys_kmem,
+    [SYS_STATS] = sys_stats,
+    [SYS_REPLY_RECV] = sys_reply_recv,
+    [SYS_CALL_W] = sys_call_w,
+    [SYS_REPLY_RECV_W] = sys_reply_recv_w,
+};
