@@ -7,6 +7,7 @@
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
+#include "initrd.h"
 #include "vmm.h"
 
 #define KERNEL_FILE_MAX (256u << 20)
