@@ -21,3 +21,6 @@ $(BUILD)/tests/unit/$(1): $(BUILD)/host/tests/unit/$(1).o $$(patsubst %.c,$(BUIL
 	$$(Q)$$(HOST_CC) $$(HOST_LDFLAGS) $$^ $$($(1)_LIBS) -lcmocka -o $$@
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_test_rule,$(t))))
+
+# The task-image conformance corpus (tests/conformance/task/run).
+include tests/conformance/task/task.mk
