@@ -2,16 +2,40 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
+#include "shoji/abi.h"
+
+#include "../loader/format/format.h"
+
+#include "boot.h"
+#include "console.h"
+#include "cpuid.h"
+#include "devices.h"
+#include "guest_mem.h"
+#include "hostfile.h"
 #include "initrd.h"
+#include "io.h"
+#include "kvm_assess.h"
+#include "kvm_vm.h"
+#include "machine.h"
+#include "options.h"
+#include "probe.h"
+#include "run_loop.h"
+#include "trace.h"
+#include "vcpu.h"
 #include "vmm.h"
 
 #define KERNEL_FILE_MAX (256u << 20)
 #define INITRD_FILE_MAX 0xffffffffu
+
+/* load_guest keeps the kernel below PROBE_AREA_END out: that must cover
+ * the start info too. */
+_Static_assert(PROBE_AREA_END >= BOOT_AREA_END, "kernels load above probe and boot area");
 
 /* What the host files give the guest, read before KVM is touched. */
 struct inputs {

@@ -1,10 +1,11 @@
 /* The guest console: line-at-a-time output, and the RESULT {json} lines kept for --json. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "vmm.h"
+#include "console.h"
 
 #define RESULT_PREFIX "RESULT "
 

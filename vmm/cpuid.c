@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "vmm.h"
+#include "cpuid.h"
 
 /* Bit positions: SDM Vol. 2A, CPUID, Tables 3-8 and 3-10; leaf 0xD, 13.2. */
 #define CPUID1_ECX_TSC_DEADLINE (1u << 24)

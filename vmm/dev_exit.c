@@ -1,6 +1,11 @@
 /* The exit device: a byte written to port 0xf4 ends the machine with that status. */
 #include <string.h>
 
+#include "shoji/abi.h"
+
+#include "devices.h"
+#include "io.h"
+#include "machine.h"
 #include "vmm.h"
 
 /* QEMU's isa-debug-exit,iobase=0xf4,iosize=4 claims four ports; so do we. */

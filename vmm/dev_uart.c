@@ -1,6 +1,13 @@
 /* COM1: a 16550 UART, output only; what the guest writes goes to the console. */
+#include <stdio.h>
 #include <string.h>
 
+#include "shoji/abi.h"
+
+#include "console.h"
+#include "devices.h"
+#include "io.h"
+#include "machine.h"
 #include "vmm.h"
 
 /* Registers (National Semiconductor PC16550D data sheet, Table 2). */

@@ -1,5 +1,7 @@
 /* The device table: every device shoji gives a guest, attached in order. */
-#include "vmm.h"
+#include <stdio.h>
+
+#include "devices.h"
 
 /* Add a device here and nowhere else: `shoji run` never names one. */
 static const struct device *const devices[] = {

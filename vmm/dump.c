@@ -1,7 +1,12 @@
 /* Register dumps: the last VM exit, general and special registers, pending events. */
+#include <stdio.h>
 #include <sys/ioctl.h>
 
-#include "vmm.h"
+#include <linux/kvm.h>
+
+#include "dump.h"
+#include "kvm_vm.h"
+#include "vcpu.h"
 
 #define NAME(x) [KVM_EXIT_##x] = "KVM_EXIT_" #x
 static const char *const exit_names[] = {

@@ -3,7 +3,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "vmm.h"
+#include "guest_mem.h"
 
 int guest_mem_alloc(struct guest_mem *m, uint64_t size)
 {

@@ -1,12 +1,13 @@
 /* Host files: reading a whole file, and finding files beside the shoji binary. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "vmm.h"
+#include "hostfile.h"
 
 int hostfile_read(const char *path, size_t max, void **buf, size_t *len)
 {

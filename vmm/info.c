@@ -1,6 +1,13 @@
 /* `shoji info`: what this KVM offers, and whether it can run shoji guests. */
+#include <stdio.h>
 #include <unistd.h>
 
+#include "shoji/abi.h"
+
+#include "info.h"
+#include "kvm_assess.h"
+#include "kvm_vm.h"
+#include "probe.h"
 #include "vmm.h"
 
 static void verdict(const struct kvm_assessment *a)

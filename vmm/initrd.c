@@ -7,8 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "hostfile.h"
 #include "initrd.h"
-#include "vmm.h"
 
 /* A cpio newc entry holds at most 4 GiB - 1 (8 hex digits). */
 #define TASK_FILE_MAX 0xffffffffu

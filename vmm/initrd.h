@@ -1,4 +1,4 @@
-/* vmm/initrd.h: task specs to initrd and command line on the host (initrd.c, taskimage.c). */
+/* Interface of vmm/initrd.c and vmm/taskimage.c: packing task specs, checking task files. */
 #ifndef SHOJI_VMM_INITRD_H
 #define SHOJI_VMM_INITRD_H
 

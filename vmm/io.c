@@ -1,7 +1,10 @@
 /* Port and MMIO dispatch: a table of device port ranges; unclaimed accesses read all ones. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "guest_mem.h"
+#include "io.h"
 #include "vmm.h"
 
 void io_init(struct io_bus *b, bool trace)

@@ -1,6 +1,12 @@
 /* shoji: the command word decides; each command lives in its own file. */
+#include <stdio.h>
 #include <string.h>
 
+#include "shoji/abi.h"
+
+#include "boot.h"
+#include "info.h"
+#include "options.h"
 #include "vmm.h"
 
 static int cmd_help(int argc, char **argv)

@@ -1,9 +1,11 @@
 /* The command line of `shoji run`: options, sizes, durations, and the usage text. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "vmm.h"
+#include "guest_mem.h"
+#include "options.h"
 
 static int __attribute__((format(printf, 3, 4)))
 fail(char *err, size_t errlen, const char *fmt, ...)

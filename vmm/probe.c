@@ -1,11 +1,22 @@
 /* The probe guest: can this KVM deliver interrupts and exceptions in 64-bit kernel mode? */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <linux/kvm.h>
+
+#include "cpuid.h"
+#include "dump.h"
+#include "guest_mem.h"
+#include "kvm_assess.h"
+#include "kvm_vm.h"
+#include "probe.h"
+#include "vcpu.h"
 #include "vmm.h"
+#include "watchdog.h"
 
 /*
  * A few bytes of 64-bit kernel code, run on the machine's own vCPU before

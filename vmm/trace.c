@@ -1,8 +1,12 @@
 /* --trace-exits: VM exits counted by reason, and shoji's memory besides guest RAM. */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "vmm.h"
+#include "dump.h"
+#include "guest_mem.h"
+#include "machine.h"
+#include "trace.h"
 
 void trace_exit(struct exit_stats *s, uint32_t reason)
 {

@@ -1,10 +1,16 @@
 /* The vCPU: creation, its kvm_run area, CPUID, and the PVH entry state. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <linux/kvm.h>
+
+#include "cpuid.h"
+#include "kvm_vm.h"
+#include "vcpu.h"
 #include "vmm.h"
 
 /* Segment selectors of the entry state: any GDT-like values do, the

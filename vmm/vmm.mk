@@ -17,12 +17,12 @@ VMM_SRCS := \
 	vmm/elf_load.c \
 	vmm/startinfo.c \
 	vmm/cpuid.c \
-	vmm/kvm.c \
+	vmm/kvm_vm.c \
 	vmm/vcpu.c \
-	vmm/assess.c \
+	vmm/kvm_assess.c \
 	vmm/probe.c \
 	vmm/watchdog.c \
-	vmm/run.c \
+	vmm/run_loop.c \
 	vmm/dump.c \
 	vmm/trace.c \
 	vmm/io.c \

@@ -8,7 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "vmm.h"
+#include <linux/kvm.h>
+
+#include "watchdog.h"
 
 #define KICK_SIGNAL SIGUSR1
 #define HANG_GRACE_MS 2000

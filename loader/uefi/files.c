@@ -116,21 +116,67 @@ static EFI_STATUS allocate(enum efifw_place place, UINT64 size, void **data)
 	return st;
 }
 
+/* out->path = dir's path then @name, cut to fit (it is only for messages and Open). */
+static void join_path(const struct efifw_dir *dir, const char *name, struct efifw_file *out)
+{
+	const UINTN cap = sizeof(out->path) / sizeof(out->path[0]);
+	UINTN n = 0;
+
+	for (UINTN i = 0; dir->path[i] && n + 1 < cap; i++)
+		out->path[n++] = dir->path[i];
+	for (UINTN i = 0; name[i] && n + 1 < cap; i++)
+		out->path[n++] = (CHAR16)name[i];
+	out->path[n] = 0;
+}
+
+/* The file's size, refused above the 1 GiB the loader can place below EFIBOOT_LOW_LIMIT. */
+static EFI_STATUS checked_size(EFI_FILE_HANDLE fh, struct efifw_file *out)
+{
+	EFI_STATUS st = file_size(fh, &out->size);
+
+	if (EFI_ERROR(st)) {
+		efifw_error_status(out->path, "cannot read its size", st);
+		return st;
+	}
+	if (out->size > (UINT64)EFIBOOT_LOW_LIMIT) {
+		efifw_error(out->path, "larger than 1 GiB");
+		return EFI_BAD_BUFFER_SIZE;
+	}
+	return EFI_SUCCESS;
+}
+
+/* Reads all out->size bytes into out->data: a firmware Read may return fewer. */
+static EFI_STATUS read_all(EFI_FILE_HANDLE fh, struct efifw_file *out)
+{
+	UINT64 done = 0;
+
+	while (done < out->size) {
+		UINTN chunk = out->size - done;
+		EFI_STATUS st =
+		    uefi_call_wrapper(fh->Read, 3, fh, &chunk, (UINT8 *)out->data + done);
+		if (EFI_ERROR(st)) {
+			efifw_error_status(out->path, "read failed", st);
+			return st;
+		}
+		if (chunk == 0 || chunk > out->size - done) {
+			efifw_error(out->path, "file ended before its size");
+			return EFI_END_OF_FILE;
+		}
+		done += chunk;
+	}
+	return EFI_SUCCESS;
+}
+
 EFI_STATUS efifw_read_file(struct efifw_dir *dir, const char *name, enum efifw_place place,
 			   struct efifw_file *out)
 {
 	EFI_FILE_HANDLE fh;
 	EFI_STATUS st;
-	UINTN n = 0;
 
 	out->data = NULL;
 	out->size = 0;
 	out->place = place;
-	for (UINTN i = 0; dir->path[i]; i++)
-		out->path[n++] = dir->path[i];
-	for (UINTN i = 0; name[i] && n + 1 < sizeof(out->path) / sizeof(out->path[0]); i++)
-		out->path[n++] = (CHAR16)name[i];
-	out->path[n] = 0;
+	join_path(dir, name, out);
 
 	st = uefi_call_wrapper(dir->root->Open, 5, dir->root, &fh, out->path, EFI_FILE_MODE_READ,
 			       0ull);
@@ -140,18 +186,9 @@ EFI_STATUS efifw_read_file(struct efifw_dir *dir, const char *name, enum efifw_p
 		efifw_error_status(out->path, "cannot open", st);
 		return st;
 	}
-	st = file_size(fh, &out->size);
-	if (EFI_ERROR(st)) {
-		efifw_error_status(out->path, "cannot read its size", st);
+	st = checked_size(fh, out);
+	if (EFI_ERROR(st) || out->size == 0)
 		goto close;
-	}
-	if (out->size == 0)
-		goto close;
-	if (out->size > (UINT64)EFIBOOT_LOW_LIMIT) {
-		efifw_error(out->path, "larger than 1 GiB");
-		st = EFI_BAD_BUFFER_SIZE;
-		goto close;
-	}
 	st = allocate(place, out->size, &out->data);
 	if (EFI_ERROR(st)) {
 		efifw_error_status(out->path,
@@ -161,22 +198,7 @@ EFI_STATUS efifw_read_file(struct efifw_dir *dir, const char *name, enum efifw_p
 				   st);
 		goto close;
 	}
-
-	UINT64 done = 0;
-	while (done < out->size) {
-		UINTN chunk = out->size - done;
-		st = uefi_call_wrapper(fh->Read, 3, fh, &chunk, (UINT8 *)out->data + done);
-		if (EFI_ERROR(st)) {
-			efifw_error_status(out->path, "read failed", st);
-			goto close;
-		}
-		if (chunk == 0) {
-			efifw_error(out->path, "file ended before its size");
-			st = EFI_END_OF_FILE;
-			goto close;
-		}
-		done += chunk;
-	}
+	st = read_all(fh, out);
 close:
 	uefi_call_wrapper(fh->Close, 1, fh);
 	if (EFI_ERROR(st))

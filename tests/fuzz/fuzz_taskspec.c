@@ -1,5 +1,4 @@
-/* libFuzzer target: task specs to initrd and command line (vmm/initrd.c, loader/format/taskspec.c).
- */
+/* libFuzzer target: task specs to initrd and command line (vmm/initrd.c, taskspec.c). */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "../../vmm/vmm.h"
+#include "../../vmm/console.h"
 
 static struct console con;
 

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "../../vmm/vmm.h"
+#include "../../vmm/cpuid.h"
 
 static struct cpuid_table t;
 

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "../../vmm/vmm.h"
+#include "../../vmm/guest_mem.h"
 
 static uint8_t buf[64 * 1024];
 

@@ -14,7 +14,6 @@
 
 #include "../../tests/conformance/task/images.h"
 #include "../../vmm/initrd.h"
-#include "../../vmm/vmm.h"
 
 static char dir[64];
 

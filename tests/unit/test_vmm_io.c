@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "../../vmm/vmm.h"
+#include "../../vmm/io.h"
 
 static struct io_bus bus;
 

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "../../vmm/vmm.h"
+#include "../../vmm/options.h"
 
 static void test_sizes(void **state)
 {

@@ -6,8 +6,8 @@
 
 #include "arch/x86_64/layout.h"
 #include "images.h"
+#include "vmm/hostfile.h"
 #include "vmm/initrd.h"
-#include "vmm/vmm.h"
 
 /*
  * usage: task-judge gen DIR             write the corpus images into DIR

@@ -1,9 +1,19 @@
 /* The run loop: KVM_RUN, VM exits dispatched through a table, the timeout. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include <linux/kvm.h>
+
+#include "console.h"
+#include "dump.h"
+#include "io.h"
+#include "machine.h"
+#include "run_loop.h"
+#include "trace.h"
 #include "vmm.h"
+#include "watchdog.h"
 
 #define RFLAGS_IF (1u << 9)
 

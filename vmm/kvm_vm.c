@@ -1,11 +1,17 @@
 /* KVM system and VM set-up: /dev/kvm, capabilities, supported CPUID, the VM and its platform. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "vmm.h"
+#include <linux/kvm.h>
+
+#include "cpuid.h"
+#include "guest_mem.h"
+#include "kvm_assess.h"
+#include "kvm_vm.h"
 
 int kvm_ioctl_failed(const char *name)
 {

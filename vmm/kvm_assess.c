@@ -1,9 +1,14 @@
 /* Can this KVM run shoji guests?  Capabilities, PKU in the supported CPUID, and the probe guest. */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmm.h"
+#include <linux/kvm.h>
+
+#include "cpuid.h"
+#include "kvm_assess.h"
+#include "kvm_vm.h"
 
 const struct kvm_cap_desc kvm_caps[] = {
     {KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY", true, "guest RAM from shoji's own memory"},

@@ -1,0 +1,43 @@
+/* Interface of vmm/kvm_vm.c: KVM set-up: /dev/kvm, capabilities, supported CPUID, the VM. */
+#ifndef SHOJI_VMM_KVM_VM_H
+#define SHOJI_VMM_KVM_VM_H
+
+#include <stdbool.h>
+
+#include "cpuid.h"
+#include "guest_mem.h"
+
+#define VMM_IDENTITY_MAP_GPA 0xfffbc000ull /* Intel: EPT identity map page */
+#define VMM_TSS_GPA 0xfffbd000ull	   /* Intel: 3 pages for real mode */
+
+/*
+ * kvm_open - open /dev/kvm and check KVM_GET_API_VERSION is 12.
+ * Returns the fd, or -errno after printing what failed and what to do
+ * (no /dev/kvm, no permission, another API version gives -EPROTO).
+ */
+int kvm_open(void);
+
+/* kvm_ioctl_failed - print "shoji: @name: strerror(errno)" on stderr and
+ * return -errno: how every failed set-up ioctl is reported. */
+int kvm_ioctl_failed(const char *name);
+
+/* kvm_has - KVM_CHECK_EXTENSION: > 0 when @cap is there. */
+int kvm_has(int kvm_fd, long cap);
+
+/* kvm_supported_cpuid - KVM_GET_SUPPORTED_CPUID into @t.  0 or -errno. */
+int kvm_supported_cpuid(int kvm_fd, struct cpuid_table *t);
+
+/*
+ * vm_create - KVM_CREATE_VM; with @platform, also the Intel TSS and
+ * identity-map pages (KVM_SET_TSS_ADDR, KVM_SET_IDENTITY_MAP_ADDR), the
+ * in-kernel irqchip (KVM_CREATE_IRQCHIP) and PIT (KVM_CREATE_PIT2 with a
+ * dummy speaker port, so port 0x61 stays in the kernel).
+ * Returns the VM fd, or -errno.
+ */
+int vm_create(int kvm_fd, bool platform);
+
+/* vm_set_memory - KVM_SET_USER_MEMORY_REGION, slot @slot, @m at guest
+ * physical 0.  0 or -errno. */
+int vm_set_memory(int vm_fd, unsigned slot, const struct guest_mem *m);
+
+#endif

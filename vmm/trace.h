@@ -1,0 +1,32 @@
+/* Interface of vmm/trace.c: --trace-exits, exits by reason and shoji's own memory. */
+#ifndef SHOJI_VMM_TRACE_H
+#define SHOJI_VMM_TRACE_H
+
+#include <stdint.h>
+
+#define EXIT_REASONS_MAX 64
+
+struct exit_stats {
+	uint64_t count[EXIT_REASONS_MAX]; /* by KVM_EXIT_* */
+	uint64_t other;			  /* reasons >= EXIT_REASONS_MAX */
+	uint64_t eintr;			  /* KVM_RUN returned -EINTR */
+};
+
+struct machine; /* machine.h */
+
+/* trace_exit - count one exit (always; cheap). */
+void trace_exit(struct exit_stats *s, uint32_t reason);
+
+/* trace_summary - exits by reason, the time from start to the first
+ * KVM_RUN, then shoji's resident memory, guest RAM resident and the
+ * difference (shoji's own), on stderr. */
+void trace_summary(const struct machine *m);
+
+/* trace_vmrss - resident memory of this process in bytes
+ * (/proc/self/smaps_rollup, else VmRSS), 0 when unknown. */
+uint64_t trace_vmrss(void);
+
+/* trace_now_ns - CLOCK_MONOTONIC in nanoseconds. */
+uint64_t trace_now_ns(void);
+
+#endif

@@ -1,0 +1,36 @@
+/* Interface of vmm/watchdog.c: the timeout: a thread that kicks the vCPU out of KVM_RUN. */
+#ifndef SHOJI_VMM_WATCHDOG_H
+#define SHOJI_VMM_WATCHDOG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <linux/kvm.h>
+
+/*
+ * A thread that, at the deadline, sets kvm_run.immediate_exit and sends
+ * SIGUSR1 to the vCPU thread, so KVM_RUN returns -EINTR (whether the
+ * signal lands inside KVM_RUN or just before it), and again every
+ * 100 ms.  If the vCPU thread does not call watchdog_ack within 2 s after
+ * the first kick (a KVM_RUN that never returns), it prints @hang_msg and
+ * ends the process with @hang_status.
+ */
+struct watchdog {
+	void *priv; /* the thread's state (opaque) */
+};
+
+/* watchdog_start - arm for @ms from now; the calling thread is the one
+ * kicked.  0 or -errno. */
+int watchdog_start(struct watchdog *w, struct kvm_run *run, uint64_t ms, const char *hang_msg,
+		   int hang_status);
+
+/* watchdog_fired - whether the deadline has passed (the kick was sent). */
+bool watchdog_fired(struct watchdog *w);
+
+/* watchdog_ack - the vCPU thread saw the kick: stand down the hang exit. */
+void watchdog_ack(struct watchdog *w);
+
+/* watchdog_stop - disarm and join; safe on a watchdog never started. */
+void watchdog_stop(struct watchdog *w);
+
+#endif
