@@ -1,4 +1,4 @@
-# plots.gp: the benchmark plots (SVG) from the data files bench/report.awk writes.
+# plots.gp: the benchmark plots (SVG) from the data files bench/report/report writes.
 #
 # usage: gnuplot -e "datadir='build/bench/plots'" bench/plots.gp
 #

@@ -22,5 +22,45 @@ $(BUILD)/tests/unit/$(1): $(BUILD)/host/tests/unit/$(1).o $$(patsubst %.c,$(BUIL
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_test_rule,$(t))))
 
+# The kernel conformance corpus (tests/conformance/kernel/): images written
+# by gen.c, and check.c, which judges each through every boot path's code
+# (tests/run runs it as conformance/kernel/NAME).
+CONFORMANCE_KERNEL_DIR := $(BUILD)/tests/conformance/kernel
+CONFORMANCE_KERNEL_GEN := $(BUILD)/tests/conformance/kernel-gen
+CONFORMANCE_KERNEL_CHECK := $(BUILD)/tests/conformance/kernel-check
+CONFORMANCE_KERNEL_CHECK_SRCS := tests/conformance/kernel/check.c vmm/elf_load.c vmm/guest_mem.c \
+	loader/uefi/kernel.c loader/format/kernel_elf.c
+
+$(CONFORMANCE_KERNEL_GEN): $(BUILD)/host/tests/conformance/kernel/gen.o
+	$(call say,LD,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+
+$(CONFORMANCE_KERNEL_CHECK): $(patsubst %.c,$(BUILD)/host/%.o,$(CONFORMANCE_KERNEL_CHECK_SRCS))
+	$(call say,LD,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) $^ -lelf -o $@
+
+$(CONFORMANCE_KERNEL_DIR)/.stamp: $(CONFORMANCE_KERNEL_GEN) $(KERNEL_ELF)
+	$(call say,GEN,$(CONFORMANCE_KERNEL_DIR))
+	$(Q)rm -rf $(CONFORMANCE_KERNEL_DIR) && mkdir -p $(CONFORMANCE_KERNEL_DIR)
+	$(Q)$(CONFORMANCE_KERNEL_GEN) $(CONFORMANCE_KERNEL_DIR)
+	$(Q)cp $(KERNEL_ELF) $(CONFORMANCE_KERNEL_DIR)/real_kernel.elf
+	$(Q)touch $@
+
+all: $(CONFORMANCE_KERNEL_CHECK) $(CONFORMANCE_KERNEL_DIR)/.stamp
+
+# The case checker of the test runners (tests/guest/run-cases,
+# tests/vmm/run): parses case files and judges outputs against them.
+CASE_CHECK := $(BUILD)/tools/case-check
+CASE_CHECK_SRCS := tools/case-check/main.c tools/case-check/parse.c tools/case-check/check.c \
+	tools/case-check/rig.c
+all: $(CASE_CHECK)
+
+$(CASE_CHECK): $(CASE_CHECK_SRCS) tools/case-check/case.h
+	$(call say,HOSTCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(CASE_CHECK_SRCS) -o $@
+
 # The task-image conformance corpus (tests/conformance/task/run).
 include tests/conformance/task/task.mk

@@ -1,95 +1,100 @@
-/* Loading kernel.elf into guest memory with libelf: PT_LOAD by p_paddr, entry from the PVH note. */
+/* Loading kernel.elf into guest memory: libelf reads it, loader/format/kernel_elf.c judges it. */
 #include <errno.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <string.h>
 
+#include "elf_load.h"
 #include "vmm.h"
 
-#define ENOEXEC_WHY(s) (*why = (s), -ENOEXEC)
+/* The reader's callbacks see the libelf handle. */
+struct libelf_reader {
+	struct kernel_elf_reader r;
+	Elf *e;
+};
 
-/* The PVH entry from one block of notes, if it is there. */
-static int scan_notes(Elf_Data *d, uint32_t *entry, bool *found, const char **why)
+/* The first callback: libelf is handed the file only once rule 1 passed. */
+static int libelf_ehdr(void *ctx, struct elf64_ehdr *out)
 {
-	GElf_Nhdr nh;
-	size_t off = 0, next, name_off, desc_off;
+	struct libelf_reader *lr = ctx;
+	GElf_Ehdr eh;
 
-	while (off < d->d_size && (next = gelf_getnote(d, off, &nh, &name_off, &desc_off)) > 0) {
-		const char *name = (const char *)d->d_buf + name_off;
-		if (nh.n_type == XEN_ELFNOTE_PHYS32_ENTRY && nh.n_namesz == 4 &&
-		    !memcmp(name, "Xen", 4)) {
-			const unsigned char *desc = (const unsigned char *)d->d_buf + desc_off;
-			uint64_t v = 0;
-			if (nh.n_descsz != 4 && nh.n_descsz != 8)
-				return ENOEXEC_WHY("PVH entry note has a descriptor of neither 4 "
-						   "nor 8 bytes");
-			for (unsigned i = nh.n_descsz; i-- > 0;)
-				v = v << 8 | desc[i]; /* little-endian, as the file */
-			if (v > UINT32_MAX)
-				return ENOEXEC_WHY("PVH entry note points above 4 GiB");
-			*entry = (uint32_t)v;
-			*found = true;
-			return 0;
-		}
-		off = next;
-	}
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -1;
+	lr->e = elf_memory((char *)lr->r.file, lr->r.size);
+	if (!gelf_getehdr(lr->e, &eh))
+		return -1;
+	_Static_assert(sizeof(eh.e_ident) == sizeof(out->e_ident), "e_ident");
+	memcpy(out->e_ident, eh.e_ident, sizeof(out->e_ident));
+	out->e_type = eh.e_type;
+	out->e_machine = eh.e_machine;
+	out->e_version = eh.e_version;
+	out->e_entry = eh.e_entry;
+	out->e_phoff = eh.e_phoff;
+	out->e_shoff = eh.e_shoff;
+	out->e_flags = eh.e_flags;
+	out->e_ehsize = eh.e_ehsize;
+	out->e_phentsize = eh.e_phentsize;
+	out->e_phnum = eh.e_phnum;
+	out->e_shentsize = eh.e_shentsize;
+	out->e_shnum = eh.e_shnum;
+	out->e_shstrndx = eh.e_shstrndx;
 	return 0;
 }
 
-/* Looks through PT_NOTE segments, then SHT_NOTE sections. */
-static int find_pvh_entry(Elf *e, size_t size, size_t phnum, uint32_t *entry, const char **why)
+static int libelf_phdr(void *ctx, unsigned index, struct elf64_phdr *out)
 {
-	bool found = false;
-	int rc;
+	GElf_Phdr ph;
 
-	for (size_t i = 0; i < phnum && !found; i++) {
-		GElf_Phdr ph;
-		if (!gelf_getphdr(e, (int)i, &ph))
-			return ENOEXEC_WHY("truncated: a program header cannot be read");
-		if (ph.p_type != PT_NOTE || ph.p_filesz == 0)
-			continue;
-		Elf_Data *d = elf_getdata_rawchunk(e, (int64_t)ph.p_offset, ph.p_filesz,
-						   ph.p_align == 8 ? ELF_T_NHDR8 : ELF_T_NHDR);
-		if (!d)
-			return ENOEXEC_WHY("truncated: a note segment is past the end of the file");
-		if ((rc = scan_notes(d, entry, &found, why)))
-			return rc;
-	}
-	size_t shnum;
-	if (found || elf_getshdrnum(e, &shnum))
-		goto out; /* no readable section table: the segments were the only hope */
-	for (Elf_Scn *scn = elf_nextscn(e, NULL); scn && !found; scn = elf_nextscn(e, scn)) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
-			continue;
-		if (sh.sh_offset > size || sh.sh_size > size - sh.sh_offset)
-			return ENOEXEC_WHY("truncated: a note section is past the end of the file");
-		Elf_Data *d = elf_getdata(scn, NULL);
-		if (d && (rc = scan_notes(d, entry, &found, why)))
-			return rc;
-	}
-out:
-	return found ? 0 : ENOEXEC_WHY("no PVH entry note (Xen, XEN_ELFNOTE_PHYS32_ENTRY)");
+	if (index > INT32_MAX || !gelf_getphdr(((struct libelf_reader *)ctx)->e, (int)index, &ph))
+		return -1;
+	*out = (struct elf64_phdr){ph.p_type,  ph.p_flags,  ph.p_offset, ph.p_vaddr,
+				   ph.p_paddr, ph.p_filesz, ph.p_memsz,	 ph.p_align};
+	return 0;
 }
 
-/* Every check on one PT_LOAD, before anything is copied. */
-static int check_load(const struct guest_mem *m, const GElf_Phdr *ph, size_t size, gpa_t avoid_lo,
-		      gpa_t avoid_hi, const char **why)
+static const void *libelf_bytes(void *ctx, uint64_t offset, uint64_t len)
 {
-	if (ph->p_filesz > ph->p_memsz)
-		return ENOEXEC_WHY("a PT_LOAD segment has p_filesz > p_memsz");
-	if (ph->p_offset > size || ph->p_filesz > size - ph->p_offset)
-		return ENOEXEC_WHY("truncated: a PT_LOAD segment's bytes are past the end of the "
-				   "file");
-	if (!guest_ptr(m, ph->p_paddr, ph->p_memsz)) {
-		*why = "a PT_LOAD segment is outside guest memory (p_paddr + p_memsz past the "
-		       "end of RAM; try a larger --memory)";
-		return -ERANGE;
-	}
-	if (ph->p_paddr < avoid_hi && avoid_lo < ph->p_paddr + ph->p_memsz) {
-		*why =
-		    "a PT_LOAD segment overlaps the boot area (shoji's start info and probe code)";
-		return -ERANGE;
+	if (offset > INT64_MAX)
+		return NULL;
+	Elf_Data *d = elf_getdata_rawchunk(((struct libelf_reader *)ctx)->e, (int64_t)offset, len,
+					   ELF_T_BYTE);
+	return d ? d->d_buf : NULL;
+}
+
+/*
+ * The rules, reading through libelf.  Rule 1 (identification) runs on the
+ * raw bytes before libelf is asked (format.h says why), so elf_memory sees
+ * only 64-bit little-endian files of 64 bytes or more with a plain
+ * section count.
+ */
+int elf_judge(void *file, size_t size, struct kernel_elf *k, const char **why)
+{
+	struct libelf_reader lr = {{file, size, libelf_ehdr, libelf_phdr, libelf_bytes, &lr}, NULL};
+	int rc = kernel_elf_read(&lr.r, k, why);
+
+	elf_end(lr.e);
+	if (rc == -SHOJI_EINVAL)
+		return -ENOEXEC;
+	return rc ? -EIO : 0;
+}
+
+/* Guest RAM and the avoided range: the checks that are shoji's own. */
+static int check_placement(const struct guest_mem *m, const struct kernel_elf *k, gpa_t avoid_lo,
+			   gpa_t avoid_hi, const char **why)
+{
+	for (unsigned i = 0; i < k->nseg; i++) {
+		const struct kernel_elf_segment *s = &k->seg[i];
+		if (!guest_ptr(m, s->paddr, s->memsz)) {
+			*why = "a PT_LOAD segment is outside guest memory (p_paddr + p_memsz past "
+			       "the end of RAM; try a larger --memory)";
+			return -ERANGE;
+		}
+		if (s->paddr < avoid_hi && avoid_lo < s->paddr + s->memsz) {
+			*why = "a PT_LOAD segment overlaps the boot area (shoji's start info and "
+			       "probe code)";
+			return -ERANGE;
+		}
 	}
 	return 0;
 }
@@ -97,102 +102,19 @@ static int check_load(const struct guest_mem *m, const GElf_Phdr *ph, size_t siz
 int elf_load(const struct guest_mem *m, void *file, size_t size, gpa_t avoid_lo, gpa_t avoid_hi,
 	     struct elf_image *img, const char **why)
 {
-	const unsigned char *id = file;
-	GElf_Ehdr eh;
-	GElf_Phdr ph;
-	size_t phnum;
+	struct kernel_elf k;
 	int rc;
 
-	if (size < SELFMAG || memcmp(id, ELFMAG, SELFMAG))
-		return ENOEXEC_WHY("not an ELF file");
-	if (size < EI_NIDENT)
-		return ENOEXEC_WHY("truncated: ELF identification cut short");
-	if (id[EI_CLASS] != ELFCLASS64)
-		return ENOEXEC_WHY("not a 64-bit ELF (ELFCLASS64 needed)");
-	if (id[EI_DATA] != ELFDATA2LSB)
-		return ENOEXEC_WHY("not a little-endian ELF");
-	if (size < sizeof(Elf64_Ehdr))
-		return ENOEXEC_WHY("truncated: ELF header cut short");
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return ENOEXEC_WHY("libelf is older than this ELF version");
-
-	Elf *e = elf_memory(file, size);
-	if (!e || elf_kind(e) != ELF_K_ELF) {
-		rc = ENOEXEC_WHY("not an ELF file libelf can read");
-		goto out;
+	if ((rc = elf_judge(file, size, &k, why)))
+		return rc;
+	if ((rc = check_placement(m, &k, avoid_lo, avoid_hi, why)))
+		return rc;
+	/* Copy, then zero the bss part of each segment. */
+	for (unsigned i = 0; i < k.nseg; i++) {
+		uint8_t *dst = guest_ptr(m, k.seg[i].paddr, k.seg[i].memsz);
+		memcpy(dst, (const uint8_t *)file + k.seg[i].offset, k.seg[i].filesz);
+		memset(dst + k.seg[i].filesz, 0, k.seg[i].memsz - k.seg[i].filesz);
 	}
-	if (!gelf_getehdr(e, &eh)) {
-		rc = ENOEXEC_WHY("truncated: ELF header cannot be read");
-		goto out;
-	}
-	if (eh.e_machine != EM_X86_64) {
-		rc = ENOEXEC_WHY("not an x86-64 ELF (e_machine is not EM_X86_64)");
-		goto out;
-	}
-	if (eh.e_phnum == 0) {
-		rc = ENOEXEC_WHY("no program headers");
-		goto out;
-	}
-	/* e_phnum as written: libelf's count is clamped to what the file holds. */
-	phnum = eh.e_phnum;
-	if (phnum == PN_XNUM && elf_getphdrnum(e, &phnum)) {
-		rc = ENOEXEC_WHY("truncated: the program header count cannot be read");
-		goto out;
-	}
-	if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phoff > size ||
-	    phnum > (size - eh.e_phoff) / sizeof(Elf64_Phdr)) {
-		rc = ENOEXEC_WHY("truncated: program headers past the end of the file");
-		goto out;
-	}
-
-	/* Pass 1: check everything, so a refused file leaves guest memory alone. */
-	bool any = false;
-	img->lo = UINT64_MAX;
-	img->hi = 0;
-	for (size_t i = 0; i < phnum; i++) {
-		if (!gelf_getphdr(e, (int)i, &ph)) {
-			rc = ENOEXEC_WHY("truncated: a program header cannot be read");
-			goto out;
-		}
-		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
-			continue;
-		if ((rc = check_load(m, &ph, size, avoid_lo, avoid_hi, why)))
-			goto out;
-		any = true;
-		if (ph.p_paddr < img->lo)
-			img->lo = ph.p_paddr;
-		if (ph.p_paddr + ph.p_memsz > img->hi)
-			img->hi = ph.p_paddr + ph.p_memsz;
-	}
-	if (!any) {
-		rc = ENOEXEC_WHY("no PT_LOAD segment");
-		goto out;
-	}
-	if ((rc = find_pvh_entry(e, size, phnum, &img->entry, why)))
-		goto out;
-	bool entry_ok = false;
-	for (size_t i = 0; i < phnum; i++) {
-		gelf_getphdr(e, (int)i, &ph);
-		if (ph.p_type == PT_LOAD && img->entry >= ph.p_paddr &&
-		    img->entry - ph.p_paddr < ph.p_filesz)
-			entry_ok = true;
-	}
-	if (!entry_ok) {
-		rc = ENOEXEC_WHY("the PVH entry is not inside a loaded segment");
-		goto out;
-	}
-
-	/* Pass 2: copy, then zero the bss part of each segment. */
-	for (size_t i = 0; i < phnum; i++) {
-		gelf_getphdr(e, (int)i, &ph);
-		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
-			continue;
-		uint8_t *dst = guest_ptr(m, ph.p_paddr, ph.p_memsz);
-		memcpy(dst, (const uint8_t *)file + ph.p_offset, ph.p_filesz);
-		memset(dst + ph.p_filesz, 0, ph.p_memsz - ph.p_filesz);
-	}
-	rc = 0;
-out:
-	elf_end(e);
-	return rc;
+	*img = (struct elf_image){k.entry, k.lo, k.hi};
+	return 0;
 }

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "startinfo.h"
 #include "vmm.h"
 
 int initrd_place(const struct guest_mem *m, uint64_t size, gpa_t kernel_end, gpa_t *gpa,
@@ -37,11 +38,12 @@ static unsigned fill_memmap(struct hvm_memmap_table_entry *e, uint64_t ram)
 int startinfo_build(const struct guest_mem *m, const char *cmdline, gpa_t initrd,
 		    uint64_t initrd_size, gpa_t *start_info, const char **why)
 {
-	size_t clen = strlen(cmdline) + 1;
-	if (clen > SHOJI_CMDLINE_MAX) {
-		*why = "kernel command line longer than 4095 bytes";
-		return -E2BIG;
-	}
+	const struct start_info_params p = {cmdline, initrd, initrd_size, 0};
+	const size_t area_size = BOOT_AREA_END - BOOT_AREA_START;
+	const size_t region_size = start_info_size(BOOT_MEMMAP_MAX);
+	struct start_info_layout l;
+	int rc;
+
 	if (m->size < BOOT_HIGH_RAM + GUEST_PAGE_SIZE) {
 		*why = "guest memory too small for the boot layout";
 		return -EINVAL;
@@ -50,32 +52,13 @@ int startinfo_build(const struct guest_mem *m, const char *cmdline, gpa_t initrd
 		*why = "the initrd is outside guest memory";
 		return -EINVAL;
 	}
-
-	struct hvm_start_info *si = guest_ptr(m, BOOT_START_INFO, sizeof(*si));
-	struct hvm_memmap_table_entry *mm =
-	    guest_ptr(m, BOOT_MEMMAP, BOOT_MEMMAP_MAX * sizeof(*mm));
-	struct hvm_modlist_entry *mod = guest_ptr(m, BOOT_MODLIST, sizeof(*mod));
-	char *cl = guest_ptr(m, BOOT_CMDLINE, SHOJI_CMDLINE_MAX);
-	if (!si || !mm || !mod || !cl) {
-		*why = "guest memory too small for the boot layout";
+	uint8_t *area = guest_ptr(m, BOOT_AREA_START, area_size);
+	rc = start_info_init(area, area_size, BOOT_START_INFO, BOOT_MEMMAP_MAX, &p, &l, why);
+	if (rc)
+		return rc == -SHOJI_EMSGSIZE ? -E2BIG : -EINVAL;
+	memset(area + region_size, 0, area_size - region_size); /* the rest of the boot area */
+	if (start_info_set_memmap(&l, fill_memmap(l.memmap, m->size), why))
 		return -EINVAL;
-	}
-
-	memset(guest_ptr(m, BOOT_AREA_START, BOOT_AREA_END - BOOT_AREA_START), 0,
-	       BOOT_AREA_END - BOOT_AREA_START);
-	memcpy(cl, cmdline, clen);
-	*si = (struct hvm_start_info){
-	    .magic = HVM_START_MAGIC,
-	    .version = 1,
-	    .cmdline_paddr = BOOT_CMDLINE,
-	    .memmap_paddr = BOOT_MEMMAP,
-	    .memmap_entries = fill_memmap(mm, m->size),
-	};
-	if (initrd_size) {
-		*mod = (struct hvm_modlist_entry){.paddr = initrd, .size = initrd_size};
-		si->nr_modules = 1;
-		si->modlist_paddr = BOOT_MODLIST;
-	}
-	*start_info = BOOT_START_INFO;
+	*start_info = l.si_phys;
 	return 0;
 }

@@ -30,7 +30,8 @@ VMM_SRCS := \
 	vmm/dev_uart.c \
 	vmm/dev_exit.c \
 	vmm/console.c \
-	$(LOADER_HOST_SRCS)
+	$(LOADER_HOST_SRCS) \
+	$(LOADER_BOOT_SRCS)
 VMM_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(VMM_SRCS))
 VMM_LIBS := -lelf -pthread
 VMM_STATIC_LIBS := -lelf -lz -pthread
@@ -64,8 +65,8 @@ UNIT_TESTS += test_vmm_guestmem test_vmm_opts test_vmm_startinfo test_vmm_elf te
 	test_vmm_cpuid test_vmm_io test_vmm_console
 test_vmm_guestmem_SRCS := vmm/guest_mem.c
 test_vmm_opts_SRCS := vmm/options.c
-test_vmm_startinfo_SRCS := vmm/startinfo.c vmm/guest_mem.c
-test_vmm_elf_SRCS := vmm/elf_load.c vmm/guest_mem.c
+test_vmm_startinfo_SRCS := vmm/startinfo.c vmm/guest_mem.c loader/format/start_info.c
+test_vmm_elf_SRCS := vmm/elf_load.c vmm/guest_mem.c loader/format/kernel_elf.c
 test_vmm_initrd_SRCS := vmm/initrd.c vmm/taskimage.c vmm/hostfile.c $(LOADER_HOST_SRCS) \
 	tests/conformance/task/images.c
 test_vmm_initrd_LIBS := -lelf

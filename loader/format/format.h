@@ -1,5 +1,5 @@
-/* loader/format/: the boot formats every boot path shares: initrd (cpio), task image (ELF64), task
- * specs. */
+/* loader/format/: the boot formats every boot path shares: initrd (cpio), task image and kernel
+ * (ELF64), PVH start info, task specs. */
 #ifndef SHOJI_LOADER_FORMAT_H
 #define SHOJI_LOADER_FORMAT_H
 
@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "shoji/abi.h"
+#include "shoji/pvh.h"
 
 #include "elf64.h"
 
@@ -316,5 +317,193 @@ int cmdline_add_task(struct cmdline_buf *c, const struct taskspec *t, const char
  * then unchanged.
  */
 int cmdline_append(struct cmdline_buf *c, const char *s, const char **why);
+
+/* ==================================================================== */
+/* The kernel, kernel.elf (kernel_elf.c)                                */
+/* ==================================================================== */
+
+/*
+ * What a bootable kernel.elf is, for every path that boots one: shoji (on
+ * the host, reading the file with libelf, vmm/elf_load.c), the UEFI
+ * loader (loader/uefi/kernel.c, this file's raw reader) and the host tools
+ * that check a kernel for QEMU's PVH path (kernel_elf_check).  Each rule
+ * below exists here only; a path adds only what is its own (where guest
+ * RAM ends, which pages the firmware gives).
+ *
+ * The rules, in the order they are checked (the first failure is the
+ * reason given):
+ *  1. identification, from the file's first bytes: the \177ELF magic, at
+ *     least the 64-byte header, ELFCLASS64, ELFDATA2LSB, EV_CURRENT; and no
+ *     extended section count (e_shnum 0 with e_shoff set: the real count
+ *     would sit in section 0, which libelf insists on reading before it
+ *     gives the header; a kernel has a few dozen sections);
+ *  2. the header: e_version EV_CURRENT, EM_X86_64, ET_EXEC (a kernel is
+ *     linked at fixed physical addresses), 1..65534 program headers
+ *     (PN_XNUM refused: a kernel has a handful) at a non-zero e_phoff
+ *     (0 means no table, gABI), 56 bytes each, the table inside the file;
+ *  3. each PT_LOAD with p_memsz > 0 (empty ones are dropped): p_filesz <=
+ *     p_memsz, its file bytes inside the file, [p_paddr, p_paddr +
+ *     p_memsz) below 4 GiB (the PVH entry runs with paging off, in 32-bit
+ *     mode) and overlapping no other PT_LOAD; at least one, at most
+ *     KERNEL_ELF_MAX_SEGMENTS.  Segments are placed by p_paddr: p_vaddr is
+ *     the higher-half address the kernel's own page tables give them;
+ *  4. the PVH entry note, found through PT_NOTE program headers only: a
+ *     note named "Xen" of type XEN_ELFNOTE_PHYS32_ENTRY whose descriptor
+ *     is 4 or 8 bytes (little-endian) holding an address below 4 GiB.
+ *     Notes are walked in each non-empty PT_NOTE (its bytes inside the
+ *     file), padded to 8 where p_align is 8 and to 4 otherwise (as libelf
+ *     and binutils read them); a note running past its segment is
+ *     refused; the first PVH note wins and nothing after it is read.
+ *     Section headers are never read: our kernel carries the note in a
+ *     PT_NOTE (guest/arch/x86_64/kernel.ld), QEMU's PVH loader finds it
+ *     the same way, and the UEFI loader has no reason to parse sections;
+ *  5. the entry inside some PT_LOAD's file bytes [p_paddr, p_paddr +
+ *     p_filesz): an entry in the bss would run zeroes.
+ *
+ * Readers.  The rules read the file through struct kernel_elf_reader, and
+ * ask it only for what they have already placed inside the file, so a
+ * reader never has to judge anything: kernel_elf_check uses the raw
+ * reader here (byte by byte, any alignment, freestanding); shoji fills one
+ * with libelf (gelf_getehdr, gelf_getphdr, elf_getdata_rawchunk).  Rule 1
+ * reads the raw bytes in every path, because libelf gives no header at
+ * all for a file it does not recognise.  The notes are walked here, on
+ * the bytes libelf hands over, not with gelf_getnote: how notes are
+ * padded and what a note cut short means are rules too, and gelf_getnote
+ * answers 0 alike at the end of the notes and at a malformed one, so the
+ * rule would have to be written a second time around it.  tests/conformance/kernel/ and
+ * tests/fuzz/fuzz_kernel_elf.c hold both readers to the same verdict and
+ * reason on every file.
+ */
+#define KERNEL_ELF_MAX_SEGMENTS 16
+#define KERNEL_ELF_PHYS_LIMIT (1ull << 32) /* segments and entry lie below */
+
+struct kernel_elf_segment {
+	uint64_t paddr;	 /* where it is loaded (p_paddr) */
+	uint64_t memsz;	 /* > 0 */
+	uint64_t offset; /* file offset of the first byte */
+	uint64_t filesz; /* bytes from the file; the rest up to memsz is zero */
+};
+
+struct kernel_elf {
+	uint32_t entry; /* the PVH 32-bit entry, physical */
+	uint64_t lo;	/* lowest p_paddr loaded */
+	uint64_t hi;	/* highest p_paddr + p_memsz; <= KERNEL_ELF_PHYS_LIMIT */
+	unsigned nseg;	/* 1..KERNEL_ELF_MAX_SEGMENTS */
+	struct kernel_elf_segment seg[KERNEL_ELF_MAX_SEGMENTS]; /* sorted by paddr */
+};
+
+/*
+ * How the rules read a file.  Every callback returns 0 (or a pointer), or
+ * a negative value (NULL) when the reader itself failed; the rules then
+ * return -SHOJI_EFAULT with *why naming the read that failed.  The raw
+ * reader never fails, so a reader failure is a reader that is stricter
+ * than the rules (the differential fuzzer looks for exactly that).
+ */
+struct kernel_elf_reader {
+	const void *file; /* the whole file: rule 1 reads its first 64 bytes */
+	uint64_t size;	  /* bytes in it */
+	/* the file header; called once rule 1 has passed */
+	int (*ehdr)(void *ctx, struct elf64_ehdr *out);
+	/* program header @index (< e_phnum), once the table is inside the file */
+	int (*phdr)(void *ctx, unsigned index, struct elf64_phdr *out);
+	/* @len > 0 bytes at @offset, a range inside the file (any alignment) */
+	const void *(*bytes)(void *ctx, uint64_t offset, uint64_t len);
+	void *ctx; /* passed to each callback */
+};
+
+/*
+ * kernel_elf_read - judge a kernel through @r by the rules above.
+ * @out: filled on success; unspecified after a failure.
+ * Returns 0; -SHOJI_EINVAL with *why naming the first rule broken;
+ * -SHOJI_EFAULT with *why when a callback of @r failed.
+ */
+int kernel_elf_read(const struct kernel_elf_reader *r, struct kernel_elf *out, const char **why);
+
+/*
+ * kernel_elf_check - kernel_elf_read with the raw reader: the one call
+ * that judges a whole kernel file held in a buffer.
+ * @file, @size: the kernel.elf bytes (any alignment; @file may be NULL
+ *        when @size is 0).
+ * Returns 0 with *out filled, or -SHOJI_EINVAL with *why.
+ */
+int kernel_elf_check(const void *file, size_t size, struct kernel_elf *out, const char **why);
+
+/* ==================================================================== */
+/* The PVH start info (start_info.c)                                    */
+/* ==================================================================== */
+
+/*
+ * What the kernel finds at EBX on its PVH entry (include/shoji/pvh.h: the
+ * Xen layout), built by shoji (vmm/startinfo.c, in guest RAM) and by the
+ * UEFI loader (loader/uefi/bootdata.c, in pages below 1 GiB) in one
+ * region, laid out as:
+ *
+ *   phys + 0                      struct hvm_start_info
+ *   phys + START_INFO_MODLIST_OFF struct hvm_modlist_entry (the initrd)
+ *   phys + START_INFO_CMDLINE_OFF the command line, SHOJI_CMDLINE_MAX bytes
+ *   phys + START_INFO_MEMMAP_OFF  struct hvm_memmap_table_entry[memmap_cap]
+ *
+ * The kernel reads all of it through its boot mapping of the first GiB
+ * (guest/core/bootinfo.c), so the region must end at or below
+ * START_INFO_LIMIT.  The memory map is the caller's (shoji knows its guest
+ * RAM, the UEFI loader converts the firmware's map after the region is
+ * laid out): it writes the entries into layout->memmap and then calls
+ * start_info_set_memmap.
+ */
+#define START_INFO_MODLIST_OFF 64u
+#define START_INFO_CMDLINE_OFF 128u
+#define START_INFO_MEMMAP_OFF (START_INFO_CMDLINE_OFF + SHOJI_CMDLINE_MAX)
+#define START_INFO_LIMIT (1ull << 30)
+
+_Static_assert(START_INFO_MODLIST_OFF >= sizeof(struct hvm_start_info), "start info fits");
+_Static_assert(START_INFO_CMDLINE_OFF >= START_INFO_MODLIST_OFF + sizeof(struct hvm_modlist_entry),
+	       "module list fits");
+_Static_assert(START_INFO_MEMMAP_OFF % 8 == 0, "memory map aligned");
+
+struct start_info_params {
+	const char *cmdline;  /* NUL-terminated; "" gives cmdline_paddr 0 */
+	uint64_t initrd_phys; /* the one module; ignored when initrd_size is 0 */
+	uint64_t initrd_size; /* 0: no module (nr_modules 0, modlist_paddr 0) */
+	uint64_t rsdp_phys;   /* the ACPI RSDP, 0 when unknown */
+};
+
+/* Where each part lies, as the caller sees the region. */
+struct start_info_layout {
+	struct hvm_start_info *si;
+	uint64_t si_phys; /* EBX at the kernel entry */
+	struct hvm_modlist_entry *mod;
+	char *cmdline;
+	struct hvm_memmap_table_entry *memmap;
+	size_t memmap_cap; /* entries memmap has room for */
+};
+
+/* start_info_size - bytes of the region for a memory map of @memmap_cap entries. */
+size_t start_info_size(size_t memmap_cap);
+
+/*
+ * start_info_init - lay out and fill the region, all but the memory map.
+ * @buf, @buf_size: the region as the caller reaches it, 8-byte aligned, at
+ *        least start_info_size(@memmap_cap) bytes; that much is zeroed.
+ * @phys: its physical address, 8-byte aligned.
+ * @memmap_cap: memory map entries to make room for.
+ * @p:    what the kernel is given.
+ * @out:  where each part lies.
+ * The start info is magic HVM_START_MAGIC, version 1 (memmap fields
+ * valid), with memmap_paddr set and memmap_entries 0.
+ * Returns 0; -SHOJI_EINVAL with *why for a misaligned or short region, a
+ * region not ending at or below START_INFO_LIMIT, or an initrd range that
+ * wraps past 2^64; -SHOJI_EMSGSIZE with *why for a command line of more
+ * than SHOJI_CMDLINE_MAX - 1 bytes.  Nothing is written on failure.
+ */
+int start_info_init(void *buf, size_t buf_size, uint64_t phys, size_t memmap_cap,
+		    const struct start_info_params *p, struct start_info_layout *out,
+		    const char **why);
+
+/*
+ * start_info_set_memmap - record that layout->memmap holds @entries
+ * entries.  Returns 0, or -SHOJI_EINVAL with *why when @entries is 0 (the
+ * kernel needs a memory map) or above memmap_cap.
+ */
+int start_info_set_memmap(const struct start_info_layout *l, size_t entries, const char **why);
 
 #endif

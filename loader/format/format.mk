@@ -1,11 +1,15 @@
-# loader/format/: the boot formats shared by every boot path: initrd (cpio newc), task image (static-PIE ELF64), task specs.
+# loader/format/: the boot formats shared by every boot path: initrd (cpio newc), task image (static-PIE ELF64), kernel (ELF64, PVH), PVH start info, task specs.
 # cpio.c and elf_task.c are freestanding and also compile into the kernel
-# (guest/kernel.mk takes LOADER_GUEST_SRCS); taskspec.c is freestanding too
-# (the kernel has no use for it); cpio_pack.c is host only.
+# (guest/kernel.mk takes LOADER_GUEST_SRCS); cpio_pack.c is host only.
+# taskspec.c is freestanding too (the kernel has no use for it).
+# kernel_elf.c and start_info.c are freestanding too, built into shoji
+# (vmm/vmm.mk) and the UEFI loader (loader/uefi/uefi.mk) from
+# LOADER_BOOT_SRCS; the guest kernel only reads the start info.
 
 LOADER_GUEST_SRCS := loader/format/cpio.c loader/format/elf_task.c
 LOADER_HOST_SRCS := loader/format/cpio.c loader/format/cpio_pack.c loader/format/elf_task.c \
 	loader/format/taskspec.c
+LOADER_BOOT_SRCS := loader/format/kernel_elf.c loader/format/start_info.c
 
 UNIT_TESTS += test_cpio test_elf_task
 test_cpio_SRCS := loader/format/cpio.c loader/format/cpio_pack.c

@@ -21,6 +21,8 @@
 #include "shoji/abi.h"
 #include "shoji/pvh.h"
 
+#include "loader/format/format.h"
+
 #define EFIBOOT_PAGE_SIZE 4096u
 
 /* Names of the files the loader reads, next to BOOTX64.EFI on the ESP. */
@@ -140,15 +142,6 @@ int efi_config_parse(const char *text, size_t len, char *out, size_t cap, const 
 /* kernel.elf: a PVH kernel loaded at its physical addresses (kernel.c) */
 /* ==================================================================== */
 
-#define EFI_KERNEL_MAX_SEGMENTS 16
-
-struct efi_kernel_segment {
-	uint64_t paddr;	 /* where it is loaded (p_paddr) */
-	uint64_t memsz;	 /* > 0: empty PT_LOADs are dropped */
-	uint64_t offset; /* file offset of the first byte */
-	uint64_t filesz; /* bytes from the file; the rest up to memsz is zero */
-};
-
 /* Whole pages to allocate: the segments' pages, where neighbours that
  * share or touch a page are one range. */
 struct efi_kernel_range {
@@ -156,31 +149,21 @@ struct efi_kernel_range {
 };
 
 struct efi_kernel {
-	uint32_t entry; /* the PVH 32-bit entry (XEN_ELFNOTE_PHYS32_ENTRY) */
-	uint64_t lo;	/* lowest loaded address, rounded down to a page */
-	uint64_t hi;	/* end of the highest segment, rounded up to a page */
-	unsigned nseg;	/* 1..EFI_KERNEL_MAX_SEGMENTS */
-	struct efi_kernel_segment seg[EFI_KERNEL_MAX_SEGMENTS]; /* PT_LOAD, sorted by paddr */
-	unsigned nrange;					/* 1..nseg */
-	struct efi_kernel_range range[EFI_KERNEL_MAX_SEGMENTS]; /* sorted, not touching */
+	struct kernel_elf elf; /* entry and segments (sorted by paddr) */
+	uint64_t lo;	       /* lowest loaded address, rounded down to a page */
+	uint64_t hi;	       /* end of the highest segment, rounded up to a page */
+	unsigned nrange;       /* 1..elf.nseg */
+	struct efi_kernel_range range[KERNEL_ELF_MAX_SEGMENTS]; /* sorted, not touching */
 };
 
 /*
  * efi_kernel_parse - validate a PVH kernel and describe how to load it.
  * @file, @size: the kernel.elf bytes (any alignment).
  * @out: filled on success; unspecified after a failure.
- * Checks: ELF identification (magic, 64-bit, little-endian, version),
- * x86-64, ET_EXEC; program headers of 56 bytes inside the file; each
- * non-empty PT_LOAD: filesz <= memsz, its file bytes inside the file, its
- * physical range [p_paddr, p_paddr + p_memsz) inside the first 4 GiB (the
- * PVH entry runs with paging off) and not overlapping another PT_LOAD; at
- * least one and at most EFI_KERNEL_MAX_SEGMENTS; notes inside the file
- * and well-formed; a "Xen" note of type XEN_ELFNOTE_PHYS32_ENTRY (18) with
- * a 4- or 8-byte descriptor holding an address below 4 GiB that lies in a
- * loaded segment's file bytes.  Notes are found through PT_NOTE headers.
- * out->range lists the pages to allocate: each segment's pages, merged
- * where segments share or touch a page (a sparse kernel does not claim
- * the gaps between its segments).
+ * The checks are kernel_elf_check's (loader/format/format.h: the rules
+ * every boot path shares).  out->range lists the pages to allocate: each
+ * segment's pages, merged where segments share or touch a page (a sparse
+ * kernel does not claim the gaps between its segments).
  * Returns 0, or -SHOJI_EINVAL with *why naming the failed check.
  */
 int efi_kernel_parse(const void *file, size_t size, struct efi_kernel *out, const char **why);
@@ -190,59 +173,24 @@ int efi_kernel_parse(const void *file, size_t size, struct efi_kernel *out, cons
 /* ==================================================================== */
 
 /*
- * One region below 1 GiB (the kernel reads the start info, the module list,
- * the command line and the memory map through its boot mapping of the first
- * GiB, guest/core/bootinfo.c), laid out as:
- *
- *   phys + 0                     struct hvm_start_info
- *   phys + EFIBOOT_MODLIST_OFF   struct hvm_modlist_entry (the initrd)
- *   phys + EFIBOOT_CMDLINE_OFF   the command line, SHOJI_CMDLINE_MAX bytes
- *   phys + EFIBOOT_MEMMAP_OFF    struct hvm_memmap_table_entry[memmap_cap]
+ * The start info region (loader/format/format.h lays it out and fills it:
+ * start_info_size, start_info_init), in pages the loader allocates below
+ * EFIBOOT_LOW_LIMIT; its memory map is the firmware's, converted at the
+ * last moment, after ExitBootServices.
  */
-#define EFIBOOT_MODLIST_OFF 64u
-#define EFIBOOT_CMDLINE_OFF 128u
-#define EFIBOOT_MEMMAP_OFF (EFIBOOT_CMDLINE_OFF + SHOJI_CMDLINE_MAX)
-#define EFIBOOT_LOW_LIMIT (1ull << 30) /* the region must end at or below this */
-
-_Static_assert(EFIBOOT_MODLIST_OFF >= sizeof(struct hvm_start_info), "start info fits");
-_Static_assert(EFIBOOT_CMDLINE_OFF >= EFIBOOT_MODLIST_OFF + sizeof(struct hvm_modlist_entry),
-	       "module list fits");
-_Static_assert(EFIBOOT_MEMMAP_OFF % 8 == 0, "memory map aligned");
-
-struct efi_bootdata {
-	struct hvm_start_info *si; /* the region's start, as the loader sees it */
-	uint64_t si_phys;	   /* its physical address: EBX at the kernel entry */
-	struct hvm_modlist_entry *mod;
-	char *cmdline;
-	struct hvm_memmap_table_entry *memmap;
-	size_t memmap_cap; /* entries memmap has room for */
-};
-
-/* efi_bootdata_size - bytes of the region for a memory map of @memmap_cap entries. */
-size_t efi_bootdata_size(size_t memmap_cap);
+#define EFIBOOT_LOW_LIMIT START_INFO_LIMIT /* the region must end at or below this */
 
 /*
- * efi_bootdata_init - lay out and fill the region, all but the memory map.
- * @buf:  the region, efi_bootdata_size(memmap_cap) bytes, 8-byte aligned;
- *        zeroed here.
- * @phys: its physical address (the loader runs identity-mapped, so the
- *        same number as @buf there; the tests use any).
- * @memmap_cap: entries the memory map part has room for.
- * @cmdline: NUL-terminated, at most SHOJI_CMDLINE_MAX - 1 bytes (longer is
- *        cut; efi_config_parse never gives more); "" gives cmdline_paddr 0.
- * @initrd_phys, @initrd_size: the initrd; size 0 means none (nr_modules 0,
- *        modlist_paddr 0).
- * @rsdp_phys: the ACPI RSDP, 0 when unknown.
- * @bd:   filled with the pointers into the region.
- * The start info is magic HVM_START_MAGIC, version 1, with
- * memmap_paddr set and memmap_entries 0 until efi_bootdata_set_memmap.
+ * efi_bootdata_set_memmap - the UEFI memory map, converted by
+ * efi_memmap_to_e820 straight into the region's memory map, recorded in
+ * the start info.  Never allocates: it runs after ExitBootServices.
+ * @bd:   the region, from start_info_init.
+ * @map, @map_size, @desc_size: as GetMemoryMap() returned them.
+ * Returns the number of entries (> 0), or a negative SHOJI_E* code with
+ * *why: efi_memmap_to_e820's errors, or start_info_set_memmap's for an
+ * empty map.
  */
-void efi_bootdata_init(void *buf, uint64_t phys, size_t memmap_cap, const char *cmdline,
-		       uint64_t initrd_phys, uint64_t initrd_size, uint64_t rsdp_phys,
-		       struct efi_bootdata *bd);
-
-/* efi_bootdata_set_memmap - record that bd->memmap holds @entries entries
- * (written there by efi_memmap_to_e820); @entries <= bd->memmap_cap. */
-void efi_bootdata_set_memmap(struct efi_bootdata *bd, uint32_t entries);
+int efi_bootdata_set_memmap(const struct start_info_layout *bd, const void *map, size_t map_size,
+			    size_t desc_size, const char **why);
 
 #endif

@@ -61,7 +61,7 @@ struct boot {
 	UINTN bd_pages;
 	void *map; /* the UEFI memory map buffer, map_cap bytes */
 	UINTN map_cap;
-	struct efi_bootdata bd;
+	struct start_info_layout bd;
 };
 
 static struct boot boot;
@@ -153,9 +153,9 @@ static EFI_STATUS load_kernel(struct boot *b)
 		ZeroMem((void *)(UINTN)r->lo, r->hi - r->lo);
 	}
 
-	for (unsigned i = 0; i < k->nseg; i++)
-		CopyMem((void *)(UINTN)k->seg[i].paddr,
-			(UINT8 *)b->kernel_file.data + k->seg[i].offset, k->seg[i].filesz);
+	for (unsigned i = 0; i < k->elf.nseg; i++)
+		CopyMem((void *)(UINTN)k->elf.seg[i].paddr,
+			(UINT8 *)b->kernel_file.data + k->elf.seg[i].offset, k->elf.seg[i].filesz);
 	efifw_free_file(&b->kernel_file);
 	return EFI_SUCCESS;
 }
@@ -242,6 +242,7 @@ static EFI_STATUS prepare_bootdata(struct boot *b)
 {
 	UINTN size = 0, key, dsize;
 	UINT32 dver;
+	const char *why;
 	EFI_STATUS st;
 
 	st = uefi_call_wrapper(BS->GetMemoryMap, 5, &size, NULL, &key, &dsize, &dver);
@@ -252,7 +253,7 @@ static EFI_STATUS prepare_bootdata(struct boot *b)
 	b->map_cap = size + MAP_SLACK * dsize;
 	UINTN entries = b->map_cap / dsize;
 
-	b->bd_pages = EFI_SIZE_TO_PAGES(efi_bootdata_size(entries));
+	b->bd_pages = EFI_SIZE_TO_PAGES(start_info_size(entries));
 	EFI_PHYSICAL_ADDRESS addr = EFIBOOT_LOW_LIMIT - 1;
 	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateMaxAddress, EfiLoaderData, b->bd_pages,
 			       &addr);
@@ -266,8 +267,13 @@ static EFI_STATUS prepare_bootdata(struct boot *b)
 		efifw_error(L"memory map", "not enough memory for a copy of the memory map");
 		return EFI_OUT_OF_RESOURCES;
 	}
-	efi_bootdata_init((void *)(UINTN)addr, addr, entries, b->cmdline,
-			  (UINT64)(UINTN)b->initrd.data, b->initrd.size, find_rsdp(), &b->bd);
+	const struct start_info_params p = {b->cmdline, (UINT64)(UINTN)b->initrd.data,
+					    b->initrd.size, find_rsdp()};
+	if (start_info_init((void *)(UINTN)addr, b->bd_pages * EFI_PAGE_SIZE, addr, entries, &p,
+			    &b->bd, &why)) {
+		efifw_error(L"start info", why);
+		return EFI_LOAD_ERROR;
+	}
 	return EFI_SUCCESS;
 }
 
@@ -323,13 +329,9 @@ static EFI_STATUS exit_and_enter(struct boot *b)
 	}
 
 	/* Boot services are gone: no firmware call and no allocation below. */
-	int n = efi_memmap_to_e820(b->map, size, dsize, b->bd.memmap, b->bd.memmap_cap, &why);
-	if (n < 0)
+	if (efi_bootdata_set_memmap(&b->bd, b->map, size, dsize, &why) < 0)
 		dead(why);
-	if (n == 0)
-		dead("the UEFI memory map is empty");
-	efi_bootdata_set_memmap(&b->bd, (uint32_t)n);
-	b->trampoline(b->k.entry, b->bd.si_phys);
+	b->trampoline(b->k.elf.entry, b->bd.si_phys);
 }
 
 /* Gives back what a failed boot allocated, so that the boot manager's next
@@ -377,8 +379,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		Print(
 		    L"shoji-efi: kernel %s-%s, PVH entry %s; initrd %ld bytes at %s; command line "
 		    L"%d bytes; start info at %s\n",
-		    efifw_hex(h[0], b->k.lo), efifw_hex(h[1], b->k.hi), efifw_hex(h[2], b->k.entry),
-		    b->initrd.size, efifw_hex(h[3], (UINT64)(UINTN)b->initrd.data),
+		    efifw_hex(h[0], b->k.lo), efifw_hex(h[1], b->k.hi),
+		    efifw_hex(h[2], b->k.elf.entry), b->initrd.size,
+		    efifw_hex(h[3], (UINT64)(UINTN)b->initrd.data),
 		    (int)strlena((CHAR8 *)b->cmdline), efifw_hex(h[4], b->bd.si_phys));
 		Print(L"shoji-efi: exiting boot services, entering the kernel\n");
 		st = exit_and_enter(b); /* returns only on failure */

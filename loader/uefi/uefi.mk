@@ -16,7 +16,7 @@ EFI_SO := $(BUILD)/efi/shoji-efi.so
 
 # Pure parts (no <efi.h>): also compiled into the unit tests below.
 EFI_PURE_SRCS := loader/uefi/memmap.c loader/uefi/config.c loader/uefi/kernel.c \
-	loader/uefi/bootdata.c
+	loader/uefi/bootdata.c $(LOADER_BOOT_SRCS)
 EFI_SRCS := loader/uefi/main.c loader/uefi/files.c loader/uefi/trampoline.S $(EFI_PURE_SRCS)
 EFI_OBJS := $(patsubst %,$(BUILD)/efi/%.o,$(basename $(EFI_SRCS)))
 
@@ -78,5 +78,5 @@ esp:
 UNIT_TESTS += test_efi_memmap test_efi_config test_efi_kernel test_efi_bootdata
 test_efi_memmap_SRCS := loader/uefi/memmap.c
 test_efi_config_SRCS := loader/uefi/config.c
-test_efi_kernel_SRCS := loader/uefi/kernel.c
-test_efi_bootdata_SRCS := loader/uefi/bootdata.c
+test_efi_kernel_SRCS := loader/uefi/kernel.c loader/format/kernel_elf.c
+test_efi_bootdata_SRCS := loader/uefi/bootdata.c loader/uefi/memmap.c loader/format/start_info.c

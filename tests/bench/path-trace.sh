@@ -19,12 +19,19 @@ if ! command -v "${QEMU:-qemu-system-x86_64}" >/dev/null; then
 	echo "SKIP bench/path-trace: ${QEMU:-qemu-system-x86_64} not installed (tools/install-deps installs it)"
 	exit 0
 fi
+if ! command -v jq >/dev/null; then
+	echo "SKIP bench/path-trace: jq not installed (tools/install-deps installs it)"
+	exit 0
+fi
 for f in "$root/build/kernel.elf" "$elf"; do
 	if [[ ! -f $f ]]; then
 		echo "FAIL bench/path-trace: $f not found (make all builds it)"
 		exit 1
 	fi
 done
+
+# indent: standard input, indented under a FAIL line.
+indent() { sed 's/^/    /'; }
 
 # each_ok ENTRY SPEC N: --each lists the same window one instruction a
 # line: N lines, the first at ENTRY's address.
@@ -36,7 +43,7 @@ each_ok() {
 	addr=$(nm "$root/build/kernel.elf" | awk -v s="$entry" '$3 == s { print substr($1, 9) }')
 	if [[ $lines != "$n" || $first != "$addr" ]]; then
 		echo "FAIL $name: --each gave $lines lines from $first, want $n from $addr ($entry)"
-		sed 's/^/    /' <<<"$out" | head -5
+		indent <<<"$out" | head -5
 		return 1
 	fi
 }
@@ -46,21 +53,21 @@ for pair in shared:syscall_entry kernel:ktask_gate; do
 	name=bench/path-trace-$mode
 	spec=$elf:$mode:$mode:getpid:$n
 	want=$("$root/tools/qemu-run" --icount --memory 64 "$spec" |
-		sed -n 's/^RESULT .*"cycles_per_op":\([0-9.]*\).*/\1/p' | awk '{ printf "%.0f", $1 }')
+		sed -n 's/^RESULT //p' | jq -r '.cycles_per_op // empty' 2>/dev/null | awk '{ printf "%.0f", $1 }')
 	out=$("$root/bench/tools/path-trace" --nth 5 "$entry" "$entry" "$spec" 2>&1)
 	got=$(sed -n 's/^path-trace: .*: \([0-9]*\) instructions$/\1/p' <<<"$out")
 	sum=$(awk 'NR > 1 { s += $1 } END { print s + 0 }' <<<"$out")
 	if [[ -z $want || -z $got ]]; then
 		echo "FAIL $name: no count (RDTSC '$want', path-trace '$got')"
-		sed 's/^/    /' <<<"$out" | tail -5
+		indent <<<"$out" | tail -5
 		status=1
 	elif [[ $got != "$want" || $sum != "$got" ]]; then
 		echo "FAIL $name: path-trace $got instructions (lines add up to $sum), RDTSC $want per call"
-		sed 's/^/    /' <<<"$out"
+		indent <<<"$out"
 		status=1
 	elif ! grep -q " kernel  $entry$" <<<"$out"; then
 		echo "FAIL $name: $entry missing from the path"
-		sed 's/^/    /' <<<"$out"
+		indent <<<"$out"
 		status=1
 	elif [[ $mode == shared ]] && ! each_ok "$entry" "$spec" "$got"; then
 		status=1

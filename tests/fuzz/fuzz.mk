@@ -1,6 +1,10 @@
 # make fuzz: libFuzzer (clang) over the parsers that read untrusted files:
 # the initrd (cpio), task images, task specs (to initrd and command line:
-# fuzz_taskspec reads both back), and shoji's kernel loader; the whole
+# fuzz_taskspec reads both back), and the kernel (fuzz_kernel_elf:
+# shoji's libelf reader against the raw one, differentially; the PVH start
+# info has no target: its one reader, guest/core/bootinfo.c, reads what the
+# boot loader that chose the kernel wrote, and panics on what it cannot
+# use); the whole
 # task-image path of the kernel (fuzz_image: load, scan, verify) under a
 # semantic oracle (tests/fuzz/image.h); and the verifier's decoder against
 # Zydis (fuzz_decode).  Bounded in time (FUZZ_SECONDS each); not part of
@@ -16,7 +20,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -
 FUZZ_TARGETS := fuzz_cpio fuzz_elf_task fuzz_kernel_elf fuzz_decode fuzz_image fuzz_taskspec
 fuzz_cpio_SRCS := loader/format/cpio.c
 fuzz_elf_task_SRCS := loader/format/elf_task.c
-fuzz_kernel_elf_SRCS := vmm/elf_load.c vmm/guest_mem.c
+fuzz_kernel_elf_SRCS := vmm/elf_load.c vmm/guest_mem.c loader/format/kernel_elf.c loader/uefi/kernel.c
 fuzz_kernel_elf_LIBS := -lelf
 fuzz_decode_SRCS := $(DECODE_DIFF_SRCS)
 fuzz_decode_LIBS := -lZydis
@@ -62,6 +66,7 @@ fuzz-seeds: all
 			>$(BUILD)/fuzz/corpus-fuzz_image/generated-$$n; \
 	done
 	$(Q)cp $(KERNEL_ELF) $(BUILD)/fuzz/corpus-fuzz_kernel_elf/
+	$(Q)cp $(CONFORMANCE_KERNEL_DIR)/*.elf $(BUILD)/fuzz/corpus-fuzz_kernel_elf/
 	$(Q)mkdir -p $(BUILD)/fuzz/corpus-fuzz_taskspec
 	$(Q)printf 'quantum=5\na.elf:shared:x\nb:kernel\nsub/../a.elf\n' \
 		>$(BUILD)/fuzz/corpus-fuzz_taskspec/specs

@@ -1,4 +1,5 @@
-/* Unit tests for the UEFI loader's kernel ELF checks (loader/uefi/kernel.c). */
+/* Unit tests for the UEFI loader's kernel ELF checks (loader/uefi/kernel.c on
+ * loader/format/kernel_elf.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +26,8 @@
 static _Alignas(16) uint8_t file[FILE_SIZE + 16];
 static struct efi_kernel k;
 static const char *why;
+
+#define NO_NOTE "no PVH entry note (Xen, XEN_ELFNOTE_PHYS32_ENTRY): not a PVH kernel"
 
 static struct elf64_ehdr *eh(void)
 {
@@ -109,15 +112,15 @@ static void test_good(void **state)
 	build();
 	assert_int_equal(parse(), 0);
 	assert_null(why);
-	assert_int_equal(k.entry, 0x100000);
+	assert_int_equal(k.elf.entry, 0x100000);
 	assert_int_equal(k.lo, 0x100000);
 	assert_int_equal(k.hi, 0x107000); /* 0x102000 + 0x5000 */
-	assert_int_equal(k.nseg, 3);
-	assert_int_equal(k.seg[0].paddr, 0x100000);
-	assert_int_equal(k.seg[0].offset, SEG0_OFF);
-	assert_int_equal(k.seg[1].paddr, 0x101000); /* p_paddr, not the higher-half p_vaddr */
-	assert_int_equal(k.seg[2].filesz, 0x100);
-	assert_int_equal(k.seg[2].memsz, 0x5000);
+	assert_int_equal(k.elf.nseg, 3);
+	assert_int_equal(k.elf.seg[0].paddr, 0x100000);
+	assert_int_equal(k.elf.seg[0].offset, SEG0_OFF);
+	assert_int_equal(k.elf.seg[1].paddr, 0x101000); /* p_paddr, not the higher-half p_vaddr */
+	assert_int_equal(k.elf.seg[2].filesz, 0x100);
+	assert_int_equal(k.elf.seg[2].memsz, 0x5000);
 	/* Touching segments: one range to allocate. */
 	assert_int_equal(k.nrange, 1);
 	assert_int_equal(k.range[0].lo, 0x100000);
@@ -164,8 +167,8 @@ static void test_sorted_and_rounded(void **state)
 	ph(0)->p_paddr = 0x102010;
 	ph(0)->p_memsz = 0x4ff1; /* ends at 0x107001 */
 	assert_int_equal(parse(), 0);
-	assert_int_equal(k.seg[0].paddr, 0x100000);
-	assert_int_equal(k.seg[2].paddr, 0x102010);
+	assert_int_equal(k.elf.seg[0].paddr, 0x100000);
+	assert_int_equal(k.elf.seg[2].paddr, 0x102010);
 	assert_int_equal(k.lo, 0x100000);
 	assert_int_equal(k.hi, 0x108000);
 	assert_int_equal(k.nrange, 1);
@@ -177,7 +180,7 @@ static void test_empty_load_dropped(void **state)
 	build();
 	ph(4)->p_type = ELF_PT_LOAD; /* memsz 0 */
 	assert_int_equal(parse(), 0);
-	assert_int_equal(k.nseg, 3);
+	assert_int_equal(k.elf.nseg, 3);
 }
 
 /* The file may sit at any alignment in memory. */
@@ -188,7 +191,7 @@ static void test_unaligned(void **state)
 	memmove(file + 3, file, FILE_SIZE);
 	why = NULL;
 	assert_int_equal(efi_kernel_parse(file + 3, FILE_SIZE, &k, &why), 0);
-	assert_int_equal(k.entry, 0x100000);
+	assert_int_equal(k.elf.entry, 0x100000);
 }
 
 static void test_8_byte_note(void **state)
@@ -200,7 +203,7 @@ static void test_8_byte_note(void **state)
 	memset(file + NOTE_OFF, 0, 0x40);
 	put_note(NOTE_OFF, "Xen", XEN_ELFNOTE_PHYS32_ENTRY, &entry, 8);
 	assert_int_equal(parse(), 0);
-	assert_int_equal(k.entry, 0x101010);
+	assert_int_equal(k.elf.entry, 0x101010);
 
 	entry = 0x100100000ull;
 	put_note(NOTE_OFF, "Xen", XEN_ELFNOTE_PHYS32_ENTRY, &entry, 8);
@@ -213,23 +216,23 @@ static void test_bad_header(void **state)
 	build();
 	why = NULL;
 	assert_int_equal(efi_kernel_parse(file, 63, &k, &why), -SHOJI_EINVAL);
-	assert_string_equal(why, "shorter than an ELF header");
+	assert_string_equal(why, "truncated: ELF header cut short");
 
 	build();
 	file[1] = 'e';
-	refused("not an ELF file (bad magic)");
+	refused("not an ELF file (no \\177ELF magic)");
 	build();
 	eh()->e_ident[ELF_EI_CLASS] = ELF_CLASS32;
-	refused("not a 64-bit ELF file");
+	refused("not a 64-bit ELF file (ELFCLASS64 needed)");
 	build();
 	eh()->e_ident[ELF_EI_DATA] = ELF_DATA2MSB;
-	refused("not a little-endian ELF file");
+	refused("not a little-endian ELF file (ELFDATA2LSB needed)");
 	build();
 	eh()->e_version = 2;
-	refused("unknown ELF version");
+	refused("unknown ELF version (EV_CURRENT needed)");
 	build();
 	eh()->e_machine = 3; /* EM_386 */
-	refused("not an x86-64 ELF file");
+	refused("not an x86-64 ELF file (EM_X86_64 needed)");
 	build();
 	eh()->e_type = ELF_ET_DYN;
 	refused("not an executable ELF file (ET_EXEC)");
@@ -237,14 +240,20 @@ static void test_bad_header(void **state)
 	eh()->e_phnum = 0;
 	refused("no program headers");
 	build();
+	eh()->e_phnum = ELF_PN_XNUM;
+	refused("e_phnum is PN_XNUM (an extended count): not supported");
+	build();
+	eh()->e_shoff = 0x100; /* e_shnum 0: the count would be in section 0 */
+	refused("extended section count (e_shnum 0, e_shoff set): not supported");
+	build();
 	eh()->e_phentsize = 64;
-	refused("program header size is not 56");
+	refused("program header size is not 56 bytes");
 	build();
 	eh()->e_phoff = FILE_SIZE - 100;
-	refused("program headers lie outside the file");
+	refused("truncated: program headers past the end of the file");
 	build();
 	eh()->e_phoff = UINT64_MAX - 8; /* offset + size wraps */
-	refused("program headers lie outside the file");
+	refused("truncated: program headers past the end of the file");
 }
 
 static void test_bad_segments(void **state)
@@ -252,13 +261,13 @@ static void test_bad_segments(void **state)
 	(void)state;
 	build();
 	ph(2)->p_filesz = 0x6000;
-	refused("a PT_LOAD segment has filesz > memsz");
+	refused("a PT_LOAD segment has p_filesz > p_memsz");
 	build();
 	ph(2)->p_offset = FILE_SIZE - 0x80;
-	refused("a PT_LOAD segment's bytes lie outside the file");
+	refused("truncated: a PT_LOAD segment's bytes are past the end of the file");
 	build();
 	ph(2)->p_offset = UINT64_MAX;
-	refused("a PT_LOAD segment's bytes lie outside the file");
+	refused("truncated: a PT_LOAD segment's bytes are past the end of the file");
 	build();
 	ph(2)->p_paddr = 0xfffff000;
 	ph(2)->p_memsz = 0x2000;
@@ -290,7 +299,7 @@ static void test_too_many_segments(void **state)
 	*ph(17) = (struct elf64_phdr){ELF_PT_NOTE, ELF_PF_R, NOTE_OFF, 0, 0, 0x40, 0x40, 4};
 	refused("more than 16 non-empty PT_LOAD segments");
 	eh()->e_phnum = 16; /* 16 loads, no note */
-	refused("no PVH entry note (Xen ELF note 18): not a PVH kernel");
+	refused(NO_NOTE);
 }
 
 static void test_notes(void **state)
@@ -300,17 +309,17 @@ static void test_notes(void **state)
 
 	build();
 	ph(3)->p_type = ELF_PT_NULL;
-	refused("no PVH entry note (Xen ELF note 18): not a PVH kernel");
+	refused(NO_NOTE);
 
 	build();
 	memset(file + NOTE_OFF, 0, 0x40);
 	put_note(NOTE_OFF, "Xen", 17, &entry, 4); /* another Xen note type */
-	refused("no PVH entry note (Xen ELF note 18): not a PVH kernel");
+	refused(NO_NOTE);
 
 	build();
 	memset(file + NOTE_OFF, 0, 0x40);
 	put_note(NOTE_OFF, "Xe", XEN_ELFNOTE_PHYS32_ENTRY, &entry, 4); /* another owner */
-	refused("no PVH entry note (Xen ELF note 18): not a PVH kernel");
+	refused(NO_NOTE);
 
 	build();
 	memset(file + NOTE_OFF, 0, 0x40);
@@ -319,23 +328,23 @@ static void test_notes(void **state)
 
 	build();
 	ph(3)->p_filesz = 12 + 4 + 8 + 12; /* the second note's header only */
-	refused("an ELF note runs past its PT_NOTE segment");
+	refused("an ELF note runs past the end of its PT_NOTE segment");
 
 	build();
 	ph(3)->p_offset = FILE_SIZE - 8;
-	refused("a PT_NOTE segment lies outside the file");
+	refused("truncated: a PT_NOTE segment is past the end of the file");
 
 	build();
 	memset(file + NOTE_OFF, 0, 0x40);
 	entry = 0x102200; /* in segment 2's memory, but in its bss */
 	put_note(NOTE_OFF, "Xen", XEN_ELFNOTE_PHYS32_ENTRY, &entry, 4);
-	refused("the PVH entry is outside the segments loaded from the file");
+	refused("the PVH entry is outside the segments' bytes from the file");
 
 	build();
 	memset(file + NOTE_OFF, 0, 0x40);
 	entry = 0x200000; /* nowhere */
 	put_note(NOTE_OFF, "Xen", XEN_ELFNOTE_PHYS32_ENTRY, &entry, 4);
-	refused("the PVH entry is outside the segments loaded from the file");
+	refused("the PVH entry is outside the segments' bytes from the file");
 }
 
 int main(void)

@@ -1,4 +1,5 @@
-/* Unit tests for the PVH start info builder and initrd placement (vmm/startinfo.c). */
+/* Unit tests for the PVH start info builder (vmm/startinfo.c on loader/format/start_info.c) and
+ * initrd placement. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -47,12 +48,13 @@ static void test_layout(void **state)
 	assert_int_equal(si->version, 1);
 	assert_int_equal(si->flags, 0);
 	assert_int_equal(si->rsdp_paddr, 0);
-	assert_int_equal(si->cmdline_paddr, BOOT_CMDLINE);
-	assert_string_equal((const char *)guest_ptr(m, BOOT_CMDLINE, 1), "task=hello quantum=5");
+	assert_int_equal(si->cmdline_paddr, BOOT_START_INFO + START_INFO_CMDLINE_OFF);
+	assert_string_equal((const char *)guest_ptr(m, si->cmdline_paddr, 1),
+			    "task=hello quantum=5");
 
-	assert_int_equal(si->memmap_paddr, BOOT_MEMMAP);
+	assert_int_equal(si->memmap_paddr, BOOT_START_INFO + START_INFO_MEMMAP_OFF);
 	assert_int_equal(si->memmap_entries, 3);
-	const struct hvm_memmap_table_entry *mm = guest_ptr(m, BOOT_MEMMAP, 3 * sizeof(*mm));
+	const struct hvm_memmap_table_entry *mm = guest_ptr(m, si->memmap_paddr, 3 * sizeof(*mm));
 	assert_int_equal(mm[0].addr, 0);
 	assert_int_equal(mm[0].size, 0x9fc00);
 	assert_int_equal(mm[0].type, HVM_MEMMAP_TYPE_RAM);
@@ -64,8 +66,8 @@ static void test_layout(void **state)
 	assert_int_equal(mm[2].type, HVM_MEMMAP_TYPE_RAM);
 
 	assert_int_equal(si->nr_modules, 1);
-	assert_int_equal(si->modlist_paddr, BOOT_MODLIST);
-	const struct hvm_modlist_entry *mod = guest_ptr(m, BOOT_MODLIST, sizeof(*mod));
+	assert_int_equal(si->modlist_paddr, BOOT_START_INFO + START_INFO_MODLIST_OFF);
+	const struct hvm_modlist_entry *mod = guest_ptr(m, si->modlist_paddr, sizeof(*mod));
 	assert_int_equal(mod->paddr, 0xf00000);
 	assert_int_equal(mod->size, 0x1234);
 	assert_int_equal(mod->cmdline_paddr, 0);
@@ -85,7 +87,7 @@ static void test_no_initrd(void **state)
 	const struct hvm_start_info *si = guest_ptr(m, si_at, sizeof(*si));
 	assert_int_equal(si->nr_modules, 0);
 	assert_int_equal(si->modlist_paddr, 0);
-	assert_string_equal((const char *)guest_ptr(m, BOOT_CMDLINE, 1), "");
+	assert_int_equal(si->cmdline_paddr, 0); /* "0 when none" (include/shoji/pvh.h) */
 }
 
 static void test_cmdline_limit(void **state)
@@ -97,7 +99,8 @@ static void test_cmdline_limit(void **state)
 	memset(c, 'x', SHOJI_CMDLINE_MAX - 1);
 	c[SHOJI_CMDLINE_MAX - 1] = 0; /* 4095 characters: the most there is room for */
 	assert_int_equal(startinfo_build(m, c, 0, 0, &si_at, &why), 0);
-	assert_int_equal(strlen(guest_ptr(m, BOOT_CMDLINE, 1)), SHOJI_CMDLINE_MAX - 1);
+	const struct hvm_start_info *si = guest_ptr(m, si_at, sizeof(*si));
+	assert_int_equal(strlen(guest_ptr(m, si->cmdline_paddr, 1)), SHOJI_CMDLINE_MAX - 1);
 	c[SHOJI_CMDLINE_MAX - 1] = 'x';
 	c[SHOJI_CMDLINE_MAX] = 0; /* one more */
 	assert_int_equal(startinfo_build(m, c, 0, 0, &si_at, &why), -E2BIG);

@@ -1,0 +1,202 @@
+/* The kernel conformance test: every boot path's judge gives each corpus image the verdict and
+ * reason tests/conformance/kernel/expect gives it. */
+#include <dirent.h>
+#include <errno.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader/uefi/efiboot.h"
+#include "vmm/vmm.h"
+
+/*
+ * usage: check EXPECT DIR [PATTERN]
+ *
+ * EXPECT holds one line per image: NAME, a tab, "accept" or "refuse", and
+ * for a refusal a tab and the reason, word for word ('#' lines and blank
+ * lines are skipped).  DIR/NAME.elf is the image (tests/conformance/kernel/
+ * gen.c writes them).  The judges: shoji's loader (vmm/elf_load.c: libelf,
+ * into guest RAM as `shoji run` loads it), the UEFI loader's parser
+ * (loader/uefi/kernel.c, built for the host) and the library's one call
+ * (kernel_elf_check).  Each image whose name conformance/kernel/NAME
+ * matches PATTERN prints "PASS NAME" or "FAIL NAME" and what each judge
+ * said; the last line is "N passed, M failed".
+ */
+
+#define GUEST_RAM (16u << 20)
+#define IMAGE_MAX (1u << 20)
+
+struct verdict {
+	int ok;
+	const char *why;
+};
+
+static uint8_t ram[GUEST_RAM];
+
+static struct verdict shoji_judge(void *file, size_t size)
+{
+	struct guest_mem m;
+	struct elf_image img;
+	const char *why = NULL;
+	guest_mem_wrap(&m, ram, sizeof(ram));
+	int rc = elf_load(&m, file, size, 0, PROBE_AREA_END, &img, &why);
+	return (struct verdict){rc == 0, rc ? why : NULL};
+}
+
+static struct verdict efi_judge(void *file, size_t size)
+{
+	static struct efi_kernel k;
+	const char *why = NULL;
+	int rc = efi_kernel_parse(file, size, &k, &why);
+	return (struct verdict){rc == 0, rc ? why : NULL};
+}
+
+static struct verdict library_judge(void *file, size_t size)
+{
+	struct kernel_elf k;
+	const char *why = NULL;
+	int rc = kernel_elf_check(file, size, &k, &why);
+	return (struct verdict){rc == 0, rc ? why : NULL};
+}
+
+static const struct {
+	const char *name;
+	struct verdict (*judge)(void *file, size_t size);
+} judges[] = {
+    {"shoji (vmm/elf_load.c, libelf)", shoji_judge},
+    {"UEFI loader (loader/uefi/kernel.c)", efi_judge},
+    {"kernel_elf_check", library_judge},
+};
+
+static bool same(struct verdict v, struct verdict want)
+{
+	return v.ok == want.ok && (v.ok || (v.why && !strcmp(v.why, want.why)));
+}
+
+/* Judges one image; prints its line.  Returns 1 when it passed. */
+static int check_image(const char *dir, const char *name, struct verdict want)
+{
+	static uint8_t buf[IMAGE_MAX];
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s.elf", dir, name);
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		printf("FAIL conformance/kernel/%s: %s: %s (make builds the corpus)\n", name, path,
+		       strerror(errno));
+		return 0;
+	}
+	size_t size = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+
+	int pass = 1;
+	struct verdict got[sizeof(judges) / sizeof(judges[0])];
+	for (size_t j = 0; j < sizeof(judges) / sizeof(judges[0]); j++) {
+		static uint8_t copy[IMAGE_MAX]; /* libelf may write the file it reads */
+		memcpy(copy, buf, size);
+		got[j] = judges[j].judge(copy, size);
+		pass &= same(got[j], want);
+	}
+	printf("%s conformance/kernel/%s\n", pass ? "PASS" : "FAIL", name);
+	if (!pass) {
+		printf("    expected: %s\n", want.ok ? "accept" : want.why);
+		for (size_t j = 0; j < sizeof(judges) / sizeof(judges[0]); j++)
+			printf("    %s: %s\n", judges[j].name, got[j].ok ? "accept" : got[j].why);
+	}
+	return pass;
+}
+
+/* Every image in @dir has a line in EXPECT: a case the generator writes is never left unjudged. */
+static unsigned unlisted(const char *dir, char names[][1024], unsigned count)
+{
+	unsigned missing = 0;
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d && (e = readdir(d));) {
+		size_t len = strlen(e->d_name);
+		if (len < 5 || strcmp(e->d_name + len - 4, ".elf"))
+			continue;
+		unsigned i = 0;
+		while (i < count &&
+		       (strlen(names[i]) != len - 4 || strncmp(names[i], e->d_name, len - 4)))
+			i++;
+		if (i == count) {
+			printf("FAIL conformance/kernel: %s/%s has no line in the expectations\n",
+			       dir, e->d_name);
+			missing++;
+		}
+	}
+	if (d)
+		closedir(d);
+	return missing;
+}
+
+/* Splits "NAME\tVERDICT[\tREASON]\n" in place. */
+static int parse_line(char *line, const char **name, struct verdict *want)
+{
+	line[strcspn(line, "\n")] = 0;
+	char *verdict = strchr(line, '\t');
+	if (!verdict)
+		return -1;
+	*verdict++ = 0;
+	char *reason = strchr(verdict, '\t');
+	if (reason)
+		*reason++ = 0;
+	*name = line;
+	if (!strcmp(verdict, "accept") && !reason)
+		*want = (struct verdict){1, NULL};
+	else if (!strcmp(verdict, "refuse") && reason && *reason)
+		*want = (struct verdict){0, reason};
+	else
+		return -1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	regex_t re;
+	char line[1024];
+	static char names[256][sizeof(line)];
+	unsigned passed = 0, failed = 0, count = 0;
+
+	if (argc < 3 || argc > 4) {
+		fprintf(stderr, "usage: %s EXPECT DIR [PATTERN]\n", argv[0]);
+		return 2;
+	}
+	if (regcomp(&re, argc == 4 ? argv[3] : "", REG_EXTENDED | REG_NOSUB)) {
+		fprintf(stderr, "%s: bad pattern\n", argv[0]);
+		return 2;
+	}
+	FILE *f = fopen(argv[1], "r");
+	if (!f) {
+		fprintf(stderr, "%s: %s\n", argv[1], strerror(errno));
+		return 2;
+	}
+	for (unsigned n = 1; fgets(line, sizeof(line), f); n++) {
+		const char *name;
+		struct verdict want;
+		char test[sizeof(line) + 32];
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		if (parse_line(line, &name, &want)) {
+			printf("FAIL conformance/kernel: %s line %u is not "
+			       "NAME<tab>VERDICT[<tab>REASON]\n",
+			       argv[1], n);
+			failed++;
+			continue;
+		}
+		if (count < 256)
+			snprintf(names[count++], sizeof(names[0]), "%s", name);
+		snprintf(test, sizeof(test), "conformance/kernel/%s", name);
+		if (regexec(&re, test, 0, NULL, 0))
+			continue;
+		if (check_image(argv[2], name, want))
+			passed++;
+		else
+			failed++;
+	}
+	fclose(f);
+	regfree(&re);
+	failed += unlisted(argv[2], names, count);
+	printf("%u passed, %u failed\n", passed, failed);
+	return failed != 0;
+}

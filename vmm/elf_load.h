@@ -1,0 +1,47 @@
+/* vmm/elf_load.c: kernel.elf read with libelf, judged by loader/format/'s rules, copied into guest
+ * RAM. */
+#ifndef SHOJI_VMM_ELF_LOAD_H
+#define SHOJI_VMM_ELF_LOAD_H
+
+/* Conventions as in vmm/vmm.h: -errno, and *why on failure. */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../loader/format/format.h"
+
+struct guest_mem;
+typedef uint64_t gpa_t; /* as vmm/vmm.h: a guest physical address */
+
+struct elf_image {
+	uint32_t entry; /* PVH entry (XEN_ELFNOTE_PHYS32_ENTRY), physical */
+	gpa_t lo, hi;	/* lowest p_paddr and highest p_paddr + p_memsz loaded */
+};
+
+/*
+ * elf_load - check a kernel ELF and copy it into guest memory.
+ * @file, @size: the whole file (libelf reads it in place).
+ * @avoid_lo, @avoid_hi: a range no segment may touch (the boot area).
+ * Checks, all before anything is copied: the kernel ELF rules of
+ * loader/format/format.h (kernel_elf_read, with a reader built on libelf),
+ * then each PT_LOAD's [p_paddr, p_paddr + p_memsz) inside guest RAM and
+ * outside the avoided range.  Then copies each PT_LOAD to p_paddr and
+ * zeroes the rest of its memsz.
+ * Returns 0 with *img filled; -ENOEXEC with *why for a file the rules
+ * refuse; -EIO with *why when libelf cannot read what the rules accepted;
+ * -ERANGE with *why for a segment outside guest memory or on the avoided
+ * range.
+ */
+int elf_load(const struct guest_mem *m, void *file, size_t size, gpa_t avoid_lo, gpa_t avoid_hi,
+	     struct elf_image *img, const char **why);
+
+/*
+ * elf_judge - the rules alone, with the libelf reader: what elf_load
+ * checks before it looks at guest memory (for the conformance test and
+ * the differential fuzzer, tests/fuzz/fuzz_kernel_elf.c).
+ * @file, @size: the whole file.
+ * Returns 0 with *k filled; -ENOEXEC or -EIO with *why, as elf_load.
+ */
+int elf_judge(void *file, size_t size, struct kernel_elf *k, const char **why);
+
+#endif
