@@ -61,3 +61,6 @@ $(CASE_CHECK): $(CASE_CHECK_SRCS) tools/case-check/case.h
 	$(call say,HOSTCC,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(CASE_CHECK_SRCS) -o $@
+
+# The task-image conformance corpus (tests/conformance/task/run).
+include tests/conformance/task/task.mk

@@ -18,6 +18,7 @@
 #include "devices.h"
 #include "guest_mem.h"
 #include "hostfile.h"
+#include "initrd.h"
 #include "io.h"
 #include "kvm_assess.h"
 #include "kvm_vm.h"

@@ -1,13 +1,19 @@
-/* Task specs to initrd and kernel command line, as tools/qemu-run packs them. */
-#include <ctype.h>
+/* Task specs to initrd and command line on the host: files, real paths, messages around rules. */
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "vmm.h"
+#include "hostfile.h"
+#include "initrd.h"
+
+/* A cpio newc entry holds at most 4 GiB - 1 (8 hex digits). */
+#define TASK_FILE_MAX 0xffffffffu
+/* How much of a spec a message quotes. */
+#define SPEC_QUOTE 100
 
 static int __attribute__((format(printf, 4, 5)))
 fail(int rc, char *err, size_t errlen, const char *fmt, ...)
@@ -19,142 +25,152 @@ fail(int rc, char *err, size_t errlen, const char *fmt, ...)
 	return rc;
 }
 
-int taskspec_parse(const char *spec, struct taskspec *out, char *err, size_t errlen)
+void initrd_pack_init(struct initrd_pack *p)
 {
-	for (const char *c = spec; *c; c++)
-		if (isspace((unsigned char)*c))
-			return fail(-EINVAL, err, errlen,
-				    "task spec '%s' contains white space (the kernel command line "
-				    "splits on it)",
-				    spec);
-	size_t plen = strcspn(spec, ":");
-	if (plen == 0)
-		return fail(-EINVAL, err, errlen, "task spec '%s' has no file", spec);
-	if (plen >= sizeof(out->path))
-		return fail(-EINVAL, err, errlen, "task spec '%.40s...': file name too long", spec);
-	memcpy(out->path, spec, plen);
-	out->path[plen] = 0;
-	out->rest = spec + plen;
+	cpio_writer_init(&p->w);
+	p->files = NULL;
+	p->nfiles = p->cap = 0;
+	cmdline_init(&p->cmd, p->cmdline, sizeof(p->cmdline));
+}
 
-	const char *base = strrchr(out->path, '/');
-	base = base ? base + 1 : out->path;
-	size_t nlen = strlen(base);
-	if (nlen >= 4 && !strcmp(base + nlen - 4, ".elf"))
-		nlen -= 4;
-	if (nlen == 0)
-		return fail(-EINVAL, err, errlen, "task file %s gives an empty task name",
-			    out->path);
-	if (nlen >= SHOJI_TASK_NAME_MAX)
-		return fail(-EINVAL, err, errlen,
-			    "task file %s: task name '%.*s' is longer than %d bytes", out->path,
-			    (int)nlen, base, SHOJI_TASK_NAME_MAX - 1);
-	memcpy(out->name, base, nlen);
-	out->name[nlen] = 0;
+void initrd_pack_free(struct initrd_pack *p)
+{
+	cpio_writer_free(&p->w);
+	for (unsigned i = 0; i < p->nfiles; i++) {
+		free((char *)p->files[i].name);
+		free((char *)p->files[i].id);
+	}
+	free(p->files);
+	p->files = NULL;
+	p->nfiles = p->cap = 0;
+}
 
-	/* The mode and arguments go to the kernel as written: it is the one
-	 * authority on them, so shoji and QEMU refuse a bad spec alike. */
+/* Remembers a packed file (name and real path) for the duplicate rule. */
+static int remember(struct initrd_pack *p, const char *name, const char *real)
+{
+	if (p->nfiles == p->cap) {
+		unsigned cap = p->cap ? p->cap * 2 : 8;
+		struct taskspec_file *f = realloc(p->files, cap * sizeof(*f));
+		if (!f)
+			return -ENOMEM;
+		p->files = f;
+		p->cap = cap;
+	}
+	char *n = strdup(name), *r = strdup(real);
+	if (!n || !r) {
+		free(n);
+		free(r);
+		return -ENOMEM;
+	}
+	p->files[p->nfiles++] = (struct taskspec_file){n, r};
 	return 0;
 }
 
-/* The command line being written: @len bytes used of @room (the NUL included). */
-struct cmdbuf {
-	char *s;
-	size_t len, room;
-};
-
-/* Appends a token made of @a @b @c, after a space unless it is the first. */
-static int cmdline_add(struct cmdbuf *c, const char *a, const char *b, const char *d)
+/* Reads, checks and packs @path as @name: a task file the rules refuse
+ * never reaches the initrd. */
+static int pack_file(struct initrd_pack *p, const char *path, const char *name, const char *real,
+		     char *err, size_t errlen)
 {
-	size_t add = (c->len ? 1 : 0) + strlen(a) + strlen(b) + strlen(d);
-	if (add >= c->room - c->len) /* the NUL needs a byte too */
-		return -E2BIG;
-	c->len += (size_t)snprintf(c->s + c->len, c->room - c->len, "%s%s%s%s", c->len ? " " : "",
-				   a, b, d);
-	return 0;
-}
-
-struct packed {
-	char name[SHOJI_TASK_NAME_MAX];
-	char real[PATH_MAX];
-};
-
-/* Packs the file of @t unless a file of that name is already in. */
-static int pack_one(const struct taskspec *t, struct packed *done, unsigned *ndone,
-		    struct cpio_writer *w, char *err, size_t errlen)
-{
-	char real[PATH_MAX];
-	struct stat st;
 	void *data = NULL;
 	size_t size;
 	const char *why;
 
-	if (stat(t->path, &st) || !realpath(t->path, real)) {
-		if (errno == ENOENT)
-			return fail(-ENOENT, err, errlen, "task file %s not found", t->path);
-		return fail(-errno, err, errlen, "task file %s: %s", t->path, strerror(errno));
-	}
-	if (!S_ISREG(st.st_mode))
-		return fail(-EINVAL, err, errlen, "task file %s is not a regular file", t->path);
-	for (unsigned i = 0; i < *ndone; i++) {
-		if (strcmp(done[i].name, t->name))
-			continue;
-		if (!strcmp(done[i].real, real))
-			return 0; /* the same file again: packed once */
-		return fail(-EINVAL, err, errlen, "two task files named %s: %s and %s", t->name,
-			    done[i].real, real);
-	}
-	int rc = hostfile_read(t->path, 0xffffffffu, &data, &size);
+	int rc = hostfile_read(path, TASK_FILE_MAX, &data, &size);
 	if (rc)
-		return fail(rc, err, errlen, "task file %s: %s", t->path, strerror(-rc));
-	rc = cpio_writer_add(w, t->name, data, size, &why);
+		return fail(rc, err, errlen, "task file %s: %s", path, strerror(-rc));
+	if (task_image_check(data, size, &why)) {
+		free(data);
+		return fail(-EINVAL, err, errlen, "task file %s: %s", path, why);
+	}
+	rc = cpio_writer_add(&p->w, name, data, size, &why);
 	free(data);
 	if (rc)
 		return fail(rc == -SHOJI_ENOMEM ? -ENOMEM : -EINVAL, err, errlen,
-			    "task file %s: cannot pack it as '%s': %s", t->path, t->name, why);
-	snprintf(done[*ndone].name, sizeof(done[*ndone].name), "%s", t->name);
-	memcpy(done[*ndone].real, real, sizeof(real));
-	(*ndone)++;
+			    "task file %s: cannot pack it as '%s': %s", path, name, why);
+	if (remember(p, name, real))
+		return fail(-ENOMEM, err, errlen, "out of memory packing the initrd");
+	return 0;
+}
+
+/* The file of @t, unless the same real file is packed under its name. */
+static int pack_once(struct initrd_pack *p, const struct taskspec *t, char *err, size_t errlen)
+{
+	char path[TASKSPEC_PATH_MAX], real[PATH_MAX];
+	struct stat st;
+	unsigned clash;
+	const char *why;
+
+	memcpy(path, t->path, t->path_len);
+	path[t->path_len] = '\0';
+	if (stat(path, &st) || !realpath(path, real)) {
+		if (errno == ENOENT)
+			return fail(-ENOENT, err, errlen, "task file %s not found", path);
+		return fail(-errno, err, errlen, "task file %s: %s", path, strerror(errno));
+	}
+	if (!S_ISREG(st.st_mode))
+		return fail(-EINVAL, err, errlen, "task file %s is not a regular file", path);
+	int r = taskspec_dedup(p->files, p->nfiles, t->name, real, &clash, &why);
+	if (r < 0)
+		return fail(-EINVAL, err, errlen, "two task files named %s: %s and %s", t->name,
+			    p->files[clash].id, real);
+	if (r == 1)
+		return 0; /* the same file again: packed once */
+	return pack_file(p, path, t->name, real, err, errlen);
+}
+
+int initrd_pack_spec(struct initrd_pack *p, const char *spec, bool start, char *err, size_t errlen)
+{
+	struct taskspec t;
+	const char *why;
+	const char *dots = strlen(spec) > SPEC_QUOTE ? "..." : "";
+
+	if (taskspec_parse(spec, &t, &why))
+		return fail(-EINVAL, err, errlen, "task spec '%.*s%s': %s", SPEC_QUOTE, spec, dots,
+			    why);
+	if (!start && t.rest[0] != '\0')
+		return fail(-EINVAL, err, errlen,
+			    "task file '%.*s%s': a file to pack only takes no mode or arguments",
+			    SPEC_QUOTE, spec, dots);
+	int rc = pack_once(p, &t, err, errlen);
+	if (rc)
+		return rc;
+	if (start && cmdline_add_task(&p->cmd, &t, &why))
+		return fail(-E2BIG, err, errlen,
+			    "kernel command line too long at task spec '%.*s%s' (at most %d bytes)",
+			    SPEC_QUOTE, spec, dots, SHOJI_CMDLINE_MAX - 1);
+	return 0;
+}
+
+int initrd_pack_finish(struct initrd_pack *p, const char *append, char *err, size_t errlen)
+{
+	const char *why;
+
+	if (append && cmdline_append(&p->cmd, append, &why))
+		return fail(-E2BIG, err, errlen,
+			    "kernel command line too long with --append (at most %d bytes)",
+			    SHOJI_CMDLINE_MAX - 1);
+	if (cpio_writer_finish(&p->w, &why))
+		return fail(-ENOMEM, err, errlen, "packing the initrd: %s", why);
 	return 0;
 }
 
 int initrd_from_specs(char *const specs[], int n, const char *append, struct cpio_writer *w,
 		      char *cmdline, size_t cap, char *err, size_t errlen)
 {
-	struct taskspec t;
-	struct packed *done = NULL;
-	unsigned ndone = 0;
-	struct cmdbuf c = {cmdline, 0, cap < SHOJI_CMDLINE_MAX ? cap : SHOJI_CMDLINE_MAX};
-	const char *why;
+	struct initrd_pack p;
 	int rc = 0;
 
-	cmdline[0] = 0;
-	if (n > 0 && !(done = calloc((size_t)n, sizeof(*done))))
-		return fail(-ENOMEM, err, errlen, "out of memory packing the initrd");
-	for (int i = 0; i < n; i++) {
-		rc = taskspec_parse(specs[i], &t, err, errlen);
-		if (rc)
-			goto out;
-		rc = pack_one(&t, done, &ndone, w, err, errlen);
-		if (rc)
-			goto out;
-		if (cmdline_add(&c, "task=", t.name, t.rest)) {
-			rc = fail(
-			    -E2BIG, err, errlen,
-			    "kernel command line too long at task spec '%s' (at most %d bytes)",
-			    specs[i], SHOJI_CMDLINE_MAX - 1);
-			goto out;
-		}
-	}
-	if (append && *append && cmdline_add(&c, append, "", "")) {
-		rc = fail(-E2BIG, err, errlen,
-			  "kernel command line too long with --append (at most %d bytes)",
-			  SHOJI_CMDLINE_MAX - 1);
-		goto out;
-	}
-	rc = cpio_writer_finish(w, &why);
-	if (rc)
-		rc = fail(-ENOMEM, err, errlen, "packing the initrd: %s", why);
-out:
-	free(done);
+	initrd_pack_init(&p);
+	if (cap < sizeof(p.cmdline))
+		cmdline_init(&p.cmd, p.cmdline, cap);
+	for (int i = 0; i < n && !rc; i++)
+		rc = initrd_pack_spec(&p, specs[i], true, err, errlen);
+	if (!rc)
+		rc = initrd_pack_finish(&p, append, err, errlen);
+	snprintf(cmdline, cap, "%s", rc ? "" : p.cmdline);
+	cpio_writer_free(w);
+	*w = p.w; /* the archive is the caller's now */
+	cpio_writer_init(&p.w);
+	initrd_pack_free(&p);
 	return rc;
 }

@@ -59,51 +59,12 @@ typedef uint64_t gpa_t;
 struct guest_mem;
 
 /* ==================================================================== */
-/* Task specs, initrd and command line (initrd.c)                       */
-/* ==================================================================== */
-
-/* A TASKSPEC, HOSTPATH[:MODE[:ARG...]] (docs/architecture.md, "Which tasks run"). */
-struct taskspec {
-	char path[4096];		/* HOSTPATH */
-	char name[SHOJI_TASK_NAME_MAX]; /* basename of path, minus a trailing ".elf" */
-	const char *rest;		/* ":MODE[:ARG...]" or "", points into the spec */
-};
-
-/*
- * taskspec_parse - split and check one TASKSPEC (no file access).
- * Refuses: white space anywhere (the kernel splits its command line on
- * it), an empty HOSTPATH, an empty task name (e.g. "dir/.elf"), a name of
- * SHOJI_TASK_NAME_MAX bytes or more, and a MODE other than process,
- * shared or kernel (whether the kernel supports that mode yet is the
- * kernel's call).  ARGs are not checked.
- * Returns 0, or -EINVAL with a message naming the spec in @err.
- */
-int taskspec_parse(const char *spec, struct taskspec *out, char *err, size_t errlen);
-
-/*
- * initrd_from_specs - pack the task files into a cpio newc archive and
- * write the kernel command line, as tools/qemu-run does.
- * @specs, @n:  the TASKSPEC strings, in order.
- * @append:     added after the task tokens (NULL or "" for none).
- * @w:          an initialised cpio writer; finished on success (possibly
- *              holding only the trailer when @n is 0).
- * @cmdline, @cap: receives "task=NAME[:MODE[:ARG...]] ... APPEND",
- *              NUL-terminated; must fit SHOJI_CMDLINE_MAX bytes and @cap
- *              (@cap >= 1).
- * The same file named twice (same real path) is packed once; two
- * different files with the same task name are refused.
- * Returns 0, or a -errno with a message in @err (a bad spec, a missing or
- * unreadable file, a name clash, a command line too long, no memory);
- * after a failure @w holds a partial archive: cpio_writer_free it.
- */
-int initrd_from_specs(char *const specs[], int n, const char *append, struct cpio_writer *w,
-		      char *cmdline, size_t cap, char *err, size_t errlen);
-
-/* ==================================================================== */
+/* Task specs, initrd and command line: vmm/initrd.h                    */
 /* Guest physical layout and PVH start info: vmm/startinfo.h           */
 /* Kernel ELF loading: vmm/elf_load.h                                   */
 /* ==================================================================== */
 
+#include "initrd.h"
 #include "startinfo.h"
 #include "elf_load.h"
 

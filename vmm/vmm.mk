@@ -12,6 +12,7 @@ VMM_SRCS := \
 	vmm/options.c \
 	vmm/hostfile.c \
 	vmm/initrd.c \
+	vmm/taskimage.c \
 	vmm/guest_mem.c \
 	vmm/elf_load.c \
 	vmm/startinfo.c \
@@ -29,8 +30,7 @@ VMM_SRCS := \
 	vmm/dev_uart.c \
 	vmm/dev_exit.c \
 	vmm/console.c \
-	loader/format/cpio.c \
-	loader/format/cpio_pack.c \
+	$(LOADER_HOST_SRCS) \
 	$(LOADER_BOOT_SRCS)
 VMM_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(VMM_SRCS))
 VMM_LIBS := -lelf -pthread
@@ -46,7 +46,19 @@ $(SHOJI_STATIC): $(VMM_OBJS)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) -static $(HOST_LDFLAGS) $(VMM_OBJS) $(VMM_STATIC_LIBS) -o $@
 
-all: $(SHOJI)
+# build/shoji-pack: shoji's packing of task specs (initrd, command line,
+# the host's task-image check) for tools/qemu-run, tools/esp-run and
+# loader/uefi/mkesp.
+SHOJI_PACK := $(BUILD)/shoji-pack
+SHOJI_PACK_SRCS := tools/shoji-pack.c vmm/initrd.c vmm/taskimage.c vmm/hostfile.c \
+	$(LOADER_HOST_SRCS)
+
+$(SHOJI_PACK): $(patsubst %.c,$(BUILD)/host/%.o,$(SHOJI_PACK_SRCS))
+	$(call say,LD,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) $^ -lelf -o $@
+
+all: $(SHOJI) $(SHOJI_PACK)
 
 # Unit tests: the pure parts, on plain buffers.
 UNIT_TESTS += test_vmm_guestmem test_vmm_opts test_vmm_startinfo test_vmm_elf test_vmm_initrd \
@@ -55,7 +67,9 @@ test_vmm_guestmem_SRCS := vmm/guest_mem.c
 test_vmm_opts_SRCS := vmm/options.c
 test_vmm_startinfo_SRCS := vmm/startinfo.c vmm/guest_mem.c loader/format/start_info.c
 test_vmm_elf_SRCS := vmm/elf_load.c vmm/guest_mem.c loader/format/kernel_elf.c
-test_vmm_initrd_SRCS := vmm/initrd.c vmm/hostfile.c loader/format/cpio_pack.c loader/format/cpio.c
+test_vmm_initrd_SRCS := vmm/initrd.c vmm/taskimage.c vmm/hostfile.c $(LOADER_HOST_SRCS) \
+	tests/conformance/task/images.c
+test_vmm_initrd_LIBS := -lelf
 test_vmm_cpuid_SRCS := vmm/cpuid.c
 test_vmm_io_SRCS := vmm/io.c
 test_vmm_console_SRCS := vmm/console.c

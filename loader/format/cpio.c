@@ -69,13 +69,9 @@ static size_t cstr_len(const char *s)
 	return n;
 }
 
-int cpio_next(const void *archive, size_t len, size_t *offset, struct cpio_entry *out,
-	      const char **why)
+/* The entry must start inside the archive, 4-aligned, before its end. */
+static int check_offset(size_t len, size_t off, const char **why)
 {
-	const unsigned char *a = archive;
-	size_t off = *offset;
-	uint32_t field[CPIO_NFIELDS];
-
 	if (off > len) {
 		*why = "cpio offset past end of archive";
 		return -SHOJI_EINVAL;
@@ -88,6 +84,13 @@ int cpio_next(const void *archive, size_t len, size_t *offset, struct cpio_entry
 		*why = "cpio archive ends without TRAILER!!!";
 		return -SHOJI_EINVAL;
 	}
+	return 0;
+}
+
+/* The 110-byte header at @off: magic, then the fields in hex. */
+static int read_header(const unsigned char *a, size_t len, size_t off, uint32_t field[CPIO_NFIELDS],
+		       const char **why)
+{
 	if (len - off < CPIO_HEADER_SIZE) {
 		*why = "truncated cpio header";
 		return -SHOJI_EINVAL;
@@ -103,10 +106,13 @@ int cpio_next(const void *archive, size_t len, size_t *offset, struct cpio_entry
 			return -SHOJI_EINVAL;
 		}
 	}
-	off += CPIO_HEADER_SIZE;
+	return 0;
+}
 
-	/* Name: namesize bytes including the NUL. */
-	size_t namesize = field[CPIO_NAMESIZE];
+/* The name at @off: @namesize bytes, the last its only NUL. */
+static int read_name(const unsigned char *a, size_t len, size_t off, size_t namesize,
+		     struct cpio_entry *e, const char **why)
+{
 	if (namesize == 0) {
 		*why = "cpio name size is zero";
 		return -SHOJI_EINVAL;
@@ -127,38 +133,59 @@ int cpio_next(const void *archive, size_t len, size_t *offset, struct cpio_entry
 			return -SHOJI_EINVAL;
 		}
 	}
-	off += namesize;
+	e->name = name;
+	e->name_len = name_len;
+	return 0;
+}
 
-	/* The trailer's padding and data are irrelevant: stop here. */
-	if (name_len == sizeof(CPIO_TRAILER) - 1 && bytes_equal(name, CPIO_TRAILER, name_len))
-		return 0;
-
-	if (pad4(off) > len - off) {
+/* The data after the name's padding at *off, and its own padding; moves
+ * *off past both.  An entry is always followed by another (at least the
+ * trailer), so its padding must be there. */
+static int read_data(const unsigned char *a, size_t len, size_t *off, size_t size,
+		     struct cpio_entry *e, const char **why)
+{
+	size_t o = *off;
+	if (pad4(o) > len - o) {
 		*why = "cpio name padding runs past end of archive";
 		return -SHOJI_EINVAL;
 	}
-	off += pad4(off);
-
-	size_t size = field[CPIO_FILESIZE];
-	if (size > len - off) {
+	o += pad4(o);
+	if (size > len - o) {
 		*why = "cpio file size runs past end of archive";
 		return -SHOJI_EINVAL;
 	}
-	const void *data = a + off;
-	off += size;
-	/* An entry is always followed by another (at least the trailer),
-	 * so its padding must be there. */
-	if (pad4(off) > len - off) {
+	e->data = a + o;
+	e->size = size;
+	o += size;
+	if (pad4(o) > len - o) {
 		*why = "cpio data padding runs past end of archive";
 		return -SHOJI_EINVAL;
 	}
-	off += pad4(off);
+	*off = o + pad4(o);
+	return 0;
+}
 
-	out->name = name;
-	out->name_len = name_len;
-	out->data = data;
-	out->size = size;
-	out->mode = field[CPIO_MODE];
+int cpio_next(const void *archive, size_t len, size_t *offset, struct cpio_entry *out,
+	      const char **why)
+{
+	const unsigned char *a = archive;
+	size_t off = *offset;
+	uint32_t field[CPIO_NFIELDS];
+	struct cpio_entry e;
+
+	if (check_offset(len, off, why) || read_header(a, len, off, field, why))
+		return -SHOJI_EINVAL;
+	off += CPIO_HEADER_SIZE;
+	if (read_name(a, len, off, field[CPIO_NAMESIZE], &e, why))
+		return -SHOJI_EINVAL;
+	off += field[CPIO_NAMESIZE];
+	/* The trailer's padding and data are irrelevant: stop here. */
+	if (e.name_len == sizeof(CPIO_TRAILER) - 1 && bytes_equal(e.name, CPIO_TRAILER, e.name_len))
+		return 0;
+	if (read_data(a, len, &off, field[CPIO_FILESIZE], &e, why))
+		return -SHOJI_EINVAL;
+	e.mode = field[CPIO_MODE];
+	*out = e;
 	*offset = off;
 	return 1;
 }

@@ -293,19 +293,10 @@ static void clear_task(struct elf_task *t)
 	t->rela_off = t->rela_count = 0;
 }
 
-int elf_task_parse(const void *file, size_t size, uint64_t max_span, struct elf_task *out,
-		   const char **why)
+/* The identification bytes and the header's size: can this be read as
+ * a little-endian ELF64 at all? */
+static int check_ident(const uint8_t *f, size_t size, const char **why)
 {
-	const uint8_t *f = file;
-	struct elf64_ehdr eh;
-	uint64_t dyn_off = 0, dyn_len = 0;
-	bool has_dyn = false;
-	int r;
-
-	clear_task(out);
-	out->file = f;
-	out->size = size;
-
 	if (size < 4 || f[ELF_EI_MAG0] != ELF_MAG0 || f[ELF_EI_MAG1] != ELF_MAG1 ||
 	    f[ELF_EI_MAG2] != ELF_MAG2 || f[ELF_EI_MAG3] != ELF_MAG3) {
 		*why = "not an ELF file (bad magic)";
@@ -315,117 +306,183 @@ int elf_task_parse(const void *file, size_t size, uint64_t max_span, struct elf_
 		*why = "truncated ELF header";
 		return -SHOJI_EINVAL;
 	}
-	read_ehdr(f, &eh);
-	if (eh.e_ident[ELF_EI_CLASS] != ELF_CLASS64) {
+	if (f[ELF_EI_CLASS] != ELF_CLASS64) {
 		*why = "not a 64-bit ELF";
 		return -SHOJI_EINVAL;
 	}
-	if (eh.e_ident[ELF_EI_DATA] != ELF_DATA2LSB) {
+	if (f[ELF_EI_DATA] != ELF_DATA2LSB) {
 		*why = "not little-endian";
 		return -SHOJI_EINVAL;
 	}
-	if (eh.e_ident[ELF_EI_VERSION] != ELF_EV_CURRENT || eh.e_version != ELF_EV_CURRENT) {
+	return 0;
+}
+
+/* Version, machine and type: an x86-64 position-independent executable. */
+static int check_type(const struct elf64_ehdr *eh, const char **why)
+{
+	if (eh->e_ident[ELF_EI_VERSION] != ELF_EV_CURRENT || eh->e_version != ELF_EV_CURRENT) {
 		*why = "unsupported ELF version";
 		return -SHOJI_EINVAL;
 	}
-	if (eh.e_machine != ELF_EM_X86_64) {
+	if (eh->e_machine != ELF_EM_X86_64) {
 		*why = "not an x86-64 ELF";
 		return -SHOJI_EINVAL;
 	}
-	if (eh.e_type == ELF_ET_EXEC) {
+	if (eh->e_type == ELF_ET_EXEC) {
 		*why = "not position-independent (ET_EXEC): build the task with -static-pie";
 		return -SHOJI_EINVAL;
 	}
-	if (eh.e_type != ELF_ET_DYN) {
+	if (eh->e_type != ELF_ET_DYN) {
 		*why = "not an executable (ELF type is not ET_DYN)";
 		return -SHOJI_EINVAL;
 	}
-	if (eh.e_phnum == 0) {
+	return 0;
+}
+
+/* The program header table: its count, entry size and place in the file. */
+static int check_phdr_table(const struct elf64_ehdr *eh, size_t size, const char **why)
+{
+	if (eh->e_phnum == 0) {
 		*why = "no loadable segments";
 		return -SHOJI_EINVAL;
 	}
-	if (eh.e_phnum == ELF_PN_XNUM) {
+	if (eh->e_phnum == ELF_PN_XNUM) {
 		*why = "too many program headers (extended numbering)";
 		return -SHOJI_EINVAL;
 	}
-	if (eh.e_phentsize != sizeof(struct elf64_phdr)) {
+	if (eh->e_phentsize != sizeof(struct elf64_phdr)) {
 		*why = "program header entry size is not 56 bytes";
 		return -SHOJI_EINVAL;
 	}
 	/* phnum < 65535, so the product cannot overflow. */
-	if (!in_file(eh.e_phoff, (uint64_t)eh.e_phnum * sizeof(struct elf64_phdr), size)) {
+	if (!in_file(eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(struct elf64_phdr), size)) {
 		*why = "program headers run past end of file";
 		return -SHOJI_EINVAL;
 	}
+	return 0;
+}
 
-	for (unsigned i = 0; i < eh.e_phnum; i++) {
-		struct elf64_phdr ph;
-		read_phdr(f + eh.e_phoff + i * sizeof(struct elf64_phdr), &ph);
-		switch (ph.p_type) {
-		case ELF_PT_LOAD:
-			r = add_load(out, &ph, max_span, why);
-			if (r < 0)
-				return r;
-			break;
-		case ELF_PT_INTERP:
-			*why = "needs a dynamic linker (PT_INTERP)";
-			return -SHOJI_EINVAL;
-		case ELF_PT_TLS:
-			*why = "thread-local storage (PT_TLS) is not supported";
-			return -SHOJI_EINVAL;
-		case ELF_PT_DYNAMIC:
-			if (has_dyn) {
-				*why = "more than one PT_DYNAMIC";
-				return -SHOJI_EINVAL;
-			}
-			if (!in_file(ph.p_offset, ph.p_filesz, size)) {
-				*why = "dynamic section runs past end of file";
-				return -SHOJI_EINVAL;
-			}
-			has_dyn = true;
-			dyn_off = ph.p_offset;
-			dyn_len = ph.p_filesz;
-			break;
-		default: /* PT_NOTE, PT_PHDR, PT_GNU_*: nothing to load */
-			break;
-		}
+/* Where the one PT_DYNAMIC is in the file, if any. */
+struct dyn_place {
+	bool present;
+	uint64_t off, len;
+};
+
+/* A PT_DYNAMIC: at most one, its bytes inside the file. */
+static int take_dynamic(const struct elf64_phdr *ph, size_t size, struct dyn_place *dyn,
+			const char **why)
+{
+	if (dyn->present) {
+		*why = "more than one PT_DYNAMIC";
+		return -SHOJI_EINVAL;
 	}
-	if (out->nseg == 0) {
+	if (!in_file(ph->p_offset, ph->p_filesz, size)) {
+		*why = "dynamic section runs past end of file";
+		return -SHOJI_EINVAL;
+	}
+	dyn->present = true;
+	dyn->off = ph->p_offset;
+	dyn->len = ph->p_filesz;
+	return 0;
+}
+
+/* One program header, by type. */
+static int take_phdr(struct elf_task *t, const struct elf64_phdr *ph, uint64_t max_span,
+		     struct dyn_place *dyn, const char **why)
+{
+	switch (ph->p_type) {
+	case ELF_PT_LOAD:
+		return add_load(t, ph, max_span, why);
+	case ELF_PT_INTERP:
+		*why = "needs a dynamic linker (PT_INTERP)";
+		return -SHOJI_EINVAL;
+	case ELF_PT_TLS:
+		*why = "thread-local storage (PT_TLS) is not supported";
+		return -SHOJI_EINVAL;
+	case ELF_PT_DYNAMIC:
+		return take_dynamic(ph, t->size, dyn, why);
+	default: /* PT_NOTE, PT_PHDR, PT_GNU_*: nothing to load */
+		return 0;
+	}
+}
+
+/* Every program header, in file order; then the segments as a whole. */
+static int take_phdrs(struct elf_task *t, const struct elf64_ehdr *eh, uint64_t max_span,
+		      struct dyn_place *dyn, const char **why)
+{
+	for (unsigned i = 0; i < eh->e_phnum; i++) {
+		struct elf64_phdr ph;
+		read_phdr(t->file + eh->e_phoff + i * sizeof(struct elf64_phdr), &ph);
+		int r = take_phdr(t, &ph, max_span, dyn, why);
+		if (r < 0)
+			return r;
+	}
+	if (t->nseg == 0) {
 		*why = "no loadable segments";
 		return -SHOJI_EINVAL;
 	}
-	r = check_layout(out, why);
-	if (r < 0)
-		return r;
+	return check_layout(t, why);
+}
 
+/* The entry point lies in an executable segment. */
+static int check_entry(struct elf_task *t, uint64_t entry, const char **why)
+{
 	bool entry_ok = false;
-	for (unsigned s = 0; s < out->nseg && !entry_ok; s++)
-		entry_ok = (out->seg[s].flags & ELF_PF_X) &&
-			   in_range(eh.e_entry, 1, out->seg[s].vaddr, out->seg[s].memsz);
+	for (unsigned s = 0; s < t->nseg && !entry_ok; s++)
+		entry_ok = (t->seg[s].flags & ELF_PF_X) &&
+			   in_range(entry, 1, t->seg[s].vaddr, t->seg[s].memsz);
 	if (!entry_ok) {
 		*why = "entry point is not in an executable segment";
 		return -SHOJI_EINVAL;
 	}
-	out->entry = eh.e_entry;
+	t->entry = entry;
+	return 0;
+}
 
-	if (has_dyn) {
+/* The dynamic section's tags, the relocation table they name, and every
+ * relocation in it: a bad one is refused now, before the caller loads
+ * anything. */
+static int check_dynamic(struct elf_task *t, const struct dyn_place *dyn, const char **why)
+{
+	if (dyn->present) {
 		struct dyn_info d;
-		r = read_dynamic(out, dyn_off, dyn_len, &d, why);
+		int r = read_dynamic(t, dyn->off, dyn->len, &d, why);
 		if (r < 0)
 			return r;
-		r = locate_rela(out, &d, why);
+		r = locate_rela(t, &d, why);
 		if (r < 0)
 			return r;
 	}
-	/* Refuse a bad relocation now, before the caller loads anything. */
-	for (uint64_t i = 0; i < out->rela_count; i++) {
+	for (uint64_t i = 0; i < t->rela_count; i++) {
 		struct elf64_rela rel;
 		bool none;
-		r = check_rela(out, i, &rel, &none, why);
+		int r = check_rela(t, i, &rel, &none, why);
 		if (r < 0)
 			return r;
 	}
 	return 0;
+}
+
+int elf_task_parse(const void *file, size_t size, uint64_t max_span, struct elf_task *out,
+		   const char **why)
+{
+	struct elf64_ehdr eh;
+	struct dyn_place dyn = {false, 0, 0};
+	int r;
+
+	clear_task(out);
+	out->file = file;
+	out->size = size;
+	if ((r = check_ident(out->file, size, why)))
+		return r;
+	read_ehdr(out->file, &eh);
+	if ((r = check_type(&eh, why)) || (r = check_phdr_table(&eh, size, why)))
+		return r;
+	if ((r = take_phdrs(out, &eh, max_span, &dyn, why)))
+		return r;
+	if ((r = check_entry(out, eh.e_entry, why)))
+		return r;
+	return check_dynamic(out, &dyn, why);
 }
 
 int elf_task_relocate(const struct elf_task *t, uint64_t base,

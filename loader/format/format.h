@@ -1,12 +1,12 @@
 /* loader/format/: the boot formats every boot path shares: initrd (cpio), task image and kernel
- * (ELF64), PVH start info. */
+ * (ELF64), PVH start info, task specs. */
 #ifndef SHOJI_LOADER_FORMAT_H
 #define SHOJI_LOADER_FORMAT_H
 
 /*
  * Pure parsing on plain buffers, shared by the VMM (host) and the guest
- * kernel (freestanding): cpio.c and elf_task.c call no library function,
- * allocate nothing and keep no state.  cpio_pack.c is host only.
+ * kernel (freestanding): cpio.c, elf_task.c and taskspec.c call no library
+ * function, allocate nothing and keep no state.  cpio_pack.c is host only.
  *
  * Conventions, for every function here:
  *  - errors are negative SHOJI_E* codes (shoji/abi.h);
@@ -220,6 +220,103 @@ int elf_task_relocate(const struct elf_task *t, uint64_t base,
  * Never both ELF_PF_W and ELF_PF_X, since elf_task_parse refuses that.
  */
 int elf_task_page_flags(const struct elf_task *t, uint64_t page_offset);
+
+/*
+ * The largest span of a task image: a task's slot holds its image from
+ * offset 0 up to the system-call gate page at SHOJI_GATE_OFFSET
+ * (guest/arch/x86_64/layout.h, SLOT_IMAGE_MAX).  The guest passes that to
+ * elf_task_parse; the host checks a task file against this same bound.
+ */
+#define ELF_TASK_SPAN_MAX ((uint64_t)SHOJI_GATE_OFFSET)
+
+/* ==================================================================== */
+/* Task specs and the kernel command line (taskspec.c)                  */
+/* ==================================================================== */
+
+/*
+ * A TASKSPEC is HOSTPATH[:MODE[:ARG...]] (docs/architecture.md, "Which
+ * tasks run"): every boot path's host side (shoji, tools/qemu-run,
+ * tools/esp-run, loader/uefi/mkesp) packs HOSTPATH into the initrd under
+ * the task name, its base name without a trailing ".elf", and writes the
+ * kernel command-line token task=NAME[:MODE[:ARG...]].  MODE and the ARGs
+ * go to the kernel as written: the kernel is the one authority on them
+ * (guest/core/cmdline.c), so every path refuses a bad one alike.
+ */
+#define TASKSPEC_PATH_MAX 4096 /* bytes of HOSTPATH, with a NUL */
+
+struct taskspec {
+	const char *path;		/* HOSTPATH: points into the spec, NOT NUL-terminated */
+	size_t path_len;		/* 1..TASKSPEC_PATH_MAX-1 bytes */
+	char name[SHOJI_TASK_NAME_MAX]; /* the task name, NUL-terminated */
+	const char *rest;		/* ":MODE[:ARG...]" or "": the spec's tail */
+};
+
+/*
+ * taskspec_parse - split and check one TASKSPEC (no file access).
+ * @spec: NUL-terminated.
+ * @out:  filled on success; path and rest point into @spec.
+ * Refuses (-SHOJI_EINVAL, *why completing "task spec 'SPEC': "): white
+ * space anywhere (the kernel splits its command line on it), an empty
+ * HOSTPATH, a HOSTPATH of TASKSPEC_PATH_MAX bytes or more, an empty task
+ * name ("dir/.elf", "dir/"), a name of SHOJI_TASK_NAME_MAX bytes or more,
+ * a name the initrd cannot hold ("." , "..", "TRAILER!!!"), and a name the
+ * kernel would read as a copy count (digits then '*', as in "2*x").
+ * Returns 0 or -SHOJI_EINVAL.
+ */
+int taskspec_parse(const char *spec, struct taskspec *out, const char **why);
+
+/*
+ * A file already in the initrd: its task name, and what identifies the
+ * host file (the host passes its real path: only the host can resolve it).
+ */
+struct taskspec_file {
+	const char *name;
+	const char *id;
+};
+
+/*
+ * taskspec_dedup - the duplicate rule: the same file named twice is packed
+ * once; two different files with one task name are refused.
+ * @packed, @n: the files packed so far.
+ * @name, @id:  the file to pack next (NUL-terminated).
+ * @clash:      on refusal, the index in @packed of the other file.
+ * Returns 0 (pack it), 1 (the same @id is packed under @name already: pack
+ * nothing), or -SHOJI_EINVAL with *why = "two task files with one name".
+ */
+int taskspec_dedup(const struct taskspec_file *packed, unsigned n, const char *name, const char *id,
+		   unsigned *clash, const char **why);
+
+/*
+ * The kernel command line being written into a caller's buffer: tokens
+ * separated by one space, NUL-terminated at every step.
+ */
+struct cmdline_buf {
+	char *s;
+	size_t len; /* bytes used, without the NUL */
+	size_t cap; /* bytes of @s, the NUL included: at most SHOJI_CMDLINE_MAX */
+};
+
+/*
+ * cmdline_init - start an empty command line in @s[0..@cap).
+ * @cap is clamped to SHOJI_CMDLINE_MAX (the kernel's limit, the NUL
+ * included); @cap >= 1.
+ */
+void cmdline_init(struct cmdline_buf *c, char *s, size_t cap);
+
+/*
+ * cmdline_add_task - append the token task=NAME[:MODE[:ARG...]] for @t.
+ * Returns 0, or -SHOJI_EINVAL with *why = "kernel command line too long
+ * (at most 4095 bytes)"; the line is then unchanged.
+ */
+int cmdline_add_task(struct cmdline_buf *c, const struct taskspec *t, const char **why);
+
+/*
+ * cmdline_append - append @s (NUL-terminated) as it is, after a space
+ * unless the line is empty; an empty @s adds nothing.
+ * Returns 0, or -SHOJI_EINVAL with *why as cmdline_add_task; the line is
+ * then unchanged.
+ */
+int cmdline_append(struct cmdline_buf *c, const char *s, const char **why);
 
 /* ==================================================================== */
 /* The kernel, kernel.elf (kernel_elf.c)                                */

@@ -57,19 +57,23 @@ $(EFI_APP): $(EFI_SO)
 
 # --- the ESP image ----------------------------------------------------------
 # make esp [ESP_CMDLINE='task=...'] [ESP_TASKS='build/tasks/a.elf ...']
+# ESP_TASKS are packed without task= tokens (mkesp -f, checked by
+# build/shoji-pack): ESP_CMDLINE is the whole command line.
 ESP_IMG := $(BUILD)/esp.img
-ESP_TASKS ?= $(TASK_ELFS)
+# Every task but attack_big, an image built to be refused
+# (tests/attacks/big-image.case): shoji-pack refuses it too.
+ESP_TASKS ?= $(filter-out %/attack_big.elf,$(TASK_ELFS))
 ESP_CMDLINE ?= task=hello:process:world task=pingpong:process:server \
 	task=pingpong:process:client:1000 task=spin:process:300 task=peek:process
 
 # Rebuilt on every `make esp` (under a second): the command line is not a
-# file.  The inputs are made from the recipe, where KERNEL_ELF and
-# TASK_ELFS (defined by fragments included after this one) are known.
+# file.  The inputs are made from the recipe, where KERNEL_ELF, TASK_ELFS
+# and SHOJI_PACK (defined by fragments included after this one) are known.
 esp:
-	$(Q)$(MAKE) --no-print-directory -s $(EFI_APP) $(KERNEL_ELF) $(ESP_TASKS)
+	$(Q)$(MAKE) --no-print-directory -s $(EFI_APP) $(KERNEL_ELF) $(ESP_TASKS) $(SHOJI_PACK)
 	$(call say,ESP,$(ESP_IMG))
-	$(Q)loader/uefi/mkesp -o $(ESP_IMG) -l $(EFI_APP) -k $(KERNEL_ELF) \
-		-c '$(strip $(ESP_CMDLINE))' $(ESP_TASKS)
+	$(Q)SHOJI_PACK=$(SHOJI_PACK) loader/uefi/mkesp -o $(ESP_IMG) -l $(EFI_APP) \
+		-k $(KERNEL_ELF) -c '$(strip $(ESP_CMDLINE))' $(addprefix -f ,$(ESP_TASKS))
 
 UNIT_TESTS += test_efi_memmap test_efi_config test_efi_kernel test_efi_bootdata
 test_efi_memmap_SRCS := loader/uefi/memmap.c

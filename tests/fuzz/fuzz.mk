@@ -1,5 +1,6 @@
 # make fuzz: libFuzzer (clang) over the parsers that read untrusted files:
-# the initrd (cpio), task images, and the kernel (fuzz_kernel_elf:
+# the initrd (cpio), task images, task specs (to initrd and command line:
+# fuzz_taskspec reads both back), and the kernel (fuzz_kernel_elf:
 # shoji's libelf reader against the raw one, differentially; the PVH start
 # info has no target: its one reader, guest/core/bootinfo.c, reads what the
 # boot loader that chose the kernel wrote, and panics on what it cannot
@@ -16,7 +17,7 @@
 FUZZ_SECONDS ?= 30
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -I. -Iguest
-FUZZ_TARGETS := fuzz_cpio fuzz_elf_task fuzz_kernel_elf fuzz_decode fuzz_image
+FUZZ_TARGETS := fuzz_cpio fuzz_elf_task fuzz_kernel_elf fuzz_decode fuzz_image fuzz_taskspec
 fuzz_cpio_SRCS := loader/format/cpio.c
 fuzz_elf_task_SRCS := loader/format/elf_task.c
 fuzz_kernel_elf_SRCS := vmm/elf_load.c vmm/guest_mem.c loader/format/kernel_elf.c loader/uefi/kernel.c
@@ -25,6 +26,9 @@ fuzz_decode_SRCS := $(DECODE_DIFF_SRCS)
 fuzz_decode_LIBS := -lZydis
 fuzz_image_SRCS := $(IMAGE_ORACLE_SRCS) # tests/tests.mk
 fuzz_image_LIBS := -lZydis
+fuzz_taskspec_SRCS := vmm/initrd.c vmm/taskimage.c vmm/hostfile.c $(LOADER_HOST_SRCS) \
+	tests/conformance/task/images.c
+fuzz_taskspec_LIBS := -lelf
 
 # The generated sequences: host C, -O2 (HOST_CFLAGS), the sources of
 # test_decode_diff (isolation/isolation.mk) with a command line.
@@ -63,6 +67,9 @@ fuzz-seeds: all
 	done
 	$(Q)cp $(KERNEL_ELF) $(BUILD)/fuzz/corpus-fuzz_kernel_elf/
 	$(Q)cp $(CONFORMANCE_KERNEL_DIR)/*.elf $(BUILD)/fuzz/corpus-fuzz_kernel_elf/
+	$(Q)mkdir -p $(BUILD)/fuzz/corpus-fuzz_taskspec
+	$(Q)printf 'quantum=5\na.elf:shared:x\nb:kernel\nsub/../a.elf\n' \
+		>$(BUILD)/fuzz/corpus-fuzz_taskspec/specs
 	$(Q)(cd $(BUILD)/tasks && ls hello.elf pingpong.elf | cpio -o -H newc --quiet) \
 		>$(BUILD)/fuzz/corpus-fuzz_cpio/tasks.cpio
 	$(Q)mkdir -p $(BUILD)/fuzz/corpus-fuzz_decode

@@ -1,4 +1,4 @@
-/* Unit tests for task specs, initrd packing and the command line (vmm/initrd.c). */
+/* Unit tests for the host's packing of task specs, image check included (vmm/initrd.c). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,18 +12,34 @@
 
 #include <cmocka.h>
 
-#include "../../vmm/vmm.h"
+#include "../../tests/conformance/task/images.h"
+#include "../../vmm/initrd.h"
 
 static char dir[64];
 
-static void put_file(const char *rel, const char *content)
+/* The files' contents: images of the conformance corpus
+ * (tests/conformance/task/images.c), each different. */
+enum { IMG_HELLO, IMG_PINGPONG, IMG_OTHER, IMG_DATA, IMG_BIG, NIMG };
+static const char *const img_case[NIMG] = {"valid", "no-dynamic", "span-max", "eight-segments",
+					   "too-large"};
+static struct corpus_image img[NIMG];
+
+static void put_file(const char *rel, unsigned which)
 {
 	char path[256];
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
-	fputs(content, f);
+	assert_int_equal(fwrite(img[which].buf, 1, img[which].size, f), img[which].size);
 	fclose(f);
+}
+
+static void make_images(void)
+{
+	for (unsigned i = 0; i < NIMG; i++)
+		for (unsigned c = 0; c < corpus_ncases; c++)
+			if (!strcmp(corpus_cases[c].name, img_case[i]))
+				corpus_cases[c].make(&img[i]);
 }
 
 static int setup(void **state)
@@ -34,10 +50,12 @@ static int setup(void **state)
 	char sub[128];
 	snprintf(sub, sizeof(sub), "%s/other", dir);
 	mkdir(sub, 0755);
-	put_file("hello.elf", "HELLO");
-	put_file("pingpong.elf", "PINGPONG");
-	put_file("other/hello.elf", "ANOTHER HELLO");
-	put_file("data", "DATA");
+	make_images();
+	put_file("hello.elf", IMG_HELLO);
+	put_file("pingpong.elf", IMG_PINGPONG);
+	put_file("other/hello.elf", IMG_OTHER);
+	put_file("data", IMG_DATA);
+	put_file("big.elf", IMG_BIG);
 	return 0;
 }
 
@@ -56,57 +74,9 @@ static char *p(int n, const char *rel)
 	return buf[n];
 }
 
-static void test_parse(void **state)
-{
-	struct taskspec t;
-	char err[256];
-	assert_int_equal(taskspec_parse("build/tasks/hello.elf", &t, err, sizeof(err)), 0);
-	assert_string_equal(t.path, "build/tasks/hello.elf");
-	assert_string_equal(t.name, "hello");
-	assert_string_equal(t.rest, "");
-	assert_int_equal(taskspec_parse("x/pingpong.elf:shared:server:3", &t, err, sizeof(err)), 0);
-	assert_string_equal(t.path, "x/pingpong.elf");
-	assert_string_equal(t.name, "pingpong");
-	assert_string_equal(t.rest, ":shared:server:3");
-	assert_int_equal(taskspec_parse("k.elf:kernel", &t, err, sizeof(err)), 0);
-	assert_int_equal(taskspec_parse("k.elf:process:a::b", &t, err, sizeof(err)), 0);
-	assert_int_equal(taskspec_parse("noext", &t, err, sizeof(err)), 0);
-	assert_string_equal(t.name, "noext");
-	assert_int_equal(taskspec_parse("a.elf.elf", &t, err, sizeof(err)), 0);
-	assert_string_equal(t.name, "a.elf");
-	assert_int_equal(taskspec_parse("/abs/elf", &t, err, sizeof(err)), 0);
-	assert_string_equal(t.name, "elf");
-}
-
-static void test_parse_errors(void **state)
-{
-	struct taskspec t;
-	char err[256];
-	/* Modes are the kernel's to judge: a bad one passes through. */
-	assert_int_equal(taskspec_parse("a.elf:bogus", &t, err, sizeof(err)), 0);
-	assert_string_equal(t.rest, ":bogus");
-	assert_int_equal(taskspec_parse(":shared", &t, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "has no file"));
-	assert_int_equal(taskspec_parse("", &t, err, sizeof(err)), -EINVAL);
-	assert_int_equal(taskspec_parse("dir/.elf", &t, err, sizeof(err)), -EINVAL);
-	assert_string_equal(err, "task file dir/.elf gives an empty task name");
-	assert_int_equal(taskspec_parse("dir/", &t, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "empty task name"));
-	assert_int_equal(taskspec_parse("a b.elf", &t, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "white space"));
-	assert_int_equal(taskspec_parse("a.elf:process:x\ty", &t, err, sizeof(err)), -EINVAL);
-	assert_int_equal(
-	    taskspec_parse("d/abcdefghijabcdefghijabcdefghij12.elf", &t, err, sizeof(err)),
-	    -EINVAL);
-	assert_non_null(strstr(err, "longer than 31 bytes"));
-	/* 31 bytes is the longest name the kernel takes. */
-	assert_int_equal(
-	    taskspec_parse("d/abcdefghijabcdefghijabcdefghij1.elf", &t, err, sizeof(err)), 0);
-}
-
 /* The archive holds exactly the named files, with their contents, in order. */
 static void expect_archive(const struct cpio_writer *w, const char *const *names,
-			   const char *const *contents, unsigned n)
+			   const unsigned *contents, unsigned n)
 {
 	size_t off = 0;
 	struct cpio_entry e;
@@ -114,8 +84,8 @@ static void expect_archive(const struct cpio_writer *w, const char *const *names
 	for (unsigned i = 0; i < n; i++) {
 		assert_int_equal(cpio_next(w->buf, w->len, &off, &e, &why), 1);
 		assert_string_equal(e.name, names[i]);
-		assert_int_equal(e.size, strlen(contents[i]));
-		assert_memory_equal(e.data, contents[i], e.size);
+		assert_int_equal(e.size, img[contents[i]].size);
+		assert_memory_equal(e.data, img[contents[i]].buf, e.size);
 	}
 	assert_int_equal(cpio_next(w->buf, w->len, &off, &e, &why), 0);
 }
@@ -134,7 +104,7 @@ static void test_pack(void **state)
 	assert_string_equal(
 	    cmdline, "task=hello task=pingpong:shared:server task=data:kernel:1:2 quantum=5");
 	static const char *const names[] = {"hello", "pingpong", "data"};
-	static const char *const contents[] = {"HELLO", "PINGPONG", "DATA"};
+	static const unsigned contents[] = {IMG_HELLO, IMG_PINGPONG, IMG_DATA};
 	expect_archive(&w, names, contents, 3);
 	cpio_writer_free(&w);
 }
@@ -153,7 +123,7 @@ static void test_same_file_twice(void **state)
 	    initrd_from_specs(specs, 2, NULL, &w, cmdline, sizeof(cmdline), err, sizeof(err)), 0);
 	assert_string_equal(cmdline, "task=pingpong:process:server task=pingpong:process:client");
 	static const char *const names[] = {"pingpong"};
-	static const char *const contents[] = {"PINGPONG"};
+	static const unsigned contents[] = {IMG_PINGPONG};
 	expect_archive(&w, names, contents, 1);
 	cpio_writer_free(&w);
 }
@@ -267,13 +237,89 @@ static void test_cmdline_too_long(void **state)
 	cpio_writer_free(&w);
 }
 
+/* A task image the rules refuse is refused on the host, naming the file,
+ * before it reaches the initrd. */
+static void test_bad_image(void **state)
+{
+	struct cpio_writer w;
+	char cmdline[SHOJI_CMDLINE_MAX], err[512], want[300];
+	char *specs[] = {p(0, "hello.elf"), p(1, "big.elf:shared")};
+	cpio_writer_init(&w);
+	assert_int_equal(
+	    initrd_from_specs(specs, 2, NULL, &w, cmdline, sizeof(cmdline), err, sizeof(err)),
+	    -EINVAL);
+	snprintf(want, sizeof(want), "task file %s/big.elf: image too large", dir);
+	assert_string_equal(err, want);
+	cpio_writer_free(&w);
+}
+
+/* The check itself: the rules' reason; libelf reads what the rules accept. */
+static void test_image_check(void **state)
+{
+	static struct corpus_image m;
+	const char *why = NULL;
+	memcpy(&m, &img[IMG_HELLO], sizeof(m));
+	assert_int_equal(task_image_check(m.buf, m.size, &why), 0);
+	assert_null(why);
+	memcpy(&m, &img[IMG_DATA], sizeof(m));
+	assert_int_equal(task_image_check(m.buf, m.size, &why), 0);
+	memcpy(&m, &img[IMG_BIG], sizeof(m));
+	assert_int_equal(task_image_check(m.buf, m.size, &why), -EINVAL);
+	assert_string_equal(why, "image too large");
+	char text[] = "#!/bin/sh\n";
+	assert_int_equal(task_image_check(text, strlen(text), &why), -EINVAL);
+	assert_string_equal(why, "not an ELF file (bad magic)");
+}
+
+/* A spec's own errors, in the host's words. */
+static void test_bad_spec(void **state)
+{
+	struct cpio_writer w;
+	char cmdline[SHOJI_CMDLINE_MAX], err[512];
+	char *specs[] = {"a b.elf"};
+	cpio_writer_init(&w);
+	assert_int_equal(
+	    initrd_from_specs(specs, 1, NULL, &w, cmdline, sizeof(cmdline), err, sizeof(err)),
+	    -EINVAL);
+	assert_string_equal(err, "task spec 'a b.elf': contains white space (the kernel command "
+				 "line splits on it)");
+	cpio_writer_free(&w);
+}
+
+/* A file packed without a token (shoji-pack --file), checked the same. */
+static void test_pack_only(void **state)
+{
+	static struct initrd_pack pk;
+	char err[512], spec[300];
+	initrd_pack_init(&pk);
+	assert_int_equal(initrd_pack_spec(&pk, p(0, "pingpong.elf"), false, err, sizeof(err)), 0);
+	assert_int_equal(initrd_pack_spec(&pk, p(1, "hello.elf:shared"), true, err, sizeof(err)),
+			 0);
+	assert_int_equal(initrd_pack_finish(&pk, "task=pingpong", err, sizeof(err)), 0);
+	assert_string_equal(pk.cmdline, "task=hello:shared task=pingpong");
+	static const char *const names[] = {"pingpong", "hello"};
+	static const unsigned contents[] = {IMG_PINGPONG, IMG_HELLO};
+	expect_archive(&pk.w, names, contents, 2);
+	initrd_pack_free(&pk);
+
+	initrd_pack_init(&pk);
+	snprintf(spec, sizeof(spec), "%s:shared", p(0, "pingpong.elf"));
+	assert_int_equal(initrd_pack_spec(&pk, spec, false, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "a file to pack only takes no mode or arguments"));
+	assert_int_equal(initrd_pack_spec(&pk, p(0, "big.elf"), false, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "big.elf: image too large"));
+	initrd_pack_free(&pk);
+	initrd_pack_free(&pk); /* twice is safe */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse),      cmocka_unit_test(test_parse_errors),
 	    cmocka_unit_test(test_pack),       cmocka_unit_test(test_same_file_twice),
 	    cmocka_unit_test(test_name_clash), cmocka_unit_test(test_missing_and_odd_files),
 	    cmocka_unit_test(test_no_specs),   cmocka_unit_test(test_cmdline_too_long),
+	    cmocka_unit_test(test_bad_image),  cmocka_unit_test(test_image_check),
+	    cmocka_unit_test(test_bad_spec),   cmocka_unit_test(test_pack_only),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

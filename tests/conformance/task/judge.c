@@ -1,0 +1,109 @@
+/* task-judge: writes the task-image corpus; judges images and specs with guest and shoji code. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch/x86_64/layout.h"
+#include "images.h"
+#include "vmm/hostfile.h"
+#include "vmm/initrd.h"
+
+/*
+ * usage: task-judge gen DIR             write the corpus images into DIR
+ *        task-judge guest FILE...       the guest kernel's parser
+ *        task-judge shoji FILE...       shoji's host check (libelf + rules)
+ *        task-judge specs APPEND SPEC... shoji's packing (vmm/initrd.c)
+ *
+ * guest and shoji print one line a file: "accepted" or "refused: REASON".
+ * specs prints "cmdline: LINE" and "initrd: NAME..." (the archive read
+ * back with cpio_next), or "error: MESSAGE".  Exit status 0, or 2 for a
+ * usage error or a file that cannot be read or written.
+ * tests/conformance/task/run compares these with build/shoji-pack and
+ * with tests/conformance/task/expect.
+ */
+
+/* The guest loads a task with elf_task_parse(file, size, SLOT_IMAGE_MAX)
+ * (guest/core/vm.c); the host checks against ELF_TASK_SPAN_MAX. */
+_Static_assert(SLOT_IMAGE_MAX == ELF_TASK_SPAN_MAX, "host and guest allow the same span");
+
+#define FILE_MAX (16u << 20)
+
+static int gen(const char *dir)
+{
+	static struct corpus_image m;
+	char path[4096];
+	for (unsigned i = 0; i < corpus_ncases; i++) {
+		corpus_cases[i].make(&m);
+		snprintf(path, sizeof(path), "%s/%s", dir, corpus_cases[i].name);
+		FILE *f = fopen(path, "wb");
+		if (!f || fwrite(m.buf, 1, m.size, f) != m.size || fclose(f)) {
+			fprintf(stderr, "task-judge: cannot write %s: %s\n", path, strerror(errno));
+			return 2;
+		}
+	}
+	return 0;
+}
+
+static int judge(bool guest, char **files, int n)
+{
+	for (int i = 0; i < n; i++) {
+		void *data;
+		size_t size;
+		const char *why;
+		struct elf_task t;
+		int rc = hostfile_read(files[i], FILE_MAX, &data, &size);
+		if (rc) {
+			fprintf(stderr, "task-judge: %s: %s\n", files[i], strerror(-rc));
+			return 2;
+		}
+		if (guest)
+			rc = elf_task_parse(data, size, SLOT_IMAGE_MAX, &t, &why);
+		else
+			rc = task_image_check(data, size, &why);
+		if (rc)
+			printf("refused: %s\n", why);
+		else
+			printf("accepted\n");
+		free(data);
+	}
+	return 0;
+}
+
+static int specs(const char *append, char **spec, int n)
+{
+	struct cpio_writer w;
+	static char cmdline[SHOJI_CMDLINE_MAX];
+	char err[600];
+	struct cpio_entry e;
+	const char *why;
+	size_t off = 0;
+
+	cpio_writer_init(&w);
+	if (initrd_from_specs(spec, n, append, &w, cmdline, sizeof(cmdline), err, sizeof(err))) {
+		printf("error: %s\n", err);
+		cpio_writer_free(&w);
+		return 0;
+	}
+	printf("cmdline: %s\ninitrd:", cmdline);
+	while (cpio_next(w.buf, w.len, &off, &e, &why) == 1)
+		printf(" %s", e.name);
+	printf("\n");
+	cpio_writer_free(&w);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "gen"))
+		return gen(argv[2]);
+	if (argc >= 2 && !strcmp(argv[1], "guest"))
+		return judge(true, argv + 2, argc - 2);
+	if (argc >= 2 && !strcmp(argv[1], "shoji"))
+		return judge(false, argv + 2, argc - 2);
+	if (argc >= 3 && !strcmp(argv[1], "specs"))
+		return specs(argv[2], argv + 3, argc - 3);
+	fputs("usage: task-judge gen DIR | guest FILE... | shoji FILE... | specs APPEND SPEC...\n",
+	      stderr);
+	return 2;
+}

@@ -1,0 +1,165 @@
+/* Unit tests for the task-spec rules: names, duplicates, the command line (taskspec.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../loader/format/format.h"
+
+static void expect_spec(const char *spec, const char *path, const char *name, const char *rest)
+{
+	struct taskspec t;
+	const char *why = NULL;
+	assert_int_equal(taskspec_parse(spec, &t, &why), 0);
+	assert_null(why);
+	assert_int_equal(t.path_len, strlen(path));
+	assert_memory_equal(t.path, path, t.path_len);
+	assert_string_equal(t.name, name);
+	assert_string_equal(t.rest, rest);
+}
+
+static void expect_refused(const char *spec, const char *reason)
+{
+	struct taskspec t;
+	const char *why = NULL;
+	assert_int_equal(taskspec_parse(spec, &t, &why), -SHOJI_EINVAL);
+	assert_non_null(why);
+	assert_string_equal(why, reason);
+}
+
+static void test_parse(void **state)
+{
+	expect_spec("build/tasks/hello.elf", "build/tasks/hello.elf", "hello", "");
+	expect_spec("x/pingpong.elf:shared:server:3", "x/pingpong.elf", "pingpong",
+		    ":shared:server:3");
+	expect_spec("k.elf:process:a::b", "k.elf", "k", ":process:a::b");
+	expect_spec("noext", "noext", "noext", "");
+	expect_spec("a.elf.elf", "a.elf.elf", "a.elf", "");
+	expect_spec("/abs/elf", "/abs/elf", "elf", "");
+	expect_spec(".elfx", ".elfx", ".elfx", "");
+	/* Modes are the kernel's to judge: a bad one passes through. */
+	expect_spec("a.elf:bogus", "a.elf", "a", ":bogus");
+	expect_spec("x*2.elf", "x*2.elf", "x*2", ""); /* not a count */
+	expect_spec("d/abcdefghijabcdefghijabcdefghij1.elf",
+		    "d/abcdefghijabcdefghijabcdefghij1.elf", "abcdefghijabcdefghijabcdefghij1",
+		    ""); /* 31 bytes: the longest */
+}
+
+static void test_parse_refused(void **state)
+{
+	const char *space = "contains white space (the kernel command line splits on it)";
+	expect_refused("a b.elf", space);
+	expect_refused("a.elf:process:x\ty", space);
+	expect_refused("a.elf\n", space);
+	expect_refused("a.elf:\r", space);
+	expect_refused("", "has no file");
+	expect_refused(":shared", "has no file");
+	expect_refused("dir/.elf", "gives an empty task name");
+	expect_refused("dir/", "gives an empty task name");
+	expect_refused(".elf:kernel", "gives an empty task name");
+	expect_refused("d/abcdefghijabcdefghijabcdefghij12.elf",
+		       "task name is longer than 31 bytes");
+	expect_refused("..", "task name is \".\" or \"..\"");
+	expect_refused("a/..elf", "task name is \".\" or \"..\"");
+	expect_refused("x/TRAILER!!!", "task name TRAILER!!! is reserved (it ends a cpio archive)");
+	expect_refused("12*x.elf:shared", "task name starts with a copy count (digits then '*')");
+}
+
+/* HOSTPATH may be up to TASKSPEC_PATH_MAX - 1 bytes; the name is its tail. */
+static void test_path_limit(void **state)
+{
+	static char path[TASKSPEC_PATH_MAX + 8];
+	memset(path, 'a', TASKSPEC_PATH_MAX - 1 - 6);
+	strcpy(path + TASKSPEC_PATH_MAX - 1 - 6, "/x.elf");
+	assert_int_equal(strlen(path), TASKSPEC_PATH_MAX - 1);
+	expect_spec(path, path, "x", "");
+	path[0] = 'b';
+	memmove(path + 1, path, TASKSPEC_PATH_MAX);
+	expect_refused(path, "file name too long");
+}
+
+static void test_dedup(void **state)
+{
+	const struct taskspec_file packed[] = {{"hello", "/r/hello.elf"}, {"ping", "/r/ping.elf"}};
+	unsigned clash = 99;
+	const char *why = NULL;
+	assert_int_equal(taskspec_dedup(packed, 2, "pong", "/r/pong.elf", &clash, &why), 0);
+	assert_int_equal(taskspec_dedup(packed, 2, "ping", "/r/ping.elf", &clash, &why), 1);
+	assert_int_equal(taskspec_dedup(packed, 0, "ping", "/r/ping.elf", &clash, &why), 0);
+	assert_null(why);
+	assert_int_equal(taskspec_dedup(packed, 2, "ping", "/s/ping.elf", &clash, &why),
+			 -SHOJI_EINVAL);
+	assert_int_equal(clash, 1);
+	assert_string_equal(why, "two task files with one name");
+	/* Names compare whole: "hell" is not "hello". */
+	assert_int_equal(taskspec_dedup(packed, 2, "hell", "/s/hell", &clash, &why), 0);
+}
+
+static void test_cmdline(void **state)
+{
+	char buf[SHOJI_CMDLINE_MAX + 64];
+	struct cmdline_buf c;
+	struct taskspec t;
+	const char *why = NULL;
+
+	cmdline_init(&c, buf, sizeof(buf));
+	assert_int_equal(c.cap, SHOJI_CMDLINE_MAX); /* clamped to the kernel's limit */
+	assert_string_equal(buf, "");
+	assert_int_equal(cmdline_append(&c, "", &why), 0);
+	assert_string_equal(buf, "");
+	assert_int_equal(taskspec_parse("x/hello.elf:shared:a", &t, &why), 0);
+	assert_int_equal(cmdline_add_task(&c, &t, &why), 0);
+	assert_int_equal(taskspec_parse("ping", &t, &why), 0);
+	assert_int_equal(cmdline_add_task(&c, &t, &why), 0);
+	assert_int_equal(cmdline_append(&c, "quantum=5 pcid=off", &why), 0);
+	assert_string_equal(buf, "task=hello:shared:a task=ping quantum=5 pcid=off");
+	assert_int_equal(c.len, strlen(buf));
+	assert_null(why);
+}
+
+static void test_cmdline_limit(void **state)
+{
+	char buf[SHOJI_CMDLINE_MAX], fill[SHOJI_CMDLINE_MAX + 1];
+	struct cmdline_buf c;
+	struct taskspec t;
+	const char *why = NULL;
+
+	/* "task=hello " + 4084 bytes = 4095: fits; one more does not, and the
+	 * line is left as it was. */
+	assert_int_equal(taskspec_parse("hello.elf", &t, &why), 0);
+	cmdline_init(&c, buf, sizeof(buf));
+	assert_int_equal(cmdline_add_task(&c, &t, &why), 0);
+	memset(fill, 'q', sizeof(fill));
+	fill[4085] = '\0';
+	assert_int_equal(cmdline_append(&c, fill, &why), -SHOJI_EINVAL);
+	assert_string_equal(why, "kernel command line too long (at most 4095 bytes)");
+	assert_string_equal(buf, "task=hello");
+	fill[4084] = '\0';
+	assert_int_equal(cmdline_append(&c, fill, &why), 0);
+	assert_int_equal(strlen(buf), SHOJI_CMDLINE_MAX - 1);
+	assert_int_equal(cmdline_add_task(&c, &t, &why), -SHOJI_EINVAL);
+	assert_int_equal(strlen(buf), SHOJI_CMDLINE_MAX - 1);
+
+	/* A small buffer is its own limit. */
+	char small[8];
+	cmdline_init(&c, small, sizeof(small));
+	assert_int_equal(cmdline_append(&c, "1234567", &why), 0);
+	assert_int_equal(cmdline_append(&c, "x", &why), -SHOJI_EINVAL);
+	assert_string_equal(small, "1234567");
+	cmdline_init(&c, small, sizeof(small));
+	assert_int_equal(cmdline_append(&c, "12345678", &why), -SHOJI_EINVAL);
+	assert_string_equal(small, "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_parse),      cmocka_unit_test(test_parse_refused),
+	    cmocka_unit_test(test_path_limit), cmocka_unit_test(test_dedup),
+	    cmocka_unit_test(test_cmdline),    cmocka_unit_test(test_cmdline_limit),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

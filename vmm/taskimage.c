@@ -1,0 +1,74 @@
+/* Task files checked on the host before any guest exists: the guest's rules judge, libelf reads. */
+#include <errno.h>
+#include <gelf.h>
+
+#include "initrd.h"
+
+/* Is @ph the PT_LOAD elf_task_parse recorded as @s? */
+static bool same_segment(const GElf_Phdr *ph, const struct elf_task_segment *s)
+{
+	return ph->p_vaddr == s->vaddr && ph->p_memsz == s->memsz && ph->p_offset == s->offset &&
+	       ph->p_filesz == s->filesz && (ph->p_flags & ELF_PF_RWX) == s->flags;
+}
+
+/* libelf's reading of an accepted image: the same entry, and each
+ * non-empty PT_LOAD one of the parsed segments, as many as there are. */
+static int libelf_agrees(Elf *e, const struct elf_task *t, const char **why)
+{
+	GElf_Ehdr eh;
+	GElf_Phdr ph;
+	size_t phnum;
+	unsigned loads = 0;
+
+	if (!gelf_getehdr(e, &eh) || elf_getphdrnum(e, &phnum)) {
+		*why = "libelf reads it differently: no ELF header or program headers";
+		return -EINVAL;
+	}
+	if (eh.e_entry != t->entry) {
+		*why = "libelf reads it differently: another entry point";
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < phnum; i++) {
+		if (!gelf_getphdr(e, (int)i, &ph)) {
+			*why = "libelf reads it differently: a program header cannot be read";
+			return -EINVAL;
+		}
+		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
+			continue;
+		bool found = false;
+		for (unsigned s = 0; s < t->nseg && !found; s++)
+			found = same_segment(&ph, &t->seg[s]);
+		if (!found) {
+			*why = "libelf reads it differently: a PT_LOAD the rules did not see";
+			return -EINVAL;
+		}
+		loads++;
+	}
+	if (loads != t->nseg) {
+		*why = "libelf reads it differently: another number of PT_LOAD segments";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int task_image_check(void *file, size_t size, const char **why)
+{
+	struct elf_task t;
+
+	if (elf_task_parse(file, size, ELF_TASK_SPAN_MAX, &t, why))
+		return -EINVAL;
+	if (elf_version(EV_CURRENT) == EV_NONE) {
+		*why = "libelf is older than this ELF version";
+		return -EINVAL;
+	}
+	Elf *e = elf_memory(file, size);
+	if (!e || elf_kind(e) != ELF_K_ELF) {
+		*why = "libelf reads it differently: not an ELF file libelf can read";
+		if (e)
+			elf_end(e);
+		return -EINVAL;
+	}
+	int rc = libelf_agrees(e, &t, why);
+	elf_end(e);
+	return rc;
+}
