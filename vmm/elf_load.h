@@ -10,8 +10,7 @@
 
 #include "../loader/format/format.h"
 
-struct guest_mem;
-typedef uint64_t gpa_t; /* as vmm/vmm.h: a guest physical address */
+#include "guest_mem.h"
 
 struct elf_image {
 	uint32_t entry; /* PVH entry (XEN_ELFNOTE_PHYS32_ENTRY), physical */

@@ -11,8 +11,7 @@
 
 #include "../loader/format/format.h"
 
-struct guest_mem;
-typedef uint64_t gpa_t; /* as vmm/vmm.h: a guest physical address */
+#include "guest_mem.h"
 
 /*
  *  0x0000_0000  RAM: free for the kernel (the probe guest ran below 0x8000)

@@ -37,35 +37,4 @@
 /* A guest physical address.  Never a host pointer: see guest_ptr() (vmm/guest_mem.h). */
 typedef uint64_t gpa_t;
 
-/*
- * The boot files' sections below (initrd.c, startinfo.c, elf_load.c) move
- * to headers of their own; until then they stay here with what they and
- * their tests reach through this header.  struct guest_mem is declared
- * ahead because guest_mem.h includes this header for gpa_t.
- */
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdio.h>
-
-#include "shoji/abi.h"
-#include "shoji/pvh.h"
-
-#include "../loader/format/format.h"
-
-#include "guest_mem.h"
-#include "hostfile.h"
-#include "probe.h"
-
-struct guest_mem;
-
-/* ==================================================================== */
-/* Task specs, initrd and command line: vmm/initrd.h                    */
-/* Guest physical layout and PVH start info: vmm/startinfo.h           */
-/* Kernel ELF loading: vmm/elf_load.h                                   */
-/* ==================================================================== */
-
-#include "initrd.h"
-#include "startinfo.h"
-#include "elf_load.h"
-
 #endif

@@ -189,6 +189,9 @@ static int scan_code(struct task *t, const struct elf_task *img, const char **wh
 	return 0;
 }
 
+/* The host (shoji, shoji-pack) refuses an image before boot by the same span. */
+_Static_assert(SLOT_IMAGE_MAX == ELF_TASK_SPAN_MAX, "host and guest allow the same image span");
+
 int task_load_image(struct task *t, const void *file, size_t size, const struct task_spec *spec,
 		    const char **why)
 {

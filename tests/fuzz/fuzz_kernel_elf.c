@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "loader/uefi/efiboot.h"
+#include "vmm/elf_load.h"
+#include "vmm/startinfo.h"
 #include "vmm/vmm.h"
 
 /*

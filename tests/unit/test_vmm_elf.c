@@ -10,6 +10,10 @@
 
 #include <cmocka.h>
 
+#include "../../vmm/elf_load.h"
+#include "../../vmm/guest_mem.h"
+#include "../../vmm/probe.h"
+#include "../../vmm/startinfo.h"
 #include "../../vmm/vmm.h"
 
 /*

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "../../vmm/startinfo.h"
 #include "../../vmm/vmm.h"
 
 #define RAM (16u << 20)

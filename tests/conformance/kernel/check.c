@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "loader/uefi/efiboot.h"
+#include "vmm/elf_load.h"
+#include "vmm/probe.h"
 #include "vmm/vmm.h"
 
 /*

@@ -24,7 +24,8 @@
  */
 
 /* The guest loads a task with elf_task_parse(file, size, SLOT_IMAGE_MAX)
- * (guest/core/vm.c); the host checks against ELF_TASK_SPAN_MAX. */
+ * (guest/core/task_load.c, which asserts it too); the host checks against
+ * ELF_TASK_SPAN_MAX. */
 _Static_assert(SLOT_IMAGE_MAX == ELF_TASK_SPAN_MAX, "host and guest allow the same span");
 
 #define FILE_MAX (16u << 20)
