@@ -5,11 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vmm/elf_load.h"
+#include "vmm/hostfile.h"
 #include "vmm/initrd.h"
 
 /*
  * usage: build/shoji-pack --initrd FILE [--cmdline FILE] [--append STR]
- *                         [--file HOSTPATH]... TASKSPEC...
+ *                         [--kernel FILE] [--file HOSTPATH]... TASKSPEC...
  *
  * The same packing as `shoji run` (vmm/initrd.c, the rules of
  * loader/format/taskspec.c and elf_task.c): each TASKSPEC,
@@ -21,11 +23,17 @@
  * --file files go into the initrd first.  Every task file is checked as
  * shoji checks it (task_image_check) before anything is written.
  *
+ * --kernel FILE is checked as shoji checks its kernel (elf_judge: libelf
+ * reads it, loader/format/kernel_elf.c's rules judge it), so QEMU's PVH
+ * path and the UEFI image refuse the kernels shoji refuses, with the same
+ * reason ("shoji-pack: kernel FILE: REASON").  Where shoji then places the
+ * segments in its guest RAM is shoji's own business, not checked here.
+ *
  * --initrd FILE receives the archive; --cmdline FILE the command line and
  * a newline ("-", the default, is stdout).
  *
  * Exit status: 0; 2 for a usage error or a refused input (a bad spec, a
- * missing file, a task image the rules refuse, two files with one name,
+ * missing file, a kernel or task image the rules refuse, two files with one name,
  * a command line over 4095 bytes), with one "shoji-pack: " line on
  * stderr; 1 when an output cannot be written.
  *
@@ -39,6 +47,7 @@ struct pack_opts {
 	const char *initrd;
 	const char *cmdline;
 	const char *append;
+	const char *kernel;
 	char **files; /* --file arguments */
 	int nfiles;
 	char **specs;
@@ -47,19 +56,23 @@ struct pack_opts {
 
 static void usage(FILE *f)
 {
-	fputs(
-	    "usage: shoji-pack --initrd FILE [--cmdline FILE] [--append STR] [--file HOSTPATH]... "
-	    "HOSTPATH[:MODE[:ARG...]]...\n",
-	    f);
+	fputs("usage: shoji-pack --initrd FILE [--cmdline FILE] [--append STR] [--kernel FILE] "
+	      "[--file HOSTPATH]... "
+	      "HOSTPATH[:MODE[:ARG...]]...\n",
+	      f);
 }
 
 /* Returns 0, or the exit status of a usage error (after the message). */
 static int parse_args(int argc, char **argv, struct pack_opts *o)
 {
 	static const struct option longopts[] = {
-	    {"initrd", required_argument, NULL, 'o'}, {"cmdline", required_argument, NULL, 'c'},
-	    {"append", required_argument, NULL, 'a'}, {"file", required_argument, NULL, 'f'},
-	    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0},
+	    {"initrd", required_argument, NULL, 'o'},
+	    {"cmdline", required_argument, NULL, 'c'},
+	    {"append", required_argument, NULL, 'a'},
+	    {"file", required_argument, NULL, 'f'},
+	    {"kernel", required_argument, NULL, 'k'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int opt;
 
@@ -69,7 +82,7 @@ static int parse_args(int argc, char **argv, struct pack_opts *o)
 		fputs("shoji-pack: out of memory\n", stderr);
 		return STATUS_OUTPUT;
 	}
-	while ((opt = getopt_long(argc, argv, "+o:c:a:f:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+o:c:a:k:f:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
 			o->initrd = optarg;
@@ -79,6 +92,9 @@ static int parse_args(int argc, char **argv, struct pack_opts *o)
 			break;
 		case 'a':
 			o->append = optarg;
+			break;
+		case 'k':
+			o->kernel = optarg;
 			break;
 		case 'f':
 			o->files[o->nfiles++] = optarg;
@@ -113,6 +129,28 @@ static int write_out(const char *path, const void *buf, size_t len)
 	return 0;
 }
 
+/* The kernel, judged as shoji judges it before it touches KVM (vmm/boot.c). */
+static int check_kernel(const char *path)
+{
+	struct kernel_elf k;
+	const char *why = "";
+	void *file = NULL;
+	size_t size;
+
+	int rc = hostfile_read(path, KERNEL_FILE_MAX, &file, &size);
+	if (rc) {
+		fprintf(stderr, "shoji-pack: kernel %s: %s\n", path, strerror(-rc));
+		return STATUS_REFUSED;
+	}
+	rc = elf_judge(file, size, &k, &why);
+	free(file);
+	if (rc) {
+		fprintf(stderr, "shoji-pack: kernel %s: %s\n", path, why);
+		return STATUS_REFUSED;
+	}
+	return 0;
+}
+
 /* Every file and spec into @p, then the append string. */
 static int pack_all(const struct pack_opts *o, struct initrd_pack *p)
 {
@@ -142,7 +180,8 @@ int main(int argc, char **argv)
 	initrd_pack_init(&p);
 	if (!status)
 		status = pack_all(&o, &p);
-	/* (a --kernel FILE check, with the kernel-ELF rules, would go here) */
+	if (!status && o.kernel)
+		status = check_kernel(o.kernel);
 	if (!status)
 		status = write_out(o.initrd, p.w.buf, p.w.len);
 	if (!status) {

@@ -32,7 +32,6 @@
 #include "vcpu.h"
 #include "vmm.h"
 
-#define KERNEL_FILE_MAX (256u << 20)
 #define INITRD_FILE_MAX 0xffffffffu
 
 /* load_guest keeps the kernel below PROBE_AREA_END out: that must cover

@@ -12,6 +12,9 @@
 
 #include "guest_mem.h"
 
+/* The largest kernel file shoji and shoji-pack read (a kernel is a few hundred KiB). */
+#define KERNEL_FILE_MAX (256u << 20)
+
 struct elf_image {
 	uint32_t entry; /* PVH entry (XEN_ELFNOTE_PHYS32_ENTRY), physical */
 	gpa_t lo, hi;	/* lowest p_paddr and highest p_paddr + p_memsz loaded */
@@ -36,8 +39,9 @@ int elf_load(const struct guest_mem *m, void *file, size_t size, gpa_t avoid_lo,
 
 /*
  * elf_judge - the rules alone, with the libelf reader: what elf_load
- * checks before it looks at guest memory (for the conformance test and
- * the differential fuzzer, tests/fuzz/fuzz_kernel_elf.c).
+ * checks before it looks at guest memory (for build/shoji-pack's --kernel,
+ * the conformance test and the differential fuzzer,
+ * tests/fuzz/fuzz_kernel_elf.c).
  * @file, @size: the whole file.
  * Returns 0 with *k filled; -ENOEXEC or -EIO with *why, as elf_load.
  */

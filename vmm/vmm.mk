@@ -47,11 +47,11 @@ $(SHOJI_STATIC): $(VMM_OBJS)
 	$(Q)$(HOST_CC) -static $(HOST_LDFLAGS) $(VMM_OBJS) $(VMM_STATIC_LIBS) -o $@
 
 # build/shoji-pack: shoji's packing of task specs (initrd, command line,
-# the host's task-image check) for tools/qemu-run, tools/esp-run and
+# the host's task-image check) and shoji's kernel check for tools/qemu-run, tools/esp-run and
 # loader/uefi/mkesp.
 SHOJI_PACK := $(BUILD)/shoji-pack
 SHOJI_PACK_SRCS := tools/shoji-pack.c vmm/initrd.c vmm/taskimage.c vmm/hostfile.c \
-	$(LOADER_HOST_SRCS)
+	vmm/elf_load.c vmm/guest_mem.c $(LOADER_HOST_SRCS) loader/format/kernel_elf.c
 
 $(SHOJI_PACK): $(patsubst %.c,$(BUILD)/host/%.o,$(SHOJI_PACK_SRCS))
 	$(call say,LD,$@)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "loader/uefi/efiboot.h"
 #include "vmm/elf_load.h"
@@ -20,8 +21,10 @@
  * lines are skipped).  DIR/NAME.elf is the image (tests/conformance/kernel/
  * gen.c writes them).  The judges: shoji's loader (vmm/elf_load.c: libelf,
  * into guest RAM as `shoji run` loads it), the UEFI loader's parser
- * (loader/uefi/kernel.c, built for the host) and the library's one call
- * (kernel_elf_check).  Each image whose name conformance/kernel/NAME
+ * (loader/uefi/kernel.c, built for the host), the library's one call
+ * (kernel_elf_check) and build/shoji-pack --kernel, which tools/qemu-run
+ * runs before QEMU's PVH boot (found beside this binary, at
+ * ../../shoji-pack; $SHOJI_PACK replaces it).  Each image whose name conformance/kernel/NAME
  * matches PATTERN prints "PASS NAME" or "FAIL NAME" and what each judge
  * said; the last line is "N passed, M failed".
  */
@@ -36,8 +39,9 @@ struct verdict {
 
 static uint8_t ram[GUEST_RAM];
 
-static struct verdict shoji_judge(void *file, size_t size)
+static struct verdict shoji_judge(void *file, size_t size, const char *path)
 {
+	(void)path;
 	struct guest_mem m;
 	struct elf_image img;
 	const char *why = NULL;
@@ -46,29 +50,65 @@ static struct verdict shoji_judge(void *file, size_t size)
 	return (struct verdict){rc == 0, rc ? why : NULL};
 }
 
-static struct verdict efi_judge(void *file, size_t size)
+static struct verdict efi_judge(void *file, size_t size, const char *path)
 {
+	(void)path;
 	static struct efi_kernel k;
 	const char *why = NULL;
 	int rc = efi_kernel_parse(file, size, &k, &why);
 	return (struct verdict){rc == 0, rc ? why : NULL};
 }
 
-static struct verdict library_judge(void *file, size_t size)
+static struct verdict library_judge(void *file, size_t size, const char *path)
 {
+	(void)path;
 	struct kernel_elf k;
 	const char *why = NULL;
 	int rc = kernel_elf_check(file, size, &k, &why);
 	return (struct verdict){rc == 0, rc ? why : NULL};
 }
 
+/* shoji-pack's path to it, resolved once by main(). */
+static char pack_path[4096];
+
+/*
+ * build/shoji-pack --kernel PATH: exit 0 accepts; a refusal is its one
+ * line "shoji-pack: kernel PATH: REASON" on stderr (stdout, where popen
+ * reads it, gets the command line: sent to /dev/null).
+ */
+static struct verdict pack_judge(void *file, size_t size, const char *path)
+{
+	static char out[1024];
+	char cmd[8400];
+	char prefix[4200];
+	(void)file;
+	(void)size;
+
+	snprintf(cmd, sizeof(cmd),
+		 "'%s' --kernel '%s' --initrd /dev/null --cmdline /dev/null 2>&1 >/dev/null",
+		 pack_path, path);
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		return (struct verdict){0, "popen failed"};
+	size_t n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = 0;
+	int status = pclose(p);
+	if (status == 0)
+		return (struct verdict){1, NULL};
+	out[strcspn(out, "\n")] = 0;
+	snprintf(prefix, sizeof(prefix), "shoji-pack: kernel %s: ", path);
+	size_t plen = strlen(prefix);
+	return (struct verdict){0, strncmp(out, prefix, plen) ? out : out + plen};
+}
+
 static const struct {
 	const char *name;
-	struct verdict (*judge)(void *file, size_t size);
+	struct verdict (*judge)(void *file, size_t size, const char *path);
 } judges[] = {
     {"shoji (vmm/elf_load.c, libelf)", shoji_judge},
     {"UEFI loader (loader/uefi/kernel.c)", efi_judge},
     {"kernel_elf_check", library_judge},
+    {"build/shoji-pack --kernel", pack_judge},
 };
 
 static bool same(struct verdict v, struct verdict want)
@@ -96,7 +136,7 @@ static int check_image(const char *dir, const char *name, struct verdict want)
 	for (size_t j = 0; j < sizeof(judges) / sizeof(judges[0]); j++) {
 		static uint8_t copy[IMAGE_MAX]; /* libelf may write the file it reads */
 		memcpy(copy, buf, size);
-		got[j] = judges[j].judge(copy, size);
+		got[j] = judges[j].judge(copy, size, path);
 		pass &= same(got[j], want);
 	}
 	printf("%s conformance/kernel/%s\n", pass ? "PASS" : "FAIL", name);
@@ -163,6 +203,16 @@ int main(int argc, char **argv)
 	if (argc < 3 || argc > 4) {
 		fprintf(stderr, "usage: %s EXPECT DIR [PATTERN]\n", argv[0]);
 		return 2;
+	}
+	const char *pack = getenv("SHOJI_PACK");
+	char self[4000];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (!pack && len > 0) {
+		self[len] = 0;
+		*strrchr(self, '/') = 0;
+		snprintf(pack_path, sizeof(pack_path), "%s/../../shoji-pack", self);
+	} else {
+		snprintf(pack_path, sizeof(pack_path), "%s", pack ? pack : "build/shoji-pack");
 	}
 	if (regcomp(&re, argc == 4 ? argv[3] : "", REG_EXTENDED | REG_NOSUB)) {
 		fprintf(stderr, "%s: bad pattern\n", argv[0]);
