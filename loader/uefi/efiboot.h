@@ -6,7 +6,7 @@
  * Everything declared here works on plain buffers: no UEFI call, no
  * allocation, no library function beyond the compiler's memcpy/memset.
  * That keeps these files free of gnu-efi's <efi.h>, so that they compile
- * both into BOOTX64.EFI (efi.mk) and, with the host flags, into the cmocka
+ * both into BOOTX64.EFI (uefi.mk) and, with the host flags, into the cmocka
  * tests (tests/unit/test_efi_*.c).  main.c holds everything that talks to
  * the firmware, and trampoline.S the switch from long mode to the PVH entry.
  *
