@@ -1,10 +1,9 @@
 # make fuzz: libFuzzer (clang) over the parsers that read untrusted files:
 # the initrd (cpio), task images, task specs (to initrd and command line:
 # fuzz_taskspec reads both back), and the kernel (fuzz_kernel_elf:
-# shoji's libelf reader against the raw one, differentially; the PVH start
-# info has no target: its one reader, guest/core/bootinfo.c, reads what the
-# boot loader that chose the kernel wrote, and panics on what it cannot
-# use); the whole
+# shoji's libelf reader against the raw one, differentially), the PVH
+# start info builder (fuzz_start_info: what it lays out must read back as
+# the kernel's reader, guest/core/bootinfo.c, follows it); the whole
 # task-image path of the kernel (fuzz_image: load, scan, verify) under a
 # semantic oracle (tests/fuzz/image.h); and the verifier's decoder against
 # Zydis (fuzz_decode).  Bounded in time (FUZZ_SECONDS each); not part of
@@ -17,7 +16,8 @@
 FUZZ_SECONDS ?= 30
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -I. -Iguest
-FUZZ_TARGETS := fuzz_cpio fuzz_elf_task fuzz_kernel_elf fuzz_decode fuzz_image fuzz_taskspec
+FUZZ_TARGETS := fuzz_cpio fuzz_elf_task fuzz_kernel_elf fuzz_decode fuzz_image fuzz_taskspec \
+	fuzz_start_info
 fuzz_cpio_SRCS := loader/format/cpio.c
 fuzz_elf_task_SRCS := loader/format/elf_task.c
 fuzz_kernel_elf_SRCS := vmm/elf_load.c vmm/guest_mem.c loader/format/kernel_elf.c loader/uefi/kernel.c
@@ -29,6 +29,7 @@ fuzz_image_LIBS := -lZydis
 fuzz_taskspec_SRCS := vmm/initrd.c vmm/taskimage.c vmm/hostfile.c $(LOADER_HOST_SRCS) \
 	tests/conformance/task/images.c
 fuzz_taskspec_LIBS := -lelf
+fuzz_start_info_SRCS := loader/format/start_info.c
 
 # The generated sequences: host C, -O2 (HOST_CFLAGS), the sources of
 # test_decode_diff (isolation/isolation.mk) with a command line.
