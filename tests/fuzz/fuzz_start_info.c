@@ -1,4 +1,5 @@
-/* libFuzzer target: the PVH start info builder (loader/format/start_info.c) against what the kernel reads back. */
+/* libFuzzer target: the PVH start info builder (loader/format/start_info.c) against what the kernel
+ * reads back. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +80,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < sizeof(h))
 		return 0;
 	memcpy(&h, data, sizeof(h));
-	h.buf_size %= START_INFO_MEMMAP_OFF + 64 * 16 + 64; /* up to a little past the biggest map */
+	h.buf_size %=
+	    START_INFO_MEMMAP_OFF + 64 * 16 + 64; /* up to a little past the biggest map */
 	h.memmap_cap %= 80;
 
 	char *cmdline = malloc(size - sizeof(h) + 1);
