@@ -346,6 +346,12 @@ static int check_phdr_table(const struct elf64_ehdr *eh, size_t size, const char
 		*why = "no loadable segments";
 		return -SHOJI_EINVAL;
 	}
+	/* gABI: e_phoff 0 means the file has no table, whatever e_phnum says
+	 * (libelf, and so the host's check, then reads none). */
+	if (eh->e_phoff == 0) {
+		*why = "no program header table (e_phoff is 0)";
+		return -SHOJI_EINVAL;
+	}
 	if (eh->e_phnum == ELF_PN_XNUM) {
 		*why = "too many program headers (extended numbering)";
 		return -SHOJI_EINVAL;

@@ -173,8 +173,8 @@ struct elf_task {
  *       unspecified after a failure.
  * Checks: ELF identification (magic, 64-bit, little-endian, version),
  * x86-64, ET_DYN (ET_EXEC refused: build with -static-pie); program headers
- * inside the file; each PT_LOAD: filesz <= memsz, file bytes inside the
- * file, vaddr + memsz without overflow and within @max_span, alignment a
+ * at a non-zero e_phoff (0 means no table, gABI) inside the file; each PT_LOAD: filesz <= memsz,
+ * file bytes inside the file, vaddr + memsz without overflow and within @max_span, alignment a
  * power of two and offset/address congruent modulo the page size, not both
  * W and X; at most ELF_TASK_MAX_SEGMENTS non-empty PT_LOADs, at least one;
  * no two overlapping; no page shared by a W and an X segment; no PT_INTERP,

@@ -208,6 +208,25 @@ static void no_phdrs(struct corpus_image *m)
 	put16(m, EH(e_phnum), 0);
 }
 
+/*
+ * e_phoff 0 (gABI: no table) with the ELF header read as the table:
+ * header 0 is the header itself (type \177ELF), header 1 at byte 56 has
+ * type e_phnum | e_shentsize << 16 = PT_NOTE, headers 2 and 3 are the
+ * valid image's PT_LOADs.  Read as a table it loads; libelf reads none.
+ */
+static void phoff_zero(struct corpus_image *m)
+{
+	uint8_t load[2 * sizeof(struct elf64_phdr)];
+
+	no_dynamic(m);
+	memcpy(load, m->buf + ph_at(TEXT_PH), sizeof(load));
+	memset(m->buf + ph_at(0), 0, 3 * sizeof(struct elf64_phdr));
+	memcpy(m->buf + 2 * sizeof(struct elf64_phdr), load, sizeof(load));
+	put64(m, EH(e_phoff), 0);
+	put16(m, EH(e_phnum), ELF_PT_NOTE);
+	put16(m, EH(e_shentsize), 0);
+}
+
 static void phnum_xnum(struct corpus_image *m)
 {
 	corpus_valid(m);
@@ -412,6 +431,7 @@ const struct corpus_case corpus_cases[] = {
     {"et-exec", et_exec},
     {"et-rel", et_rel},
     {"no-phdrs", no_phdrs},
+    {"phoff-zero", phoff_zero},
     {"phnum-xnum", phnum_xnum},
     {"phentsize", phentsize},
     {"phdrs-past-end", phdrs_past_end},
