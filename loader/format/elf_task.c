@@ -114,6 +114,12 @@ static int add_load(struct elf_task *t, const struct elf64_phdr *ph, uint64_t ma
 	}
 	if (ph->p_memsz == 0)
 		return 0; /* maps nothing */
+	/* Pages are mapped by their segments' flags, none for none: the
+	 * kernel could not copy such a segment's bytes in. */
+	if ((ph->p_flags & ELF_PF_RWX) == 0) {
+		*why = "segment has no permissions (none of R, W, X)";
+		return -SHOJI_EINVAL;
+	}
 	if (t->nseg == ELF_TASK_MAX_SEGMENTS) {
 		*why = "too many segments (more than 8 non-empty PT_LOAD)";
 		return -SHOJI_EINVAL;

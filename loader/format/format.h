@@ -176,8 +176,8 @@ struct elf_task {
  * at a non-zero e_phoff (0 means no table, gABI) inside the file; each PT_LOAD: filesz <= memsz,
  * file bytes inside the file, vaddr + memsz without overflow and within @max_span, alignment a
  * power of two and offset/address congruent modulo the page size, not both
- * W and X; at most ELF_TASK_MAX_SEGMENTS non-empty PT_LOADs, at least one;
- * no two overlapping; no page shared by a W and an X segment; no PT_INTERP,
+ * W and X, and (when non-empty) at least one of R, W, X; at most ELF_TASK_MAX_SEGMENTS non-empty
+ * PT_LOADs, at least one; no two overlapping; no page shared by a W and an X segment; no PT_INTERP,
  * no PT_TLS, at most one PT_DYNAMIC; the entry inside an X segment; the
  * dynamic section inside the file, no DT_NEEDED, no DT_REL/DT_RELR/PLT
  * relocation tables, the DT_RELA table inside one segment's file bytes with

@@ -289,6 +289,14 @@ static void wx_segment(struct corpus_image *m)
 	put32(m, ph_at(TEXT_PH) + PH(p_flags), ELF_PF_R | ELF_PF_W | ELF_PF_X);
 }
 
+/* A segment no page may be mapped for (no R, W or X): the kernel maps
+ * pages by flags and could not copy its bytes in. */
+static void no_permissions(struct corpus_image *m)
+{
+	corpus_valid(m);
+	add_ph(m, ELF_PT_LOAD, 0, 0x800, 0x4800, 0x10, 0x10, 0x1000);
+}
+
 static void nine_segments(struct corpus_image *m)
 {
 	eight_segments(m);
@@ -442,6 +450,7 @@ const struct corpus_case corpus_cases[] = {
     {"align-not-pow2", align_not_pow2},
     {"incongruent", incongruent},
     {"wx-segment", wx_segment},
+    {"no-permissions", no_permissions},
     {"nine-segments", nine_segments},
     {"interp", interp},
     {"tls", tls},
