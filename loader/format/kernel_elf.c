@@ -198,34 +198,38 @@ static int read_segments(const struct kernel_elf_reader *r, unsigned phnum, stru
 
 /* --- 4. the PVH entry note ------------------------------------------- */
 
-static bool is_pvh_note(const struct elf64_nhdr *nh, const uint8_t *name)
+static bool named_xen(const struct elf64_nhdr *nh, const uint8_t *name)
 {
-	return nh->n_type == XEN_ELFNOTE_PHYS32_ENTRY && nh->n_namesz == 4 && name[0] == 'X' &&
-	       name[1] == 'e' && name[2] == 'n' && name[3] == 0;
+	return nh->n_namesz == 4 && name[0] == 'X' && name[1] == 'e' && name[2] == 'n' &&
+	       name[3] == 0;
 }
 
 /*
- * Walks the notes in @len bytes: each a 12-byte header, the name from
+ * Walks all the notes in @len bytes: each a 12-byte header, the name from
  * offset 12, the descriptor and the next note each at the next multiple
- * of @pad (4 or 8).  Returns 1 with *entry for the PVH note, 0 when there
- * is none, or -SHOJI_EINVAL.
+ * of 4.  The PVH note sets *entry and *found; a second one, or a note of
+ * its type with another name, is refused.  Returns 0 or -SHOJI_EINVAL.
  */
-static int walk_notes(const uint8_t *p, uint64_t len, uint64_t pad, uint64_t *entry,
+static int walk_notes(const uint8_t *p, uint64_t len, uint64_t *entry, bool *found,
 		      const char **why)
 {
 	while (len >= sizeof(struct elf64_nhdr)) {
 		struct elf64_nhdr nh = {rd32(p), rd32(p + 4), rd32(p + 8)};
 		/* Sizes are 32-bit: these sums cannot wrap. */
-		uint64_t desc_off = (sizeof(nh) + (uint64_t)nh.n_namesz + pad - 1) & ~(pad - 1);
-		uint64_t next = (desc_off + nh.n_descsz + pad - 1) & ~(pad - 1);
+		uint64_t desc_off = (sizeof(nh) + (uint64_t)nh.n_namesz + 3) & ~3ull;
+		uint64_t next = (desc_off + nh.n_descsz + 3) & ~3ull;
 		if (next > len)
 			return bad(why, "an ELF note runs past the end of its PT_NOTE segment");
-		if (is_pvh_note(&nh, p + sizeof(nh))) {
+		if (nh.n_type == XEN_ELFNOTE_PHYS32_ENTRY) {
+			if (!named_xen(&nh, p + sizeof(nh)))
+				return bad(why, "a note of the PVH entry's type is not named Xen");
+			if (*found)
+				return bad(why, "more than one PVH entry note");
 			if (nh.n_descsz != 4 && nh.n_descsz != 8)
 				return bad(why,
 					   "the PVH entry note's descriptor is not 4 or 8 bytes");
 			*entry = nh.n_descsz == 4 ? rd32(p + desc_off) : rd64(p + desc_off);
-			return 1;
+			*found = true;
 		}
 		p += next;
 		len -= next;
@@ -237,7 +241,8 @@ static int find_entry(const struct kernel_elf_reader *r, unsigned phnum, uint64_
 		      const char **why)
 {
 	struct elf64_phdr ph;
-	int found;
+	bool found = false;
+	int err;
 
 	for (unsigned i = 0; i < phnum; i++) {
 		if (r->phdr(r->ctx, i, &ph))
@@ -246,15 +251,19 @@ static int find_entry(const struct kernel_elf_reader *r, unsigned phnum, uint64_
 			continue;
 		if (!in_file(ph.p_offset, ph.p_filesz, r->size))
 			return bad(why, "truncated: a PT_NOTE segment is past the end of the file");
+		if (ph.p_align != 4)
+			return bad(why, "a PT_NOTE segment's p_align is not 4");
 		const uint8_t *notes = r->bytes(r->ctx, ph.p_offset, ph.p_filesz);
 		if (!notes)
 			return reader_failed(why,
 					     "the ELF reader could not read a PT_NOTE segment");
-		found = walk_notes(notes, ph.p_filesz, ph.p_align == 8 ? 8 : 4, entry, why);
-		if (found)
-			return found < 0 ? found : 0;
+		if ((err = walk_notes(notes, ph.p_filesz, entry, &found, why)))
+			return err;
 	}
-	return bad(why, "no PVH entry note (Xen, XEN_ELFNOTE_PHYS32_ENTRY): not a PVH kernel");
+	if (!found)
+		return bad(why,
+			   "no PVH entry note (Xen, XEN_ELFNOTE_PHYS32_ENTRY): not a PVH kernel");
+	return 0;
 }
 
 /* --- 5. the entry in loaded file bytes ------------------------------- */

@@ -112,6 +112,26 @@ static void note_in_section_only(void)
 	memcpy(img + SHOFF + 64 + 48, &align, 8);
 }
 
+/* The notes, then a second PT_NOTE (in place of PT_GNU_STACK) holding one
+ * more: a note @name of type @type for @entry. */
+static void second_note_segment(const char *name, uint32_t type, uint32_t entry)
+{
+	size_t at = NOTE_OFF + ph(PH_NOTE)->p_filesz;
+	size_t end = put_note(at, name, type, &entry, 4, 4);
+	*ph(4) = (struct elf64_phdr){ELF_PT_NOTE, ELF_PF_R, at, 0, 0, end - at, end - at, 4};
+}
+
+/* A note of the PVH type with another name before the Xen one. */
+static void note_other_name_first(void)
+{
+	uint32_t entry = 0x100010;
+	memset(img + NOTE_OFF, 0, SHOFF - NOTE_OFF);
+	size_t at = put_note(NOTE_OFF, "Qemu", XEN_ELFNOTE_PHYS32_ENTRY, &entry, 4, 4);
+	entry = 0x100000;
+	at = put_note(at, "Xen", XEN_ELFNOTE_PHYS32_ENTRY, &entry, 4, 4);
+	ph(PH_NOTE)->p_filesz = ph(PH_NOTE)->p_memsz = at - NOTE_OFF;
+}
+
 static void too_many_segments(void)
 {
 	eh()->e_phnum = 18;
@@ -137,7 +157,6 @@ static void no_load(void)
 #define CASES(X)                                                                                   \
 	X(good, (void)0)                                                                           \
 	X(good_note_desc_8, notes(0x100010, 8, 4))                                                 \
-	X(good_note_align_8, notes(0x100010, 4, 8))                                                \
 	X(good_empty_load_dropped, ph(4)->p_type = ELF_PT_LOAD)                                    \
 	X(good_16_segments, sixteen_segments())                                                    \
 	X(good_touching_segments, ph(1)->p_paddr = 0x100100)                                       \
@@ -179,6 +198,12 @@ static void no_load(void)
 	X(note_in_section_only, note_in_section_only())                                            \
 	X(note_other_type, img[NOTE_OFF + 24 + 8] = 17)                                            \
 	X(note_other_name, img[NOTE_OFF + 24 + 12 + 2] = 'm')                                      \
+	X(note_align_8, notes(0x100010, 4, 8))                                                     \
+	X(note_align_0, ph(PH_NOTE)->p_align = 0)                                                  \
+	X(note_align_1, ph(PH_NOTE)->p_align = 1)                                                  \
+	X(note_other_name_first, note_other_name_first())                                          \
+	X(note_twice, second_note_segment("Xen", XEN_ELFNOTE_PHYS32_ENTRY, 0x100010))              \
+	X(note_twice_other_name, second_note_segment("Qemu", XEN_ELFNOTE_PHYS32_ENTRY, 0x100010))  \
 	X(note_desc_2, notes(0x100000, 2, 4))                                                      \
 	X(note_desc_0, notes(0x100000, 0, 4))                                                      \
 	X(note_desc_16, notes(0x100000, 16, 4))                                                    \
