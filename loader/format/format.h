@@ -363,7 +363,8 @@ int cmdline_append(struct cmdline_buf *c, const char *s, const char **why);
  *     PT_NOTE (guest/arch/x86_64/kernel.ld), QEMU's PVH loader finds it
  *     the same way, and the UEFI loader has no reason to parse sections;
  *  5. the entry inside some PT_LOAD's file bytes [p_paddr, p_paddr +
- *     p_filesz): an entry in the bss would run zeroes.
+ *     p_filesz): an entry in the bss would run zeroes; and not 0, which
+ *     QEMU's PVH loader reads as no note.
  *
  * Readers.  The rules read the file through struct kernel_elf_reader, and
  * ask it only for what they have already placed inside the file, so a

@@ -272,6 +272,9 @@ static int check_entry(const struct kernel_elf *k, uint64_t entry, const char **
 {
 	if (entry >= KERNEL_ELF_PHYS_LIMIT)
 		return bad(why, "the PVH entry is not below 4 GiB");
+	/* QEMU's PVH loader reads an entry of 0 as no note at all. */
+	if (entry == 0)
+		return bad(why, "the PVH entry is 0");
 	for (unsigned i = 0; i < k->nseg; i++)
 		if (entry >= k->seg[i].paddr && entry - k->seg[i].paddr < k->seg[i].filesz)
 			return 0;

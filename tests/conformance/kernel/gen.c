@@ -132,6 +132,16 @@ static void note_other_name_first(void)
 	ph(PH_NOTE)->p_filesz = ph(PH_NOTE)->p_memsz = at - NOTE_OFF;
 }
 
+/* Code at 0 holding the entry: a boot segment at physical 0. */
+static void entry_zero(void)
+{
+	load(4, SEG0_OFF, 0, 0x10, 0x10);
+	ph(0)->p_offset = SEG0_OFF + 0x10;
+	ph(0)->p_filesz = ph(0)->p_memsz = 0xf0;
+	ph(0)->p_paddr = 0x100010;
+	notes(0, 4, 4);
+}
+
 static void too_many_segments(void)
 {
 	eh()->e_phnum = 18;
@@ -212,7 +222,8 @@ static void no_load(void)
 	X(note_segment_offset_wraps, ph(PH_NOTE)->p_offset = UINT64_MAX - 4)                       \
 	X(entry_outside_segments, notes(0x200000, 4, 4))                                           \
 	X(entry_in_bss_only, notes(0x102200, 4, 4))                                                \
-	X(entry_above_4g, notes(0x100100000ull, 8, 4))
+	X(entry_above_4g, notes(0x100100000ull, 8, 4))                                             \
+	X(entry_zero, entry_zero())
 
 #define CASE_FUNCTION(name, change)                                                                \
 	static void case_##name(void)                                                              \
