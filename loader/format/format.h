@@ -345,8 +345,10 @@ int cmdline_append(struct cmdline_buf *c, const char *s, const char **why);
  *     p_memsz, its file bytes inside the file, [p_paddr, p_paddr +
  *     p_memsz) below 4 GiB (the PVH entry runs with paging off, in 32-bit
  *     mode) and overlapping no other PT_LOAD; at least one, at most
- *     KERNEL_ELF_MAX_SEGMENTS.  Segments are placed by p_paddr: p_vaddr is
- *     the higher-half address the kernel's own page tables give them;
+ *     KERNEL_ELF_MAX_SEGMENTS; an empty one's file bytes inside the file
+ *     too (QEMU's loader reads them).  Segments are placed by p_paddr:
+ *     p_vaddr is the higher-half address the kernel's own page tables give
+ *     them;
  *  4. the PVH entry note, found through PT_NOTE program headers only: a
  *     note named "Xen" of type XEN_ELFNOTE_PHYS32_ENTRY whose descriptor
  *     is 4 or 8 bytes (little-endian) holding an address below 4 GiB.

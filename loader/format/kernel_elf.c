@@ -182,7 +182,13 @@ static int read_segments(const struct kernel_elf_reader *r, unsigned phnum, stru
 	for (unsigned i = 0; i < phnum; i++) {
 		if (r->phdr(r->ctx, i, &ph))
 			return reader_failed(why, "the ELF reader could not read a program header");
-		if (ph.p_type != ELF_PT_LOAD || ph.p_memsz == 0)
+		if (ph.p_type != ELF_PT_LOAD)
+			continue;
+		/* QEMU's loader reads an empty segment's file bytes too. */
+		if (ph.p_memsz == 0 && !in_file(ph.p_offset, ph.p_filesz, r->size))
+			return bad(why, "truncated: a PT_LOAD segment's bytes are past the end "
+					"of the file");
+		if (ph.p_memsz == 0)
 			continue;
 		if ((err = check_load(&ph, r->size, why)) || (err = add_segment(k, &ph, why)))
 			return err;

@@ -223,7 +223,9 @@ static void no_load(void)
 	X(entry_outside_segments, notes(0x200000, 4, 4))                                           \
 	X(entry_in_bss_only, notes(0x102200, 4, 4))                                                \
 	X(entry_above_4g, notes(0x100100000ull, 8, 4))                                             \
-	X(entry_zero, entry_zero())
+	X(entry_zero, entry_zero())                                                                \
+	X(empty_load_past_end,                                                                     \
+	  (ph(4)->p_type = ELF_PT_LOAD, ph(4)->p_offset = FILE_SIZE - 8, ph(4)->p_filesz = 0x10))
 
 #define CASE_FUNCTION(name, change)                                                                \
 	static void case_##name(void)                                                              \
