@@ -256,7 +256,9 @@ struct taskspec {
  * @spec: NUL-terminated.
  * @out:  filled on success; path and rest point into @spec.
  * Refuses (-SHOJI_EINVAL, *why completing "task spec 'SPEC': "): white
- * space anywhere (the kernel splits its command line on it), an empty
+ * space anywhere (the kernel splits its command line on it), any other
+ * control character (byte below 0x20, or 0x7f: the UEFI loader's
+ * shoji.cfg refuses them, loader/uefi/config.c), an empty
  * HOSTPATH, a HOSTPATH of TASKSPEC_PATH_MAX bytes or more, an empty task
  * name ("dir/.elf", "dir/"), a name of SHOJI_TASK_NAME_MAX bytes or more,
  * a name the initrd cannot hold ("." , "..", "TRAILER!!!"), and a name the
@@ -311,10 +313,19 @@ void cmdline_init(struct cmdline_buf *c, char *s, size_t cap);
 int cmdline_add_task(struct cmdline_buf *c, const struct taskspec *t, const char **why);
 
 /*
+ * cmdline_check_text - may @s (NUL-terminated) go onto the kernel command
+ * line as it is?  Every boot path must carry it, and the UEFI loader's
+ * shoji.cfg holds no control character but tab (loader/uefi/config.c).
+ * Returns 0, or -SHOJI_EINVAL with *why = "contains a control character
+ * other than tab (the UEFI loader's shoji.cfg refuses it)".
+ */
+int cmdline_check_text(const char *s, const char **why);
+
+/*
  * cmdline_append - append @s (NUL-terminated) as it is, after a space
  * unless the line is empty; an empty @s adds nothing.
- * Returns 0, or -SHOJI_EINVAL with *why as cmdline_add_task; the line is
- * then unchanged.
+ * Returns 0, or -SHOJI_EINVAL with *why as cmdline_check_text, or as
+ * cmdline_add_task when too long; the line is then unchanged.
  */
 int cmdline_append(struct cmdline_buf *c, const char *s, const char **why);
 
