@@ -320,6 +320,13 @@ static int check_ident(const uint8_t *f, size_t size, const char **why)
 		*why = "not little-endian";
 		return -SHOJI_EINVAL;
 	}
+	/* The real count would sit in section 0, which libelf (the host's
+	 * check) reads first and refuses the file over when it is bad. */
+	if (rd16(f + offsetof(struct elf64_ehdr, e_shnum)) == 0 &&
+	    rd64(f + offsetof(struct elf64_ehdr, e_shoff)) != 0) {
+		*why = "extended section count (e_shnum 0, e_shoff set): not supported";
+		return -SHOJI_EINVAL;
+	}
 	return 0;
 }
 

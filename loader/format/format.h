@@ -171,18 +171,22 @@ struct elf_task {
  * @max_span: the largest span the caller can place (bytes of address space).
  * @out: filled on success (fields with nothing to say are zero);
  *       unspecified after a failure.
- * Checks: ELF identification (magic, 64-bit, little-endian, version),
- * x86-64, ET_DYN (ET_EXEC refused: build with -static-pie); program headers
- * at a non-zero e_phoff (0 means no table, gABI) inside the file; each PT_LOAD: filesz <= memsz,
- * file bytes inside the file, vaddr + memsz without overflow and within @max_span, alignment a
- * power of two and offset/address congruent modulo the page size, not both
- * W and X, and (when non-empty) at least one of R, W, X; at most ELF_TASK_MAX_SEGMENTS non-empty
- * PT_LOADs, at least one; no two overlapping; no page shared by a W and an X segment; no PT_INTERP,
- * no PT_TLS, at most one PT_DYNAMIC; the entry inside an X segment; the
- * dynamic section inside the file, no DT_NEEDED, no DT_REL/DT_RELR/PLT
- * relocation tables, the DT_RELA table inside one segment's file bytes with
- * 24-byte entries; every relocation as elf_task_relocate requires (so that
- * a bad image is refused before anything is loaded).
+ * Checks: ELF identification (magic, 64-bit, little-endian, version), no
+ * extended section count (e_shnum 0 with e_shoff set: libelf reads the
+ * count from section 0 and refuses the file when that is bad), x86-64,
+ * ET_DYN (ET_EXEC refused: build with -static-pie); program headers at a
+ * non-zero e_phoff (0 means no table, gABI) inside the file; each PT_LOAD:
+ * filesz <= memsz, file bytes inside the file, vaddr + memsz without
+ * overflow and within @max_span, alignment a power of two and
+ * offset/address congruent modulo the page size, not both W and X, and
+ * (when non-empty) at least one of R, W, X; at most ELF_TASK_MAX_SEGMENTS
+ * non-empty PT_LOADs, at least one; no two overlapping; no page shared by
+ * a W and an X segment; no PT_INTERP, no PT_TLS, at most one PT_DYNAMIC;
+ * the entry inside an X segment; the dynamic section inside the file, no
+ * DT_NEEDED, no DT_REL/DT_RELR/PLT relocation tables, the DT_RELA table
+ * inside one segment's file bytes with 24-byte entries; every relocation
+ * as elf_task_relocate requires (so that a bad image is refused before
+ * anything is loaded).
  * Other program headers (PT_NOTE, PT_PHDR, PT_GNU_*) are ignored.
  * Returns 0, or -SHOJI_EINVAL with *why naming the failed check.
  */

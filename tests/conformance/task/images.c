@@ -164,6 +164,14 @@ static void truncated_header(struct corpus_image *m)
 	m->size = sizeof(struct elf64_ehdr) - 1;
 }
 
+/* e_shnum 0 with e_shoff set: the count is in section 0, here the ELF
+ * header's own bytes from 16 on, whose sh_size is huge (libelf refuses). */
+static void extended_shnum(struct corpus_image *m)
+{
+	corpus_valid(m);
+	put64(m, EH(e_shoff), 16);
+}
+
 static void class32(struct corpus_image *m)
 {
 	corpus_valid(m);
@@ -432,6 +440,7 @@ const struct corpus_case corpus_cases[] = {
     {"empty", empty},
     {"bad-magic", bad_magic},
     {"truncated-header", truncated_header},
+    {"extended-shnum", extended_shnum},
     {"class32", class32},
     {"big-endian", big_endian},
     {"bad-version", bad_version},
