@@ -351,7 +351,11 @@ int cmdline_append(struct cmdline_buf *c, const char *s, const char **why);
  *     least the 64-byte header, ELFCLASS64, ELFDATA2LSB, EV_CURRENT; and no
  *     extended section count (e_shnum 0 with e_shoff set: the real count
  *     would sit in section 0, which libelf insists on reading before it
- *     gives the header; a kernel has a few dozen sections);
+ *     gives the header; a kernel has a few dozen sections); and no other
+ *     kernel format that QEMU's -kernel tries before the PVH note: no
+ *     Linux boot protocol signature ("HdrS" at 0x202), no multiboot
+ *     header (magic 0x1BADB002, checksum summing to 0, 4-aligned in the
+ *     first 8 KiB);
  *  2. the header: e_version EV_CURRENT, EM_X86_64, ET_EXEC (a kernel is
  *     linked at fixed physical addresses), 1..65534 program headers
  *     (PN_XNUM refused: a kernel has a handful) at a non-zero e_phoff

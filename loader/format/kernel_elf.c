@@ -96,6 +96,33 @@ int kernel_elf_check(const void *file, size_t size, struct kernel_elf *out, cons
 
 /* --- 1. identification, from the raw bytes --------------------------- */
 
+/*
+ * QEMU's -kernel tries the Linux boot protocol ("HdrS" at 0x202, the
+ * Linux/x86 boot protocol's header signature) and then multiboot (a header, magic
+ * 0x1BADB002 with flags and a checksum summing to 0, 4-aligned in the
+ * first 8 KiB: Multiboot Specification 0.6.96, 3.1.1) before the PVH
+ * note; a kernel holding either would not boot by PVH there.
+ */
+#define LINUX_HDRS_OFF 0x202
+#define LINUX_HDRS 0x53726448u /* "HdrS" */
+#define MULTIBOOT_MAGIC 0x1badb002u
+#define MULTIBOOT_SEARCH 8192u
+
+static int check_other_formats(const uint8_t *f, uint64_t size, const char **why)
+{
+	if (size >= LINUX_HDRS_OFF + 4 && rd32(f + LINUX_HDRS_OFF) == LINUX_HDRS)
+		return bad(why, "a Linux boot protocol header (HdrS at 0x202): QEMU would boot "
+				"it as a bzImage, not by the PVH note");
+	uint64_t end = size < MULTIBOOT_SEARCH ? size : MULTIBOOT_SEARCH;
+	for (uint64_t i = 0; i + 12 <= end; i += 4) {
+		uint32_t magic = rd32(f + i), flags = rd32(f + i + 4), sum = rd32(f + i + 8);
+		if (magic == MULTIBOOT_MAGIC && (uint32_t)(magic + flags + sum) == 0)
+			return bad(why, "a multiboot header in the first 8 KiB: QEMU would boot "
+					"it by multiboot, not by the PVH note");
+	}
+	return 0;
+}
+
 static int check_ident(const uint8_t *f, uint64_t size, const char **why)
 {
 	if (size < 4 || f[ELF_EI_MAG0] != ELF_MAG0 || f[ELF_EI_MAG1] != ELF_MAG1 ||
@@ -112,7 +139,7 @@ static int check_ident(const uint8_t *f, uint64_t size, const char **why)
 	if (rd16(f + offsetof(struct elf64_ehdr, e_shnum)) == 0 &&
 	    rd64(f + offsetof(struct elf64_ehdr, e_shoff)) != 0)
 		return bad(why, "extended section count (e_shnum 0, e_shoff set): not supported");
-	return 0;
+	return check_other_formats(f, size, why);
 }
 
 /* --- 2. the header --------------------------------------------------- */

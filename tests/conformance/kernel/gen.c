@@ -1,6 +1,7 @@
 /* Writes the kernel conformance corpus: one small kernel.elf, good or bad, per case in
  * tests/conformance/kernel/expect. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +149,17 @@ static void note_other_name_first(void)
 	ph(PH_NOTE)->p_filesz = ph(PH_NOTE)->p_memsz = at - NOTE_OFF;
 }
 
+/* A multiboot header at @off: magic, @flags, a checksum that sums to 0
+ * when @good, and (for the a.out kludge, flags bit 16) the addresses of
+ * the boot segment with its second stub as the entry. */
+static void multiboot(size_t off, uint32_t flags, bool good)
+{
+	uint32_t h[8] = {
+	    0x1badb002, flags,	 0u - 0x1badb002 - flags - !good, 0x100000 + 0x40, 0x100000, 0,
+	    0,		0x100010};
+	memcpy(img + off, h, sizeof(h));
+}
+
 /* Code at 0 holding the entry: a boot segment at physical 0. */
 static void entry_zero(void)
 {
@@ -188,6 +200,8 @@ static void no_load(void)
 	X(good_touching_segments, ph(1)->p_paddr = 0x100100)                                       \
 	X(good_section_table_garbage, (eh()->e_shoff = 0xfffffff0, eh()->e_shnum = 22))            \
 	X(good_entry_last_file_byte, notes(0x1020ff, 4, 4))                                        \
+	X(good_multiboot_bad_checksum, multiboot(0x780, 0x10000, false))                           \
+	X(good_multiboot_past_8k, multiboot(0x2000, 0x10000, true))                                \
 	X(empty_file, img_size = 0)                                                                \
 	X(tiny_file, img_size = 3)                                                                 \
 	X(bad_magic, img[1] = 'e')                                                                 \
@@ -239,6 +253,10 @@ static void no_load(void)
 	X(entry_outside_segments, notes(0x200000, 4, 4))                                           \
 	X(entry_in_bss_only, notes(0x102200, 4, 4))                                                \
 	X(entry_above_4g, notes(0x100100000ull, 8, 4))                                             \
+	X(multiboot_header, multiboot(0x780, 0x10000, true))                                       \
+	X(multiboot_header_elf, multiboot(0x780, 0, true))                                         \
+	X(multiboot_header_last, multiboot(0x2000 - 12, 0, true))                                  \
+	X(linux_boot_header, memcpy(img + 0x202, "HdrS", 4))                                       \
 	X(entry_zero, entry_zero())                                                                \
 	X(empty_load_past_end,                                                                     \
 	  (ph(4)->p_type = ELF_PT_LOAD, ph(4)->p_offset = FILE_SIZE - 8, ph(4)->p_filesz = 0x10))
