@@ -371,15 +371,17 @@ int cmdline_append(struct cmdline_buf *c, const char *s, const char **why);
  *  4. the PVH entry note, found through PT_NOTE program headers only: a
  *     note named "Xen" of type XEN_ELFNOTE_PHYS32_ENTRY whose descriptor
  *     is 4 or 8 bytes (little-endian) holding an address below 4 GiB.
- *     Every non-empty PT_NOTE (its bytes inside the file) has p_align 4
- *     and all its notes are walked, each padded to 4; a note running past
- *     its segment is refused.  There is exactly one note of that type in
- *     all of them, and it is named Xen.  Why so strict: QEMU's PVH loader
- *     (QEMU 7.2, read_pvh_start_addr and get_elf_note_type) pads notes by
- *     p_align as it is (0 crashes it, 8 moves the descriptor 4 bytes on),
- *     takes the first note of the type whatever its name, and the one in
- *     the last PT_NOTE that holds one; with these rules it enters where
- *     shoji and the UEFI loader do.
+ *     Every non-empty PT_NOTE (its bytes inside the file) has p_align 1,
+ *     2 or 4 (below 4, every note's name and descriptor sizes multiples
+ *     of 4), and all its notes are walked, each padded to 4; a note
+ *     running past its segment is refused.  There is exactly one note of
+ *     that type in all of them, and it is named Xen.  Why so strict:
+ *     QEMU's PVH loader (QEMU 7.2, read_pvh_start_addr and
+ *     get_elf_note_type) pads notes by p_align as it is (0 crashes it, 8
+ *     moves the descriptor 4 bytes on, 1 leaves an odd-sized name
+ *     unpadded), takes the first note of the type whatever its name, and
+ *     the one in the last PT_NOTE that holds one; with these rules it
+ *     enters where shoji and the UEFI loader do.
  *     Section headers are never read: our kernel carries the note in a
  *     PT_NOTE (guest/arch/x86_64/kernel.ld), QEMU's PVH loader finds it
  *     the same way, and the UEFI loader has no reason to parse sections;

@@ -240,14 +240,19 @@ static bool named_xen(const struct elf64_nhdr *nh, const uint8_t *name)
 /*
  * Walks all the notes in @len bytes: each a 12-byte header, the name from
  * offset 12, the descriptor and the next note each at the next multiple
- * of 4.  The PVH note sets *entry and *found; a second one, or a note of
- * its type with another name, is refused.  Returns 0 or -SHOJI_EINVAL.
+ * of 4; with @sizes4, every size a multiple of 4 (so that padding to the
+ * segment's smaller p_align, as QEMU does, lands on the same bytes).  The
+ * PVH note sets *entry and *found; a second one, or a note of its type
+ * with another name, is refused.  Returns 0 or -SHOJI_EINVAL.
  */
-static int walk_notes(const uint8_t *p, uint64_t len, uint64_t *entry, bool *found,
+static int walk_notes(const uint8_t *p, uint64_t len, bool sizes4, uint64_t *entry, bool *found,
 		      const char **why)
 {
 	while (len >= sizeof(struct elf64_nhdr)) {
 		struct elf64_nhdr nh = {rd32(p), rd32(p + 4), rd32(p + 8)};
+		if (sizes4 && ((nh.n_namesz | nh.n_descsz) & 3))
+			return bad(why, "a note's name or descriptor size is not a multiple of 4 "
+					"in a PT_NOTE whose p_align is below 4");
 		/* Sizes are 32-bit: these sums cannot wrap. */
 		uint64_t desc_off = (sizeof(nh) + (uint64_t)nh.n_namesz + 3) & ~3ull;
 		uint64_t next = (desc_off + nh.n_descsz + 3) & ~3ull;
@@ -284,13 +289,13 @@ static int find_entry(const struct kernel_elf_reader *r, unsigned phnum, uint64_
 			continue;
 		if (!in_file(ph.p_offset, ph.p_filesz, r->size))
 			return bad(why, "truncated: a PT_NOTE segment is past the end of the file");
-		if (ph.p_align != 4)
-			return bad(why, "a PT_NOTE segment's p_align is not 4");
+		if (ph.p_align != 1 && ph.p_align != 2 && ph.p_align != 4)
+			return bad(why, "a PT_NOTE segment's p_align is not 1, 2 or 4");
 		const uint8_t *notes = r->bytes(r->ctx, ph.p_offset, ph.p_filesz);
 		if (!notes)
 			return reader_failed(why,
 					     "the ELF reader could not read a PT_NOTE segment");
-		if ((err = walk_notes(notes, ph.p_filesz, entry, &found, why)))
+		if ((err = walk_notes(notes, ph.p_filesz, ph.p_align < 4, entry, &found, why)))
 			return err;
 	}
 	if (!found)

@@ -323,7 +323,7 @@ static void test_notes(void **state)
 
 	build();
 	ph(3)->p_align = 8; /* QEMU's PVH loader would read the entry 4 bytes on */
-	refused("a PT_NOTE segment's p_align is not 4");
+	refused("a PT_NOTE segment's p_align is not 1, 2 or 4");
 
 	build();
 	memset(file + NOTE_OFF, 0, 0x40);

@@ -138,6 +138,19 @@ static void second_note_segment(const char *name, uint32_t type, uint32_t entry)
 	*ph(4) = (struct elf64_phdr){ELF_PT_NOTE, ELF_PF_R, at, 0, 0, end - at, end - at, 4};
 }
 
+/* p_align 1 and a note named "Linux" (6 bytes) before the PVH note:
+ * QEMU would read the next note 2 bytes early. */
+static void note_align_1_odd_name(void)
+{
+	static const uint8_t salt[4] = {1, 2, 3, 4};
+	uint32_t entry = 0x100000;
+	memset(img + NOTE_OFF, 0, SHOFF - NOTE_OFF);
+	size_t at = put_note(NOTE_OFF, "Linux", 0x100, salt, sizeof(salt), 4);
+	at = put_note(at, "Xen", XEN_ELFNOTE_PHYS32_ENTRY, &entry, 4, 4);
+	ph(PH_NOTE)->p_filesz = ph(PH_NOTE)->p_memsz = at - NOTE_OFF;
+	ph(PH_NOTE)->p_align = 1;
+}
+
 /* A note of the PVH type with another name before the Xen one. */
 static void note_other_name_first(void)
 {
@@ -200,6 +213,7 @@ static void no_load(void)
 	X(good_touching_segments, ph(1)->p_paddr = 0x100100)                                       \
 	X(good_section_table_garbage, (eh()->e_shoff = 0xfffffff0, eh()->e_shnum = 22))            \
 	X(good_entry_last_file_byte, notes(0x1020ff, 4, 4))                                        \
+	X(good_note_align_1, ph(PH_NOTE)->p_align = 1)                                             \
 	X(good_multiboot_bad_checksum, multiboot(0x780, 0x10000, false))                           \
 	X(good_multiboot_past_8k, multiboot(0x2000, 0x10000, true))                                \
 	X(empty_file, img_size = 0)                                                                \
@@ -240,7 +254,7 @@ static void no_load(void)
 	X(note_other_name, img[NOTE_OFF + 24 + 12 + 2] = 'm')                                      \
 	X(note_align_8, notes(0x100010, 4, 8))                                                     \
 	X(note_align_0, ph(PH_NOTE)->p_align = 0)                                                  \
-	X(note_align_1, ph(PH_NOTE)->p_align = 1)                                                  \
+	X(note_align_1_odd_name, note_align_1_odd_name())                                          \
 	X(note_other_name_first, note_other_name_first())                                          \
 	X(note_twice, second_note_segment("Xen", XEN_ELFNOTE_PHYS32_ENTRY, 0x100010))              \
 	X(note_twice_other_name, second_note_segment("Qemu", XEN_ELFNOTE_PHYS32_ENTRY, 0x100010))  \
