@@ -145,6 +145,9 @@ int initrd_pack_finish(struct initrd_pack *p, const char *append, char *err, siz
 {
 	const char *why;
 
+	if (append && cmdline_check_text(append, &why))
+		return fail(-EINVAL, err, errlen, "--append '%.*s%s': %s", SPEC_QUOTE, append,
+			    strlen(append) > SPEC_QUOTE ? "..." : "", why);
 	if (append && cmdline_append(&p->cmd, append, &why))
 		return fail(-E2BIG, err, errlen,
 			    "kernel command line too long with --append (at most %d bytes)",

@@ -52,7 +52,8 @@ int initrd_pack_spec(struct initrd_pack *p, const char *spec, bool start, char *
  * initrd_pack_finish - append @append (NULL or "" for none) to the command
  * line and end the archive; then p->w.buf[0..p->w.len) and p->cmdline
  * are complete.
- * Returns 0, -E2BIG (command line) or -ENOMEM, with the message in @err.
+ * Returns 0, -EINVAL (a control character in @append: cmdline_check_text),
+ * -E2BIG (command line too long) or -ENOMEM, with the message in @err.
  */
 int initrd_pack_finish(struct initrd_pack *p, const char *append, char *err, size_t errlen);
 

@@ -114,6 +114,12 @@ static int add_load(struct elf_task *t, const struct elf64_phdr *ph, uint64_t ma
 	}
 	if (ph->p_memsz == 0)
 		return 0; /* maps nothing */
+	/* Pages are mapped by their segments' flags, none for none: the
+	 * kernel could not copy such a segment's bytes in. */
+	if ((ph->p_flags & ELF_PF_RWX) == 0) {
+		*why = "segment has no permissions (none of R, W, X)";
+		return -SHOJI_EINVAL;
+	}
 	if (t->nseg == ELF_TASK_MAX_SEGMENTS) {
 		*why = "too many segments (more than 8 non-empty PT_LOAD)";
 		return -SHOJI_EINVAL;
@@ -314,6 +320,13 @@ static int check_ident(const uint8_t *f, size_t size, const char **why)
 		*why = "not little-endian";
 		return -SHOJI_EINVAL;
 	}
+	/* The real count would sit in section 0, which libelf (the host's
+	 * check) reads first and refuses the file over when it is bad. */
+	if (rd16(f + offsetof(struct elf64_ehdr, e_shnum)) == 0 &&
+	    rd64(f + offsetof(struct elf64_ehdr, e_shoff)) != 0) {
+		*why = "extended section count (e_shnum 0, e_shoff set): not supported";
+		return -SHOJI_EINVAL;
+	}
 	return 0;
 }
 
@@ -344,6 +357,12 @@ static int check_phdr_table(const struct elf64_ehdr *eh, size_t size, const char
 {
 	if (eh->e_phnum == 0) {
 		*why = "no loadable segments";
+		return -SHOJI_EINVAL;
+	}
+	/* gABI: e_phoff 0 means the file has no table, whatever e_phnum says
+	 * (libelf, and so the host's check, then reads none). */
+	if (eh->e_phoff == 0) {
+		*why = "no program header table (e_phoff is 0)";
 		return -SHOJI_EINVAL;
 	}
 	if (eh->e_phnum == ELF_PN_XNUM) {

@@ -171,18 +171,22 @@ struct elf_task {
  * @max_span: the largest span the caller can place (bytes of address space).
  * @out: filled on success (fields with nothing to say are zero);
  *       unspecified after a failure.
- * Checks: ELF identification (magic, 64-bit, little-endian, version),
- * x86-64, ET_DYN (ET_EXEC refused: build with -static-pie); program headers
- * inside the file; each PT_LOAD: filesz <= memsz, file bytes inside the
- * file, vaddr + memsz without overflow and within @max_span, alignment a
- * power of two and offset/address congruent modulo the page size, not both
- * W and X; at most ELF_TASK_MAX_SEGMENTS non-empty PT_LOADs, at least one;
- * no two overlapping; no page shared by a W and an X segment; no PT_INTERP,
- * no PT_TLS, at most one PT_DYNAMIC; the entry inside an X segment; the
- * dynamic section inside the file, no DT_NEEDED, no DT_REL/DT_RELR/PLT
- * relocation tables, the DT_RELA table inside one segment's file bytes with
- * 24-byte entries; every relocation as elf_task_relocate requires (so that
- * a bad image is refused before anything is loaded).
+ * Checks: ELF identification (magic, 64-bit, little-endian, version), no
+ * extended section count (e_shnum 0 with e_shoff set: libelf reads the
+ * count from section 0 and refuses the file when that is bad), x86-64,
+ * ET_DYN (ET_EXEC refused: build with -static-pie); program headers at a
+ * non-zero e_phoff (0 means no table, gABI) inside the file; each PT_LOAD:
+ * filesz <= memsz, file bytes inside the file, vaddr + memsz without
+ * overflow and within @max_span, alignment a power of two and
+ * offset/address congruent modulo the page size, not both W and X, and
+ * (when non-empty) at least one of R, W, X; at most ELF_TASK_MAX_SEGMENTS
+ * non-empty PT_LOADs, at least one; no two overlapping; no page shared by
+ * a W and an X segment; no PT_INTERP, no PT_TLS, at most one PT_DYNAMIC;
+ * the entry inside an X segment; the dynamic section inside the file, no
+ * DT_NEEDED, no DT_REL/DT_RELR/PLT relocation tables, the DT_RELA table
+ * inside one segment's file bytes with 24-byte entries; every relocation
+ * as elf_task_relocate requires (so that a bad image is refused before
+ * anything is loaded).
  * Other program headers (PT_NOTE, PT_PHDR, PT_GNU_*) are ignored.
  * Returns 0, or -SHOJI_EINVAL with *why naming the failed check.
  */
@@ -256,7 +260,9 @@ struct taskspec {
  * @spec: NUL-terminated.
  * @out:  filled on success; path and rest point into @spec.
  * Refuses (-SHOJI_EINVAL, *why completing "task spec 'SPEC': "): white
- * space anywhere (the kernel splits its command line on it), an empty
+ * space anywhere (the kernel splits its command line on it), any other
+ * control character (byte below 0x20, or 0x7f: the UEFI loader's
+ * shoji.cfg refuses them, loader/uefi/config.c), an empty
  * HOSTPATH, a HOSTPATH of TASKSPEC_PATH_MAX bytes or more, an empty task
  * name ("dir/.elf", "dir/"), a name of SHOJI_TASK_NAME_MAX bytes or more,
  * a name the initrd cannot hold ("." , "..", "TRAILER!!!"), and a name the
@@ -311,10 +317,19 @@ void cmdline_init(struct cmdline_buf *c, char *s, size_t cap);
 int cmdline_add_task(struct cmdline_buf *c, const struct taskspec *t, const char **why);
 
 /*
+ * cmdline_check_text - may @s (NUL-terminated) go onto the kernel command
+ * line as it is?  Every boot path must carry it, and the UEFI loader's
+ * shoji.cfg holds no control character but tab (loader/uefi/config.c).
+ * Returns 0, or -SHOJI_EINVAL with *why = "contains a control character
+ * other than tab (the UEFI loader's shoji.cfg refuses it)".
+ */
+int cmdline_check_text(const char *s, const char **why);
+
+/*
  * cmdline_append - append @s (NUL-terminated) as it is, after a space
  * unless the line is empty; an empty @s adds nothing.
- * Returns 0, or -SHOJI_EINVAL with *why as cmdline_add_task; the line is
- * then unchanged.
+ * Returns 0, or -SHOJI_EINVAL with *why as cmdline_check_text, or as
+ * cmdline_add_task when too long; the line is then unchanged.
  */
 int cmdline_append(struct cmdline_buf *c, const char *s, const char **why);
 
@@ -336,7 +351,11 @@ int cmdline_append(struct cmdline_buf *c, const char *s, const char **why);
  *     least the 64-byte header, ELFCLASS64, ELFDATA2LSB, EV_CURRENT; and no
  *     extended section count (e_shnum 0 with e_shoff set: the real count
  *     would sit in section 0, which libelf insists on reading before it
- *     gives the header; a kernel has a few dozen sections);
+ *     gives the header; a kernel has a few dozen sections); and no other
+ *     kernel format that QEMU's -kernel tries before the PVH note: no
+ *     Linux boot protocol signature ("HdrS" at 0x202), no multiboot
+ *     header (magic 0x1BADB002, checksum summing to 0, 4-aligned in the
+ *     first 8 KiB);
  *  2. the header: e_version EV_CURRENT, EM_X86_64, ET_EXEC (a kernel is
  *     linked at fixed physical addresses), 1..65534 program headers
  *     (PN_XNUM refused: a kernel has a handful) at a non-zero e_phoff
@@ -345,20 +364,30 @@ int cmdline_append(struct cmdline_buf *c, const char *s, const char **why);
  *     p_memsz, its file bytes inside the file, [p_paddr, p_paddr +
  *     p_memsz) below 4 GiB (the PVH entry runs with paging off, in 32-bit
  *     mode) and overlapping no other PT_LOAD; at least one, at most
- *     KERNEL_ELF_MAX_SEGMENTS.  Segments are placed by p_paddr: p_vaddr is
- *     the higher-half address the kernel's own page tables give them;
+ *     KERNEL_ELF_MAX_SEGMENTS; an empty one's file bytes inside the file
+ *     too (QEMU's loader reads them).  Segments are placed by p_paddr:
+ *     p_vaddr is the higher-half address the kernel's own page tables give
+ *     them;
  *  4. the PVH entry note, found through PT_NOTE program headers only: a
  *     note named "Xen" of type XEN_ELFNOTE_PHYS32_ENTRY whose descriptor
  *     is 4 or 8 bytes (little-endian) holding an address below 4 GiB.
- *     Notes are walked in each non-empty PT_NOTE (its bytes inside the
- *     file), padded to 8 where p_align is 8 and to 4 otherwise (as libelf
- *     and binutils read them); a note running past its segment is
- *     refused; the first PVH note wins and nothing after it is read.
+ *     Every non-empty PT_NOTE (its bytes inside the file) has p_align 1,
+ *     2 or 4 (below 4, every note's name and descriptor sizes multiples
+ *     of 4), and all its notes are walked, each padded to 4; a note
+ *     running past its segment is refused.  There is exactly one note of
+ *     that type in all of them, and it is named Xen.  Why so strict:
+ *     QEMU's PVH loader (QEMU 7.2, read_pvh_start_addr and
+ *     get_elf_note_type) pads notes by p_align as it is (0 crashes it, 8
+ *     moves the descriptor 4 bytes on, 1 leaves an odd-sized name
+ *     unpadded), takes the first note of the type whatever its name, and
+ *     the one in the last PT_NOTE that holds one; with these rules it
+ *     enters where shoji and the UEFI loader do.
  *     Section headers are never read: our kernel carries the note in a
  *     PT_NOTE (guest/arch/x86_64/kernel.ld), QEMU's PVH loader finds it
  *     the same way, and the UEFI loader has no reason to parse sections;
  *  5. the entry inside some PT_LOAD's file bytes [p_paddr, p_paddr +
- *     p_filesz): an entry in the bss would run zeroes.
+ *     p_filesz): an entry in the bss would run zeroes; and not 0, which
+ *     QEMU's PVH loader reads as no note.
  *
  * Readers.  The rules read the file through struct kernel_elf_reader, and
  * ask it only for what they have already placed inside the file, so a

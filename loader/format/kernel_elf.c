@@ -96,6 +96,33 @@ int kernel_elf_check(const void *file, size_t size, struct kernel_elf *out, cons
 
 /* --- 1. identification, from the raw bytes --------------------------- */
 
+/*
+ * QEMU's -kernel tries the Linux boot protocol ("HdrS" at 0x202, the
+ * Linux/x86 boot protocol's header signature) and then multiboot (a header, magic
+ * 0x1BADB002 with flags and a checksum summing to 0, 4-aligned in the
+ * first 8 KiB: Multiboot Specification 0.6.96, 3.1.1) before the PVH
+ * note; a kernel holding either would not boot by PVH there.
+ */
+#define LINUX_HDRS_OFF 0x202
+#define LINUX_HDRS 0x53726448u /* "HdrS" */
+#define MULTIBOOT_MAGIC 0x1badb002u
+#define MULTIBOOT_SEARCH 8192u
+
+static int check_other_formats(const uint8_t *f, uint64_t size, const char **why)
+{
+	if (size >= LINUX_HDRS_OFF + 4 && rd32(f + LINUX_HDRS_OFF) == LINUX_HDRS)
+		return bad(why, "a Linux boot protocol header (HdrS at 0x202): QEMU would boot "
+				"it as a bzImage, not by the PVH note");
+	uint64_t end = size < MULTIBOOT_SEARCH ? size : MULTIBOOT_SEARCH;
+	for (uint64_t i = 0; i + 12 <= end; i += 4) {
+		uint32_t magic = rd32(f + i), flags = rd32(f + i + 4), sum = rd32(f + i + 8);
+		if (magic == MULTIBOOT_MAGIC && (uint32_t)(magic + flags + sum) == 0)
+			return bad(why, "a multiboot header in the first 8 KiB: QEMU would boot "
+					"it by multiboot, not by the PVH note");
+	}
+	return 0;
+}
+
 static int check_ident(const uint8_t *f, uint64_t size, const char **why)
 {
 	if (size < 4 || f[ELF_EI_MAG0] != ELF_MAG0 || f[ELF_EI_MAG1] != ELF_MAG1 ||
@@ -112,7 +139,7 @@ static int check_ident(const uint8_t *f, uint64_t size, const char **why)
 	if (rd16(f + offsetof(struct elf64_ehdr, e_shnum)) == 0 &&
 	    rd64(f + offsetof(struct elf64_ehdr, e_shoff)) != 0)
 		return bad(why, "extended section count (e_shnum 0, e_shoff set): not supported");
-	return 0;
+	return check_other_formats(f, size, why);
 }
 
 /* --- 2. the header --------------------------------------------------- */
@@ -182,7 +209,13 @@ static int read_segments(const struct kernel_elf_reader *r, unsigned phnum, stru
 	for (unsigned i = 0; i < phnum; i++) {
 		if (r->phdr(r->ctx, i, &ph))
 			return reader_failed(why, "the ELF reader could not read a program header");
-		if (ph.p_type != ELF_PT_LOAD || ph.p_memsz == 0)
+		if (ph.p_type != ELF_PT_LOAD)
+			continue;
+		/* QEMU's loader reads an empty segment's file bytes too. */
+		if (ph.p_memsz == 0 && !in_file(ph.p_offset, ph.p_filesz, r->size))
+			return bad(why, "truncated: a PT_LOAD segment's bytes are past the end "
+					"of the file");
+		if (ph.p_memsz == 0)
 			continue;
 		if ((err = check_load(&ph, r->size, why)) || (err = add_segment(k, &ph, why)))
 			return err;
@@ -198,34 +231,43 @@ static int read_segments(const struct kernel_elf_reader *r, unsigned phnum, stru
 
 /* --- 4. the PVH entry note ------------------------------------------- */
 
-static bool is_pvh_note(const struct elf64_nhdr *nh, const uint8_t *name)
+static bool named_xen(const struct elf64_nhdr *nh, const uint8_t *name)
 {
-	return nh->n_type == XEN_ELFNOTE_PHYS32_ENTRY && nh->n_namesz == 4 && name[0] == 'X' &&
-	       name[1] == 'e' && name[2] == 'n' && name[3] == 0;
+	return nh->n_namesz == 4 && name[0] == 'X' && name[1] == 'e' && name[2] == 'n' &&
+	       name[3] == 0;
 }
 
 /*
- * Walks the notes in @len bytes: each a 12-byte header, the name from
+ * Walks all the notes in @len bytes: each a 12-byte header, the name from
  * offset 12, the descriptor and the next note each at the next multiple
- * of @pad (4 or 8).  Returns 1 with *entry for the PVH note, 0 when there
- * is none, or -SHOJI_EINVAL.
+ * of 4; with @sizes4, every size a multiple of 4 (so that padding to the
+ * segment's smaller p_align, as QEMU does, lands on the same bytes).  The
+ * PVH note sets *entry and *found; a second one, or a note of its type
+ * with another name, is refused.  Returns 0 or -SHOJI_EINVAL.
  */
-static int walk_notes(const uint8_t *p, uint64_t len, uint64_t pad, uint64_t *entry,
+static int walk_notes(const uint8_t *p, uint64_t len, bool sizes4, uint64_t *entry, bool *found,
 		      const char **why)
 {
 	while (len >= sizeof(struct elf64_nhdr)) {
 		struct elf64_nhdr nh = {rd32(p), rd32(p + 4), rd32(p + 8)};
+		if (sizes4 && ((nh.n_namesz | nh.n_descsz) & 3))
+			return bad(why, "a note's name or descriptor size is not a multiple of 4 "
+					"in a PT_NOTE whose p_align is below 4");
 		/* Sizes are 32-bit: these sums cannot wrap. */
-		uint64_t desc_off = (sizeof(nh) + (uint64_t)nh.n_namesz + pad - 1) & ~(pad - 1);
-		uint64_t next = (desc_off + nh.n_descsz + pad - 1) & ~(pad - 1);
+		uint64_t desc_off = (sizeof(nh) + (uint64_t)nh.n_namesz + 3) & ~3ull;
+		uint64_t next = (desc_off + nh.n_descsz + 3) & ~3ull;
 		if (next > len)
 			return bad(why, "an ELF note runs past the end of its PT_NOTE segment");
-		if (is_pvh_note(&nh, p + sizeof(nh))) {
+		if (nh.n_type == XEN_ELFNOTE_PHYS32_ENTRY) {
+			if (!named_xen(&nh, p + sizeof(nh)))
+				return bad(why, "a note of the PVH entry's type is not named Xen");
+			if (*found)
+				return bad(why, "more than one PVH entry note");
 			if (nh.n_descsz != 4 && nh.n_descsz != 8)
 				return bad(why,
 					   "the PVH entry note's descriptor is not 4 or 8 bytes");
 			*entry = nh.n_descsz == 4 ? rd32(p + desc_off) : rd64(p + desc_off);
-			return 1;
+			*found = true;
 		}
 		p += next;
 		len -= next;
@@ -237,7 +279,8 @@ static int find_entry(const struct kernel_elf_reader *r, unsigned phnum, uint64_
 		      const char **why)
 {
 	struct elf64_phdr ph;
-	int found;
+	bool found = false;
+	int err;
 
 	for (unsigned i = 0; i < phnum; i++) {
 		if (r->phdr(r->ctx, i, &ph))
@@ -246,15 +289,19 @@ static int find_entry(const struct kernel_elf_reader *r, unsigned phnum, uint64_
 			continue;
 		if (!in_file(ph.p_offset, ph.p_filesz, r->size))
 			return bad(why, "truncated: a PT_NOTE segment is past the end of the file");
+		if (ph.p_align != 1 && ph.p_align != 2 && ph.p_align != 4)
+			return bad(why, "a PT_NOTE segment's p_align is not 1, 2 or 4");
 		const uint8_t *notes = r->bytes(r->ctx, ph.p_offset, ph.p_filesz);
 		if (!notes)
 			return reader_failed(why,
 					     "the ELF reader could not read a PT_NOTE segment");
-		found = walk_notes(notes, ph.p_filesz, ph.p_align == 8 ? 8 : 4, entry, why);
-		if (found)
-			return found < 0 ? found : 0;
+		if ((err = walk_notes(notes, ph.p_filesz, ph.p_align < 4, entry, &found, why)))
+			return err;
 	}
-	return bad(why, "no PVH entry note (Xen, XEN_ELFNOTE_PHYS32_ENTRY): not a PVH kernel");
+	if (!found)
+		return bad(why,
+			   "no PVH entry note (Xen, XEN_ELFNOTE_PHYS32_ENTRY): not a PVH kernel");
+	return 0;
 }
 
 /* --- 5. the entry in loaded file bytes ------------------------------- */
@@ -263,6 +310,9 @@ static int check_entry(const struct kernel_elf *k, uint64_t entry, const char **
 {
 	if (entry >= KERNEL_ELF_PHYS_LIMIT)
 		return bad(why, "the PVH entry is not below 4 GiB");
+	/* QEMU's PVH loader reads an entry of 0 as no note at all. */
+	if (entry == 0)
+		return bad(why, "the PVH entry is 0");
 	for (unsigned i = 0; i < k->nseg; i++)
 		if (entry >= k->seg[i].paddr && entry - k->seg[i].paddr < k->seg[i].filesz)
 			return 0;

@@ -36,12 +36,25 @@ static bool cstr_equal(const char *a, const char *b)
 	return a[i] == b[i];
 }
 
-/* White space anywhere in the spec would split its token in two. */
-static int check_no_space(const char *spec, const char **why)
+/* The UEFI loader's shoji.cfg holds no control character but tab
+ * (loader/uefi/config.c), so no path may put one on the command line. */
+static bool is_control(char c)
+{
+	return (unsigned char)c < 0x20 || c == 0x7f;
+}
+
+/* White space anywhere in the spec would split its token in two; any
+ * other control character only one boot path could carry. */
+static int check_chars(const char *spec, const char **why)
 {
 	for (const char *c = spec; *c; c++) {
 		if (is_space(*c)) {
 			*why = "contains white space (the kernel command line splits on it)";
+			return -SHOJI_EINVAL;
+		}
+		if (is_control(*c)) {
+			*why = "contains a control character (the UEFI loader's shoji.cfg "
+			       "refuses it)";
 			return -SHOJI_EINVAL;
 		}
 	}
@@ -122,7 +135,7 @@ static int check_name(const char *name, const char **why)
 
 int taskspec_parse(const char *spec, struct taskspec *out, const char **why)
 {
-	int r = check_no_space(spec, why);
+	int r = check_chars(spec, why);
 	if (r == 0)
 		r = split_path(spec, out, why);
 	if (r == 0)
@@ -187,8 +200,22 @@ int cmdline_add_task(struct cmdline_buf *c, const struct taskspec *t, const char
 	return add_token(c, p, 3, why);
 }
 
+int cmdline_check_text(const char *s, const char **why)
+{
+	for (; *s; s++) {
+		if (is_control(*s) && *s != '\t') {
+			*why = "contains a control character other than tab (the UEFI loader's "
+			       "shoji.cfg refuses it)";
+			return -SHOJI_EINVAL;
+		}
+	}
+	return 0;
+}
+
 int cmdline_append(struct cmdline_buf *c, const char *s, const char **why)
 {
+	if (cmdline_check_text(s, why))
+		return -SHOJI_EINVAL;
 	if (s[0] == '\0')
 		return 0;
 	return add_token(c, &s, 1, why);

@@ -1,5 +1,6 @@
 # make fuzz: libFuzzer (clang) over the parsers that read untrusted files:
-# the initrd (cpio), task images, task specs (to initrd and command line:
+# the initrd (cpio), task images (fuzz_task_host: shoji's libelf check
+# against the guest's rules, differentially), task specs (to initrd and command line:
 # fuzz_taskspec reads both back), and the kernel (fuzz_kernel_elf:
 # shoji's libelf reader against the raw one, differentially), the PVH
 # start info builder (fuzz_start_info: what it lays out must read back as
@@ -16,12 +17,14 @@
 FUZZ_SECONDS ?= 30
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -I. -Iguest
-FUZZ_TARGETS := fuzz_cpio fuzz_elf_task fuzz_kernel_elf fuzz_decode fuzz_image fuzz_taskspec \
+FUZZ_TARGETS := fuzz_cpio fuzz_elf_task fuzz_kernel_elf fuzz_decode fuzz_image fuzz_taskspec fuzz_task_host \
 	fuzz_start_info
 fuzz_cpio_SRCS := loader/format/cpio.c
 fuzz_elf_task_SRCS := loader/format/elf_task.c
 fuzz_kernel_elf_SRCS := vmm/elf_load.c vmm/guest_mem.c loader/format/kernel_elf.c loader/uefi/kernel.c
 fuzz_kernel_elf_LIBS := -lelf
+fuzz_task_host_SRCS := vmm/taskimage.c loader/format/elf_task.c
+fuzz_task_host_LIBS := -lelf
 fuzz_decode_SRCS := $(DECODE_DIFF_SRCS)
 fuzz_decode_LIBS := -lZydis
 fuzz_image_SRCS := $(IMAGE_ORACLE_SRCS) # tests/tests.mk
@@ -58,6 +61,8 @@ fuzz-seeds: all
 	$(Q)mkdir -p $(BUILD)/fuzz/corpus-fuzz_cpio $(BUILD)/fuzz/corpus-fuzz_elf_task \
 		$(BUILD)/fuzz/corpus-fuzz_kernel_elf $(BUILD)/fuzz/corpus-fuzz_image
 	$(Q)cp $(TASK_ELFS) $(BUILD)/fuzz/corpus-fuzz_elf_task/
+	$(Q)mkdir -p $(BUILD)/fuzz/corpus-fuzz_task_host
+	$(Q)cp $(TASK_ELFS) $(BUILD)/fuzz/corpus-fuzz_task_host/
 	$(Q)cp $(TASK_ELFS) $(BUILD)/fuzz/corpus-fuzz_image/
 	$(Q)set -e; n=0; for h in '\000\000\000\000\000' '\007\377\000\000\000' \
 			'\053\005\001\000\010' '\074\000\000\000\020' '\101\000\000\000\000' \

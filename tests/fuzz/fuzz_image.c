@@ -18,7 +18,9 @@
  * they stop the task rather than let it out, but the whitelist promises
  * real instructions only, and the two it once took (tests/fuzz/repro/
  * README) are refused now.  FUZZ_IMAGE_LENIENT=1 in the environment
- * counts them instead.
+ * counts them instead.  An image elf_task_parse accepted that then fails
+ * to copy or relocate traps as well: the parser let through what the
+ * loader cannot load.
  */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -62,6 +64,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	count.images++;
 	enum img_stage st = img_load(&slot, file, size, IMG_KERNEL);
 	count.parsed += st > IMG_PARSE;
+	/* elf_task_parse promises a loadable image: its segments land on
+	 * mapped pages and its relocations in writable ones. */
+	if (st == IMG_COPY || st == IMG_RELOCATE)
+		fault("parsed, then refused while loading", slot.why);
 	if (st == IMG_ACCEPTED) {
 		struct oracle_result r;
 		count.accepted++;

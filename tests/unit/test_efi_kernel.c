@@ -319,7 +319,11 @@ static void test_notes(void **state)
 	build();
 	memset(file + NOTE_OFF, 0, 0x40);
 	put_note(NOTE_OFF, "Xe", XEN_ELFNOTE_PHYS32_ENTRY, &entry, 4); /* another owner */
-	refused(NO_NOTE);
+	refused("a note of the PVH entry's type is not named Xen");
+
+	build();
+	ph(3)->p_align = 8; /* QEMU's PVH loader would read the entry 4 bytes on */
+	refused("a PT_NOTE segment's p_align is not 1, 2 or 4");
 
 	build();
 	memset(file + NOTE_OFF, 0, 0x40);

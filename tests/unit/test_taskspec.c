@@ -55,6 +55,12 @@ static void test_parse_refused(void **state)
 	expect_refused("a.elf:process:x\ty", space);
 	expect_refused("a.elf\n", space);
 	expect_refused("a.elf:\r", space);
+	/* The UEFI loader's shoji.cfg carries no other control character. */
+	const char *control =
+	    "contains a control character (the UEFI loader's shoji.cfg refuses it)";
+	expect_refused("a.elf:process:x\001y", control);
+	expect_refused("a\033[1m.elf", control);
+	expect_refused("a.elf:kernel:\177", control);
 	expect_refused("", "has no file");
 	expect_refused(":shared", "has no file");
 	expect_refused("dir/.elf", "gives an empty task name");
@@ -120,6 +126,27 @@ static void test_cmdline(void **state)
 	assert_null(why);
 }
 
+/* Appended text may hold a tab, no other control character, and a
+ * refusal leaves the line as it was. */
+static void test_cmdline_control(void **state)
+{
+	char buf[64];
+	struct cmdline_buf c;
+	const char *why = NULL;
+
+	cmdline_init(&c, buf, sizeof(buf));
+	assert_int_equal(cmdline_append(&c, "quantum=5\tpcid=off", &why), 0);
+	assert_null(why);
+	assert_int_equal(cmdline_check_text("a\tb c", &why), 0);
+	assert_null(why);
+	assert_int_equal(cmdline_append(&c, "audit=on\nx", &why), -SHOJI_EINVAL);
+	assert_string_equal(why, "contains a control character other than tab (the UEFI "
+				 "loader's shoji.cfg refuses it)");
+	assert_int_equal(cmdline_append(&c, "\001", &why), -SHOJI_EINVAL);
+	assert_int_equal(cmdline_check_text("x\177", &why), -SHOJI_EINVAL);
+	assert_string_equal(buf, "quantum=5\tpcid=off");
+}
+
 static void test_cmdline_limit(void **state)
 {
 	char buf[SHOJI_CMDLINE_MAX], fill[SHOJI_CMDLINE_MAX + 1];
@@ -157,9 +184,10 @@ static void test_cmdline_limit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse),      cmocka_unit_test(test_parse_refused),
-	    cmocka_unit_test(test_path_limit), cmocka_unit_test(test_dedup),
-	    cmocka_unit_test(test_cmdline),    cmocka_unit_test(test_cmdline_limit),
+	    cmocka_unit_test(test_parse),	    cmocka_unit_test(test_parse_refused),
+	    cmocka_unit_test(test_cmdline_control), cmocka_unit_test(test_path_limit),
+	    cmocka_unit_test(test_dedup),	    cmocka_unit_test(test_cmdline),
+	    cmocka_unit_test(test_cmdline_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

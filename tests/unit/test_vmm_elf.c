@@ -273,7 +273,7 @@ static void test_no_pvh_note(void **state)
 	expect_refused(FILE_SIZE, -ENOEXEC, "no PVH entry note");
 	build(false);
 	memcpy(file + NOTE_OFF + sizeof(Elf64_Nhdr), "Xem", 4);
-	expect_refused(FILE_SIZE, -ENOEXEC, "no PVH entry note");
+	expect_refused(FILE_SIZE, -ENOEXEC, "a note of the PVH entry's type is not named Xen");
 	build(false);
 	ph(1)->p_type = PT_NULL;
 	expect_refused(FILE_SIZE, -ENOEXEC, "no PVH entry note");

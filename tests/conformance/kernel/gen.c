@@ -1,6 +1,7 @@
 /* Writes the kernel conformance corpus: one small kernel.elf, good or bad, per case in
  * tests/conformance/kernel/expect. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,22 @@ static void notes(uint64_t entry, uint32_t descsz, size_t pad)
 	ph(PH_NOTE)->p_align = pad;
 }
 
+/*
+ * The boot segment's code: every 16 bytes a stub that reports its number
+ * N (1..16) on QEMU's isa-debug-exit port and stops, so that check.c can
+ * see where QEMU's PVH loader entered an image all judges accept:
+ * mov $N, %al; out %al, $0xf4; hlt; jmp .-1 (hlt between them).
+ */
+static void boot_stubs(void)
+{
+	memset(img + SEG0_OFF, 0xf4, 0x100); /* hlt */
+	for (int n = 0; n < 16; n++) {
+		static const uint8_t stub[] = {0xb0, 0, 0xe6, 0xf4, 0xf4, 0xeb, 0xfd};
+		memcpy(img + SEG0_OFF + 16 * n, stub, sizeof(stub));
+		img[SEG0_OFF + 16 * n + 1] = (uint8_t)(n + 1);
+	}
+}
+
 static void good(void)
 {
 	memset(img, 0, sizeof(img));
@@ -94,7 +111,7 @@ static void good(void)
 	*ph(PH_NOTE) = (struct elf64_phdr){ELF_PT_NOTE, ELF_PF_R, NOTE_OFF, 0, 0, 0, 0, 4};
 	*ph(4) = (struct elf64_phdr){ELF_PT_GNU_STACK, ELF_PF_R | ELF_PF_W, 0, 0, 0, 0, 0, 16};
 	notes(0x100000, 4, 4);
-	memset(img + SEG0_OFF, 0xf4, 0x100); /* hlt */
+	boot_stubs();
 }
 
 /* The note in a SHT_NOTE section (null section, the note, no string table). */
@@ -110,6 +127,60 @@ static void note_in_section_only(void)
 	memcpy(img + SHOFF + 64 + 24, &off, 8);
 	memcpy(img + SHOFF + 64 + 32, &size, 8);
 	memcpy(img + SHOFF + 64 + 48, &align, 8);
+}
+
+/* The notes, then a second PT_NOTE (in place of PT_GNU_STACK) holding one
+ * more: a note @name of type @type for @entry. */
+static void second_note_segment(const char *name, uint32_t type, uint32_t entry)
+{
+	size_t at = NOTE_OFF + ph(PH_NOTE)->p_filesz;
+	size_t end = put_note(at, name, type, &entry, 4, 4);
+	*ph(4) = (struct elf64_phdr){ELF_PT_NOTE, ELF_PF_R, at, 0, 0, end - at, end - at, 4};
+}
+
+/* p_align 1 and a note named "Linux" (6 bytes) before the PVH note:
+ * QEMU would read the next note 2 bytes early. */
+static void note_align_1_odd_name(void)
+{
+	static const uint8_t salt[4] = {1, 2, 3, 4};
+	uint32_t entry = 0x100000;
+	memset(img + NOTE_OFF, 0, SHOFF - NOTE_OFF);
+	size_t at = put_note(NOTE_OFF, "Linux", 0x100, salt, sizeof(salt), 4);
+	at = put_note(at, "Xen", XEN_ELFNOTE_PHYS32_ENTRY, &entry, 4, 4);
+	ph(PH_NOTE)->p_filesz = ph(PH_NOTE)->p_memsz = at - NOTE_OFF;
+	ph(PH_NOTE)->p_align = 1;
+}
+
+/* A note of the PVH type with another name before the Xen one. */
+static void note_other_name_first(void)
+{
+	uint32_t entry = 0x100010;
+	memset(img + NOTE_OFF, 0, SHOFF - NOTE_OFF);
+	size_t at = put_note(NOTE_OFF, "Qemu", XEN_ELFNOTE_PHYS32_ENTRY, &entry, 4, 4);
+	entry = 0x100000;
+	at = put_note(at, "Xen", XEN_ELFNOTE_PHYS32_ENTRY, &entry, 4, 4);
+	ph(PH_NOTE)->p_filesz = ph(PH_NOTE)->p_memsz = at - NOTE_OFF;
+}
+
+/* A multiboot header at @off: magic, @flags, a checksum that sums to 0
+ * when @good, and (for the a.out kludge, flags bit 16) the addresses of
+ * the boot segment with its second stub as the entry. */
+static void multiboot(size_t off, uint32_t flags, bool good)
+{
+	uint32_t h[8] = {
+	    0x1badb002, flags,	 0u - 0x1badb002 - flags - !good, 0x100000 + 0x40, 0x100000, 0,
+	    0,		0x100010};
+	memcpy(img + off, h, sizeof(h));
+}
+
+/* Code at 0 holding the entry: a boot segment at physical 0. */
+static void entry_zero(void)
+{
+	load(4, SEG0_OFF, 0, 0x10, 0x10);
+	ph(0)->p_offset = SEG0_OFF + 0x10;
+	ph(0)->p_filesz = ph(0)->p_memsz = 0xf0;
+	ph(0)->p_paddr = 0x100010;
+	notes(0, 4, 4);
 }
 
 static void too_many_segments(void)
@@ -137,12 +208,14 @@ static void no_load(void)
 #define CASES(X)                                                                                   \
 	X(good, (void)0)                                                                           \
 	X(good_note_desc_8, notes(0x100010, 8, 4))                                                 \
-	X(good_note_align_8, notes(0x100010, 4, 8))                                                \
 	X(good_empty_load_dropped, ph(4)->p_type = ELF_PT_LOAD)                                    \
 	X(good_16_segments, sixteen_segments())                                                    \
 	X(good_touching_segments, ph(1)->p_paddr = 0x100100)                                       \
 	X(good_section_table_garbage, (eh()->e_shoff = 0xfffffff0, eh()->e_shnum = 22))            \
 	X(good_entry_last_file_byte, notes(0x1020ff, 4, 4))                                        \
+	X(good_note_align_1, ph(PH_NOTE)->p_align = 1)                                             \
+	X(good_multiboot_bad_checksum, multiboot(0x780, 0x10000, false))                           \
+	X(good_multiboot_past_8k, multiboot(0x2000, 0x10000, true))                                \
 	X(empty_file, img_size = 0)                                                                \
 	X(tiny_file, img_size = 3)                                                                 \
 	X(bad_magic, img[1] = 'e')                                                                 \
@@ -179,6 +252,12 @@ static void no_load(void)
 	X(note_in_section_only, note_in_section_only())                                            \
 	X(note_other_type, img[NOTE_OFF + 24 + 8] = 17)                                            \
 	X(note_other_name, img[NOTE_OFF + 24 + 12 + 2] = 'm')                                      \
+	X(note_align_8, notes(0x100010, 4, 8))                                                     \
+	X(note_align_0, ph(PH_NOTE)->p_align = 0)                                                  \
+	X(note_align_1_odd_name, note_align_1_odd_name())                                          \
+	X(note_other_name_first, note_other_name_first())                                          \
+	X(note_twice, second_note_segment("Xen", XEN_ELFNOTE_PHYS32_ENTRY, 0x100010))              \
+	X(note_twice_other_name, second_note_segment("Qemu", XEN_ELFNOTE_PHYS32_ENTRY, 0x100010))  \
 	X(note_desc_2, notes(0x100000, 2, 4))                                                      \
 	X(note_desc_0, notes(0x100000, 0, 4))                                                      \
 	X(note_desc_16, notes(0x100000, 16, 4))                                                    \
@@ -187,7 +266,14 @@ static void no_load(void)
 	X(note_segment_offset_wraps, ph(PH_NOTE)->p_offset = UINT64_MAX - 4)                       \
 	X(entry_outside_segments, notes(0x200000, 4, 4))                                           \
 	X(entry_in_bss_only, notes(0x102200, 4, 4))                                                \
-	X(entry_above_4g, notes(0x100100000ull, 8, 4))
+	X(entry_above_4g, notes(0x100100000ull, 8, 4))                                             \
+	X(multiboot_header, multiboot(0x780, 0x10000, true))                                       \
+	X(multiboot_header_elf, multiboot(0x780, 0, true))                                         \
+	X(multiboot_header_last, multiboot(0x2000 - 12, 0, true))                                  \
+	X(linux_boot_header, memcpy(img + 0x202, "HdrS", 4))                                       \
+	X(entry_zero, entry_zero())                                                                \
+	X(empty_load_past_end,                                                                     \
+	  (ph(4)->p_type = ELF_PT_LOAD, ph(4)->p_offset = FILE_SIZE - 8, ph(4)->p_filesz = 0x10))
 
 #define CASE_FUNCTION(name, change)                                                                \
 	static void case_##name(void)                                                              \

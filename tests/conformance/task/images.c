@@ -164,6 +164,14 @@ static void truncated_header(struct corpus_image *m)
 	m->size = sizeof(struct elf64_ehdr) - 1;
 }
 
+/* e_shnum 0 with e_shoff set: the count is in section 0, here the ELF
+ * header's own bytes from 16 on, whose sh_size is huge (libelf refuses). */
+static void extended_shnum(struct corpus_image *m)
+{
+	corpus_valid(m);
+	put64(m, EH(e_shoff), 16);
+}
+
 static void class32(struct corpus_image *m)
 {
 	corpus_valid(m);
@@ -206,6 +214,25 @@ static void no_phdrs(struct corpus_image *m)
 {
 	corpus_valid(m);
 	put16(m, EH(e_phnum), 0);
+}
+
+/*
+ * e_phoff 0 (gABI: no table) with the ELF header read as the table:
+ * header 0 is the header itself (type \177ELF), header 1 at byte 56 has
+ * type e_phnum | e_shentsize << 16 = PT_NOTE, headers 2 and 3 are the
+ * valid image's PT_LOADs.  Read as a table it loads; libelf reads none.
+ */
+static void phoff_zero(struct corpus_image *m)
+{
+	uint8_t load[2 * sizeof(struct elf64_phdr)];
+
+	no_dynamic(m);
+	memcpy(load, m->buf + ph_at(TEXT_PH), sizeof(load));
+	memset(m->buf + ph_at(0), 0, 3 * sizeof(struct elf64_phdr));
+	memcpy(m->buf + 2 * sizeof(struct elf64_phdr), load, sizeof(load));
+	put64(m, EH(e_phoff), 0);
+	put16(m, EH(e_phnum), ELF_PT_NOTE);
+	put16(m, EH(e_shentsize), 0);
 }
 
 static void phnum_xnum(struct corpus_image *m)
@@ -268,6 +295,14 @@ static void wx_segment(struct corpus_image *m)
 {
 	corpus_valid(m);
 	put32(m, ph_at(TEXT_PH) + PH(p_flags), ELF_PF_R | ELF_PF_W | ELF_PF_X);
+}
+
+/* A segment no page may be mapped for (no R, W or X): the kernel maps
+ * pages by flags and could not copy its bytes in. */
+static void no_permissions(struct corpus_image *m)
+{
+	corpus_valid(m);
+	add_ph(m, ELF_PT_LOAD, 0, 0x800, 0x4800, 0x10, 0x10, 0x1000);
 }
 
 static void nine_segments(struct corpus_image *m)
@@ -405,6 +440,7 @@ const struct corpus_case corpus_cases[] = {
     {"empty", empty},
     {"bad-magic", bad_magic},
     {"truncated-header", truncated_header},
+    {"extended-shnum", extended_shnum},
     {"class32", class32},
     {"big-endian", big_endian},
     {"bad-version", bad_version},
@@ -412,6 +448,7 @@ const struct corpus_case corpus_cases[] = {
     {"et-exec", et_exec},
     {"et-rel", et_rel},
     {"no-phdrs", no_phdrs},
+    {"phoff-zero", phoff_zero},
     {"phnum-xnum", phnum_xnum},
     {"phentsize", phentsize},
     {"phdrs-past-end", phdrs_past_end},
@@ -422,6 +459,7 @@ const struct corpus_case corpus_cases[] = {
     {"align-not-pow2", align_not_pow2},
     {"incongruent", incongruent},
     {"wx-segment", wx_segment},
+    {"no-permissions", no_permissions},
     {"nine-segments", nine_segments},
     {"interp", interp},
     {"tls", tls},
