@@ -177,4 +177,54 @@ _Static_assert(sizeof(struct elf64_nhdr) == 12, "Elf64_Nhdr is 12 bytes");
 _Static_assert(offsetof(struct elf64_nhdr, n_descsz) == 4, "n_descsz at 4");
 _Static_assert(offsetof(struct elf64_nhdr, n_type) == 8, "n_type at 8");
 
+/* --- decoding, byte by byte (any alignment, little-endian) ---------- */
+
+static inline uint16_t elf_rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static inline uint32_t elf_rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t elf_rd64(const uint8_t *p)
+{
+	return (uint64_t)elf_rd32(p) | (uint64_t)elf_rd32(p + 4) << 32;
+}
+
+/* elf64_read_ehdr - decode the ELF header at @p (sizeof(struct elf64_ehdr) bytes). */
+static inline void elf64_read_ehdr(const uint8_t *p, struct elf64_ehdr *e)
+{
+	for (int i = 0; i < ELF_NIDENT; i++)
+		e->e_ident[i] = p[i];
+	e->e_type = elf_rd16(p + offsetof(struct elf64_ehdr, e_type));
+	e->e_machine = elf_rd16(p + offsetof(struct elf64_ehdr, e_machine));
+	e->e_version = elf_rd32(p + offsetof(struct elf64_ehdr, e_version));
+	e->e_entry = elf_rd64(p + offsetof(struct elf64_ehdr, e_entry));
+	e->e_phoff = elf_rd64(p + offsetof(struct elf64_ehdr, e_phoff));
+	e->e_shoff = elf_rd64(p + offsetof(struct elf64_ehdr, e_shoff));
+	e->e_flags = elf_rd32(p + offsetof(struct elf64_ehdr, e_flags));
+	e->e_ehsize = elf_rd16(p + offsetof(struct elf64_ehdr, e_ehsize));
+	e->e_phentsize = elf_rd16(p + offsetof(struct elf64_ehdr, e_phentsize));
+	e->e_phnum = elf_rd16(p + offsetof(struct elf64_ehdr, e_phnum));
+	e->e_shentsize = elf_rd16(p + offsetof(struct elf64_ehdr, e_shentsize));
+	e->e_shnum = elf_rd16(p + offsetof(struct elf64_ehdr, e_shnum));
+	e->e_shstrndx = elf_rd16(p + offsetof(struct elf64_ehdr, e_shstrndx));
+}
+
+/* elf64_read_phdr - decode the program header at @p (56 bytes). */
+static inline void elf64_read_phdr(const uint8_t *p, struct elf64_phdr *ph)
+{
+	ph->p_type = elf_rd32(p + offsetof(struct elf64_phdr, p_type));
+	ph->p_flags = elf_rd32(p + offsetof(struct elf64_phdr, p_flags));
+	ph->p_offset = elf_rd64(p + offsetof(struct elf64_phdr, p_offset));
+	ph->p_vaddr = elf_rd64(p + offsetof(struct elf64_phdr, p_vaddr));
+	ph->p_paddr = elf_rd64(p + offsetof(struct elf64_phdr, p_paddr));
+	ph->p_filesz = elf_rd64(p + offsetof(struct elf64_phdr, p_filesz));
+	ph->p_memsz = elf_rd64(p + offsetof(struct elf64_phdr, p_memsz));
+	ph->p_align = elf_rd64(p + offsetof(struct elf64_phdr, p_align));
+}
+
 #endif

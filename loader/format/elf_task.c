@@ -10,57 +10,11 @@
 
 #define PAGE_MASK ((uint64_t)ELF_TASK_PAGE_SIZE - 1)
 
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
-static void read_ehdr(const uint8_t *p, struct elf64_ehdr *e)
-{
-	for (int i = 0; i < ELF_NIDENT; i++)
-		e->e_ident[i] = p[i];
-	e->e_type = rd16(p + offsetof(struct elf64_ehdr, e_type));
-	e->e_machine = rd16(p + offsetof(struct elf64_ehdr, e_machine));
-	e->e_version = rd32(p + offsetof(struct elf64_ehdr, e_version));
-	e->e_entry = rd64(p + offsetof(struct elf64_ehdr, e_entry));
-	e->e_phoff = rd64(p + offsetof(struct elf64_ehdr, e_phoff));
-	e->e_shoff = rd64(p + offsetof(struct elf64_ehdr, e_shoff));
-	e->e_flags = rd32(p + offsetof(struct elf64_ehdr, e_flags));
-	e->e_ehsize = rd16(p + offsetof(struct elf64_ehdr, e_ehsize));
-	e->e_phentsize = rd16(p + offsetof(struct elf64_ehdr, e_phentsize));
-	e->e_phnum = rd16(p + offsetof(struct elf64_ehdr, e_phnum));
-	e->e_shentsize = rd16(p + offsetof(struct elf64_ehdr, e_shentsize));
-	e->e_shnum = rd16(p + offsetof(struct elf64_ehdr, e_shnum));
-	e->e_shstrndx = rd16(p + offsetof(struct elf64_ehdr, e_shstrndx));
-}
-
-static void read_phdr(const uint8_t *p, struct elf64_phdr *ph)
-{
-	ph->p_type = rd32(p + offsetof(struct elf64_phdr, p_type));
-	ph->p_flags = rd32(p + offsetof(struct elf64_phdr, p_flags));
-	ph->p_offset = rd64(p + offsetof(struct elf64_phdr, p_offset));
-	ph->p_vaddr = rd64(p + offsetof(struct elf64_phdr, p_vaddr));
-	ph->p_paddr = rd64(p + offsetof(struct elf64_phdr, p_paddr));
-	ph->p_filesz = rd64(p + offsetof(struct elf64_phdr, p_filesz));
-	ph->p_memsz = rd64(p + offsetof(struct elf64_phdr, p_memsz));
-	ph->p_align = rd64(p + offsetof(struct elf64_phdr, p_align));
-}
-
 static void read_rela(const uint8_t *p, struct elf64_rela *r)
 {
-	r->r_offset = rd64(p + offsetof(struct elf64_rela, r_offset));
-	r->r_info = rd64(p + offsetof(struct elf64_rela, r_info));
-	r->r_addend = (int64_t)rd64(p + offsetof(struct elf64_rela, r_addend));
+	r->r_offset = elf_rd64(p + offsetof(struct elf64_rela, r_offset));
+	r->r_info = elf_rd64(p + offsetof(struct elf64_rela, r_info));
+	r->r_addend = (int64_t)elf_rd64(p + offsetof(struct elf64_rela, r_addend));
 }
 
 /* Does [off, off + len) lie inside [0, size)? */
@@ -221,8 +175,8 @@ static int read_dynamic(const struct elf_task *t, uint64_t off, uint64_t len, st
 	d->relaent = sizeof(struct elf64_rela);
 	for (uint64_t n = 0; n < len / sizeof(struct elf64_dyn); n++) {
 		const uint8_t *p = t->file + off + n * sizeof(struct elf64_dyn);
-		int64_t tag = (int64_t)rd64(p + offsetof(struct elf64_dyn, d_tag));
-		uint64_t val = rd64(p + offsetof(struct elf64_dyn, d_val));
+		int64_t tag = (int64_t)elf_rd64(p + offsetof(struct elf64_dyn, d_tag));
+		uint64_t val = elf_rd64(p + offsetof(struct elf64_dyn, d_val));
 		switch (tag) {
 		case ELF_DT_NULL:
 			return 0;
@@ -322,8 +276,8 @@ static int check_ident(const uint8_t *f, size_t size, const char **why)
 	}
 	/* The real count would sit in section 0, which libelf (the host's
 	 * check) reads first and refuses the file over when it is bad. */
-	if (rd16(f + offsetof(struct elf64_ehdr, e_shnum)) == 0 &&
-	    rd64(f + offsetof(struct elf64_ehdr, e_shoff)) != 0) {
+	if (elf_rd16(f + offsetof(struct elf64_ehdr, e_shnum)) == 0 &&
+	    elf_rd64(f + offsetof(struct elf64_ehdr, e_shoff)) != 0) {
 		*why = "extended section count (e_shnum 0, e_shoff set): not supported";
 		return -SHOJI_EINVAL;
 	}
@@ -431,7 +385,7 @@ static int take_phdrs(struct elf_task *t, const struct elf64_ehdr *eh, uint64_t 
 {
 	for (unsigned i = 0; i < eh->e_phnum; i++) {
 		struct elf64_phdr ph;
-		read_phdr(t->file + eh->e_phoff + i * sizeof(struct elf64_phdr), &ph);
+		elf64_read_phdr(t->file + eh->e_phoff + i * sizeof(struct elf64_phdr), &ph);
 		int r = take_phdr(t, &ph, max_span, dyn, why);
 		if (r < 0)
 			return r;
@@ -494,7 +448,7 @@ int elf_task_parse(const void *file, size_t size, uint64_t max_span, struct elf_
 	out->size = size;
 	if ((r = check_ident(out->file, size, why)))
 		return r;
-	read_ehdr(out->file, &eh);
+	elf64_read_ehdr(out->file, &eh);
 	if ((r = check_type(&eh, why)) || (r = check_phdr_table(&eh, size, why)))
 		return r;
 	if ((r = take_phdrs(out, &eh, max_span, &dyn, why)))

@@ -26,59 +26,23 @@ static bool in_file(uint64_t off, uint64_t len, uint64_t size)
 	return off <= size && len <= size - off;
 }
 
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
 /* --- the raw reader -------------------------------------------------- */
 
 static int raw_ehdr(void *ctx, struct elf64_ehdr *e)
 {
 	const uint8_t *p = ((const struct kernel_elf_reader *)ctx)->file;
 
-	for (int i = 0; i < ELF_NIDENT; i++)
-		e->e_ident[i] = p[i];
-	e->e_type = rd16(p + offsetof(struct elf64_ehdr, e_type));
-	e->e_machine = rd16(p + offsetof(struct elf64_ehdr, e_machine));
-	e->e_version = rd32(p + offsetof(struct elf64_ehdr, e_version));
-	e->e_entry = rd64(p + offsetof(struct elf64_ehdr, e_entry));
-	e->e_phoff = rd64(p + offsetof(struct elf64_ehdr, e_phoff));
-	e->e_shoff = rd64(p + offsetof(struct elf64_ehdr, e_shoff));
-	e->e_flags = rd32(p + offsetof(struct elf64_ehdr, e_flags));
-	e->e_ehsize = rd16(p + offsetof(struct elf64_ehdr, e_ehsize));
-	e->e_phentsize = rd16(p + offsetof(struct elf64_ehdr, e_phentsize));
-	e->e_phnum = rd16(p + offsetof(struct elf64_ehdr, e_phnum));
-	e->e_shentsize = rd16(p + offsetof(struct elf64_ehdr, e_shentsize));
-	e->e_shnum = rd16(p + offsetof(struct elf64_ehdr, e_shnum));
-	e->e_shstrndx = rd16(p + offsetof(struct elf64_ehdr, e_shstrndx));
+	elf64_read_ehdr(p, e);
 	return 0;
 }
 
 static int raw_phdr(void *ctx, unsigned index, struct elf64_phdr *ph)
 {
 	const uint8_t *f = ((const struct kernel_elf_reader *)ctx)->file;
-	const uint8_t *p = f + rd64(f + offsetof(struct elf64_ehdr, e_phoff)) +
+	const uint8_t *p = f + elf_rd64(f + offsetof(struct elf64_ehdr, e_phoff)) +
 			   (uint64_t)index * sizeof(struct elf64_phdr);
 
-	ph->p_type = rd32(p + offsetof(struct elf64_phdr, p_type));
-	ph->p_flags = rd32(p + offsetof(struct elf64_phdr, p_flags));
-	ph->p_offset = rd64(p + offsetof(struct elf64_phdr, p_offset));
-	ph->p_vaddr = rd64(p + offsetof(struct elf64_phdr, p_vaddr));
-	ph->p_paddr = rd64(p + offsetof(struct elf64_phdr, p_paddr));
-	ph->p_filesz = rd64(p + offsetof(struct elf64_phdr, p_filesz));
-	ph->p_memsz = rd64(p + offsetof(struct elf64_phdr, p_memsz));
-	ph->p_align = rd64(p + offsetof(struct elf64_phdr, p_align));
+	elf64_read_phdr(p, ph);
 	return 0;
 }
 
@@ -110,12 +74,13 @@ int kernel_elf_check(const void *file, size_t size, struct kernel_elf *out, cons
 
 static int check_other_formats(const uint8_t *f, uint64_t size, const char **why)
 {
-	if (size >= LINUX_HDRS_OFF + 4 && rd32(f + LINUX_HDRS_OFF) == LINUX_HDRS)
+	if (size >= LINUX_HDRS_OFF + 4 && elf_rd32(f + LINUX_HDRS_OFF) == LINUX_HDRS)
 		return bad(why, "a Linux boot protocol header (HdrS at 0x202): QEMU would boot "
 				"it as a bzImage, not by the PVH note");
 	uint64_t end = size < MULTIBOOT_SEARCH ? size : MULTIBOOT_SEARCH;
 	for (uint64_t i = 0; i + 12 <= end; i += 4) {
-		uint32_t magic = rd32(f + i), flags = rd32(f + i + 4), sum = rd32(f + i + 8);
+		uint32_t magic = elf_rd32(f + i), flags = elf_rd32(f + i + 4),
+			 sum = elf_rd32(f + i + 8);
 		if (magic == MULTIBOOT_MAGIC && (uint32_t)(magic + flags + sum) == 0)
 			return bad(why, "a multiboot header in the first 8 KiB: QEMU would boot "
 					"it by multiboot, not by the PVH note");
@@ -136,8 +101,8 @@ static int check_ident(const uint8_t *f, uint64_t size, const char **why)
 		return bad(why, "not a little-endian ELF file (ELFDATA2LSB needed)");
 	if (f[ELF_EI_VERSION] != ELF_EV_CURRENT)
 		return bad(why, "unknown ELF version (EV_CURRENT needed)");
-	if (rd16(f + offsetof(struct elf64_ehdr, e_shnum)) == 0 &&
-	    rd64(f + offsetof(struct elf64_ehdr, e_shoff)) != 0)
+	if (elf_rd16(f + offsetof(struct elf64_ehdr, e_shnum)) == 0 &&
+	    elf_rd64(f + offsetof(struct elf64_ehdr, e_shoff)) != 0)
 		return bad(why, "extended section count (e_shnum 0, e_shoff set): not supported");
 	return check_other_formats(f, size, why);
 }
@@ -249,7 +214,7 @@ static int walk_notes(const uint8_t *p, uint64_t len, bool sizes4, uint64_t *ent
 		      const char **why)
 {
 	while (len >= sizeof(struct elf64_nhdr)) {
-		struct elf64_nhdr nh = {rd32(p), rd32(p + 4), rd32(p + 8)};
+		struct elf64_nhdr nh = {elf_rd32(p), elf_rd32(p + 4), elf_rd32(p + 8)};
 		if (sizes4 && ((nh.n_namesz | nh.n_descsz) & 3))
 			return bad(why, "a note's name or descriptor size is not a multiple of 4 "
 					"in a PT_NOTE whose p_align is below 4");
@@ -266,7 +231,7 @@ static int walk_notes(const uint8_t *p, uint64_t len, bool sizes4, uint64_t *ent
 			if (nh.n_descsz != 4 && nh.n_descsz != 8)
 				return bad(why,
 					   "the PVH entry note's descriptor is not 4 or 8 bytes");
-			*entry = nh.n_descsz == 4 ? rd32(p + desc_off) : rd64(p + desc_off);
+			*entry = nh.n_descsz == 4 ? elf_rd32(p + desc_off) : elf_rd64(p + desc_off);
 			*found = true;
 		}
 		p += next;
