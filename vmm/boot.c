@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,7 +105,7 @@ static int read_inputs(const struct run_opts *o, struct inputs *in)
 				      sizeof(in->cmdline), err, sizeof(err)))
 			return input_error("%s", err);
 		in->initrd = in->packed.buf;
-		in->initrd_size = in->packed.len;
+		in->initrd_size = o->nspecs ? in->packed.len : 0; /* an empty cpio is no initrd */
 	}
 
 	in->json_fd = -1;
@@ -133,12 +134,13 @@ static int load_guest(const struct run_opts *o, struct inputs *in, struct machin
 		return input_error("kernel %s: %s", in->kernel_path, why);
 	}
 	m->entry = img.entry;
-	if (initrd_place(&m->mem, in->initrd_size, img.hi, &at, &why)) {
-		return input_error("initrd of %zu bytes: %s", in->initrd_size, why);
+	if (in->initrd_size) { /* no task specs, no initrd: the kernel may fill RAM */
+		if (initrd_place(&m->mem, in->initrd_size, img.hi, &at, &why))
+			return input_error("initrd of %zu bytes: %s", in->initrd_size, why);
+		memcpy(guest_ptr(&m->mem, at, in->initrd_size), in->initrd, in->initrd_size);
+		m->initrd = at;
+		m->initrd_size = in->initrd_size;
 	}
-	memcpy(guest_ptr(&m->mem, at, in->initrd_size), in->initrd, in->initrd_size);
-	m->initrd = at;
-	m->initrd_size = in->initrd_size;
 	/* The guest has its copies: shoji's stay small while it runs. */
 	free(in->kernel);
 	in->kernel = NULL;
@@ -191,11 +193,14 @@ static int prepare_entry(struct machine *m, const struct inputs *in)
 	return 0;
 }
 
+/* The console's end: the rest of the output, the JSON array closed, the drops counted. */
 static void write_results(struct machine *m, const struct run_opts *o, struct inputs *in)
 {
-	if (in->json_fd < 0)
+	if (in->json_fd < 0) {
+		console_finish(&m->con);
 		return;
-	int rc = console_json(&m->con, in->json_fd);
+	}
+	int rc = console_finish(&m->con);
 	if (close(in->json_fd) && !rc)
 		rc = -errno;
 	in->json_fd = -1;
@@ -211,7 +216,6 @@ static void cleanup(struct machine *m, struct inputs *in)
 	if (m->kvm_fd >= 0)
 		close(m->kvm_fd);
 	guest_mem_free(&m->mem);
-	console_free(&m->con);
 	free(in->kernel);
 	free(in->initrd_file);
 	cpio_writer_free(&in->packed);
@@ -238,10 +242,12 @@ int cmd_run(int argc, char **argv)
 	}
 	m.trace = o.trace_exits;
 	io_init(&m.io, o.trace_exits);
-	console_init(&m.con, STDOUT_FILENO, o.json != NULL);
+	console_init(&m.con, STDOUT_FILENO, -1);
+	signal(SIGPIPE, SIG_IGN); /* a closed stdout is an error to report, not the end */
 
 	if ((status = read_inputs(&o, &in))) /* kernel, initrd, command line */
 		goto out;
+	m.con.json_fd = in.json_fd;		/* RESULT lines go there as they come */
 	if ((status = load_guest(&o, &in, &m))) /* into guest RAM, checked */
 		goto out;
 	if ((m.kvm_fd = kvm_open()) < 0) { /* /dev/kvm, API 12 */

@@ -1,106 +1,140 @@
-/* The guest console: line-at-a-time output, and the RESULT {json} lines kept for --json. */
+/* The guest console: line-at-a-time output, and RESULT {json} lines streamed to --json. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "console.h"
+#include "json_check.h"
 
 #define RESULT_PREFIX "RESULT "
+#define QUOTE_MAX 60 /* bytes of a dropped line shown */
 
-static int write_all(int fd, const char *p, size_t n)
+/* Writes all of @p, or fails: -errno, or -EINTR when give_up says so. */
+static int write_all(const struct console *c, int fd, const char *p, size_t n)
 {
 	while (n) {
 		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
+		if (w < 0 && errno != EINTR)
 			return -errno;
-		p += w;
-		n -= (size_t)w;
+		if (w < 0 || (size_t)w < n) {
+			if (c->give_up && c->give_up(c->give_up_ctx))
+				return -EINTR;
+		}
+		if (w > 0) {
+			p += w;
+			n -= (size_t)w;
+		}
 	}
 	return 0;
 }
 
-void console_init(struct console *c, int out_fd, bool collect)
+void console_init(struct console *c, int out_fd, int json_fd)
 {
+	memset(c, 0, sizeof(*c));
 	c->out_fd = out_fd;
-	c->collect = collect;
-	c->len = 0;
-	c->overlong = false;
-	c->results = NULL;
-	c->results_len = 0;
-	c->nresults = 0;
-	c->malformed = 0;
+	c->json_fd = json_fd;
 }
 
-static int add_result(struct console *c, const char *json, size_t n)
+/* Guest output to out_fd until the first failure; then nothing, said once. */
+static void out(struct console *c, const char *p, size_t n)
 {
-	size_t need = c->results_len + 2 + n + 1;
-	char *p = realloc(c->results, need);
-	if (!p)
-		return -ENOMEM;
-	c->results = p;
-	if (c->nresults)
-		p[c->results_len++] = ',', p[c->results_len++] = '\n';
-	memcpy(p + c->results_len, json, n);
-	c->results_len += n;
-	p[c->results_len] = 0;
-	c->nresults++;
-	return 0;
+	if (c->out_err || !n)
+		return;
+	int rc = write_all(c, c->out_fd, p, n);
+	if (!rc) {
+		c->out_written += n;
+		return;
+	}
+	c->out_err = rc;
+	if (rc == -EINTR)
+		fprintf(stderr,
+			"shoji: stdout was blocked when the timeout ran out: the guest's console "
+			"output after %" PRIu64 " bytes was dropped\n",
+			c->out_written);
+	else
+		fprintf(stderr,
+			"shoji: stdout: %s: the guest's console output after %" PRIu64
+			" bytes is dropped; the guest runs on\n",
+			strerror(-rc), c->out_written);
+}
+
+static void json_out(struct console *c, const char *p, size_t n)
+{
+	if (c->json_err)
+		return;
+	c->json_err = write_all(c, c->json_fd, p, n);
+	if (c->json_err)
+		fprintf(stderr, "shoji: --json: %s: no more results are written\n",
+			strerror(-c->json_err));
+}
+
+/* Names a dropped line on stderr, its bytes escaped: the first few only. */
+static void complain(struct console *c, const char *why, const char *s, size_t n)
+{
+	if (c->not_json + c->too_long > CONSOLE_COMPLAINTS_MAX)
+		return;
+	char quoted[QUOTE_MAX * 4 + 1];
+	size_t q = 0;
+	for (size_t i = 0; i < n && i < QUOTE_MAX; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch >= 0x20 && ch < 0x7f && ch != '\\')
+			quoted[q++] = (char)ch;
+		else
+			q += (size_t)snprintf(quoted + q, 5, "\\x%02x", ch);
+	}
+	quoted[q] = 0;
+	fprintf(stderr, "shoji: --json: dropping a RESULT line (%s): %s%s\n", why, quoted,
+		n > QUOTE_MAX ? "..." : "");
 }
 
 /* A complete line (without its '\n'): is it a result? */
-static int scan_line(struct console *c, const char *s, size_t n)
+static void scan_line(struct console *c, const char *s, size_t n)
 {
 	const size_t plen = strlen(RESULT_PREFIX);
-	if (!c->collect || n < plen || memcmp(s, RESULT_PREFIX, plen))
-		return 0;
+	const char *why;
+
+	if (c->json_fd < 0 || n < plen || memcmp(s, RESULT_PREFIX, plen))
+		return;
 	s += plen;
 	n -= plen;
 	while (n && (s[0] == ' ' || s[0] == '\t'))
 		s++, n--;
 	while (n && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
-	if (n < 2 || s[0] != '{' || s[n - 1] != '}') {
-		c->malformed++;
-		fprintf(stderr, "shoji: ignoring a RESULT line that is not one JSON object: %.*s\n",
-			(int)(n < 60 ? n : 60), s);
-		return 0;
+	if (!json_check_object(s, n, &why)) {
+		c->not_json++;
+		complain(c, why, s, n);
+		return;
 	}
-	return add_result(c, s, n);
+	json_out(c, c->nresults ? ",\n" : "[\n", 2);
+	json_out(c, s, n);
+	c->nresults++;
 }
 
 int console_write(struct console *c, const void *data, size_t len)
 {
 	const char *p = data;
-	int rc;
 
 	for (size_t i = 0; i < len; i++) {
 		c->line[c->len++] = p[i];
 		if (p[i] == '\n') {
-			rc = write_all(c->out_fd, c->line, c->len);
-			if (!rc && !c->overlong)
-				rc = scan_line(c, c->line, c->len - 1);
+			out(c, c->line, c->len);
+			if (!c->overlong)
+				scan_line(c, c->line, c->len - 1);
 			c->len = 0;
 			c->overlong = false;
-			if (rc)
-				return rc;
 		} else if (c->len == sizeof(c->line)) {
 			/* Too long to be a result anyone wants: pass it through. */
-			if (c->collect && !c->overlong &&
+			if (c->json_fd >= 0 && !c->overlong &&
 			    !memcmp(c->line, RESULT_PREFIX, strlen(RESULT_PREFIX))) {
-				c->malformed++;
-				fprintf(stderr,
-					"shoji: ignoring a RESULT line longer than %d bytes\n",
-					CONSOLE_LINE_MAX);
+				c->too_long++;
+				complain(c, "longer than the line limit", c->line, c->len);
 			}
-			rc = write_all(c->out_fd, c->line, c->len);
+			out(c, c->line, c->len);
 			c->len = 0;
 			c->overlong = true;
-			if (rc)
-				return rc;
 		}
 	}
 	return 0;
@@ -108,27 +142,28 @@ int console_write(struct console *c, const void *data, size_t len)
 
 int console_flush(struct console *c)
 {
-	int rc = write_all(c->out_fd, c->line, c->len);
+	out(c, c->line, c->len);
 	if (c->len)
 		c->overlong = true; /* the rest of this line is no result either */
 	c->len = 0;
-	return rc;
+	return 0;
 }
 
-int console_json(struct console *c, int fd)
+int console_finish(struct console *c)
 {
-	int rc = write_all(fd, "[\n", 2);
-	if (!rc && c->nresults)
-		rc = write_all(fd, c->results, c->results_len);
-	if (!rc)
-		rc = write_all(fd, c->nresults ? "\n]\n" : "]\n", c->nresults ? 3 : 2);
-	return rc;
-}
-
-void console_free(struct console *c)
-{
-	free(c->results);
-	c->results = NULL;
-	c->results_len = 0;
-	c->nresults = 0;
+	console_flush(c);
+	if (c->json_fd < 0)
+		return 0;
+	if (c->nresults)
+		json_out(c, "\n]\n", 3);
+	else
+		json_out(c, "[\n]\n", 4);
+	uint64_t dropped = c->not_json + c->too_long;
+	if (dropped)
+		fprintf(stderr,
+			"shoji: --json: %" PRIu64 " results written, %" PRIu64
+			" RESULT lines dropped (%" PRIu64 " not one JSON object, %" PRIu64
+			" longer than %d bytes)\n",
+			c->nresults, dropped, c->not_json, c->too_long, CONSOLE_LINE_MAX);
+	return c->json_err;
 }

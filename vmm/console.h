@@ -1,45 +1,62 @@
-/* Interface of vmm/console.c: the guest console, and the RESULT lines kept for --json. */
+/* Interface of vmm/console.c: the guest console, and RESULT lines streamed to the --json file. */
 #ifndef SHOJI_VMM_CONSOLE_H
 #define SHOJI_VMM_CONSOLE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
+/* The one buffer a guest fills: a line longer than this is passed through
+ * in parts and is no result.  Nothing else the console keeps grows. */
 #define CONSOLE_LINE_MAX 65536
+/* Dropped RESULT lines complained about one by one; the rest are counted. */
+#define CONSOLE_COMPLAINTS_MAX 3
 
 struct console {
 	int out_fd;		     /* where guest output goes (stdout) */
-	bool collect;		     /* keep RESULT lines for the JSON file */
+	int json_fd;		     /* the --json file, or -1: results not collected */
 	char line[CONSOLE_LINE_MAX]; /* the current line, not yet written */
 	size_t len;
 	bool overlong; /* the current line was flushed in parts */
-	char *results; /* JSON array elements so far, ",\n" separated */
-	size_t results_len;
-	unsigned nresults;
-	unsigned malformed; /* RESULT lines skipped */
+	/* Asked when a write to out_fd is interrupted (a signal): true gives
+	 * the output up (the timeout ran out while stdout was blocked). */
+	bool (*give_up)(void *ctx);
+	void *give_up_ctx;
+	int out_err;	      /* the first error writing out_fd (-errno): copying stopped */
+	uint64_t out_written; /* bytes written to out_fd */
+	int json_err;	      /* the first error writing json_fd (-errno): results stopped */
+	uint64_t nresults;    /* results written to the JSON file */
+	uint64_t not_json;    /* RESULT lines dropped: not one JSON object */
+	uint64_t too_long;    /* RESULT lines dropped: longer than CONSOLE_LINE_MAX */
 };
 
-/* console_init - output to @out_fd; @collect keeps RESULT lines. */
-void console_init(struct console *c, int out_fd, bool collect);
+/* console_init - output to @out_fd; RESULT lines to @json_fd when >= 0. */
+void console_init(struct console *c, int out_fd, int json_fd);
 
 /*
  * console_write - guest output bytes.  Whole lines are written to out_fd
- * at once (a line longer than CONSOLE_LINE_MAX in parts).  With collect,
- * each complete line "RESULT {json}" adds its payload to the results when
- * the payload starts with '{' and ends with '}' (trailing CR and spaces
- * ignored); any other RESULT line is counted in malformed and reported on
- * stderr.  Returns 0, or -errno when writing or growing failed.
+ * at once (a line longer than CONSOLE_LINE_MAX in parts).  When collecting,
+ * each complete line "RESULT {json}" whose payload (spaces, tabs and a
+ * trailing CR around it ignored) is exactly one JSON object
+ * (vmm/json_check.h) is appended to the JSON file at once, nothing kept;
+ * any other RESULT line is dropped and counted in not_json or too_long,
+ * the first CONSOLE_COMPLAINTS_MAX of them named on stderr.  A failed
+ * write to out_fd (a closed or blocked stdout) stops the copying, says so
+ * on stderr once and sets out_err; results are still collected.  A failed
+ * write to json_fd does the same with json_err.  Returns 0: the guest's
+ * run goes on whatever happens to its output.
  */
 int console_write(struct console *c, const void *data, size_t len);
 
-/* console_flush - write out a partial last line.  0 or -errno. */
+/* console_flush - write out a partial last line.  0 (as console_write). */
 int console_flush(struct console *c);
 
-/* console_json - write the collected results to @fd as a JSON array, one
- * element per line.  0 or -errno. */
-int console_json(struct console *c, int fd);
-
-/* console_free - release the results. */
-void console_free(struct console *c);
+/*
+ * console_finish - flush, end the JSON array (the file is "[\n]\n" with
+ * no results, else one element per line, ",\n" between them, "\n]\n"
+ * after), and say on stderr how many RESULT lines were dropped, once.
+ * Returns 0, or json_err (-errno) when the JSON file is incomplete.
+ */
+int console_finish(struct console *c);
 
 #endif

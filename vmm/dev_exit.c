@@ -1,9 +1,11 @@
-/* The exit device: a byte written to port 0xf4 ends the machine with that status. */
+/* The exit device: a byte 0..3 written to port 0xf4 ends the machine with that status. */
+#include <stdio.h>
 #include <string.h>
 
 #include "shoji/abi.h"
 
 #include "devices.h"
+#include "exit_value.h"
 #include "io.h"
 #include "machine.h"
 #include "vmm.h"
@@ -13,17 +15,24 @@
 
 static int exit_pio(void *ctx, uint16_t offset, bool write, uint8_t *data, unsigned size)
 {
-	(void)ctx;
+	struct machine *m = ctx;
+	char msg[200];
+
 	if (!write) {
 		memset(data, 0xff, size);
 		return RUN_CONTINUE;
 	}
-	return data[0]; /* the low byte; statuses are 0..3 (docs/architecture.md) */
+	int status = exit_value_status(offset, data, size, msg, sizeof(msg));
+	if (status == SHOJI_STATUS_BAD_EXIT) {
+		console_flush(&m->con);
+		fprintf(stderr, "%s\n", msg);
+	}
+	return status;
 }
 
 static int exit_attach(struct machine *m)
 {
-	return io_register(&m->io, SHOJI_PORT_EXIT, EXIT_PORTS, "exit port", exit_pio, NULL);
+	return io_register(&m->io, SHOJI_PORT_EXIT, EXIT_PORTS, "exit port", exit_pio, m);
 }
 
 const struct device dev_exit = {.name = "exit port", .attach = exit_attach};

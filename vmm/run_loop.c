@@ -102,6 +102,13 @@ static int timed_out(struct machine *m, const char *timeout_str)
 	return SHOJI_STATUS_TIMEOUT;
 }
 
+/* A console write interrupted by the watchdog's kick gives up: a blocked
+ * stdout must not hold the vCPU thread past the timeout. */
+static bool console_give_up(void *wd)
+{
+	return watchdog_fired(wd);
+}
+
 int run_loop(struct machine *m, uint64_t timeout_ms, const char *timeout_str)
 {
 	struct kvm_run *run = m->vcpu.run;
@@ -117,6 +124,8 @@ int run_loop(struct machine *m, uint64_t timeout_ms, const char *timeout_str)
 		fprintf(stderr, "shoji: cannot start the timeout thread: %s\n", strerror(-rc));
 		return SHOJI_STATUS_CRASH;
 	}
+	m->con.give_up = console_give_up;
+	m->con.give_up_ctx = &wd;
 	m->first_run_ns = trace_now_ns();
 	while (status == RUN_CONTINUE) {
 		if (ioctl(m->vcpu.fd, KVM_RUN, 0) < 0) {
@@ -147,7 +156,8 @@ int run_loop(struct machine *m, uint64_t timeout_ms, const char *timeout_str)
 			status = timed_out(m, timeout_str);
 		}
 	}
-	watchdog_stop(&wd);
 	console_flush(&m->con);
+	m->con.give_up = NULL;
+	watchdog_stop(&wd);
 	return status;
 }

@@ -25,10 +25,20 @@
 /* Exit statuses of `shoji` (besides the guest's own 0..3)              */
 /* ==================================================================== */
 
-#define SHOJI_STATUS_USAGE 2	 /* bad command line or input file (as tools/qemu-run) */
-#define SHOJI_STATUS_TIMEOUT 124 /* --timeout ran out (as timeout(1)) */
-#define SHOJI_STATUS_CRASH 125	 /* the vCPU died: triple fault, failed entry, KVM error */
-#define SHOJI_STATUS_NO_KVM 126	 /* this host's KVM cannot run shoji guests */
+/*
+ * The guest's statuses are 0..3 (SHOJI_EXIT_* in include/shoji/abi.h),
+ * one byte written to SHOJI_PORT_EXIT; any other write to the exit port
+ * ends the run with SHOJI_STATUS_BAD_EXIT and a message naming what was
+ * written (vmm/exit_value.c), so 121..126 always come from shoji.  2 is
+ * both a guest panic and shoji's usage error: shoji's own says so on
+ * stderr ("shoji: ..."), a panic prints "kernel panic:" on the console.
+ */
+
+#define SHOJI_STATUS_USAGE 2	  /* bad command line or input file (as tools/qemu-run) */
+#define SHOJI_STATUS_BAD_EXIT 123 /* the guest wrote something else than 0..3 to the exit port */
+#define SHOJI_STATUS_TIMEOUT 124  /* --timeout ran out (as timeout(1)) */
+#define SHOJI_STATUS_CRASH 125	  /* the vCPU died: triple fault, failed entry, KVM error */
+#define SHOJI_STATUS_NO_KVM 126	  /* this host's KVM cannot run shoji guests */
 
 /* A run-loop handler's "keep running"; any value >= 0 ends the run with
  * that exit status. */
