@@ -78,3 +78,6 @@ test_vmm_console_SRCS := vmm/console.c vmm/json_check.c
 test_vmm_json_SRCS := vmm/json_check.c
 test_vmm_exit_SRCS := vmm/exit_value.c
 test_vmm_elf_LIBS := -lelf
+
+# The hostile PVH guests shoji's own checks boot (tests/vmm/checks/hostile-*.check).
+include tests/vmm/guests/guests.mk

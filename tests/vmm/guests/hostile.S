@@ -1,0 +1,193 @@
+/* Hostile PVH guests for shoji's checks: one behaviour per build, picked by -DGUEST_<NAME>. */
+
+/*
+ * Each guest is a few instructions entered at the PVH entry (32-bit
+ * protected mode, paging off: the PVH boot ABI, xen/include/public/
+ * arch-x86/hvm/start_info.h) that does one thing a well-behaved kernel
+ * would not, then (usually) writes a guest status to the exit port.
+ * tests/vmm/guests/guests.mk builds one ELF per name; the checks in
+ * tests/vmm/checks/hostile-*.check run them.
+ */
+
+/* include/shoji/abi.h is C only: its ports and statuses, again (a wrong
+ * value here fails hostile-exit-0 and hostile-mmio). */
+#define SHOJI_PORT_EXIT 0xf4
+#define SHOJI_PORT_COM1 0x3f8
+#define SHOJI_EXIT_OK 0
+#define SHOJI_EXIT_TASK_FAILED 1
+
+#define XEN_ELFNOTE_PHYS32_ENTRY 18
+#define FLOOD_ROUNDS 16 /* 16 x 4464 bytes: more than a pipe holds */
+
+	.section .note.Xen, "a"
+	.balign 4
+	.long 4f - 3f /* namesz */
+	.long 6f - 5f /* descsz */
+	.long XEN_ELFNOTE_PHYS32_ENTRY
+3:	.asciz "Xen"
+4:	.balign 4
+5:	.long pvh_start
+6:	.balign 4
+
+	.text
+	.code32
+	.globl pvh_start
+pvh_start:
+	cld
+	movl $stack_top, %esp /* PVH gives no stack */
+
+#if defined(GUEST_EXIT_BYTE)
+	/* One byte, GUEST_EXIT_BYTE, to the exit port. */
+	movb $GUEST_EXIT_BYTE, %al
+	outb %al, $SHOJI_PORT_EXIT
+
+#elif defined(GUEST_EXIT_WORD)
+	/* Two bytes whose low byte is 0: once read as success. */
+	movw $GUEST_EXIT_WORD, %ax
+	outw %ax, $SHOJI_PORT_EXIT
+
+#elif defined(GUEST_EXIT_LONG)
+	movl $GUEST_EXIT_LONG, %eax
+	outl %eax, $SHOJI_PORT_EXIT
+
+#elif defined(GUEST_EXIT_PORT)
+	/* 0 to another of the four exit ports. */
+	xorl %eax, %eax
+	outb %al, $GUEST_EXIT_PORT
+
+#elif defined(GUEST_MMIO)
+	/* Write and read an address no device and no RAM claims: the write
+	 * is dropped, the read gives all ones (vmm/io.c); then status 0
+	 * when it did. */
+	movl $0xdead, 0xd0000000
+	movl 0xd0000000, %eax
+	cmpl $0xffffffff, %eax
+	jne 1f
+	xorl %eax, %eax
+	outb %al, $SHOJI_PORT_EXIT
+1:	movb $SHOJI_EXIT_TASK_FAILED, %al
+	outb %al, $SHOJI_PORT_EXIT
+
+#elif defined(GUEST_TRIPLE_FAULT)
+	/* An empty IDT: the breakpoint faults, the fault faults, shutdown. */
+	lidt empty_idt
+	int3
+
+#elif defined(GUEST_FILL_RAM)
+	/* Nothing but a kernel that fills 16 MiB of RAM (its bss below). */
+	movb $SHOJI_EXIT_OK, %al
+	outb %al, $SHOJI_PORT_EXIT
+
+#elif defined(GUEST_NOT_JSON)
+	/* RESULT lines that are not one JSON object, and one that is. */
+	movl $not_json, %esi
+	movl $not_json_end - not_json, %ecx
+	call print
+	movb $SHOJI_EXIT_OK, %al
+	outb %al, $SHOJI_PORT_EXIT
+
+#elif defined(GUEST_BAD_FLOOD)
+	/* 1000 malformed RESULT lines, then a good one. */
+	movl $bad_flood, %esi
+	movl $bad_flood_end - bad_flood, %ecx
+	call print
+	movl $good, %esi
+	movl $good_end - good, %ecx
+	call print
+	movb $SHOJI_EXIT_OK, %al
+	outb %al, $SHOJI_PORT_EXIT
+
+#elif defined(GUEST_OVERLONG)
+	/* A RESULT line of 70000 bytes, then a good one. */
+	movl $overlong, %esi
+	movl $overlong_end - overlong, %ecx
+	call print
+	movl $good, %esi
+	movl $good_end - good, %ecx
+	call print
+	movb $SHOJI_EXIT_OK, %al
+	outb %al, $SHOJI_PORT_EXIT
+
+#elif defined(GUEST_FLOOD)
+	/* About 1 MiB of plain lines, then a good RESULT line, then status 0. */
+	movl $FLOOD_ROUNDS, %edi
+2:	movl $flood, %esi
+	movl $flood_end - flood, %ecx
+	call print
+	decl %edi
+	jnz 2b
+	movl $good, %esi
+	movl $good_end - good, %ecx
+	call print
+	movb $SHOJI_EXIT_OK, %al
+	outb %al, $SHOJI_PORT_EXIT
+
+#else
+#error "no GUEST_<NAME> given"
+#endif
+	/* The exit port ignored the write: stop here. */
+	cli
+9:	hlt
+	jmp 9b
+
+#if defined(GUEST_NOT_JSON) || defined(GUEST_BAD_FLOOD) || defined(GUEST_OVERLONG) || \
+    defined(GUEST_FLOOD)
+/* print: %ecx bytes from %esi to COM1, one rep outsb (one VM exit a page). */
+print:
+	movw $SHOJI_PORT_COM1, %dx
+	rep outsb
+	ret
+#endif
+
+	.data
+	.balign 16
+	.fill 256, 1, 0
+stack_top:
+#if defined(GUEST_TRIPLE_FAULT)
+empty_idt:
+	.word 0
+	.long 0
+#endif
+#if defined(GUEST_NOT_JSON)
+not_json:
+	.ascii "RESULT {hello world}\n"
+	.ascii "RESULT {\"a\":1}, {\"b\":2}\n"
+	.ascii "RESULT {\"nul\":\"\0\"}\n"
+	.ascii "RESULT {\"esc\":\"\33[2J\"}\n"
+	.ascii "RESULT {\"a\":01}\n"
+	.ascii "RESULT {\"ok\":1}\n"
+not_json_end:
+#endif
+#if defined(GUEST_BAD_FLOOD)
+bad_flood:
+	.rept 1000
+	.ascii "RESULT {x}\n"
+	.endr
+bad_flood_end:
+#endif
+#if defined(GUEST_OVERLONG)
+overlong:
+	.ascii "RESULT {\"long\":\""
+	.fill 70000, 1, 'x'
+	.ascii "\"}\n"
+overlong_end:
+#endif
+#if defined(GUEST_FLOOD)
+flood:
+	.rept 124
+	.ascii "a hostile guest floods its console.\n"
+	.endr
+flood_end:
+#endif
+#if defined(GUEST_NOT_JSON) || defined(GUEST_BAD_FLOOD) || defined(GUEST_OVERLONG) || \
+    defined(GUEST_FLOOD)
+good:
+	.ascii "RESULT {\"after\":1}\n"
+good_end:
+#endif
+
+#if defined(GUEST_FILL_RAM)
+	.bss
+	.balign 4096
+	.skip 0x1000000 - 0x101000 /* to the end of --memory 16M */
+#endif
