@@ -128,7 +128,10 @@ int run_loop(struct machine *m, uint64_t timeout_ms, const char *timeout_str)
 	m->con.give_up_ctx = &wd;
 	m->first_run_ns = trace_now_ns();
 	while (status == RUN_CONTINUE) {
-		if (ioctl(m->vcpu.fd, KVM_RUN, 0) < 0) {
+		watchdog_in_kvm_run(&wd, true);
+		int ran = ioctl(m->vcpu.fd, KVM_RUN, 0);
+		watchdog_in_kvm_run(&wd, false);
+		if (ran < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				m->stats.eintr++;
 				if (watchdog_fired(&wd)) {

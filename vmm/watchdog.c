@@ -25,8 +25,15 @@ struct wd {
 	const char *hang_msg;
 	int hang_status;
 	bool stop, acked;
-	int fired; /* read by the vCPU thread without the lock */
+	int fired;  /* read by the vCPU thread without the lock */
+	int in_run; /* written by the vCPU thread without the lock */
 };
+
+/* What the vCPU thread was doing when it ignored the kicks, when it was
+ * not in KVM_RUN: a hang message must not blame KVM for a blocked write. */
+static const char hang_outside_run[] =
+    "shoji: the vCPU thread did not stop within 2 s of the timeout's kick, outside KVM_RUN "
+    "(handling an exit or writing the guest's output)\n";
 
 /* The signal only has to interrupt KVM_RUN (no SA_RESTART). */
 static void on_kick(int sig)
@@ -73,8 +80,10 @@ static void *watch(void *arg)
 		if (wait_until(w, &next, true))
 			goto out;
 	}
-	/* KVM_RUN ignored the kick: nothing more can be done from here. */
-	ssize_t n = write(STDERR_FILENO, w->hang_msg, strlen(w->hang_msg));
+	/* The kick was ignored: nothing more can be done from here. */
+	const char *msg =
+	    __atomic_load_n(&w->in_run, __ATOMIC_SEQ_CST) ? w->hang_msg : hang_outside_run;
+	ssize_t n = write(STDERR_FILENO, msg, strlen(msg));
 	(void)n;
 	_exit(w->hang_status);
 out:
@@ -103,6 +112,7 @@ int watchdog_start(struct watchdog *wdog, struct kvm_run *run, uint64_t ms, cons
 	w->run = run;
 	w->hang_msg = hang_msg;
 	w->hang_status = hang_status;
+	w->in_run = 1; /* until watchdog_in_kvm_run says otherwise */
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -136,6 +146,13 @@ bool watchdog_fired(struct watchdog *wdog)
 {
 	struct wd *w = wdog->priv;
 	return w && __atomic_load_n(&w->fired, __ATOMIC_SEQ_CST);
+}
+
+void watchdog_in_kvm_run(struct watchdog *wdog, bool in)
+{
+	struct wd *w = wdog->priv;
+	if (w)
+		__atomic_store_n(&w->in_run, in, __ATOMIC_SEQ_CST);
 }
 
 void watchdog_ack(struct watchdog *wdog)

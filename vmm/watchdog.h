@@ -12,8 +12,10 @@
  * SIGUSR1 to the vCPU thread, so KVM_RUN returns -EINTR (whether the
  * signal lands inside KVM_RUN or just before it), and again every
  * 100 ms.  If the vCPU thread does not call watchdog_ack within 2 s after
- * the first kick (a KVM_RUN that never returns), it prints @hang_msg and
- * ends the process with @hang_status.
+ * the first kick, it ends the process with @hang_status, printing
+ * @hang_msg when the vCPU thread was in KVM_RUN (a KVM_RUN that never
+ * returns), or a message saying it was outside KVM_RUN when the thread
+ * said so with watchdog_in_kvm_run (a write that blocks, say).
  */
 struct watchdog {
 	void *priv; /* the thread's state (opaque) */
@@ -26,6 +28,11 @@ int watchdog_start(struct watchdog *w, struct kvm_run *run, uint64_t ms, const c
 
 /* watchdog_fired - whether the deadline has passed (the kick was sent). */
 bool watchdog_fired(struct watchdog *w);
+
+/* watchdog_in_kvm_run - the vCPU thread is entering (@in true) or has left
+ * KVM_RUN: what the hang message blames.  Until first called, the thread
+ * counts as in KVM_RUN. */
+void watchdog_in_kvm_run(struct watchdog *w, bool in);
 
 /* watchdog_ack - the vCPU thread saw the kick: stand down the hang exit. */
 void watchdog_ack(struct watchdog *w);

@@ -17,7 +17,7 @@
 #define SHOJI_EXIT_TASK_FAILED 1
 
 #define XEN_ELFNOTE_PHYS32_ENTRY 18
-#define FLOOD_ROUNDS 16 /* 16 x 4464 bytes: more than a pipe holds */
+#define FLOOD_ROUNDS 24 /* 24 x 4464 bytes */
 
 	.section .note.Xen, "a"
 	.balign 4
@@ -109,7 +109,7 @@ pvh_start:
 	outb %al, $SHOJI_PORT_EXIT
 
 #elif defined(GUEST_FLOOD)
-	/* About 1 MiB of plain lines, then a good RESULT line, then status 0. */
+	/* About 100 KiB of plain lines (more than a pipe holds), then a good RESULT line, then status 0. */
 	movl $FLOOD_ROUNDS, %edi
 2:	movl $flood, %esi
 	movl $flood_end - flood, %ecx
