@@ -14,6 +14,7 @@ VMM_GUESTS := \
 	exit-port-0xf5:GUEST_EXIT_PORT=0xf5 \
 	mmio:GUEST_MMIO \
 	triple-fault:GUEST_TRIPLE_FAULT \
+	real-mode:GUEST_REAL_MODE \
 	fill-ram:GUEST_FILL_RAM \
 	not-json:GUEST_NOT_JSON \
 	bad-flood:GUEST_BAD_FLOOD \

@@ -73,6 +73,24 @@ pvh_start:
 	lidt empty_idt
 	int3
 
+#elif defined(GUEST_REAL_MODE)
+	/* Back to real mode: a 16-bit code segment based at 1 MiB, CR0.PE
+	 * off, a far jump to 0xffff:offset (0xffff0 + offset, the same
+	 * bytes), then status 0 from real mode. */
+	lgdt gdt16_ptr
+	ljmp $8, $1f - 0x100000
+	.code16
+1:	movl %cr0, %eax
+	andl $~1, %eax
+	movl %eax, %cr0
+	ljmp $0xffff, $2f - 0xffff0
+2:	xorb %al, %al
+	outb %al, $SHOJI_PORT_EXIT
+	cli
+3:	hlt
+	jmp 3b
+	.code32
+
 #elif defined(GUEST_FILL_RAM)
 	/* Nothing but a kernel that fills 16 MiB of RAM (its bss below). */
 	movb $SHOJI_EXIT_OK, %al
@@ -143,6 +161,18 @@ print:
 	.balign 16
 	.fill 256, 1, 0
 stack_top:
+#if defined(GUEST_REAL_MODE)
+	.balign 8
+gdt16:
+	.quad 0
+	/* 16-bit code: base 0x100000, limit 0xffff, present, ring 0, execute/read
+	 * (Intel SDM vol. 3A, 3.4.5 "Segment Descriptors"). */
+	.word 0xffff, 0x0000
+	.byte 0x10, 0x9a, 0x00, 0x00
+gdt16_ptr:
+	.word gdt16_ptr - gdt16 - 1
+	.long gdt16
+#endif
 #if defined(GUEST_TRIPLE_FAULT)
 empty_idt:
 	.word 0
