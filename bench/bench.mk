@@ -22,7 +22,8 @@ $(BUILD)/tasks/%.elf: $(BUILD)/user/bench/tasks/%.o $(BENCH_LIB_OBJS) $(USER_LIB
 .SECONDARY: $(BENCH_LIB_OBJS) $(patsubst %,$(BUILD)/user/bench/tasks/%.o,$(BENCH_TASKS))
 
 # Linux baselines: host programs, -O2, one per mechanism.
-BENCH_LINUX := pipe_pingpong futex_pingpong yield_pingpong null_syscall tlb pkey_switch
+BENCH_LINUX := pipe_pingpong futex_pingpong yield_pingpong null_syscall tlb pkey_switch \
+	unix_pingpong yield_fifo tsc_loop
 BENCH_LINUX_BINS := $(addprefix $(BUILD)/bench/linux/,$(BENCH_LINUX))
 BENCH_LINUX_CFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -MMD -MP -pthread
 
