@@ -34,6 +34,10 @@ $(BUILD)/bench/linux/%: bench/linux/%.c
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(BENCH_LINUX_CFLAGS) -static $< -o $@
 
+# tsc_loop checks the icount harness inside Linux (tests/bench/linux-icount.sh,
+# part of make test), so make all builds it.
+all: $(BUILD)/bench/linux/tsc_loop
+
 # The stopwatch times exec to a program's first output bytes; static, so
 # it also runs inside the emulated-KVM rig's busybox initramfs.
 BENCH_STOPWATCH := $(BUILD)/bench/stopwatch
@@ -55,7 +59,7 @@ bench: deps
 	$(Q)bench/run $(BENCH_ARGS)
 
 bench-icount: deps
-	$(Q)$(MAKE) --no-print-directory $(KERNEL_ELF) $(BENCH_TASK_ELFS)
+	$(Q)$(MAKE) --no-print-directory $(KERNEL_ELF) $(BENCH_TASK_ELFS) $(BENCH_LINUX_BINS)
 	$(Q)bench/run --icount $(BENCH_ARGS)
 
 .PHONY: bench bench-icount

@@ -1,4 +1,4 @@
-/* unix_pingpong: Linux baseline, 8-byte round trips over a UNIX stream socketpair, two tasks on one CPU. */
+/* unix_pingpong: Linux baseline, 8-byte round trips over a UNIX socketpair on one CPU. */
 #include <sys/socket.h>
 
 #include "pingpong.h"

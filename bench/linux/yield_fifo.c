@@ -1,4 +1,4 @@
-/* yield_fifo: Linux baseline, sched_yield between two SCHED_FIFO processes or threads on one CPU. */
+/* yield_fifo: Linux baseline, sched_yield between two SCHED_FIFO tasks on one CPU. */
 #include "pingpong.h"
 
 /*
