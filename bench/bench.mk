@@ -22,7 +22,8 @@ $(BUILD)/tasks/%.elf: $(BUILD)/user/bench/tasks/%.o $(BENCH_LIB_OBJS) $(USER_LIB
 .SECONDARY: $(BENCH_LIB_OBJS) $(patsubst %,$(BUILD)/user/bench/tasks/%.o,$(BENCH_TASKS))
 
 # Linux baselines: host programs, -O2, one per mechanism.
-BENCH_LINUX := pipe_pingpong futex_pingpong yield_pingpong null_syscall tlb pkey_switch
+BENCH_LINUX := pipe_pingpong futex_pingpong yield_pingpong null_syscall tlb pkey_switch \
+	unix_pingpong yield_fifo tsc_loop
 BENCH_LINUX_BINS := $(addprefix $(BUILD)/bench/linux/,$(BENCH_LINUX))
 BENCH_LINUX_CFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -MMD -MP -pthread
 
@@ -32,6 +33,10 @@ $(BUILD)/bench/linux/%: bench/linux/%.c
 	$(call say,HOSTCC,$<)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(BENCH_LINUX_CFLAGS) -static $< -o $@
+
+# tsc_loop checks the icount harness inside Linux (tests/bench/linux-icount.sh,
+# part of make test), so make all builds it.
+all: $(BUILD)/bench/linux/tsc_loop
 
 # The stopwatch times exec to a program's first output bytes; static, so
 # it also runs inside the emulated-KVM rig's busybox initramfs.
@@ -54,7 +59,7 @@ bench: deps
 	$(Q)bench/run $(BENCH_ARGS)
 
 bench-icount: deps
-	$(Q)$(MAKE) --no-print-directory $(KERNEL_ELF) $(BENCH_TASK_ELFS)
+	$(Q)$(MAKE) --no-print-directory $(KERNEL_ELF) $(BENCH_TASK_ELFS) $(BENCH_LINUX_BINS)
 	$(Q)bench/run --icount $(BENCH_ARGS)
 
 .PHONY: bench bench-icount

@@ -6,6 +6,9 @@
 #                              Linux baselines (and guest on hardware KVM)
 #   kmem.dat    -> kmem.svg    kernel memory per task against task count
 #   icount.dat  -> icount.svg  instructions per operation under -icount
+#   icount-linux.dat -> icount-linux.svg  Linux / shoji instructions per
+#                              operation, same -icount settings, Linux with
+#                              default mitigations and with mitigations=off
 # A plot whose data file is missing or empty is left out.
 
 if (!exists("datadir")) datadir = "build/bench/plots"
@@ -68,5 +71,21 @@ if (exists_nonempty(f)) {
 	set lmargin 12
 	plot f using 0:2:xtic(1) with boxes lc rgb "#5b8c5a" notitle, \
 	     150 with lines dt 2 lc rgb "red" title "150: shared switch target (call to peer)"
+}
+
+f = datadir . "/icount-linux.dat"
+if (exists_nonempty(f) && system("grep -vc '^#' '" . f . "'") + 0 > 0) {
+	set output datadir . "/icount-linux.svg"
+	set title "Linux / shoji, instructions per operation (both under QEMU -icount shift=0)"
+	set ylabel "ratio (log scale; above 1: shoji's path is shorter)"
+	set logscale y
+	set style data histograms
+	set style histogram clustered gap 1
+	set xtics rotate by 35 right font ",9"
+	set bmargin 18
+	set lmargin 12
+	plot f using ($5 > 0 ? $5 : 1/0):xtic(1) lc rgb "#4a7ab5" title "Linux, default mitigations", \
+	     f using ($6 > 0 ? $6 : 1/0) lc rgb "#d9822b" title "Linux, mitigations=off", \
+	     1 with lines dt 2 lc rgb "black" title "equal"
 }
 set output

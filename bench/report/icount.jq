@@ -10,6 +10,7 @@
 include "format";
 include "lib";
 include "targets";
+include "linux";
 
 # A count more than this factor over its baseline has grown.
 def grew_factor: 1.02;
@@ -38,6 +39,10 @@ def plot_data($d):
 	+ ([groups($d) | select(.p == "icount" and has("cycles_per_op"))
 		| "\"\(.b) \(.m) \(.v)\" \(run("cycles_per_op"; 1) | g)\n"] | add // "");
 
+# The platforms the baseline holds: shoji's, and Linux's under the same
+# settings (bench/steps/linux-icount); a workload without "platform" is shoji's.
+def baseline_platform: startswith("icount");
+
 # The baseline check against $base (bench/icount-baseline.json's
 # workloads): {md, check, grew}.
 def baseline_check($d; $base; $write):
@@ -49,26 +54,28 @@ def baseline_check($d; $base; $write):
 		 check: "icount: no baseline (bench/icount-baseline.json); write one with bench/run --icount --write-baseline\n", grew: 0}
 	else
 		[$base[] | . as $w | metric_field[$w.metric] as $f
-			| group($d; "icount"; $w.benchmark; $w.mode; $w.variant) as $k
-			| "\($w.benchmark) \($w.mode) \($w.variant) (\($w.metric))" as $name
+			| ($w.platform // "icount") as $p
+			| group($d; $p; $w.benchmark; $w.mode; $w.variant) as $k
+			| (if $p == "icount" then "" else "\($p) " end) as $pre
+			| "\($pre)\($w.benchmark) \($w.mode) \($w.variant) (\($w.metric))" as $name
 			| if $k | has($f) | not then
-				{md: "| \($w.benchmark) | \($w.mode) | \($w.variant) | \($w.metric) | \($w.value | g) | — | missing |\n",
+				{md: "| \($pre)\($w.benchmark) | \($w.mode) | \($w.variant) | \($w.metric) | \($w.value | g) | — | missing |\n",
 				 check: "icount: \($name): in the baseline, not measured now\n", grew: 0}
 			  else ($k | run($f; 1)) as $cur | $w.value as $bl
 				| (if $bl != 0 then ($cur - $bl) / $bl else 0 end) as $diff
 				| ($cur > $bl * grew_factor) as $grew
-				| {md: "| \($w.benchmark) | \($w.mode) | \($w.variant) | \($w.metric) | \($bl | num) | \($cur | num) | \($diff * 100 | signed_fixed(2))%\(if $grew then " **grew**" else "" end) |\n",
+				| {md: "| \($pre)\($w.benchmark) | \($w.mode) | \($w.variant) | \($w.metric) | \($bl | num) | \($cur | num) | \($diff * 100 | signed_fixed(2))%\(if $grew then " **grew**" else "" end) |\n",
 				   check: (if $grew then "icount: GREW \($name): \($bl | num) -> \($cur | num) (\($diff * 100 | signed_fixed(2))%)\n" else "" end),
-				   grew: (if $grew then 1 else 0 end), seen: key("icount"; $w.benchmark; $w.mode; $w.variant), field: $f}
+				   grew: (if $grew then 1 else 0 end), seen: key($p; $w.benchmark; $w.mode; $w.variant), field: $f}
 			  end] as $rows
 		| ([$rows[] | select(.field == "cycles_per_op") | .seen]) as $seen
 		| ($rows | map(.grew) | add) as $grew
 		| {md: ("| benchmark | mode | variant | metric | baseline | now | change |\n|---|---|---|---|---|---|---|\n"
 			+ ($rows | map(.md) | add)),
 		   check: (($rows | map(.check) | add)
-			+ ([groups($d) | select(.p == "icount" and has("cycles_per_op"))
+			+ ([groups($d) | select((.p | baseline_platform) and has("cycles_per_op"))
 				| select(key(.p; .b; .m; .v) as $k | $seen | index([$k]) | not)
-				| "icount: \(.b) \(.m) \(.v): new, not in the baseline\n"] | add // "")
+				| "icount: \(if .p == "icount" then "" else "\(.p) " end)\(.b) \(.m) \(.v): new, not in the baseline\n"] | add // "")
 			+ (if $grew > 0 then "icount: \($grew) count(s) grew by more than 2% over bench/icount-baseline.json\n"
 			   else "icount: no count grew by more than 2% over bench/icount-baseline.json (\($base | length) checked)\n" end)),
 		   grew: $grew}
@@ -80,12 +87,16 @@ def new_baseline($d):
 	+ "bytes of kernel memory per task and instructions from reset to the first task; make bench-icount "
 	+ "prints and fails on any that grew by more than 2%\",\n"
 	+ "  \"qemu\": \($d.info.qemu // "" | tojson),\n  \"git\": \($d.info.git // "" | tojson),\n"
-	+ "  \"date\": \($d.info.date // "" | tojson),\n  \"workloads\": [\n"
+	+ "  \"date\": \($d.info.date // "" | tojson),\n"
+	+ "  \"linux\": \($d.info["icount-linux kernel"] // "" | tojson),\n  \"workloads\": [\n"
 	+ ([groups($d) | select(.p == "icount") | . as $k
 		| (["cycles_per_op", "instructions_per_op"], ["bytes", "bytes"], ["tsc_at_main", "instructions_to_main"]) as [$f, $metric]
 		| select($k | has($f))
 		| "    " + ({benchmark: $k.b, mode: $k.m, variant: $k.v, metric: $metric} | tojson | .[0:-1])
-		+ ",\"value\":\($k | run($f; 1) | g)}"] | join(",\n"))
+		+ ",\"value\":\($k | run($f; 1) | g)}"]
+	+ [groups($d) | select((.p | startswith("icount-linux")) and has("cycles_per_op"))
+		| "    " + ({platform: .p, benchmark: .b, mode: .m, variant: .v, metric: "instructions_per_op"} | tojson | .[0:-1])
+		+ ",\"value\":\(run("cycles_per_op"; 1) | g)}"] | join(",\n"))
 	+ "\n  ]\n}\n";
 
 def report($d; $t; $base; $write):
@@ -95,7 +106,8 @@ def report($d; $t; $base; $write):
 	| group($d; "icount"; "ipc_call_to_peer"; "shared"; "same-group") as $tick
 	| group($d; "icount"; "boot"; "process"; "first task") as $boot
 	| kmem_section($d; "icount"; target_def($t; "icount_kmem_per_shared_task")) as $kmem
-	| {status: (if $det.worst > grew_factor - 1 or $check.grew > 0 then 1 else 0 end),
+	| linux_section($d) as $linux
+	| {status: (if $det.worst > grew_factor - 1 or $check.grew > 0 or $linux.status > 0 then 1 else 0 end),
 	   files: {
 	"icount-report.md": ("# shoji path lengths under QEMU -icount\n\n"
 		+ "Generated by `make bench-icount` (bench/run --icount) on \($d.info.date // ""), commit \($d.info.git // ""), "
@@ -129,6 +141,7 @@ def report($d; $t; $base; $write):
 			+ "calibration (sys_clock at main(), ns = instructions here).\n\n"
 		   else "not measured.\n\n" end)
 		+ $kmem.md
+		+ $linux.md
 		+ "## Determinism\n\n"
 		+ (if $det.nd == 0 then "No workload ran twice.\n\n"
 		   elif $det.ndiff == 0 then "Every one of the \($det.nd) workloads ran twice with identical instructions per operation.\n\n"
@@ -137,14 +150,17 @@ def report($d; $t; $base; $write):
 		+ "## Skipped\n\n"
 		+ (if ($d.skips | length) == 0 then "Nothing.\n" else "" end)
 		+ ([$d.skips[] | "- \(.benchmark) \(.mode) \(.variant): \(.reason)\n"] | add // "")
-		+ "\n## Plot\n\n- [icount.svg](plots/icount.svg): instructions per operation\n"),
+		+ "\n## Plot\n\n- [icount.svg](plots/icount.svg): instructions per operation\n"
+		+ (if $linux.dat != "" then "- [icount-linux.svg](plots/icount-linux.svg): Linux / shoji, instructions per operation\n" else "" end)),
 	"icount.json": ("{\n  \"generated_by\": \"make bench-icount (bench/run --icount)\",\n"
 		+ json_info($d) + json_results($d) + json_targets($targets) + "}\n"),
 	"icount-check.txt": ($check.check
 		+ (if $det.ndiff > 0 then "icount: \($det.ndiff) workload(s) differed between two runs (largest \($det.worst * 100 | fixed(3))%)\n"
-		   elif $det.nd > 0 then "icount: deterministic: \($det.nd) workloads ran twice with identical counts\n" else "" end)),
+		   elif $det.nd > 0 then "icount: deterministic: \($det.nd) workloads ran twice with identical counts\n" else "" end)
+		+ $linux.check),
 	"icount-baseline.json": new_baseline($d),
 	"plots/icount.dat": plot_data($d),
+	"plots/icount-linux.dat": $linux.dat,
 	"plots/kmem.dat": $kmem.dat}};
 
 (($records | [parse_records]) as $r | aggregate($r; $r)) as $d

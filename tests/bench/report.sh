@@ -10,7 +10,10 @@
 #     the marked text; with no targets file the report fails;
 #   - make bench-icount's check: --write-baseline writes a baseline the
 #     same records pass, and a count 10% over its baseline fails the check
-#     with a GREW line.
+#     with a GREW line, a Linux count too;
+#   - the side-by-side rows of shoji and Linux under the same -icount, their
+#     ratios and what each side includes; Linux runs more than 0.1% apart,
+#     or a boot whose TSC did not count one tick per instruction, fail.
 # Prints PASS/FAIL/SKIP lines, one per check, and exits non-zero on a FAIL.
 set -uo pipefail
 
@@ -103,8 +106,8 @@ st=0
 st=0
 "$report" icount "$tmp/e" "$tmp/d/icount-baseline.json" "$fixture/records.icount.tsv" 2>"$tmp/e.err" || st=$?
 ((st == 0)) || problems+=("against its own baseline: exit status $st")
-grep -q '^icount: no count grew by more than 2% over bench/icount-baseline.json (7 checked)$' \
-	"$tmp/e/icount-check.txt" 2>/dev/null || problems+=("against its own baseline: not 7 counts checked")
+grep -q '^icount: no count grew by more than 2% over bench/icount-baseline.json (12 checked)$' \
+	"$tmp/e/icount-check.txt" 2>/dev/null || problems+=("against its own baseline: not 12 counts checked (8 shoji, 4 Linux)")
 jq '(.workloads[] | select(.benchmark == "ipc_call_to_peer" and .variant == "same-group-word")
 	| .value) |= . / 1.1' "$tmp/d/icount-baseline.json" >"$tmp/lower.json"
 st=0
@@ -112,6 +115,47 @@ st=0
 ((st == 1)) || problems+=("a count 10% over its baseline: exit status $st, expected 1")
 grep -q '^icount: GREW ipc_call_to_peer shared same-group-word (instructions_per_op): 128.2 -> 141.0 (+10.00%)$' \
 	"$tmp/f/icount-check.txt" 2>/dev/null || problems+=("a count 10% over its baseline: no GREW line")
+jq '(.workloads[] | select(.platform == "icount-linux-nomit" and .benchmark == "ipc_roundtrip")
+	| .value) |= . / 1.1' "$tmp/d/icount-baseline.json" >"$tmp/lower-linux.json"
+st=0
+"$report" icount "$tmp/g" "$tmp/lower-linux.json" "$fixture/records.icount.tsv" 2>"$tmp/g.err" || st=$?
+((st == 1)) || problems+=("a Linux count 10% over its baseline: exit status $st, expected 1")
+grep -q '^icount: GREW icount-linux-nomit ipc_roundtrip linux-thread pipe (instructions_per_op): 11800 -> 12980 (+10.00%)$' \
+	"$tmp/g/icount-check.txt" 2>/dev/null || problems+=("a Linux count 10% over its baseline: no GREW line")
 result bench/report-icount-baseline "${problems[@]}"
+
+# 5: shoji beside Linux under the same -icount: a row per pair measured on
+# both sides, with the ratio for each Linux boot, what each side includes,
+# the vulnerabilities, and the 0.1% agreement of the Linux runs.
+problems=()
+md=$tmp/e/icount-report.md
+for row in \
+	'| ipc_roundtrip shared same-group | ipc_roundtrip linux-thread pipe | 443.0 | 13187 | 29.77x | 12980 | 29.30x |' \
+	'| null_syscall shared getpid | null_syscall linux-process getppid | 112.0 | 330.0 | 2.95x | 320.0 | 2.86x |' \
+	'| null_syscall kernel getpid | null_syscall linux-process getppid | 193.0 | 330.0 | 1.71x | 320.0 | 1.66x |' \
+	'- shared same-group / thread pipe: shoji sys_call + sys_reply_recv: 2 system calls, 2 task switches,' \
+	'- mitigations=off (6.1.0-57-amd64 (fixture)): meltdown: Not affected | spectre_v2: Vulnerable' \
+	'exactly 1 TSC tick per instruction in every boot (4).'; do
+	grep -qF -- "$row" "$md" 2>/dev/null || problems+=("icount-report.md lacks: $row")
+done
+rows=$(grep -c '^| [a-z_]* [a-z]* [a-z-]* | [a-z_]* linux-' "$md" 2>/dev/null) || true
+[[ $rows == 3 ]] || problems+=("$rows side-by-side rows, expected 3 (pairs measured on both sides only)")
+[[ $(grep -c '^"' "$tmp/e/plots/icount-linux.dat" 2>/dev/null) == 3 ]] || problems+=("plots/icount-linux.dat: not 3 rows")
+grep -q '^icount: Linux: 4 measurements ran twice, within 0.1% (largest 0.030%)$' "$tmp/e/icount-check.txt" ||
+	problems+=("no line that the 4 Linux measurements agreed within 0.1%")
+# A second run 0.2% off, and a boot whose TSC did not count one tick per instruction: both fail.
+jq -R -r 'split("\t") | if .[1] == "icount-linux" and .[2] == "2" and (.[3] | test("getppid"))
+	then .[3] |= (fromjson | .cycles_per_op = 330.66 | tojson)
+	elif .[1] == "icount-linux-nomit" and .[2] == "2" and (.[3] | test("tsc_loop"))
+	then .[3] |= (fromjson | .ticks_per_instruction = 2 | tojson) else . end | join("\t")' \
+	"$fixture/records.icount.tsv" >"$tmp/noisy.tsv"
+st=0
+"$report" icount "$tmp/h" "$tmp/d/icount-baseline.json" "$tmp/noisy.tsv" 2>"$tmp/h.err" || st=$?
+((st == 1)) || problems+=("Linux runs 0.2% apart: exit status $st, expected 1")
+grep -q '^icount: Linux runs differ by more than 0.1%: icount-linux null_syscall linux-process getppid (0.200%)$' \
+	"$tmp/h/icount-check.txt" 2>/dev/null || problems+=("Linux runs 0.2% apart: no line naming them")
+grep -q '^icount: Linux: the TSC did not count one tick per instruction in 1 boot(s)$' \
+	"$tmp/h/icount-check.txt" 2>/dev/null || problems+=("a boot at 2 ticks per instruction: not reported")
+result bench/report-icount-linux "${problems[@]}"
 
 exit $status
