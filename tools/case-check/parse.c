@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,38 +60,6 @@ static enum set_result set_tasks(struct case_file *c, char *value, char *why)
 		c->ntasks++;
 	}
 	return SET_OK;
-}
-
-static enum set_result set_append(struct case_file *c, char *value, char *why)
-{
-	return set_string(&c->append, value);
-}
-
-static enum set_result set_command(struct case_file *c, char *value, char *why)
-{
-	return set_string(&c->command, value);
-}
-
-static enum set_result set_skip(struct case_file *c, char *value, char *why)
-{
-	return set_string(&c->skip, value);
-}
-
-static enum set_result set_qemu_cpu(struct case_file *c, char *value, char *why)
-{
-	return set_string(&c->qemu_cpu, value);
-}
-
-/* status and timeout are checked once the file is read: a later line may
- * still set them. */
-static enum set_result set_status(struct case_file *c, char *value, char *why)
-{
-	return set_string(&c->status, value);
-}
-
-static enum set_result set_timeout(struct case_file *c, char *value, char *why)
-{
-	return set_string(&c->timeout, value);
 }
 
 static bool all_digits(const char *s)
@@ -175,24 +144,38 @@ static enum set_result set_order(struct case_file *c, char *value, char *why)
 	return add_cond(c, COND_ORDER, value, at + strlen(sep), why);
 }
 
+/* A key whose value is kept as written: its string field in struct case_file. */
+#define TEXT(field) NULL, offsetof(struct case_file, field)
+
+/* status and timeout are kept as text and checked once the file is read
+ * (check_whole): a later line may still set them. */
 static const struct key {
 	const char *name;
 	unsigned kinds; /* KIND_BIT()s of the files that may use it */
 	bool substitute;
-	setter set;
+	setter set;  /* NULL: the value is kept as text at @text */
+	size_t text; /* offset of its char * in struct case_file */
 } keys[] = {
-    {"tasks", KIND_BIT(CASE_GUEST), false, set_tasks},
-    {"append", KIND_BIT(CASE_GUEST), false, set_append},
-    {"timeout", KIND_BIT(CASE_GUEST), false, set_timeout},
-    {"qemu-cpu", KIND_BIT(CASE_GUEST), false, set_qemu_cpu},
-    {"command", KIND_BIT(CASE_CHECK), true, set_command},
-    {"lines", KIND_BIT(CASE_CHECK), false, set_lines},
-    {"status", BOTH, false, set_status},
-    {"expect", BOTH, true, set_expect},
-    {"reject", BOTH, true, set_reject},
-    {"order", BOTH, true, set_order},
-    {"skip", BOTH, false, set_skip},
+    {"tasks", KIND_BIT(CASE_GUEST), false, set_tasks, 0},
+    {"append", KIND_BIT(CASE_GUEST), false, TEXT(append)},
+    {"timeout", KIND_BIT(CASE_GUEST), false, TEXT(timeout)},
+    {"qemu-cpu", KIND_BIT(CASE_GUEST), false, TEXT(qemu_cpu)},
+    {"command", KIND_BIT(CASE_CHECK), true, TEXT(command)},
+    {"lines", KIND_BIT(CASE_CHECK), false, set_lines, 0},
+    {"status", BOTH, false, TEXT(status)},
+    {"expect", BOTH, true, set_expect, 0},
+    {"reject", BOTH, true, set_reject, 0},
+    {"order", BOTH, true, set_order, 0},
+    {"skip", BOTH, false, TEXT(skip)},
 };
+
+/* Gives @value to @k's setter, or keeps it as @k's text. */
+static enum set_result set_key(const struct key *k, struct case_file *c, char *value, char *why)
+{
+	if (k->set)
+		return k->set(c, value, why);
+	return set_string((char **)((char *)c + k->text), value);
+}
 
 /* @value with every substitution applied, freshly allocated; NULL when
  * memory runs out. */
@@ -258,11 +241,11 @@ static enum set_result parse_line(struct case_file *c, char *line, const struct 
 		if (strcmp(keys[i].name, line) || !(keys[i].kinds & KIND_BIT(c->kind)))
 			continue;
 		if (!keys[i].substitute)
-			return keys[i].set(c, value, why);
+			return set_key(&keys[i], c, value, why);
 		char *v = substitute(value, subst, nsubst);
 		if (!v)
 			return SET_NOMEM;
-		enum set_result r = keys[i].set(c, v, why);
+		enum set_result r = set_key(&keys[i], c, v, why);
 		free(v);
 		return r;
 	}
