@@ -29,6 +29,13 @@
 5:	.long pvh_start
 6:	.balign 4
 
+/* PRINT text: the bytes from text to text_end to COM1 (print, below). */
+.macro PRINT text
+	movl $\text, %esi
+	movl $\text\()_end - \text, %ecx
+	call print
+.endm
+
 	.text
 	.code32
 	.globl pvh_start
@@ -98,45 +105,31 @@ pvh_start:
 
 #elif defined(GUEST_NOT_JSON)
 	/* RESULT lines that are not one JSON object, and one that is. */
-	movl $not_json, %esi
-	movl $not_json_end - not_json, %ecx
-	call print
+	PRINT not_json
 	movb $SHOJI_EXIT_OK, %al
 	outb %al, $SHOJI_PORT_EXIT
 
 #elif defined(GUEST_BAD_FLOOD)
 	/* 1000 malformed RESULT lines, then a good one. */
-	movl $bad_flood, %esi
-	movl $bad_flood_end - bad_flood, %ecx
-	call print
-	movl $good, %esi
-	movl $good_end - good, %ecx
-	call print
+	PRINT bad_flood
+	PRINT good
 	movb $SHOJI_EXIT_OK, %al
 	outb %al, $SHOJI_PORT_EXIT
 
 #elif defined(GUEST_OVERLONG)
 	/* A RESULT line of 70000 bytes, then a good one. */
-	movl $overlong, %esi
-	movl $overlong_end - overlong, %ecx
-	call print
-	movl $good, %esi
-	movl $good_end - good, %ecx
-	call print
+	PRINT overlong
+	PRINT good
 	movb $SHOJI_EXIT_OK, %al
 	outb %al, $SHOJI_PORT_EXIT
 
 #elif defined(GUEST_FLOOD)
 	/* About 100 KiB of plain lines (more than a pipe holds), then a good RESULT line, then status 0. */
 	movl $FLOOD_ROUNDS, %edi
-2:	movl $flood, %esi
-	movl $flood_end - flood, %ecx
-	call print
+2:	PRINT flood
 	decl %edi
 	jnz 2b
-	movl $good, %esi
-	movl $good_end - good, %ecx
-	call print
+	PRINT good
 	movb $SHOJI_EXIT_OK, %al
 	outb %al, $SHOJI_PORT_EXIT
 
