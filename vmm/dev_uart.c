@@ -1,77 +1,176 @@
-/* COM1: a 16550 UART, output only; what the guest writes goes to the console. */
+/* COM1: the 16550A of vmm/uart.c on ports 0x3f8-0x3ff and ISA IRQ 4, its output to the console, its
+ * input from stdin. */
+#define _GNU_SOURCE /* pipe2 */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "shoji/abi.h"
 
 #include "console.h"
 #include "devices.h"
 #include "io.h"
+#include "kvm_vm.h"
 #include "machine.h"
+#include "uart.h"
 #include "vmm.h"
 
-/* Registers (National Semiconductor PC16550D data sheet, Table 2). */
-enum { RBR_THR = 0, IER = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7 };
-#define UART_PORTS 8
-#define LCR_DLAB 0x80
-#define IIR_NO_INTERRUPT 0x01
-#define LSR_THRE 0x20 /* transmit holding register empty */
-#define LSR_TEMT 0x40 /* transmitter empty */
+#define COM1_IRQ 4 /* the PC's COM1 line (Linux's SERIAL_PORT_DFNS) */
 
-struct uart {
-	struct console *con;
-	uint8_t reg[UART_PORTS]; /* what the guest wrote, read back where a 16550 would */
-	uint8_t dll, dlm;	 /* divisor latch */
+/*
+ * Two threads touch the UART: the vCPU thread on each port access, and,
+ * once the guest enables the receive interrupt, the input thread, which
+ * moves stdin into the receive FIFO as fast as the guest empties it (it
+ * waits on @room; nothing typed or piped is dropped) and raises IRQ 4
+ * itself, so a guest halted waiting for input wakes up.  A guest that
+ * never enables it (shoji's kernel polls its console and reads none)
+ * leaves stdin alone.
+ */
+struct com1 {
+	struct uart u;
+	pthread_mutex_t lock;
+	pthread_cond_t room; /* signalled when the guest took bytes or shoji stops */
+	struct machine *m;
+	bool irq_failed; /* KVM_IRQ_LINE failed once: said, not repeated */
+	bool input_started, input_running, stopping;
+	pthread_t input;
+	int in_fd;
+	int stop_pipe[2]; /* written at detach: wakes the input thread's poll */
 };
 
-static struct uart com1;
+static struct com1 com1;
 
-static uint8_t uart_read(struct uart *u, uint16_t off)
+static void com1_tx(void *ctx, uint8_t byte)
 {
-	bool dlab = u->reg[LCR] & LCR_DLAB;
-	switch (off) {
-	case RBR_THR:
-		return dlab ? u->dll : 0; /* no input */
-	case IER:
-		return dlab ? u->dlm : u->reg[IER];
-	case IIR_FCR:
-		return IIR_NO_INTERRUPT;
-	case LSR:
-		return LSR_THRE | LSR_TEMT; /* always ready: output never waits */
-	case MSR:
-		return 0;
-	default:
-		return u->reg[off]; /* LCR, MCR, SCR */
+	struct com1 *c = ctx;
+	console_write(&c->m->con, &byte, 1); /* says itself when output is lost */
+}
+
+static void com1_irq(void *ctx, bool level)
+{
+	struct com1 *c = ctx;
+	if (vm_irq_line(c->m->vm_fd, COM1_IRQ, level) && !c->irq_failed) {
+		c->irq_failed = true;
+		fprintf(stderr, "shoji: COM1 interrupts are lost: the guest's console may stall\n");
 	}
 }
 
-static int uart_pio(void *ctx, uint16_t off, bool write, uint8_t *data, unsigned size)
+/* Moves stdin into the receive FIFO; ends at EOF, an error, or detach. */
+static void *input_main(void *arg)
 {
-	struct uart *u = ctx;
-	if (!write) {
-		memset(data, 0, size);
-		data[0] = uart_read(u, off);
-		return RUN_CONTINUE;
+	struct com1 *c = arg;
+	uint8_t buf[UART_RX_FIFO];
+	unsigned off = 0, len = 0;
+
+	for (;;) {
+		pthread_mutex_lock(&c->lock);
+		while (len > off && !c->stopping) {
+			off += uart_receive(&c->u, buf + off, len - off);
+			if (len > off)
+				pthread_cond_wait(&c->room, &c->lock);
+		}
+		bool stop = c->stopping;
+		pthread_mutex_unlock(&c->lock);
+		if (stop)
+			break;
+
+		struct pollfd p[2] = {{.fd = c->in_fd, .events = POLLIN},
+				      {.fd = c->stop_pipe[0], .events = POLLIN}};
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[1].revents)
+			break;
+		ssize_t n = read(c->in_fd, buf, sizeof(buf));
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0)
+			fprintf(stderr, "shoji: reading the guest's console input: %s\n",
+				strerror(errno));
+		if (n <= 0)
+			break; /* end of input: the guest's line stays quiet */
+		off = 0;
+		len = (unsigned)n;
 	}
-	bool dlab = u->reg[LCR] & LCR_DLAB;
-	if (off == RBR_THR && !dlab) {
-		/* The console says itself, once, when its output is lost, and the
-		 * guest runs on (console.h). */
-		console_write(u->con, data, 1);
-	} else if (off == RBR_THR) {
-		u->dll = data[0];
-	} else if (off == IER && dlab) {
-		u->dlm = data[0];
+	return NULL;
+}
+
+static void start_input(struct com1 *c)
+{
+	sigset_t all, old;
+
+	c->input_started = true; /* once, whether or not it starts */
+	if (pipe2(c->stop_pipe, O_CLOEXEC)) {
+		fprintf(stderr, "shoji: no console input: pipe: %s\n", strerror(errno));
+		return;
+	}
+	/* The thread takes no signals: the timeout's kick is for the vCPU. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int rc = pthread_create(&c->input, NULL, input_main, c);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc) {
+		fprintf(stderr, "shoji: no console input: cannot start its thread: %s\n",
+			strerror(rc));
+		close(c->stop_pipe[0]);
+		close(c->stop_pipe[1]);
+		return;
+	}
+	c->input_running = true;
+}
+
+static int com1_pio(void *ctx, uint16_t off, bool write, uint8_t *data, unsigned size)
+{
+	struct com1 *c = ctx;
+
+	pthread_mutex_lock(&c->lock);
+	if (write) {
+		uart_write(&c->u, off, data[0]);
+		if (!c->input_started && uart_wants_input(&c->u))
+			start_input(c);
 	} else {
-		u->reg[off] = data[0];
+		memset(data, 0, size);
+		data[0] = uart_read(&c->u, off);
 	}
+	if (c->input_running)
+		pthread_cond_signal(&c->room);
+	pthread_mutex_unlock(&c->lock);
 	return RUN_CONTINUE;
 }
 
-static int uart_attach(struct machine *m)
+static int com1_attach(struct machine *m)
 {
 	memset(&com1, 0, sizeof(com1));
-	com1.con = &m->con;
-	return io_register(&m->io, SHOJI_PORT_COM1, UART_PORTS, "COM1 UART", uart_pio, &com1);
+	pthread_mutex_init(&com1.lock, NULL);
+	pthread_cond_init(&com1.room, NULL);
+	com1.m = m;
+	com1.in_fd = STDIN_FILENO;
+	uart_init(&com1.u, com1_tx, com1_irq, &com1);
+	return io_register(&m->io, SHOJI_PORT_COM1, UART_PORTS, "COM1 UART", com1_pio, &com1);
 }
 
-const struct device dev_uart = {.name = "COM1 UART", .attach = uart_attach};
+static void com1_detach(struct machine *m)
+{
+	(void)m;
+	if (!com1.input_running)
+		return;
+	pthread_mutex_lock(&com1.lock);
+	com1.stopping = true;
+	pthread_cond_signal(&com1.room);
+	pthread_mutex_unlock(&com1.lock);
+	ssize_t n = write(com1.stop_pipe[1], "", 1);
+	(void)n;
+	pthread_join(com1.input, NULL);
+	close(com1.stop_pipe[0]);
+	close(com1.stop_pipe[1]);
+	com1.input_running = false;
+}
+
+const struct device dev_uart = {.name = "COM1 UART", .attach = com1_attach, .detach = com1_detach};

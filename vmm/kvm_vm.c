@@ -119,3 +119,11 @@ int vm_set_memory(int vm_fd, unsigned slot, const struct guest_mem *m)
 		return kvm_ioctl_failed("KVM_SET_USER_MEMORY_REGION");
 	return 0;
 }
+
+int vm_irq_line(int vm_fd, unsigned irq, bool level)
+{
+	struct kvm_irq_level l = {.irq = irq, .level = level};
+	if (ioctl(vm_fd, KVM_IRQ_LINE, &l) < 0)
+		return kvm_ioctl_failed("KVM_IRQ_LINE");
+	return 0;
+}

@@ -40,4 +40,9 @@ int vm_create(int kvm_fd, bool platform);
  * physical 0.  0 or -errno. */
 int vm_set_memory(int vm_fd, unsigned slot, const struct guest_mem *m);
 
+/* vm_irq_line - KVM_IRQ_LINE: set ISA interrupt line @irq (0..15) of the
+ * in-kernel PICs and IOAPIC to @level.  Safe from any thread (KVM
+ * serialises it).  0, or -errno with "KVM_IRQ_LINE: ..." printed. */
+int vm_irq_line(int vm_fd, unsigned irq, bool level);
+
 #endif
