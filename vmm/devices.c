@@ -5,13 +5,16 @@
 
 /* Add a device here and nowhere else: `shoji run` never names one. */
 static const struct device *const devices[] = {
-    &dev_uart, /* COM1: the console */
-    &dev_exit, /* port 0xf4: ends the machine with a status */
+    &dev_uart,	/* COM1: the console */
+    &dev_exit,	/* port 0xf4: ends the machine with a status */
+    &dev_reset, /* ports 0x64 and 0xcf9: a reboot ends the machine */
+    &dev_rtc,	/* ports 0x70-0x71: the date, for Linux's rtc_cmos */
 };
+#define NDEVICES (sizeof(devices) / sizeof(devices[0]))
 
 int devices_attach(struct machine *m)
 {
-	for (unsigned i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
+	for (unsigned i = 0; i < NDEVICES; i++) {
 		int rc = devices[i]->attach(m);
 		if (rc) {
 			fprintf(stderr, "shoji: device %s: cannot attach\n", devices[i]->name);
@@ -19,4 +22,11 @@ int devices_attach(struct machine *m)
 		}
 	}
 	return 0;
+}
+
+void devices_detach(struct machine *m)
+{
+	for (unsigned i = NDEVICES; i-- > 0;)
+		if (devices[i]->detach)
+			devices[i]->detach(m);
 }
