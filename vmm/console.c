@@ -123,6 +123,8 @@ int console_write(struct console *c, const void *data, size_t len)
 			out(c, c->line, c->len);
 			if (!c->overlong)
 				scan_line(c, c->line, c->len - 1);
+			if (!c->overlong && c->on_line)
+				c->on_line(c->on_line_ctx, c->line, c->len - 1);
 			c->len = 0;
 			c->overlong = false;
 		} else if (c->len == sizeof(c->line)) {

@@ -22,6 +22,11 @@ struct console {
 	 * the output up (the timeout ran out while stdout was blocked). */
 	bool (*give_up)(void *ctx);
 	void *give_up_ctx;
+	/* Shown each complete line (without its newline; not the parts of an
+	 * overlong one) after it was written out: a watcher of the guest's
+	 * words (vmm/guest_linux.c). */
+	void (*on_line)(void *ctx, const char *s, size_t n);
+	void *on_line_ctx;
 	int out_err;	      /* the first error writing out_fd (-errno): copying stopped */
 	uint64_t out_written; /* bytes written to out_fd */
 	int json_err;	      /* the first error writing json_fd (-errno): results stopped */

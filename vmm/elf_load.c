@@ -115,6 +115,6 @@ int elf_load(const struct guest_mem *m, void *file, size_t size, gpa_t avoid_lo,
 		memcpy(dst, (const uint8_t *)file + k.seg[i].offset, k.seg[i].filesz);
 		memset(dst + k.seg[i].filesz, 0, k.seg[i].memsz - k.seg[i].filesz);
 	}
-	*img = (struct elf_image){k.entry, k.lo, k.hi};
+	*img = (struct elf_image){k.entry, k.lo, k.hi, k.is_linux};
 	return 0;
 }

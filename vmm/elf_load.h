@@ -5,6 +5,7 @@
 
 /* Conventions as in vmm/vmm.h: -errno, and *why on failure. */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,7 @@
 struct elf_image {
 	uint32_t entry; /* PVH entry (XEN_ELFNOTE_PHYS32_ENTRY), physical */
 	gpa_t lo, hi;	/* lowest p_paddr and highest p_paddr + p_memsz loaded */
+	bool is_linux;	/* a Linux vmlinux (struct kernel_elf) */
 };
 
 /*

@@ -24,6 +24,9 @@ struct machine {
 	gpa_t initrd;	/* where the initrd was put */
 	uint64_t initrd_size;
 	uint64_t start_ns, first_run_ns; /* trace_now_ns() at `run` and at the first KVM_RUN */
+	bool is_linux;	/* the kernel carries Linux's ELF note (vmm/guest_linux.h) */
+	bool panicked;	/* its console said Linux's panic line */
+	int end_status; /* RUN_CONTINUE, or the status a device or watcher ended the run with */
 };
 
 #endif

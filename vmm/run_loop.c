@@ -6,6 +6,8 @@
 
 #include <linux/kvm.h>
 
+#include "shoji/abi.h"
+
 #include "console.h"
 #include "dump.h"
 #include "io.h"
@@ -49,13 +51,45 @@ static int exit_mmio(struct machine *m)
 	return io_mmio(&m->io, run->mmio.phys_addr, run->mmio.is_write, run->mmio.data, len);
 }
 
-/* With the in-kernel local APIC, KVM waits out HLT itself; one that comes
- * here anyway can only be woken by nothing if interrupts are off. */
-static int exit_hlt(struct machine *m)
+int machine_end_status(const struct machine *m)
+{
+	return m->panicked ? SHOJI_EXIT_PANIC : SHOJI_EXIT_OK;
+}
+
+/* A vCPU halted with interrupts disabled: only an NMI, SMI or INIT
+ * could wake it (SDM Vol. 2A, HLT), and shoji sends none.  That is how
+ * Linux without ACPI powers off and halts (guest_linux.h). */
+static int halted_for_good(struct machine *m)
+{
+	console_flush(&m->con);
+	fprintf(stderr, "shoji: the guest halted with interrupts disabled (a power off or halt): "
+			"the run ends\n");
+	return machine_end_status(m);
+}
+
+static bool interrupts_off(struct machine *m)
 {
 	struct kvm_regs r;
-	if (ioctl(m->vcpu.fd, KVM_GET_REGS, &r) < 0 || !(r.rflags & RFLAGS_IF))
-		return crash(m, "guest halted with interrupts off: nothing can wake it");
+	return ioctl(m->vcpu.fd, KVM_GET_REGS, &r) == 0 && !(r.rflags & RFLAGS_IF);
+}
+
+/* KVM's own local APIC waits out HLT in the kernel (the vCPU is then
+ * KVM_MP_STATE_HALTED), so this exit comes only without it. */
+static int exit_hlt(struct machine *m)
+{
+	return interrupts_off(m) ? halted_for_good(m) : RUN_CONTINUE;
+}
+
+/* The watchdog kicked a vCPU that stopped using CPU: halted for good, or
+ * waiting for an interrupt?  An idle guest's unfinished line (a shell's
+ * prompt) is written out meanwhile. */
+static int idle_check(struct machine *m)
+{
+	struct kvm_mp_state mp;
+	console_flush(&m->con);
+	if (ioctl(m->vcpu.fd, KVM_GET_MP_STATE, &mp) == 0 && mp.mp_state == KVM_MP_STATE_HALTED &&
+	    interrupts_off(m))
+		return halted_for_good(m);
 	return RUN_CONTINUE;
 }
 
@@ -112,7 +146,7 @@ static bool console_give_up(void *wd)
 int run_loop(struct machine *m, uint64_t timeout_ms, const char *timeout_str)
 {
 	struct kvm_run *run = m->vcpu.run;
-	struct watchdog wd = {0};
+	struct watchdog wd = {.watch_idle = true};
 	char hang_msg[160];
 	int status = RUN_CONTINUE;
 
@@ -137,6 +171,8 @@ int run_loop(struct machine *m, uint64_t timeout_ms, const char *timeout_str)
 				if (watchdog_fired(&wd)) {
 					watchdog_ack(&wd);
 					status = timed_out(m, timeout_str);
+				} else if (watchdog_idle_kicked(&wd)) {
+					status = idle_check(m);
 				}
 				continue;
 			}
@@ -153,6 +189,8 @@ int run_loop(struct machine *m, uint64_t timeout_ms, const char *timeout_str)
 			break;
 		}
 		status = h(m);
+		if (status == RUN_CONTINUE)
+			status = m->end_status; /* a watcher's end (guest_linux.c) */
 		/* A guest spinning on port I/O exits often: notice the deadline. */
 		if (status == RUN_CONTINUE && watchdog_fired(&wd)) {
 			watchdog_ack(&wd);

@@ -15,6 +15,12 @@
 #define KICK_SIGNAL SIGUSR1
 #define HANG_GRACE_MS 2000
 #define KICK_AGAIN_MS 100
+/* The idle watch: every IDLE_POLL_MS, a vCPU thread that used less than
+ * IDLE_CPU_NS of CPU since the last look is kicked once.  A halted vCPU
+ * sleeps in KVM (its halt polling spins for microseconds at most); a
+ * running one uses the whole interval. */
+#define IDLE_POLL_MS 200
+#define IDLE_CPU_NS 2000000ull
 
 struct wd {
 	pthread_t thread, target;
@@ -25,8 +31,11 @@ struct wd {
 	const char *hang_msg;
 	int hang_status;
 	bool stop, acked;
-	int fired;  /* read by the vCPU thread without the lock */
-	int in_run; /* written by the vCPU thread without the lock */
+	bool watch_idle;    /* struct watchdog's watch_idle */
+	clockid_t vcpu_cpu; /* the vCPU thread's CPU-time clock */
+	int fired;	    /* read by the vCPU thread without the lock */
+	int idle_kick;	    /* set before an idle kick, taken by watchdog_idle_kicked */
+	int in_run;	    /* written by the vCPU thread without the lock */
 };
 
 /* What the vCPU thread was doing when it ignored the kicks, when it was
@@ -60,12 +69,53 @@ static bool wait_until(struct wd *w, const struct timespec *until, bool for_ack)
 	return true;
 }
 
+static bool before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+static uint64_t cpu_ns(clockid_t clock)
+{
+	struct timespec t;
+	if (clock_gettime(clock, &t))
+		return 0;
+	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+/* Waits for the deadline; on the way, with the idle watch on, kicks a
+ * vCPU thread that has stopped using CPU.  True on stop. */
+static bool wait_deadline(struct wd *w)
+{
+	uint64_t last = w->watch_idle ? cpu_ns(w->vcpu_cpu) : 0;
+	for (;;) {
+		struct timespec next = w->deadline;
+		if (w->watch_idle) {
+			clock_gettime(CLOCK_MONOTONIC, &next);
+			add_ms(&next, IDLE_POLL_MS);
+			if (before(&w->deadline, &next))
+				next = w->deadline;
+		}
+		if (wait_until(w, &next, false))
+			return true;
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (!before(&now, &w->deadline))
+			return false;
+		uint64_t used = cpu_ns(w->vcpu_cpu);
+		if (used - last < IDLE_CPU_NS) {
+			__atomic_store_n(&w->idle_kick, 1, __ATOMIC_SEQ_CST);
+			pthread_kill(w->target, KICK_SIGNAL);
+		}
+		last = used;
+	}
+}
+
 static void *watch(void *arg)
 {
 	struct wd *w = arg;
 
 	pthread_mutex_lock(&w->lock);
-	if (wait_until(w, &w->deadline, false))
+	if (wait_deadline(w))
 		goto out;
 	/* immediate_exit covers a kick that lands just before KVM_RUN. */
 	__atomic_store_n(&w->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
@@ -113,6 +163,11 @@ int watchdog_start(struct watchdog *wdog, struct kvm_run *run, uint64_t ms, cons
 	w->hang_msg = hang_msg;
 	w->hang_status = hang_status;
 	w->in_run = 1; /* until watchdog_in_kvm_run says otherwise */
+	if (wdog->watch_idle) {
+		if ((rc = -pthread_getcpuclockid(w->target, &w->vcpu_cpu)))
+			goto fail_free;
+		w->watch_idle = true;
+	}
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -146,6 +201,12 @@ bool watchdog_fired(struct watchdog *wdog)
 {
 	struct wd *w = wdog->priv;
 	return w && __atomic_load_n(&w->fired, __ATOMIC_SEQ_CST);
+}
+
+bool watchdog_idle_kicked(struct watchdog *wdog)
+{
+	struct wd *w = wdog->priv;
+	return w && __atomic_exchange_n(&w->idle_kick, 0, __ATOMIC_SEQ_CST);
 }
 
 void watchdog_in_kvm_run(struct watchdog *wdog, bool in)

@@ -18,6 +18,12 @@
  * said so with watchdog_in_kvm_run (a write that blocks, say).
  */
 struct watchdog {
+	/* Set before watchdog_start: also kick the vCPU thread (the same
+	 * signal, without immediate_exit) whenever it used less than 2 ms of
+	 * CPU in the last 200 ms.  A guest halted in KVM_RUN then comes back
+	 * to the run loop, which can ask KVM whether anything can ever wake
+	 * it (vmm/run_loop.c). */
+	bool watch_idle;
 	void *priv; /* the thread's state (opaque) */
 };
 
@@ -28,6 +34,10 @@ int watchdog_start(struct watchdog *w, struct kvm_run *run, uint64_t ms, const c
 
 /* watchdog_fired - whether the deadline has passed (the kick was sent). */
 bool watchdog_fired(struct watchdog *w);
+
+/* watchdog_idle_kicked - whether an idle kick was sent since the last
+ * call (and no longer). */
+bool watchdog_idle_kicked(struct watchdog *w);
 
 /* watchdog_in_kvm_run - the vCPU thread is entering (@in true) or has left
  * KVM_RUN: what the hang message blames.  Until first called, the thread

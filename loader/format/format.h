@@ -417,6 +417,7 @@ struct kernel_elf {
 	uint32_t entry; /* the PVH 32-bit entry, physical */
 	uint64_t lo;	/* lowest p_paddr loaded */
 	uint64_t hi;	/* highest p_paddr + p_memsz; <= KERNEL_ELF_PHYS_LIMIT */
+	bool is_linux;	/* a note is named "Linux": a Linux vmlinux (vmm/guest_linux.h) */
 	unsigned nseg;	/* 1..KERNEL_ELF_MAX_SEGMENTS */
 	struct kernel_elf_segment seg[KERNEL_ELF_MAX_SEGMENTS]; /* sorted by paddr */
 };

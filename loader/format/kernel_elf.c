@@ -202,16 +202,30 @@ static bool named_xen(const struct elf64_nhdr *nh, const uint8_t *name)
 	       name[3] == 0;
 }
 
+/* Every Linux vmlinux since 4.18 carries notes named "Linux" (the build
+ * salt note of Linux's build-salt.h). */
+static bool named_linux(const struct elf64_nhdr *nh, const uint8_t *name)
+{
+	static const char linux_name[6] = "Linux";
+	if (nh->n_namesz != sizeof(linux_name))
+		return false;
+	for (unsigned i = 0; i < sizeof(linux_name); i++)
+		if (name[i] != (uint8_t)linux_name[i])
+			return false;
+	return true;
+}
+
 /*
  * Walks all the notes in @len bytes: each a 12-byte header, the name from
  * offset 12, the descriptor and the next note each at the next multiple
  * of 4; with @sizes4, every size a multiple of 4 (so that padding to the
  * segment's smaller p_align, as QEMU does, lands on the same bytes).  The
  * PVH note sets *entry and *found; a second one, or a note of its type
- * with another name, is refused.  Returns 0 or -SHOJI_EINVAL.
+ * with another name, is refused; a note named Linux sets *is_linux.
+ * Returns 0 or -SHOJI_EINVAL.
  */
 static int walk_notes(const uint8_t *p, uint64_t len, bool sizes4, uint64_t *entry, bool *found,
-		      const char **why)
+		      bool *is_linux, const char **why)
 {
 	while (len >= sizeof(struct elf64_nhdr)) {
 		struct elf64_nhdr nh = {elf_rd32(p), elf_rd32(p + 4), elf_rd32(p + 8)};
@@ -223,6 +237,8 @@ static int walk_notes(const uint8_t *p, uint64_t len, bool sizes4, uint64_t *ent
 		uint64_t next = (desc_off + nh.n_descsz + 3) & ~3ull;
 		if (next > len)
 			return bad(why, "an ELF note runs past the end of its PT_NOTE segment");
+		if (named_linux(&nh, p + sizeof(nh)))
+			*is_linux = true;
 		if (nh.n_type == XEN_ELFNOTE_PHYS32_ENTRY) {
 			if (!named_xen(&nh, p + sizeof(nh)))
 				return bad(why, "a note of the PVH entry's type is not named Xen");
@@ -241,7 +257,7 @@ static int walk_notes(const uint8_t *p, uint64_t len, bool sizes4, uint64_t *ent
 }
 
 static int find_entry(const struct kernel_elf_reader *r, unsigned phnum, uint64_t *entry,
-		      const char **why)
+		      bool *is_linux, const char **why)
 {
 	struct elf64_phdr ph;
 	bool found = false;
@@ -260,7 +276,8 @@ static int find_entry(const struct kernel_elf_reader *r, unsigned phnum, uint64_
 		if (!notes)
 			return reader_failed(why,
 					     "the ELF reader could not read a PT_NOTE segment");
-		if ((err = walk_notes(notes, ph.p_filesz, ph.p_align < 4, entry, &found, why)))
+		if ((err = walk_notes(notes, ph.p_filesz, ph.p_align < 4, entry, &found, is_linux,
+				      why)))
 			return err;
 	}
 	if (!found)
@@ -299,7 +316,7 @@ int kernel_elf_read(const struct kernel_elf_reader *r, struct kernel_elf *out, c
 		return err;
 	if ((err = read_segments(r, eh.e_phnum, out, why)))
 		return err;
-	if ((err = find_entry(r, eh.e_phnum, &entry, why)))
+	if ((err = find_entry(r, eh.e_phnum, &entry, &out->is_linux, why)))
 		return err;
 	if ((err = check_entry(out, entry, why)))
 		return err;

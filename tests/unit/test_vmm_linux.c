@@ -1,0 +1,76 @@
+/* Unit tests for Linux as a guest (vmm/guest_linux.c): its panic lines, through the console, set
+ * the run's status. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "shoji/abi.h"
+
+#include "../../vmm/console.h"
+#include "../../vmm/guest_linux.h"
+#include "../../vmm/machine.h"
+#include "../../vmm/vmm.h"
+
+static bool is_panic(const char *s, bool *end)
+{
+	return linux_panic_line(s, strlen(s), end);
+}
+
+/* What Linux 6.1's panic() prints, with printk's time stamps. */
+static void test_lines(void **state)
+{
+	bool end;
+	assert_true(is_panic("[    1.234567] Kernel panic - not syncing: Attempted to kill init! "
+			     "exitcode=0x00000700",
+			     &end));
+	assert_false(end);
+	assert_true(
+	    is_panic("[    1.300000] ---[ end Kernel panic - not syncing: Attempted to kill "
+		     "init! exitcode=0x00000700 ]---",
+		     &end));
+	assert_true(end);
+	assert_false(is_panic("Kernel panic - not", &end));
+	assert_false(is_panic("kernel panic: shoji's own words", &end));
+	assert_false(is_panic("", &end));
+}
+
+static void write_str(struct console *c, const char *s)
+{
+	console_write(c, s, strlen(s));
+}
+
+/* Through the console: the first line marks the run, the last ends it;
+ * a line cut by the console's limit is not read. */
+static void test_console(void **state)
+{
+	static struct machine m;
+	FILE *sink = tmpfile();
+	assert_non_null(sink);
+	memset(&m, 0, sizeof(m));
+	m.end_status = RUN_CONTINUE;
+	console_init(&m.con, fileno(sink), -1);
+	linux_watch_console(&m);
+
+	write_str(&m.con, "Kernel panic - not syncing in the middle of a line, unfinished");
+	assert_false(m.panicked);
+	write_str(&m.con, "\n[ 2.0] Kernel panic - not syncing: VFS: Unable to mount root fs\r\n");
+	assert_true(m.panicked);
+	assert_int_equal(m.end_status, RUN_CONTINUE);
+	write_str(&m.con, "[ 2.1] ---[ end Kernel panic - not syncing: VFS ]---\r\n");
+	assert_int_equal(m.end_status, SHOJI_EXIT_PANIC);
+	fclose(sink);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_lines),
+	    cmocka_unit_test(test_console),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
