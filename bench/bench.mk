@@ -34,9 +34,10 @@ $(BUILD)/bench/linux/%: bench/linux/%.c
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(BENCH_LINUX_CFLAGS) -static $< -o $@
 
-# tsc_loop checks the icount harness inside Linux (tests/bench/linux-icount.sh,
-# part of make test), so make all builds it.
-all: $(BUILD)/bench/linux/tsc_loop
+# tsc_loop checks the icount harness inside Linux (tests/bench/linux-icount.sh),
+# pipe_pingpong runs inside a Linux guest under shoji (tests/vmm/linux-guest),
+# both part of make test, so make all builds them.
+all: $(BUILD)/bench/linux/tsc_loop $(BUILD)/bench/linux/pipe_pingpong
 
 # The stopwatch times exec to a program's first output bytes; static, so
 # it also runs inside the emulated-KVM rig's busybox initramfs.

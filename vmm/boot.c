@@ -18,6 +18,7 @@
 #include "cpuid.h"
 #include "devices.h"
 #include "elf_load.h"
+#include "guest_linux.h"
 #include "guest_mem.h"
 #include "hostfile.h"
 #include "initrd.h"
@@ -130,10 +131,19 @@ static int load_guest(const struct run_opts *o, struct inputs *in, struct machin
 		return SHOJI_STATUS_USAGE;
 	}
 	/* Below PROBE_AREA_END the probe and the start info go. */
-	if (elf_load(&m->mem, in->kernel, in->kernel_size, 0, PROBE_AREA_END, &img, &why)) {
+	if ((rc = elf_load(&m->mem, in->kernel, in->kernel_size, 0, PROBE_AREA_END, &img, &why))) {
+		struct kernel_elf k;
+		if (rc == -ERANGE && !elf_judge(in->kernel, in->kernel_size, &k, &why) &&
+		    k.hi > m->mem.size)
+			return input_error(
+			    "kernel %s: its segments end at %#llx, past guest RAM: it "
+			    "needs --memory %llu (MiB) or more, and room to run",
+			    in->kernel_path, (unsigned long long)k.hi,
+			    (unsigned long long)((k.hi + (1u << 20) - 1) >> 20));
 		return input_error("kernel %s: %s", in->kernel_path, why);
 	}
 	m->entry = img.entry;
+	m->is_linux = img.is_linux;
 	if (in->initrd_size) { /* no task specs, no initrd: the kernel may fill RAM */
 		if (initrd_place(&m->mem, in->initrd_size, img.hi, &at, &why))
 			return input_error("initrd of %zu bytes: %s", in->initrd_size, why);
@@ -210,6 +220,7 @@ static void write_results(struct machine *m, const struct run_opts *o, struct in
 
 static void cleanup(struct machine *m, struct inputs *in)
 {
+	devices_detach(m);
 	vcpu_destroy(&m->vcpu);
 	if (m->vm_fd >= 0)
 		close(m->vm_fd);
@@ -234,6 +245,7 @@ int cmd_run(int argc, char **argv)
 
 	m.start_ns = trace_now_ns();
 	m.kvm_fd = m.vm_fd = m.vcpu.fd = in.json_fd = -1;
+	m.end_status = RUN_CONTINUE;
 	if (opts_parse_run(argc, argv, &o, err, sizeof(err)))
 		return input_error("%s", err);
 	if (o.help) {
@@ -270,8 +282,11 @@ int cmd_run(int argc, char **argv)
 	}
 	if ((status = prepare_entry(&m, &in))) /* start info, PVH registers */
 		goto out;
-	if ((status = devices_attach(&m) ? SHOJI_STATUS_CRASH : 0)) /* console, exit port */
+	if ((status =
+		 devices_attach(&m) ? SHOJI_STATUS_CRASH : 0)) /* console, exit, reset, clock */
 		goto out;
+	if (m.is_linux)
+		linux_watch_console(&m); /* its panic lines */
 	status = run_loop(&m, o.timeout_ms, o.timeout_str);
 	write_results(&m, &o, &in); /* a failure is reported; the guest's status stands */
 	if (m.trace)
