@@ -8,6 +8,7 @@
 include "format";
 include "lib";
 include "targets";
+include "linux";
 
 # "median (min–max)" cycles and ns of a timed group.
 def cyc_ns: "\(mmm("cycles_per_op")) cyc, \(mmm("ns_per_op")) ns";
@@ -81,6 +82,30 @@ def guest_rows($d; p):
 		+ " | \([med("task_switches"), med("cr3_writes"), med("wrpkru"), med("tlb_flushes"), med("syscalls"), med("timer_ticks") | num] | join(" | ")) |\n"]
 		| add // "");
 
+# Both kernels as guests of shoji on this host: each shoji operation
+# (platform kvm) beside its nearest Linux one inside Debian's Linux under
+# shoji (platform shoji-linux, bench/steps/linux-shoji), the pairs of
+# linux.jq.
+def shoji_linux_section($d):
+	"## Both kernels under shoji\n\n"
+	+ if platform_seen($d; "shoji-linux") | not then
+		"Skipped: \(skip_reason($d; "shoji-linux"; "all"; "linux"; ""))\n\n"
+	  else
+		"shoji's kernel and Debian's Linux (\($d.info["shoji-linux kernel"] // "")), each a guest of "
+		+ "build/shoji on this host's KVM in the same `make bench` run. Ratio: Linux time / shoji time "
+		+ "(above 1, shoji's operation is faster). What each side includes is listed under the "
+		+ "-icount comparison in bench/METHODS.md.\n\n"
+		+ "| shoji | shoji guest | Linux | Linux guest | ratio |\n|---|---|---|---|---|\n"
+		+ ([linux_pairs[] | . as [$s, $l]
+			| group($d; "kvm"; $s[0]; $s[1]; $s[2]) as $gs
+			| group($d; "shoji-linux"; $l[0]; $l[1]; $l[2]) as $gl
+			| select(($gs | has("ns_per_op")) or ($gl | has("ns_per_op")))
+			| "| \($s | join(" ")) | \(if $gs | has("ns_per_op") then $gs | cyc_ns else "—" end) "
+			+ "| \($l | join(" ")) | \(if $gl | has("ns_per_op") then $gl | cyc_ns else "—" end) "
+			+ "| \(ratio($gl | med("ns_per_op"); $gs | med("ns_per_op"))) |\n"] | add // "")
+		+ "\n"
+	  end;
+
 def shoji_section($d):
 	"## shoji's own cost\n\n"
 	+ "Instruction counts are callgrind's (valgrind --tool=callgrind "
@@ -144,6 +169,7 @@ def report($d; $t):
 		+ (if $has_kvm then "## Guest results (shoji on hardware KVM)\n\n" + guest_rows($d; "kvm") + "\n" else "" end)
 		+ (if $has_tcg then "## Guest event counters per operation (QEMU TCG, one run; timings discarded)\n\n"
 			+ guest_rows($d; "tcg") + "\n" else "" end)
+		+ shoji_linux_section($d)
 		+ $kmem.md
 		+ shoji_section($d)
 		+ (if $icount_seen then "## Path lengths\n\nInstructions per operation under QEMU -icount are in "

@@ -11,6 +11,9 @@
 #   - make bench-icount's check: --write-baseline writes a baseline the
 #     same records pass, and a count 10% over its baseline fails the check
 #     with a GREW line, a Linux count too;
+#   - make bench's rows of both kernels under shoji: a shoji guest's
+#     operation beside the Linux guest's, with the ratio; without Linux
+#     guest results, the skip's reason;
 #   - the side-by-side rows of shoji and Linux under the same -icount, their
 #     ratios and what each side includes; Linux runs more than 0.1% apart,
 #     or a boot whose TSC did not count one tick per instruction, fail.
@@ -157,5 +160,19 @@ grep -q '^icount: Linux runs differ by more than 0.1%: icount-linux null_syscall
 grep -q '^icount: Linux: the TSC did not count one tick per instruction in 1 boot(s)$' \
 	"$tmp/h/icount-check.txt" 2>/dev/null || problems+=("a boot at 2 ticks per instruction: not reported")
 result bench/report-icount-linux "${problems[@]}"
+
+# make bench: both kernels as shoji guests, then the same with the Linux guest skipped.
+problems=()
+row='| ipc_roundtrip shared same-group | 181.0 (180.0–182.0) cyc, 76.00 (75.00–77.00) ns | ipc_roundtrip linux-thread pipe | 3600 cyc, 1500 ns | 19.74x |'
+grep -qF -- "$row" "$tmp/a/report.md" 2>/dev/null || problems+=("no row: $row")
+grep -v $'\tshoji-linux' "$fixture/records.bench.tsv" >"$tmp/skipped.tsv"
+printf 'SKIP\tshoji-linux\t0\t{"benchmark":"all","mode":"linux","variant":"","reason":"fixture: no hardware KVM"}\n' >>"$tmp/skipped.tsv"
+if "$report" bench "$tmp/s" "$tmp/skipped.tsv" "$fixture/records.icount.tsv" 2>"$tmp/s.err"; then
+	grep -qF 'Skipped: fixture: no hardware KVM' "$tmp/s/report.md" || problems+=("skipped: the reason is not in report.md")
+	! grep -qF -- "$row" "$tmp/s/report.md" || problems+=("skipped: the row is still there")
+else
+	problems+=("bench/report/report failed on the skipped records: $(tail -n 1 "$tmp/s.err")")
+fi
+result bench/report-linux-shoji "${problems[@]}"
 
 exit $status
