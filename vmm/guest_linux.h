@@ -10,7 +10,7 @@ struct machine; /* machine.h */
 
 /*
  * A Linux kernel ends a machine in four ways; shoji ends the run on each
- * (docs/architecture.md, "How a run ends"):
+ * (docs/architecture.md, "How the machine ends"):
  *  - power off and halt: without ACPI, Linux halts its CPU with
  *    interrupts disabled (native_machine_halt, stop_this_cpu); the run
  *    loop sees a vCPU halted that nothing can wake (vmm/run_loop.c);
