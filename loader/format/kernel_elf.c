@@ -91,8 +91,15 @@ static int check_other_formats(const uint8_t *f, uint64_t size, const char **why
 static int check_ident(const uint8_t *f, uint64_t size, const char **why)
 {
 	if (size < 4 || f[ELF_EI_MAG0] != ELF_MAG0 || f[ELF_EI_MAG1] != ELF_MAG1 ||
-	    f[ELF_EI_MAG2] != ELF_MAG2 || f[ELF_EI_MAG3] != ELF_MAG3)
+	    f[ELF_EI_MAG2] != ELF_MAG2 || f[ELF_EI_MAG3] != ELF_MAG3) {
+		/* What a Linux user tries first: /boot/vmlinuz. */
+		if (size >= LINUX_HDRS_OFF + 4 && elf_rd32(f + LINUX_HDRS_OFF) == LINUX_HDRS)
+			return bad(why,
+				   "a bzImage (the Linux boot protocol's HdrS at 0x202), not an "
+				   "ELF file: give the uncompressed vmlinux, which carries the "
+				   "PVH note");
 		return bad(why, "not an ELF file (no \\177ELF magic)");
+	}
 	if (size < sizeof(struct elf64_ehdr))
 		return bad(why, "truncated: ELF header cut short");
 	if (f[ELF_EI_CLASS] != ELF_CLASS64)

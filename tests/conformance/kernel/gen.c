@@ -219,6 +219,7 @@ static void no_load(void)
 	X(empty_file, img_size = 0)                                                                \
 	X(tiny_file, img_size = 3)                                                                 \
 	X(bad_magic, img[1] = 'e')                                                                 \
+	X(bzimage, (img[0] = 'M', img[1] = 'Z', memcpy(img + 0x202, "HdrS", 4)))                   \
 	X(truncated_header, img_size = 40)                                                         \
 	X(class_32, eh()->e_ident[ELF_EI_CLASS] = ELF_CLASS32)                                     \
 	X(class_none, eh()->e_ident[ELF_EI_CLASS] = 0)                                             \
