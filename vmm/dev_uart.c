@@ -14,6 +14,7 @@
 
 #include "console.h"
 #include "devices.h"
+#include "host_tty.h"
 #include "io.h"
 #include "kvm_vm.h"
 #include "machine.h"
@@ -29,7 +30,8 @@
  * waits on @room; nothing typed or piped is dropped) and raises IRQ 4
  * itself, so a guest halted waiting for input wakes up.  A guest that
  * never enables it (shoji's kernel polls its console and reads none)
- * leaves stdin alone.
+ * leaves stdin alone.  A terminal on stdin is put in character mode
+ * meanwhile (vmm/host_tty.h): the guest sees each key and echoes it.
  */
 struct com1 {
 	struct uart u;
@@ -124,6 +126,9 @@ static void start_input(struct com1 *c)
 		return;
 	}
 	c->input_running = true;
+	int err = host_tty_char_mode(c->in_fd);
+	if (err)
+		fprintf(stderr, "shoji: the terminal stays in line mode: %s\n", strerror(-err));
 }
 
 static int com1_pio(void *ctx, uint16_t off, bool write, uint8_t *data, unsigned size)
@@ -171,6 +176,7 @@ static void com1_detach(struct machine *m)
 	close(com1.stop_pipe[0]);
 	close(com1.stop_pipe[1]);
 	com1.input_running = false;
+	host_tty_restore();
 }
 
 const struct device dev_uart = {.name = "COM1 UART", .attach = com1_attach, .detach = com1_detach};
