@@ -19,7 +19,12 @@ VMM_GUESTS := \
 	not-json:GUEST_NOT_JSON \
 	bad-flood:GUEST_BAD_FLOOD \
 	overlong:GUEST_OVERLONG \
-	flood:GUEST_FLOOD
+	flood:GUEST_FLOOD \
+	panic-text:GUEST_PANIC_TEXT \
+	panic-text-linux:GUEST_PANIC_TEXT_LINUX \
+	halt:GUEST_HALT \
+	halt-sti:GUEST_HALT_STI \
+	reset:GUEST_RESET
 VMM_GUEST_ELFS := $(foreach g,$(VMM_GUESTS),$(VMM_GUESTS_DIR)/$(firstword $(subst :, ,$(g))).elf)
 
 define vmm_guest_rule

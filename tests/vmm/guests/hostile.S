@@ -17,6 +17,15 @@
 #define SHOJI_EXIT_TASK_FAILED 1
 
 #define XEN_ELFNOTE_PHYS32_ENTRY 18
+#define I8042_CMD 0x64
+#define I8042_PULSE_RESET 0xfe
+
+/* The panic text under a note named Linux: what shoji watches for in a
+ * Linux kernel's console (vmm/guest_linux.h). */
+#if defined(GUEST_PANIC_TEXT_LINUX)
+#define GUEST_PANIC_TEXT
+#define GUEST_LINUX_NOTE
+#endif
 #define FLOOD_ROUNDS 24 /* 24 x 4464 bytes */
 
 	.section .note.Xen, "a"
@@ -28,6 +37,16 @@
 4:	.balign 4
 5:	.long pvh_start
 6:	.balign 4
+#if defined(GUEST_LINUX_NOTE)
+	/* Any note named Linux marks a Linux kernel (loader/format/kernel_elf.c). */
+	.long 4f - 3f
+	.long 6f - 5f
+	.long 0x100 /* Linux's build salt note type; the name is what counts */
+3:	.asciz "Linux"
+4:	.balign 4
+5:	.asciz "salt"
+6:	.balign 4
+#endif
 
 /* PRINT text: the bytes from text to text_end to COM1 (print, below). */
 .macro PRINT text
@@ -133,6 +152,30 @@ pvh_start:
 	movb $SHOJI_EXIT_OK, %al
 	outb %al, $SHOJI_PORT_EXIT
 
+#elif defined(GUEST_PANIC_TEXT)
+	/* Linux's panic lines, then status 0: only a Linux kernel's panic
+	 * ends the run with 2 there. */
+	PRINT panic_text
+	movb $SHOJI_EXIT_OK, %al
+	outb %al, $SHOJI_PORT_EXIT
+
+#elif defined(GUEST_HALT)
+	/* Halted with interrupts off and no exit port: a power off. */
+	cli
+	hlt
+
+#elif defined(GUEST_HALT_STI)
+	/* Halted with interrupts on, waiting for one that never comes (no
+	 * timer is set up): not a power off; only the timeout ends it. */
+	sti
+1:	hlt
+	jmp 1b
+
+#elif defined(GUEST_RESET)
+	/* The keyboard controller's reset line: a reboot. */
+	movb $I8042_PULSE_RESET, %al
+	outb %al, $I8042_CMD
+
 #else
 #error "no GUEST_<NAME> given"
 #endif
@@ -142,7 +185,7 @@ pvh_start:
 	jmp 9b
 
 #if defined(GUEST_NOT_JSON) || defined(GUEST_BAD_FLOOD) || defined(GUEST_OVERLONG) || \
-    defined(GUEST_FLOOD)
+    defined(GUEST_FLOOD) || defined(GUEST_PANIC_TEXT)
 /* print: %ecx bytes from %esi to COM1, one rep outsb (one VM exit a page). */
 print:
 	movw $SHOJI_PORT_COM1, %dx
@@ -194,6 +237,12 @@ overlong:
 	.fill 70000, 1, 'x'
 	.ascii "\"}\n"
 overlong_end:
+#endif
+#if defined(GUEST_PANIC_TEXT)
+panic_text:
+	.ascii "[    1.000000] Kernel panic - not syncing: forged by a guest\n"
+	.ascii "[    1.000001] ---[ end Kernel panic - not syncing: forged by a guest ]---\n"
+panic_text_end:
 #endif
 #if defined(GUEST_FLOOD)
 flood:
