@@ -1,4 +1,4 @@
-/* libFuzzer target: the 16550A model (vmm/uart.c) under any sequence of guest accesses and input. */
+/* libFuzzer target: the 16550A model (vmm/uart.c) under any guest access sequence and input. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
