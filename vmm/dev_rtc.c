@@ -79,6 +79,8 @@ void rtc_cmos_write(struct rtc *r, unsigned index, uint8_t val)
 	bool clock = index <= RTC_YEAR && !((index & 1) && index < RTC_WEEKDAY);
 	if (clock || index == RTC_REG_C || index == RTC_REG_D || index == RTC_CENTURY)
 		return;
+	if (index == RTC_REG_A)
+		val &= (uint8_t)~RTC_A_UIP; /* read-only: set, it would stall rtc_cmos's reads */
 	if (index == RTC_REG_B)
 		val &= (uint8_t)~RTC_B_SET; /* the clock never stops to be set */
 	r->cmos[index] = val;

@@ -24,6 +24,7 @@ enum {
 };
 #define RTC_CMOS_BYTES 128
 #define RTC_A_DIVIDER 0x26 /* 32.768 kHz time base, 1024 Hz rate; UIP (bit 7) never set */
+#define RTC_A_UIP 0x80	   /* update in progress: read-only (data sheet, "Register A") */
 #define RTC_B_24H 0x02
 #define RTC_B_BINARY 0x04 /* DM: binary, not BCD */
 #define RTC_D_VRT 0x80	  /* valid RAM and time */
@@ -48,7 +49,9 @@ uint8_t rtc_cmos_read(const struct rtc *r, unsigned index, time_t now);
 /*
  * rtc_cmos_write - register @index (0..127).  The date and time registers
  * and C and D are not written: the guest reads the host's clock and cannot
- * set it; the alarms, A, B and the CMOS RAM keep what is written.
+ * set it; the alarms, A, B and the CMOS RAM keep what is written, but for
+ * A's update-in-progress bit and B's set bit (the clock never updates
+ * visibly and never stops).
  */
 void rtc_cmos_write(struct rtc *r, unsigned index, uint8_t val);
 

@@ -58,6 +58,10 @@ static void test_writes(void **state)
 	assert_int_equal(rtc_cmos_read(&r, RTC_YEAR, NOW), 0x26);
 	assert_int_equal(rtc_cmos_read(&r, RTC_REG_D, NOW), RTC_D_VRT);
 	assert_int_equal(rtc_cmos_read(&r, RTC_REG_B, NOW), RTC_B_24H);
+	/* Register A keeps its rate, but its update-in-progress bit is the
+	 * clock's: set, Linux's mc146818_avoid_UIP would wait for ever. */
+	rtc_cmos_write(&r, RTC_REG_A, 0x80 | 0x2f);
+	assert_int_equal(rtc_cmos_read(&r, RTC_REG_A, NOW), 0x2f);
 	rtc_cmos_write(&r, 1, 0x30); /* seconds alarm */
 	rtc_cmos_write(&r, 0x40, 0xab);
 	assert_int_equal(rtc_cmos_read(&r, 1, NOW), 0x30);
