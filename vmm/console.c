@@ -126,6 +126,7 @@ int console_write(struct console *c, const void *data, size_t len)
 			if (!c->overlong && c->on_line)
 				c->on_line(c->on_line_ctx, c->line, c->len - 1);
 			c->len = 0;
+			c->program_end = 0;
 			c->overlong = false;
 		} else if (c->len == sizeof(c->line)) {
 			/* Too long to be a result anyone wants: pass it through. */
@@ -136,10 +137,16 @@ int console_write(struct console *c, const void *data, size_t len)
 			}
 			out(c, c->line, c->len);
 			c->len = 0;
+			c->program_end = 0;
 			c->overlong = true;
 		}
 	}
 	return 0;
+}
+
+void console_mark_program(struct console *c)
+{
+	c->program_end = c->len;
 }
 
 int console_flush(struct console *c)
@@ -148,6 +155,7 @@ int console_flush(struct console *c)
 	if (c->len)
 		c->overlong = true; /* the rest of this line is no result either */
 	c->len = 0;
+	c->program_end = 0;
 	return 0;
 }
 

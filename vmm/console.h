@@ -27,6 +27,9 @@ struct console {
 	 * words (vmm/guest_linux.c). */
 	void (*on_line)(void *ctx, const char *s, size_t n);
 	void *on_line_ctx;
+	/* How much of the current line a program wrote rather than the
+	 * kernel (set by console_mark_program; on_line may read it). */
+	size_t program_end;
 	int out_err;	      /* the first error writing out_fd (-errno): copying stopped */
 	uint64_t out_written; /* bytes written to out_fd */
 	int json_err;	      /* the first error writing json_fd (-errno): results stopped */
@@ -52,6 +55,14 @@ void console_init(struct console *c, int out_fd, int json_fd);
  * run goes on whatever happens to its output.
  */
 int console_write(struct console *c, const void *data, size_t len);
+
+/*
+ * console_mark_program - the bytes of the current line so far came (at
+ * least the last of them) from a program, not from the kernel: the
+ * device knows (vmm/dev_uart.c).  on_line watchers read only what comes
+ * after them.  Reset at each line's end.
+ */
+void console_mark_program(struct console *c);
 
 /* console_flush - write out a partial last line.  0 (as console_write). */
 int console_flush(struct console *c);

@@ -16,7 +16,8 @@
  * buffer to empty (arch/x86/kernel/reboot.c, BOOT_KBD); reboot=pci uses
  * the reset control register at 0xcf9 (bit 2, reset CPU; Intel PIIX4
  * data sheet, 4.1.17 RC).  shoji does not restart a machine: a reset
- * ends the run, as QEMU's -no-reboot does.
+ * ends the run, as QEMU's -no-reboot does (machine_end: 0 for Linux, a
+ * crash for a kernel that has the exit port).
  *
  * There is no keyboard controller behind port 0x64: its status reads
  * 0x01, "output buffer full, input buffer empty", forever.  Linux's
@@ -33,9 +34,9 @@
 
 static int reset(struct machine *m, const char *how)
 {
-	console_flush(&m->con);
-	fprintf(stderr, "shoji: the guest reset the machine (%s): a reboot ends the run\n", how);
-	return machine_end_status(m);
+	char what[120];
+	snprintf(what, sizeof(what), "reset the machine (%s): a reboot", how);
+	return machine_end(m, what);
 }
 
 static int i8042_data_pio(void *ctx, uint16_t off, bool write, uint8_t *data, unsigned size)

@@ -51,6 +51,10 @@ static void com1_tx(void *ctx, uint8_t byte)
 {
 	struct com1 *c = ctx;
 	console_write(&c->m->con, &byte, 1); /* says itself when output is lost */
+	/* Interrupt-driven output is a tty's, a program's; the kernel's
+	 * console writes poll with IER clear (vmm/guest_linux.h). */
+	if (c->u.ier & UART_IER_THRI)
+		console_mark_program(&c->m->con);
 }
 
 static void com1_irq(void *ctx, bool level)

@@ -31,7 +31,9 @@ static void on_line(void *ctx, const char *s, size_t n)
 	struct machine *m = ctx;
 	bool end;
 
-	if (!linux_panic_line(s, n, &end))
+	/* Only what the kernel wrote after the last byte a program wrote. */
+	size_t from = m->con.program_end < n ? m->con.program_end : n;
+	if (!linux_panic_line(s + from, n - from, &end))
 		return;
 	m->panicked = true;
 	if (end && m->end_status == RUN_CONTINUE) {

@@ -24,7 +24,13 @@ struct machine; /* machine.h */
  *    status is 2, as for shoji's own kernel's panic, and the second line
  *    ends the run.
  * Only a kernel that carries Linux's ELF note is watched: under shoji's
- * own kernel any task may print those words.
+ * own kernel any task may print those words.  And only the kernel's own
+ * console writes count: Linux writes them with the UART's interrupts
+ * disabled (serial8250_console_write clears IER), a program's output
+ * goes through the tty with the transmit interrupt on, so vmm/dev_uart.c
+ * marks the bytes written that way (console_mark_program) and a program
+ * that prints the panic words ends nothing.  (Root can still reach the
+ * kernel's console through /dev/kmsg; it may also just power off.)
  */
 
 /* linux_watch_console - watch @m's console for Linux's panic lines. */

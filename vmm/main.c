@@ -1,6 +1,9 @@
 /* shoji: the command word decides; each command lives in its own file. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "shoji/abi.h"
 
@@ -29,8 +32,20 @@ static const struct {
     {"help", cmd_help}, {"--version", cmd_version}, {"version", cmd_version},
 };
 
+/* A standard descriptor that was closed at exec would be taken by the
+ * next open (/dev/kvm, the --json file) and then read as the guest's
+ * input or written as its console: give it /dev/null first. */
+static void standard_fds_open(void)
+{
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) < 0)
+			_exit(SHOJI_STATUS_USAGE);
+}
+
 int main(int argc, char **argv)
 {
+	standard_fds_open();
 	if (argc < 2) {
 		fprintf(stderr, "shoji: no command (run, info; see shoji --help)\n");
 		return SHOJI_STATUS_USAGE;

@@ -51,8 +51,18 @@ static int exit_mmio(struct machine *m)
 	return io_mmio(&m->io, run->mmio.phys_addr, run->mmio.is_write, run->mmio.data, len);
 }
 
-int machine_end_status(const struct machine *m)
+int machine_end(struct machine *m, const char *how)
 {
+	char what[200];
+	if (!m->is_linux) {
+		snprintf(what, sizeof(what),
+			 "the guest %s without writing a status to the exit port (only a Linux "
+			 "kernel ends a run that way)",
+			 how);
+		return crash(m, what);
+	}
+	console_flush(&m->con);
+	fprintf(stderr, "shoji: the guest %s: the run ends\n", how);
 	return m->panicked ? SHOJI_EXIT_PANIC : SHOJI_EXIT_OK;
 }
 
@@ -61,10 +71,7 @@ int machine_end_status(const struct machine *m)
  * Linux without ACPI powers off and halts (guest_linux.h). */
 static int halted_for_good(struct machine *m)
 {
-	console_flush(&m->con);
-	fprintf(stderr, "shoji: the guest halted with interrupts disabled (a power off or halt): "
-			"the run ends\n");
-	return machine_end_status(m);
+	return machine_end(m, "halted with interrupts disabled (a power off or halt)");
 }
 
 static bool interrupts_off(struct machine *m)

@@ -30,9 +30,10 @@
  * one byte written to SHOJI_PORT_EXIT; any other write to the exit port
  * ends the run with SHOJI_STATUS_BAD_EXIT and a message naming what was
  * written (vmm/exit_value.c), so 121..126 always come from shoji.  A
- * guest that ends the machine otherwise (halts with interrupts off,
- * resets it: Linux's power off, halt and reboot) ends with 0, or 2 after
- * Linux's panic line (vmm/run_loop.h, vmm/guest_linux.h).  2 is
+ * Linux kernel that ends the machine otherwise (halts with interrupts
+ * off, resets it: its power off, halt and reboot) ends with 0, or 2 after
+ * its panic line; any other kernel doing so is a crash (machine_end in
+ * vmm/run_loop.h, vmm/guest_linux.h).  2 is
  * both a guest panic and shoji's usage error: shoji's own says so on
  * stderr ("shoji: ..."), a panic prints "kernel panic:" on the console.
  */

@@ -66,11 +66,40 @@ static void test_console(void **state)
 	fclose(sink);
 }
 
+/* What a program wrote (the UART's transmit interrupt on) is not the
+ * kernel's: the words end nothing; the kernel's after it on the same
+ * line still count. */
+static void test_program_output(void **state)
+{
+	static struct machine m;
+	FILE *sink = tmpfile();
+	assert_non_null(sink);
+	memset(&m, 0, sizeof(m));
+	m.end_status = RUN_CONTINUE;
+	console_init(&m.con, fileno(sink), -1);
+	linux_watch_console(&m);
+
+	write_str(&m.con, "Kernel panic - not syncing: printed by a program");
+	console_mark_program(&m.con);
+	write_str(&m.con, "\n---[ end Kernel panic - not syncing: printed by a program ]---");
+	console_mark_program(&m.con);
+	write_str(&m.con, "\n");
+	assert_false(m.panicked);
+	assert_int_equal(m.end_status, RUN_CONTINUE);
+
+	write_str(&m.con, "a program's unfinished line");
+	console_mark_program(&m.con);
+	write_str(&m.con, "[ 3.0] Kernel panic - not syncing: the kernel's\n");
+	assert_true(m.panicked);
+	fclose(sink);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_lines),
 	    cmocka_unit_test(test_console),
+	    cmocka_unit_test(test_program_output),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,8 +23,10 @@ VMM_GUESTS := \
 	panic-text:GUEST_PANIC_TEXT \
 	panic-text-linux:GUEST_PANIC_TEXT_LINUX \
 	halt:GUEST_HALT \
+	halt-linux:GUEST_HALT_LINUX \
 	halt-sti:GUEST_HALT_STI \
-	reset:GUEST_RESET
+	reset:GUEST_RESET \
+	reset-linux:GUEST_RESET_LINUX
 VMM_GUEST_ELFS := $(foreach g,$(VMM_GUESTS),$(VMM_GUESTS_DIR)/$(firstword $(subst :, ,$(g))).elf)
 
 define vmm_guest_rule

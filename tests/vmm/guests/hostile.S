@@ -26,6 +26,15 @@
 #define GUEST_PANIC_TEXT
 #define GUEST_LINUX_NOTE
 #endif
+/* Halt and reset, from a kernel with and without the note. */
+#if defined(GUEST_HALT_LINUX)
+#define GUEST_HALT
+#define GUEST_LINUX_NOTE
+#endif
+#if defined(GUEST_RESET_LINUX)
+#define GUEST_RESET
+#define GUEST_LINUX_NOTE
+#endif
 #define FLOOD_ROUNDS 24 /* 24 x 4464 bytes */
 
 	.section .note.Xen, "a"
