@@ -113,6 +113,21 @@ static void scan_line(struct console *c, const char *s, size_t n)
 	c->nresults++;
 }
 
+/* A full buffer: write out what a program wrote and keep the kernel's
+ * bytes after it (all of them when a program wrote none or the last),
+ * so a watcher still reads a kernel line that a program's long one ran
+ * into.  The kernel's part is never the whole buffer for Linux, whose
+ * console lines are short (printk's LOG_LINE_MAX, 1 KiB); if it is, all
+ * of it goes. */
+static void write_out_program_part(struct console *c)
+{
+	size_t keep = c->program_end ? c->len - c->program_end : 0;
+	out(c, c->line, c->len - keep);
+	memmove(c->line, c->line + c->len - keep, keep);
+	c->len = keep;
+	c->program_end = 0;
+}
+
 int console_write(struct console *c, const void *data, size_t len)
 {
 	const char *p = data;
@@ -123,7 +138,7 @@ int console_write(struct console *c, const void *data, size_t len)
 			out(c, c->line, c->len);
 			if (!c->overlong)
 				scan_line(c, c->line, c->len - 1);
-			if (!c->overlong && c->on_line)
+			if (c->on_line)
 				c->on_line(c->on_line_ctx, c->line, c->len - 1);
 			c->len = 0;
 			c->program_end = 0;
@@ -135,9 +150,7 @@ int console_write(struct console *c, const void *data, size_t len)
 				c->too_long++;
 				complain(c, "longer than the line limit", c->line, c->len);
 			}
-			out(c, c->line, c->len);
-			c->len = 0;
-			c->program_end = 0;
+			write_out_program_part(c);
 			c->overlong = true;
 		}
 	}

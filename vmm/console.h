@@ -22,9 +22,11 @@ struct console {
 	 * the output up (the timeout ran out while stdout was blocked). */
 	bool (*give_up)(void *ctx);
 	void *give_up_ctx;
-	/* Shown each complete line (without its newline; not the parts of an
-	 * overlong one) after it was written out: a watcher of the guest's
-	 * words (vmm/guest_linux.c). */
+	/* Shown each line's end (without its newline) after it was written
+	 * out: the whole line, or what came after the part that
+	 * console_flush or the line limit wrote out before (the kernel's
+	 * bytes after a program's are kept for it then): a watcher of the
+	 * guest's words (vmm/guest_linux.c). */
 	void (*on_line)(void *ctx, const char *s, size_t n);
 	void *on_line_ctx;
 	/* How much of the current line a program wrote rather than the

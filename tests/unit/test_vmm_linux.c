@@ -94,12 +94,72 @@ static void test_program_output(void **state)
 	fclose(sink);
 }
 
+/* The kernel's panic line after a program's unfinished line that the
+ * console wrote out meanwhile (the guest idled: vmm/run_loop.c's
+ * idle_check flushes) still counts: with panic=N the reset that follows
+ * must end the run with 2, not 0. */
+static void test_after_flush(void **state)
+{
+	static struct machine m;
+	FILE *sink = tmpfile();
+	assert_non_null(sink);
+	memset(&m, 0, sizeof(m));
+	m.end_status = RUN_CONTINUE;
+	console_init(&m.con, fileno(sink), -1);
+	linux_watch_console(&m);
+
+	write_str(&m.con, "Press enter: ");
+	console_mark_program(&m.con);
+	console_flush(&m.con);
+	write_str(&m.con, "[ 3.0] Kernel panic - not syncing: Attempted to kill init!\r\n");
+	assert_true(m.panicked);
+	fclose(sink);
+}
+
+/* A program's line longer than the console's buffer, the kernel's panic
+ * line after it, wherever the buffer's end falls: still the kernel's. */
+static void test_after_overlong(void **state)
+{
+	static struct machine m;
+	static char filler[CONSOLE_LINE_MAX + 100];
+	static const size_t before[] = {CONSOLE_LINE_MAX + 50, CONSOLE_LINE_MAX - 1,
+					CONSOLE_LINE_MAX - 10, CONSOLE_LINE_MAX - 30};
+	FILE *sink = tmpfile();
+	assert_non_null(sink);
+	memset(filler, 'x', sizeof(filler));
+
+	for (unsigned i = 0; i < sizeof(before) / sizeof(before[0]); i++) {
+		memset(&m, 0, sizeof(m));
+		m.end_status = RUN_CONTINUE;
+		console_init(&m.con, fileno(sink), -1);
+		linux_watch_console(&m);
+		for (size_t k = 0; k < before[i]; k++) {
+			console_write(&m.con, filler, 1);
+			console_mark_program(&m.con);
+		}
+		write_str(&m.con, "[ 3.0] Kernel panic - not syncing: Attempted to kill init!\r\n");
+		assert_true(m.panicked);
+		/* ... and the program's own words there stay its own. */
+		write_str(&m.con, "\n");
+		m.panicked = false;
+		for (size_t k = 0; k < before[i]; k++) {
+			console_write(&m.con, filler, 1);
+			console_mark_program(&m.con);
+		}
+		write_str(&m.con, "Kernel panic - not syncing");
+		console_mark_program(&m.con);
+		write_str(&m.con, "\n");
+		assert_false(m.panicked);
+	}
+	fclose(sink);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_lines),
-	    cmocka_unit_test(test_console),
-	    cmocka_unit_test(test_program_output),
+	    cmocka_unit_test(test_lines),	   cmocka_unit_test(test_console),
+	    cmocka_unit_test(test_program_output), cmocka_unit_test(test_after_flush),
+	    cmocka_unit_test(test_after_overlong),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
