@@ -1,5 +1,4 @@
 /* Linux as a guest: its panic, read from its console lines (the reasons are in guest_linux.h). */
-#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <string.h>
 
@@ -11,19 +10,43 @@
 #include "vmm.h"
 
 /* kernel/panic.c: panic() prints the first with pr_emerg, the second
- * before it loops for ever; printk's time stamp or a log prefix may
- * come before either. */
+ * before it loops for ever.  Each opens its console line, after
+ * printk's prefixes only: a syslog level "<0>" (console_msg_format=
+ * syslog) and bracketed fields, the time stamp and the caller id
+ * (kernel/printk/printk.c, info_print_prefix).  Words further on are
+ * another message's, which may quote what a user chose (fs/exec.c
+ * names the file run). */
 static const char panic_open[] = "Kernel panic - not syncing";
 static const char panic_close[] = "---[ end Kernel panic - not syncing";
 
+/* How many bytes of @s (@n) printk's prefixes take. */
+static size_t prefix_len(const char *s, size_t n)
+{
+	size_t i = 0;
+	for (;;) {
+		while (i < n && s[i] == ' ')
+			i++;
+		if (i == n || (s[i] != '<' && s[i] != '['))
+			return i;
+		const char *close = memchr(s + i, s[i] == '<' ? '>' : ']', n - i);
+		if (!close)
+			return i;
+		i = (size_t)(close - s) + 1;
+	}
+}
+
+static bool starts_with(const char *s, size_t n, const char *word, size_t wlen)
+{
+	return n >= wlen && !memcmp(s, word, wlen);
+}
+
 bool linux_panic_line(const char *s, size_t n, bool *end)
 {
-	if (memmem(s, n, panic_close, sizeof(panic_close) - 1)) {
-		*end = true;
-		return true;
-	}
-	*end = false;
-	return memmem(s, n, panic_open, sizeof(panic_open) - 1) != NULL;
+	size_t p = prefix_len(s, n);
+	s += p;
+	n -= p;
+	*end = starts_with(s, n, panic_close, sizeof(panic_close) - 1);
+	return *end || starts_with(s, n, panic_open, sizeof(panic_open) - 1);
 }
 
 static void on_line(void *ctx, const char *s, size_t n)

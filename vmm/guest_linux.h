@@ -22,7 +22,9 @@ struct machine; /* machine.h */
  *    syncing: ... ]---".  No device tells shoji (Linux's pvpanic needs
  *    ACPI or PCI), so the console does: after the first line the run's
  *    status is 2, as for shoji's own kernel's panic, and the second line
- *    ends the run.
+ *    ends the run.  Each counts only where those words open the line
+ *    (after printk's prefixes): elsewhere they are another message's,
+ *    which may quote a user's string.
  * Only a kernel that carries Linux's ELF note is watched: under shoji's
  * own kernel any task may print those words.  And only the kernel's own
  * console writes count: Linux writes them with the UART's interrupts
@@ -36,8 +38,9 @@ struct machine; /* machine.h */
 /* linux_watch_console - watch @m's console for Linux's panic lines. */
 void linux_watch_console(struct machine *m);
 
-/* linux_panic_line - whether the console line @s (@n bytes) opens (*end
- * false) or closes (*end true) Linux's panic report. */
+/* linux_panic_line - whether the console line @s (@n bytes; printk's
+ * "<N>" and "[...]" prefixes may come first) opens (*end false) or closes
+ * (*end true) Linux's panic report. */
 bool linux_panic_line(const char *s, size_t n, bool *end);
 
 #endif

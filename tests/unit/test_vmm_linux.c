@@ -37,6 +37,17 @@ static void test_lines(void **state)
 	assert_false(is_panic("Kernel panic - not", &end));
 	assert_false(is_panic("kernel panic: shoji's own words", &end));
 	assert_false(is_panic("", &end));
+	/* A kernel message quoting a user's string (fs/exec.c's NULL argv
+	 * warning names the file run, which any user may name so). */
+	assert_false(is_panic("[    4.000000] process 'sh' launched '/tmp/Kernel panic - not "
+			      "syncing' with NULL argv: empty string added",
+			      &end));
+	assert_false(is_panic("[    4.000000] process 'sh' launched '/tmp/---[ end Kernel panic "
+			      "- not syncing' with NULL argv: empty string added",
+			      &end));
+	/* printk's prefixes: syslog level, time stamp, caller id. */
+	assert_true(is_panic("<0>[    1.0][    T1] Kernel panic - not syncing: x", &end));
+	assert_true(is_panic("Kernel panic - not syncing: without a time stamp", &end));
 }
 
 static void write_str(struct console *c, const char *s)
