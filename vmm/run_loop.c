@@ -10,6 +10,7 @@
 
 #include "console.h"
 #include "dump.h"
+#include "host_tty.h"
 #include "io.h"
 #include "machine.h"
 #include "run_loop.h"
@@ -153,7 +154,9 @@ static bool console_give_up(void *wd)
 int run_loop(struct machine *m, uint64_t timeout_ms, const char *timeout_str)
 {
 	struct kvm_run *run = m->vcpu.run;
-	struct watchdog wd = {.watch_idle = true};
+	/* The hang exit skips atexit: a terminal in character mode would
+	 * stay so (vmm/host_tty.h). */
+	struct watchdog wd = {.watch_idle = true, .before_hang_exit = host_tty_restore};
 	char hang_msg[160];
 	int status = RUN_CONTINUE;
 

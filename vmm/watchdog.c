@@ -30,6 +30,7 @@ struct wd {
 	struct kvm_run *run;
 	const char *hang_msg;
 	int hang_status;
+	void (*before_hang_exit)(void);
 	bool stop, acked;
 	bool watch_idle;    /* struct watchdog's watch_idle */
 	clockid_t vcpu_cpu; /* the vCPU thread's CPU-time clock */
@@ -135,6 +136,8 @@ static void *watch(void *arg)
 	    __atomic_load_n(&w->in_run, __ATOMIC_RELAXED) ? w->hang_msg : hang_outside_run;
 	ssize_t n = write(STDERR_FILENO, msg, strlen(msg));
 	(void)n;
+	if (w->before_hang_exit)
+		w->before_hang_exit();
 	_exit(w->hang_status);
 out:
 	pthread_mutex_unlock(&w->lock);
@@ -163,6 +166,7 @@ int watchdog_start(struct watchdog *wdog, struct kvm_run *run, uint64_t ms, cons
 	w->hang_msg = hang_msg;
 	w->hang_status = hang_status;
 	w->in_run = 1; /* until watchdog_in_kvm_run says otherwise */
+	w->before_hang_exit = wdog->before_hang_exit;
 	if (wdog->watch_idle) {
 		if ((rc = -pthread_getcpuclockid(w->target, &w->vcpu_cpu)))
 			goto fail_free;

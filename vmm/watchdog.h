@@ -24,6 +24,11 @@ struct watchdog {
 	 * to the run loop, which can ask KVM whether anything can ever wake
 	 * it (vmm/run_loop.c). */
 	bool watch_idle;
+	/* Set before watchdog_start, or NULL: called from the watchdog's
+	 * thread just before the hang exit, which skips atexit handlers
+	 * (run_loop.c restores the host terminal; vmm/host_tty.h).  It must
+	 * be async-signal-safe: the vCPU thread is stuck anywhere. */
+	void (*before_hang_exit)(void);
 	void *priv; /* the thread's state (opaque) */
 };
 

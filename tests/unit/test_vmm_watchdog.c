@@ -1,4 +1,4 @@
-/* Unit tests for the timeout thread (vmm/watchdog.c): its hang exit blames what the vCPU did. */
+/* Unit tests for the timeout thread (vmm/watchdog.c): its hang exit, what it says, does first. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -15,6 +15,14 @@
 
 #define HANG_MSG "in KVM_RUN\n"
 #define HANG_STATUS 77
+#define BEFORE_EXIT_MSG "restored\n"
+
+/* What the hang exit is told to do first (shoji restores the terminal). */
+static void before_exit(void)
+{
+	ssize_t n = write(STDERR_FILENO, BEFORE_EXIT_MSG, strlen(BEFORE_EXIT_MSG));
+	(void)n;
+}
 
 /*
  * Runs a child whose "vCPU thread" ignores every kick (it never calls
@@ -30,7 +38,7 @@ static char *hang(bool mark, int *status)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		static struct kvm_run run;
-		struct watchdog wd = {0};
+		struct watchdog wd = {.before_hang_exit = before_exit};
 		dup2(p[1], STDERR_FILENO);
 		close(p[0]);
 		if (watchdog_start(&wd, &run, 1, HANG_MSG, HANG_STATUS))
@@ -57,7 +65,7 @@ static void test_hang_in_kvm_run(void **state)
 	char *err = hang(false, &status);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), HANG_STATUS);
-	assert_string_equal(err, HANG_MSG);
+	assert_string_equal(err, HANG_MSG BEFORE_EXIT_MSG);
 	free(err);
 }
 
@@ -70,6 +78,7 @@ static void test_hang_outside_kvm_run(void **state)
 	assert_int_equal(WEXITSTATUS(status), HANG_STATUS);
 	assert_null(strstr(err, HANG_MSG));
 	assert_non_null(strstr(err, "outside KVM_RUN"));
+	assert_non_null(strstr(err, BEFORE_EXIT_MSG));
 	free(err);
 }
 
