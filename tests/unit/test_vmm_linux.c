@@ -55,17 +55,25 @@ static void write_str(struct console *c, const char *s)
 	console_write(c, s, strlen(s));
 }
 
-/* Through the console: the first line marks the run, the last ends it;
- * a line cut by the console's limit is not read. */
+/* A machine running a Linux kernel, its console watched, its output to a
+ * scratch file (returned, for the caller to close). */
+static FILE *watched(struct machine *m)
+{
+	FILE *sink = tmpfile();
+	assert_non_null(sink);
+	memset(m, 0, sizeof(*m));
+	m->end_status = RUN_CONTINUE;
+	console_init(&m->con, fileno(sink), -1);
+	linux_watch_console(m);
+	return sink;
+}
+
+/* Through the console: a line counts once complete; the opening line
+ * marks the run, the closing one ends it. */
 static void test_console(void **state)
 {
 	static struct machine m;
-	FILE *sink = tmpfile();
-	assert_non_null(sink);
-	memset(&m, 0, sizeof(m));
-	m.end_status = RUN_CONTINUE;
-	console_init(&m.con, fileno(sink), -1);
-	linux_watch_console(&m);
+	FILE *sink = watched(&m);
 
 	write_str(&m.con, "Kernel panic - not syncing in the middle of a line, unfinished");
 	assert_false(m.panicked);
@@ -83,12 +91,7 @@ static void test_console(void **state)
 static void test_program_output(void **state)
 {
 	static struct machine m;
-	FILE *sink = tmpfile();
-	assert_non_null(sink);
-	memset(&m, 0, sizeof(m));
-	m.end_status = RUN_CONTINUE;
-	console_init(&m.con, fileno(sink), -1);
-	linux_watch_console(&m);
+	FILE *sink = watched(&m);
 
 	write_str(&m.con, "Kernel panic - not syncing: printed by a program");
 	console_mark_program(&m.con);
@@ -112,12 +115,7 @@ static void test_program_output(void **state)
 static void test_after_flush(void **state)
 {
 	static struct machine m;
-	FILE *sink = tmpfile();
-	assert_non_null(sink);
-	memset(&m, 0, sizeof(m));
-	m.end_status = RUN_CONTINUE;
-	console_init(&m.con, fileno(sink), -1);
-	linux_watch_console(&m);
+	FILE *sink = watched(&m);
 
 	write_str(&m.con, "Press enter: ");
 	console_mark_program(&m.con);
@@ -135,15 +133,10 @@ static void test_after_overlong(void **state)
 	static char filler[CONSOLE_LINE_MAX + 100];
 	static const size_t before[] = {CONSOLE_LINE_MAX + 50, CONSOLE_LINE_MAX - 1,
 					CONSOLE_LINE_MAX - 10, CONSOLE_LINE_MAX - 30};
-	FILE *sink = tmpfile();
-	assert_non_null(sink);
 	memset(filler, 'x', sizeof(filler));
 
 	for (unsigned i = 0; i < sizeof(before) / sizeof(before[0]); i++) {
-		memset(&m, 0, sizeof(m));
-		m.end_status = RUN_CONTINUE;
-		console_init(&m.con, fileno(sink), -1);
-		linux_watch_console(&m);
+		FILE *sink = watched(&m);
 		for (size_t k = 0; k < before[i]; k++) {
 			console_write(&m.con, filler, 1);
 			console_mark_program(&m.con);
@@ -161,8 +154,8 @@ static void test_after_overlong(void **state)
 		console_mark_program(&m.con);
 		write_str(&m.con, "\n");
 		assert_false(m.panicked);
+		fclose(sink);
 	}
-	fclose(sink);
 }
 
 int main(void)
