@@ -162,6 +162,15 @@ void console_mark_program(struct console *c)
 	c->program_end = c->len;
 }
 
+int console_show_prompt(struct console *c)
+{
+	const size_t plen = strlen(RESULT_PREFIX);
+	size_t n = c->len < plen ? c->len : plen;
+	if (c->json_fd >= 0 && !c->overlong && !memcmp(c->line, RESULT_PREFIX, n))
+		return 0;
+	return console_flush(c);
+}
+
 int console_flush(struct console *c)
 {
 	out(c, c->line, c->len);

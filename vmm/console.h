@@ -66,6 +66,14 @@ int console_write(struct console *c, const void *data, size_t len);
  */
 void console_mark_program(struct console *c);
 
+/*
+ * console_show_prompt - write out an unfinished line that a guest waits
+ * on (a shell's prompt), unless it may yet become a RESULT line (it
+ * starts, or is the start of, "RESULT "): that one stays whole, so a
+ * guest that pauses inside a result loses nothing.  0 (as console_write).
+ */
+int console_show_prompt(struct console *c);
+
 /* console_flush - write out a partial last line.  0 (as console_write). */
 int console_flush(struct console *c);
 

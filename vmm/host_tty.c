@@ -1,6 +1,7 @@
 /* The host terminal in character mode while a guest reads its console, restored however shoji ends.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -9,7 +10,7 @@
 
 #include "host_tty.h"
 
-static struct termios saved;
+static struct termios saved, char_mode;
 static int saved_fd = -1;
 static volatile sig_atomic_t changed;
 
@@ -30,6 +31,26 @@ static void on_signal(int sig)
 }
 
 static const int restore_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+/* Ctrl-Z: the shell gets its terminal back as it was, and shoji its
+ * character mode when continued (fg). */
+static void on_stop(int sig)
+{
+	bool was = changed;
+	sigset_t self;
+	host_tty_restore();
+	signal(sig, SIG_DFL);
+	/* The signal is blocked in its own handler: let it through. */
+	sigemptyset(&self);
+	sigaddset(&self, sig);
+	pthread_sigmask(SIG_UNBLOCK, &self, NULL);
+	raise(sig); /* stops here until SIGCONT */
+	struct sigaction sa = {.sa_handler = on_stop};
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+	if (was && tcsetattr(saved_fd, TCSAFLUSH, &char_mode) == 0)
+		changed = 1;
+}
 
 int host_tty_char_mode(int fd)
 {
@@ -58,7 +79,11 @@ int host_tty_char_mode(int fd)
 			sigemptyset(&sa.sa_mask);
 			sigaction(restore_signals[i], &sa, NULL);
 		}
+		struct sigaction sa = {.sa_handler = on_stop};
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGTSTP, &sa, NULL);
 	}
+	char_mode = t;
 	if (tcsetattr(fd, TCSAFLUSH, &t))
 		return -errno;
 	changed = 1;

@@ -8,7 +8,9 @@
  * as typed, not echoed by the host (the guest echoes), Enter as CR as on
  * a serial line; the terminal's signal keys stay (Ctrl-C ends shoji).
  * The terminal is restored by host_tty_restore, at exit, and on SIGINT,
- * SIGTERM, SIGHUP and SIGQUIT before they take their default action.
+ * SIGTERM, SIGHUP and SIGQUIT before they take their default action; on
+ * SIGTSTP (Ctrl-Z) before shoji stops, character mode coming back when
+ * it is continued.
  * Returns 0 (also when @fd is no terminal: nothing to do) or -errno.
  */
 int host_tty_char_mode(int fd);

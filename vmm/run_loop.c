@@ -89,15 +89,17 @@ static int exit_hlt(struct machine *m)
 }
 
 /* The watchdog kicked a vCPU that stopped using CPU: halted for good, or
- * waiting for an interrupt?  An idle guest's unfinished line (a shell's
- * prompt) is written out meanwhile. */
+ * waiting for an interrupt?  A halted guest's unfinished line (a shell's
+ * prompt) is written out meanwhile; a vCPU that is merely starved of
+ * host CPU is not halted, and its line stays whole. */
 static int idle_check(struct machine *m)
 {
 	struct kvm_mp_state mp;
-	console_flush(&m->con);
-	if (ioctl(m->vcpu.fd, KVM_GET_MP_STATE, &mp) == 0 && mp.mp_state == KVM_MP_STATE_HALTED &&
-	    interrupts_off(m))
+	if (ioctl(m->vcpu.fd, KVM_GET_MP_STATE, &mp) || mp.mp_state != KVM_MP_STATE_HALTED)
+		return RUN_CONTINUE;
+	if (interrupts_off(m))
 		return halted_for_good(m);
+	console_show_prompt(&m->con);
 	return RUN_CONTINUE;
 }
 

@@ -278,6 +278,29 @@ static void test_many_dropped(void **state)
 	close(fd);
 }
 
+/* A prompt is written out when the guest waits; an unfinished RESULT
+ * line, or the start of one, stays whole and still counts. */
+static void test_show_prompt(void **state)
+{
+	int ofd = out_fd(), jfd = out_fd();
+	console_init(&con, ofd, jfd);
+	put("~ # ");
+	assert_int_equal(console_show_prompt(&con), 0);
+	char *s = contents(ofd);
+	assert_string_equal(s, "~ # ");
+	free(s);
+	put("ls\nRES");
+	console_show_prompt(&con);
+	put("ULT {\"a\":");
+	console_show_prompt(&con);
+	put("1}\n");
+	s = contents(ofd);
+	assert_string_equal(s, "~ # ls\nRESULT {\"a\":1}\n");
+	free(s);
+	expect_json(jfd, "[\n{\"a\":1}\n]\n");
+	close(ofd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -292,6 +315,7 @@ int main(void)
 	    cmocka_unit_test(test_broken_pipe),
 	    cmocka_unit_test(test_blocked_output_gives_up),
 	    cmocka_unit_test(test_many_dropped),
+	    cmocka_unit_test(test_show_prompt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <termios.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -56,11 +58,44 @@ static void test_not_a_tty(void **state)
 	close(p[1]);
 }
 
+/* Ctrl-Z: stopped, the terminal is back in line mode for the shell;
+ * continued, shoji's character mode is back.  A child does it. */
+static void test_stop_and_continue(void **state)
+{
+	int master, slave = open_pty(&master);
+	struct termios t;
+	int st;
+
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (host_tty_char_mode(slave))
+			_exit(2);
+		raise(SIGTSTP);
+		if (tcgetattr(slave, &t) || (t.c_lflag & ICANON))
+			_exit(3); /* not back in character mode */
+		host_tty_restore();
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &st, WUNTRACED), pid);
+	assert_true(WIFSTOPPED(st));
+	assert_int_equal(tcgetattr(slave, &t), 0);
+	assert_true(t.c_lflag & ICANON);
+	assert_true(t.c_lflag & ECHO);
+	kill(pid, SIGCONT);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	close(slave);
+	close(master);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_char_mode_and_restore),
 	    cmocka_unit_test(test_not_a_tty),
+	    cmocka_unit_test(test_stop_and_continue),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
