@@ -1,5 +1,5 @@
 /* yield_fifo: Linux baseline, sched_yield between two SCHED_FIFO tasks on one CPU. */
-#include "pingpong.h"
+#include "yield.h"
 
 /*
  * usage: yield_fifo process|thread N
@@ -15,24 +15,6 @@
 
 #define USAGE "yield_fifo process|thread N"
 
-static void *partner(void *arg)
-{
-	struct pingpong *p = arg;
-	struct pingpong_tally t = {0};
-
-	for (uint64_t i = 0; i < p->warm + p->n + 2; i++) {
-		sched_yield();
-		pingpong_tally(p, &t, i + 1);
-	}
-	return NULL;
-}
-
-static uint64_t yield(void *arg, uint64_t i)
-{
-	sched_yield();
-	return 1;
-}
-
 int main(int argc, char **argv)
 {
 	struct pingpong *p = pingpong_init(argc, argv, USAGE, sizeof(*p));
@@ -43,6 +25,6 @@ int main(int argc, char **argv)
 		     "sched_setscheduler SCHED_FIFO refused (needs CAP_SYS_NICE)");
 		return 0;
 	}
-	pingpong_start(p, partner);
-	return pingpong_measure(p, "yield_pingpong", "sched_yield-fifo", yield, NULL);
+	pingpong_start(p, yield_partner);
+	return pingpong_measure(p, "yield_pingpong", "sched_yield-fifo", yield_op, NULL);
 }

@@ -1,5 +1,5 @@
 /* yield_pingpong: Linux baseline, two processes or threads on one CPU passing it by sched_yield. */
-#include "pingpong.h"
+#include "yield.h"
 
 /*
  * usage: yield_pingpong process|thread N
@@ -14,28 +14,10 @@
 
 #define USAGE "yield_pingpong process|thread N"
 
-static void *partner(void *arg)
-{
-	struct pingpong *p = arg;
-	struct pingpong_tally t = {0};
-
-	for (uint64_t i = 0; i < p->warm + p->n + 2; i++) {
-		sched_yield();
-		pingpong_tally(p, &t, i + 1);
-	}
-	return NULL;
-}
-
-static uint64_t yield(void *arg, uint64_t i)
-{
-	sched_yield();
-	return 1;
-}
-
 int main(int argc, char **argv)
 {
 	struct pingpong *p = pingpong_init(argc, argv, USAGE, sizeof(*p));
 
-	pingpong_start(p, partner);
-	return pingpong_measure(p, "yield_pingpong", "sched_yield", yield, NULL);
+	pingpong_start(p, yield_partner);
+	return pingpong_measure(p, "yield_pingpong", "sched_yield", yield_op, NULL);
 }
