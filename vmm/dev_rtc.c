@@ -43,14 +43,21 @@ static uint8_t hours(const struct rtc *r, unsigned h)
 	return encode(r, h12) | (h >= 12 ? RTC_HOURS_PM : 0);
 }
 
+/* The date and time registers, read from the host's clock: 0-9 but the
+ * alarms (1, 3, 5), and the century. */
+static bool clock_register(unsigned index)
+{
+	if (index == RTC_CENTURY)
+		return true;
+	return index <= RTC_YEAR && !((index & 1) && index < RTC_WEEKDAY);
+}
+
 uint8_t rtc_cmos_read(const struct rtc *r, unsigned index, time_t now)
 {
 	struct tm t;
 	index %= RTC_CMOS_BYTES;
-	if (index > RTC_YEAR && index != RTC_CENTURY)
-		return index == RTC_REG_C ? 0 : r->cmos[index];
-	if ((index & 1) && index < RTC_WEEKDAY)
-		return r->cmos[index]; /* the alarms */
+	if (!clock_register(index))
+		return r->cmos[index]; /* C stays 0: rtc_cmos_write keeps none */
 	if (!gmtime_r(&now, &t))
 		return 0;
 	switch (index) {
@@ -76,8 +83,7 @@ uint8_t rtc_cmos_read(const struct rtc *r, unsigned index, time_t now)
 void rtc_cmos_write(struct rtc *r, unsigned index, uint8_t val)
 {
 	index %= RTC_CMOS_BYTES;
-	bool clock = index <= RTC_YEAR && !((index & 1) && index < RTC_WEEKDAY);
-	if (clock || index == RTC_REG_C || index == RTC_REG_D || index == RTC_CENTURY)
+	if (clock_register(index) || index == RTC_REG_C || index == RTC_REG_D)
 		return;
 	if (index == RTC_REG_A)
 		val &= (uint8_t)~RTC_A_UIP; /* read-only: set, it would stall rtc_cmos's reads */

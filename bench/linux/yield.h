@@ -1,4 +1,5 @@
-/* yield.h: the two sides of the sched_yield baselines (yield_pingpong.c, yield_fifo.c), which differ only in the scheduler they run under. */
+/* yield.h: the two sides of the sched_yield baselines (yield_pingpong.c, yield_fifo.c), which
+ * differ only in the scheduler they run under. */
 #ifndef SHOJI_BENCH_LINUX_YIELD_H
 #define SHOJI_BENCH_LINUX_YIELD_H
 
