@@ -60,7 +60,8 @@ bench: deps
 	$(Q)bench/run $(BENCH_ARGS)
 
 bench-icount: deps
-	$(Q)$(MAKE) --no-print-directory $(KERNEL_ELF) $(BENCH_TASK_ELFS) $(BENCH_LINUX_BINS)
+	$(Q)$(MAKE) --no-print-directory $(KERNEL_ELF) $(BENCH_TASK_ELFS) $(BENCH_LINUX_BINS) \
+		$(SHOJI) $(SHOJI_STATIC) $(BENCH_STOPWATCH)
 	$(Q)bench/run --icount $(BENCH_ARGS)
 
 .PHONY: bench bench-icount

@@ -16,7 +16,8 @@ include "linux";
 def grew_factor: 1.02;
 
 # The baseline's metrics and the field each one is recorded in.
-def metric_field: {instructions_per_op: "cycles_per_op", bytes: "bytes", instructions_to_main: "tsc_at_main"};
+def metric_field: {instructions_per_op: "cycles_per_op", bytes: "bytes", instructions_to_main: "tsc_at_main",
+	kernel_boot_instructions: "boot_ticks"};
 
 # The workloads measured twice: {nd, ndiff, worst}, the runs of each in rows.
 def determinism($d):
@@ -84,13 +85,14 @@ def baseline_check($d; $base; $write):
 # The baseline this run would write: one workload a line.
 def new_baseline($d):
 	"{\n  \"what\": \"instructions per operation (RDTSC deltas under QEMU -icount shift=0,sleep=off), "
-	+ "bytes of kernel memory per task and instructions from reset to the first task; make bench-icount "
+	+ "bytes of kernel memory per task, instructions from reset to the first task and the kernel's boot without calibration; make bench-icount "
 	+ "prints and fails on any that grew by more than 2%\",\n"
 	+ "  \"qemu\": \($d.info.qemu // "" | tojson),\n  \"git\": \($d.info.git // "" | tojson),\n"
 	+ "  \"date\": \($d.info.date // "" | tojson),\n"
 	+ "  \"linux\": \($d.info["icount-linux kernel"] // "" | tojson),\n  \"workloads\": [\n"
 	+ ([groups($d) | select(.p == "icount") | . as $k
-		| (["cycles_per_op", "instructions_per_op"], ["bytes", "bytes"], ["tsc_at_main", "instructions_to_main"]) as [$f, $metric]
+		| (["cycles_per_op", "instructions_per_op"], ["bytes", "bytes"], ["tsc_at_main", "instructions_to_main"],
+			["boot_ticks", "kernel_boot_instructions"]) as [$f, $metric]
 		| select($k | has($f))
 		| "    " + ({benchmark: $k.b, mode: $k.m, variant: $k.v, metric: $metric} | tojson | .[0:-1])
 		+ ",\"value\":\($k | run($f; 1) | g)}"]
@@ -99,12 +101,30 @@ def new_baseline($d):
 		+ ",\"value\":\(run("cycles_per_op"; 1) | g)}"] | join(",\n"))
 	+ "\n  ]\n}\n";
 
+# shoji's own cost beside the path lengths (bench/steps/shoji-cost, run by
+# make bench-icount too): counted, not timed.
+def cost_md($d):
+	[("host", "rig") as $p
+		| group($d; $p; "shoji_instructions"; $p; "exec to the run loop's first KVM_RUN") as $i
+		| group($d; $p; "shoji_exits"; $p; "exec to the first task instruction") as $x
+		| group($d; $p; "shoji_rss"; $p; "resident memory apart from guest RAM") as $r
+		| select($i != null or $x != null or $r != null)
+		| "- \(if $p == "rig" then "build/shoji-static inside the emulated-KVM rig (nested KVM: counts, not times)" else "this host" end): "
+		+ ([(if $i != null then "\($i | med("instructions") | int) instructions (callgrind) from exec to the first KVM_RUN" else empty end),
+			(if $x != null then "\($x | med("exits") | int) VM exits from exec to the first task instruction" else empty end),
+			(if $r != null then "\($r | med("kib") | int) KiB resident apart from guest RAM" else empty end)] | join("; "))
+		+ ".\n"] as $lines
+	| if ($lines | length) == 0 then ""
+	  else "shoji's own cost (bench_boot in process mode, bench/steps/shoji-cost):\n\n" + ($lines | add) + "\n" end;
+
 def report($d; $t; $base; $write):
-	[icount_targets($t; $d; "")] as $targets
+	[icount_targets($t; $d; ""), cost_targets($t; $d)] as $targets
 	| determinism($d) as $det
 	| baseline_check($d; $base; $write) as $check
 	| group($d; "icount"; "ipc_call_to_peer"; "shared"; "same-group") as $tick
 	| group($d; "icount"; "boot"; "process"; "first task") as $boot
+	| [("process", "shared", "kernel") as $m | group($d; "icount"; "boot"; $m; "kernel entry to main()")
+		| select(. != null and has("boot_ticks"))] as $kboot
 	| kmem_section($d; "icount"; target_def($t; "icount_kmem_per_shared_task")) as $kmem
 	| linux_section($d) as $linux
 	| {status: (if $det.worst > grew_factor - 1 or $check.grew > 0 or $linux.status > 0 then 1 else 0 end),
@@ -135,11 +155,16 @@ def report($d; $t; $base; $write):
 		+ workload_rows($d)
 		+ "\nBoot (bench_boot as the only task): "
 		+ (if $boot | has("tsc_at_main") then
-			"\($boot | med("tsc_at_main") | num) instructions from reset to the task's main() (most of them the "
-			+ "kernel's 3 x 10 ms PIT calibration, which QEMU needs and shoji does "
-			+ "not: shoji passes the TSC frequency in CPUID), \($boot | med("clock_ns_at_main") | num) of them after the "
-			+ "calibration (sys_clock at main(), ns = instructions here).\n\n"
+			"\($boot | med("tsc_at_main") | num) instructions from reset to the task's main() in process mode, "
+			+ "firmware and clock calibration included.  The kernel's own boot, from its first instruction "
+			+ "(boot.S reads the TSC) to the task's main(), less the PIT and local APIC calibration windows "
+			+ "(QEMU's CPUID gives neither frequency; shoji's gives both, and the kernel then calibrates nothing): "
+			+ (if ($kboot | length) > 0 then
+				([$kboot[] | "\(.m) \(med("boot_ticks") | int) (and \(med("calibration_ticks") | int) calibrating)"] | join(", "))
+				+ " instructions.\n\n"
+			   else "not measured.\n\n" end)
 		   else "not measured.\n\n" end)
+		+ cost_md($d)
 		+ $kmem.md
 		+ $linux.md
 		+ "## Determinism\n\n"

@@ -18,7 +18,8 @@ include "format";
 def fields: ["cycles_per_op", "ns_per_op", "cycles_per_op_with_switches", "tsc_read_cycles",
 	"task_switches", "cr3_writes", "wrpkru", "tlb_flushes", "syscalls", "timer_ticks", "bytes",
 	"tsc_at_main", "clock_ns_at_main", "tasks", "groups", "total_bytes", "per_task_bytes",
-	"instructions", "kib", "us", "iterations", "warmup", "ticks_per_instruction"];
+	"instructions", "kib", "us", "iterations", "warmup", "ticks_per_instruction", "boot_ticks",
+	"entry_tsc", "calibration_ticks", "exits"];
 
 # The SYS_STATS counters: per operation, in results.json's counters_per_op.
 def counters: ["task_switches", "cr3_writes", "wrpkru", "tlb_flushes", "syscalls", "timer_ticks"];

@@ -56,12 +56,17 @@ static const void *initrd(void)
 	panic("initrd at %lx (+%lx) is not in RAM", bi.initrd_phys, bi.initrd_size);
 }
 
-static void time_init(void)
+/* entry_tsc: the TSC at the kernel's first instruction (boot.S), printed
+ * with the calibration so that a task reading the TSC can tell the boot's
+ * own length (bench/tasks/bench_boot.c). */
+static void time_init(uint64_t entry_tsc)
 {
 	const char *src = tsc_init();
 	kprintf("time: TSC %lu kHz from %s\n", tsc_hz / 1000, src);
 	const char *timer = lapic_timer_init(opt.quantum_us);
 	kprintf("timer: local APIC %s, quantum %u us\n", timer, opt.quantum_us);
+	kprintf("boot: kernel entry at TSC %lu, %lu TSC ticks calibrating\n", entry_tsc,
+		tsc_calibration_ticks);
 }
 
 static void selftest(void)
@@ -79,10 +84,10 @@ static void selftest(void)
 		audit_break(opt.selftest == SELFTEST_AUDIT_QUEUE);
 }
 
-void kmain(uint32_t start_info_phys);
+void kmain(uint32_t start_info_phys, uint64_t entry_tsc);
 /* The boot sequence, as a list (kept out of clang-format to stay one). */
 /* clang-format off */
-void kmain(uint32_t start_info_phys)
+void kmain(uint32_t start_info_phys, uint64_t entry_tsc)
 {
 	serial_init();                  /* console first: every later step may print */
 	kprintf("shoji kernel %s (abi %d)\n", SHOJI_VERSION, SHOJI_ABI_VERSION);
@@ -95,7 +100,7 @@ void kmain(uint32_t start_info_phys)
 	cpu_init(opt.pcid != 0);        /* CR0/CR4: no FPU, SMEP, SMAP, PKE, PCID */
 	check_features();               /* refuse pcid=on without PCID; report */
 	syscall_msr_init();             /* SYSCALL/SYSRET */
-	time_init();                    /* TSC frequency, LAPIC timer */
+	time_init(entry_tsc);           /* TSC frequency, LAPIC timer */
 	tasks_create_all(&opt, initrd(), bi.initrd_size); /* every image checked first */
 	if (opt.audit) audit_init();    /* audit=on: invariants checked from here on */
 	selftest();                     /* selftest= options */

@@ -11,7 +11,9 @@
 
 extern char __kernel_end[];
 
-static uint64_t pmm_bitmap[RAM_LIMIT / PAGE_SIZE / 64];
+/* Not zeroed at boot (kernel.ld, .noinit): pmm_init sets every word the
+ * RAM needs, and pmm never reads past them. */
+static uint64_t pmm_bitmap[RAM_LIMIT / PAGE_SIZE / 64] __attribute__((section(".noinit")));
 static struct pmm pmm;
 static struct kheap heap;
 

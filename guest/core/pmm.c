@@ -38,32 +38,54 @@ static void clip(const struct pmm *p, uint64_t start, uint64_t end, bool outward
 	*last = outward ? (e + FRAME - 1) / FRAME : e / FRAME;
 }
 
+/* Mask of bits [lo, hi) of one bitmap word, 0 <= lo < hi <= 64. */
+static uint64_t bits(unsigned lo, unsigned hi)
+{
+	uint64_t upto = hi == 64 ? ~0ull : (1ull << hi) - 1;
+	return upto & ~((1ull << lo) - 1);
+}
+
+/* Set bits of x (SWAR, no POPCNT instruction or libgcc call needed). */
+static unsigned popcount64(uint64_t x)
+{
+	x -= (x >> 1) & 0x5555555555555555ull;
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (unsigned)((x * 0x0101010101010101ull) >> 56);
+}
+
+/* Sets (used) or clears (free) frames [first, last), a word at a time:
+ * the boot frees all of RAM through here.  Returns how many changed. */
+static uint64_t mark(struct pmm *p, uint64_t first, uint64_t last, bool used)
+{
+	uint64_t n = 0;
+	while (first < last) {
+		uint64_t w = first / 64, end = last - w * 64 < 64 ? last - w * 64 : 64;
+		uint64_t m = bits((unsigned)(first % 64), (unsigned)end);
+		uint64_t change = used ? ~p->bitmap[w] & m : p->bitmap[w] & m;
+		n += popcount64(change);
+		p->bitmap[w] ^= change;
+		first = w * 64 + end;
+	}
+	return n;
+}
+
 uint64_t pmm_mark_free(struct pmm *p, uint64_t start, uint64_t end)
 {
-	uint64_t first, last, n = 0;
+	uint64_t first, last;
 	clip(p, start, end, false, &first, &last);
-	for (uint64_t i = first; i < last; i++) {
-		if (frame_used(p, i)) {
-			p->bitmap[i / 64] &= ~(1ull << (i % 64));
-			n++;
-		}
-	}
+	uint64_t n = mark(p, first, last, false);
 	p->free += n;
-	if (first < p->hint)
+	if (first < last && first < p->hint)
 		p->hint = first;
 	return n;
 }
 
 uint64_t pmm_mark_used(struct pmm *p, uint64_t start, uint64_t end)
 {
-	uint64_t first, last, n = 0;
+	uint64_t first, last;
 	clip(p, start, end, true, &first, &last);
-	for (uint64_t i = first; i < last; i++) {
-		if (!frame_used(p, i)) {
-			p->bitmap[i / 64] |= 1ull << (i % 64);
-			n++;
-		}
-	}
+	uint64_t n = mark(p, first, last, true);
 	p->free -= n;
 	return n;
 }

@@ -37,8 +37,10 @@ trap 'rm -rf "$tmp"' EXIT
 declare -A EXPECTED=(
 	[ipc_vs_linux_pipe]=met [ipc_roundtrip_cycles]=met [kernel_syscall_ratio]=met
 	[kmem_per_shared_task]=met [start_to_first_instruction]=met [vmm_resident_memory]=met
-	[icount_call_to_peer]=met [icount_kernel_syscall_ratio]="not met"
-	[icount_kmem_per_shared_task]=met
+	[shoji_start_instructions]=met [boot_vm_exits]=met
+	[icount_call_to_peer]=met [icount_ipc_roundtrip_buffer]="not met" [icount_ipc_roundtrip_word]=met
+	[icount_kernel_syscall_ratio]="no verdict" [icount_kmem_per_shared_task]=met
+	[icount_kernel_boot]=met
 )
 
 result() { # NAME PROBLEM...: PASS when there is no problem
@@ -67,7 +69,10 @@ grade() {
 			continue
 		fi
 		if ((flip)); then
-			[[ $want == met ]] && want="not met" || want=met
+			case $want in
+			met) want="not met" ;;
+			"not met") want=met ;;
+			esac
 		fi
 		got=$(jq -r --arg t "$text" '[.targets[] | select(.target == $t) | .verdict] | join(",")' "$dir/results.json")
 		[[ $got == "$want" ]] || problems+=("$id: verdict '${got:-no row}', expected '$want'")
@@ -85,7 +90,7 @@ fi
 
 # 2: every comparison reversed and every text marked: the verdicts flip.
 jq '.targets |= map(.target = "(reversed) " + .target
-	| .compare = {"<=": ">", "<": ">=", ">=": "<", ">": "<="}[.compare])' "$targets" >"$tmp/reversed.json"
+	| .compare = {"<=": ">", "<": ">=", ">=": "<", ">": "<=", "none": "none"}[.compare])' "$targets" >"$tmp/reversed.json"
 if "$report" --targets "$tmp/reversed.json" bench "$tmp/b" "$fixture/records.bench.tsv" \
 	"$fixture/records.icount.tsv" 2>"$tmp/b.err"; then
 	grade "$tmp/reversed.json" "$tmp/b" 1
@@ -109,8 +114,8 @@ st=0
 st=0
 "$report" icount "$tmp/e" "$tmp/d/icount-baseline.json" "$fixture/records.icount.tsv" 2>"$tmp/e.err" || st=$?
 ((st == 0)) || problems+=("against its own baseline: exit status $st")
-grep -q '^icount: no count grew by more than 2% over bench/icount-baseline.json (12 checked)$' \
-	"$tmp/e/icount-check.txt" 2>/dev/null || problems+=("against its own baseline: not 12 counts checked (8 shoji, 4 Linux)")
+grep -q '^icount: no count grew by more than 2% over bench/icount-baseline.json (16 checked)$' \
+	"$tmp/e/icount-check.txt" 2>/dev/null || problems+=("against its own baseline: not 16 counts checked (12 shoji, 4 Linux)")
 # expect_grew WHAT SELECT DIR LINE: the baseline of $tmp/d with the
 # workloads SELECT (a jq condition) lowered by 10% fails the check, with LINE.
 expect_grew() {
@@ -127,6 +132,8 @@ expect_grew "a count" '.benchmark == "ipc_call_to_peer" and .variant == "same-gr
 	'icount: GREW ipc_call_to_peer shared same-group-word (instructions_per_op): 128.2 -> 141.0 (+10.00%)'
 expect_grew "a Linux count" '.platform == "icount-linux-nomit" and .benchmark == "ipc_roundtrip"' g \
 	'icount: GREW icount-linux-nomit ipc_roundtrip linux-thread pipe (instructions_per_op): 11800 -> 12980 (+10.00%)'
+expect_grew "a kernel boot" '.metric == "kernel_boot_instructions" and .mode == "shared"' h \
+	'icount: GREW boot shared kernel entry to main() (kernel_boot_instructions): 581818 -> 640000 (+10.00%)'
 result bench/report-icount-baseline "${problems[@]}"
 
 # 5: shoji beside Linux under the same -icount: a row per pair measured on

@@ -188,6 +188,10 @@ extern uint64_t stat_cr3_writes, stat_tlb_flushes;
  * 0x40000010), else calibrated against the PIT.  Returns where it came from. */
 const char *tsc_init(void);
 extern uint64_t tsc_hz;
+/* TSC ticks the boot spent calibrating (the PIT windows of tsc_init and
+ * the local APIC timer's): 0 where CPUID gives both frequencies, as under
+ * shoji; the boot's own length is reported without them. */
+extern uint64_t tsc_calibration_ticks;
 /* Nanoseconds since tsc_init(). */
 uint64_t clock_ns(void);
 /* TSC ticks elapsed while PIT channel 2 counts down ms milliseconds. */

@@ -59,6 +59,11 @@ boot_gdt_ptr:
 	.code32
 	.globl pvh_start32
 pvh_start32:
+	/* The boot's first instruction reads the TSC, so the kernel can say
+	 * how long its boot took (kmain's second argument; EDI:EBP keep it). */
+	rdtsc
+	mov %eax, %ebp
+	mov %edx, %edi
 	cli
 	cld
 	mov %ebx, %esi			/* keep the start info pointer */
@@ -93,16 +98,22 @@ pvh_start32:
 
 	.text
 start64:
+	shl $32, %rdi			/* the TSC at entry, from EDI:EBP */
+	mov %ebp, %r12d
+	or %rdi, %r12
 	/* The loader zeroes .bss per the ELF header, but a kernel must not
-	 * depend on every loader doing it. */
+	 * depend on every loader doing it.  By words: under QEMU -icount
+	 * every iteration of a REP string instruction counts as one. */
 	movabs $__bss_start, %rdi
 	movabs $__bss_end, %rcx
 	sub %rdi, %rcx
+	shr $3, %rcx
 	xor %eax, %eax
-	rep stosb
+	rep stosq
 
 	movabs $kernel_stack_top, %rsp
+	mov %esi, %edi			/* kmain(start info physical address, */
+	mov %r12, %rsi			/*       TSC at entry) */
 	xor %ebp, %ebp
-	mov %esi, %edi			/* kmain(start info physical address) */
 	call kmain
 	ud2

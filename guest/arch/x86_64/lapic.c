@@ -44,11 +44,12 @@ static uint64_t lapic_ticks_per_ms(void)
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | VEC_TIMER);
 	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
 	lapic_write(LAPIC_TIMER_INIT, 0xffffffffu);
-	uint64_t end = rdtsc() + tsc_hz / 100; /* 10 ms */
+	uint64_t start = rdtsc(), end = start + tsc_hz / 100; /* 10 ms */
 	while (rdtsc() < end)
 		pause();
 	uint32_t elapsed = 0xffffffffu - lapic_read(LAPIC_TIMER_CUR);
 	lapic_write(LAPIC_TIMER_INIT, 0);
+	tsc_calibration_ticks += rdtsc() - start;
 	return elapsed / 10;
 }
 

@@ -38,11 +38,8 @@ static uint64_t *table_virt(uint64_t phys)
 static uint64_t table_alloc(void)
 {
 	uint64_t phys = pmm_alloc_page();
-	if (phys) {
-		uint64_t *t = table_virt(phys);
-		for (int i = 0; i < PT_ENTRIES; i++)
-			t[i] = 0;
-	}
+	if (phys)
+		memset(table_virt(phys), 0, PAGE_SIZE);
 	return phys;
 }
 

@@ -3,6 +3,7 @@
 #include "core/kernel.h"
 
 uint64_t tsc_hz;
+uint64_t tsc_calibration_ticks;
 static uint64_t tsc_boot;
 static uint64_t ns_mult; /* ns = (ticks * ns_mult) >> 32 */
 
@@ -63,13 +64,14 @@ const char *tsc_init(void)
 	tsc_hz = tsc_from_cpuid(&src);
 	if (!tsc_hz) {
 		/* Best of three 10 ms windows: a delayed first read only lengthens. */
-		uint64_t best = ~0ull;
+		uint64_t best = ~0ull, t0 = rdtsc();
 		for (int i = 0; i < 3; i++) {
 			uint64_t t = pit_measure_tsc(10);
 			if (t < best)
 				best = t;
 		}
 		tsc_hz = best * 100;
+		tsc_calibration_ticks += rdtsc() - t0;
 	}
 	if (tsc_hz < 1000000)
 		panic("TSC frequency %lu Hz from %s is implausible", tsc_hz, src);
