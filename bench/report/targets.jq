@@ -205,7 +205,7 @@ def exits_target($t; $d):
 		($k | med("exits")) as $x
 		| row($tg; "\($x | int) VM exits (shoji --trace-exits, \(where_measured($k)))";
 			verdict($tg; $x); if meets($tg; $x) then "" else times($tg; $x) end)
-	  else row($tg; "—"; "not measured here"; skip_reason($d; "rig"; "shoji_start"; "rig"; "")) end;
+	  else row($tg; "—"; "not measured here"; (skip_reason($d; "rig"; "shoji_exits"; "rig"; "") | if . == "" then "no exit count (bench/steps/shoji-cost)" else . end)) end;
 
 # cost_targets($t; $d): shoji's own cost, in both reports.
 def cost_targets($t; $d): start_instructions_target($t; $d), exits_target($t; $d), rss_target($t; $d);
