@@ -160,7 +160,6 @@ static int load_guest(const struct run_opts *o, struct inputs *in, struct machin
 	in->initrd_file = NULL;
 	cpio_writer_free(&in->packed);
 	in->initrd = NULL;
-	malloc_trim(0); /* and the heap's free pages go back to the host */
 	return 0;
 }
 
@@ -292,6 +291,7 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	if (m.is_linux)
 		linux_watch_console(&m); /* its panic lines */
+	malloc_trim(0);			 /* what start-up freed goes back to the host */
 	status = run_loop(&m, o.timeout_ms, o.timeout_str);
 	write_results(&m, &o, &in); /* a failure is reported; the guest's status stands */
 	if (m.trace)
