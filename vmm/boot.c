@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,6 +148,7 @@ static int load_guest(const struct run_opts *o, struct inputs *in, struct machin
 	if (in->initrd_size) { /* no task specs, no initrd: the kernel may fill RAM */
 		if (initrd_place(&m->mem, in->initrd_size, img.hi, &at, &why))
 			return input_error("initrd of %zu bytes: %s", in->initrd_size, why);
+		guest_mem_written(&m->mem, at, in->initrd_size);
 		memcpy(guest_ptr(&m->mem, at, in->initrd_size), in->initrd, in->initrd_size);
 		m->initrd = at;
 		m->initrd_size = in->initrd_size;
@@ -196,6 +198,8 @@ static int prepare_entry(struct machine *m, const struct inputs *in)
 	const char *why;
 	gpa_t si;
 
+	/* The start info goes in the boot area; then the guest writes where it likes. */
+	guest_mem_written(&m->mem, 0, m->mem.size);
 	if (startinfo_build(&m->mem, in->cmdline, m->initrd, m->initrd_size, &si, &why))
 		return input_error(why);
 	if (vcpu_set_pvh_entry(&m->vcpu, m->entry, si))
@@ -287,6 +291,7 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	if (m.is_linux)
 		linux_watch_console(&m); /* its panic lines */
+	malloc_trim(0);			 /* what start-up freed goes back to the host */
 	status = run_loop(&m, o.timeout_ms, o.timeout_str);
 	write_results(&m, &o, &in); /* a failure is reported; the guest's status stands */
 	if (m.trace)

@@ -1,6 +1,7 @@
 /* The guest console: line-at-a-time output, and RESULT {json} lines streamed to --json. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,7 +33,11 @@ static int write_all(const struct console *c, int fd, const char *p, size_t n)
 
 void console_init(struct console *c, int out_fd, int json_fd)
 {
-	memset(c, 0, sizeof(*c));
+	/* All but the line buffer, which is read only below len: zeroing its
+	 * 64 KiB would make every page of it resident for nothing. */
+	const size_t rest = offsetof(struct console, line) + sizeof(c->line);
+	memset(c, 0, offsetof(struct console, line));
+	memset((char *)c + rest, 0, sizeof(*c) - rest);
 	c->out_fd = out_fd;
 	c->json_fd = json_fd;
 }

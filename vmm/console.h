@@ -40,7 +40,9 @@ struct console {
 	uint64_t too_long;    /* RESULT lines dropped: longer than CONSOLE_LINE_MAX */
 };
 
-/* console_init - output to @out_fd; RESULT lines to @json_fd when >= 0. */
+/* console_init - output to @out_fd; RESULT lines to @json_fd when >= 0.
+ * Every field is reset but line[], which is only ever read below len and
+ * is left untouched (so that its pages stay unused until a guest writes). */
 void console_init(struct console *c, int out_fd, int json_fd);
 
 /*

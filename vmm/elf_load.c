@@ -99,7 +99,7 @@ static int check_placement(const struct guest_mem *m, const struct kernel_elf *k
 	return 0;
 }
 
-int elf_load(const struct guest_mem *m, void *file, size_t size, gpa_t avoid_lo, gpa_t avoid_hi,
+int elf_load(struct guest_mem *m, void *file, size_t size, gpa_t avoid_lo, gpa_t avoid_hi,
 	     struct elf_image *img, const char **why)
 {
 	struct kernel_elf k;
@@ -109,11 +109,16 @@ int elf_load(const struct guest_mem *m, void *file, size_t size, gpa_t avoid_lo,
 		return rc;
 	if ((rc = check_placement(m, &k, avoid_lo, avoid_hi, why)))
 		return rc;
-	/* Copy, then zero the bss part of each segment. */
+	/* Fresh RAM is zero already: its bss needs no zeroing (a kernel's bss
+	 * is most of its memsz).  The rules keep segments apart, so no
+	 * segment's bytes land on another's bss. */
+	bool zero = guest_mem_is_zero(m, k.lo, k.hi - k.lo);
+	guest_mem_written(m, k.lo, k.hi - k.lo);
 	for (unsigned i = 0; i < k.nseg; i++) {
 		uint8_t *dst = guest_ptr(m, k.seg[i].paddr, k.seg[i].memsz);
 		memcpy(dst, (const uint8_t *)file + k.seg[i].offset, k.seg[i].filesz);
-		memset(dst + k.seg[i].filesz, 0, k.seg[i].memsz - k.seg[i].filesz);
+		if (!zero)
+			memset(dst + k.seg[i].filesz, 0, k.seg[i].memsz - k.seg[i].filesz);
 	}
 	*img = (struct elf_image){k.entry, k.lo, k.hi, k.is_linux};
 	return 0;

@@ -30,13 +30,14 @@ struct elf_image {
  * loader/format/format.h (kernel_elf_read, with a reader built on libelf),
  * then each PT_LOAD's [p_paddr, p_paddr + p_memsz) inside guest RAM and
  * outside the avoided range.  Then copies each PT_LOAD to p_paddr and
- * zeroes the rest of its memsz.
+ * zeroes the rest of its memsz, unless guest_mem_is_zero says it is zero
+ * already; the span it loads is recorded with guest_mem_written.
  * Returns 0 with *img filled; -ENOEXEC with *why for a file the rules
  * refuse; -EIO with *why when libelf cannot read what the rules accepted;
  * -ERANGE with *why for a segment outside guest memory or on the avoided
  * range.
  */
-int elf_load(const struct guest_mem *m, void *file, size_t size, gpa_t avoid_lo, gpa_t avoid_hi,
+int elf_load(struct guest_mem *m, void *file, size_t size, gpa_t avoid_lo, gpa_t avoid_hi,
 	     struct elf_image *img, const char **why);
 
 /*

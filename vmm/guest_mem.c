@@ -17,6 +17,7 @@ int guest_mem_alloc(struct guest_mem *m, uint64_t size)
 	m->host = p;
 	m->size = size;
 	m->mapped = true;
+	m->written_lo = m->written_hi = 0; /* nothing written: all of it zero */
 	return 0;
 }
 
@@ -25,6 +26,8 @@ void guest_mem_wrap(struct guest_mem *m, void *buf, uint64_t size)
 	m->host = buf;
 	m->size = size;
 	m->mapped = false;
+	m->written_lo = 0;
+	m->written_hi = size; /* the caller's bytes: anything */
 }
 
 void guest_mem_free(struct guest_mem *m)
@@ -34,6 +37,7 @@ void guest_mem_free(struct guest_mem *m)
 	m->host = NULL;
 	m->size = 0;
 	m->mapped = false;
+	m->written_lo = m->written_hi = 0;
 }
 
 void *guest_ptr(const struct guest_mem *m, gpa_t gpa, uint64_t len)
@@ -42,6 +46,33 @@ void *guest_ptr(const struct guest_mem *m, gpa_t gpa, uint64_t len)
 	if (!m->host || gpa > m->size || len > m->size - gpa)
 		return NULL;
 	return m->host + gpa;
+}
+
+void guest_mem_written(struct guest_mem *m, gpa_t gpa, uint64_t len)
+{
+	if (!len)
+		return;
+	/* Past the end of RAM (or wrapping) nothing can be written: clamp. */
+	gpa_t end = gpa > m->size || len > m->size - gpa ? m->size : gpa + len;
+	if (gpa > m->size)
+		gpa = m->size;
+	if (m->written_lo == m->written_hi) {
+		m->written_lo = gpa;
+		m->written_hi = end;
+		return;
+	}
+	if (gpa < m->written_lo)
+		m->written_lo = gpa;
+	if (end > m->written_hi)
+		m->written_hi = end;
+}
+
+bool guest_mem_is_zero(const struct guest_mem *m, gpa_t gpa, uint64_t len)
+{
+	if (!m->mapped || !guest_ptr(m, gpa, len))
+		return false;
+	/* In RAM, so gpa + len cannot wrap. */
+	return m->written_lo == m->written_hi || gpa + len <= m->written_lo || gpa >= m->written_hi;
 }
 
 uint64_t guest_mem_resident(const struct guest_mem *m)

@@ -24,7 +24,9 @@ int kvm_ioctl_failed(const char *name);
 /* kvm_has - KVM_CHECK_EXTENSION: > 0 when @cap is there. */
 int kvm_has(int kvm_fd, long cap);
 
-/* kvm_supported_cpuid - KVM_GET_SUPPORTED_CPUID into @t.  0 or -errno. */
+/* kvm_supported_cpuid - KVM_GET_SUPPORTED_CPUID into @t: t->head.nent
+ * entries are KVM's, the ones after them are left as they were.  0 or
+ * -errno. */
 int kvm_supported_cpuid(int kvm_fd, struct cpuid_table *t);
 
 /*

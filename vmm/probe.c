@@ -204,13 +204,15 @@ static int drive(struct vcpu *v, struct probe_result *r)
 	return 0;
 }
 
-int probe_vcpu(struct vcpu *v, const struct guest_mem *m, struct probe_result *r)
+int probe_vcpu(struct vcpu *v, struct guest_mem *m, struct probe_result *r)
 {
 	uint8_t *area = guest_ptr(m, 0, PROBE_AREA_END);
 	if (!area)
 		return -EINVAL;
 	memset(r, 0, sizeof(*r));
-	memset(area, 0, PROBE_AREA_END);
+	if (!guest_mem_is_zero(m, 0, PROBE_AREA_END)) /* fresh RAM is zero already */
+		memset(area, 0, PROBE_AREA_END);
+	guest_mem_written(m, 0, PROBE_AREA_END);
 	build_guest(m);
 	int rc = enter_long_mode(v);
 	if (!rc)

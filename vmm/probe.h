@@ -26,7 +26,8 @@ struct probe_result {
  * @v:  a vCPU with its CPUID set and never run with other code (or whose
  *      state the caller will replace anyway).
  * @m:  the VM's RAM at guest physical 0, at least PROBE_AREA_END bytes;
- *      [0, PROBE_AREA_END) is overwritten and left zeroed.
+ *      [0, PROBE_AREA_END) is overwritten and left zeroed (zeroed first
+ *      unless guest_mem_is_zero vouches for it; recorded as written).
  * Afterwards the vCPU's registers are the probe's: set the real entry
  * state before running anything else.
  * Returns 0 with @r filled (r->ok false, r->why set, when this KVM
@@ -34,7 +35,7 @@ struct probe_result {
  * A KVM_RUN that ignores the timeout kick ends the process with
  * SHOJI_STATUS_NO_KVM.
  */
-int probe_vcpu(struct vcpu *v, const struct guest_mem *m, struct probe_result *r);
+int probe_vcpu(struct vcpu *v, struct guest_mem *m, struct probe_result *r);
 
 /* probe_run - probe_vcpu on a VM of its own (for `shoji info`), with the
  * same platform and CPUID as `shoji run` gives the kernel.  0 or -errno. */

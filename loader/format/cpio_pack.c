@@ -61,16 +61,19 @@ static void put_entry(struct cpio_writer *w, uint32_t ino, uint32_t mode, const 
 	char head[CPIO_HEADER_SIZE + 1]; /* snprintf writes a NUL */
 	unsigned char *p = w->buf + w->len;
 	size_t total = entry_size(name_len, size);
+	size_t at = entry_size(name_len, 0); /* where the data starts */
 
 	snprintf(head, sizeof(head), "%s%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
 		 CPIO_MAGIC, ino, mode, 0u /* uid */, 0u /* gid */, 1u /* nlink */, 0u /* mtime */,
 		 (uint32_t)size, 0u, 0u, 0u, 0u /* dev, rdev */, (uint32_t)(name_len + 1),
 		 0u /* check: unused in 070701 */);
-	memset(p, 0, total);
+	/* Only the NUL and the padding are zeroed: the rest is written over. */
 	memcpy(p, head, CPIO_HEADER_SIZE);
-	memcpy(p + CPIO_HEADER_SIZE, name, name_len); /* NUL from memset */
+	memcpy(p + CPIO_HEADER_SIZE, name, name_len);
+	memset(p + CPIO_HEADER_SIZE + name_len, 0, at - CPIO_HEADER_SIZE - name_len);
 	if (size)
-		memcpy(p + total - (size + 3) / 4 * 4, data, size);
+		memcpy(p + at, data, size);
+	memset(p + at + size, 0, total - at - size);
 	w->len += total;
 }
 

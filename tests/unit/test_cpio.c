@@ -432,6 +432,36 @@ static void test_writer_grows(void **state)
 	cpio_writer_free(&w);
 }
 
+/* The NUL after each name and the padding after it and after the data are
+ * zero even where the buffer held other bytes: only they are zeroed. */
+static void test_writer_pads_with_zeroes(void **state)
+{
+	static const char *names[] = {"a", "bb", "ccc", "dddd"};
+	struct cpio_writer w;
+	const char *why = NULL;
+
+	cpio_writer_init(&w);
+	w.cap = 4096;
+	w.buf = malloc(w.cap);
+	assert_non_null(w.buf);
+	memset(w.buf, 0xa5, w.cap);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(cpio_writer_add(&w, names[i], "xyz", (size_t)i, &why), 0);
+	assert_int_equal(cpio_writer_finish(&w, &why), 0);
+	size_t off = 0;
+	struct cpio_entry e;
+	for (int i = 0; i < 4; i++) {
+		size_t start = off;
+		assert_int_equal(cpio_next(w.buf, w.len, &off, &e, &why), 1);
+		size_t data = (size_t)((const unsigned char *)e.data - w.buf);
+		for (size_t at = start + CPIO_HEADER_SIZE + strlen(names[i]); at < data; at++)
+			assert_int_equal(w.buf[at], 0); /* the NUL and the name's padding */
+		for (size_t at = data + e.size; at < off; at++)
+			assert_int_equal(w.buf[at], 0); /* the data's padding */
+	}
+	cpio_writer_free(&w);
+}
+
 static void expect_add_refused(struct cpio_writer *w, const char *name, size_t size,
 			       const char *phrase)
 {
@@ -505,6 +535,7 @@ int main(void)
 	    cmocka_unit_test(test_writer_round_trip),
 	    cmocka_unit_test(test_writer_empty_archive),
 	    cmocka_unit_test(test_writer_grows),
+	    cmocka_unit_test(test_writer_pads_with_zeroes),
 	    cmocka_unit_test(test_writer_refuses),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

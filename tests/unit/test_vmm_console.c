@@ -83,6 +83,29 @@ static void test_lines_pass_through(void **state)
 	close(fd);
 }
 
+/* console_init resets every field but the line buffer, wherever the
+ * fields lie around it: a console that held anything starts afresh. */
+static void test_init_resets_a_used_console(void **state)
+{
+	int fd = out_fd();
+	memset(&con, 0xa5, sizeof(con));
+	console_init(&con, fd, -1);
+	assert_int_equal(con.len, 0);
+	assert_false(con.overlong);
+	assert_null(con.give_up);
+	assert_null(con.on_line);
+	assert_int_equal(con.program_end, 0);
+	assert_int_equal(con.out_err, 0);
+	assert_int_equal(con.out_written, 0);
+	assert_int_equal(con.nresults + con.not_json + con.too_long, 0);
+	put("one\n");
+	assert_int_equal(console_finish(&con), 0);
+	char *s = contents(fd);
+	assert_string_equal(s, "one\n");
+	free(s);
+	close(fd);
+}
+
 static void test_results(void **state)
 {
 	int fd = out_fd(), jfd = out_fd();
@@ -305,6 +328,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_lines_pass_through),
+	    cmocka_unit_test(test_init_resets_a_used_console),
 	    cmocka_unit_test(test_results),
 	    cmocka_unit_test(test_not_json_dropped),
 	    cmocka_unit_test(test_results_streamed),

@@ -145,6 +145,28 @@ static void test_good_load(void **state)
 	assert_int_equal(ram[LOAD_AT - 1], 0xaa);
 }
 
+/* Fresh RAM from guest_mem_alloc needs no bss zeroing, but a second load
+ * into the same RAM must zero what the first run left there. */
+static void test_load_into_fresh_then_used_ram(void **state)
+{
+	struct guest_mem fresh = {0};
+	struct elf_image img;
+	const char *why = NULL;
+	build(false);
+	assert_int_equal(guest_mem_alloc(&fresh, sizeof(ram)), 0);
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(elf_load(&fresh, file, FILE_SIZE, 0, PROBE_AREA_END, &img, &why),
+				 0);
+		uint8_t *seg = guest_ptr(&fresh, LOAD_AT, 0x1000);
+		assert_int_equal(seg[0], 0x90);
+		for (int i = 16; i < 0x1000; i++)
+			assert_int_equal(seg[i], 0);
+		memset(seg + 16, 0x55, 0x1000 - 16); /* what a guest might leave */
+		assert_false(guest_mem_is_zero(&fresh, LOAD_AT, 0x1000));
+	}
+	guest_mem_free(&fresh);
+}
+
 /* One rule for every boot path (loader/format/format.h): notes are found
  * through PT_NOTE only, as the UEFI loader and QEMU find them. */
 static void test_note_only_in_section(void **state)
@@ -314,6 +336,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_good_load),
+	    cmocka_unit_test(test_load_into_fresh_then_used_ram),
 	    cmocka_unit_test(test_note_only_in_section),
 	    cmocka_unit_test(test_eight_byte_note),
 	    cmocka_unit_test(test_not_elf),

@@ -89,6 +89,33 @@ static void test_wrapped_not_resident(void **state)
 	buf[0] = 1;
 }
 
+/* Fresh mapped RAM is known zero until a write is recorded; a wrapped
+ * buffer never is. */
+static void test_known_zero(void **state)
+{
+	struct guest_mem m = {0};
+	assert_int_equal(guest_mem_alloc(&m, 1 << 20), 0);
+	assert_true(guest_mem_is_zero(&m, 0, m.size));
+	assert_false(guest_mem_is_zero(&m, 0, m.size + 1)); /* outside RAM */
+	assert_false(guest_mem_is_zero(&m, 16, UINT64_MAX));
+	guest_mem_written(&m, 0x3000, 0x1000);
+	assert_false(guest_mem_is_zero(&m, 0, m.size));
+	assert_false(guest_mem_is_zero(&m, 0x3fff, 1));
+	assert_false(guest_mem_is_zero(&m, 0x2000, 0x1001));
+	assert_true(guest_mem_is_zero(&m, 0x2000, 0x1000)); /* just below */
+	assert_true(guest_mem_is_zero(&m, 0x4000, 0x1000)); /* just above */
+	guest_mem_written(&m, 0x8000, 0x1000);		    /* the span covers the gap too */
+	assert_false(guest_mem_is_zero(&m, 0x5000, 0x1000));
+	assert_true(guest_mem_is_zero(&m, 0x9000, m.size - 0x9000));
+	guest_mem_written(&m, 0x9000, UINT64_MAX); /* clamped to the end of RAM */
+	assert_false(guest_mem_is_zero(&m, m.size - 1, 1));
+	assert_true(guest_mem_is_zero(&m, 0, 0x3000));
+	guest_mem_free(&m);
+
+	guest_mem_wrap(&m, buf, sizeof(buf));
+	assert_false(guest_mem_is_zero(&m, 0, 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -99,6 +126,7 @@ int main(void)
 	    cmocka_unit_test(test_alloc_sizes),
 	    cmocka_unit_test(test_alloc_and_resident),
 	    cmocka_unit_test(test_wrapped_not_resident),
+	    cmocka_unit_test(test_known_zero),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
