@@ -7,6 +7,7 @@ KERNEL_ARCH_SRCS := \
 	guest/arch/x86_64/entry.S \
 	guest/arch/x86_64/cpu.c \
 	guest/arch/x86_64/gdt.c \
+	guest/arch/x86_64/hvcon.c \
 	guest/arch/x86_64/idt.c \
 	guest/arch/x86_64/lapic.c \
 	guest/arch/x86_64/machine.c \

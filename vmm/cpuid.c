@@ -1,6 +1,9 @@
-/* The guest's CPUID: KVM's supported table, plus the hypervisor bit and the timing leaf. */
+/* The guest's CPUID: KVM's supported table, plus the hypervisor bit, the timing leaf and shoji's
+ * console leaf. */
 #include <errno.h>
 #include <string.h>
+
+#include "shoji/abi.h"
 
 #include "cpuid.h"
 
@@ -42,6 +45,20 @@ static struct kvm_cpuid_entry2 *cpuid_add(struct cpuid_table *t, uint32_t functi
 	return e;
 }
 
+/* Where shoji's console device is (include/shoji/abi.h): a block of its
+ * own past KVM's, which Linux's kvmclock reads and which stays KVM's. */
+static int add_console_leaf(struct cpuid_table *t)
+{
+	struct kvm_cpuid_entry2 *e = cpuid_find(t, SHOJI_CPUID_HVCON, 0);
+	if (!e && !(e = cpuid_add(t, SHOJI_CPUID_HVCON)))
+		return -ENOSPC;
+	e->eax = SHOJI_CPUID_HVCON;
+	e->ebx = SHOJI_HVCON_SIG_EBX;
+	e->ecx = SHOJI_HVCON_SIG_ECX;
+	e->edx = SHOJI_HVCON_SIG_EDX;
+	return 0;
+}
+
 int cpuid_prepare(struct cpuid_table *t, uint32_t tsc_khz, bool tsc_deadline)
 {
 	struct kvm_cpuid_entry2 *e = cpuid_find(t, 1, 0);
@@ -54,6 +71,8 @@ int cpuid_prepare(struct cpuid_table *t, uint32_t tsc_khz, bool tsc_deadline)
 	}
 	/* PKU stays as KVM offers it; OSPKE (7.ECX[4]) and OSXSAVE
 	 * (1.ECX[27]) follow the guest's CR4, computed by KVM. */
+	if (add_console_leaf(t))
+		return -ENOSPC;
 	if (!tsc_khz)
 		return 0;
 

@@ -36,7 +36,8 @@ bool cpuid_has_pkru_xsave(struct cpuid_table *t);
  * KVM to compute from the guest's CR4); when @tsc_khz is not 0, adds leaf
  * CPUID_HV_TIMING (EAX = @tsc_khz, EBX = KVM_APIC_BUS_KHZ) and raises
  * CPUID_HV_BASE's EAX to reach it (creating that leaf with KVM's
- * signature "KVMKVMKVM\0\0\0" when KVM gave none).
+ * signature "KVMKVMKVM\0\0\0" when KVM gave none); adds shoji's console
+ * leaf, SHOJI_CPUID_HVCON (include/shoji/abi.h), in a block of its own.
  * Returns 0, or -ENOSPC when the table is full.
  */
 int cpuid_prepare(struct cpuid_table *t, uint32_t tsc_khz, bool tsc_deadline);

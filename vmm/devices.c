@@ -6,6 +6,7 @@
 /* Add a device here and nowhere else: `shoji run` never names one. */
 static const struct device *const devices[] = {
     &dev_uart,	/* COM1: the console */
+    &dev_hvcon, /* port 0x520: the console, a buffer per exit */
     &dev_exit,	/* port 0xf4: ends the machine with a status */
     &dev_reset, /* ports 0x64 and 0xcf9: a reboot ends the machine */
     &dev_rtc,	/* ports 0x70-0x71: the date, for Linux's rtc_cmos */

@@ -21,6 +21,7 @@ int devices_attach(struct machine *m);
 void devices_detach(struct machine *m);
 
 extern const struct device dev_uart;  /* dev_uart.c: COM1, a 16550A with interrupts */
+extern const struct device dev_hvcon; /* dev_hvcon.c: shoji's console device */
 extern const struct device dev_exit;  /* dev_exit.c: the exit port */
 extern const struct device dev_reset; /* dev_reset.c: the PC's reset lines (reboot) */
 extern const struct device dev_rtc;   /* dev_rtc.c: the CMOS clock (read-only time) */

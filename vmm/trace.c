@@ -16,6 +16,23 @@ void trace_exit(struct exit_stats *s, uint32_t reason)
 		s->other++;
 }
 
+/* Exits so far, the one being handled included. */
+static uint64_t exits_total(const struct exit_stats *s)
+{
+	uint64_t total = s->other;
+	for (unsigned r = 0; r < EXIT_REASONS_MAX; r++)
+		total += s->count[r];
+	return total;
+}
+
+void trace_task_output(struct exit_stats *s)
+{
+	if (s->task_output_seen)
+		return;
+	s->task_output_seen = true;
+	s->before_task_output = exits_total(s) - 1;
+}
+
 /* The first line "KEY: N kB" of @path, in bytes; 0 when there is none. */
 static uint64_t proc_kib(const char *path, const char *key)
 {
@@ -69,6 +86,14 @@ void trace_summary(const struct machine *m)
 			(unsigned long long)m->stats.eintr);
 	fprintf(stderr, "\nshoji: port exits without a device %llu, MMIO exits %llu\n",
 		(unsigned long long)m->io.unknown_port_exits, (unsigned long long)m->io.mmio_exits);
+	/* From exec to a task's first instruction, for a task that writes
+	 * first (bench/tasks/bench_boot.c): the start-up's cost in exits. */
+	if (m->stats.task_output_seen)
+		fprintf(stderr, "shoji: VM exits before the first task output: %llu\n",
+			(unsigned long long)m->stats.before_task_output);
+	else
+		fprintf(stderr, "shoji: VM exits before the first task output: unknown (no task "
+				"wrote through the console device)\n");
 
 	if (m->first_run_ns)
 		fprintf(stderr,

@@ -2,6 +2,7 @@
 #ifndef SHOJI_VMM_TRACE_H
 #define SHOJI_VMM_TRACE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define EXIT_REASONS_MAX 64
@@ -10,6 +11,8 @@ struct exit_stats {
 	uint64_t count[EXIT_REASONS_MAX]; /* by KVM_EXIT_* */
 	uint64_t other;			  /* reasons >= EXIT_REASONS_MAX */
 	uint64_t eintr;			  /* KVM_RUN returned -EINTR */
+	bool task_output_seen;		  /* a task wrote through the console device */
+	uint64_t before_task_output;	  /* exits before the one that brought it */
 };
 
 struct machine; /* machine.h */
@@ -17,9 +20,14 @@ struct machine; /* machine.h */
 /* trace_exit - count one exit (always; cheap). */
 void trace_exit(struct exit_stats *s, uint32_t reason);
 
-/* trace_summary - exits by reason, the time from start to the first
- * KVM_RUN, then shoji's resident memory, guest RAM resident and the
- * difference (shoji's own), on stderr. */
+/* trace_task_output - the exit being handled brings a task's first
+ * output (vmm/dev_hvcon.c): the exits before it are kept, once. */
+void trace_task_output(struct exit_stats *s);
+
+/* trace_summary - exits by reason, the exits before the first task
+ * output, the time from start to the first KVM_RUN, then shoji's
+ * resident memory, guest RAM resident and the difference (shoji's own),
+ * on stderr. */
 void trace_summary(const struct machine *m);
 
 /* trace_vmrss - resident memory of this process in bytes

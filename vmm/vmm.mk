@@ -29,6 +29,8 @@ VMM_SRCS := \
 	vmm/devices.c \
 	vmm/uart.c \
 	vmm/dev_uart.c \
+	vmm/hvcon.c \
+	vmm/dev_hvcon.c \
 	vmm/host_tty.c \
 	vmm/dev_exit.c \
 	vmm/dev_reset.c \
@@ -80,7 +82,7 @@ all: $(SHOJI) $(SHOJI_PACK)
 # Unit tests: the pure parts, on plain buffers.
 UNIT_TESTS += test_vmm_guestmem test_vmm_opts test_vmm_startinfo test_vmm_elf test_vmm_initrd \
 	test_vmm_cpuid test_vmm_io test_vmm_console test_vmm_json test_vmm_exit test_vmm_watchdog \
-	test_vmm_uart test_vmm_rtc test_vmm_linux test_vmm_tty
+	test_vmm_uart test_vmm_rtc test_vmm_linux test_vmm_tty test_vmm_hvcon
 test_vmm_guestmem_SRCS := vmm/guest_mem.c
 test_vmm_opts_SRCS := vmm/options.c
 test_vmm_startinfo_SRCS := vmm/startinfo.c vmm/guest_mem.c loader/format/start_info.c
@@ -95,6 +97,7 @@ test_vmm_json_SRCS := vmm/json_check.c
 test_vmm_exit_SRCS := vmm/exit_value.c
 test_vmm_watchdog_SRCS := vmm/watchdog.c
 test_vmm_uart_SRCS := vmm/uart.c
+test_vmm_hvcon_SRCS := vmm/hvcon.c vmm/guest_mem.c
 test_vmm_tty_SRCS := vmm/host_tty.c
 test_vmm_rtc_SRCS := vmm/dev_rtc.c vmm/io.c
 test_vmm_linux_SRCS := vmm/guest_linux.c vmm/console.c vmm/json_check.c

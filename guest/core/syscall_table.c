@@ -17,7 +17,10 @@ static int64_t sys_exit(struct task *self, const struct regs *r)
 static int64_t sys_write(struct task *self, const struct regs *r)
 {
 	uint64_t va = r->rdi, len = r->rsi;
-	char buf[256];
+	/* A task's printf (PRINTF_MAX, guest/user/lib/user.h) in one piece:
+	 * one VM exit under shoji.  The console never sees the task's own
+	 * address, only this copy. */
+	char buf[512];
 
 	/* Checked whole before any byte is written: all or nothing. */
 	if (uaccess_check(self, va, len, false))
@@ -26,7 +29,7 @@ static int64_t sys_write(struct task *self, const struct regs *r)
 		uint64_t n = len - done < sizeof(buf) ? len - done : sizeof(buf);
 		if (copy_from_task(self, buf, va + done, n))
 			return -SHOJI_EFAULT;
-		serial_write(buf, n);
+		serial_write_task(buf, n);
 		done += n;
 	}
 	return (int64_t)len;

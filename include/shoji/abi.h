@@ -3,8 +3,9 @@
 #define SHOJI_ABI_H
 
 /*
- * C99 only, no includes: this header is compiled freestanding into the
- * kernel and the tasks, and hosted into the VMM, the loaders and the tests.
+ * C11 (for its static asserts), no includes: this header is compiled
+ * freestanding into the kernel and the tasks, and hosted into the VMM, the
+ * loaders and the tests.
  * Bump SHOJI_ABI_VERSION on any incompatible change.
  */
 #define SHOJI_ABI_VERSION 4
@@ -18,6 +19,48 @@
 /* Platform devices (docs/architecture.md, "Guest/platform devices"). */
 #define SHOJI_PORT_COM1 0x3f8
 #define SHOJI_PORT_EXIT 0xf4
+
+/*
+ * shoji's console device: a whole buffer per VM exit, where COM1 costs two
+ * port exits a byte (its LSR read and THR write).  shoji advertises it in
+ * CPUID leaf SHOJI_CPUID_HVCON, the first leaf past KVM's block
+ * 0x40000000..0x400000ff (which Linux reads for kvmclock and shoji keeps
+ * KVM's; hypervisor blocks come in steps of 0x100, Linux's
+ * hypervisor_cpuid_base()): EAX = SHOJI_CPUID_HVCON (the block's highest
+ * leaf), EBX:ECX:EDX = "ShojiConsole".  Elsewhere (bare metal, QEMU) that
+ * leaf holds anything, never the signature; a kernel then uses COM1.
+ *
+ * A request is one 32-bit OUT to SHOJI_PORT_HVCON (the device claims
+ * SHOJI_HVCON_PORTS ports; reads give all ones) of the guest-physical
+ * address of a struct shoji_hvcon_req, which names the bytes: the request
+ * below 4 GiB, the bytes anywhere in guest RAM.  shoji reads both from
+ * guest RAM while the vCPU waits, so the guest may reuse them at once.
+ * Anything else ends the run as a crash of the guest (shoji's status 125,
+ * docs/architecture.md "How the machine ends"): another access width or
+ * port, a request or bytes not wholly in guest RAM (the address and length
+ * wrapping included), len over SHOJI_HVCON_MAX, an unknown flag.
+ */
+#define SHOJI_PORT_HVCON 0x520
+#define SHOJI_HVCON_PORTS 4
+#define SHOJI_CPUID_HVCON 0x40000100u
+#define SHOJI_HVCON_SIG_EBX 0x6a6f6853u /* "Shoj" */
+#define SHOJI_HVCON_SIG_ECX 0x6e6f4369u /* "iCon" */
+#define SHOJI_HVCON_SIG_EDX 0x656c6f73u /* "sole" */
+/* Bytes one request may carry: bounds what one exit does; a longer write
+ * takes several requests (a line may span any number). */
+#define SHOJI_HVCON_MAX 4096
+/* The bytes are a task's (its SYS_WRITE), not the kernel's: shoji's
+ * --trace-exits counts the exits before the first of them. */
+#define SHOJI_HVCON_TASK 0x1u
+
+struct shoji_hvcon_req {
+	unsigned long long addr; /* guest-physical address of the first byte */
+	unsigned int len;	 /* bytes, at most SHOJI_HVCON_MAX */
+	unsigned int flags;	 /* SHOJI_HVCON_TASK or 0 */
+};
+_Static_assert(sizeof(struct shoji_hvcon_req) == 16, "shoji_hvcon_req: 16 bytes");
+_Static_assert(__builtin_offsetof(struct shoji_hvcon_req, len) == 8, "shoji_hvcon_req.len");
+_Static_assert(__builtin_offsetof(struct shoji_hvcon_req, flags) == 12, "shoji_hvcon_req.flags");
 
 /*
  * System calls.  A task calls the trampoline the kernel maps at image

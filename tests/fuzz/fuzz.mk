@@ -5,7 +5,8 @@
 # shoji's libelf reader against the raw one, differentially), the PVH
 # start info builder (fuzz_start_info: what it lays out must read back as
 # the kernel's reader, guest/core/bootinfo.c, follows it); COM1's register
-# model (fuzz_uart: any guest access sequence and input); the whole
+# model (fuzz_uart: any guest access sequence and input); shoji's
+# console device's requests (fuzz_hvcon: any port write and guest RAM); the whole
 # task-image path of the kernel (fuzz_image: load, scan, verify) under a
 # semantic oracle (tests/fuzz/image.h); and the verifier's decoder against
 # Zydis (fuzz_decode).  Bounded in time (FUZZ_SECONDS each); not part of
@@ -19,7 +20,7 @@ FUZZ_SECONDS ?= 30
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -I. -Iguest
 FUZZ_TARGETS := fuzz_cpio fuzz_elf_task fuzz_kernel_elf fuzz_decode fuzz_image fuzz_taskspec fuzz_task_host \
-	fuzz_start_info fuzz_uart
+	fuzz_start_info fuzz_uart fuzz_hvcon
 fuzz_cpio_SRCS := loader/format/cpio.c
 fuzz_elf_task_SRCS := loader/format/elf_task.c
 fuzz_kernel_elf_SRCS := vmm/elf_load.c vmm/guest_mem.c loader/format/kernel_elf.c loader/uefi/kernel.c
@@ -35,6 +36,7 @@ fuzz_taskspec_SRCS := vmm/initrd.c vmm/taskimage.c vmm/hostfile.c $(LOADER_HOST_
 fuzz_taskspec_LIBS := -lelf
 fuzz_start_info_SRCS := loader/format/start_info.c
 fuzz_uart_SRCS := vmm/uart.c
+fuzz_hvcon_SRCS := vmm/hvcon.c vmm/guest_mem.c
 
 # The generated sequences: host C, -O2 (HOST_CFLAGS), the sources of
 # test_decode_diff (isolation/isolation.mk) with a command line.

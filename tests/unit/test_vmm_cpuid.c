@@ -1,4 +1,5 @@
-/* Unit tests for the guest CPUID table (vmm/cpuid.c): PKU kept, hypervisor and timing leaves. */
+/* Unit tests for the guest CPUID table (vmm/cpuid.c): PKU kept, hypervisor, timing and console
+ * leaves. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,6 +8,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "shoji/abi.h"
 
 #include "../../vmm/cpuid.h"
 
@@ -70,11 +73,30 @@ static void test_prepare(void **state)
 	assert_non_null(e);
 	assert_int_equal(e->eax, 2100000);
 	assert_int_equal(e->ebx, 1000000);
-	assert_int_equal(t.head.nent, n + 1);
+	assert_int_equal(t.head.nent, n + 2); /* the timing and console leaves */
 
-	/* Again: the same table, no second timing leaf. */
+	/* Again: the same table, no second timing or console leaf. */
 	assert_int_equal(cpuid_prepare(&t, 2100000, true), 0);
-	assert_int_equal(t.head.nent, n + 1);
+	assert_int_equal(t.head.nent, n + 2);
+}
+
+/* shoji's console leaf: its own block, its signature; KVM's block stays
+ * KVM's for Linux's kvmclock. */
+static void test_prepare_console_leaf(void **state)
+{
+	assert_int_equal(cpuid_prepare(&t, 0, false), 0);
+	struct kvm_cpuid_entry2 *e = cpuid_find(&t, SHOJI_CPUID_HVCON, 0);
+	assert_non_null(e);
+	assert_int_equal(SHOJI_CPUID_HVCON & 0xff, 0); /* a block's base */
+	assert_true(SHOJI_CPUID_HVCON > 0x400000ff);
+	assert_int_equal(e->eax, SHOJI_CPUID_HVCON);
+	char sig[13] = {0};
+	memcpy(sig, &e->ebx, 4);
+	memcpy(sig + 4, &e->ecx, 4);
+	memcpy(sig + 8, &e->edx, 4);
+	assert_string_equal(sig, "ShojiConsole");
+	assert_int_equal(cpuid_find(&t, 0x40000000, 0)->ebx, 0x4b4d564b); /* "KVMK" */
+	assert_int_equal(cpuid_find(&t, 0x40000000, 0)->eax, 0x40000001);
 }
 
 static void test_prepare_without_tsc(void **state)
@@ -85,7 +107,7 @@ static void test_prepare_without_tsc(void **state)
 	assert_int_equal(cpuid_find(&t, 1, 0)->ecx & (1u << 31), 1u << 31);
 	assert_int_equal(cpuid_find(&t, 0x40000000, 0)->eax, 0x40000001);
 	assert_null(cpuid_find(&t, 0x40000010, 0));
-	assert_int_equal(t.head.nent, n);
+	assert_int_equal(t.head.nent, n + 1); /* the console leaf */
 }
 
 static void test_prepare_adds_signature(void **state)
@@ -118,6 +140,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_pku, setup),
 	    cmocka_unit_test_setup(test_prepare, setup),
 	    cmocka_unit_test_setup(test_prepare_without_tsc, setup),
+	    cmocka_unit_test_setup(test_prepare_console_leaf, setup),
 	    cmocka_unit_test_setup(test_prepare_adds_signature, setup),
 	    cmocka_unit_test_setup(test_prepare_full, setup),
 	};

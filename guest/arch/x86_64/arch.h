@@ -64,9 +64,24 @@ void cpu_init(bool use_pcid);
 /* Programs STAR/LSTAR/FMASK so SYSCALL enters syscall_entry (entry.S). */
 void syscall_msr_init(void);
 
-/* --- serial.c: COM1 16550, polled ------------------------------------ */
+/* --- serial.c: the console ------------------------------------------- */
+/* shoji's console device (hvcon.c) when shoji advertises it, else COM1, a
+ * 16550 polled a byte at a time; the same bytes either way.  The
+ * buffers are kernel memory (image, kernel stack, physmap), never a
+ * task's: a task's bytes are copied in first (SYS_WRITE). */
 void serial_init(void);
+/* The kernel's bytes (kprintf, panic). */
 void serial_write(const char *s, size_t len);
+/* A task's bytes (SYS_WRITE): shoji counts the exits before the first. */
+void serial_write_task(const char *s, size_t len);
+
+/* --- hvcon.c: shoji's console device (include/shoji/abi.h) ------------ */
+/* Whether shoji advertises it: the hypervisor bit and the signature in
+ * CPUID leaf SHOJI_CPUID_HVCON. */
+bool hvcon_probe(void);
+/* Writes len bytes of kernel memory at s, one VM exit per SHOJI_HVCON_MAX
+ * bytes; flags: SHOJI_HVCON_TASK or 0.  Only after hvcon_probe() said yes. */
+void hvcon_write(const char *s, size_t len, uint32_t flags);
 
 /* --- gdt.c --------------------------------------------------------------- */
 /* IST slots (1-based, as in an IDT gate) and their stacks. */

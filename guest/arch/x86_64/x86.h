@@ -79,6 +79,13 @@ static inline void outb(uint16_t port, uint8_t v)
 	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
 }
 
+/* For a device that reads guest memory the value points at (shoji's
+ * console device): the compiler must have stored it before. */
+static inline void outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port) : "memory");
+}
+
 static inline uint8_t inb(uint16_t port)
 {
 	uint8_t v;

@@ -22,6 +22,11 @@ VMM_GUESTS := \
 	flood:GUEST_FLOOD \
 	panic-text:GUEST_PANIC_TEXT \
 	panic-text-linux:GUEST_PANIC_TEXT_LINUX \
+	hvcon:GUEST_HVCON \
+	hvcon-wrap:GUEST_HVCON_WRAP \
+	hvcon-outside:GUEST_HVCON_OUTSIDE \
+	hvcon-huge:GUEST_HVCON_HUGE \
+	hvcon-byte:GUEST_HVCON_BYTE \
 	halt:GUEST_HALT \
 	halt-linux:GUEST_HALT_LINUX \
 	halt-sti:GUEST_HALT_STI \

@@ -15,6 +15,13 @@
 #define SHOJI_PORT_COM1 0x3f8
 #define SHOJI_EXIT_OK 0
 #define SHOJI_EXIT_TASK_FAILED 1
+/* shoji's console device: its port, leaf, signature and task flag. */
+#define SHOJI_PORT_HVCON 0x520
+#define SHOJI_CPUID_HVCON 0x40000100
+#define SHOJI_HVCON_SIG_EBX 0x6a6f6853
+#define SHOJI_HVCON_SIG_ECX 0x6e6f4369
+#define SHOJI_HVCON_SIG_EDX 0x656c6f73
+#define SHOJI_HVCON_TASK 1
 
 #define XEN_ELFNOTE_PHYS32_ENTRY 18
 #define I8042_CMD 0x64
@@ -36,6 +43,16 @@
 #define GUEST_LINUX_NOTE
 #endif
 #define FLOOD_ROUNDS 24 /* 24 x 4464 bytes */
+/* Bad console requests: what each writes to the device after a good one. */
+#if defined(GUEST_HVCON_WRAP)
+#define HVCON_BAD_VALUE req_wrap /* its bytes' address + length wrap around */
+#elif defined(GUEST_HVCON_OUTSIDE)
+#define HVCON_BAD_VALUE 0xfffffff0 /* the request itself is past RAM */
+#elif defined(GUEST_HVCON_HUGE)
+#define HVCON_BAD_VALUE req_huge /* 4 GiB - 1 bytes */
+#elif defined(GUEST_HVCON_BYTE)
+#define HVCON_BAD_VALUE req_good /* a good request's address, but one byte of it */
+#endif
 
 	.section .note.Xen, "a"
 	.balign 4
@@ -168,6 +185,46 @@ pvh_start:
 	movb $SHOJI_EXIT_OK, %al
 	outb %al, $SHOJI_PORT_EXIT
 
+#elif defined(GUEST_HVCON)
+	/* shoji's console device: its CPUID leaf (else status 1), then the
+	 * same text through the device, as a kernel's request and a task's
+	 * cut inside a line, and through COM1 (after: its exits per byte
+	 * vary), then status 0. */
+	movl $SHOJI_CPUID_HVCON, %eax
+	xorl %ecx, %ecx
+	cpuid
+	cmpl $SHOJI_HVCON_SIG_EBX, %ebx
+	jne 1f
+	cmpl $SHOJI_HVCON_SIG_ECX, %ecx
+	jne 1f
+	cmpl $SHOJI_HVCON_SIG_EDX, %edx
+	jne 1f
+	movw $SHOJI_PORT_HVCON, %dx
+	movl $req_kernel, %eax
+	outl %eax, %dx
+	movl $req_task, %eax
+	outl %eax, %dx
+	PRINT same
+	movb $SHOJI_EXIT_OK, %al
+	outb %al, $SHOJI_PORT_EXIT
+1:	movb $SHOJI_EXIT_TASK_FAILED, %al
+	outb %al, $SHOJI_PORT_EXIT
+
+#elif defined(HVCON_BAD_VALUE)
+	/* A good console request, then a bad one: the run must end there,
+	 * a crash (125), after the good request's line; else status 0. */
+	movw $SHOJI_PORT_HVCON, %dx
+	movl $req_good, %eax
+	outl %eax, %dx
+	movl $HVCON_BAD_VALUE, %eax
+#if defined(GUEST_HVCON_BYTE)
+	outb %al, %dx
+#else
+	outl %eax, %dx
+#endif
+	movb $SHOJI_EXIT_OK, %al
+	outb %al, $SHOJI_PORT_EXIT
+
 #elif defined(GUEST_HALT)
 	/* Halted with interrupts off and no exit port: a power off. */
 	cli
@@ -194,7 +251,7 @@ pvh_start:
 	jmp 9b
 
 #if defined(GUEST_NOT_JSON) || defined(GUEST_BAD_FLOOD) || defined(GUEST_OVERLONG) || \
-    defined(GUEST_FLOOD) || defined(GUEST_PANIC_TEXT)
+    defined(GUEST_FLOOD) || defined(GUEST_PANIC_TEXT) || defined(GUEST_HVCON)
 /* print: %ecx bytes from %esi to COM1, one rep outsb (one VM exit a page). */
 print:
 	movw $SHOJI_PORT_COM1, %dx
@@ -265,6 +322,40 @@ flood_end:
 good:
 	.ascii "RESULT {\"after\":1}\n"
 good_end:
+#endif
+
+#if defined(GUEST_HVCON)
+/* Three lines, a RESULT among them; the device gets them in two requests
+ * cut inside the RESULT line (struct shoji_hvcon_req: addr, len, flags). */
+same:
+	.ascii "a line\n"
+	.ascii "RESULT {\"sa"
+same_cut:
+	.ascii "me\":1}\n"
+	.ascii "tab\there, CR\r\n"
+same_end:
+	.balign 8
+req_kernel:
+	.quad same
+	.long same_cut - same, 0
+req_task:
+	.quad same_cut
+	.long same_end - same_cut, SHOJI_HVCON_TASK
+#endif
+#if defined(HVCON_BAD_VALUE)
+good_line:
+	.ascii "before the bad request\n"
+good_line_end:
+	.balign 8
+req_good:
+	.quad good_line
+	.long good_line_end - good_line, 0
+req_wrap:
+	.quad 0xfffffffffffffff0
+	.long 32, 0
+req_huge:
+	.quad good_line
+	.long 0xffffffff, 0
 #endif
 
 #if defined(GUEST_FILL_RAM)
