@@ -14,7 +14,12 @@ unsigned cfi_patch_markers(uint8_t *buf, size_t len, uint32_t slot_base)
 	};
 	unsigned n = 0;
 
-	for (size_t i = 0; i + sizeof(pattern) <= len; i++) {
+	if (len < sizeof(pattern))
+		return 0;
+	/* Only a REX.WB byte can start the pattern: skip to each one. */
+	size_t last = len - sizeof(pattern) + 1; /* starts in [0, last) */
+	for (size_t i = byte_find(buf, 0, last, pattern[0]); i < last;
+	     i = byte_find(buf, i + 1, last, pattern[0])) {
 		size_t k = 0;
 		while (k < sizeof(pattern) && buf[i + k] == pattern[k])
 			k++;

@@ -37,6 +37,11 @@ int pkey_alloc(struct pkey_set *s);
 int pkey_free(struct pkey_set *s, int key);
 unsigned pkey_count(const struct pkey_set *s);
 
+/* --- byte_find.c: the scans' fast path ---------------------------------- */
+/* The index of the first b in buf[from, len), or len when there is none
+ * (also when from >= len). */
+size_t byte_find(const uint8_t *buf, size_t from, size_t len, uint8_t b);
+
 /* --- scan.c: instructions that change PKRU ------------------------------ */
 enum scan_hit {
 	SCAN_NONE = 0,

@@ -45,26 +45,56 @@ void scanner_init(struct scanner *s)
 	s->hit_offset = 0;
 }
 
+/* One byte through the three-byte window; true on a hit (at the window's start). */
+static bool step(struct scanner *s, uint8_t c, size_t i)
+{
+	if (s->ntail < 2) {
+		s->tail[s->ntail++] = c;
+		return false;
+	}
+	enum scan_hit h = window(s->tail[0], s->tail[1], c);
+	if (h) {
+		s->hit = h;
+		s->hit_offset = s->offset + i - 2;
+		s->offset += i + 1;
+		return true;
+	}
+	s->tail[0] = s->tail[1];
+	s->tail[1] = c;
+	return false;
+}
+
+/*
+ * The windows that end in the first two bytes also start in the tail, so
+ * those bytes go through step(); every later window lies in buf, and only
+ * one starting with 0F can hit, so byte_find() skips to each 0F (the
+ * kernel scans every page of every task image through here).
+ */
 bool scanner_feed(struct scanner *s, const uint8_t *buf, size_t n)
 {
 	if (s->hit)
 		return true;
-	for (size_t i = 0; i < n; i++) {
-		uint8_t c = buf[i];
-		if (s->ntail == 2) {
-			enum scan_hit h = window(s->tail[0], s->tail[1], c);
-			if (h) {
-				s->hit = h;
-				s->hit_offset = s->offset + i - 2;
-				s->offset += i + 1;
-				return true;
-			}
-			s->tail[0] = s->tail[1];
-			s->tail[1] = c;
-		} else {
-			s->tail[s->ntail++] = c;
+	size_t i = 0;
+	for (; i < n && i < 2; i++)
+		if (step(s, buf[i], i))
+			return true;
+	if (n < 3) {
+		s->offset += n;
+		return false;
+	}
+	for (size_t j = byte_find(buf, 0, n - 2, 0x0f); j < n - 2;
+	     j = byte_find(buf, j + 1, n - 2, 0x0f)) {
+		enum scan_hit h = window(buf[j], buf[j + 1], buf[j + 2]);
+		if (h) {
+			s->hit = h;
+			s->hit_offset = s->offset + j;
+			s->offset += j + 3;
+			return true;
 		}
 	}
+	s->tail[0] = buf[n - 2];
+	s->tail[1] = buf[n - 1];
+	s->ntail = 2;
 	s->offset += n;
 	return false;
 }

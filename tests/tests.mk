@@ -7,7 +7,7 @@
 # (tests/fuzz/fuzz.mk is included after this file, so they are listed here).
 IMAGE_ORACLE_SRCS := tests/fuzz/image_pipeline.c tests/fuzz/image_oracle.c tests/fuzz/image_gen.c \
 	tests/fuzz/image_code.c loader/format/elf_task.c isolation/scan.c isolation/verify.c \
-	isolation/x86_decode.c isolation/cfi_patch.c
+	isolation/x86_decode.c isolation/cfi_patch.c isolation/byte_find.c
 UNIT_TESTS += test_image_oracle
 test_image_oracle_SRCS := $(IMAGE_ORACLE_SRCS)
 test_image_oracle_LIBS := -lZydis
