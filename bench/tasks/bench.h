@@ -39,6 +39,10 @@
 		(uint64_t) hi_ << 32 | lo_;                                                        \
 	})
 
+/* A label and no instruction: where bench/tools/path-trace may start and
+ * end a window in a loop that reads no TSC (each label once per binary). */
+#define BENCH_LABEL(label) __asm__ volatile(#label ":")
+
 /* One end of a measured interval. */
 struct bench_mark {
 	uint64_t tsc;

@@ -98,8 +98,14 @@ static inline __attribute__((always_inline)) void roundtrip(const char *mode, co
 	for (uint64_t i = 0; i < warm; i++)
 		call(srv, MSG_WORK, word);
 	bench_begin(&a);
-	for (uint64_t i = 0; i < n; i++)
+	for (uint64_t i = 0; i < n; i++) {
+		/* One turn from here to here is one round trip (path-trace). */
+		if (word)
+			BENCH_LABEL(bench_ipc_roundtrip_w);
+		else
+			BENCH_LABEL(bench_ipc_roundtrip);
 		call(srv, MSG_WORK, word);
+	}
 	bench_end(&b);
 	bench_result_span("ipc_roundtrip", mode, variant, n, warm, &a, &b);
 }
