@@ -27,6 +27,7 @@ VMM_GUESTS := \
 	hvcon-outside:GUEST_HVCON_OUTSIDE \
 	hvcon-huge:GUEST_HVCON_HUGE \
 	hvcon-byte:GUEST_HVCON_BYTE \
+	hvcon-rep:GUEST_HVCON_REP \
 	halt:GUEST_HALT \
 	halt-linux:GUEST_HALT_LINUX \
 	halt-sti:GUEST_HALT_STI \

@@ -52,6 +52,8 @@
 #define HVCON_BAD_VALUE req_huge /* 4 GiB - 1 bytes */
 #elif defined(GUEST_HVCON_BYTE)
 #define HVCON_BAD_VALUE req_good /* a good request's address, but one byte of it */
+#elif defined(GUEST_HVCON_REP)
+#define HVCON_BAD_VALUE req_wrap /* the last of three requests in one rep outsl */
 #endif
 
 	.section .note.Xen, "a"
@@ -219,6 +221,12 @@ pvh_start:
 	movl $HVCON_BAD_VALUE, %eax
 #if defined(GUEST_HVCON_BYTE)
 	outb %al, %dx
+#elif defined(GUEST_HVCON_REP)
+	/* One string OUT of three requests: a task's RESULT line, a good
+	 * line, then the bad one; each element is a request of its own. */
+	movl $rep_list, %esi
+	movl $3, %ecx
+	rep outsl
 #else
 	outl %eax, %dx
 #endif
@@ -356,6 +364,17 @@ req_wrap:
 req_huge:
 	.quad good_line
 	.long 0xffffffff, 0
+#if defined(GUEST_HVCON_REP)
+rep_result:
+	.ascii "RESULT {\"rep\":1}\n"
+rep_result_end:
+	.balign 8
+req_result:
+	.quad rep_result
+	.long rep_result_end - rep_result, SHOJI_HVCON_TASK
+rep_list:
+	.long req_result, req_good, HVCON_BAD_VALUE
+#endif
 #endif
 
 #if defined(GUEST_FILL_RAM)
