@@ -22,12 +22,13 @@ static inline uint64_t uaccess_stack_low(const struct task *t)
 	return slot_base(t->slot) + SLOT_SIZE - USER_STACK_SIZE;
 }
 /* Whether [va, va+len) lies in t's stack window: such a range needs no
- * walk to be checked.  range_in_window() written out, the same two
- * comparisons: through the helper, GCC 12 allocates ipc_fast()'s
- * registers worse (2 instructions per message). */
+ * walk to be checked.  range_in_window() in one comparison less: the
+ * offset of the end in the window, which a carry (va below the window,
+ * or a huge len) or a value past the window's size refuses. */
 static inline bool uaccess_in_stack(const struct task *t, uint64_t va, uint64_t len)
 {
-	return len <= USER_STACK_SIZE && va - uaccess_stack_low(t) <= USER_STACK_SIZE - len;
+	uint64_t end = va - uaccess_stack_low(t) + len;
+	return end >= len && end <= USER_STACK_SIZE;
 }
 /* SMAP stops the kernel's accesses to user pages (SDM Vol. 3A 4.6.1);
  * these lift it around a direct access (STAC/CLAC).  On the ring-0 kernel
