@@ -252,7 +252,8 @@ static void fail_partner(struct task *p)
 
 void ipc_task_gone(struct task *t)
 {
-	/* Out of the queue it was sending into. */
+	/* Out of the queue it was sending into (its state is DEAD already:
+	 * a stale ipc_peer, of a send that completed, finds it in none). */
 	struct task *dest = task_by_id(t->ipc_peer);
 	if (dest) {
 		for (struct task **p = &dest->sendq; *p; p = &(*p)->sendq_next) {

@@ -76,12 +76,12 @@ static inline bool ipc_waits_for(const struct task *r, const struct task *s)
 {
 	return r->state == TASK_RECV_BLOCKED && (!r->ipc_peer || r->ipc_peer == s->id);
 }
-/* Ends t's wait in IPC with result res: runnable again, no partner. */
+/* Ends t's wait in IPC with result res: runnable again.  Its ipc_peer
+ * is left as it was: nothing reads it but while t is blocked (task.h). */
 static inline void ipc_complete(struct task *t, int64_t res)
 {
 	t->regs.rax = (uint64_t)res;
 	t->state = TASK_RUNNABLE;
-	t->ipc_peer = 0;
 }
 
 #endif

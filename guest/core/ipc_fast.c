@@ -11,6 +11,9 @@
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define INLINE static inline __attribute__((always_inline))
 
+_Static_assert(SYS_REPLY_RECV_W == SYS_CALL_W + 1 && SYS_COUNT == SYS_REPLY_RECV_W + 1,
+	       "the word calls are the two highest numbers");
+
 /* Words of task memory, at any alignment. */
 typedef uint64_t __attribute__((may_alias, aligned(1))) unaligned_word;
 
@@ -134,7 +137,7 @@ INLINE struct task *word_deliver(struct task *self, uint64_t nr, uint64_t dest_i
 INLINE void copy_out(uint64_t buf, uint64_t n, uint64_t from, uint32_t id, bool words, uint64_t w0,
 		     uint64_t w1, const uint64_t *msg)
 {
-	if (likely(words)) {
+	if (words) {
 		*(unaligned_word *)buf = w0;
 		*(unaligned_word *)(buf + n - sizeof(uint64_t)) = w1;
 	} else {
@@ -143,6 +146,51 @@ INLINE void copy_out(uint64_t buf, uint64_t n, uint64_t from, uint32_t id, bool 
 	if (from)
 		*(uint64_t *)from = id;
 	uaccess_close();
+}
+
+/* What the general path would leave: the receive self blocks in after
+ * its send, in registers (ipc.c says which). */
+struct rx {
+	uint64_t buf, cap, from;
+};
+
+/* buffer_deliver() once everything is checked: the message of n bytes
+ * from sbuf to dest, in two words when `words` (a constant in each copy,
+ * so that the test is made once). */
+INLINE int buffer_move(struct task *self, uint64_t nr, struct task *dest, uint64_t sbuf, uint64_t n,
+		       struct rx rx, bool from_syscall, bool words)
+{
+	/* One CPU, one message in flight: a static buffer costs no frame. */
+	static uint64_t msg[SHOJI_IPC_FAST_MAX / sizeof(uint64_t)];
+	uint64_t buf = dest->rx_buf, from = dest->rx_from, w0 = 0, w1 = 0;
+
+	uaccess_open(); /* self is current */
+	if (words) {
+		w0 = *(const unaligned_word *)sbuf;
+		w1 = *(const unaligned_word *)(sbuf + n - sizeof(uint64_t));
+	} else {
+		copy_keeping_regs(msg, (const void *)sbuf, n);
+	}
+	if (nr == SYS_SEND) {
+		self->regs.rax = n; /* goes on right after the receiver */
+		sched_enqueue(self, true);
+	} else {
+		/* call waits for the reply from dest, reply_recv for any task;
+		 * its buffers were checked as ipc_block_receive() would */
+		self->state = TASK_RECV_BLOCKED;
+		self->ipc_peer = nr == SYS_CALL ? dest->id : 0;
+		self->rx_buf = rx.buf, self->rx_cap = rx.cap, self->rx_from = rx.from;
+	}
+	ipc_complete(dest, (int64_t)n);
+	switch_begin(dest);
+	if (same_group(dest, from_syscall)) {
+		pkru_switch(dest->pkru);
+		copy_out(buf, n, from, self->id, words, w0, w1, msg);
+		leave_by_sysret();
+	}
+	bool ring3 = switch_rest(dest);
+	copy_out(buf, n, from, self->id, words, w0, w1, msg);
+	return ring3;
 }
 
 /*
@@ -164,55 +212,26 @@ INLINE int buffer_deliver(struct task *self, uint64_t nr, uint64_t dest_id, uint
 			  uint64_t len, bool from_syscall)
 {
 	const struct regs *r = &self->regs;
-	uint64_t rbuf = r->r10, rcap = r->r8, rfrom = nr == SYS_REPLY_RECV ? r->r9 : 0;
-	/* One CPU, one message in flight: a static buffer costs no frame. */
-	static uint64_t msg[SHOJI_IPC_FAST_MAX / sizeof(uint64_t)];
+	struct rx rx = {r->r10, r->r8, nr == SYS_REPLY_RECV ? r->r9 : 0};
 
 	if (unlikely(len > SHOJI_IPC_FAST_MAX || !uaccess_in_stack(self, sbuf, len)))
 		return -1;
-	if (nr != SYS_SEND && unlikely(!uaccess_in_stack(self, rbuf, rcap)))
+	if (nr != SYS_SEND && unlikely(!uaccess_in_stack(self, rx.buf, rx.cap)))
 		return -1;
 	/* reply_recv: its receive must block (nothing queued for it yet). */
 	if (nr == SYS_REPLY_RECV &&
-	    unlikely(self->sendq || (rfrom && !uaccess_in_stack(self, rfrom, sizeof(uint64_t)))))
+	    unlikely(self->sendq ||
+		     (rx.from && !uaccess_in_stack(self, rx.from, sizeof(uint64_t)))))
 		return -1;
 	struct task *dest = waiting_for(self, dest_id);
 	/* dest waits in a buffer receive (the word calls are the highest
 	 * numbers) with its buffers in its stack (rx_buf, ipc.h). */
 	if (unlikely(!dest || dest->regs.rax >= SYS_CALL_W || !dest->rx_buf))
 		return -1;
-	uint64_t buf = dest->rx_buf, from = dest->rx_from;
 	uint64_t n = len < dest->rx_cap ? len : dest->rx_cap;
-	bool words = n - sizeof(uint64_t) <= sizeof(uint64_t);
-	uint64_t w0 = 0, w1 = 0;
-
-	uaccess_open(); /* self is current */
-	if (likely(words)) {
-		w0 = *(const unaligned_word *)sbuf;
-		w1 = *(const unaligned_word *)(sbuf + n - sizeof(uint64_t));
-	} else {
-		copy_keeping_regs(msg, (const void *)sbuf, n);
-	}
-	if (nr == SYS_SEND) {
-		self->regs.rax = n; /* goes on right after the receiver */
-		sched_enqueue(self, true);
-	} else {
-		/* call waits for the reply from dest, reply_recv for any task;
-		 * its buffers were checked above as ipc_block_receive() would */
-		self->state = TASK_RECV_BLOCKED;
-		self->ipc_peer = nr == SYS_CALL ? (uint32_t)dest_id : 0;
-		self->rx_buf = rbuf, self->rx_cap = rcap, self->rx_from = rfrom;
-	}
-	ipc_complete(dest, (int64_t)n);
-	switch_begin(dest);
-	if (same_group(dest, from_syscall)) {
-		pkru_switch(dest->pkru);
-		copy_out(buf, n, from, self->id, words, w0, w1, msg);
-		leave_by_sysret();
-	}
-	bool ring3 = switch_rest(dest);
-	copy_out(buf, n, from, self->id, words, w0, w1, msg);
-	return ring3;
+	if (likely(n - sizeof(uint64_t) <= sizeof(uint64_t)))
+		return buffer_move(self, nr, dest, sbuf, n, rx, from_syscall, true);
+	return buffer_move(self, nr, dest, sbuf, n, rx, from_syscall, false);
 }
 
 /* The SYSCALL entry's fast paths, one per call, so that the number is a
@@ -269,22 +288,20 @@ void ipc_fast_reply_recv_w(uint64_t rdi, uint64_t rsi, uint64_t rdx)
 
 /* The gate's and the audited dispatcher's way in: the same paths, the
  * number and arguments read from t's saved registers. */
-bool ipc_fast_offer(struct task *t)
+bool ipc_fast_take(struct task *t)
 {
 	uint64_t nr = t->regs.rax;
 	int ring3;
-	if (nr == SYS_CALL_W || nr == SYS_REPLY_RECV_W) {
+	if (nr >= SYS_CALL_W) { /* call_w, reply_recv_w: the two highest */
 		struct task *dest = word_deliver(t, nr, t->regs.rdi, t->regs.rsi);
 		if (!dest)
 			return false;
 		switch_begin(dest);
 		ring3 = switch_rest(dest);
-	} else if (nr == SYS_SEND || nr == SYS_CALL || nr == SYS_REPLY_RECV) {
+	} else {
 		ring3 = buffer_deliver(t, nr, t->regs.rdi, t->regs.rsi, t->regs.rdx, false);
 		if (ring3 < 0)
 			return false;
-	} else {
-		return false;
 	}
 	if (!ring3)
 		sched_prepare_return();

@@ -29,6 +29,19 @@ void ipc_fast_call(uint64_t rdi, uint64_t rsi, uint64_t rdx);
 void ipc_fast_reply_recv(uint64_t rdi, uint64_t rsi, uint64_t rdx);
 void ipc_fast_call_w(uint64_t rdi, uint64_t rsi, uint64_t rdx);
 void ipc_fast_reply_recv_w(uint64_t rdi, uint64_t rsi, uint64_t rdx);
-bool ipc_fast_offer(struct task *t);
+/* The calls the fast paths take, as a bit mask of their numbers. */
+#define IPC_FAST_CALLS                                                                             \
+	(1ull << SYS_SEND | 1ull << SYS_CALL | 1ull << SYS_REPLY_RECV | 1ull << SYS_CALL_W |       \
+	 1ull << SYS_REPLY_RECV_W)
+/* ipc_fast_offer() of a call in IPC_FAST_CALLS. */
+bool ipc_fast_take(struct task *t);
+/* Inline: the gate offers every call, and most are not IPC. */
+static inline bool ipc_fast_offer(struct task *t)
+{
+	uint64_t nr = t->regs.rax;
+	if (nr >= 64 || !(IPC_FAST_CALLS >> nr & 1))
+		return false;
+	return ipc_fast_take(t);
+}
 
 #endif

@@ -28,7 +28,7 @@ struct task {
 	uint64_t heap_next;  /* next free address for SYS_MAP; past the window when full */
 	uint32_t pages;	     /* frames it owns: image, stack and SYS_MAP pages */
 	uint32_t id;
-	uint32_t ipc_peer; /* blocked: the partner id, 0 = any */
+	uint32_t ipc_peer; /* blocked: the partner id, 0 = any; read only then */
 	uint32_t pkru;	   /* set by the kernel, never read back from the CPU */
 	uint8_t state;
 	uint8_t mode; /* enum task_mode */
