@@ -33,17 +33,27 @@ static inline bool uaccess_in_stack(const struct task *t, uint64_t va, uint64_t 
 /* SMAP stops the kernel's accesses to user pages (SDM Vol. 3A 4.6.1);
  * these lift it around a direct access (STAC/CLAC).  On the ring-0 kernel
  * half SMAP is off in CR4, where they change only RFLAGS.AC, which checks
- * nothing at CPL 0. */
+ * nothing at CPL 0.  Without SMAP the two raise #UD, so each one's address
+ * goes to .uaccess_sites (arch/x86_64/kernel.ld), and uaccess_init() makes
+ * them NOPs of the same length on such a CPU: no test of cpu.smap on the
+ * IPC fast path. */
+#define UACCESS_SITE(insn)                                                                         \
+	"1: " insn "\n"                                                                            \
+	".pushsection .uaccess_sites, \"a\"\n"                                                     \
+	".quad 1b\n"                                                                               \
+	".popsection"
 static inline void uaccess_open(void)
 {
-	if (cpu.smap)
-		__asm__ volatile("stac" ::: "memory");
+	__asm__ volatile(UACCESS_SITE("stac")::: "memory");
 }
 static inline void uaccess_close(void)
 {
-	if (cpu.smap)
-		__asm__ volatile("clac" ::: "memory");
+	__asm__ volatile(UACCESS_SITE("clac")::: "memory");
 }
+/* Without SMAP, rewrites every STAC and CLAC above into a NOP.  Once, at
+ * boot, once cpu_init() has read the CPU's features and before any task
+ * exists. */
+void uaccess_init(void);
 /* Copies len bytes between the kernel and the stack of the current task,
  * in a range uaccess_in_stack() accepted, straight through the task's own
  * addresses, which its loaded page tables and PKRU allow; between
