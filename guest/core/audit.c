@@ -88,6 +88,9 @@ static void check_tasks(void)
 		if (g->mode != t->mode || (t->mode == MODE_PROCESS) != (t->slot == 0))
 			broken("task %u: mode %u in a group of mode %u, slot %u", id, t->mode,
 			       g->mode, t->slot);
+		if (t->stack_low != slot_base(t->slot) + SLOT_SIZE - USER_STACK_SIZE)
+			broken("task %u: its stack starts at %#x, not at the top of slot %u", id,
+			       t->stack_low, t->slot);
 		if (t->pkru != pkru_only(t->slot))
 			broken("task %u: PKRU %#x is not the one of key %u", id, t->pkru, t->slot);
 	}

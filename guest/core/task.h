@@ -31,9 +31,11 @@ struct task {
 	uint32_t ipc_peer; /* blocked: the partner id, 0 = any; read only then */
 	uint32_t pkru;	   /* set by the kernel, never read back from the CPU */
 	uint8_t state;
-	uint8_t mode; /* enum task_mode */
-	uint8_t slot; /* its slot in the group, and its protection key */
+	uint8_t mode;	    /* enum task_mode */
+	uint8_t slot;	    /* its slot in the group, and its protection key */
+	uint32_t stack_low; /* uaccess_stack_low(): set with slot, read per message */
 };
+_Static_assert(TASK_AREA + SLOTS * SLOT_SIZE <= (U64(1) << 32), "a stack address fits stack_low");
 _Static_assert(sizeof(struct task) <= 256, "a task fits a 256-byte heap object");
 _Static_assert(__builtin_offsetof(struct task, regs) == 0, "entry.S saves at the task's address");
 

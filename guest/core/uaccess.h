@@ -16,10 +16,12 @@
  * protection key; else -SHOJI_EFAULT. */
 int uaccess_check(struct task *t, uint64_t va, uint64_t len, bool write);
 /* The lowest address of t's stack window, which is mapped, writable and
- * under t's own key from load to exit (SYS_UNMAP takes heap pages only). */
+ * under t's own key from load to exit (SYS_UNMAP takes heap pages only):
+ * the top of its slot less the stack, kept in the task (group_join(),
+ * checked by audit.c) since every message reads it. */
 static inline uint64_t uaccess_stack_low(const struct task *t)
 {
-	return slot_base(t->slot) + SLOT_SIZE - USER_STACK_SIZE;
+	return t->stack_low;
 }
 /* Whether [va, va+len) lies in t's stack window: such a range needs no
  * walk to be checked.  range_in_window() in one comparison less: the
