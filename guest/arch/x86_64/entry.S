@@ -200,8 +200,9 @@ entry_violation:
  * supervisor-only whatever PKRU says, so PKRU stays as it is.
  *
  * A SYSCALL frame is written with plain stores, and only what SYSRET
- * needs: RIP, RFLAGS, RSP, the vector that selects SYSRET on the way out,
- * and the GPRs but RCX and R11, which SYSRET loads from RIP and RFLAGS.
+ * needs: RIP, RFLAGS, RSP and the GPRs but RCX and R11, which SYSRET
+ * loads from RIP and RFLAGS; the vector that selects SYSRET on the way
+ * out is VEC_SYSCALL already (return_to_task).
  * CS and SS hold the ring-3 selectors from the task's creation on (task_load.c;
  * isr_common writes the same), and the error code means nothing here.
  */
@@ -247,7 +248,7 @@ syscall_entry:
 	mov %r11, F(RFLAGS)(%rsp)
 	mov user_rsp_scratch(%rip), %rcx
 	mov %rcx, F(RSP)(%rsp)
-	movq $VEC_SYSCALL, F(VECTOR)(%rsp)
+	/* The vector is VEC_SYSCALL already: see the IRETQ below. */
 	FRAME_GPRS STORE
 	mov $kernel_stack_top, %rsp
 	movb $1, cpu_in_kernel(%rip)
@@ -272,6 +273,12 @@ return_to_task:
 	SYSRET_FRAME
 2:	movb $0, cpu_in_kernel(%rip)
 	POP_GPRS
+	/* Used up, the frame of an interrupt or exception becomes a SYSCALL
+	 * frame again, so a ring-3 task's frame is one at all times but from
+	 * such an entry to its return here (a new task's first return comes
+	 * here too), and SYSCALL need not mark it (audit.c checks it for the
+	 * blocked ones). */
+	movq $VEC_SYSCALL, (%rsp)
 	add $16, %rsp
 	iretq
 
