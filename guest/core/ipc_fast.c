@@ -157,8 +157,8 @@ struct rx {
 /* buffer_deliver() once everything is checked: the message of n bytes
  * from sbuf to dest, in two words when `words` (a constant in each copy,
  * so that the test is made once). */
-INLINE int buffer_move(struct task *self, uint64_t nr, struct task *dest, uint64_t sbuf, uint64_t n,
-		       struct rx rx, bool from_syscall, bool words)
+INLINE int buffer_move(struct task *self, uint64_t nr, struct task *dest, uint64_t dest_id,
+		       uint64_t sbuf, uint64_t n, struct rx rx, bool from_syscall, bool words)
 {
 	/* One CPU, one message in flight: a static buffer costs no frame. */
 	static uint64_t msg[SHOJI_IPC_FAST_MAX / sizeof(uint64_t)];
@@ -178,7 +178,7 @@ INLINE int buffer_move(struct task *self, uint64_t nr, struct task *dest, uint64
 		/* call waits for the reply from dest, reply_recv for any task;
 		 * its buffers were checked as ipc_block_receive() would */
 		self->state = TASK_RECV_BLOCKED;
-		self->ipc_peer = nr == SYS_CALL ? dest->id : 0;
+		self->ipc_peer = nr == SYS_CALL ? (uint32_t)dest_id : 0;
 		self->rx_buf = rx.buf, self->rx_cap = rx.cap, self->rx_from = rx.from;
 	}
 	ipc_complete(dest, (int64_t)n);
@@ -219,9 +219,11 @@ INLINE int buffer_deliver(struct task *self, uint64_t nr, uint64_t dest_id, uint
 	if (nr != SYS_SEND && unlikely(!uaccess_in_stack(self, rx.buf, rx.cap)))
 		return -1;
 	/* reply_recv: its receive must block (nothing queued for it yet). */
-	if (nr == SYS_REPLY_RECV &&
-	    unlikely(self->sendq ||
-		     (rx.from && !uaccess_in_stack(self, rx.from, sizeof(uint64_t)))))
+	if (nr == SYS_REPLY_RECV && unlikely(self->sendq != 0))
+		return -1;
+	/* (a server's *from is the usual case: no hint that it is 0) */
+	if (nr == SYS_REPLY_RECV && rx.from &&
+	    unlikely(!uaccess_in_stack(self, rx.from, sizeof(uint64_t))))
 		return -1;
 	struct task *dest = waiting_for(self, dest_id);
 	/* dest waits in a buffer receive (the word calls are the highest
@@ -230,8 +232,8 @@ INLINE int buffer_deliver(struct task *self, uint64_t nr, uint64_t dest_id, uint
 		return -1;
 	uint64_t n = len < dest->rx_cap ? len : dest->rx_cap;
 	if (likely(n - sizeof(uint64_t) <= sizeof(uint64_t)))
-		return buffer_move(self, nr, dest, sbuf, n, rx, from_syscall, true);
-	return buffer_move(self, nr, dest, sbuf, n, rx, from_syscall, false);
+		return buffer_move(self, nr, dest, dest_id, sbuf, n, rx, from_syscall, true);
+	return buffer_move(self, nr, dest, dest_id, sbuf, n, rx, from_syscall, false);
 }
 
 /* The SYSCALL entry's fast paths, one per call, so that the number is a
