@@ -53,7 +53,7 @@ KERNEL_LDS := guest/arch/x86_64/kernel.ld
 # without saving and restoring five of them on every message.  Such code
 # may call ordinary functions, never the other way round (core/ipc_fast.h;
 # tests/style/entry-convention.sh checks the built objects).
-ENTRY_CFLAGS := -fcall-used-rbx -fcall-used-r12 -fcall-used-r13 -fcall-used-r14 -fcall-used-r15
+ENTRY_CFLAGS := --param=logical-op-non-short-circuit=0 -fno-if-conversion -fcall-used-rbx -fcall-used-r12 -fcall-used-r13 -fcall-used-r14 -fcall-used-r15
 $(BUILD)/kernel/guest/core/syscall.o $(BUILD)/kernel/guest/core/ipc_fast.o: \
 	KERNEL_CFLAGS += $(ENTRY_CFLAGS)
 

@@ -88,6 +88,9 @@ static void check_tasks(void)
 		if (g->mode != t->mode || (t->mode == MODE_PROCESS) != (t->slot == 0))
 			broken("task %u: mode %u in a group of mode %u, slot %u", id, t->mode,
 			       g->mode, t->slot);
+		if (t->stack_low != slot_base(t->slot) + SLOT_SIZE - USER_STACK_SIZE)
+			broken("task %u: its stack starts at %#x, not at the top of slot %u", id,
+			       t->stack_low, t->slot);
 		if (t->pkru != pkru_only(t->slot))
 			broken("task %u: PKRU %#x is not the one of key %u", id, t->pkru, t->slot);
 	}
@@ -138,6 +141,8 @@ static void check_run_queue(void)
 		broken("returning to a task that is not live and runnable");
 	if (sched_cpu.on_cpu != current || sched_cpu.loaded_group != current->group)
 		broken("the CPU holds another task's registers or page tables than current's");
+	if (cpu_return_ring0 != (current->mode == MODE_KERNEL))
+		broken("the exit of a task of mode %u is chosen for current", current->mode);
 	uint32_t ids = task_id_end();
 	for (uint32_t id = 1; id < ids; id++) {
 		const struct task *t = task_table[id];
@@ -161,6 +166,21 @@ static unsigned sendq_count(const struct task *r, const struct task *s)
 	return n;
 }
 
+/* The receive of a task blocked in one, as the fast path reads it (ipc.h):
+ * its registers', checked against its stack. */
+static void check_rx(const struct task *t)
+{
+	uint64_t buf, cap, from;
+	if (ipc_word(t))
+		return;
+	ipc_recv_buffer(t, &buf, &cap, &from);
+	if (t->rx_buf != ipc_rx_expected(t) ||
+	    (t->rx_buf && (t->rx_cap != cap || t->rx_from != from)))
+		broken("task %u: its receive for the fast path is %#lx (%lu bytes, from %#lx), "
+		       "its registers say %#lx (%lu bytes, from %#lx)",
+		       t->id, t->rx_buf, t->rx_cap, t->rx_from, buf, cap, from);
+}
+
 static void check_ipc(void)
 {
 	uint32_t ids = task_id_end();
@@ -179,6 +199,13 @@ static void check_ipc(void)
 			broken("task %u waits to receive from task %u, which is gone", id,
 			       t->ipc_peer);
 		}
+		if (t->state == TASK_RECV_BLOCKED)
+			check_rx(t);
+		/* return_sysret() takes this for granted (core/ipc_fast.c) */
+		if ((t->state == TASK_RECV_BLOCKED || t->state == TASK_SEND_BLOCKED) &&
+		    t->mode != MODE_KERNEL && t->regs.vector != VEC_SYSCALL)
+			broken("ring-3 task %u is blocked in IPC with a frame of vector %lu", id,
+			       t->regs.vector);
 	}
 }
 

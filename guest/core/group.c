@@ -79,6 +79,7 @@ int group_join(struct task *t)
 	g->member[slot] = t;
 	t->group = g;
 	t->slot = (uint8_t)slot;
+	t->stack_low = (uint32_t)(slot_base((unsigned)slot) + SLOT_SIZE - USER_STACK_SIZE);
 	t->pkru = pkru_only((unsigned)slot);
 	return 0;
 }

@@ -82,12 +82,36 @@ static void block_sending(struct task *self, struct task *dest)
 	*p = self;
 }
 
+uint64_t ipc_rx_expected(const struct task *t)
+{
+	uint64_t buf, cap, from;
+	if (ipc_word(t))
+		return 0;
+	ipc_recv_buffer(t, &buf, &cap, &from);
+	if (!uaccess_in_stack(t, buf, cap) ||
+	    (from && !uaccess_in_stack(t, from, sizeof(uint64_t))))
+		return 0;
+	return buf;
+}
+
+void ipc_block_receive(struct task *t, uint32_t src)
+{
+	uint64_t buf, cap, from;
+	t->state = TASK_RECV_BLOCKED;
+	t->ipc_peer = src;
+	if (ipc_word(t))
+		return; /* the buffer fast path leaves word receivers */
+	ipc_recv_buffer(t, &buf, &cap, &from);
+	t->rx_buf = ipc_rx_expected(t);
+	t->rx_cap = cap;
+	t->rx_from = from;
+}
+
 /* The message of a sender is in; the sender goes on or waits for a reply. */
 static void sender_done(struct task *s, struct task *r, int64_t res, bool front)
 {
 	if (ipc_is_call(s) && res >= 0) {
-		s->state = TASK_RECV_BLOCKED;
-		s->ipc_peer = r->id;
+		ipc_block_receive(s, r->id);
 		return;
 	}
 	ipc_complete(s, res);
@@ -143,8 +167,7 @@ int64_t sys_call(struct task *self, const struct regs *r)
  * written; else it blocks.  True when a message was taken. */
 static bool receive(struct task *self, uint64_t src)
 {
-	self->state = TASK_RECV_BLOCKED;
-	self->ipc_peer = (uint32_t)src;
+	ipc_block_receive(self, (uint32_t)src);
 	for (struct task **p = &self->sendq; *p; p = &(*p)->sendq_next) {
 		struct task *s = *p;
 		if (src && s->id != src)
@@ -229,7 +252,8 @@ static void fail_partner(struct task *p)
 
 void ipc_task_gone(struct task *t)
 {
-	/* Out of the queue it was sending into. */
+	/* Out of the queue it was sending into (its state is DEAD already:
+	 * a stale ipc_peer, of a send that completed, finds it in none). */
 	struct task *dest = task_by_id(t->ipc_peer);
 	if (dest) {
 		for (struct task **p = &dest->sendq; *p; p = &(*p)->sendq_next) {

@@ -48,17 +48,40 @@ static inline void ipc_word_deliver(struct task *r, uint64_t word, const struct 
 	if (r->regs.rax == SYS_REPLY_RECV_W)
 		r->regs.rsi = s->id;
 }
+/*
+ * The receive of a task blocked in one, as the buffer fast path wants it
+ * (ipc_fast.c): buffer, capacity and *from pointer, 0 for none, kept in
+ * words of its frame that a blocked task's does not use: RCX and R11,
+ * which SYSCALL and the gate do not keep (entry.S: the caller loses
+ * them), and the error code, which means nothing for a system call.
+ * rx_buf 0 (never an address in a stack) when the fast path may not
+ * deliver: a buffer or *from not inside the task's stack
+ * (uaccess_in_stack(), checked when it blocked).  Every block in a
+ * buffer receive writes them (ipc_block_receive(), or the fast path after
+ * the same checks); they are read only while the task is blocked there,
+ * and not for a word receive (ipc_word()), and audit.c checks them
+ * against the registers.
+ */
+#define rx_buf regs.rcx
+#define rx_cap regs.r11
+#define rx_from regs.error
+/* t (current) blocks in a receive from src (0: any task), with its
+ * arguments in its saved registers; its rx_ words are filled in. */
+void ipc_block_receive(struct task *t, uint32_t src);
+/* What rx_buf must be for t, blocked in a buffer receive: its buffer
+ * when its buffer and *from lie in its stack, else 0 (audit.c compares). */
+uint64_t ipc_rx_expected(const struct task *t);
 /* Whether r waits for a message from s. */
 static inline bool ipc_waits_for(const struct task *r, const struct task *s)
 {
 	return r->state == TASK_RECV_BLOCKED && (!r->ipc_peer || r->ipc_peer == s->id);
 }
-/* Ends t's wait in IPC with result res: runnable again, no partner. */
+/* Ends t's wait in IPC with result res: runnable again.  Its ipc_peer
+ * is left as it was: nothing reads it but while t is blocked (task.h). */
 static inline void ipc_complete(struct task *t, int64_t res)
 {
 	t->regs.rax = (uint64_t)res;
 	t->state = TASK_RUNNABLE;
-	t->ipc_peer = 0;
 }
 
 #endif

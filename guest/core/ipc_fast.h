@@ -8,29 +8,40 @@
 #include "core/task.h"
 
 /*
- * The fast paths: ipc_fast() of send, call and reply_recv for short
- * messages on the tasks' stacks, ipc_fast_word() of call_w and
- * reply_recv_w to a word receiver; each counted in stat_syscalls and
- * stat_ipc_fast, false when the general path must run.  When true, the
- * receiver is current and ready to be returned to.  The SYSCALL entry
- * (entry.S) offers them their calls first, the gate (gate_dispatch())
- * after its checks.  Entry convention (ENTRY_CFLAGS, guest/kernel.mk):
- * they may clobber RBX and R12-R15, so only entry.S and syscall.c, built
- * the same way, call them. */
-bool ipc_fast(struct task *self);
-bool ipc_fast_word(struct task *self);
-/* The calls the fast paths take, as a bit mask of their numbers: they
- * must be given only these, call_w and reply_recv_w (the two highest)
- * to ipc_fast_word(), the others to ipc_fast() (ipc_fast_offer()). */
+ * The fast paths: send, call and reply_recv of short messages on the
+ * tasks' stacks, call_w and reply_recv_w to a word receiver, each counted
+ * in stat_ipc_fast.  Two ways in:
+ *  - ipc_fast_send() .. ipc_fast_reply_recv_w(): what the SYSCALL entry
+ *    (entry.S) calls for these numbers, through entry_syscall_table
+ *    (syscall.c), with the caller's RDI, RSI and RDX as they came.  A
+ *    call the fast path leaves goes on to syscall_dispatch(), which
+ *    returns to entry.S; a delivered message returns through
+ *    return_sysret(), or for a ring-0 receiver to entry.S.
+ *  - ipc_fast_offer(t): the gate (gate_dispatch()) and the audited
+ *    dispatcher; false when the general path must run, true when the
+ *    receiver is current and ready to be returned to.
+ * Entry convention (ENTRY_CFLAGS, guest/kernel.mk): they may clobber RBX
+ * and R12-R15, so only entry.S and syscall.c, built the same way, call
+ * them.
+ */
+void ipc_fast_send(uint64_t rdi, uint64_t rsi, uint64_t rdx);
+void ipc_fast_call(uint64_t rdi, uint64_t rsi, uint64_t rdx);
+void ipc_fast_reply_recv(uint64_t rdi, uint64_t rsi, uint64_t rdx);
+void ipc_fast_call_w(uint64_t rdi, uint64_t rsi, uint64_t rdx);
+void ipc_fast_reply_recv_w(uint64_t rdi, uint64_t rsi, uint64_t rdx);
+/* The calls the fast paths take, as a bit mask of their numbers. */
 #define IPC_FAST_CALLS                                                                             \
 	(1ull << SYS_SEND | 1ull << SYS_CALL | 1ull << SYS_REPLY_RECV | 1ull << SYS_CALL_W |       \
 	 1ull << SYS_REPLY_RECV_W)
+/* ipc_fast_offer() of a call in IPC_FAST_CALLS. */
+bool ipc_fast_take(struct task *t);
+/* Inline: the gate offers every call, and most are not IPC. */
 static inline bool ipc_fast_offer(struct task *t)
 {
 	uint64_t nr = t->regs.rax;
 	if (nr >= 64 || !(IPC_FAST_CALLS >> nr & 1))
 		return false;
-	return nr >= SYS_CALL_W ? ipc_fast_word(t) : ipc_fast(t);
+	return ipc_fast_take(t);
 }
 
 #endif

@@ -8,7 +8,8 @@
 #include "arch/x86_64/pkru.h"
 #include "core/task.h"
 
-/* Statistics for the privileged-event counters. */
+/* Statistics for the privileged-event counters; switches of the IPC fast
+ * paths count in stat_ipc_fast (core/syscall.h). */
 extern uint64_t stat_task_switches, stat_timer_ticks;
 /* Runnable tasks other than current: a circular list through ->next and
  * ->prev with this sentinel (the audit walks it). */
@@ -42,9 +43,10 @@ void sched_yield(void);
 /* What the CPU holds now (sched.c); only the scheduler and the inline
  * switch below write it.  PKRU has its own record (arch/x86_64/pkru.h). */
 struct sched_cpu {
-	struct task *on_cpu;	    /* whose regs cpu_frame_top points at */
+	struct task *on_cpu;	    /* whose struct regs entry.S saves and restores */
 	struct group *loaded_group; /* whose page tables CR3 holds */
 };
+_Static_assert(__builtin_offsetof(struct sched_cpu, on_cpu) == 0, "entry.S reads on_cpu there");
 extern struct sched_cpu sched_cpu;
 /* Loads another group's page tables: the cold step of a switch, out of
  * line and keeping every register, so the callers' hot paths need not
@@ -64,7 +66,6 @@ static inline void sched_switch_now(struct task *t)
 	if (sched_cpu.on_cpu != t) {
 		sched_cpu.on_cpu = t;
 		stat_task_switches++;
-		cpu_frame_top = (uint64_t)(&t->regs + 1);
 		if (sched_cpu.loaded_group != t->group)
 			sched_load_group(t->group);
 	}

@@ -23,10 +23,31 @@ static inline __attribute__((always_inline)) void syscall_run(struct task *t)
 		t->regs.rax = (uint64_t)ret;
 }
 
-/* Called by entry.S with the caller's registers saved in current->regs,
- * after ipc_fast() declined the call. */
-void syscall_dispatch(void)
+_Static_assert(ENTRY_SYS_COUNT == SYS_COUNT, "entry.S knows the number of calls");
+
+/* Every number has its line: a new call changes SYS_COUNT, which the
+ * assertion above then finds unequal to ENTRY_SYS_COUNT. */
+entry_fn *entry_syscall_table[SYS_COUNT] = {
+    [SYS_EXIT] = syscall_dispatch,
+    [SYS_WRITE] = syscall_dispatch,
+    [SYS_YIELD] = syscall_dispatch,
+    [SYS_GETPID] = syscall_dispatch,
+    [SYS_CLOCK] = syscall_dispatch,
+    [SYS_RECV] = syscall_dispatch,
+    [SYS_MAP] = syscall_dispatch,
+    [SYS_UNMAP] = syscall_dispatch,
+    [SYS_KMEM] = syscall_dispatch,
+    [SYS_STATS] = syscall_dispatch,
+    [SYS_SEND] = ipc_fast_send,
+    [SYS_CALL] = ipc_fast_call,
+    [SYS_REPLY_RECV] = ipc_fast_reply_recv,
+    [SYS_CALL_W] = ipc_fast_call_w,
+    [SYS_REPLY_RECV_W] = ipc_fast_reply_recv_w,
+};
+
+void syscall_dispatch(uint64_t rdi, uint64_t rsi, uint64_t rdx)
 {
+	(void)rdi, (void)rsi, (void)rdx;
 	syscall_run(current);
 	sched_prepare_return();
 }
@@ -62,8 +83,9 @@ void gate_dispatch(void)
  * entry then offers no call to the fast paths, so the dispatcher offers
  * them, and both check the kernel's invariants once the task to return
  * to is ready (audit.c). */
-void syscall_dispatch_audited(void)
+void syscall_dispatch_audited(uint64_t rdi, uint64_t rsi, uint64_t rdx)
 {
+	(void)rdi, (void)rsi, (void)rdx;
 	struct task *t = current;
 	uint32_t id = t->id;
 	if (!ipc_fast_offer(t)) {

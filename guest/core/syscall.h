@@ -14,16 +14,28 @@
 typedef int64_t (*syscall_fn)(struct task *self, const struct regs *r);
 /* syscall_table.c: the handler of each call by number, 0 where none. */
 extern const syscall_fn syscall_table[SYS_COUNT];
+/* System calls and messages of the IPC fast paths (core/ipc_fast.h): the
+ * fast paths count only in stat_ipc_fast, each one system call and one
+ * task switch, which SYS_STATS adds to stat_syscalls and
+ * stat_task_switches. */
 extern uint64_t stat_syscalls, stat_ipc_fast;
-/* Called by entry.S only (after ipc_fast()), with the entry convention of
- * ipc_fast(). */
-void syscall_dispatch(void);
+/* What the SYSCALL entry (entry.S) calls, by number below SYS_COUNT: the
+ * fast path of each IPC call (core/ipc_fast.h), syscall_dispatch() for
+ * the others, syscall_dispatch_audited() for all with audit=on.  Each
+ * gets the caller's RDI, RSI and RDX as they came, and the entry
+ * convention of ipc_fast.h. */
+typedef void entry_fn(uint64_t rdi, uint64_t rsi, uint64_t rdx);
+extern entry_fn *entry_syscall_table[SYS_COUNT];
+/* Runs the call of current from its saved registers (the arguments are
+ * unused) and prepares the return: entry.S calls it for numbers at or
+ * above SYS_COUNT, the fast paths for the calls they leave. */
+entry_fn syscall_dispatch;
 /* The ring-0 tasks' gate (entry.S): reads RDX and the return address the
  * gate left on the task's stack, then runs the call like syscall_dispatch. */
 void gate_dispatch(void);
 /* What entry.S calls instead with audit=on: the same, the fast paths
  * offered here, then audit_check(). */
-void syscall_dispatch_audited(void);
+entry_fn syscall_dispatch_audited;
 void gate_dispatch_audited(void);
 
 #endif

@@ -60,10 +60,10 @@ static int64_t sys_kmem(struct task *self, const struct regs *r)
 static int64_t sys_stats(struct task *self, const struct regs *r)
 {
 	struct shoji_stats st = {
-	    .task_switches = stat_task_switches,
+	    .task_switches = stat_task_switches + stat_ipc_fast,
 	    .cr3_writes = stat_cr3_writes,
 	    .wrpkru = stat_wrpkru,
-	    .syscalls = stat_syscalls,
+	    .syscalls = stat_syscalls + stat_ipc_fast,
 	    .timer_ticks = stat_timer_ticks,
 	    .tlb_flushes = stat_tlb_flushes,
 	    .ipc_fast = stat_ipc_fast,

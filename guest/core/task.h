@@ -28,13 +28,16 @@ struct task {
 	uint64_t heap_next;  /* next free address for SYS_MAP; past the window when full */
 	uint32_t pages;	     /* frames it owns: image, stack and SYS_MAP pages */
 	uint32_t id;
-	uint32_t ipc_peer; /* blocked: the partner id, 0 = any */
+	uint32_t ipc_peer; /* blocked: the partner id, 0 = any; read only then */
 	uint32_t pkru;	   /* set by the kernel, never read back from the CPU */
 	uint8_t state;
-	uint8_t mode; /* enum task_mode */
-	uint8_t slot; /* its slot in the group, and its protection key */
+	uint8_t mode;	    /* enum task_mode */
+	uint8_t slot;	    /* its slot in the group, and its protection key */
+	uint32_t stack_low; /* uaccess_stack_low(): set with slot, read per message */
 };
+_Static_assert(TASK_AREA + SLOTS * SLOT_SIZE <= (U64(1) << 32), "a stack address fits stack_low");
 _Static_assert(sizeof(struct task) <= 256, "a task fits a 256-byte heap object");
+_Static_assert(__builtin_offsetof(struct task, regs) == 0, "entry.S saves at the task's address");
 
 /* --- The data every part reads: no calls, the bottom layer ------------ */
 /* The task running, or being returned to (the scheduler's rules:
@@ -53,10 +56,11 @@ static inline uint64_t task_heap_end(const struct task *t)
 uint32_t task_id_end(void);
 /* Every task by id (0: none); task_by_id() is the way to read it. */
 extern struct task *task_table[TASK_MAX];
-/* The live task with this id, or 0 (inline: IPC looks one up per call). */
+/* The live task with this id, or 0 (inline: IPC looks one up per call).
+ * Ids start at 1, so task_table[0] stays 0 and id 0 needs no test. */
 static inline struct task *task_by_id(uint64_t id)
 {
-	struct task *t = id && id < TASK_MAX ? task_table[id] : 0;
+	struct task *t = id < TASK_MAX ? task_table[id] : 0;
 	return t && t->state != TASK_DEAD ? t : 0;
 }
 /* --- Creation and end: above sched, group, task_load and ipc ----------- */

@@ -7,6 +7,27 @@
 #include "core/task.h"
 #include "lib/lib.h"
 
+extern const uint64_t __uaccess_sites_start[], __uaccess_sites_end[];
+
+void uaccess_init(void)
+{
+	/* NOPL (%rax), 0F 1F 00 (SDM Vol. 2B, NOP): as long as STAC and CLAC,
+	 * 0F 01 CB and 0F 01 CA (Vol. 2B, STAC; Vol. 2A, CLAC). */
+	static const uint8_t nop3[3] = {0x0f, 0x1f, 0x00};
+	if (cpu.smap)
+		return;
+	for (const uint64_t *site = __uaccess_sites_start; site < __uaccess_sites_end; site++) {
+		/* .text is read-only in its own mapping: its physmap alias */
+		uint8_t *code = phys_to_virt(kernel_virt_to_phys((const void *)*site));
+		memcpy(code, nop3, sizeof(nop3));
+	}
+	/* Code written through another address runs as written after a
+	 * serializing instruction (SDM Vol. 3A, "Handling Self- and
+	 * Cross-Modifying Code"). */
+	uint32_t r[4];
+	cpuid(0, 0, r);
+}
+
 /* The leaf entry allowing the access, or 0.  The key check is the
  * kernel's own PKRU: the physmap is not subject to the task's. */
 static uint64_t user_pte(struct task *t, uint64_t va, bool write)

@@ -16,33 +16,46 @@
  * protection key; else -SHOJI_EFAULT. */
 int uaccess_check(struct task *t, uint64_t va, uint64_t len, bool write);
 /* The lowest address of t's stack window, which is mapped, writable and
- * under t's own key from load to exit (SYS_UNMAP takes heap pages only). */
+ * under t's own key from load to exit (SYS_UNMAP takes heap pages only):
+ * the top of its slot less the stack, kept in the task (group_join(),
+ * checked by audit.c) since every message reads it. */
 static inline uint64_t uaccess_stack_low(const struct task *t)
 {
-	return slot_base(t->slot) + SLOT_SIZE - USER_STACK_SIZE;
+	return t->stack_low;
 }
 /* Whether [va, va+len) lies in t's stack window: such a range needs no
- * walk to be checked.  range_in_window() written out, the same two
- * comparisons: through the helper, GCC 12 allocates ipc_fast()'s
- * registers worse (2 instructions per message). */
+ * walk to be checked.  range_in_window() in one comparison less: the
+ * offset of the end in the window, which a carry (va below the window,
+ * or a huge len) or a value past the window's size refuses. */
 static inline bool uaccess_in_stack(const struct task *t, uint64_t va, uint64_t len)
 {
-	return len <= USER_STACK_SIZE && va - uaccess_stack_low(t) <= USER_STACK_SIZE - len;
+	uint64_t end = va - uaccess_stack_low(t) + len;
+	return end >= len && end <= USER_STACK_SIZE;
 }
 /* SMAP stops the kernel's accesses to user pages (SDM Vol. 3A 4.6.1);
  * these lift it around a direct access (STAC/CLAC).  On the ring-0 kernel
  * half SMAP is off in CR4, where they change only RFLAGS.AC, which checks
- * nothing at CPL 0. */
+ * nothing at CPL 0.  Without SMAP the two raise #UD, so each one's address
+ * goes to .uaccess_sites (arch/x86_64/kernel.ld), and uaccess_init() makes
+ * them NOPs of the same length on such a CPU: no test of cpu.smap on the
+ * IPC fast path. */
+#define UACCESS_SITE(insn)                                                                         \
+	"1: " insn "\n"                                                                            \
+	".pushsection .uaccess_sites, \"a\"\n"                                                     \
+	".quad 1b\n"                                                                               \
+	".popsection"
 static inline void uaccess_open(void)
 {
-	if (cpu.smap)
-		__asm__ volatile("stac" ::: "memory");
+	__asm__ volatile(UACCESS_SITE("stac")::: "memory");
 }
 static inline void uaccess_close(void)
 {
-	if (cpu.smap)
-		__asm__ volatile("clac" ::: "memory");
+	__asm__ volatile(UACCESS_SITE("clac")::: "memory");
 }
+/* Without SMAP, rewrites every STAC and CLAC above into a NOP.  Once, at
+ * boot, once cpu_init() has read the CPU's features and before any task
+ * exists. */
+void uaccess_init(void);
 /* Copies len bytes between the kernel and the stack of the current task,
  * in a range uaccess_in_stack() accepted, straight through the task's own
  * addresses, which its loaded page tables and PKRU allow; between

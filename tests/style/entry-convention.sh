@@ -8,7 +8,7 @@
 # afterwards) and those two files themselves.  The handlers they call
 # (guest/core/syscall_table.c and the parts it names) are ordinary C,
 # which is the safe direction.  Checks, on the built objects, that they
-# export no function but the six entry points, and that no other object
+# export no function but their entry points, and that no other object
 # calls one.  Prints one PASS or FAIL line.
 set -uo pipefail
 
@@ -16,7 +16,9 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 objs=$root/build/kernel
 name=style/entry-convention
 entry_objs="guest/core/syscall.o guest/core/ipc_fast.o"
-allowed="gate_dispatch gate_dispatch_audited ipc_fast ipc_fast_word syscall_dispatch syscall_dispatch_audited"
+allowed="gate_dispatch gate_dispatch_audited ipc_fast_send ipc_fast_call ipc_fast_reply_recv
+ipc_fast_call_w ipc_fast_reply_recv_w ipc_fast_take syscall_dispatch syscall_dispatch_audited"
+allowed=${allowed//$'\n'/ }
 callers="guest/arch/x86_64/entry.o $entry_objs"
 
 for o in $entry_objs $callers; do

@@ -6,12 +6,9 @@
 #include "arch/x86_64/pte.h"
 #include "arch/x86_64/x86.h"
 
-/* The system calls the SYSCALL entry offers to the IPC fast path first,
- * as a bit mask of their numbers: SYS_SEND, SYS_CALL, SYS_REPLY_RECV,
- * SYS_CALL_W, SYS_REPLY_RECV_W (shoji/abi.h; ipc_fast.c checks that they
- * agree). */
-#define ENTRY_IPC_FAST_CALLS 0x70a0
-#define ENTRY_SYS_CALL_W 13 /* and up: ipc_fast_word() */
+/* SYS_COUNT (shoji/abi.h) for entry.S, which calls entry_syscall_table
+ * (core/syscall.c) below it; syscall.c checks that they agree. */
+#define ENTRY_SYS_COUNT 15
 
 /* Offsets into struct regs used by entry.S. */
 #define REGS_RAX 112
@@ -97,15 +94,17 @@ void pic_disable(void);
 void idt_init(void);
 
 /* --- entry.S ----------------------------------------------------------- */
-/* End of the current task's struct regs: SYSCALL and the gate save there. */
-extern uint64_t cpu_frame_top;
 extern char kernel_stack_top[];
 /* Who runs: the kernel (1) or a task; which exit the current task takes. */
 extern uint8_t cpu_in_kernel, cpu_return_ring0;
-/* Restores the current task (cpu_frame_top): SYSRET for frames saved by
+/* Restores the task whose registers the CPU holds (sched_cpu.on_cpu,
+ * core/sched.h; SYSCALL and the gate save there too): SYSRET for frames saved by
  * SYSCALL, IRETQ for other ring-3 frames, the PKRU-checked path for ring-0
  * tasks (cpu_return_ring0).  Resets the kernel stack. */
 _Noreturn void return_to_task(void);
+/* return_to_task() for a ring-3 task returned to from a system call it
+ * blocked in: SYSRET, with no test of the frame (core/ipc_fast.h). */
+_Noreturn void return_sysret(void);
 
 /* --- entry.S -------------------------------------------------------------- */
 /* Routes the SYSCALL entry and the gate through the audited dispatchers

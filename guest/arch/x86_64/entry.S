@@ -8,7 +8,7 @@
  * entries (an seL4-style kernel: a blocked task is just its saved regs).
  *
  * Entries: SYSCALL (ring-3 tasks) saves straight into the task through
- * cpu_frame_top.  Every IDT vector has an IST stack (idt.c), so interrupt
+ * ON_CPU.  Every IDT vector has an IST stack (idt.c), so interrupt
  * and exception frames land on an IST stack whatever ran, and the task's
  * RSP is never used; isr_common copies the frame into the task.  Ring-0
  * (`kernel` mode) tasks enter through ktask_gate, reached only by the
@@ -36,28 +36,29 @@ kernel_stack_top:
 	.data
 	.p2align 3
 /*
- * What the SYSCALL entry and the gate call: the dispatchers and the mask
- * of the calls offered to the IPC fast paths first.  Loaded from memory
- * (as many instructions as immediates) so that audit=on can route every
- * call through the audited dispatchers of syscall.c, which offer the fast
- * paths themselves and check the kernel's invariants afterwards.
+ * What the SYSCALL entry and the gate call beyond entry_syscall_table
+ * (core/syscall.c: by number, the IPC fast paths first): the dispatchers.
+ * Loaded from memory so that audit=on can route every call through the
+ * audited dispatchers of syscall.c, which offer the fast paths themselves
+ * and check the kernel's invariants afterwards.
  */
 entry_syscall_fn:
 	.quad syscall_dispatch
 entry_gate_fn:
 	.quad gate_dispatch
-entry_fast_calls:
-	.long ENTRY_IPC_FAST_CALLS
 	.p2align 3
-	.globl cpu_frame_top, cpu_in_kernel, cpu_return_ring0
-cpu_frame_top:
-	.quad 0
+	.globl cpu_in_kernel, cpu_return_ring0
 user_rsp_scratch:
 	.quad 0
 cpu_in_kernel:
 	.byte 1			/* the kernel runs until the first task starts */
 cpu_return_ring0:
 	.byte 0			/* the current task is a ring-0 task */
+
+/* The task whose struct regs the CPU's state is saved to and restored
+ * from: sched_cpu.on_cpu, the first field of sched_cpu, whose struct
+ * regs is its first field (core/sched.h and core/task.h assert both). */
+#define ON_CPU sched_cpu(%rip)
 
 .macro PUSH_GPRS
 	push %rax
@@ -199,13 +200,14 @@ entry_violation:
  * supervisor-only whatever PKRU says, so PKRU stays as it is.
  *
  * A SYSCALL frame is written with plain stores, and only what SYSRET
- * needs: RIP, RFLAGS, RSP, the vector that selects SYSRET on the way out,
- * and the GPRs but RCX and R11, which SYSRET loads from RIP and RFLAGS.
+ * needs: RIP, RFLAGS, RSP and the GPRs but RCX and R11, which SYSRET
+ * loads from RIP and RFLAGS; the vector that selects SYSRET on the way
+ * out is VEC_SYSCALL already (return_to_task).
  * CS and SS hold the ring-3 selectors from the task's creation on (task_load.c;
  * isr_common writes the same), and the error code means nothing here.
  */
-#define F(field) (REGS_##field - REGS_SIZE)	/* from cpu_frame_top */
-#define G(n) (8 * (n) - REGS_SIZE)		/* GPR n, in struct regs order */
+#define F(field) REGS_##field	/* from the start of struct regs */
+#define G(n) (8 * (n))		/* GPR n, in struct regs order */
 /* The GPRs a SYSCALL or gate frame keeps: all but RCX and R11. */
 .macro FRAME_GPRS op
 	\op %r15, G(0)(%rsp)
@@ -228,36 +230,35 @@ entry_violation:
 .macro LOAD reg, mem
 	mov \mem, \reg
 .endm
+/* SYSRET path from the frame at RSP.  RIP came from the SYSCALL itself, so
+ * it is canonical (task slots end far below the top of the user half). */
+.macro SYSRET_FRAME
+	FRAME_GPRS LOAD
+	mov F(RIP)(%rsp), %rcx
+	mov F(RFLAGS)(%rsp), %r11
+	mov F(RSP)(%rsp), %rsp
+	sysretq
+.endm
 
 	.globl syscall_entry
 syscall_entry:
 	mov %rsp, user_rsp_scratch(%rip)
-	mov cpu_frame_top(%rip), %rsp
+	mov ON_CPU, %rsp
 	mov %rcx, F(RIP)(%rsp)
 	mov %r11, F(RFLAGS)(%rsp)
 	mov user_rsp_scratch(%rip), %rcx
 	mov %rcx, F(RSP)(%rsp)
-	movq $VEC_SYSCALL, F(VECTOR)(%rsp)
+	/* The vector is VEC_SYSCALL already: see the IRETQ below. */
 	FRAME_GPRS STORE
 	mov $kernel_stack_top, %rsp
 	movb $1, cpu_in_kernel(%rip)
-	/* IPC calls try a fast path first (ipc_fast.c): the word calls, the
-	 * two highest numbers, their own. */
-	cmp $63, %rax
-	ja 1f
-	mov entry_fast_calls(%rip), %ecx
-	bt %rax, %rcx
-	jnc 1f
-	mov current(%rip), %rdi
-	cmp $ENTRY_SYS_CALL_W, %eax
-	jae 2f
-	call ipc_fast
-	test %al, %al
-	jnz return_to_task
-	jmp 1f
-2:	call ipc_fast_word
-	test %al, %al
-	jnz return_to_task
+	/* By number: the IPC calls go to their fast paths (ipc_fast.c), which
+	 * get the caller's RDI, RSI and RDX as arguments, and return here
+	 * only after the general path ran. */
+	cmp $ENTRY_SYS_COUNT, %rax
+	jae 1f
+	call *entry_syscall_table(,%rax,8)
+	jmp return_to_task
 1:	call *entry_syscall_fn(%rip)
 	/* fall through */
 
@@ -265,21 +266,29 @@ syscall_entry:
 return_to_task:
 	cmpb $0, cpu_return_ring0(%rip)
 	jne return_to_ring0
-	mov cpu_frame_top(%rip), %rsp
-	movb $0, cpu_in_kernel(%rip)
+	mov ON_CPU, %rsp
 	cmpq $VEC_SYSCALL, F(VECTOR)(%rsp)
 	jne 2f
-	/* SYSRET path.  RIP came from the SYSCALL itself, so it is canonical
-	 * (task slots end far below the top of the user half). */
-	FRAME_GPRS LOAD
-	mov F(RIP)(%rsp), %rcx
-	mov F(RFLAGS)(%rsp), %r11
-	mov F(RSP)(%rsp), %rsp
-	sysretq
-2:	sub $REGS_SIZE, %rsp
+	movb $0, cpu_in_kernel(%rip)
+	SYSRET_FRAME
+2:	movb $0, cpu_in_kernel(%rip)
 	POP_GPRS
+	/* Used up, the frame of an interrupt or exception becomes a SYSCALL
+	 * frame again, so a ring-3 task's frame is one at all times but from
+	 * such an entry to its return here (a new task's first return comes
+	 * here too), and SYSCALL need not mark it (audit.c checks it for the
+	 * blocked ones). */
+	movq $VEC_SYSCALL, (%rsp)
 	add $16, %rsp
 	iretq
+
+/* The IPC fast paths' way out (core/ipc_fast.h): ON_CPU is a ring-3 task
+ * blocked in a system call until now, so its frame is a SYSCALL frame. */
+	.globl return_sysret
+return_sysret:
+	mov ON_CPU, %rsp
+	movb $0, cpu_in_kernel(%rip)
+	SYSRET_FRAME
 
 /*
  * The gate of ring-0 tasks.  The trampoline at SHOJI_GATE_OFFSET jumps
@@ -306,7 +315,7 @@ ktask_gate:
 	 * caller's to lose, CS and SS hold the ring-0 selectors from the
 	 * task's creation on (task_load.c). */
 	mov %rsp, user_rsp_scratch(%rip)
-	mov cpu_frame_top(%rip), %rsp
+	mov ON_CPU, %rsp
 	mov user_rsp_scratch(%rip), %rcx
 	mov %rcx, F(RSP)(%rsp)
 	movq $(RFLAGS_IF | RFLAGS_RESERVED1), F(RFLAGS)(%rsp)
@@ -327,8 +336,7 @@ ktask_gate:
  * this tail: its state is saved like any other and the tail resumes.
  */
 return_to_ring0:
-	mov cpu_frame_top(%rip), %rsp
-	sub $REGS_SIZE, %rsp
+	mov ON_CPU, %rsp
 	POP_GPRS
 	mov REGS_RSP - REGS_VECTOR(%rsp), %rsp
 	sub $40, %rsp
@@ -356,5 +364,8 @@ ring0_resume:
 entry_audit_on:
 	movq $syscall_dispatch_audited, entry_syscall_fn(%rip)
 	movq $gate_dispatch_audited, entry_gate_fn(%rip)
-	movl $0, entry_fast_calls(%rip)
+	lea entry_syscall_table(%rip), %rdi
+	mov $syscall_dispatch_audited, %rax
+	mov $ENTRY_SYS_COUNT, %ecx
+	rep stosq
 	ret

@@ -1,5 +1,6 @@
 /* The PKRU switch's state (the rules are in arch/x86_64/pkru.h). */
 #include "arch/x86_64/pkru.h"
+#include "isolation/isolation.h"
 
 uint32_t pkru_loaded;
 uint64_t stat_wrpkru;
@@ -10,6 +11,8 @@ void pkru_init(void)
 {
 	if (cpu.pku)
 		wrpkru(0); /* every key open: the kernel's rights */
-	pkru_loaded = 0;
+	/* Without PKU every task is a process-mode task of key 0 (core/main.c
+	 * refuses the other modes), whose PKRU is then the one "loaded". */
+	pkru_loaded = cpu.pku ? 0 : pkru_only(0);
 	cpu_pku = cpu.pku;
 }

@@ -35,7 +35,7 @@
  */
 
 /* What the kernel last wrote to PKRU from C (the entry paths' 0 recorded
- * by pkru_entry_cleared()). */
+ * by pkru_entry_cleared()); without PKU, the value of key 0 (pkru_init()). */
 extern uint32_t pkru_loaded;
 /* WRPKRU executed, C and entry.S together: the privileged-event counter. */
 extern uint64_t stat_wrpkru;
@@ -59,10 +59,12 @@ static inline void wrpkru(uint32_t v)
 }
 
 /* PKRU becomes `pkru`, written only when it differs from what is loaded.
- * Inline: IPC's fast path switches on every message. */
+ * Inline: IPC's fast path switches on every message.  No test of
+ * cpu.pku: without PKU only tasks of key 0 exist, and pkru_loaded holds
+ * their value from pkru_init() on, so nothing is ever written. */
 static inline void pkru_switch(uint32_t pkru)
 {
-	if (cpu.pku && pkru_loaded != pkru) {
+	if (pkru_loaded != pkru) {
 		wrpkru(pkru);
 		pkru_loaded = pkru;
 		stat_wrpkru++;
@@ -73,7 +75,8 @@ static inline void pkru_switch(uint32_t pkru)
  * must write the task's value. */
 static inline void pkru_entry_cleared(void)
 {
-	pkru_loaded = 0;
+	if (cpu.pku)
+		pkru_loaded = 0;
 }
 
 /* Opens every key (the kernel's rights) and tells entry.S whether WRPKRU

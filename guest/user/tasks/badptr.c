@@ -114,6 +114,20 @@ static void check_ipc(long peer)
 	check("send from the neighbour region",
 	      sys_send(peer, (void *)(user_neighbour_base() + 0x1000), 16), -SHOJI_EFAULT, 0);
 
+	/* Ranges at the edges of our stack, where the IPC fast path checks
+	 * them itself (guest/core/ipc_fast.c): the stack ends at the top of
+	 * our region, and the peer waits for anyone, so a range let through
+	 * would reach it. */
+	uintptr_t stack_end = user_region_base() + USER_SLOT_SIZE;
+	check("call with the reply buffer across the end of the stack",
+	      sys_call(peer, buf, 6, (void *)(stack_end - 4), 8), -SHOJI_EFAULT, 0);
+	check("call with a reply capacity that wraps",
+	      sys_call(peer, buf, 6, reply, ~(size_t)0 - 7), -SHOJI_EFAULT, 0);
+	check("call with the message across the end of the stack",
+	      sys_call(peer, (void *)(stack_end - 4), 8, reply, sizeof(reply)), -SHOJI_EFAULT, 0);
+	check("reply_recv with the sender id across the end of the stack",
+	      sys_reply_recv(peer, buf, 6, reply, sizeof(reply), (long *)(stack_end - 4)),
+	      -SHOJI_EFAULT, 0);
 	/* End the peer; its count of served requests tells whether a bad
 	 * message got through anyway. */
 	long n = sys_call(peer, "bye", 3, reply, sizeof(reply));
