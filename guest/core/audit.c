@@ -29,6 +29,7 @@
  */
 
 bool audit_enabled;
+uint64_t audit_fast_exits;
 
 static const char *audit_event;
 static uint32_t audit_task;

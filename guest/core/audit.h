@@ -6,6 +6,9 @@
 #include <stdint.h>
 
 extern bool audit_enabled;
+/* How many checks ran at an IPC fast path's SYSRET exit (ipc_fast.c),
+ * printed with the run's end so that a test can see they happen. */
+extern uint64_t audit_fast_exits;
 /* Allocates the audit's frame map, routes the entry paths through the
  * audited dispatchers and prints one line.  Before any task runs. */
 void audit_init(void);

@@ -1,5 +1,6 @@
 /* The IPC fast paths: word messages, and short ones between stacks, to a waiting task. */
 #include "core/ipc_fast.h"
+#include "core/audit.h"
 #include "core/ipc.h"
 #include "core/sched.h"
 #include "core/sched_return.h"
@@ -68,15 +69,20 @@ INLINE struct task *waiting_for(const struct task *self, uint64_t id)
  * a ring-3 task too (a task's mode is its group's, which audit.c checks),
  * and then only its PKRU is left to load.
  */
+/* How a call came in: the gate or the audited dispatcher (ipc_fast_take),
+ * or the SYSCALL entry, whose fast exit audit=on checks first
+ * (return_sysret_audited, entry.S). */
+enum way { BY_GATE, BY_SYSCALL, BY_SYSCALL_AUDITED };
+
 INLINE void switch_begin(struct task *dest)
 {
 	stat_ipc_fast++;
 	current = dest;
 	sched_cpu.on_cpu = dest;
 }
-INLINE bool same_group(const struct task *dest, bool from_syscall)
+INLINE bool same_group(const struct task *dest, enum way way)
 {
-	return from_syscall && likely(sched_cpu.loaded_group == dest->group);
+	return way != BY_GATE && likely(sched_cpu.loaded_group == dest->group);
 }
 INLINE bool switch_rest(struct task *dest)
 {
@@ -93,17 +99,21 @@ INLINE bool switch_rest(struct task *dest)
  * dest: it was blocked in a system call until now, and a ring-3 task
  * enters the kernel only by SYSCALL, so its frame is a SYSCALL frame.  A
  * jump: GCC calls a _Noreturn function, after aligning the stack. */
-INLINE _Noreturn void leave_by_sysret(void)
+INLINE _Noreturn void leave_by_sysret(enum way way)
 {
-	__asm__ volatile("jmp return_sysret");
+	/* One asm, its target a constant: two would let GCC move the jump
+	 * to a cold block, one more instruction on the way out. */
+	__asm__ volatile("jmp %P0"
+			 :
+			 : "i"(way == BY_SYSCALL_AUDITED ? return_sysret_audited : return_sysret));
 	__builtin_unreachable();
 }
 
 /* The end of a SYSCALL fast path after switch_rest(). */
-INLINE void syscall_return(bool ring3)
+INLINE void syscall_return(bool ring3, enum way way)
 {
 	if (likely(ring3))
-		leave_by_sysret();
+		leave_by_sysret(way);
 	sched_prepare_return();
 }
 
@@ -158,7 +168,7 @@ struct rx {
  * from sbuf to dest, in two words when `words` (a constant in each copy,
  * so that the test is made once). */
 INLINE int buffer_move(struct task *self, uint64_t nr, struct task *dest, uint64_t dest_id,
-		       uint64_t sbuf, uint64_t n, struct rx rx, bool from_syscall, bool words)
+		       uint64_t sbuf, uint64_t n, struct rx rx, enum way way, bool words)
 {
 	/* One CPU, one message in flight: a static buffer costs no frame. */
 	static uint64_t msg[SHOJI_IPC_FAST_MAX / sizeof(uint64_t)];
@@ -183,10 +193,10 @@ INLINE int buffer_move(struct task *self, uint64_t nr, struct task *dest, uint64
 	}
 	ipc_complete(dest, (int64_t)n);
 	switch_begin(dest);
-	if (same_group(dest, from_syscall)) {
+	if (same_group(dest, way)) {
 		pkru_switch(dest->pkru);
 		copy_out(buf, n, from, self->id, words, w0, w1, msg);
-		leave_by_sysret();
+		leave_by_sysret(way);
 	}
 	bool ring3 = switch_rest(dest);
 	copy_out(buf, n, from, self->id, words, w0, w1, msg);
@@ -209,7 +219,7 @@ INLINE int buffer_move(struct task *self, uint64_t nr, struct task *dest, uint64
  * the general path must run.
  */
 INLINE int buffer_deliver(struct task *self, uint64_t nr, uint64_t dest_id, uint64_t sbuf,
-			  uint64_t len, bool from_syscall)
+			  uint64_t len, enum way way)
 {
 	const struct regs *r = &self->regs;
 	struct rx rx = {r->r10, r->r8, nr == SYS_REPLY_RECV ? r->r9 : 0};
@@ -232,13 +242,13 @@ INLINE int buffer_deliver(struct task *self, uint64_t nr, uint64_t dest_id, uint
 		return -1;
 	uint64_t n = len < dest->rx_cap ? len : dest->rx_cap;
 	if (likely(n - sizeof(uint64_t) <= sizeof(uint64_t)))
-		return buffer_move(self, nr, dest, dest_id, sbuf, n, rx, from_syscall, true);
-	return buffer_move(self, nr, dest, dest_id, sbuf, n, rx, from_syscall, false);
+		return buffer_move(self, nr, dest, dest_id, sbuf, n, rx, way, true);
+	return buffer_move(self, nr, dest, dest_id, sbuf, n, rx, way, false);
 }
 
 /* The SYSCALL entry's fast paths, one per call, so that the number is a
  * constant in each. */
-INLINE void syscall_word(uint64_t nr, uint64_t dest_id, uint64_t word, uint64_t rdx)
+INLINE void syscall_word(uint64_t nr, uint64_t dest_id, uint64_t word, uint64_t rdx, enum way way)
 {
 	struct task *dest = word_deliver(current, nr, dest_id, word);
 	if (unlikely(!dest)) {
@@ -246,47 +256,62 @@ INLINE void syscall_word(uint64_t nr, uint64_t dest_id, uint64_t word, uint64_t 
 		return;
 	}
 	switch_begin(dest);
-	if (same_group(dest, true)) {
+	if (same_group(dest, way)) {
 		pkru_switch(dest->pkru);
-		leave_by_sysret();
+		leave_by_sysret(way);
 	}
-	syscall_return(switch_rest(dest));
+	syscall_return(switch_rest(dest), way);
 }
 
-INLINE void syscall_buffer(uint64_t nr, uint64_t rdi, uint64_t rsi, uint64_t rdx)
+INLINE void syscall_buffer(uint64_t nr, uint64_t rdi, uint64_t rsi, uint64_t rdx, enum way way)
 {
-	int ring3 = buffer_deliver(current, nr, rdi, rsi, rdx, true);
+	int ring3 = buffer_deliver(current, nr, rdi, rsi, rdx, way);
 	if (unlikely(ring3 < 0)) {
 		syscall_dispatch(rdi, rsi, rdx);
 		return;
 	}
-	syscall_return(ring3);
+	syscall_return(ring3, way);
 }
 
-void ipc_fast_send(uint64_t rdi, uint64_t rsi, uint64_t rdx)
+/* One entry function per call and way, so that both are constants. */
+#define FAST_ENTRY(name, how, nr, way)                                                             \
+	void name(uint64_t rdi, uint64_t rsi, uint64_t rdx)                                        \
+	{                                                                                          \
+		how(nr, rdi, rsi, rdx, way);                                                       \
+	}
+FAST_ENTRY(ipc_fast_send, syscall_buffer, SYS_SEND, BY_SYSCALL)
+FAST_ENTRY(ipc_fast_call, syscall_buffer, SYS_CALL, BY_SYSCALL)
+FAST_ENTRY(ipc_fast_reply_recv, syscall_buffer, SYS_REPLY_RECV, BY_SYSCALL)
+FAST_ENTRY(ipc_fast_call_w, syscall_word, SYS_CALL_W, BY_SYSCALL)
+FAST_ENTRY(ipc_fast_reply_recv_w, syscall_word, SYS_REPLY_RECV_W, BY_SYSCALL)
+
+/*
+ * audit=on: the same fast paths, with the invariants checked after each
+ * call however it ends: by SYSRET (return_sysret_audited calls
+ * ipc_fast_audit_exit() first), or back here (the general path, or a
+ * ring-0 receiver).  So the branch that trusts a same-group receiver to
+ * be a ring-3 task with a SYSCALL frame runs under the audit too.
+ */
+static uint32_t audited_caller;
+
+void ipc_fast_audit_exit(void)
 {
-	syscall_buffer(SYS_SEND, rdi, rsi, rdx);
+	audit_fast_exits++;
+	audit_check("an IPC fast path (its SYSRET exit)", audited_caller);
 }
 
-void ipc_fast_call(uint64_t rdi, uint64_t rsi, uint64_t rdx)
-{
-	syscall_buffer(SYS_CALL, rdi, rsi, rdx);
-}
-
-void ipc_fast_reply_recv(uint64_t rdi, uint64_t rsi, uint64_t rdx)
-{
-	syscall_buffer(SYS_REPLY_RECV, rdi, rsi, rdx);
-}
-
-void ipc_fast_call_w(uint64_t rdi, uint64_t rsi, uint64_t rdx)
-{
-	syscall_word(SYS_CALL_W, rdi, rsi, rdx);
-}
-
-void ipc_fast_reply_recv_w(uint64_t rdi, uint64_t rsi, uint64_t rdx)
-{
-	syscall_word(SYS_REPLY_RECV_W, rdi, rsi, rdx);
-}
+#define FAST_ENTRY_AUDITED(name, how, nr)                                                          \
+	void name##_audited(uint64_t rdi, uint64_t rsi, uint64_t rdx)                              \
+	{                                                                                          \
+		audited_caller = current->id;                                                      \
+		how(nr, rdi, rsi, rdx, BY_SYSCALL_AUDITED);                                        \
+		audit_check("a system call", audited_caller);                                      \
+	}
+FAST_ENTRY_AUDITED(ipc_fast_send, syscall_buffer, SYS_SEND)
+FAST_ENTRY_AUDITED(ipc_fast_call, syscall_buffer, SYS_CALL)
+FAST_ENTRY_AUDITED(ipc_fast_reply_recv, syscall_buffer, SYS_REPLY_RECV)
+FAST_ENTRY_AUDITED(ipc_fast_call_w, syscall_word, SYS_CALL_W)
+FAST_ENTRY_AUDITED(ipc_fast_reply_recv_w, syscall_word, SYS_REPLY_RECV_W)
 
 /* The gate's and the audited dispatcher's way in: the same paths, the
  * number and arguments read from t's saved registers. */
@@ -301,7 +326,7 @@ bool ipc_fast_take(struct task *t)
 		switch_begin(dest);
 		ring3 = switch_rest(dest);
 	} else {
-		ring3 = buffer_deliver(t, nr, t->regs.rdi, t->regs.rsi, t->regs.rdx, false);
+		ring3 = buffer_deliver(t, nr, t->regs.rdi, t->regs.rsi, t->regs.rdx, BY_GATE);
 		if (ring3 < 0)
 			return false;
 	}

@@ -29,6 +29,15 @@ void ipc_fast_call(uint64_t rdi, uint64_t rsi, uint64_t rdx);
 void ipc_fast_reply_recv(uint64_t rdi, uint64_t rsi, uint64_t rdx);
 void ipc_fast_call_w(uint64_t rdi, uint64_t rsi, uint64_t rdx);
 void ipc_fast_reply_recv_w(uint64_t rdi, uint64_t rsi, uint64_t rdx);
+/* audit=on (entry_audit_on(), syscall.c's entry_syscall_table_audited):
+ * the same fast paths, with the invariants checked after every call; at
+ * the SYSRET exit by ipc_fast_audit_exit(), which entry.S calls. */
+void ipc_fast_send_audited(uint64_t rdi, uint64_t rsi, uint64_t rdx);
+void ipc_fast_call_audited(uint64_t rdi, uint64_t rsi, uint64_t rdx);
+void ipc_fast_reply_recv_audited(uint64_t rdi, uint64_t rsi, uint64_t rdx);
+void ipc_fast_call_w_audited(uint64_t rdi, uint64_t rsi, uint64_t rdx);
+void ipc_fast_reply_recv_w_audited(uint64_t rdi, uint64_t rsi, uint64_t rdx);
+void ipc_fast_audit_exit(void);
 /* The calls the fast paths take, as a bit mask of their numbers. */
 #define IPC_FAST_CALLS                                                                             \
 	(1ull << SYS_SEND | 1ull << SYS_CALL | 1ull << SYS_REPLY_RECV | 1ull << SYS_CALL_W |       \

@@ -45,6 +45,26 @@ entry_fn *entry_syscall_table[SYS_COUNT] = {
     [SYS_REPLY_RECV_W] = ipc_fast_reply_recv_w,
 };
 
+/* audit=on's table, which entry_audit_on() copies over the one above:
+ * the IPC fast paths stay, audited (core/ipc_fast.h). */
+entry_fn *const entry_syscall_table_audited[SYS_COUNT] = {
+    [SYS_EXIT] = syscall_dispatch_audited,
+    [SYS_WRITE] = syscall_dispatch_audited,
+    [SYS_YIELD] = syscall_dispatch_audited,
+    [SYS_GETPID] = syscall_dispatch_audited,
+    [SYS_CLOCK] = syscall_dispatch_audited,
+    [SYS_RECV] = syscall_dispatch_audited,
+    [SYS_MAP] = syscall_dispatch_audited,
+    [SYS_UNMAP] = syscall_dispatch_audited,
+    [SYS_KMEM] = syscall_dispatch_audited,
+    [SYS_STATS] = syscall_dispatch_audited,
+    [SYS_SEND] = ipc_fast_send_audited,
+    [SYS_CALL] = ipc_fast_call_audited,
+    [SYS_REPLY_RECV] = ipc_fast_reply_recv_audited,
+    [SYS_CALL_W] = ipc_fast_call_w_audited,
+    [SYS_REPLY_RECV_W] = ipc_fast_reply_recv_w_audited,
+};
+
 void syscall_dispatch(uint64_t rdi, uint64_t rsi, uint64_t rdx)
 {
 	(void)rdi, (void)rsi, (void)rdx;

@@ -26,6 +26,8 @@ extern uint64_t stat_syscalls, stat_ipc_fast;
  * convention of ipc_fast.h. */
 typedef void entry_fn(uint64_t rdi, uint64_t rsi, uint64_t rdx);
 extern entry_fn *entry_syscall_table[SYS_COUNT];
+/* What audit=on puts in entry_syscall_table (entry_audit_on()). */
+extern entry_fn *const entry_syscall_table_audited[SYS_COUNT];
 /* Runs the call of current from its saved registers (the arguments are
  * unused) and prepares the return: entry.S calls it for numbers at or
  * above SYS_COUNT, the fast paths for the calls they leave. */

@@ -1,5 +1,6 @@
 /* Tasks: creation from the initrd, exit, kill, and how the machine ends. */
 #include "core/task.h"
+#include "core/audit.h"
 #include "core/cmdline.h"
 #include "core/console.h"
 #include "core/group.h"
@@ -113,6 +114,8 @@ static void task_end(struct task *t, bool ok)
 	else
 		failed++;
 	if (!alive) {
+		if (audit_enabled)
+			kprintf("audit: %lu checks at IPC fast-path exits\n", audit_fast_exits);
 		kprintf("shoji: all tasks done: %u exited 0, %u failed\n", exited_ok, failed);
 		machine_exit(failed ? SHOJI_EXIT_TASK_FAILED : SHOJI_EXIT_OK);
 	}

@@ -10,7 +10,9 @@
 # instruction naming R11 must write it without reading it (mov, movabs,
 # lea or pop into it).  A branch target ends the look: code there is also
 # reached from elsewhere (after a call to a function that never returns,
-# it is reached only from elsewhere).  Prints one PASS or FAIL line.
+# it is reached only from elsewhere).  attack_ipcregs, which reads R11
+# after its system call on purpose, is left out.  Prints one PASS or FAIL
+# line.
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -25,6 +27,9 @@ fi
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 problems=$(for elf in "${elfs[@]}"; do
+	# Reads every register after its system call on purpose, R11 included
+	# (what SYSRET or the gate leaves there): tests/attacks/attack_ipcregs.c.
+	[[ $elf != */attack_ipcregs.elf ]] || continue
 	objdump -d --no-show-raw-insn "$elf" >"$tmp"
 	# Pass 1: the targets of direct branches; pass 2: the check.
 	awk -v elf="${elf#"$root"/}" '

@@ -17,7 +17,9 @@ objs=$root/build/kernel
 name=style/entry-convention
 entry_objs="guest/core/syscall.o guest/core/ipc_fast.o"
 allowed="gate_dispatch gate_dispatch_audited ipc_fast_send ipc_fast_call ipc_fast_reply_recv
-ipc_fast_call_w ipc_fast_reply_recv_w ipc_fast_take syscall_dispatch syscall_dispatch_audited"
+ipc_fast_call_w ipc_fast_reply_recv_w ipc_fast_take syscall_dispatch syscall_dispatch_audited
+ipc_fast_send_audited ipc_fast_call_audited ipc_fast_reply_recv_audited ipc_fast_call_w_audited
+ipc_fast_reply_recv_w_audited ipc_fast_audit_exit"
 allowed=${allowed//$'\n'/ }
 callers="guest/arch/x86_64/entry.o $entry_objs"
 

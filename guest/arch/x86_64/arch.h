@@ -105,6 +105,8 @@ _Noreturn void return_to_task(void);
 /* return_to_task() for a ring-3 task returned to from a system call it
  * blocked in: SYSRET, with no test of the frame (core/ipc_fast.h). */
 _Noreturn void return_sysret(void);
+/* return_sysret() after the audit's check (audit=on, core/ipc_fast.h). */
+_Noreturn void return_sysret_audited(void);
 
 /* --- entry.S -------------------------------------------------------------- */
 /* Routes the SYSCALL entry and the gate through the audited dispatchers

@@ -282,6 +282,15 @@ return_to_task:
 	add $16, %rsp
 	iretq
 
+/* audit=on: an IPC fast path's SYSRET exit after the invariants' check
+ * (ipc_fast_audit_exit(), which may clobber anything: return_sysret
+ * loads every register from ON_CPU's frame). */
+	.globl return_sysret_audited
+return_sysret_audited:
+	and $-16, %rsp
+	call ipc_fast_audit_exit
+	jmp return_sysret
+
 /* The IPC fast paths' way out (core/ipc_fast.h): ON_CPU is a ring-3 task
  * blocked in a system call until now, so its frame is a SYSCALL frame. */
 	.globl return_sysret
@@ -358,14 +367,15 @@ return_to_ring0:
 ring0_resume:
 	ret
 
-/* audit=on (audit.c): every call goes to the audited dispatchers.  Once,
- * at boot, before any task runs. */
+/* audit=on (audit.c): every call goes to the audited dispatchers, the
+ * IPC calls to their fast paths' audited entries (syscall.c's
+ * entry_syscall_table_audited).  Once, at boot, before any task runs. */
 	.globl entry_audit_on
 entry_audit_on:
 	movq $syscall_dispatch_audited, entry_syscall_fn(%rip)
 	movq $gate_dispatch_audited, entry_gate_fn(%rip)
 	lea entry_syscall_table(%rip), %rdi
-	mov $syscall_dispatch_audited, %rax
+	lea entry_syscall_table_audited(%rip), %rsi
 	mov $ENTRY_SYS_COUNT, %ecx
-	rep stosq
+	rep movsq
 	ret
