@@ -54,6 +54,10 @@ INLINE struct task *waiting_for(const struct task *self, uint64_t id)
 	return !t->ipc_peer || t->ipc_peer == self->id ? t : 0;
 }
 
+/* How a call came in: the gate (ipc_fast_take), or the SYSCALL entry,
+ * whose fast exit audit=on checks first (return_sysret_audited, entry.S). */
+enum way { BY_GATE, BY_SYSCALL, BY_SYSCALL_AUDITED };
+
 /*
  * dest, which the message made runnable, becomes current with its page
  * tables and PKRU: sched_switch_now() less what the fast paths know.
@@ -69,11 +73,6 @@ INLINE struct task *waiting_for(const struct task *self, uint64_t id)
  * a ring-3 task too (a task's mode is its group's, which audit.c checks),
  * and then only its PKRU is left to load.
  */
-/* How a call came in: the gate or the audited dispatcher (ipc_fast_take),
- * or the SYSCALL entry, whose fast exit audit=on checks first
- * (return_sysret_audited, entry.S). */
-enum way { BY_GATE, BY_SYSCALL, BY_SYSCALL_AUDITED };
-
 INLINE void switch_begin(struct task *dest)
 {
 	stat_ipc_fast++;
@@ -313,8 +312,8 @@ FAST_ENTRY_AUDITED(ipc_fast_reply_recv, syscall_buffer, SYS_REPLY_RECV)
 FAST_ENTRY_AUDITED(ipc_fast_call_w, syscall_word, SYS_CALL_W)
 FAST_ENTRY_AUDITED(ipc_fast_reply_recv_w, syscall_word, SYS_REPLY_RECV_W)
 
-/* The gate's and the audited dispatcher's way in: the same paths, the
- * number and arguments read from t's saved registers. */
+/* The gate's way in: the same paths, the number and arguments read from
+ * t's saved registers. */
 bool ipc_fast_take(struct task *t)
 {
 	uint64_t nr = t->regs.rax;

@@ -17,9 +17,9 @@
  *    call the fast path leaves goes on to syscall_dispatch(), which
  *    returns to entry.S; a delivered message returns through
  *    return_sysret(), or for a ring-0 receiver to entry.S.
- *  - ipc_fast_offer(t): the gate (gate_dispatch()) and the audited
- *    dispatcher; false when the general path must run, true when the
- *    receiver is current and ready to be returned to.
+ *  - ipc_fast_offer(t): the gate (gate_dispatch()); false when the
+ *    general path must run, true when the receiver is current and ready
+ *    to be returned to.
  * Entry convention (ENTRY_CFLAGS, guest/kernel.mk): they may clobber RBX
  * and R12-R15, so only entry.S and syscall.c, built the same way, call
  * them.

@@ -99,19 +99,14 @@ void gate_dispatch(void)
 	sched_prepare_return();
 }
 
-/* audit=on: entry.S calls these instead (entry_audit_on()).  The SYSCALL
- * entry then offers no call to the fast paths, so the dispatcher offers
- * them, and both check the kernel's invariants once the task to return
- * to is ready (audit.c). */
+/* audit=on: entry.S calls these instead (entry_audit_on()), the IPC calls
+ * going to their fast paths' audited entries (core/ipc_fast.h); both
+ * check the kernel's invariants once the task to return to is ready
+ * (audit.c). */
 void syscall_dispatch_audited(uint64_t rdi, uint64_t rsi, uint64_t rdx)
 {
-	(void)rdi, (void)rsi, (void)rdx;
-	struct task *t = current;
-	uint32_t id = t->id;
-	if (!ipc_fast_offer(t)) {
-		syscall_run(t);
-		sched_prepare_return();
-	}
+	uint32_t id = current->id;
+	syscall_dispatch(rdi, rsi, rdx);
 	audit_check("a system call", id);
 }
 

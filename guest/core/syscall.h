@@ -35,8 +35,8 @@ entry_fn syscall_dispatch;
 /* The ring-0 tasks' gate (entry.S): reads RDX and the return address the
  * gate left on the task's stack, then runs the call like syscall_dispatch. */
 void gate_dispatch(void);
-/* What entry.S calls instead with audit=on: the same, the fast paths
- * offered here, then audit_check(). */
+/* What entry.S calls instead with audit=on: the same, then
+ * audit_check(). */
 entry_fn syscall_dispatch_audited;
 void gate_dispatch_audited(void);
 

@@ -110,7 +110,8 @@ _Noreturn void return_sysret_audited(void);
 
 /* --- entry.S -------------------------------------------------------------- */
 /* Routes the SYSCALL entry and the gate through the audited dispatchers
- * (audit=on, core/audit.c).  Once, before any task runs. */
+ * and the IPC fast paths' audited entries (audit=on, core/audit.c).
+ * Once, before any task runs. */
 void entry_audit_on(void);
 
 /* --- trap.c ---------------------------------------------------------------- */

@@ -39,8 +39,8 @@ kernel_stack_top:
  * What the SYSCALL entry and the gate call beyond entry_syscall_table
  * (core/syscall.c: by number, the IPC fast paths first): the dispatchers.
  * Loaded from memory so that audit=on can route every call through the
- * audited dispatchers of syscall.c, which offer the fast paths themselves
- * and check the kernel's invariants afterwards.
+ * audited dispatchers of syscall.c (the IPC calls through their fast
+ * paths' audited entries), which check the kernel's invariants afterwards.
  */
 entry_syscall_fn:
 	.quad syscall_dispatch
