@@ -45,6 +45,17 @@ void scanner_init(struct scanner *s)
 	s->hit_offset = 0;
 }
 
+/* A hit of the window starting at offset `at` of the piece being fed
+ * (-2 and -1: in the tail, as unsigned arithmetic wraps); the bytes up to
+ * the window's end count as fed.  Returns true. */
+static bool record_hit(struct scanner *s, enum scan_hit h, uint64_t at)
+{
+	s->hit = h;
+	s->hit_offset = s->offset + at;
+	s->offset += at + 3;
+	return true;
+}
+
 /* One byte through the three-byte window; true on a hit (at the window's start). */
 static bool step(struct scanner *s, uint8_t c, size_t i)
 {
@@ -53,12 +64,8 @@ static bool step(struct scanner *s, uint8_t c, size_t i)
 		return false;
 	}
 	enum scan_hit h = window(s->tail[0], s->tail[1], c);
-	if (h) {
-		s->hit = h;
-		s->hit_offset = s->offset + i - 2;
-		s->offset += i + 1;
-		return true;
-	}
+	if (h)
+		return record_hit(s, h, (uint64_t)i - 2);
 	s->tail[0] = s->tail[1];
 	s->tail[1] = c;
 	return false;
@@ -74,8 +81,7 @@ bool scanner_feed(struct scanner *s, const uint8_t *buf, size_t n)
 {
 	if (s->hit)
 		return true;
-	size_t i = 0;
-	for (; i < n && i < 2; i++)
+	for (size_t i = 0; i < n && i < 2; i++)
 		if (step(s, buf[i], i))
 			return true;
 	if (n < 3) {
@@ -85,12 +91,8 @@ bool scanner_feed(struct scanner *s, const uint8_t *buf, size_t n)
 	for (size_t j = byte_find(buf, 0, n - 2, 0x0f); j < n - 2;
 	     j = byte_find(buf, j + 1, n - 2, 0x0f)) {
 		enum scan_hit h = window(buf[j], buf[j + 1], buf[j + 2]);
-		if (h) {
-			s->hit = h;
-			s->hit_offset = s->offset + j;
-			s->offset += j + 3;
-			return true;
-		}
+		if (h)
+			return record_hit(s, h, j);
 	}
 	s->tail[0] = buf[n - 2];
 	s->tail[1] = buf[n - 1];
