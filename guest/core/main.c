@@ -57,8 +57,8 @@ static const void *initrd(void)
 }
 
 /* entry_tsc: the TSC at the kernel's first instruction (boot.S), printed
- * with the calibration so that a task reading the TSC can tell the boot's
- * own length (bench/tasks/bench_boot.c). */
+ * with the calibration so that, with a task's TSC at its start, the
+ * boot's own length can be told (bench/steps/guest). */
 static void time_init(uint64_t entry_tsc)
 {
 	const char *src = tsc_init();

@@ -43,18 +43,22 @@ static void uart_write(const char *s, size_t len)
 		serial_putc(s[i]);
 }
 
-void serial_write(const char *s, size_t len)
+/* flags: the console device's (SHOJI_HVCON_TASK for a task's bytes);
+ * COM1 tells nobody's bytes apart. */
+static void console_out(const char *s, size_t len, uint32_t flags)
 {
 	if (use_hvcon)
-		hvcon_write(s, len, 0);
+		hvcon_write(s, len, flags);
 	else
 		uart_write(s, len);
 }
 
+void serial_write(const char *s, size_t len)
+{
+	console_out(s, len, 0);
+}
+
 void serial_write_task(const char *s, size_t len)
 {
-	if (use_hvcon)
-		hvcon_write(s, len, SHOJI_HVCON_TASK);
-	else
-		uart_write(s, len);
+	console_out(s, len, SHOJI_HVCON_TASK);
 }
