@@ -16,7 +16,7 @@ void trace_exit(struct exit_stats *s, uint32_t reason)
 		s->other++;
 }
 
-/* Exits so far, the one being handled included. */
+/* Exits counted so far (while one is handled, that one included). */
 static uint64_t exits_total(const struct exit_stats *s)
 {
 	uint64_t total = s->other;
@@ -67,12 +67,11 @@ uint64_t trace_now_ns(void)
 
 void trace_summary(const struct machine *m)
 {
-	uint64_t total = m->stats.other;
+	uint64_t total = exits_total(&m->stats);
 	fprintf(stderr, "shoji: exits by reason:");
 	for (unsigned r = 0; r < EXIT_REASONS_MAX; r++) {
 		if (!m->stats.count[r])
 			continue;
-		total += m->stats.count[r];
 		const char *name = exit_reason_name(r);
 		if (!strncmp(name, "KVM_EXIT_", 9))
 			name += 9;
