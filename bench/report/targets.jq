@@ -173,42 +173,37 @@ def start_target($t; $d):
 
 # shoji's own cost (bench/steps/shoji-cost): counted, not timed, so the
 # emulated-KVM rig's figure counts where this host's KVM cannot run shoji.
-# host_or_rig($d; b; v): the host's group when it has field f, else the rig's.
+# host_or_rig($d; b; v; f): the host's group when it has field f, else the rig's.
 def host_or_rig($d; b; v; f):
 	group($d; "host"; b; "host"; v) | if . != null and has(f) then . else group($d; "rig"; b; "rig"; v) end;
 
 def where_measured($k):
 	if $k.p == "rig" then "build/shoji-static inside the emulated-KVM rig" else "this host" end;
 
-def rss_target($t; $d):
-	target_def($t; "vmm_resident_memory") as $tg
-	| host_or_rig($d; "shoji_rss"; "resident memory apart from guest RAM"; "kib") as $k
-	| if $k != null and ($k | has("kib")) then
-		($k | med("kib")) as $x
-		| row($tg; "\($x | int) KiB apart from guest RAM (shoji --trace-exits, \(where_measured($k)))";
+# cost_target($t; $d; id; b; v; f; words; how): one of shoji's own counts
+# (benchmark b, variant v, field f), the host's or else the rig's,
+# graded against target id; words turns the count into words, how says
+# what counted it.  Missing: the skip's reason, its own or the step's.
+def cost_target($t; $d; id; b; v; f; words; how):
+	target_def($t; id) as $tg
+	| host_or_rig($d; b; v; f) as $k
+	| if $k != null and ($k | has(f)) then
+		($k | med(f)) as $x
+		| row($tg; "\($x | words) (\(how), \(where_measured($k)))";
 			verdict($tg; $x); if meets($tg; $x) then "" else times($tg; $x) end)
-	  else row($tg; "—"; "not measured here"; skip_reason($d; "rig"; "shoji_start"; "rig"; "")) end;
-
-def start_instructions_target($t; $d):
-	target_def($t; "shoji_start_instructions") as $tg
-	| host_or_rig($d; "shoji_instructions"; "exec to the run loop's first KVM_RUN"; "instructions") as $k
-	| if $k != null and ($k | has("instructions")) then
-		($k | med("instructions")) as $x
-		| row($tg; "\($x | num) instructions (callgrind, \(where_measured($k)))";
-			verdict($tg; $x); if meets($tg; $x) then "" else times($tg; $x) end)
-	  else row($tg; "—"; "not measured here"; skip_reason($d; "rig"; "shoji_start"; "rig"; "")) end;
-
-def exits_target($t; $d):
-	target_def($t; "boot_vm_exits") as $tg
-	| host_or_rig($d; "shoji_exits"; "exec to the first task instruction"; "exits") as $k
-	| if $k != null and ($k | has("exits")) then
-		($k | med("exits")) as $x
-		| row($tg; "\($x | int) VM exits (shoji --trace-exits, \(where_measured($k)))";
-			verdict($tg; $x); if meets($tg; $x) then "" else times($tg; $x) end)
-	  else row($tg; "—"; "not measured here"; (skip_reason($d; "rig"; "shoji_exits"; "rig"; "") | if . == "" then "no exit count (bench/steps/shoji-cost)" else . end)) end;
+	  else row($tg; "—"; "not measured here";
+		[skip_reason($d; "rig"; b; "rig"; ""), skip_reason($d; "rig"; "shoji_start"; "rig"; ""),
+		 "no count (bench/steps/shoji-cost)"] | map(select(. != "")) | first)
+	  end;
 
 # cost_targets($t; $d): shoji's own cost, in both reports.
-def cost_targets($t; $d): start_instructions_target($t; $d), exits_target($t; $d), rss_target($t; $d);
+def cost_targets($t; $d):
+	cost_target($t; $d; "shoji_start_instructions"; "shoji_instructions";
+		"exec to the run loop's first KVM_RUN"; "instructions"; "\(num) instructions"; "callgrind"),
+	cost_target($t; $d; "boot_vm_exits"; "shoji_exits"; "exec to the first task instruction"; "exits";
+		"\(int) VM exits"; "shoji --trace-exits"),
+	cost_target($t; $d; "vmm_resident_memory"; "shoji_rss"; "resident memory apart from guest RAM";
+		"kib"; "\(int) KiB apart from guest RAM"; "shoji --trace-exits");
 
 # bench_targets($t; $d): every target, in the order make bench's report lists them.
 def bench_targets($t; $d):
