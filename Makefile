@@ -52,6 +52,14 @@ USER_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
 	-mgeneral-regs-only -mno-sse -mno-mmx -fno-stack-protector -fno-ipa-ra \
 	-fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns \
 	-fno-jump-tables -falign-functions=32 -fcf-protection=none -MMD -MP
+# Task code that may use floating point (the SDK's default, and the
+# runtime's few float files): the same flags with SSE allowed.  SSE2 at
+# most, x86-64's baseline: the kernel keeps each task's FXSAVE image, and
+# XSAVE (AVX state) stays off so PKRU is never part of a restorable image
+# (docs/security.md).  A task first touching SSE gets its FPU state then
+# (#NM), so code built with USER_CFLAGS never pays for it.
+USER_FPU_CFLAGS := $(filter-out -mgeneral-regs-only -mno-sse -mno-mmx,$(USER_CFLAGS)) \
+	-msse2 -mno-sse3 -mno-avx -mfpmath=sse
 USER_LDFLAGS := -static-pie -nostdlib -nostartfiles -Wl,-z,separate-code \
 	-Wl,-z,noexecstack -Wl,--build-id=none -Wl,-z,max-page-size=4096
 
@@ -138,13 +146,21 @@ $(NOP_SQUASH): $(NOP_SQUASH_SRCS) isolation/isolation.h
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(NOP_SQUASH_SRCS) -o $@
 
 # Task objects also depend on this file: USER_CFLAGS decide what is safe
-# to run as bundled code (-fno-ipa-ra above).
-$(BUILD)/user/%.o: %.c $(BUNDLE_ASM) Makefile
+# to run as bundled code (-fno-ipa-ra above).  $(1): the C flags.
+define compile_task
 	$(call say,CC,$<)
 	@mkdir -p $(dir $@)
-	$(Q)$(GUEST_CC) $(USER_CFLAGS) -MT $@ -S $< -o $@.s
+	$(Q)$(GUEST_CC) $(1) -MT $@ -S $< -o $@.s
 	$(Q)$(BUNDLE_ASM) $@.s $@.bundled.s
 	$(Q)$(GUEST_CC) -c $@.bundled.s -o $@
+endef
+
+$(BUILD)/user/%.o: %.c $(BUNDLE_ASM) Makefile
+	$(call compile_task,$(USER_CFLAGS))
+
+# Task code that computes with floating point: build/user-fpu/.
+$(BUILD)/user-fpu/%.o: %.c $(BUNDLE_ASM) Makefile
+	$(call compile_task,$(USER_FPU_CFLAGS))
 
 $(BUILD)/user/%.o: %.S $(BUNDLE_ASM) Makefile
 	$(call say,AS,$<)
