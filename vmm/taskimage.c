@@ -57,6 +57,9 @@ int task_image_check(void *file, size_t size, const char **why)
 
 	if (elf_task_parse(file, size, ELF_TASK_SPAN_MAX, &t, why))
 		return -EINVAL;
+	static char note_why[ELF_TASK_NOTE_WHY_MAX];
+	if (elf_task_note_check(&t, note_why, why))
+		return -EINVAL;
 	if (elf_version(EV_CURRENT) == EV_NONE) {
 		*why = "libelf is older than this ELF version";
 		return -EINVAL;

@@ -198,6 +198,9 @@ int task_load_image(struct task *t, const void *file, size_t size, const struct 
 	struct elf_task img;
 	uint64_t base = slot_base(t->slot);
 	int rc = elf_task_parse(file, size, SLOT_IMAGE_MAX, &img, why);
+	static char note_why[ELF_TASK_NOTE_WHY_MAX];
+	if (!rc) /* how it was built: refused in every mode if not by the SDK */
+		rc = elf_task_note_check(&img, note_why, why);
 	if (rc)
 		return rc;
 

@@ -226,6 +226,31 @@ int elf_task_relocate(const struct elf_task *t, uint64_t base,
 int elf_task_page_flags(const struct elf_task *t, uint64_t page_offset);
 
 /*
+ * elf_task_note - find the task note (shoji/note.h) of an image.
+ * @t: an image elf_task_parse accepted.
+ * @note: on success, the note's descriptor.
+ * @desc_off: on success, the file offset of the descriptor (where
+ *        tools/task-seal writes the conventions).
+ * Walks the entries of every PT_NOTE segment.  Returns 0, or -SHOJI_EINVAL
+ * with *why: no shoji note, more than one, a descriptor that is not 8
+ * bytes, an entry or a segment running past its bounds.
+ */
+int elf_task_note(const struct elf_task *t, struct shoji_task_note *note, uint64_t *desc_off,
+		  const char **why);
+
+/*
+ * elf_task_note_check - the rule the kernel and shoji apply to a task
+ * image's note: there is one (elf_task_note), built for
+ * SHOJI_ABI_VERSION, with every SHOJI_CONV_REQUIRED bit set.
+ * @t: an image elf_task_parse accepted.
+ * @buf: ELF_TASK_NOTE_WHY_MAX bytes, for a reason that names numbers.
+ * Returns 0, or -SHOJI_EINVAL with *why: elf_task_note's reasons,
+ * "built for shoji ABI N, this is ABI M: ..." (in @buf), "not sealed: ...".
+ */
+#define ELF_TASK_NOTE_WHY_MAX 96
+int elf_task_note_check(const struct elf_task *t, char *buf, const char **why);
+
+/*
  * The largest span of a task image: a task's slot holds its image from
  * offset 0 up to the system-call gate page at SHOJI_GATE_OFFSET
  * (guest/arch/x86_64/layout.h, SLOT_IMAGE_MAX).  The guest passes that to

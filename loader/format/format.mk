@@ -6,8 +6,9 @@
 # (vmm/vmm.mk) and the UEFI loader (loader/uefi/uefi.mk) from
 # LOADER_BOOT_SRCS; the guest kernel only reads the start info.
 
-LOADER_GUEST_SRCS := loader/format/cpio.c loader/format/elf_task.c
+LOADER_GUEST_SRCS := loader/format/cpio.c loader/format/elf_task.c loader/format/elf_task_note.c
 LOADER_HOST_SRCS := loader/format/cpio.c loader/format/cpio_pack.c loader/format/elf_task.c \
+	loader/format/elf_task_note.c \
 	loader/format/taskspec.c
 LOADER_BOOT_SRCS := loader/format/kernel_elf.c loader/format/start_info.c
 

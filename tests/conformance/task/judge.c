@@ -23,9 +23,9 @@
  * with tests/conformance/task/expect.
  */
 
-/* The guest loads a task with elf_task_parse(file, size, SLOT_IMAGE_MAX)
- * (guest/core/task_load.c, which asserts it too); the host checks against
- * ELF_TASK_SPAN_MAX. */
+/* The guest loads a task with elf_task_parse(file, size, SLOT_IMAGE_MAX),
+ * then elf_task_note_check (guest/core/task_load.c, which asserts the
+ * bound too); the host checks against ELF_TASK_SPAN_MAX. */
 _Static_assert(SLOT_IMAGE_MAX == ELF_TASK_SPAN_MAX, "host and guest allow the same span");
 
 #define FILE_MAX (16u << 20)
@@ -58,8 +58,10 @@ static int judge(bool guest, char **files, int n)
 			fprintf(stderr, "task-judge: %s: %s\n", files[i], strerror(-rc));
 			return 2;
 		}
-		if (guest)
-			rc = elf_task_parse(data, size, SLOT_IMAGE_MAX, &t, &why);
+		static char note_why[ELF_TASK_NOTE_WHY_MAX];
+		if (guest) /* guest/core/task_load.c's two checks */
+			rc = elf_task_parse(data, size, SLOT_IMAGE_MAX, &t, &why) ||
+			     elf_task_note_check(&t, note_why, &why);
 		else
 			rc = task_image_check(data, size, &why);
 		if (rc)

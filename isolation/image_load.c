@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "image.h"
+#include "isolation/image_load.h"
 
 /*
  * Each step below names the part of guest/core/task_load.c it mirrors; the
