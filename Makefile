@@ -90,6 +90,7 @@ include vmm/vmm.mk
 include bench/bench.mk
 include tests/tests.mk
 include tests/fuzz/fuzz.mk
+include tools/sdk/sdk.mk
 
 all: $(KERNEL_ELF) $(TASK_ELFS)
 
