@@ -5,7 +5,7 @@
 
 /*
  * Pure parsing on plain buffers, shared by the VMM (host) and the guest
- * kernel (freestanding): cpio.c, elf_task.c and taskspec.c call no library
+ * kernel (freestanding): cpio.c, elf_task.c, task_token.c and taskspec.c call no library
  * function, allocate nothing and keep no state.  cpio_pack.c is host only.
  *
  * Conventions, for every function here:
@@ -259,6 +259,41 @@ int elf_task_note_check(const struct elf_task *t, char *buf, const char **why);
 #define ELF_TASK_SPAN_MAX ((uint64_t)SHOJI_GATE_OFFSET)
 
 /* ==================================================================== */
+/* The task= token's MODE and ARGs (task_token.c)                       */
+/* ==================================================================== */
+
+/*
+ * A task token is task=NAME[:MODE[:ARG...]] on the kernel command line
+ * (docs/architecture.md, "Which tasks run"); a TASKSPEC ends the same
+ * way.  The kernel (guest/core/cmdline.c, its enum task_mode in this
+ * order) and every host packer (taskspec_parse) read MODE and count the
+ * ARGs with these, so a host refuses before boot what the kernel would.
+ */
+enum task_token_mode { TASK_MODE_PROCESS, TASK_MODE_SHARED, TASK_MODE_KERNEL, TASK_MODE_COUNT };
+
+/* task_token_mode_name - "process", "shared", "kernel"; "?" for any other @mode. */
+const char *task_token_mode_name(unsigned mode);
+
+/*
+ * task_token_mode - the mode named by @s[0..@len) (not NUL-terminated).
+ * Returns its enum task_token_mode value, or -1 when it names none (the
+ * names are lower case and exact).
+ */
+int task_token_mode(const char *s, size_t len);
+
+/*
+ * task_token_check_tail - check the tail after NAME: "" or ":MODE[:ARG...]".
+ * @tail: NUL-terminated; "" or starting with ':'.
+ * @mode: receives the mode (TASK_MODE_PROCESS for ""); unspecified on refusal.
+ * Refuses (-SHOJI_EINVAL) an unknown MODE (an empty one too: "x::a"),
+ * *why "unknown mode (process, shared or kernel)", and more than
+ * SHOJI_TASK_ARGS_MAX ARGs, *why "more than 16 arguments".  An ARG may be
+ * empty; its length is bounded only by the command line's.
+ * Returns 0 or -SHOJI_EINVAL.
+ */
+int task_token_check_tail(const char *tail, int *mode, const char **why);
+
+/* ==================================================================== */
 /* Task specs and the kernel command line (taskspec.c)                  */
 /* ==================================================================== */
 
@@ -268,8 +303,8 @@ int elf_task_note_check(const struct elf_task *t, char *buf, const char **why);
  * tools/esp-run, loader/uefi/mkesp) packs HOSTPATH into the initrd under
  * the task name, its base name without a trailing ".elf", and writes the
  * kernel command-line token task=NAME[:MODE[:ARG...]].  MODE and the ARGs
- * go to the kernel as written: the kernel is the one authority on them
- * (guest/core/cmdline.c), so every path refuses a bad one alike.
+ * go to the kernel as written, after the kernel's own rule for them
+ * (task_token_check_tail) has passed them: a typo is refused on the host.
  */
 #define TASKSPEC_PATH_MAX 4096 /* bytes of HOSTPATH, with a NUL */
 
@@ -278,6 +313,7 @@ struct taskspec {
 	size_t path_len;		/* 1..TASKSPEC_PATH_MAX-1 bytes */
 	char name[SHOJI_TASK_NAME_MAX]; /* the task name, NUL-terminated */
 	const char *rest;		/* ":MODE[:ARG...]" or "": the spec's tail */
+	int mode;			/* enum task_token_mode */
 };
 
 /*
@@ -290,8 +326,10 @@ struct taskspec {
  * shoji.cfg refuses them, loader/uefi/config.c), an empty
  * HOSTPATH, a HOSTPATH of TASKSPEC_PATH_MAX bytes or more, an empty task
  * name ("dir/.elf", "dir/"), a name of SHOJI_TASK_NAME_MAX bytes or more,
- * a name the initrd cannot hold ("." , "..", "TRAILER!!!"), and a name the
- * kernel would read as a copy count (digits then '*', as in "2*x").
+ * a name the initrd cannot hold ("." , "..", "TRAILER!!!"), a name the
+ * kernel would read as a copy count (digits then '*', as in "2*x"), and a
+ * tail the kernel would refuse (task_token_check_tail: an unknown mode,
+ * too many ARGs).
  * Returns 0 or -SHOJI_EINVAL.
  */
 int taskspec_parse(const char *spec, struct taskspec *out, const char **why);
