@@ -188,10 +188,28 @@ struct elf_task {
  * as elf_task_relocate requires (so that a bad image is refused before
  * anything is loaded).
  * Other program headers (PT_NOTE, PT_PHDR, PT_GNU_*) are ignored.
- * Returns 0, or -SHOJI_EINVAL with *why naming the failed check.
+ * Returns 0, or -SHOJI_EINVAL with *why naming the failed check.  After
+ * a refusal out->span exceeds @max_span only when *why is "image too
+ * large": it is then the page-rounded end of the segment that does not
+ * fit, for the caller's message (elf_task_too_large).
  */
 int elf_task_parse(const void *file, size_t size, uint64_t max_span, struct elf_task *out,
 		   const char **why);
+
+/*
+ * elf_task_too_large - after elf_task_parse refused @t with @max_span: was
+ * it "image too large"?  Then callers print, with their own snprintf,
+ *   ELF_TASK_TOO_LARGE_FMT, ELF_TASK_TOO_LARGE_ARGS(t, max_span)
+ * ("image too large: 96 KiB of memory span, the limit is 88 KiB"); spans
+ * are page multiples, so the KiB are exact.
+ */
+static inline bool elf_task_too_large(const struct elf_task *t, uint64_t max_span)
+{
+	return t->span > max_span;
+}
+#define ELF_TASK_TOO_LARGE_FMT "image too large: %llu KiB of memory span, the limit is %llu KiB"
+#define ELF_TASK_TOO_LARGE_ARGS(t, max_span)                                                       \
+	(unsigned long long)((t)->span >> 10), (unsigned long long)((uint64_t)(max_span) >> 10)
 
 /*
  * elf_task_relocate - apply the image's relocations for load base @base.

@@ -1,4 +1,4 @@
-/* The task= token's MODE and ARGs: one rule for the kernel's command line and the host's task specs. */
+/* A task token's MODE and ARGs: one rule for the kernel's command line and the host's specs. */
 #include "format.h"
 
 /*
