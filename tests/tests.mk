@@ -18,7 +18,7 @@ test_image_oracle_LIBS := -lZydis
 # -fno-math-errno: sqrt() becomes sqrtsd, not a call to a libm there is none of.
 FPU_CODE_OBJS := $(patsubst %.c,$(BUILD)/user-fpu/%.o,$(wildcard tests/fpu/*.c))
 FPU_CODE_ELF := $(BUILD)/tests/fpu/fpu-code.elf
-$(FPU_CODE_ELF): $(FPU_CODE_OBJS) $(USER_LIB_OBJS) $(NOP_SQUASH)
+$(FPU_CODE_ELF): $(FPU_CODE_OBJS) $(USER_LIB_OBJS) $(TASK_SEAL)
 	$(call link_task,$(USER_LIB_OBJS) $(FPU_CODE_OBJS))
 $(FPU_CODE_OBJS): USER_FPU_CFLAGS += -Itests/fpu -fno-math-errno
 $(FPU_CODE_OBJS): tests/tests.mk
