@@ -7,8 +7,11 @@
  * The tables below say, per opcode, whether it takes a ModRM byte, which
  * immediate follows, whether it is a branch, and whether it is allowed;
  * the opcodes whose ModRM.reg selects the instruction ("groups") have a
- * second table indexed by reg.  Anything not marked OK is refused with the
- * entry's reason, or a generic one.
+ * second table indexed by reg, and the SSE opcodes, whose mandatory prefix
+ * selects the instruction, a third indexed by prefix (sse_rows[]).
+ * Anything not marked OK (or PFX, whose row decides) is refused with the
+ * entry's reason, or a generic one.  The SSE test sits on the refusal
+ * path, so integer code decodes with no extra step.
  */
 
 /* opinfo.flags */
@@ -19,7 +22,7 @@
 #define NEED_F3 0x10 /* F3 required (popcnt, endbr64); why says so */
 #define NO66 0x20    /* no operand-size prefix */
 #define LK 0x40	     /* lock allowed, with a memory operand (check_lock()) */
-#define PFX 0x80     /* SSE: the mandatory prefix picks the form (sse_rows[]) */
+#define PFX 0x80     /* SSE, not OK itself: the mandatory prefix picks the form (sse_rows[]) */
 
 /* opinfo.imm: the immediate (or displacement of a direct branch) */
 enum imm_kind {
@@ -308,7 +311,7 @@ static const struct opinfo map0f[256] = {
     [0x0b] = {.flags = OK | NO66}, /* ud2 */
     [0x0d] = {.flags = OK | M | NO66, .group = G_0F0D},
     [0x0e ... 0x0f] = WHY("3DNow! instruction (0F 0E, 0F 0F) not allowed"),
-    [0x10 ... 0x17] = {.flags = OK | M | PFX},
+    [0x10 ... 0x17] = {.flags = M | PFX},
     [0x18] = {.flags = OK | M | NO66, .group = G_0F18},
     [0x19 ... 0x1d] = WHY("hint or reserved-NOP opcode (0F 19-1D) not allowed"),
     [0x1e] = {.flags = OK | M | NO66 | NEED_F3,
@@ -319,7 +322,7 @@ static const struct opinfo map0f[256] = {
     [0x21] = WHY("privileged instruction 0F 21 (mov from a debug register)"),
     [0x22] = WHY("privileged instruction 0F 22 (mov to a control register)"),
     [0x23] = WHY("privileged instruction 0F 23 (mov to a debug register)"),
-    [0x28 ... 0x2f] = {.flags = OK | M | PFX},
+    [0x28 ... 0x2f] = {.flags = M | PFX},
     [0x30] = WHY("privileged instruction 0F 30 (wrmsr)"),
     [0x31] = {.flags = OK | NO66}, /* rdtsc */
     [0x32] = WHY("privileged instruction 0F 32 (rdmsr)"),
@@ -330,16 +333,16 @@ static const struct opinfo map0f[256] = {
     [0x38] = WHY("three-byte opcode map 0F 38 not allowed (SSE, movbe, crc32...)"),
     [0x3a] = WHY("three-byte opcode map 0F 3A not allowed (SSE)"),
     [0x40 ... 0x4f] = {.flags = OK | M}, /* cmovcc */
-    [0x50 ... 0x6f] = {.flags = OK | M | PFX},
-    [0x70] = {.flags = OK | M | PFX, .imm = IMM_B}, /* pshufd, pshufhw, pshuflw */
-    [0x71] = {.flags = OK | M | PFX, .imm = IMM_B, .group = G_SSE71},
-    [0x72] = {.flags = OK | M | PFX, .imm = IMM_B, .group = G_SSE72},
-    [0x73] = {.flags = OK | M | PFX, .imm = IMM_B, .group = G_SSE73},
-    [0x74 ... 0x76] = {.flags = OK | M | PFX},
+    [0x50 ... 0x6f] = {.flags = M | PFX},
+    [0x70] = {.flags = M | PFX, .imm = IMM_B}, /* pshufd, pshufhw, pshuflw */
+    [0x71] = {.flags = M | PFX, .imm = IMM_B, .group = G_SSE71},
+    [0x72] = {.flags = M | PFX, .imm = IMM_B, .group = G_SSE72},
+    [0x73] = {.flags = M | PFX, .imm = IMM_B, .group = G_SSE73},
+    [0x74 ... 0x76] = {.flags = M | PFX},
     [0x77] = WHY("emms (0F 77) not allowed (no MMX)"),
     [0x78 ... 0x79] = WHY("privileged instruction 0F 78/79 (vmread/vmwrite)"),
     [0x7a ... 0x7b] = WHY("0F 7A/7B: invalid opcode"),
-    [0x7c ... 0x7f] = {.flags = OK | M | PFX},
+    [0x7c ... 0x7f] = {.flags = M | PFX},
     [0x80 ... 0x8f] = {.flags = OK | NO66, .imm = IMM_REL32, .branch = X86_BR_JCC},
     [0x90 ... 0x9f] = {.flags = OK | M}, /* setcc */
     [0xa0 ... 0xa1] = WHY("push/pop fs (0F A0/A1) not allowed"),
@@ -363,16 +366,16 @@ static const struct opinfo map0f[256] = {
     [0xb8] = {.flags = OK | M | NEED_F3, .why = "0F B8 without F3 (jmpe) not allowed"},
     [0xb9] = WHY("ud1 (0F B9) not allowed"),
     [0xba] = {.flags = OK | M, .imm = IMM_B, .group = G_0FBA},
-    [0xbb] = {.flags = OK | M | LK},		    /* btc */
-    [0xbc ... 0xbd] = {.flags = OK | M | F3},	    /* bsf, bsr; F3: tzcnt, lzcnt */
-    [0xbe ... 0xbf] = {.flags = OK | M},	    /* movsx */
-    [0xc0 ... 0xc1] = {.flags = OK | M | LK},	    /* xadd */
-    [0xc2] = {.flags = OK | M | PFX, .imm = IMM_B}, /* cmpps/pd/ss/sd */
+    [0xbb] = {.flags = OK | M | LK},	       /* btc */
+    [0xbc ... 0xbd] = {.flags = OK | M | F3},  /* bsf, bsr; F3: tzcnt, lzcnt */
+    [0xbe ... 0xbf] = {.flags = OK | M},       /* movsx */
+    [0xc0 ... 0xc1] = {.flags = OK | M | LK},  /* xadd */
+    [0xc2] = {.flags = M | PFX, .imm = IMM_B}, /* cmpps/pd/ss/sd */
     [0xc3] = WHY("movnti (0F C3) not allowed"),
-    [0xc4 ... 0xc6] = {.flags = OK | M | PFX, .imm = IMM_B}, /* pinsrw, pextrw, shufps/pd */
+    [0xc4 ... 0xc6] = {.flags = M | PFX, .imm = IMM_B}, /* pinsrw, pextrw, shufps/pd */
     [0xc7] = {.flags = OK | M | NO66, .group = G_0FC7},
     [0xc8 ... 0xcf] = {.flags = OK}, /* bswap */
-    [0xd0 ... 0xfe] = {.flags = OK | M | PFX},
+    [0xd0 ... 0xfe] = {.flags = M | PFX},
     [0xff] = WHY("ud0 (0F FF) not allowed"),
 };
 
@@ -524,13 +527,11 @@ static int refuse(const char **why, const char *s)
 static bool group_allows(const struct opgroup *g, uint8_t modrm, const char **why)
 {
 	unsigned mod = modrm >> 6, reg = (modrm >> 3) & 7;
-	if (mod == 3 && g->nexact) {
-		for (unsigned k = 0; k < g->nexact; k++)
-			if (g->exact[k] == modrm)
-				return true;
-	} else if (((mod == 3 ? g->reg_ok : g->mem_ok) >> reg) & 1) {
+	if (((mod == 3 ? g->reg_ok : g->mem_ok) >> reg) & 1)
 		return true;
-	}
+	for (unsigned k = 0; mod == 3 && k < g->nexact; k++)
+		if (g->exact[k] == modrm)
+			return true;
 	*why = 0;
 	if (mod == 3) {
 		for (unsigned k = 0; k < g->nnames; k++)
@@ -587,27 +588,32 @@ static int decode_prefixes(const uint8_t *p, size_t avail, struct x86_insn *in, 
 	return X86_OK;
 }
 
-/* The SSE form a PFX opcode takes under its prefixes (sse_rows[]); only
+/*
+ * A PFX opcode: the SSE form its prefixes pick (sse_rows[]), and the
+ * operand that form needs, read from the ModRM byte at p[i] before the
+ * SIB and displacement are (a refusal does not wait for them).  Only
  * admitted forms return X86_OK.  One mandatory prefix at most: with two,
- * which one counts is a rule of the CPU that nothing here needs. */
-static int sse_prefixes(const struct x86_insn *in, enum sse_form *form, const char **why)
+ * which one counts is a rule of the CPU that nothing here needs.
+ */
+static int sse_form(const struct x86_insn *in, const uint8_t *p, size_t avail, size_t i,
+		    const char **why)
 {
-	uint8_t p = in->legacy & (X86_P66 | X86_PF2 | X86_PF3);
-	if (p & (p - 1))
+	uint8_t px = in->legacy & (X86_P66 | X86_PF2 | X86_PF3);
+	if (px & (px - 1))
 		return refuse(why, "SSE instruction with more than one of the prefixes 66, F2, F3");
-	enum sse_col c = p == X86_P66 ? C_66 : p == X86_PF3 ? C_F3 : p == X86_PF2 ? C_F2 : C_NONE;
+	enum sse_col c = px == X86_P66	 ? C_66
+			 : px == X86_PF3 ? C_F3
+			 : px == X86_PF2 ? C_F2
+					 : C_NONE;
 	const struct sse_row *r = &sse_rows[in->op];
-	*form = (enum sse_form)r->form[c];
-	if (*form == S_RM || *form == S_MEM || *form == S_REG)
-		return X86_OK;
-	return refuse(why, *form == S_BAD ? r->why : sse_why[*form]);
-}
-
-/* The operand an SSE form needs, by ModRM.mod (before the SIB and the
- * displacement are read: a refusal does not wait for them). */
-static int sse_operand(enum sse_form form, uint8_t modrm, const char **why)
-{
-	bool reg = (modrm >> 6) == 3;
+	enum sse_form form = (enum sse_form)r->form[c];
+	if (form == S_BAD)
+		return refuse(why, r->why);
+	if (form != S_RM && form != S_MEM && form != S_REG)
+		return refuse(why, sse_why[form]);
+	if (i >= avail)
+		return X86_TRUNCATED;
+	bool reg = (p[i] >> 6) == 3;
 	if ((form == S_MEM && reg) || (form == S_REG && !reg))
 		return refuse(why, sse_why[form]);
 	return X86_OK;
@@ -692,15 +698,13 @@ static int apply_group(const struct opgroup *g, struct x86_insn *in, enum imm_ki
 
 /* The ModRM byte at *at and what hangs on it: the group, lock, then the
  * SIB and displacement; *at moves past them. */
-static int decode_modrm(const struct opinfo *e, enum sse_form form, const uint8_t *p, size_t avail,
-			size_t *at, struct x86_insn *in, enum imm_kind *imm, const char **why)
+static int decode_modrm(const struct opinfo *e, const uint8_t *p, size_t avail, size_t *at,
+			struct x86_insn *in, enum imm_kind *imm, const char **why)
 {
 	if (*at >= avail)
 		return X86_TRUNCATED;
 	in->modrm = p[(*at)++];
-	int rc = sse_operand(form, in->modrm, why);
-	if (!rc && e->group)
-		rc = apply_group(&groups[e->group], in, imm, why);
+	int rc = e->group ? apply_group(&groups[e->group], in, imm, why) : X86_OK;
 	if (!rc)
 		rc = check_lock(e, in, why);
 	if (!rc)
@@ -725,19 +729,21 @@ int x86_decode(const uint8_t *p, size_t avail, struct x86_insn *in, const char *
 		in->op = p[i++];
 		e = &map0f[in->op];
 	}
-	if (!(e->flags & OK))
-		return refuse(why, e->why    ? e->why
-				   : in->map ? "opcode not in the whitelist (0F map)"
-					     : "opcode not in the whitelist (one-byte map)");
-	enum sse_form form = S_RM;
-	rc = (e->flags & PFX) ? sse_prefixes(in, &form, why) : check_prefixes(e, in, why);
+	/* PFX entries are not OK by themselves: their sse_rows[] form is. */
+	if (e->flags & OK)
+		rc = check_prefixes(e, in, why);
+	else if (e->flags & PFX)
+		rc = sse_form(in, p, avail, i, why);
+	else
+		rc = refuse(why, e->why	   ? e->why
+				 : in->map ? "opcode not in the whitelist (0F map)"
+					   : "opcode not in the whitelist (one-byte map)");
 	if (rc)
 		return rc;
 
 	enum imm_kind imm = e->imm;
 	in->branch = e->branch;
-	rc = (e->flags & M) ? decode_modrm(e, form, p, avail, &i, in, &imm, why)
-			    : check_lock(e, in, why);
+	rc = (e->flags & M) ? decode_modrm(e, p, avail, &i, in, &imm, why) : check_lock(e, in, why);
 	if (rc)
 		return rc;
 
