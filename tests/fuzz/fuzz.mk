@@ -60,7 +60,8 @@ $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
 # Seeds: the real files each parser reads, so the fuzzer starts deep; for
 # fuzz_image also generated images: a header (tests/fuzz/image_gen.c: the
 # layout, the entry, the share of dangerous instructions), then bytes of
-# real task code to pick instructions with.
+# real task code to pick instructions with.  The float task code of tests/fpu/
+# seeds fuzz_image and fuzz_decode with SSE.
 fuzz-seeds: all
 	$(Q)mkdir -p $(BUILD)/fuzz/corpus-fuzz_cpio $(BUILD)/fuzz/corpus-fuzz_elf_task \
 		$(BUILD)/fuzz/corpus-fuzz_kernel_elf $(BUILD)/fuzz/corpus-fuzz_image
@@ -85,6 +86,9 @@ fuzz-seeds: all
 	$(Q)mkdir -p $(BUILD)/fuzz/corpus-fuzz_decode
 	$(Q)objcopy -O binary -j .text $(BUILD)/tasks/hello.elf $(BUILD)/fuzz/hello.text
 	$(Q)split -b 32 -a 3 $(BUILD)/fuzz/hello.text $(BUILD)/fuzz/corpus-fuzz_decode/bundle-
+	$(Q)cp $(FPU_CODE_ELF) $(BUILD)/fuzz/corpus-fuzz_image/
+	$(Q)objcopy -O binary -j .text $(FPU_CODE_ELF) $(BUILD)/fuzz/fpu-code.text
+	$(Q)split -b 32 -a 3 $(BUILD)/fuzz/fpu-code.text $(BUILD)/fuzz/corpus-fuzz_decode/fpu-
 
 # The system-call fuzzer (tests/fuzz/sysfuzz*.c) in the guest: boots of
 # fuzzers and victims in all three modes under QEMU, one pair of boots a
