@@ -10,8 +10,15 @@ USER_LIB_SRCS := \
 	guest/lib/parse.c \
 	guest/lib/string.c
 USER_LIB_OBJS := $(addprefix $(BUILD)/user/,$(addsuffix .o,$(basename $(USER_LIB_SRCS))))
+# The measurement API (lib/roi.h), linked into the tasks that measure
+# only: every other image, and the kernel's load and verify of it, stays
+# as small as before.
+USER_ROI_SRCS := guest/user/lib/roi.c guest/user/lib/roi_format.c
+USER_ROI_OBJS := $(addprefix $(BUILD)/user/,$(USER_ROI_SRCS:.c=.o))
+UNIT_TESTS += test_roi_format
+test_roi_format_SRCS := guest/user/lib/roi_format.c
 
-TASKS := hello pingpong spin peek badptr ipcpaths replyrecv samevas wordipc clobber ipcwait
+TASKS := hello pingpong spin peek badptr ipcpaths replyrecv samevas wordipc clobber ipcwait taskinfo
 # The attack suite (tests/attacks/): a victim and the tasks that attack it.
 ATTACK_TASKS := victim attack_heapchurn attack_rw attack_deputy attack_exec attack_wrpkru \
 	attack_wrpkru_hidden attack_wrpkru_split attack_wrpkru_table attack_xrstor \
@@ -45,9 +52,13 @@ $(BUILD)/tasks/sysvictim.elf $(BUILD)/tasks/sysrepro.elf: $(BUILD)/tasks/%.elf: 
 $(BUILD)/tasks/sysfuzz.elf: $(SYSFUZZ_OBJS) $(USER_LIB_OBJS) $(NOP_SQUASH)
 	$(call link_task,$(USER_LIB_OBJS) $(SYSFUZZ_OBJS))
 
+$(BUILD)/tasks/taskinfo.elf: $(BUILD)/user/guest/user/tasks/taskinfo.o $(USER_LIB_OBJS) \
+	$(USER_ROI_OBJS) $(NOP_SQUASH)
+	$(call link_task,$(USER_LIB_OBJS) $(USER_ROI_OBJS) $<)
+
 # attack_kentry starts inside an instruction (tests/attacks/attack_kentry.c).
 $(BUILD)/tasks/attack_kentry.elf: USER_LDFLAGS += -Wl,-e,kentry_hidden
 
-.SECONDARY: $(USER_LIB_OBJS) $(patsubst %,$(BUILD)/user/guest/user/tasks/%.o,$(TASKS)) \
+.SECONDARY: $(USER_LIB_OBJS) $(USER_ROI_OBJS) $(patsubst %,$(BUILD)/user/guest/user/tasks/%.o,$(TASKS)) \
 	$(patsubst %,$(BUILD)/user/tests/attacks/%.o,$(ATTACK_TASKS)) $(SYSFUZZ_OBJS) \
 	$(BUILD)/user/tests/fuzz/sysvictim.o $(BUILD)/user/tests/fuzz/sysrepro.o
