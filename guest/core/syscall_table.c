@@ -78,7 +78,8 @@ _Static_assert((int)MODE_PROCESS == SHOJI_MODE_PROCESS && (int)MODE_SHARED == SH
 	       "a task's mode is the ABI's enum shoji_mode");
 
 /* What the kernel's "task N (NAME) started" line says (task.c), and the
- * TSC frequency, rounded to kHz: all or nothing, as SYS_STATS. */
+ * TSC frequency in kHz as its "time:" line (main.c): all or nothing, as
+ * SYS_STATS. */
 static int64_t sys_taskinfo(struct task *self, const struct regs *r)
 {
 	struct shoji_taskinfo info = {
@@ -86,7 +87,7 @@ static int64_t sys_taskinfo(struct task *self, const struct regs *r)
 	    .mode = self->mode,
 	    .group = self->group->id,
 	    .pkey = self->slot,
-	    .tsc_khz = (tsc_hz + 500) / 1000,
+	    .tsc_khz = tsc_hz / 1000,
 	    .slot_base = slot_base(self->slot),
 	};
 	size_t n = strlen(self->name);

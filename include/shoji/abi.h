@@ -222,7 +222,8 @@ struct shoji_taskinfo {
 	unsigned int mode;	     /* enum shoji_mode */
 	unsigned int group;	     /* its group (page table); process tasks each their own */
 	unsigned int pkey;	     /* its slot, the protection key of its pages; 0 in process mode */
-	unsigned long long tsc_khz;  /* TSC ticks per millisecond */
+	unsigned long long tsc_khz;  /* TSC ticks per millisecond, as the
+					 kernel's "time: TSC N kHz" line */
 	unsigned long long slot_base; /* where its image starts (its slot) */
 	char name[SHOJI_TASK_NAME_MAX]; /* the spec's name, NUL-terminated (cut if longer) */
 };
