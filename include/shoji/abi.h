@@ -176,7 +176,7 @@ struct shoji_stats {
  */
 #define SHOJI_NOTE_NAME "shoji" /* namesz 6, with the NUL */
 #define SHOJI_NOTE_TASK 0x7a5c0001u
-#define SHOJI_CONV_BUNDLED 0x1u /* the code passes the kernel-mode verifier */
+#define SHOJI_CONV_BUNDLED 0x1u	 /* the code passes the kernel-mode verifier */
 #define SHOJI_CONV_SQUASHED 0x2u /* NOP runs squashed (isolation/nop_squash.c) */
 #define SHOJI_CONV_REQUIRED (SHOJI_CONV_BUNDLED | SHOJI_CONV_SQUASHED)
 
@@ -218,13 +218,13 @@ static inline const char *shoji_mode_name(unsigned int mode)
  * without a system call.  Fixed for the task's life.
  */
 struct shoji_taskinfo {
-	unsigned int id;	     /* SYS_GETPID's id */
-	unsigned int mode;	     /* enum shoji_mode */
-	unsigned int group;	     /* its group (page table); process tasks each their own */
-	unsigned int pkey;	     /* its slot, the protection key of its pages; 0 in process mode */
-	unsigned long long tsc_khz;  /* TSC ticks per millisecond, as the
-					 kernel's "time: TSC N kHz" line */
-	unsigned long long slot_base; /* where its image starts (its slot) */
+	unsigned int id;    /* SYS_GETPID's id */
+	unsigned int mode;  /* enum shoji_mode */
+	unsigned int group; /* its group (page table); process tasks each their own */
+	unsigned int pkey;  /* its slot, the protection key of its pages; 0 in process mode */
+	unsigned long long tsc_khz;	/* TSC ticks per millisecond, as the
+					    kernel's "time: TSC N kHz" line */
+	unsigned long long slot_base;	/* where its image starts (its slot) */
 	char name[SHOJI_TASK_NAME_MAX]; /* the spec's name, NUL-terminated (cut if longer) */
 };
 _Static_assert(sizeof(struct shoji_taskinfo) == 64, "shoji_taskinfo: 64 bytes");

@@ -153,8 +153,9 @@ static void call_taskinfo(struct fz *f)
 	if (in.id != (unsigned long)f->id || strcmp(shoji_mode_name(in.mode), f->mode) ||
 	    in.slot_base != f->base || in.pkey != f->slot || in.tsc_khz == 0 ||
 	    strncmp(in.name, f->name, sizeof(in.name)))
-		fz_bug(f, "taskinfo: id %u mode %u key %u base %#llx %llu kHz name %.31s, want id %ld "
-			  "mode %s key %u base %#lx name %s",
+		fz_bug(f,
+		       "taskinfo: id %u mode %u key %u base %#llx %llu kHz name %.31s, want id %ld "
+		       "mode %s key %u base %#lx name %s",
 		       in.id, in.mode, in.pkey, in.slot_base, in.tsc_khz, in.name, f->id, f->mode,
 		       f->slot, (unsigned long)f->base, f->name);
 	if (!f->info_seen)

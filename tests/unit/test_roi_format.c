@@ -1,4 +1,5 @@
-/* Unit tests for the measurement API's RESULT lines (guest/user/lib/roi_format.c): tags, fixed point, counter deltas, overflow. */
+/* Unit tests for the measurement API's RESULT lines (guest/user/lib/roi_format.c): tags, fixed
+ * point, counter deltas, overflow. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -101,11 +102,10 @@ static void test_line(void **state)
 	struct roi r = region();
 	struct roi_line l;
 	(void)state;
-	int n = roi_format(&l, &info, &r,
-			   &(struct roi_report){.benchmark = "null_syscall",
-						.variant = "getpid",
-						.ops = 100,
-						.warmup = 10});
+	int n = roi_format(
+	    &l, &info, &r,
+	    &(struct roi_report){
+		.benchmark = "null_syscall", .variant = "getpid", .ops = 100, .warmup = 10});
 	const char *want =
 	    "RESULT {\"benchmark\":\"null_syscall\",\"mode\":\"kernel\",\"variant\":\"getpid\","
 	    "\"task\":7,\"name\":\"bench_null\",\"group\":2,\"iterations\":100,\"warmup\":10,"
@@ -149,7 +149,8 @@ static void test_syscalls_floor(void **state)
 	(void)state;
 	r.end.st.syscalls = r.begin.st.syscalls;
 	assert_true(roi_format(&l, &info, &r,
-			       &(struct roi_report){.benchmark = "b", .variant = "v", .ops = 1}) > 0);
+			       &(struct roi_report){.benchmark = "b", .variant = "v", .ops = 1}) >
+		    0);
 	assert_non_null(strstr(text(&l), "\"syscalls\":0.000,"));
 }
 
@@ -161,7 +162,8 @@ static void test_name_unterminated(void **state)
 	(void)state;
 	memset(odd.name, 'x', sizeof(odd.name));
 	roi_line_start(&l, &odd, "b", "v");
-	assert_non_null(strstr(text(&l), ",\"name\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\",\"group\":2"));
+	assert_non_null(
+	    strstr(text(&l), ",\"name\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\",\"group\":2"));
 	odd.mode = 9;
 	roi_line_start(&l, &odd, "b", "v");
 	assert_non_null(strstr(text(&l), ",\"mode\":\"?\","));
@@ -178,8 +180,9 @@ static void test_overflow(void **state)
 	memset(extra, 'e', sizeof(extra) - 1);
 	extra[sizeof(extra) - 1] = 0;
 	memset(&l, 0, sizeof(l));
-	int n = roi_format(&l, &info, &r,
-			   &(struct roi_report){.benchmark = "b", .variant = "v", .ops = 1, .extra = extra});
+	int n = roi_format(
+	    &l, &info, &r,
+	    &(struct roi_report){.benchmark = "b", .variant = "v", .ops = 1, .extra = extra});
 	assert_int_equal(n, -SHOJI_EMSGSIZE);
 	assert_int_equal(l.at, ROI_LINE_MAX);
 	roi_put(&l, "more");

@@ -1,4 +1,5 @@
-/* roi.c: the measurement API's system calls: the task's SYS_TASKINFO, kept, and the RESULT line's write. */
+/* roi.c: the measurement API's system calls: the task's SYS_TASKINFO, kept, and the RESULT line's
+ * write. */
 #include "roi.h"
 
 static struct shoji_taskinfo info;

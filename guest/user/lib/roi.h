@@ -1,4 +1,5 @@
-/* roi.h: the runtime's measurement API: a region of interest's TSC and kernel counters, and its tagged RESULT line. */
+/* roi.h: the runtime's measurement API: a region of interest's TSC and kernel counters, and its
+ * tagged RESULT line. */
 #ifndef SHOJI_ROI_H
 #define SHOJI_ROI_H
 

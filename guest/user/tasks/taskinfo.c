@@ -1,4 +1,5 @@
-/* taskinfo: prints what SYS_TASKINFO says of the task, and measures N getpid and N yield calls with the runtime's roi API. */
+/* taskinfo: prints what SYS_TASKINFO says of the task, and measures N getpid and N yield calls with
+ * the runtime's roi API. */
 #include "roi.h"
 
 /*
@@ -46,12 +47,14 @@ int main(int argc, char **argv)
 	for (unsigned long i = 0; i < n; i++)
 		sys_getpid();
 	roi_end(&r);
-	roi_result(&r, &(struct roi_report){.benchmark = "roi_getpid", .variant = "check", .ops = n});
+	roi_result(&r,
+		   &(struct roi_report){.benchmark = "roi_getpid", .variant = "check", .ops = n});
 
 	roi_begin(&r);
 	for (unsigned long i = 0; i < n; i++)
 		sys_yield();
 	roi_end(&r);
-	roi_result(&r, &(struct roi_report){.benchmark = "roi_yield", .variant = "check", .ops = n});
+	roi_result(&r,
+		   &(struct roi_report){.benchmark = "roi_yield", .variant = "check", .ops = n});
 	return 0;
 }
