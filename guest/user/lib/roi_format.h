@@ -56,6 +56,9 @@ struct roi_line {
 	char buf[ROI_LINE_MAX];
 	int at; /* bytes so far; ROI_LINE_MAX once the line overflowed */
 };
+/* After a roi_put*() and while at < ROI_LINE_MAX, buf is NUL-terminated
+ * (vsnprintf's), so a line may also serve as the "extra" members of
+ * another (bench/tasks/bench_tlb.c). */
 
 /* Appends printf-style text (cut at the end of the buffer). */
 void roi_put(struct roi_line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
