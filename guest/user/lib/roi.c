@@ -18,23 +18,11 @@ const struct shoji_taskinfo *roi_taskinfo(void)
 	return &info;
 }
 
-/* Writes a finished line, or says it did not fit and ends the task. */
-static void print_line(struct roi_line *l, int len)
+void roi_write(const struct roi_line *l, int len)
 {
 	if (len < 0) {
 		printf("roi: RESULT line longer than %d bytes\n", ROI_LINE_MAX - 1);
 		sys_exit(1);
 	}
 	sys_write(l->buf, (size_t)len);
-}
-
-void roi_result(const struct roi *r, const struct roi_report *rep)
-{
-	struct roi_line l;
-	print_line(&l, roi_format(&l, roi_taskinfo(), r, rep));
-}
-
-void roi_line_print(struct roi_line *l)
-{
-	print_line(l, roi_line_finish(l));
 }

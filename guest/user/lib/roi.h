@@ -20,8 +20,10 @@
  * operation, the measurement's own system call subtracted.  Tasks have no
  * floating point: ratios are fixed point with three decimals.
  *
- * The formatting (roi_format.c) is pure and tested on the host
- * (tests/unit/test_roi_format.c); roi.c adds the system calls.
+ * The text (roi_line.c, roi_format.c, declared in roi_format.h) is pure
+ * and tested on the host (tests/unit/test_roi_format.c); roi.c adds the
+ * system calls.  The three are an archive (USER_ROI_LIB, user.mk): a task
+ * links the parts it uses.
  */
 
 #include "roi_format.h"
@@ -62,11 +64,25 @@ static inline void roi_end(struct roi *r)
  * NULL (a task whose kernel refused the call ends with status 1, saying
  * so). */
 const struct shoji_taskinfo *roi_taskinfo(void);
-/* Prints the RESULT line of @r (roi_format()); ends the task with status
- * 1 when the line is too long. */
-void roi_result(const struct roi *r, const struct roi_report *rep);
-/* Writes a line built with roi_line_start() and roi_put*(): closes it and
- * prints it, or ends the task with status 1 when it is too long. */
-void roi_line_print(struct roi_line *l);
+/* Writes @len bytes of @l, a line roi_format() or roi_line_finish()
+ * returned @len for; a negative @len (the line did not fit) ends the task
+ * with status 1, saying so. */
+void roi_write(const struct roi_line *l, int len);
+
+/* Prints the RESULT line of @r (roi_format()).  Inline, so that a task
+ * that only builds lines of its own (bench_boot) links no roi_format.c:
+ * the kernel-mode verifier's pass over its image stays as short. */
+static inline void roi_result(const struct roi *r, const struct roi_report *rep)
+{
+	struct roi_line l;
+	roi_write(&l, roi_format(&l, roi_taskinfo(), r, rep));
+}
+
+/* Closes a line built with roi_line_start() and roi_put*() and prints
+ * it, as roi_result(). */
+static inline void roi_line_print(struct roi_line *l)
+{
+	roi_write(l, roi_line_finish(l));
+}
 
 #endif

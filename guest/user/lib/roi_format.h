@@ -1,12 +1,13 @@
-/* roi_format.h: the measurement API's pure part: a region's two ends and the RESULT line's text. */
+/* roi_format.h: the measurement API's pure part (roi_line.c, roi_format.c): a region's two ends and
+ * the RESULT line's text. */
 #ifndef SHOJI_ROI_FORMAT_H
 #define SHOJI_ROI_FORMAT_H
 
 /*
- * roi_format.c builds a RESULT line from a region's marks and the task's
- * SYS_TASKINFO without a system call, so the host's unit tests
- * (tests/unit/test_roi_format.c) compile it as it is; the API tasks use is
- * roi.h, which includes this.
+ * roi_line.c and roi_format.c build a RESULT line from a region's marks and
+ * the task's SYS_TASKINFO without a system call, so the host's unit tests
+ * (tests/unit/test_roi_format.c) compile them as they are; the API tasks
+ * use is roi.h, which includes this.
  */
 
 #include <stdint.h>
@@ -60,6 +61,8 @@ struct roi_line {
  * (vsnprintf's), so a line may also serve as the "extra" members of
  * another (bench/tasks/bench_tlb.c). */
 
+/* --- roi_line.c: the line's text ---------------------------------------- */
+
 /* Appends printf-style text (cut at the end of the buffer). */
 void roi_put(struct roi_line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends @s as a JSON string, quoted, with '"', '\' and control
@@ -67,8 +70,6 @@ void roi_put(struct roi_line *l, const char *fmt, ...) __attribute__((format(pri
 void roi_put_string(struct roi_line *l, const char *s);
 /* Appends @num / @den with three decimals, rounded; "null" when @den is 0. */
 void roi_put_ratio(struct roi_line *l, uint64_t num, uint64_t den);
-/* Nanoseconds for @cycles TSC ticks at @tsc_khz (0 when it is unknown). */
-uint64_t roi_ns(uint64_t cycles, uint64_t tsc_khz);
 /* Starts @l with "RESULT {" and the tags: benchmark, mode, variant, task,
  * name, group (@info says the last four). */
 void roi_line_start(struct roi_line *l, const struct shoji_taskinfo *info, const char *benchmark,
@@ -76,6 +77,10 @@ void roi_line_start(struct roi_line *l, const struct shoji_taskinfo *info, const
 /* Closes @l with "}\n".  Returns its length, or -SHOJI_EMSGSIZE when the
  * line did not fit ROI_LINE_MAX - 1 bytes. */
 int roi_line_finish(struct roi_line *l);
+/* --- roi_format.c: a region's numbers ----------------------------------- */
+
+/* Nanoseconds for @cycles TSC ticks at @tsc_khz (0 when it is unknown). */
+uint64_t roi_ns(uint64_t cycles, uint64_t tsc_khz);
 /* The whole RESULT line of region @r as @rep describes it, for the task
  * @info.  Returns as roi_line_finish(). */
 int roi_format(struct roi_line *l, const struct shoji_taskinfo *info, const struct roi *r,
