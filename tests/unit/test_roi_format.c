@@ -1,5 +1,5 @@
-/* Unit tests for the measurement API's RESULT lines (guest/user/lib/roi_format.c): tags, fixed
- * point, counter deltas, overflow. */
+/* Unit tests for the measurement API's RESULT lines (guest/user/lib/roi_line.c, roi_format.c):
+ * tags, fixed point, counter deltas, overflow. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

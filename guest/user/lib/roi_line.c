@@ -1,4 +1,5 @@
-/* roi_line.c: a RESULT line's text: the tags, JSON strings, fixed-point ratios, the length limit; no system call. */
+/* roi_line.c: a RESULT line's text: the tags, JSON strings, fixed-point ratios, the length limit;
+ * no system call. */
 #include <stdarg.h>
 
 #include "lib/lib.h"
@@ -73,4 +74,3 @@ int roi_line_finish(struct roi_line *l)
 	roi_put(l, "}\n");
 	return l->at < ROI_LINE_MAX ? l->at : -SHOJI_EMSGSIZE;
 }
-
