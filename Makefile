@@ -63,17 +63,19 @@ USER_FPU_CFLAGS := $(filter-out -mgeneral-regs-only -mno-sse -mno-mmx,$(USER_CFL
 USER_LDFLAGS := -static-pie -nostdlib -nostartfiles -Wl,-z,separate-code \
 	-Wl,-z,noexecstack -Wl,--build-id=none -Wl,-z,max-page-size=4096
 
-# Linking a task (user.mk, bench.mk): into a temporary file, NOP runs
-# squashed (tools/nop-squash.c), then renamed, so a failed step leaves no
-# image behind.  $(1): the objects, runtime first.
-NOP_SQUASH := $(BUILD)/tools/nop-squash
-NOP_SQUASH_SRCS := tools/nop-squash.c isolation/nop_squash.c isolation/x86_decode.c
+# Linking a task (user.mk, bench.mk): into a temporary file, sealed
+# (tools/task-seal.c: NOP runs squashed, the kernel's load checked, the
+# note marked), then renamed, so a failed step leaves no image behind.
+# $(1): the objects, runtime first; $(2): task-seal's options.
+TASK_SEAL := $(BUILD)/tools/task-seal
+TASK_SEAL_SRCS = tools/task-seal.c isolation/nop_squash.c isolation/image_load.c \
+	$(ISOLATION_SRCS) loader/format/elf_task.c loader/format/elf_task_note.c
 
 define link_task
 	$(call say,LD,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(GUEST_CC) $(USER_LDFLAGS) $(1) -o $@.tmp
-	$(Q)$(NOP_SQUASH) $@.tmp
+	$(Q)$(TASK_SEAL) $(2) $@.tmp
 	$(Q)mv $@.tmp $@
 endef
 
@@ -88,6 +90,7 @@ include vmm/vmm.mk
 include bench/bench.mk
 include tests/tests.mk
 include tests/fuzz/fuzz.mk
+include tools/sdk/sdk.mk
 
 all: $(KERNEL_ELF) $(TASK_ELFS)
 
@@ -140,10 +143,10 @@ $(BUNDLE_ASM): tools/bundle-asm.c isolation/isolation.h
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $< -o $@
 
-$(NOP_SQUASH): $(NOP_SQUASH_SRCS) isolation/isolation.h
+$(TASK_SEAL): $(TASK_SEAL_SRCS) isolation/isolation.h isolation/image_load.h include/shoji/note.h
 	$(call say,HOSTCC,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(NOP_SQUASH_SRCS) -o $@
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(TASK_SEAL_SRCS) -o $@
 
 # Task objects also depend on this file: USER_CFLAGS decide what is safe
 # to run as bundled code (-fno-ipa-ra above).  $(1): the C flags.

@@ -7,7 +7,7 @@ test_scan_SRCS := isolation/scan.c isolation/byte_find.c
 test_keys_SRCS := isolation/keys.c
 test_byte_find_SRCS := isolation/byte_find.c isolation/cfi_patch.c
 test_verify_SRCS := isolation/verify.c isolation/x86_decode.c
-# Host tools only (tools/nop-squash.c), not the kernel.
+# Host tools only (tools/task-seal.c), not the kernel.
 test_nop_squash_SRCS := isolation/nop_squash.c isolation/x86_decode.c
 # x86_decode() against Zydis (tests/fuzz/decode_diff.h): 10^6 sequences here,
 # 10^7 in make fuzz.

@@ -5,7 +5,7 @@
 # The task-image path under the semantic oracle (tests/fuzz/image.h): the
 # bounded replay of make fuzz's fuzz_image, which builds the same sources
 # (tests/fuzz/fuzz.mk is included after this file, so they are listed here).
-IMAGE_ORACLE_SRCS := tests/fuzz/image_pipeline.c tests/fuzz/image_oracle.c tests/fuzz/image_gen.c \
+IMAGE_ORACLE_SRCS := isolation/image_load.c tests/fuzz/image_oracle.c tests/fuzz/image_gen.c \
 	tests/fuzz/image_code.c loader/format/elf_task.c isolation/scan.c isolation/verify.c \
 	isolation/x86_decode.c isolation/cfi_patch.c isolation/byte_find.c
 UNIT_TESTS += test_image_oracle

@@ -44,22 +44,24 @@ TASK_ELFS := $(addprefix $(BUILD)/tasks/,$(addsuffix .elf,$(TASKS) $(ATTACK_TASK
 
 # No libgcc and no libc: an undefined symbol here means the compiler
 # emitted a call the runtime does not provide, and the link fails.
-$(BUILD)/tasks/%.elf: $(BUILD)/user/guest/user/tasks/%.o $(USER_LIB_OBJS) $(NOP_SQUASH)
+$(BUILD)/tasks/%.elf: $(BUILD)/user/guest/user/tasks/%.o $(USER_LIB_OBJS) $(TASK_SEAL)
 	$(call link_task,$(USER_LIB_OBJS) $<)
 
-$(BUILD)/tasks/%.elf: $(BUILD)/user/tests/attacks/%.o $(USER_LIB_OBJS) $(NOP_SQUASH)
-	$(call link_task,$(USER_LIB_OBJS) $<)
+# Attacks break the build's rules on purpose: sealed unchecked, so that
+# the kernel's own checks are what they meet (tools/task-seal.c).
+$(BUILD)/tasks/%.elf: $(BUILD)/user/tests/attacks/%.o $(USER_LIB_OBJS) $(TASK_SEAL)
+	$(call link_task,$(USER_LIB_OBJS) $<,--unchecked)
 
 
 $(BUILD)/tasks/sysvictim.elf $(BUILD)/tasks/sysrepro.elf: $(BUILD)/tasks/%.elf: \
-	$(BUILD)/user/tests/fuzz/%.o $(USER_LIB_OBJS) $(NOP_SQUASH)
+	$(BUILD)/user/tests/fuzz/%.o $(USER_LIB_OBJS) $(TASK_SEAL)
 	$(call link_task,$(USER_LIB_OBJS) $<)
 
-$(BUILD)/tasks/sysfuzz.elf: $(SYSFUZZ_OBJS) $(USER_LIB_OBJS) $(NOP_SQUASH)
+$(BUILD)/tasks/sysfuzz.elf: $(SYSFUZZ_OBJS) $(USER_LIB_OBJS) $(TASK_SEAL)
 	$(call link_task,$(USER_LIB_OBJS) $(SYSFUZZ_OBJS))
 
 $(BUILD)/tasks/taskinfo.elf: $(BUILD)/user/guest/user/tasks/taskinfo.o $(USER_LIB_OBJS) \
-	$(USER_ROI_LIB) $(NOP_SQUASH)
+	$(USER_ROI_LIB) $(TASK_SEAL)
 	$(call link_task,$(USER_LIB_OBJS) $< $(USER_ROI_LIB))
 
 # attack_kentry starts inside an instruction (tests/attacks/attack_kentry.c).

@@ -3,12 +3,12 @@
 #define SHOJI_ABI_H
 
 /*
- * C11 (for its static asserts), no includes: this header is compiled
- * freestanding into the kernel and the tasks, and hosted into the VMM, the
- * loaders and the tests.
- * Bump SHOJI_ABI_VERSION on any incompatible change.
+ * C11 (for its static asserts), no includes but its sibling shoji/note.h
+ * (SHOJI_ABI_VERSION and the task note, which the task runtime's assembly
+ * reads too): this header is compiled freestanding into the kernel and the
+ * tasks, and hosted into the VMM, the loaders and the tests.
  */
-#define SHOJI_ABI_VERSION 4
+#include "shoji/note.h"
 
 /* Machine exit statuses (docs/architecture.md, "How the machine ends"). */
 #define SHOJI_EXIT_OK 0		 /* every task exited with 0 */
@@ -160,31 +160,6 @@ struct shoji_stats {
 #define SHOJI_ENOSYS 38
 #define SHOJI_EDEADLK 35
 #define SHOJI_EMSGSIZE 90
-
-/*
- * The task note: how an image was built.  Every task image carries one
- * ELF note (in a PT_NOTE segment) named SHOJI_NOTE_NAME, of type
- * SHOJI_NOTE_TASK, whose descriptor is struct shoji_task_note.  The task
- * runtime's crt0 emits it with conventions 0; the SDK's last build step
- * (tools/task-seal) sets the convention bits once it has checked the
- * image follows them.  The kernel (and shoji on the host, before any
- * guest exists) refuses an image without the note, built for another
- * ABI, or missing a bit of SHOJI_CONV_REQUIRED, in every mode, naming
- * the cause: an image built without the SDK's steps is refused, never run
- * into a crash.  The note is a build check, not a security boundary: a
- * kernel-mode image is verified at load time whatever its note says.
- */
-#define SHOJI_NOTE_NAME "shoji" /* namesz 6, with the NUL */
-#define SHOJI_NOTE_TASK 0x7a5c0001u
-#define SHOJI_CONV_BUNDLED 0x1u	 /* the code passes the kernel-mode verifier */
-#define SHOJI_CONV_SQUASHED 0x2u /* NOP runs squashed (isolation/nop_squash.c) */
-#define SHOJI_CONV_REQUIRED (SHOJI_CONV_BUNDLED | SHOJI_CONV_SQUASHED)
-
-struct shoji_task_note {
-	unsigned int abi_version; /* SHOJI_ABI_VERSION the image was built for */
-	unsigned int conventions; /* SHOJI_CONV_* bits the image follows */
-};
-_Static_assert(sizeof(struct shoji_task_note) == 8, "shoji_task_note: 8 bytes");
 
 /* Kernel command line limits. */
 #define SHOJI_CMDLINE_MAX 4096

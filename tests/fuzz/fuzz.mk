@@ -22,10 +22,10 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -
 FUZZ_TARGETS := fuzz_cpio fuzz_elf_task fuzz_kernel_elf fuzz_decode fuzz_image fuzz_taskspec fuzz_task_host \
 	fuzz_start_info fuzz_uart fuzz_hvcon
 fuzz_cpio_SRCS := loader/format/cpio.c
-fuzz_elf_task_SRCS := loader/format/elf_task.c
+fuzz_elf_task_SRCS := loader/format/elf_task.c loader/format/elf_task_note.c
 fuzz_kernel_elf_SRCS := vmm/elf_load.c vmm/guest_mem.c loader/format/kernel_elf.c loader/uefi/kernel.c
 fuzz_kernel_elf_LIBS := -lelf
-fuzz_task_host_SRCS := vmm/taskimage.c loader/format/elf_task.c
+fuzz_task_host_SRCS := vmm/taskimage.c loader/format/elf_task.c loader/format/elf_task_note.c
 fuzz_task_host_LIBS := -lelf
 fuzz_decode_SRCS := $(DECODE_DIFF_SRCS)
 fuzz_decode_LIBS := -lZydis

@@ -28,4 +28,20 @@ _start:
 	ud2
 	.size _start, . - _start
 
+/*
+ * The task note (shoji/note.h): the ABI this image is built for, and no
+ * conventions yet; tools/task-seal sets them once it has checked the
+ * linked image.  Here, in the one object every task links, so an image
+ * linked without the runtime has none and is refused.  ELF notes: namesz,
+ * descsz, type, then the name and the descriptor, each padded to 4 bytes
+ * (gABI "Note Section").
+ */
+#include <shoji/note.h>
+	.section .note.shoji, "a", @note
+	.balign 4
+	.long	6, 8, SHOJI_NOTE_TASK
+	.asciz	SHOJI_NOTE_NAME
+	.balign 4
+	.long	SHOJI_ABI_VERSION, 0
+
 	.section .note.GNU-stack, "", @progbits

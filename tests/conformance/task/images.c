@@ -13,6 +13,9 @@
 #define TEXT_PH 0
 #define DATA_PH 1
 #define DYN_PH 2
+#define NOTE_PH 3
+#define NOTE_OFF 0x700 /* the task note, in the text page */
+#define NOTE_DESC (NOTE_OFF + 12 + 8)
 #define EM_AARCH64 183
 #define ET_REL 1
 
@@ -77,6 +80,18 @@ static void set_rela(struct corpus_image *m, unsigned n, uint64_t off, uint32_t 
 	put64(m, p + offsetof(struct elf64_rela, r_addend), (uint64_t)addend);
 }
 
+/* A shoji note (shoji/note.h) at @off: header, "shoji" padded to 8, the
+ * descriptor. */
+static void put_note(struct corpus_image *m, uint64_t off, uint32_t type, uint32_t conventions)
+{
+	put32(m, off, 6);
+	put32(m, off + 4, sizeof(struct shoji_task_note));
+	put32(m, off + 8, type);
+	memcpy(m->buf + off + 12, SHOJI_NOTE_NAME, 6);
+	put32(m, off + 20, SHOJI_ABI_VERSION);
+	put32(m, off + 24, conventions);
+}
+
 static void header(struct corpus_image *m)
 {
 	memset(m, 0, sizeof(*m));
@@ -111,6 +126,8 @@ void corpus_valid(struct corpus_image *m)
 	set_rela(m, 1, 0x1208, ELF_R_X86_64_RELATIVE, 0x1000);
 	set_rela(m, 2, 0x1210, ELF_R_X86_64_NONE, 0);
 	set_rela(m, 3, SPAN - 8, ELF_R_X86_64_RELATIVE, SPAN); /* one past the end */
+	put_note(m, NOTE_OFF, SHOJI_NOTE_TASK, SHOJI_CONV_REQUIRED);
+	add_ph(m, ELF_PT_NOTE, ELF_PF_R, NOTE_OFF, NOTE_OFF, 12 + 8 + 8, 12 + 8 + 8, 4);
 }
 
 /* --- accepted ------------------------------------------------------------ */
@@ -119,7 +136,7 @@ void corpus_valid(struct corpus_image *m)
 static void no_dynamic(struct corpus_image *m)
 {
 	corpus_valid(m);
-	put32(m, ph_at(DYN_PH) + PH(p_type), ELF_PT_NOTE);
+	put32(m, ph_at(DYN_PH) + PH(p_type), ELF_PT_NULL);
 }
 
 /* Program headers with nothing to load are ignored; an empty PT_LOAD too. */
@@ -431,6 +448,74 @@ static void rela_past_end(struct corpus_image *m)
 	set_rela(m, 1, 0x1208, ELF_R_X86_64_RELATIVE, SPAN + 1);
 }
 
+/* --- the task note (loader/format/elf_task_note.c) ------------------------ */
+
+/* Another note first in the same segment (a GNU one): skipped by size. */
+static void note_among_others(struct corpus_image *m)
+{
+	corpus_valid(m);
+	put32(m, NOTE_OFF - 0x20, 4);
+	put32(m, NOTE_OFF - 0x20 + 4, 16);
+	put32(m, NOTE_OFF - 0x20 + 8, 3); /* NT_GNU_BUILD_ID */
+	memcpy(m->buf + NOTE_OFF - 0x20 + 12, "GNU", 4);
+	set_ph64(m, NOTE_PH, PH(p_offset), NOTE_OFF - 0x20);
+	set_ph64(m, NOTE_PH, PH(p_filesz), 0x20 + 28);
+}
+
+static void note_missing(struct corpus_image *m)
+{
+	corpus_valid(m);
+	put32(m, ph_at(NOTE_PH) + PH(p_type), ELF_PT_NULL);
+}
+
+static void note_wrong_type(struct corpus_image *m)
+{
+	corpus_valid(m);
+	put32(m, NOTE_OFF + 8, SHOJI_NOTE_TASK + 1);
+}
+
+static void note_unsealed(struct corpus_image *m)
+{
+	corpus_valid(m);
+	put32(m, NOTE_DESC + 4, 0);
+}
+
+static void note_half_sealed(struct corpus_image *m)
+{
+	corpus_valid(m);
+	put32(m, NOTE_DESC + 4, SHOJI_CONV_SQUASHED);
+}
+
+static void note_other_abi(struct corpus_image *m)
+{
+	corpus_valid(m);
+	put32(m, NOTE_DESC, 4);
+}
+
+static void note_twice(struct corpus_image *m)
+{
+	corpus_valid(m);
+	add_ph(m, ELF_PT_NOTE, ELF_PF_R, NOTE_OFF, NOTE_OFF, 28, 28, 4);
+}
+
+static void note_descsz(struct corpus_image *m)
+{
+	corpus_valid(m);
+	put32(m, NOTE_OFF + 4, 4);
+}
+
+static void note_past_segment(struct corpus_image *m)
+{
+	corpus_valid(m);
+	put32(m, NOTE_OFF, 0xfffffff0u); /* namesz: padding it must not wrap */
+}
+
+static void note_segment_past_file(struct corpus_image *m)
+{
+	corpus_valid(m);
+	set_ph64(m, NOTE_PH, PH(p_filesz), UINT64_MAX - NOTE_OFF + 1);
+}
+
 const struct corpus_case corpus_cases[] = {
     {"valid", corpus_valid},
     {"no-dynamic", no_dynamic},
@@ -479,5 +564,15 @@ const struct corpus_case corpus_cases[] = {
     {"rela-readonly", rela_readonly},
     {"rela-negative", rela_negative},
     {"rela-past-end", rela_past_end},
+    {"note-among-others", note_among_others},
+    {"note-missing", note_missing},
+    {"note-wrong-type", note_wrong_type},
+    {"note-unsealed", note_unsealed},
+    {"note-half-sealed", note_half_sealed},
+    {"note-other-abi", note_other_abi},
+    {"note-twice", note_twice},
+    {"note-descsz", note_descsz},
+    {"note-past-segment", note_past_segment},
+    {"note-segment-past-file", note_segment_past_file},
 };
 const unsigned corpus_ncases = sizeof(corpus_cases) / sizeof(corpus_cases[0]);

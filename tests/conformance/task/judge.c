@@ -23,9 +23,9 @@
  * with tests/conformance/task/expect.
  */
 
-/* The guest loads a task with elf_task_parse(file, size, SLOT_IMAGE_MAX)
- * (guest/core/task_load.c, which asserts it too); the host checks against
- * ELF_TASK_SPAN_MAX. */
+/* The guest loads a task with elf_task_parse(file, size, SLOT_IMAGE_MAX),
+ * then elf_task_note_check (guest/core/task_load.c, which asserts the
+ * bound too); the host checks against ELF_TASK_SPAN_MAX. */
 _Static_assert(SLOT_IMAGE_MAX == ELF_TASK_SPAN_MAX, "host and guest allow the same span");
 
 #define FILE_MAX (16u << 20)
@@ -52,18 +52,25 @@ static int judge(bool guest, char **files, int n)
 		void *data;
 		size_t size;
 		const char *why;
+		char reason[200];
 		struct elf_task t;
 		int rc = hostfile_read(files[i], FILE_MAX, &data, &size);
 		if (rc) {
 			fprintf(stderr, "task-judge: %s: %s\n", files[i], strerror(-rc));
 			return 2;
 		}
-		if (guest)
+		static char note_why[ELF_TASK_NOTE_WHY_MAX];
+		if (guest) { /* guest/core/task_load.c's two checks */
 			rc = elf_task_parse(data, size, SLOT_IMAGE_MAX, &t, &why);
-		else
-			rc = task_image_check(data, size, &why);
+			if (rc)
+				task_image_reason(&t, SLOT_IMAGE_MAX, why, reason, sizeof(reason));
+			else if ((rc = elf_task_note_check(&t, note_why, &why)))
+				snprintf(reason, sizeof(reason), "%s", why);
+		} else {
+			rc = task_image_check(data, size, &t, reason, sizeof(reason));
+		}
 		if (rc)
-			printf("refused: %s\n", why);
+			printf("refused: %s\n", reason);
 		else
 			printf("accepted\n");
 		free(data);
