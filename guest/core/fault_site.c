@@ -42,8 +42,8 @@ static void image_site(char *buf, size_t len, const struct task *t, uint64_t off
 
 	if (initrd && cpio_find(initrd, initrd_size, t->name, &file, &why) == 0 &&
 	    elf_sym_find(file.data, file.size, off, &sym))
-		snprintf(buf, len, "%s+%#lx: %.*s+%#lx", t->name, off, (int)sym.name_len,
-			 sym.name, off - sym.value);
+		snprintf(buf, len, "%s+%#lx: %.*s+%#lx", t->name, off, (int)sym.name_len, sym.name,
+			 off - sym.value);
 	else
 		snprintf(buf, len, "%s+%#lx", t->name, off);
 }

@@ -19,7 +19,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* What the kernel prints must lie inside the input, and cover
 		 * the offset as documented. */
 		if (s.name_len == 0 || s.name_len > ELF_SYM_NAME_MAX ||
-		    (const uint8_t *)s.name < data || (const uint8_t *)s.name + s.name_len > data + size ||
+		    (const uint8_t *)s.name < data ||
+		    (const uint8_t *)s.name + s.name_len > data + size ||
 		    memchr(s.name, 0, s.name_len) || s.value > offsets[i] ||
 		    (s.size && offsets[i] - s.value >= s.size))
 			__builtin_trap();

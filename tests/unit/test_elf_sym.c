@@ -80,14 +80,14 @@ static void build(struct img *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->size = FILE_SIZE;
-	const uint8_t ident[] = {ELF_MAG0, ELF_MAG1, ELF_MAG2, ELF_MAG3, ELF_CLASS64, ELF_DATA2LSB,
-				 ELF_EV_CURRENT};
+	const uint8_t ident[] = {ELF_MAG0,    ELF_MAG1,	    ELF_MAG2,	   ELF_MAG3,
+				 ELF_CLASS64, ELF_DATA2LSB, ELF_EV_CURRENT};
 	memcpy(m->buf, ident, sizeof(ident));
 	put(m, offsetof(struct elf64_ehdr, e_type), ELF_ET_DYN, 2);
 	put(m, offsetof(struct elf64_ehdr, e_shoff), SHOFF, 8);
 	put(m, offsetof(struct elf64_ehdr, e_shentsize), sizeof(struct elf64_shdr), 2);
 	put(m, offsetof(struct elf64_ehdr, e_shnum), 3, 2);
-	m->nsym = 1;  /* the null symbol */
+	m->nsym = 1;   /* the null symbol */
 	m->strlen = 1; /* the empty name */
 	section(m, 2, ELF_SHT_STRTAB, STROFF, STR_SIZE, 0, 0);
 	sym(m, "main", ELF_STT_FUNC, 5, 0x1000, 0x40);
@@ -141,8 +141,8 @@ static void test_nothing_below_or_past_a_size(void **state)
 	assert_string_equal(lookup(&m, 0, NULL), "");
 	/* main ends at 0x1040 and nothing without a size lies below it */
 	build(&m);
-	put(&m, SYMOFF + 2 * sizeof(struct elf64_sym) + offsetof(struct elf64_sym, st_value), 0x2000,
-	    8);
+	put(&m, SYMOFF + 2 * sizeof(struct elf64_sym) + offsetof(struct elf64_sym, st_value),
+	    0x2000, 8);
 	assert_string_equal(lookup(&m, 0x1040, NULL), "");
 }
 
@@ -207,7 +207,8 @@ static void test_bad_names_are_skipped(void **state)
 {
 	(void)state;
 	struct img m;
-	const uint64_t name1 = SYMOFF + sizeof(struct elf64_sym) + offsetof(struct elf64_sym, st_name);
+	const uint64_t name1 =
+	    SYMOFF + sizeof(struct elf64_sym) + offsetof(struct elf64_sym, st_name);
 	build(&m);
 	put(&m, name1, 0, 4); /* the empty name */
 	assert_string_equal(lookup(&m, 0x1000, NULL), "");

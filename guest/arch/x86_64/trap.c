@@ -94,7 +94,9 @@ static __attribute__((noinline)) void task_fault(struct regs *r, uint64_t cr2)
 	}
 	pf_describe(what, sizeof(what), t, r, cr2);
 	if (!(r->error & PF_PK) && fault_site_in_guard(t, cr2)) {
-		task_kill(t, "stack overflow (into the guard page below its %lu KiB stack): page fault at %s",
+		task_kill(t,
+			  "stack overflow (into the guard page below its %lu KiB stack): page "
+			  "fault at %s",
 			  USER_STACK_SIZE >> 10, what);
 		return;
 	}
