@@ -11,7 +11,7 @@ USER_LIB_SRCS := \
 	guest/lib/string.c
 USER_LIB_OBJS := $(addprefix $(BUILD)/user/,$(addsuffix .o,$(basename $(USER_LIB_SRCS))))
 
-TASKS := hello pingpong spin peek badptr ipcpaths replyrecv samevas wordipc clobber ipcwait crash
+TASKS := hello pingpong spin peek badptr ipcpaths replyrecv samevas wordipc clobber ipcwait crash forge
 # The attack suite (tests/attacks/): a victim and the tasks that attack it.
 ATTACK_TASKS := victim attack_heapchurn attack_rw attack_deputy attack_exec attack_wrpkru \
 	attack_wrpkru_hidden attack_wrpkru_split attack_wrpkru_table attack_xrstor \

@@ -1,4 +1,5 @@
-/* crash: faults in a chosen way, so that the kernel's kill line can be checked (tests/guest/faults.sh). */
+/* crash: faults in a chosen way, so that the kernel's kill line can be checked
+ * (tests/guest/faults.sh). */
 #include "user.h"
 
 /*
@@ -8,7 +9,7 @@
  *            function and the offset in it (the image has symbols)
  *   ud2      an invalid opcode inside crash_ud2()
  *   stack    calls a RET it wrote on its stack (never executable); the
- *            call is the masked one every task makes (tools/bundle-asm),
+ *            call is the masked one every task makes (tools/bundle-asm.c),
  *            so the buffer is bundle-aligned to be reached (a jump into
  *            the heap, outside the slot, needs an unmasked call:
  *            tests/attacks/exec-heap.case)
