@@ -27,10 +27,21 @@ static const struct {
     {STACK_START, SLOT_SIZE, "in the task's stack"},
 };
 
-bool fault_site_in_guard(const struct task *t, uint64_t va)
+#define BELOW_RSP 256 /* bytes below RSP a push or a red-zone store reaches */
+
+const char *fault_site_overflow(const struct task *t, uint64_t rsp, uint64_t va)
 {
-	return range_in_window(va, 1, slot_base(t->slot) + GUARD_START, PAGE_SIZE);
+	uint64_t base = slot_base(t->slot);
+
+	if (range_in_window(va, 1, base + GUARD_START, PAGE_SIZE))
+		return "into the guard page below its 32 KiB stack";
+	if (range_in_window(rsp, 1, base, STACK_START) && va >= rsp - BELOW_RSP &&
+	    range_in_window(va, 1, base, STACK_START))
+		return "its stack pointer is below its 32 KiB stack";
+	return 0;
 }
+_Static_assert(USER_STACK_SIZE == 32 << 10, "the lines above say 32 KiB");
+_Static_assert(BELOW_RSP < TASK_AREA, "rsp - BELOW_RSP does not wrap for an rsp in a slot");
 
 /* "NAME+OFF: FUNC+OFF", or "NAME+OFF" when no symbol covers the offset
  * or the image file cannot be found again. */

@@ -1,5 +1,5 @@
 /* Where a killed task's fault happened (fault_site.c): its RIP as an image
- * offset and function, or the region it lies in; and its stack's guard. */
+ * offset and function, or the region it lies in; and a stack overflow. */
 #ifndef CORE_FAULT_SITE_H
 #define CORE_FAULT_SITE_H
 
@@ -24,8 +24,14 @@ void fault_site_init(const void *initrd, size_t size);
  */
 void fault_site_rip(char *buf, size_t len, const struct task *t, uint64_t rip);
 
-/* Whether @va lies in @t's stack guard page (the unmapped page between
- * the trampoline and the stack, arch/x86_64/layout.h). */
-bool fault_site_in_guard(const struct task *t, uint64_t va);
+/*
+ * Whether a page fault at @va, with the stack pointer at @rsp, is @t's
+ * stack overflowing: returns how ("into the guard page below its 32 KiB
+ * stack": @va in the unmapped page between the trampoline and the stack;
+ * "its stack pointer is below its 32 KiB stack": @rsp has left the stack
+ * downwards within the slot, as one big alloca does past the guard page,
+ * and @va lies between 256 bytes below it and the stack), or 0.
+ */
+const char *fault_site_overflow(const struct task *t, uint64_t rsp, uint64_t va);
 
 #endif

@@ -17,6 +17,9 @@
 #   fault/recurse-MODE, fault/alloca-MODE   a stack overflow, by recursion
 #                         and by one big alloca: named as such, the address
 #                         inside the guard page below the stack
+#   fault/alloca-far-MODE  an alloca that takes the stack pointer past the
+#                         guard page: named by the stack pointer, the
+#                         address below the guard page
 # MODE is process, shared and kernel (ring 0: the fault arrives on an IST
 # stack, arch/x86_64/idt.c, so an overflowed stack is never written by
 # the CPU).  Prints one PASS, FAIL or SKIP line per check.
@@ -33,7 +36,9 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/faults.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 names=()
-for m in "${modes[@]}"; do names+=("fault/symbol-$m" "fault/stack-$m" "fault/recurse-$m" "fault/alloca-$m"); done
+for m in "${modes[@]}"; do
+	names+=("fault/symbol-$m" "fault/stack-$m" "fault/recurse-$m" "fault/alloca-$m" "fault/alloca-far-$m")
+done
 names+=(fault/ud2-process fault/stripped)
 
 if ! command -v "${QEMU:-qemu-system-x86_64}" >/dev/null || [[ ! -f $elf ]]; then
@@ -122,4 +127,13 @@ for m in "${modes[@]}"; do
 			pass "fault/$how-$m"
 		fi
 	done
+	run "$elf:$m:alloca-far"
+	re="killed: stack overflow \\(its stack pointer is below its 32 KiB stack\\): page fault at (0x[0-9a-f]+) \\(write\\), rip 0x[0-9a-f]+ \\(crash\\+0x[0-9a-f]+: crash_alloca\\+0x[0-9a-f]+\\)"
+	if [[ ! $line =~ $re ]]; then
+		fail "fault/alloca-far-$m" "want a stack overflow named by the stack pointer"
+	elif ((BASH_REMATCH[1] - $(slot_base "$m") >= guard)); then
+		fail "fault/alloca-far-$m" "the address is not below the guard page"
+	else
+		pass "fault/alloca-far-$m"
+	fi
 done

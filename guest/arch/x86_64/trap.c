@@ -78,9 +78,10 @@ static void pf_describe(char *buf, size_t len, const struct task *t, const struc
 }
 
 /* The current task took exception r->vector: it is killed with a line
- * naming the fault and where its RIP was (fault_site.c); a page fault in
- * the guard page below its stack as a stack overflow, and for a
- * protection-key violation the key's owner. */
+ * naming the fault and where its RIP was (fault_site.c); a page fault of
+ * a stack overflowing (into the guard page, or with RSP below the stack)
+ * as a stack overflow, and for a protection-key violation the key's
+ * owner. */
 static __attribute__((noinline)) void task_fault(struct regs *r, uint64_t cr2)
 {
 	struct task *t = current;
@@ -93,11 +94,9 @@ static __attribute__((noinline)) void task_fault(struct regs *r, uint64_t cr2)
 		return;
 	}
 	pf_describe(what, sizeof(what), t, r, cr2);
-	if (!(r->error & PF_PK) && fault_site_in_guard(t, cr2)) {
-		task_kill(t,
-			  "stack overflow (into the guard page below its %lu KiB stack): page "
-			  "fault at %s",
-			  USER_STACK_SIZE >> 10, what);
+	const char *overflow = fault_site_overflow(t, r->rsp, cr2);
+	if (!(r->error & PF_PK) && overflow) {
+		task_kill(t, "stack overflow (%s): page fault at %s", overflow, what);
 		return;
 	}
 	if (!(r->error & PF_PK)) {

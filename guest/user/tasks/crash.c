@@ -3,7 +3,7 @@
 #include "user.h"
 
 /*
- * usage: crash func|ud2|stack|recurse|alloca
+ * usage: crash func|ud2|stack|recurse|alloca|alloca-far
  *
  *   func     reads address 8 inside crash_read(): the line names the
  *            function and the offset in it (the image has symbols)
@@ -16,6 +16,9 @@
  *   recurse  recurses without end: a stack overflow into the guard page
  *   alloca   takes 34 KiB of stack at once and writes its lowest byte:
  *            the guard page too
+ *   alloca-far  takes 40 KiB: the stack pointer lands past the guard
+ *            page, in the trampoline's page or the image's last one, and
+ *            the write faults there
  *
  * Each line it prints before the fault says what it does; a line after
  * it means the fault did not happen.
@@ -47,9 +50,11 @@ static __attribute__((noipa)) long crash_recurse(long n)
 	return crash_recurse(n + 1) + frame[0];
 }
 
+static volatile unsigned long alloca_size;
+
 static __attribute__((noipa)) void crash_alloca(void)
 {
-	volatile char *p = __builtin_alloca(34 << 10);
+	volatile char *p = __builtin_alloca(alloca_size);
 	p[0] = 1;
 }
 
@@ -73,10 +78,11 @@ int main(int argc, char **argv)
 		call_ret_at(stack_code);
 	else if (!strcmp(what, "recurse"))
 		crash_recurse(0);
-	else if (!strcmp(what, "alloca"))
+	else if (!strcmp(what, "alloca") || !strcmp(what, "alloca-far")) {
+		alloca_size = what[6] ? 40 << 10 : 34 << 10;
 		crash_alloca();
-	else {
-		printf("crash: usage: crash func|ud2|stack|recurse|alloca\n");
+	} else {
+		printf("crash: usage: crash func|ud2|stack|recurse|alloca|alloca-far\n");
 		return 2;
 	}
 	printf("crash: no fault (the kernel should have killed this task)\n");
