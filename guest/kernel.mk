@@ -22,6 +22,7 @@ KERNEL_CORE_SRCS := \
 	guest/core/audit.c \
 	guest/core/bootinfo.c \
 	guest/core/cmdline.c \
+	guest/core/fault_site.c \
 	guest/core/console.c \
 	guest/core/group.c \
 	guest/core/ipc.c \

@@ -2,6 +2,7 @@
  * handlers too small for a file of their own.  Ordinary C (not built with
  * ENTRY_CFLAGS): the dispatchers in syscall.c call through it. */
 #include "core/syscall.h"
+#include "core/console.h"
 #include "core/group.h"
 #include "core/ipc.h"
 #include "core/sched.h"
@@ -31,7 +32,7 @@ static int64_t sys_write(struct task *self, const struct regs *r)
 		uint64_t n = len - done < sizeof(buf) ? len - done : sizeof(buf);
 		if (copy_from_task(self, buf, va + done, n))
 			return -SHOJI_EFAULT;
-		serial_write_task(buf, n);
+		console_task_write(self->id, buf, n);
 		done += n;
 	}
 	return (int64_t)len;

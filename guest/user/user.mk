@@ -24,7 +24,8 @@ $(USER_ROI_LIB): $(USER_ROI_OBJS)
 UNIT_TESTS += test_roi_format
 test_roi_format_SRCS := guest/user/lib/roi_line.c guest/user/lib/roi_format.c
 
-TASKS := hello pingpong spin peek badptr ipcpaths replyrecv samevas wordipc clobber ipcwait taskinfo
+TASKS := hello pingpong spin peek badptr ipcpaths replyrecv samevas wordipc clobber ipcwait taskinfo \
+	crash forge
 # The attack suite (tests/attacks/): a victim and the tasks that attack it.
 ATTACK_TASKS := victim attack_heapchurn attack_rw attack_deputy attack_exec attack_wrpkru \
 	attack_wrpkru_hidden attack_wrpkru_split attack_wrpkru_table attack_xrstor \

@@ -312,6 +312,48 @@ int task_token_mode(const char *s, size_t len);
 int task_token_check_tail(const char *tail, int *mode, const char **why);
 
 /* ==================================================================== */
+/* Task image symbols (elf_sym.c)                                       */
+/* ==================================================================== */
+
+/*
+ * Which function of a task image an image offset lies in, for the line
+ * that reports a killed task (guest/core/fault_site.c): read at kill time
+ * from the image file itself, so no task carries anything for it.  The
+ * file is as hostile as any task image and may be stripped: a missing or
+ * bad symbol table only means no name.
+ */
+#define ELF_SYM_NAME_MAX 64 /* bytes of a name given back; longer ones are cut */
+
+struct elf_sym {
+	const char *name; /* into the file; name_len bytes, NOT NUL-terminated */
+	size_t name_len;  /* 1..ELF_SYM_NAME_MAX */
+	uint64_t value;	  /* st_value: the function's offset from the load base */
+	uint64_t size;	  /* st_size; 0 when the symbol gives none */
+};
+
+/*
+ * elf_sym_find - the function symbol that covers image offset @off.
+ * @file, @size: an ELF64 little-endian file (anything at all is safe).
+ * @off:  an offset from the load base (a static PIE's symbol values are
+ *        such offsets).
+ * @out:  filled when found.
+ * Reads the first SHT_SYMTAB section and its linked SHT_STRTAB: the
+ * section table, both sections and every name must lie inside the file
+ * (sh_entsize 64 and 24, e_shnum 1..65279 with no extended numbering).
+ * Of the STT_FUNC symbols that are defined (st_shndx not SHN_UNDEF), have
+ * a non-empty name and start at or below @off, and cover it (@off -
+ * st_value < st_size) or give no size (st_size 0), the highest st_value
+ * wins; at a tie, one with a size.  A name runs to its NUL inside the
+ * string table; one longer than ELF_SYM_NAME_MAX is cut to it; an empty
+ * one, or one the table ends inside, is skipped.
+ * Returns 1 with @out filled; 0 when the file has no usable symbol table
+ * or no symbol covers @off.  Never reads outside [@file, @file + @size);
+ * loops run once per section header and once per symbol, reading at
+ * most ELF_SYM_NAME_MAX + 1 bytes of a name.
+ */
+int elf_sym_find(const void *file, size_t size, uint64_t off, struct elf_sym *out);
+
+/* ==================================================================== */
 /* Task specs and the kernel command line (taskspec.c)                  */
 /* ==================================================================== */
 

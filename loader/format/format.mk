@@ -8,14 +8,15 @@
 # LOADER_BOOT_SRCS; the guest kernel only reads the start info.
 
 LOADER_GUEST_SRCS := loader/format/cpio.c loader/format/elf_task.c loader/format/elf_task_note.c \
-	loader/format/task_token.c
+	loader/format/task_token.c loader/format/elf_sym.c
 LOADER_HOST_SRCS := loader/format/cpio.c loader/format/cpio_pack.c loader/format/elf_task.c \
 	loader/format/elf_task_note.c \
 	loader/format/taskspec.c loader/format/task_token.c
 LOADER_BOOT_SRCS := loader/format/kernel_elf.c loader/format/start_info.c
 
-UNIT_TESTS += test_cpio test_elf_task
+UNIT_TESTS += test_cpio test_elf_task test_elf_sym
 test_cpio_SRCS := loader/format/cpio.c loader/format/cpio_pack.c
 test_elf_task_SRCS := loader/format/elf_task.c
+test_elf_sym_SRCS := loader/format/elf_sym.c
 UNIT_TESTS += test_taskspec
 test_taskspec_SRCS := loader/format/taskspec.c loader/format/task_token.c
