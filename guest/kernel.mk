@@ -6,6 +6,7 @@ KERNEL_ARCH_SRCS := \
 	guest/arch/x86_64/boot.S \
 	guest/arch/x86_64/entry.S \
 	guest/arch/x86_64/cpu.c \
+	guest/arch/x86_64/fpu.c \
 	guest/arch/x86_64/gdt.c \
 	guest/arch/x86_64/hvcon.c \
 	guest/arch/x86_64/idt.c \

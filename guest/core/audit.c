@@ -26,6 +26,10 @@
  *           owns add up to its count (task.pages); page-table pages add up
  *           to the group's count, and an installed compact address space
  *           is what the shared PDPT holds.
+ * FPU:      CR0.TS is set iff the running task has no FPU state; the FPU
+ *           registers hold the running task's state or the clean image;
+ *           the count of tasks with state is the images held
+ *           (arch/x86_64/fpu.c, fpu_check()).
  */
 
 bool audit_enabled;
@@ -313,6 +317,9 @@ void audit_check(const char *event, uint32_t task)
 	check_run_queue();
 	check_ipc();
 	check_memory();
+	const char *fpu = fpu_check(current);
+	if (fpu)
+		broken("FPU: %s", fpu);
 }
 
 void audit_break(bool queue)

@@ -66,6 +66,7 @@ static inline void sched_switch_now(struct task *t)
 	if (sched_cpu.on_cpu != t) {
 		sched_cpu.on_cpu = t;
 		stat_task_switches++;
+		fpu_switch(t);
 		if (sched_cpu.loaded_group != t->group)
 			sched_load_group(t->group);
 	}

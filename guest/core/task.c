@@ -26,12 +26,14 @@ uint32_t task_id_end(void)
 uint64_t task_kernel_bytes(const struct task *t)
 {
 	/* Its own structure, and an equal share of its group's: a process
-	 * task pays for a whole page-table tree, a shared one for 1/n. */
-	return kheap_class_size(sizeof(*t)) + group_share_bytes(t->group);
+	 * task pays for a whole page-table tree, a shared one for 1/n; and
+	 * its FPU image once it has used the FPU (arch/x86_64/fpu.c). */
+	return kheap_class_size(sizeof(*t)) + group_share_bytes(t->group) + fpu_kernel_bytes(t);
 }
 
 static void task_free(struct task *t)
 {
+	fpu_task_free(t);
 	group_leave(t);
 	task_table[t->id] = 0;
 	kfree(t, sizeof(*t));

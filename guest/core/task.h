@@ -15,8 +15,9 @@ enum task_state { TASK_RUNNABLE = 1, TASK_SEND_BLOCKED, TASK_RECV_BLOCKED, TASK_
 
 /*
  * A task is its saved registers plus a few words: 256 bytes, one heap
- * object.  No kernel stack, no FPU area (see entry.S and cpu.c); its page
- * tables belong to its group.
+ * object, and full.  No kernel stack (see entry.S); its FPU image, once
+ * it has one, is kept by id (arch/x86_64/fpu.c); its page tables belong
+ * to its group.
  */
 struct task {
 	struct regs regs;	  /* saved user state; entry.S writes here */
@@ -73,7 +74,8 @@ void tasks_create_all(const struct boot_options *opt, const void *initrd, size_t
 void task_exit(struct task *t, int status);
 /* Kills t: prints "task ID (NAME) killed: REASON" and ends it. */
 void task_kill(struct task *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Kernel memory held for t, in bytes (task structure and page tables). */
+/* Kernel memory held for t, in bytes (task structure, page tables and,
+ * once it used the FPU, its FXSAVE image). */
 uint64_t task_kernel_bytes(const struct task *t);
 
 #endif

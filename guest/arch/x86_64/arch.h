@@ -54,12 +54,78 @@ struct cpu_features {
 extern struct cpu_features cpu;
 
 /* --- cpu.c ------------------------------------------------------------ */
-/* Reads CPUID into `cpu`, sets CR0 (WP, no FPU: EM), CR4 (PGE, SMEP, SMAP,
- * PCIDE when use_pcid, PKE) and EFER.NXE.  Panics when the CPU lacks
+/* Reads CPUID into `cpu`, sets CR0 (WP, NE; for the FPU MP and TS, no EM),
+ * CR4 (PGE, OSFXSR, OSXMMEXCPT, SMEP, SMAP, PCIDE when use_pcid, PKE) and
+ * EFER.NXE.  Panics when the CPU lacks
  * long-mode essentials (NX). */
 void cpu_init(bool use_pcid);
 /* Programs STAR/LSTAR/FMASK so SYSCALL enters syscall_entry (entry.S). */
 void syscall_msr_init(void);
+
+/* --- fpu.c: tasks' x87/SSE state --------------------------------------- */
+/*
+ * The 64-bit FXSAVE image (FXSAVE64/FXRSTOR64: SDM Vol. 1 10.5.1, Vol. 2A
+ * FXSAVE, the 64-bit-mode layout): x87 control, status and tag words, the
+ * last instruction and operand pointers, MXCSR, ST0-7 (or MM0-7) in 16
+ * bytes each, XMM0-15; the CPU writes nothing in the last 96 bytes.
+ * FXRSTOR faults (#GP) on a misaligned image or reserved MXCSR bits set.
+ */
+struct fxsave_area {
+	uint16_t fcw, fsw;
+	uint8_t ftw, reserved1;
+	uint16_t fop;
+	uint64_t fip, fdp;
+	uint32_t mxcsr, mxcsr_mask;
+	uint8_t st[8][16];
+	uint8_t xmm[16][16];
+	uint8_t available[96];
+} __attribute__((aligned(16)));
+_Static_assert(sizeof(struct fxsave_area) == 512, "FXSAVE image is 512 bytes");
+_Static_assert(__builtin_offsetof(struct fxsave_area, mxcsr) == 24, "FXSAVE MXCSR");
+_Static_assert(__builtin_offsetof(struct fxsave_area, st) == 32, "FXSAVE ST0");
+_Static_assert(__builtin_offsetof(struct fxsave_area, xmm) == 160, "FXSAVE XMM0");
+
+/*
+ * A task has no FPU state until its first x87/SSE instruction raises #NM
+ * (CR0.TS), which allocates its image.  The invariant, which audit=on
+ * checks (fpu_check()): CR0.TS is set iff the running task has no FPU
+ * state; the FPU registers hold the running task's state or the clean
+ * image (FCW 0x37F, MXCSR 0x1F80, the rest 0).  Switching is eager: a
+ * task's registers never stay in the FPU while another task runs, so no
+ * task can read them speculatively (LazyFP, CVE-2018-3665).
+ */
+struct task;
+/* Tasks holding an image now: 0 until the first one, so that a switch
+ * among tasks that never used the FPU costs one test (fpu_switch()). */
+extern uint32_t fpu_tasks;
+/* The switch to t, from whichever task ran before: that one's registers
+ * saved, then t's loaded, or the clean image and CR0.TS when t has none.
+ * Keeps every register, for the IPC fast paths (core/ipc_fast.c). */
+__attribute__((no_caller_saved_registers)) void fpu_switch_slow(const struct task *t);
+/* fpu_switch_slow() when any task holds FPU state: between tasks that
+ * never used the FPU nothing is written.  Inline: every switch tests it. */
+static inline void fpu_switch(const struct task *t)
+{
+	if (__builtin_expect(fpu_tasks != 0, 0))
+		fpu_switch_slow(t);
+}
+/* #NM from the running task t: allocates its image (512 bytes of kernel
+ * heap), loads the clean state and clears CR0.TS, so that the instruction
+ * runs again.  False when out of kernel memory (the caller kills t).
+ * Panics when t has state already: TS was set under it, a kernel bug. */
+bool fpu_first_use(const struct task *t);
+/* t ends: its image is freed and, when its registers are in the FPU,
+ * they are overwritten with the clean image and CR0.TS is set. */
+void fpu_task_free(const struct task *t);
+/* Bytes of kernel memory t's image takes: its heap class, or 0. */
+uint64_t fpu_kernel_bytes(const struct task *t);
+/* The running task t took #XM or #MF: "SIMD floating-point exception
+ * (divide by zero, MXCSR 0x...)" or "x87 floating-point error (...,
+ * FSW 0x...)" into buf (len bytes), from its registers. */
+void fpu_fault_describe(const struct task *t, uint64_t vector, char *buf, size_t len);
+/* The invariant above, for the running task t: 0 when it holds, else
+ * what is broken (a constant).  Reads CR0 and the FPU: for audit=on. */
+const char *fpu_check(const struct task *t);
 
 /* --- serial.c: the console ------------------------------------------- */
 /* shoji's console device (hvcon.c) when shoji advertises it, else COM1, a

@@ -40,18 +40,26 @@ void cpu_init(bool use_pcid)
 {
 	cpu_detect();
 
-	/* No FPU/SSE state exists for tasks or the kernel: CR0.EM makes x87
-	 * instructions raise #NM and, with CR4.OSFXSR clear, SSE raise #UD
-	 * (SDM Vol. 3A 2.5 and 13.1), so a task that tries is killed cleanly
-	 * instead of corrupting another task's registers. */
+	/* Tasks get x87/SSE state on first use (fpu.c): CR0.EM clear lets
+	 * x87 and SSE run, CR0.MP makes WAIT/FWAIT honour TS too, and CR0.TS,
+	 * set until a task has state, turns its first such instruction into
+	 * #NM (SDM Vol. 3A 2.5, Table 2-2; 13.1 and 13.4).  NE reports x87
+	 * errors as #MF, not through the legacy IRQ 13 (SDM Vol. 1 8.7).  The
+	 * kernel itself never uses them (-mno-sse, Makefile). */
 	uint64_t cr0 = read_cr0();
-	cr0 |= CR0_WP | CR0_NE | CR0_EM;
-	cr0 &= ~(CR0_MP | CR0_TS);
+	cr0 |= CR0_WP | CR0_NE | CR0_MP | CR0_TS;
+	cr0 &= ~CR0_EM;
 	write_cr0(cr0);
 
 	/* SMEP/SMAP: the kernel never runs or touches user pages through user
 	 * addresses (uaccess.c goes through the physmap), so both are free. */
 	uint64_t cr4 = read_cr4() | CR4_PGE;
+	/* OSFXSR: SSE instructions run and FXSAVE/FXRSTOR include the XMM
+	 * registers; OSXMMEXCPT: an unmasked SIMD exception raises #XM, not
+	 * #UD (SDM Vol. 3A 2.5, 13.1.3, 13.1.4).  OSXSAVE stays clear: XSAVE,
+	 * XRSTOR, XGETBV and AVX raise #UD, and no image the CPU restores can
+	 * carry PKRU (fpu.c). */
+	cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
 	if (cpu.smep)
 		cr4 |= CR4_SMEP;
 	if (cpu.smap)

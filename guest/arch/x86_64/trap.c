@@ -20,7 +20,7 @@ static const char *const exception_names[32] = {
     [4] = "overflow",
     [5] = "BOUND range exceeded",
     [6] = "invalid opcode",
-    [7] = "device not available (tasks have no FPU/SSE state)",
+    [7] = "device not available (an FPU instruction with CR0.TS set)",
     [8] = "double fault",
     [10] = "invalid TSS",
     [11] = "segment not present",
@@ -87,6 +87,11 @@ static __attribute__((noinline)) void task_fault(struct regs *r, uint64_t cr2)
 	struct task *t = current;
 	char what[224];
 
+	if (r->vector == VEC_XM || r->vector == VEC_MF) { /* name the flags (fpu.c) */
+		fpu_fault_describe(t, r->vector, what, sizeof(what));
+		task_kill(t, "%s, rip %#lx", what, r->rip);
+		return;
+	}
 	if (r->vector != VEC_PF) {
 		fault_site_rip(what, sizeof(what), t, r->rip);
 		task_kill(t, "%s, rip %#lx (%s), error %#lx",
@@ -116,6 +121,18 @@ static __attribute__((noinline)) void task_fault(struct regs *r, uint64_t cr2)
 	else
 		task_kill(t, "protection-key violation at %s, key %u owned by task %u (%s)", what,
 			  key, owner ? owner->id : 0, owner ? owner->name : "nobody");
+}
+
+/* An exception of the current task t: its first FPU instruction gets it
+ * FPU state (fpu.c), any other fault kills it. */
+static void exception(struct task *t, uint64_t cr2)
+{
+	if (t->regs.vector != VEC_NM)
+		task_fault(&t->regs, cr2);
+	else if (!fpu_first_use(t))
+		task_kill(t, "out of kernel memory for its FPU state (first FPU instruction at "
+			     "rip %#lx)",
+			  t->regs.rip);
 }
 
 /* Interrupt handlers by vector; exceptions are handled above them. */
@@ -156,7 +173,7 @@ void trap_task(struct regs *f)
 	if (t->regs.vector == VEC_UD && t->regs.rip == (uint64_t)entry_violation)
 		task_kill(t, "jumped into the middle of a kernel entry or exit path");
 	else if (t->regs.vector < VEC_FIRST_IRQ)
-		task_fault(&t->regs, cr2);
+		exception(t, cr2);
 	else
 		irq_dispatch(t->regs.vector);
 	uint32_t id = t->id; /* t may be gone now */

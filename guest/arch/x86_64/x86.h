@@ -22,6 +22,8 @@
 #define CR0_PG BIT(31)
 #define CR4_PAE BIT(5)
 #define CR4_PGE BIT(7)
+#define CR4_OSFXSR BIT(9)
+#define CR4_OSXMMEXCPT BIT(10)
 #define CR4_PCIDE BIT(17)
 #define CR4_SMEP BIT(20)
 #define CR4_SMAP BIT(21)
@@ -62,7 +64,9 @@
 #define VEC_DF 8
 #define VEC_GP 13
 #define VEC_PF 14
+#define VEC_MF 16
 #define VEC_MC 18
+#define VEC_XM 19
 #define VEC_FIRST_IRQ 32
 #define VEC_TIMER 32
 #define VEC_PIC_BASE 0xe0 /* 16 vectors for the masked legacy PICs */
