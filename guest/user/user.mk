@@ -42,7 +42,10 @@ FUZZ_TASKS := sysfuzz sysvictim sysrepro
 SYSFUZZ_SRCS := tests/fuzz/sysfuzz.c tests/fuzz/sysfuzz_model.c tests/fuzz/sysfuzz_heap.c \
 	tests/fuzz/sysfuzz_call.c tests/fuzz/sysfuzz_ipc.c
 SYSFUZZ_OBJS := $(addprefix $(BUILD)/user/,$(SYSFUZZ_SRCS:.c=.o))
-TASK_ELFS := $(addprefix $(BUILD)/tasks/,$(addsuffix .elf,$(TASKS) $(ATTACK_TASKS) $(FUZZ_TASKS)))
+# Tasks that compute with floating point: built with USER_FPU_CFLAGS (Makefile).
+FPU_TASKS := fpcalc fpstate
+TASK_ELFS := $(addprefix $(BUILD)/tasks/,$(addsuffix .elf,$(TASKS) $(ATTACK_TASKS) $(FUZZ_TASKS) \
+	$(FPU_TASKS)))
 
 # No libgcc and no libc: an undefined symbol here means the compiler
 # emitted a call the runtime does not provide, and the link fails.
@@ -54,6 +57,26 @@ $(BUILD)/tasks/%.elf: $(BUILD)/user/guest/user/tasks/%.o $(USER_LIB_OBJS) $(TASK
 $(BUILD)/tasks/%.elf: $(BUILD)/user/tests/attacks/%.o $(USER_LIB_OBJS) $(TASK_SEAL)
 	$(call link_task,$(USER_LIB_OBJS) $<,--unchecked)
 
+
+$(patsubst %,$(BUILD)/tasks/%.elf,$(FPU_TASKS)): $(BUILD)/tasks/%.elf: \
+	$(BUILD)/user-fpu/guest/user/tasks/%.o $(USER_LIB_OBJS) $(NOP_SQUASH)
+	$(call link_task,$(USER_LIB_OBJS) $<)
+
+# fpcalc compares its results with the host's: fpcalc-host computes them
+# with the same code (guest/user/tasks/fpcalc.h) into a header.  No errno
+# from square roots, so that they stay one SQRTSD/SQRTSS with no libm call.
+FPCALC_HOST := $(BUILD)/tools/fpcalc-host
+$(FPCALC_HOST): tests/guest/fpcalc-host.c guest/user/tasks/fpcalc.h
+	$(call say,HOSTCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $< -o $@ -lm
+$(BUILD)/gen/fpcalc_expected.h: $(FPCALC_HOST)
+	$(call say,GEN,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(FPCALC_HOST) > $@.tmp
+	$(Q)mv $@.tmp $@
+$(BUILD)/user-fpu/guest/user/tasks/fpcalc.o: $(BUILD)/gen/fpcalc_expected.h
+$(BUILD)/user-fpu/guest/user/tasks/fpcalc.o: USER_FPU_CFLAGS += -fno-math-errno -I$(BUILD)/gen
 
 $(BUILD)/tasks/sysvictim.elf $(BUILD)/tasks/sysrepro.elf: $(BUILD)/tasks/%.elf: \
 	$(BUILD)/user/tests/fuzz/%.o $(USER_LIB_OBJS) $(TASK_SEAL)
@@ -70,5 +93,6 @@ $(BUILD)/tasks/taskinfo.elf: $(BUILD)/user/guest/user/tasks/taskinfo.o $(USER_LI
 $(BUILD)/tasks/attack_kentry.elf: USER_LDFLAGS += -Wl,-e,kentry_hidden
 
 .SECONDARY: $(USER_LIB_OBJS) $(USER_ROI_OBJS) $(patsubst %,$(BUILD)/user/guest/user/tasks/%.o,$(TASKS)) \
+	$(patsubst %,$(BUILD)/user-fpu/guest/user/tasks/%.o,$(FPU_TASKS)) \
 	$(patsubst %,$(BUILD)/user/tests/attacks/%.o,$(ATTACK_TASKS)) $(SYSFUZZ_OBJS) \
 	$(BUILD)/user/tests/fuzz/sysvictim.o $(BUILD)/user/tests/fuzz/sysrepro.o
