@@ -144,8 +144,10 @@ static void check_run_queue(void)
 	}
 	if (!task_live(current) || current->state != TASK_RUNNABLE)
 		broken("returning to a task that is not live and runnable");
-	if (sched_cpu.on_cpu != current || sched_cpu.loaded_group != current->group)
+	if (sched_cpu.on_cpu != current || sched_tables() != current->group)
 		broken("the CPU holds another task's registers or page tables than current's");
+	if (fpu_tasks && sched_cpu.loaded_group)
+		broken("tasks hold FPU state, but a switch would compare with a loaded group");
 	if (cpu_return_ring0 != (current->mode == MODE_KERNEL))
 		broken("the exit of a task of mode %u is chosen for current", current->mode);
 	uint32_t ids = task_id_end();

@@ -47,10 +47,6 @@ INLINE void load_group_keeping_regs(struct group *g)
 {
 	__asm__ volatile("call %P1" : : "D"(g), "i"(sched_load_group) : "memory");
 }
-INLINE void fpu_switch_keeping_regs(struct task *t)
-{
-	__asm__ volatile("call %P1" : : "D"(t), "i"(fpu_switch_slow) : "memory");
-}
 
 /*
  * The task with this id when it waits in a receive for self, else 0:
@@ -72,7 +68,7 @@ enum way { BY_GATE, BY_SYSCALL, BY_SYSCALL_AUDITED };
 
 /*
  * dest, which the message made runnable, becomes current with its page
- * tables, PKRU and FPU state (arch/x86_64/arch.h, fpu_switch()): sched_switch_now() less what the fast paths know.
+ * tables, PKRU and FPU state (the FPU's with the tables: core/sched.h): sched_switch_now() less what the fast paths know.
  * self was on the CPU (its call saved its registers there), so this is a
  * switch, counted with the message in stat_ipc_fast (SYS_STATS adds
  * those to the switches and system calls).  First switch_begin(), then
@@ -90,8 +86,6 @@ INLINE void switch_begin(struct task *dest)
 	stat_ipc_fast++;
 	current = dest;
 	sched_cpu.on_cpu = dest;
-	if (unlikely(fpu_tasks != 0))
-		fpu_switch_keeping_regs(dest);
 }
 INLINE bool same_group(const struct task *dest, enum way way)
 {

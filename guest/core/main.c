@@ -97,7 +97,7 @@ void kmain(uint32_t start_info_phys, uint64_t entry_tsc)
 	gdt_init();                     /* segments, TSS with IST stacks */
 	idt_init();                     /* exception and interrupt gates */
 	pic_disable();                  /* legacy PICs off the exception vectors */
-	cpu_init(opt.pcid != 0);        /* CR0/CR4: no FPU, SMEP, SMAP, PKE, PCID */
+	cpu_init(opt.pcid != 0);        /* CR0/CR4: FPU on #NM, SMEP, SMAP, PKE, PCID */
 	uaccess_init();                 /* without SMAP: no STAC and CLAC */
 	check_features();               /* refuse pcid=on without PCID; report */
 	syscall_msr_init();             /* SYSCALL/SYSRET */

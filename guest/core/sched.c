@@ -40,6 +40,29 @@ void sched_forget_group(struct group *g)
 {
 	if (sched_cpu.loaded_group == g)
 		sched_cpu.loaded_group = 0;
+	if (sched_cpu.held_group == g)
+		sched_cpu.held_group = 0;
+}
+
+/* The first and the last task holding FPU state: loaded_group's rule
+ * (sched.h) starts or stops hiding the loaded group in held_group. */
+bool sched_fpu_first_use(struct task *t)
+{
+	if (!fpu_first_use(t))
+		return false;
+	if (fpu_tasks == 1) {
+		sched_cpu.held_group = sched_cpu.loaded_group;
+		sched_cpu.loaded_group = 0;
+	}
+	return true;
+}
+
+void sched_fpu_free(struct task *t)
+{
+	uint32_t had = fpu_tasks;
+	fpu_task_free(t);
+	if (had == 1 && !fpu_tasks)
+		sched_cpu.loaded_group = sched_cpu.held_group;
 }
 
 void sched_timer_tick(void)
@@ -71,15 +94,13 @@ static void set_smep_smap(bool on)
 }
 
 /*
- * Loads another group's page tables: sched_switch_now() calls it only then, so a
- * switch inside a group writes no CR3 and flushes no TLB.  Into a `kernel`
- * group the kernel keeps PKRU 0 (its memory there is under KERNEL_PKEY)
- * and the TLB loses the normal half's global entries; out of one, SMEP and
- * SMAP come back once CR3 is switched.
+ * g's page tables in place of was's (0: unknown).  Into a `kernel` group
+ * the kernel keeps PKRU 0 (its memory there is under KERNEL_PKEY) and the
+ * TLB loses the normal half's global entries; out of one, SMEP and SMAP
+ * come back once CR3 is switched.
  */
-void sched_load_group(struct group *g)
+static inline void load_tables(struct group *g, struct group *was)
 {
-	struct group *was = sched_cpu.loaded_group;
 	bool ring0 = g->mode == MODE_KERNEL;
 	bool was_ring0 = was ? was->mode == MODE_KERNEL : false;
 	if (ring0) {
@@ -91,5 +112,40 @@ void sched_load_group(struct group *g)
 		paging_flush_global();
 	if (!ring0)
 		set_smep_smap(true);
+}
+
+/*
+ * The switches with no loaded_group to compare with: the first, one after
+ * the loaded group was freed, and every switch while a task holds FPU
+ * state.  Those switch the FPU to the task that now runs (on_cpu: both
+ * callers of sched_load_group() set it first), and load g's page tables
+ * only when held_group is not g already.
+ */
+static __attribute__((noinline, cold)) void load_group_cold(struct group *g)
+{
+	struct group *was = fpu_tasks ? sched_cpu.held_group : 0;
+	if (fpu_tasks)
+		fpu_switch_to(sched_cpu.on_cpu);
+	if (was != g)
+		load_tables(g, was);
+	if (fpu_tasks)
+		sched_cpu.held_group = g;
+	else
+		sched_cpu.loaded_group = g;
+}
+
+/*
+ * Loads another group's page tables: sched_switch_now() calls it only
+ * then, so a switch inside a group writes no CR3 and flushes no TLB; and
+ * every switch while a task holds FPU state (loaded_group is 0 then).
+ */
+void sched_load_group(struct group *g)
+{
+	struct group *was = sched_cpu.loaded_group;
+	if (__builtin_expect(!was, 0)) {
+		load_group_cold(g);
+		return;
+	}
+	load_tables(g, was);
 	sched_cpu.loaded_group = g;
 }

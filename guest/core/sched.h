@@ -42,9 +42,19 @@ void sched_timer_tick(void);
 void sched_yield(void);
 /* What the CPU holds now (sched.c); only the scheduler and the inline
  * switch below write it.  PKRU has its own record (arch/x86_64/pkru.h). */
+/*
+ * loaded_group is what every switch compares the next task's group with:
+ * the group whose page tables CR3 holds, 0 when none is known; and 0 all
+ * the while any task holds FPU state (fpu_tasks, arch/x86_64/arch.h), the
+ * loaded group kept in held_group meanwhile.  So a switch among tasks
+ * that never used the FPU costs nothing more than before, and every
+ * switch while one has takes sched_load_group(), which switches the FPU
+ * (sched.c, load_group_cold()).
+ */
 struct sched_cpu {
 	struct task *on_cpu;	    /* whose struct regs entry.S saves and restores */
-	struct group *loaded_group; /* whose page tables CR3 holds */
+	struct group *loaded_group; /* the rule above */
+	struct group *held_group;   /* while a task holds FPU state: CR3's group, or 0 */
 };
 _Static_assert(__builtin_offsetof(struct sched_cpu, on_cpu) == 0, "entry.S reads on_cpu there");
 extern struct sched_cpu sched_cpu;
@@ -53,8 +63,8 @@ extern struct sched_cpu sched_cpu;
  * keep their values in callee-saved registers around it. */
 __attribute__((no_caller_saved_registers)) void sched_load_group(struct group *g);
 /*
- * t (runnable, off the run queue) becomes current with its page tables and
- * PKRU loaded; a ring-0 task still needs sched_prepare_return()
+ * t (runnable, off the run queue) becomes current with its page tables,
+ * PKRU and FPU state (struct sched_cpu) loaded; a ring-0 task still needs sched_prepare_return()
  * (core/sched_return.h) to write its return frame.  Inline: IPC's fast path switches on every
  * message. PKRU is t->pkru, which the kernel set at creation: nothing a task does can change what
  * is written here.  A ring-3 task gets it now (its kernel half is supervisor-only, so the kernel
@@ -66,7 +76,6 @@ static inline void sched_switch_now(struct task *t)
 	if (sched_cpu.on_cpu != t) {
 		sched_cpu.on_cpu = t;
 		stat_task_switches++;
-		fpu_switch(t);
 		if (sched_cpu.loaded_group != t->group)
 			sched_load_group(t->group);
 	}
@@ -74,6 +83,19 @@ static inline void sched_switch_now(struct task *t)
 	if (t->mode != MODE_KERNEL)
 		pkru_switch(t->pkru);
 }
+/* The group whose page tables CR3 holds (0: unknown), whichever field
+ * has it now (struct sched_cpu). */
+static inline struct group *sched_tables(void)
+{
+	return fpu_tasks ? sched_cpu.held_group : sched_cpu.loaded_group;
+}
+/* #NM from the running task t (arch/x86_64/trap.c): fpu_first_use(),
+ * then loaded_group's rule for the first task with FPU state.  False
+ * when out of kernel memory for it. */
+bool sched_fpu_first_use(struct task *t);
+/* t ends (task.c): fpu_task_free(), then loaded_group's rule when it
+ * was the last task with FPU state. */
+void sched_fpu_free(struct task *t);
 /* A task stopped existing: its registers are no longer the ones loaded. */
 void sched_forget(struct task *t);
 /* A group's page tables are gone (CR3 no longer holds them). */

@@ -33,7 +33,7 @@ uint64_t task_kernel_bytes(const struct task *t)
 
 static void task_free(struct task *t)
 {
-	fpu_task_free(t);
+	sched_fpu_free(t);
 	group_leave(t);
 	task_table[t->id] = 0;
 	kfree(t, sizeof(*t));

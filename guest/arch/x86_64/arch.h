@@ -95,20 +95,13 @@ _Static_assert(__builtin_offsetof(struct fxsave_area, xmm) == 160, "FXSAVE XMM0"
  * task can read them speculatively (LazyFP, CVE-2018-3665).
  */
 struct task;
-/* Tasks holding an image now: 0 until the first one, so that a switch
- * among tasks that never used the FPU costs one test (fpu_switch()). */
+/* Tasks holding an image now.  While it is 0 no switch calls
+ * fpu_switch_to() (core/sched.h, struct sched_cpu). */
 extern uint32_t fpu_tasks;
 /* The switch to t, from whichever task ran before: that one's registers
- * saved, then t's loaded, or the clean image and CR0.TS when t has none.
- * Keeps every register, for the IPC fast paths (core/ipc_fast.c). */
-__attribute__((no_caller_saved_registers)) void fpu_switch_slow(const struct task *t);
-/* fpu_switch_slow() when any task holds FPU state: between tasks that
- * never used the FPU nothing is written.  Inline: every switch tests it. */
-static inline void fpu_switch(const struct task *t)
-{
-	if (__builtin_expect(fpu_tasks != 0, 0))
-		fpu_switch_slow(t);
-}
+ * saved, then t's loaded, or the clean image and CR0.TS when t has none;
+ * nothing when t's registers are loaded already. */
+void fpu_switch_to(const struct task *t);
 /* #NM from the running task t: allocates its image (512 bytes of kernel
  * heap), loads the clean state and clears CR0.TS, so that the instruction
  * runs again.  False when out of kernel memory (the caller kills t).

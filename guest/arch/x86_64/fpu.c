@@ -55,7 +55,7 @@ static void set_ts(bool on)
 	fpu_cpu.ts = on;
 }
 
-void fpu_switch_slow(const struct task *t)
+void fpu_switch_to(const struct task *t)
 {
 	struct fxsave_area *next = images[t->id];
 	if (fpu_cpu.live == t->id)
