@@ -9,7 +9,7 @@
 # runtime and tools/bundle-asm), so they pass the kernel-mode verifier and
 # one binary runs in every mode.
 BENCH_TASKS := bench_ipc bench_null bench_yield bench_tlb bench_kmem bench_boot
-BENCH_TASK_ELFS := $(addprefix $(BUILD)/tasks/,$(addsuffix .elf,$(BENCH_TASKS)))
+BENCH_TASK_ELFS := $(addprefix $(BUILD)/tasks/,$(addsuffix .elf,$(BENCH_TASKS) bench_kmem_fpu))
 
 # The benchmark tasks are tasks like any other: make all builds them, and
 # the VMM tier uses one (vmm/shoji/json-results).
@@ -20,7 +20,17 @@ $(BUILD)/tasks/%.elf: $(BUILD)/user/bench/tasks/%.o $(BENCH_LIB_OBJS) $(USER_ROI
 	$(TASK_SEAL)
 	$(call link_task,$(USER_LIB_OBJS) $(BENCH_LIB_OBJS) $< $(USER_ROI_LIB))
 
-.SECONDARY: $(BENCH_LIB_OBJS) $(patsubst %,$(BUILD)/user/bench/tasks/%.o,$(BENCH_TASKS))
+# bench_kmem for tasks that used the FPU: the same source, with SSE
+# (USER_FPU_CFLAGS), touching the FPU first (bench/tasks/bench_kmem.c).
+# Kernel mode cannot run it until the verifier admits SSE.
+BENCH_KMEM_FPU_OBJ := $(BUILD)/user-fpu/bench/tasks/bench_kmem_fpu.o
+$(BENCH_KMEM_FPU_OBJ): bench/tasks/bench_kmem.c $(BUNDLE_ASM) Makefile
+	$(call compile_task,$(USER_FPU_CFLAGS) -DBENCH_KMEM_FPU)
+$(BUILD)/tasks/bench_kmem_fpu.elf: $(BENCH_KMEM_FPU_OBJ) $(BENCH_LIB_OBJS) $(USER_LIB_OBJS) $(NOP_SQUASH)
+	$(call link_task,$(USER_LIB_OBJS) $(BENCH_LIB_OBJS) $<)
+
+.SECONDARY: $(BENCH_LIB_OBJS) $(patsubst %,$(BUILD)/user/bench/tasks/%.o,$(BENCH_TASKS)) \
+	$(BENCH_KMEM_FPU_OBJ)
 
 # Linux baselines: host programs, -O2, one per mechanism.
 BENCH_LINUX := pipe_pingpong futex_pingpong yield_pingpong null_syscall tlb pkey_switch \

@@ -127,19 +127,23 @@ def kmem_section($d; p; target):
 		+ "kernel memory\" lines.  Platform: "
 		+ (if p == "kvm" then "shoji on KVM" elif p == "icount" then "QEMU -icount" else "QEMU TCG" end)
 		+ " (the accounting is the same on every accelerator).  Target: at most "
-		+ "\(target.threshold | g) \(target.unit) per shared task.\n\n"
-		+ "| mode | tasks | groups | sys_kmem, first task | sys_kmem, last task | total | total / tasks |\n"
-		+ "|---|---|---|---|---|---|---|\n"
+		+ "\(target.threshold | g) \(target.unit) per shared task.  The FPU column: "
+		+ "sys_kmem of the first task when every task ran an SSE instruction first "
+		+ "(bench_kmem_fpu), and so holds its FXSAVE image too; no target.\n\n"
+		+ "| mode | tasks | groups | sys_kmem, first task | sys_kmem, last task | total | total / tasks | sys_kmem, first task, FPU |\n"
+		+ "|---|---|---|---|---|---|---|---|\n"
 		+ ([$counts[] as $c | $modes[] as $m
 			| group($d; p; "kmem_per_task"; $m; "\($c) tasks, task 1") as $k
 			| group($d; p; "kmem_per_task"; $m; "\($c) tasks, task \($c)") as $kl
 			| group($d; p; "kmem_total"; $m; "\($c) tasks") as $kt
+			| group($d; p; "kmem_per_task"; $m; "\($c) FPU tasks, task 1") as $kf
 			| select(($k | has("bytes")) or ($kt | has("total_bytes")))
 			| "| \($m) | \($c) | \(if $kt | has("groups") then $kt | med("groups") | g else "—" end)"
 			+ " | \(if $k | has("bytes") then $k | med("bytes") | g else "—" end)"
 			+ " | \(if $kl | has("bytes") then $kl | med("bytes") | g elif $c == 1 then "(same)" else "—" end)"
 			+ " | \(if $kt | has("total_bytes") then $kt | med("total_bytes") | g else "—" end)"
-			+ " | \(if $kt | has("per_task_bytes") then $kt | med("per_task_bytes") | num else "—" end) |\n"]
+			+ " | \(if $kt | has("per_task_bytes") then $kt | med("per_task_bytes") | num else "—" end)"
+			+ " | \(if $kf | has("bytes") then $kf | med("bytes") | g else "—" end) |\n"]
 			| add // "")
 		+ "\n"),
 	   dat: ("# tasks process shared kernel (bytes per task, sys_kmem of the first task)\n"

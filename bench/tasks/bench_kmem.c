@@ -1,4 +1,4 @@
-/* bench_kmem: kernel memory held for a task (SYS_KMEM), reported by the first and last of many. */
+/* bench_kmem: kernel memory held for a task (SYS_KMEM), by the first and last of many; FPU too. */
 #include "bench.h"
 
 /*
@@ -12,7 +12,27 @@
  * timing: cycles_per_op and ns_per_op are null.  The total over all tasks
  * comes from the kernel's "task N (NAME) started: ..., B bytes of kernel
  * memory" lines (bench/run adds them up).
+ *
+ * Built a second time as bench_kmem_fpu (bench/bench.mk, BENCH_KMEM_FPU,
+ * with SSE allowed): every copy runs one SSE instruction first, so that
+ * it holds its FPU image (guest/arch/x86_64/fpu.c), and the variant is
+ * "<COUNT> FPU tasks".  bench_kmem itself never touches the FPU, so it
+ * measures what a task costs without one.
  */
+
+#ifdef BENCH_KMEM_FPU
+#define KIND " FPU"
+/* The first FPU instruction: the kernel allocates the task's image. */
+static void use_fpu(void)
+{
+	__asm__ volatile("xorps %%xmm0, %%xmm0" : : : "xmm0");
+}
+#else
+#define KIND ""
+static void use_fpu(void)
+{
+}
+#endif
 
 #define USAGE "bench_kmem MODE COUNT | bench_kmem quiet"
 
@@ -24,6 +44,7 @@ int main(int argc, char **argv)
 		return 0;
 	if (argc != 3 || bench_check_mode(argv[1]) || bench_arg(argv, 2, &count, USAGE))
 		return bench_usage(USAGE);
+	use_fpu();
 	/* Every copy yields once before it exits, so each sees all the others
 	 * alive at its first run (all are created before any runs): the last
 	 * one's group share is not inflated by neighbours already gone. */
@@ -39,7 +60,7 @@ int main(int argc, char **argv)
 	 * line from the last's. */
 	struct roi_line l;
 	char variant[32];
-	snprintf(variant, sizeof(variant), "%lu tasks", count);
+	snprintf(variant, sizeof(variant), "%lu" KIND " tasks", count);
 	roi_line_start(&l, roi_taskinfo(), "kmem_per_task", variant);
 	roi_put(&l,
 		",\"iterations\":1,\"cycles_per_op\":null,\"ns_per_op\":null,\"bytes\":%ld,"

@@ -1,4 +1,5 @@
-/* fpcalc-host: computes fpcalc's results on the host and prints them as the C header the task compares with. */
+/* fpcalc-host: computes fpcalc's results on the host and prints them as the C header the task
+ * compares with. */
 #include <stdio.h>
 
 #include "guest/user/tasks/fpcalc.h"
@@ -24,7 +25,8 @@ int main(void)
 		fpcalc_results(&c, r);
 		printf("    {");
 		for (unsigned k = 0; k < FPCALC_RESULTS; k++)
-			printf("%#llxull%s", (unsigned long long)r[k], k + 1 < FPCALC_RESULTS ? ", " : "");
+			printf("%#llxull%s", (unsigned long long)r[k],
+			       k + 1 < FPCALC_RESULTS ? ", " : "");
 		printf("},\n");
 	}
 	printf("};\n");

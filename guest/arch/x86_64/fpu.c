@@ -9,12 +9,36 @@
  * stays clear (cpu.c) and the images are FXSAVE's, which hold x87 and
  * SSE only (docs/security.md).
  *
- * The images are kept by task id beside the task table, not in struct
- * task: that is one 256-byte heap object, full, and a pointer more would
- * double every task's kernel memory, FPU or not.
+ * The images are kept by task id, not in struct task: that is one
+ * 256-byte heap object, full, and a pointer more would double every
+ * task's kernel memory, FPU or not.  The table is in pages of pointers,
+ * each allocated when a task of its range of ids first uses the FPU and
+ * kept (at most TASK_MAX pointers, 32 KiB): a table in the kernel's BSS
+ * would cost every boot the time to zero it, FPU or not.
  */
-static struct fxsave_area *images[TASK_MAX];
+#define IMAGES_PER_PAGE (PAGE_SIZE / sizeof(struct fxsave_area *))
+static struct fxsave_area **image_pages[(TASK_MAX + IMAGES_PER_PAGE - 1) / IMAGES_PER_PAGE];
 uint32_t fpu_tasks;
+
+/* Where task id's image pointer is kept; 0 when its page does not exist
+ * (yet, or for want of memory when make is true). */
+static struct fxsave_area **image_at(uint32_t id, bool make)
+{
+	struct fxsave_area ***page = &image_pages[id / IMAGES_PER_PAGE];
+	if (!*page && make) {
+		uint64_t phys = page_alloc_zeroed();
+		if (phys)
+			*page = phys_to_virt(phys);
+	}
+	return *page ? &(*page)[id % IMAGES_PER_PAGE] : 0;
+}
+
+/* Task id's image, or 0. */
+static struct fxsave_area *image_of(uint32_t id)
+{
+	struct fxsave_area **at = image_at(id, false);
+	return at ? *at : 0;
+}
 
 /* What the CPU holds: whose registers the FPU has (0: the clean image),
  * and CR0.TS as last written, so that no switch reads CR0.  cpu_init()
@@ -57,11 +81,11 @@ static void set_ts(bool on)
 
 void fpu_switch_to(const struct task *t)
 {
-	struct fxsave_area *next = images[t->id];
 	if (fpu_cpu.live == t->id)
 		return;
+	struct fxsave_area *next = image_of(t->id);
 	if (fpu_cpu.live) /* TS is clear: the previous task had state */
-		fxsave(images[fpu_cpu.live]);
+		fxsave(image_of(fpu_cpu.live));
 	if (next) {
 		set_ts(false);
 		fxrstor(next);
@@ -75,13 +99,14 @@ void fpu_switch_to(const struct task *t)
 
 bool fpu_first_use(const struct task *t)
 {
-	if (images[t->id] || !fpu_cpu.ts)
+	if (image_of(t->id) || !fpu_cpu.ts)
 		panic("#NM from task %u, which has FPU state (CR0.TS %s)", t->id,
 		      fpu_cpu.ts ? "set" : "clear");
-	struct fxsave_area *a = kmalloc(sizeof(*a));
+	struct fxsave_area **at = image_at(t->id, true);
+	struct fxsave_area *a = at ? kmalloc(sizeof(*a)) : 0;
 	if (!a)
 		return false;
-	images[t->id] = a;
+	*at = a;
 	fpu_tasks++;
 	set_ts(false);
 	fxrstor(&clean);
@@ -91,7 +116,8 @@ bool fpu_first_use(const struct task *t)
 
 void fpu_task_free(const struct task *t)
 {
-	struct fxsave_area *a = images[t->id];
+	struct fxsave_area **at = image_at(t->id, false);
+	struct fxsave_area *a = at ? *at : 0;
 	if (!a)
 		return;
 	if (fpu_cpu.live == t->id) {
@@ -99,21 +125,20 @@ void fpu_task_free(const struct task *t)
 		set_ts(true);
 		fpu_cpu.live = 0;
 	}
-	images[t->id] = 0;
+	*at = 0;
 	fpu_tasks--;
 	kfree(a, sizeof(*a));
 }
 
 uint64_t fpu_kernel_bytes(const struct task *t)
 {
-	return images[t->id] ? kheap_class_size(sizeof(struct fxsave_area)) : 0;
+	return image_of(t->id) ? kheap_class_size(sizeof(struct fxsave_area)) : 0;
 }
 
 /* The six exception flags, in the same bits of FSW and MXCSR, and masked
  * by the same bits of FCW and MXCSR[12:7] (SDM Vol. 1 8.1.3, 10.2.3). */
 static const char *const fp_flags[6] = {
-    "invalid operation", "denormal operand", "divide by zero", "overflow", "underflow",
-    "precision",
+    "invalid operation", "denormal operand", "divide by zero", "overflow", "underflow", "precision",
 };
 
 /* The names of the flags set in `flags` and clear in `masks`, joined. */
@@ -131,7 +156,7 @@ static void flag_names(char *buf, size_t len, unsigned flags, unsigned masks)
 
 void fpu_fault_describe(const struct task *t, uint64_t vector, char *buf, size_t len)
 {
-	struct fxsave_area *a = images[t->id];
+	struct fxsave_area *a = image_of(t->id);
 	char names[96];
 	if (!a || fpu_cpu.live != t->id) { /* it ran an FPU instruction: it has state */
 		snprintf(buf, len, "%s (no FPU state)", exception_name(vector));
@@ -164,11 +189,11 @@ static bool holds_clean(void)
 
 const char *fpu_check(const struct task *t)
 {
-	bool has = images[t->id] != 0;
+	bool has = image_of(t->id) != 0;
 	bool ts = read_cr0() & CR0_TS;
 	uint32_t n = 0;
 	for (uint32_t id = 1; id < task_id_end(); id++)
-		n += images[id] != 0 && task_table[id];
+		n += image_of(id) && task_table[id];
 	if (n != fpu_tasks)
 		return "the count of tasks with FPU state is not the images held";
 	if (ts != fpu_cpu.ts)

@@ -130,8 +130,9 @@ static void exception(struct task *t, uint64_t cr2)
 	if (t->regs.vector != VEC_NM)
 		task_fault(&t->regs, cr2);
 	else if (!sched_fpu_first_use(t))
-		task_kill(t, "out of kernel memory for its FPU state (first FPU instruction at "
-			     "rip %#lx)",
+		task_kill(t,
+			  "out of kernel memory for its FPU state (first FPU instruction at "
+			  "rip %#lx)",
 			  t->regs.rip);
 }
 

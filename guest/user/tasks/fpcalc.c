@@ -1,4 +1,5 @@
-/* fpcalc: computes with double and float while other tasks do, and checks the results against the host's bit for bit. */
+/* fpcalc: computes with double and float while other tasks do, and checks the results against the
+ * host's bit for bit. */
 #include "user.h"
 
 #include "fpcalc.h"

@@ -1,4 +1,5 @@
-/* fpcalc's computation in double and float, shared by the task and the host program that computes its expected results. */
+/* fpcalc's computation in double and float, shared by the task and the host program that computes
+ * its expected results. */
 #ifndef FPCALC_H
 #define FPCALC_H
 

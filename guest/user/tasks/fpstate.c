@@ -1,4 +1,5 @@
-/* fpstate: the kernel's handling of a task's FPU state: isolation between tasks, the clean first state, its kernel memory, SIMD and x87 faults. */
+/* fpstate: the kernel's handling of a task's FPU state: isolation between tasks, the clean first
+ * state, its kernel memory, SIMD and x87 faults. */
 #include <stdbool.h>
 
 #include "user.h"
@@ -76,7 +77,8 @@ static void load_registers(const uint8_t *p, const int64_t *q)
 static bool same_state(const struct fxsave *a, const struct fxsave *b)
 {
 	return a->fcw == b->fcw && a->fsw == b->fsw && a->ftw == b->ftw && a->mxcsr == b->mxcsr &&
-	       memcmp(a->st, b->st, sizeof(a->st)) == 0 && memcmp(a->xmm, b->xmm, sizeof(a->xmm)) == 0;
+	       memcmp(a->st, b->st, sizeof(a->st)) == 0 &&
+	       memcmp(a->xmm, b->xmm, sizeof(a->xmm)) == 0;
 }
 
 static int secret(unsigned long yields)
