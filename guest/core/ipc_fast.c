@@ -68,10 +68,11 @@ enum way { BY_GATE, BY_SYSCALL, BY_SYSCALL_AUDITED };
 
 /*
  * dest, which the message made runnable, becomes current with its page
- * tables, PKRU and FPU state (the FPU's with the tables: core/sched.h): sched_switch_now() less
- * what the fast paths know. self was on the CPU (its call saved its registers there), so this is a
- * switch, counted with the message in stat_ipc_fast (SYS_STATS adds
- * those to the switches and system calls).  First switch_begin(), then
+ * tables, PKRU and FPU state (the FPU's with the tables: core/sched.h):
+ * sched_switch_now() less what the fast paths know.  self was on the CPU
+ * (its call saved its registers there), so this is a switch, counted
+ * with the message in stat_ipc_fast (SYS_STATS adds those to the
+ * switches and system calls).  First switch_begin(), then
  * either, when same_group() holds, pkru_switch() alone, or else
  * switch_rest(), true when dest runs in ring 3 (a ring-0 dest still needs
  * sched_prepare_return()).
