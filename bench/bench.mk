@@ -26,8 +26,8 @@ $(BUILD)/tasks/%.elf: $(BUILD)/user/bench/tasks/%.o $(BENCH_LIB_OBJS) $(USER_ROI
 BENCH_KMEM_FPU_OBJ := $(BUILD)/user-fpu/bench/tasks/bench_kmem_fpu.o
 $(BENCH_KMEM_FPU_OBJ): bench/tasks/bench_kmem.c $(BUNDLE_ASM) Makefile
 	$(call compile_task,$(USER_FPU_CFLAGS) -DBENCH_KMEM_FPU)
-$(BUILD)/tasks/bench_kmem_fpu.elf: $(BENCH_KMEM_FPU_OBJ) $(BENCH_LIB_OBJS) $(USER_LIB_OBJS) $(NOP_SQUASH)
-	$(call link_task,$(USER_LIB_OBJS) $(BENCH_LIB_OBJS) $<)
+$(BUILD)/tasks/bench_kmem_fpu.elf: $(BENCH_KMEM_FPU_OBJ) $(BENCH_LIB_OBJS) $(USER_LIB_OBJS) $(TASK_SEAL)
+	$(call link_task,$(USER_LIB_OBJS) $(BENCH_LIB_OBJS) $<,$(FPU_SEAL))
 
 .SECONDARY: $(BENCH_LIB_OBJS) $(patsubst %,$(BUILD)/user/bench/tasks/%.o,$(BENCH_TASKS)) \
 	$(BENCH_KMEM_FPU_OBJ)
