@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "arch/x86_64/fxsave.h"
 
 /*
  * A task's saved user state.  The kernel keeps one kernel stack per CPU
@@ -63,27 +64,7 @@ void cpu_init(bool use_pcid);
 void syscall_msr_init(void);
 
 /* --- fpu.c: tasks' x87/SSE state --------------------------------------- */
-/*
- * The 64-bit FXSAVE image (FXSAVE64/FXRSTOR64: SDM Vol. 1 10.5.1, Vol. 2A
- * FXSAVE, the 64-bit-mode layout): x87 control, status and tag words, the
- * last instruction and operand pointers, MXCSR, ST0-7 (or MM0-7) in 16
- * bytes each, XMM0-15; the CPU writes nothing in the last 96 bytes.
- * FXRSTOR faults (#GP) on a misaligned image or reserved MXCSR bits set.
- */
-struct fxsave_area {
-	uint16_t fcw, fsw;
-	uint8_t ftw, reserved1;
-	uint16_t fop;
-	uint64_t fip, fdp;
-	uint32_t mxcsr, mxcsr_mask;
-	uint8_t st[8][16];
-	uint8_t xmm[16][16];
-	uint8_t available[96];
-} __attribute__((aligned(16)));
-_Static_assert(sizeof(struct fxsave_area) == 512, "FXSAVE image is 512 bytes");
-_Static_assert(__builtin_offsetof(struct fxsave_area, mxcsr) == 24, "FXSAVE MXCSR");
-_Static_assert(__builtin_offsetof(struct fxsave_area, st) == 32, "FXSAVE ST0");
-_Static_assert(__builtin_offsetof(struct fxsave_area, xmm) == 160, "FXSAVE XMM0");
+/* struct fxsave_area: arch/x86_64/fxsave.h. */
 
 /*
  * A task has no FPU state until its first x87/SSE instruction raises #NM

@@ -1,8 +1,9 @@
-/* fpstate: the kernel's handling of a task's FPU state: isolation between tasks, the clean first
- * state, its kernel memory, SIMD and x87 faults. */
+/* fpstate: a task's FPU state: isolation, the clean first state, kernel memory, FP faults. */
 #include <stdbool.h>
 
 #include "user.h"
+
+#include "arch/x86_64/fxsave.h"
 
 /*
  * usage: fpstate secret [YIELDS]   loads a secret into XMM0-15 and ST0-7,
@@ -32,19 +33,7 @@
  * kernel keeps (SDM Vol. 1 10.5.1).
  */
 
-struct fxsave {
-	uint16_t fcw, fsw;
-	uint8_t ftw, reserved1;
-	uint16_t fop;
-	uint64_t fip, fdp;
-	uint32_t mxcsr, mxcsr_mask;
-	uint8_t st[8][16];
-	uint8_t xmm[16][16];
-	uint8_t available[96];
-} __attribute__((aligned(16)));
-_Static_assert(sizeof(struct fxsave) == 512, "FXSAVE image is 512 bytes");
-
-static void fxsave(struct fxsave *a)
+static void fxsave(struct fxsave_area *a)
 {
 	__asm__ volatile("fxsave64 %0" : "=m"(*a));
 }
@@ -74,7 +63,7 @@ static void load_registers(const uint8_t *p, const int64_t *q)
 
 /* What FXSAVE shows of the registers: control, status, tags, MXCSR and
  * the 24 data registers (not the last-instruction pointers). */
-static bool same_state(const struct fxsave *a, const struct fxsave *b)
+static bool same_state(const struct fxsave_area *a, const struct fxsave_area *b)
 {
 	return a->fcw == b->fcw && a->fsw == b->fsw && a->ftw == b->ftw && a->mxcsr == b->mxcsr &&
 	       memcmp(a->st, b->st, sizeof(a->st)) == 0 &&
@@ -85,7 +74,7 @@ static int secret(unsigned long yields)
 {
 	static uint8_t xmm[256];
 	static int64_t st[8];
-	static struct fxsave was, now;
+	static struct fxsave_area was, now;
 
 	for (unsigned i = 0; i < sizeof(xmm); i++)
 		xmm[i] = (uint8_t)(0xa5 ^ (i * 7));
@@ -110,8 +99,8 @@ static int secret(unsigned long yields)
  * else the first register that is not ("fpstate WHO: LEAK: ..."). */
 static bool first_state_clean(const char *who)
 {
-	static const struct fxsave clean = {.fcw = 0x37f, .mxcsr = 0x1f80};
-	static struct fxsave now;
+	static const struct fxsave_area clean = {.fcw = 0x37f, .mxcsr = 0x1f80};
+	static struct fxsave_area now;
 
 	fxsave(&now);
 	if (same_state(&now, &clean))
@@ -183,7 +172,7 @@ static int client(unsigned long srv)
 {
 	static uint8_t xmm[256];
 	static int64_t st[8];
-	static struct fxsave was, now;
+	static struct fxsave_area was, now;
 	struct shoji_stats before, after;
 	char msg[16] = "how are you", rbuf[16];
 	unsigned long word = 0;
