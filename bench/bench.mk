@@ -22,12 +22,12 @@ $(BUILD)/tasks/%.elf: $(BUILD)/user/bench/tasks/%.o $(BENCH_LIB_OBJS) $(USER_ROI
 
 # bench_kmem for tasks that used the FPU: the same source, with SSE
 # (USER_FPU_CFLAGS), touching the FPU first (bench/tasks/bench_kmem.c).
-# Kernel mode cannot run it until the verifier admits SSE.
 BENCH_KMEM_FPU_OBJ := $(BUILD)/user-fpu/bench/tasks/bench_kmem_fpu.o
 $(BENCH_KMEM_FPU_OBJ): bench/tasks/bench_kmem.c $(BUNDLE_ASM) Makefile
 	$(call compile_task,$(USER_FPU_CFLAGS) -DBENCH_KMEM_FPU)
-$(BUILD)/tasks/bench_kmem_fpu.elf: $(BENCH_KMEM_FPU_OBJ) $(BENCH_LIB_OBJS) $(USER_LIB_OBJS) $(TASK_SEAL)
-	$(call link_task,$(USER_LIB_OBJS) $(BENCH_LIB_OBJS) $<,$(FPU_SEAL))
+$(BUILD)/tasks/bench_kmem_fpu.elf: $(BENCH_KMEM_FPU_OBJ) $(BENCH_LIB_OBJS) $(USER_ROI_LIB) \
+	$(USER_LIB_OBJS) $(TASK_SEAL)
+	$(call link_task,$(USER_LIB_OBJS) $(BENCH_LIB_OBJS) $< $(USER_ROI_LIB))
 
 .SECONDARY: $(BENCH_LIB_OBJS) $(patsubst %,$(BUILD)/user/bench/tasks/%.o,$(BENCH_TASKS)) \
 	$(BENCH_KMEM_FPU_OBJ)

@@ -57,14 +57,13 @@ $(BUILD)/tasks/%.elf: $(BUILD)/user/guest/user/tasks/%.o $(USER_LIB_OBJS) $(TASK
 $(BUILD)/tasks/%.elf: $(BUILD)/user/tests/attacks/%.o $(USER_LIB_OBJS) $(TASK_SEAL)
 	$(call link_task,$(USER_LIB_OBJS) $<,--unchecked)
 
-# Tasks with SSE code are sealed unchecked while the kernel-mode verifier
-# refuses SSE (issue 16): task-seal's check is kernel mode's, the
-# strictest.  The kernel still checks them at load in every mode (and
-# kernel mode refuses them).  Empty it once the verifier admits SSE.
-FPU_SEAL := --unchecked
 $(patsubst %,$(BUILD)/tasks/%.elf,$(FPU_TASKS)): $(BUILD)/tasks/%.elf: \
 	$(BUILD)/user-fpu/guest/user/tasks/%.o $(USER_LIB_OBJS) $(TASK_SEAL)
-	$(call link_task,$(USER_LIB_OBJS) $<,$(FPU_SEAL))
+	$(call link_task,$(USER_LIB_OBJS) $<,$(SEAL_FLAGS))
+# fpstate reads its own registers with FXSAVE and x87 instructions, which
+# kernel mode refuses: sealed unchecked like the attacks, it runs in the
+# other modes (the kernel's load checks still apply).
+$(BUILD)/tasks/fpstate.elf: SEAL_FLAGS := --unchecked
 
 # fpcalc compares its results with the host's: fpcalc-host computes them
 # with the same code (guest/user/tasks/fpcalc.h) into a header.  No errno
