@@ -88,8 +88,10 @@ static __attribute__((noinline)) void task_fault(struct regs *r, uint64_t cr2)
 	char what[224];
 
 	if (r->vector == VEC_XM || r->vector == VEC_MF) { /* name the flags (fpu.c) */
-		fpu_fault_describe(t, r->vector, what, sizeof(what));
-		task_kill(t, "%s, rip %#lx", what, r->rip);
+		char flags[128];
+		fpu_fault_describe(t, r->vector, flags, sizeof(flags));
+		fault_site_rip(what, sizeof(what), t, r->rip);
+		task_kill(t, "%s, rip %#lx (%s)", flags, r->rip, what);
 		return;
 	}
 	if (r->vector != VEC_PF) {
