@@ -29,8 +29,8 @@ HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Iinclude -I. -Iguest -MMD -MP \
 HOST_LDFLAGS :=
 
 # Freestanding guest kernel: higher half (-mcmodel=kernel), no red zone
-# (interrupts push onto the kernel stack), no SSE (tasks and kernel have no
-# FPU state, see guest/arch/x86_64/cpu.c).
+# (interrupts push onto the kernel stack), no SSE (the FPU holds the
+# running task's registers while the kernel runs: guest/arch/x86_64/fpu.c).
 KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
 	-isystem $(CC_INCLUDE) -Iinclude -Iguest -I. -fno-pic -fno-pie \
 	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only -mno-sse -mno-mmx \
