@@ -43,7 +43,7 @@ SYSFUZZ_SRCS := tests/fuzz/sysfuzz.c tests/fuzz/sysfuzz_model.c tests/fuzz/sysfu
 	tests/fuzz/sysfuzz_call.c tests/fuzz/sysfuzz_ipc.c
 SYSFUZZ_OBJS := $(addprefix $(BUILD)/user/,$(SYSFUZZ_SRCS:.c=.o))
 # Tasks that compute with floating point: built with USER_FPU_CFLAGS (Makefile).
-FPU_TASKS := fpcalc fpstate
+FPU_TASKS := fpcalc fpstate fpstate_sse
 TASK_ELFS := $(addprefix $(BUILD)/tasks/,$(addsuffix .elf,$(TASKS) $(ATTACK_TASKS) $(FUZZ_TASKS) \
 	$(FPU_TASKS)))
 
@@ -64,6 +64,9 @@ $(patsubst %,$(BUILD)/tasks/%.elf,$(FPU_TASKS)): $(BUILD)/tasks/%.elf: \
 # kernel mode refuses: sealed unchecked like the attacks, it runs in the
 # other modes (the kernel's load checks still apply).
 $(BUILD)/tasks/fpstate.elf: SEAL_FLAGS := --unchecked
+# fpstate_sse: the same checks with SSE alone, for kernel mode too.
+$(BUILD)/user-fpu/guest/user/tasks/fpstate_sse.o: guest/user/tasks/fpstate.c $(BUNDLE_ASM) Makefile
+	$(call compile_task,$(USER_FPU_CFLAGS) -DFPSTATE_SSE_ONLY)
 
 # fpcalc compares its results with the host's: fpcalc-host computes them
 # with the same code (guest/user/tasks/fpcalc.h) into a header.  No errno
