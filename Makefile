@@ -48,7 +48,8 @@ KERNEL_ASFLAGS := -Iinclude -Iguest -MMD -MP -D__ASSEMBLY__
 # see: -fno-ipa-ra stops GCC from keeping a caller's value in a register
 # a leaf callee's body happens to leave alone (guest/user/tasks/clobber.c).
 USER_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
-	-isystem $(CC_INCLUDE) -Iinclude -Iguest -Iguest/user/lib -fPIE -mno-red-zone \
+	-isystem $(CC_INCLUDE) -Iinclude -Iguest -Iguest/user/lib -Iguest/user/include -DSHOJI_USER \
+	-fPIE -mno-red-zone \
 	-mgeneral-regs-only -mno-sse -mno-mmx -fno-stack-protector -fno-ipa-ra \
 	-fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns \
 	-fno-jump-tables -falign-functions=32 -fcf-protection=none -MMD -MP

@@ -12,6 +12,12 @@ UNIT_TESTS += test_image_oracle
 test_image_oracle_SRCS := $(IMAGE_ORACLE_SRCS)
 test_image_oracle_LIBS := -lZydis
 
+# The task runtime's C library (guest/user/lib/), on the host against
+# glibc: each test compiles the sources it checks into itself, renamed
+# (see the comment at the top of each), so *_SRCS are empty.
+UNIT_TESTS += test_libc_fmt
+test_libc_fmt_SRCS :=
+
 UNIT_TEST_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_TESTS))
 
 define unit_test_rule
@@ -64,3 +70,4 @@ $(CASE_CHECK): $(CASE_CHECK_SRCS) tools/case-check/case.h
 
 # The task-image conformance corpus (tests/conformance/task/run).
 include tests/conformance/task/task.mk
+

@@ -20,8 +20,14 @@ char *strchr(const char *s, int c);
  * (also *), precision for strings, and the '-', '0', '#' flags.  Always
  * NUL-terminates when size > 0; returns the length the full output
  * would have. */
+#ifdef SHOJI_USER
+/* A task's declarations are stdio.h's (guest/user/include/stdio.h): code
+ * built with SSE gets its own snprintf, which takes doubles. */
+#include <stdio.h>
+#else
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#endif
 
 /* parse.c: parses all of s as an unsigned number in base (2..36), or, with base 0,
  * in hexadecimal after "0x", octal after "0" and decimal otherwise.  Stores

@@ -11,7 +11,23 @@ USER_LIB_SRCS := \
 	guest/lib/string.c
 USER_LIB_OBJS := $(addprefix $(BUILD)/user/,$(addsuffix .o,$(basename $(USER_LIB_SRCS))))
 
-TASKS := hello pingpong spin peek badptr ipcpaths replyrecv samevas wordipc clobber ipcwait
+# The C library part of the runtime (guest/user/include/ declares it), an
+# archive after the task's objects: a task links only the members it uses.
+USER_LIBC_SRCS := $(addprefix guest/user/lib/,abort.c assert.c atexit.c clock.c ctype.c \
+	fmt_float.c malloc.c pages.c qsort.c rand.c stdio.c stdlib.c string_extra.c strtol.c)
+# The printf family's entry points for tasks built with SSE (stdio.h):
+# only such a task links them, and with them SSE code.
+USER_LIBC_FPU_SRCS := guest/user/lib/printf_fp.c
+USER_LIBC_OBJS := $(addprefix $(BUILD)/user/,$(USER_LIBC_SRCS:.c=.o)) \
+	$(addprefix $(BUILD)/user-fpu/,$(USER_LIBC_FPU_SRCS:.c=.o))
+USER_LIBC := $(BUILD)/user/libc.a
+
+$(USER_LIBC): $(USER_LIBC_OBJS)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcsD $@ $^
+
+TASKS := hello pingpong spin peek badptr ipcpaths replyrecv samevas wordipc clobber ipcwait \
+	libc libcfloat
 # The attack suite (tests/attacks/): a victim and the tasks that attack it.
 ATTACK_TASKS := victim attack_heapchurn attack_rw attack_deputy attack_exec attack_wrpkru \
 	attack_wrpkru_hidden attack_wrpkru_split attack_wrpkru_table attack_xrstor \
@@ -31,25 +47,31 @@ TASK_ELFS := $(addprefix $(BUILD)/tasks/,$(addsuffix .elf,$(TASKS) $(ATTACK_TASK
 
 # No libgcc and no libc: an undefined symbol here means the compiler
 # emitted a call the runtime does not provide, and the link fails.
-$(BUILD)/tasks/%.elf: $(BUILD)/user/guest/user/tasks/%.o $(USER_LIB_OBJS) $(TASK_SEAL)
-	$(call link_task,$(USER_LIB_OBJS) $<)
+$(BUILD)/tasks/%.elf: $(BUILD)/user/guest/user/tasks/%.o $(USER_LIB_OBJS) $(USER_LIBC) $(TASK_SEAL)
+	$(call link_task,$(USER_LIB_OBJS) $< $(USER_LIBC))
 
 # Attacks break the build's rules on purpose: sealed unchecked, so that
 # the kernel's own checks are what they meet (tools/task-seal.c).
-$(BUILD)/tasks/%.elf: $(BUILD)/user/tests/attacks/%.o $(USER_LIB_OBJS) $(TASK_SEAL)
-	$(call link_task,$(USER_LIB_OBJS) $<,--unchecked)
+$(BUILD)/tasks/%.elf: $(BUILD)/user/tests/attacks/%.o $(USER_LIB_OBJS) $(USER_LIBC) $(TASK_SEAL)
+	$(call link_task,$(USER_LIB_OBJS) $< $(USER_LIBC),--unchecked)
 
 
 $(BUILD)/tasks/sysvictim.elf $(BUILD)/tasks/sysrepro.elf: $(BUILD)/tasks/%.elf: \
-	$(BUILD)/user/tests/fuzz/%.o $(USER_LIB_OBJS) $(TASK_SEAL)
-	$(call link_task,$(USER_LIB_OBJS) $<)
+	$(BUILD)/user/tests/fuzz/%.o $(USER_LIB_OBJS) $(USER_LIBC) $(TASK_SEAL)
+	$(call link_task,$(USER_LIB_OBJS) $< $(USER_LIBC))
 
-$(BUILD)/tasks/sysfuzz.elf: $(SYSFUZZ_OBJS) $(USER_LIB_OBJS) $(TASK_SEAL)
-	$(call link_task,$(USER_LIB_OBJS) $(SYSFUZZ_OBJS))
+$(BUILD)/tasks/sysfuzz.elf: $(SYSFUZZ_OBJS) $(USER_LIB_OBJS) $(USER_LIBC) $(TASK_SEAL)
+	$(call link_task,$(USER_LIB_OBJS) $(SYSFUZZ_OBJS) $(USER_LIBC))
 
 # attack_kentry starts inside an instruction (tests/attacks/attack_kentry.c).
 $(BUILD)/tasks/attack_kentry.elf: USER_LDFLAGS += -Wl,-e,kentry_hidden
 
-.SECONDARY: $(USER_LIB_OBJS) $(patsubst %,$(BUILD)/user/guest/user/tasks/%.o,$(TASKS)) \
+.SECONDARY: $(USER_LIB_OBJS) $(USER_LIBC_OBJS) $(patsubst %,$(BUILD)/user/guest/user/tasks/%.o,$(TASKS)) \
 	$(patsubst %,$(BUILD)/user/tests/attacks/%.o,$(ATTACK_TASKS)) $(SYSFUZZ_OBJS) \
 	$(BUILD)/user/tests/fuzz/sysvictim.o $(BUILD)/user/tests/fuzz/sysrepro.o
+
+# libcfloat prints floats, so it is built with SSE (and runs once tasks
+# have FPU state of their own: tests/guest/cases/libc-float.case).
+$(BUILD)/tasks/libcfloat.elf: $(BUILD)/user-fpu/guest/user/tasks/libcfloat.o $(USER_LIB_OBJS) \
+	$(USER_LIBC) $(TASK_SEAL)
+	$(call link_task,$(USER_LIB_OBJS) $< $(USER_LIBC))

@@ -12,7 +12,7 @@ SDK := $(BUILD)/sdk
 SDK_DEFAULT_CFLAGS := $(filter-out $(WARN) -I% -isystem $(CC_INCLUDE) -MMD -MP,$(USER_FPU_CFLAGS)) \
 	-Wall -Wextra -Wno-unused-parameter
 SDK_NOFPU_FLAGS := -mgeneral-regs-only -mno-sse -mno-mmx
-SDK_RUNTIME_OBJS = $(filter-out %/crt0.o,$(USER_LIB_OBJS))
+SDK_RUNTIME_OBJS = $(filter-out %/crt0.o,$(USER_LIB_OBJS)) $(USER_LIBC_OBJS)
 SDK_HEADERS = $(wildcard include/shoji/*.h guest/user/include/*.h guest/user/include/*/*.h) \
 	guest/user/lib/user.h guest/lib/lib.h
 
@@ -30,7 +30,7 @@ export sdk_conf
 sdk: $(SDK)/share/shoji-sdk.conf
 
 # The conf is written last of all: it stands for the whole SDK.
-$(SDK)/share/shoji-sdk.conf: $(USER_LIB_OBJS) $(BUNDLE_ASM) $(TASK_SEAL) tools/sdk/shoji-cc \
+$(SDK)/share/shoji-sdk.conf: $(USER_LIB_OBJS) $(USER_LIBC_OBJS) $(BUNDLE_ASM) $(TASK_SEAL) tools/sdk/shoji-cc \
 		tools/sdk/shoji-task.mk tools/sdk/sdk.mk $(SDK_HEADERS)
 	$(call say,SDK,$(SDK))
 	$(Q)rm -rf $(SDK).tmp && mkdir -p $(SDK).tmp/bin $(SDK).tmp/lib $(SDK).tmp/share \
