@@ -15,8 +15,12 @@ test_image_oracle_LIBS := -lZydis
 # The task runtime's C library (guest/user/lib/), on the host against
 # glibc: each test compiles the sources it checks into itself, renamed
 # (see the comment at the top of each), so *_SRCS are empty.
-UNIT_TESTS += test_libc_fmt
+UNIT_TESTS += test_libc_fmt test_libc_parse test_libc_sort test_libc_string test_libc_malloc
 test_libc_fmt_SRCS :=
+test_libc_parse_SRCS :=
+test_libc_sort_SRCS :=
+test_libc_string_SRCS :=
+test_libc_malloc_SRCS :=
 
 UNIT_TEST_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_TESTS))
 
