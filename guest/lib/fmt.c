@@ -4,17 +4,10 @@
 #include "lib/lib.h"
 #include "lib/fmt.h"
 
-static void put(struct out *o, char c)
-{
-	if (o->len + 1 < o->size)
-		o->buf[o->len] = c;
-	o->len++;
-}
-
 static void pad(struct out *o, char c, int n)
 {
 	while (n-- > 0)
-		put(o, c);
+		fmt_putc(o, c);
 }
 
 /* The integer conversions: base, digit case and the '#' prefix of each.
@@ -40,11 +33,6 @@ static const char *parse_flags(const char *fmt, struct spec *sp)
 {
 	for (;; fmt++) {
 #ifdef SHOJI_USER
-		/* Every flag is at most '0' and nearly every character after
-		 * them above: one test ends the loop, the new flags cost no
-		 * conversion anything. */
-		if (*fmt > '0')
-			return fmt;
 		if (*fmt == '+')
 			sp->sign = '+';
 		else if (*fmt == ' ') {
@@ -144,7 +132,7 @@ static inline __attribute__((always_inline)) void put_padded(struct out *o, cons
 	if (!sp->left)
 		pad(o, ' ', sp->width - n);
 	for (int i = 0; i < n; i++)
-		put(o, s[i]);
+		fmt_putc(o, s[i]);
 	if (sp->left)
 		pad(o, ' ', sp->width - n);
 }
@@ -185,13 +173,13 @@ static void put_num(struct out *o, const struct spec *sp, unsigned long long v,
 	if (!sp->left && !sp->zero)
 		pad(o, ' ', fill);
 	if (neg)
-		put(o, SIGN_CHAR(neg));
+		fmt_putc(o, SIGN_CHAR(neg));
 	for (const char *p = prefix; p && *p; p++)
-		put(o, *p);
+		fmt_putc(o, *p);
 	if (!sp->left && sp->zero)
 		pad(o, '0', fill);
 	while (n)
-		put(o, tmp[--n]);
+		fmt_putc(o, tmp[--n]);
 	if (sp->left)
 		pad(o, ' ', fill);
 }
@@ -256,7 +244,7 @@ static bool convert(struct out *o, const struct spec *sp, va_list *ap)
 		put_str(o, sp, va_arg(*ap, const char *));
 		return true;
 	case '%':
-		put(o, '%');
+		fmt_putc(o, '%');
 		return true;
 	default:
 #ifdef SHOJI_USER
@@ -267,10 +255,10 @@ static bool convert(struct out *o, const struct spec *sp, va_list *ap)
 			return true;
 #endif
 		/* unknown conversion: print it as is, visibly */
-		put(o, '%');
+		fmt_putc(o, '%');
 		if (!sp->conv)
 			return false;
-		put(o, sp->conv);
+		fmt_putc(o, sp->conv);
 		return true;
 	}
 	put_int(o, sp, ic, ap);
@@ -279,12 +267,6 @@ static bool convert(struct out *o, const struct spec *sp, va_list *ap)
 
 #ifdef SHOJI_USER
 bool (*fmt_float_hook)(struct out *o, const struct spec *sp, va_list *ap);
-
-void fmt_put(struct out *o, const char *s, size_t n)
-{
-	while (n--)
-		put(o, *s++);
-}
 #endif
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
@@ -296,7 +278,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	va_copy(args, ap); /* passed on by address, which a va_list parameter is not */
 	for (; *fmt; fmt++) {
 		if (*fmt != '%') {
-			put(&o, *fmt);
+			fmt_putc(&o, *fmt);
 			continue;
 		}
 		fmt = parse_spec(fmt + 1, &sp, &args);

@@ -13,6 +13,14 @@ struct out {
 	size_t size, len;
 };
 
+/* Appends @c to @o (fmt.c's every byte, and the float conversions'). */
+static inline void fmt_putc(struct out *o, char c)
+{
+	if (o->len + 1 < o->size)
+		o->buf[o->len] = c;
+	o->len++;
+}
+
 /* One conversion spec, %[flags][width][.precision][length]conv
  * (C99 7.19.6.1); prec -1 when none was given. */
 struct spec {
@@ -26,9 +34,6 @@ struct spec {
 };
 
 #ifdef SHOJI_USER
-/* (fmt.c, the task build only) Appends @n bytes at @s to @o. */
-void fmt_put(struct out *o, const char *s, size_t n);
-
 /* (guest/user/lib/fmt_float.c) When sp->conv is one of f F e E g G:
  * takes a double from @ap, appends its conversion to @o and returns true;
  * otherwise takes nothing and returns false. */

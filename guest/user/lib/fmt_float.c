@@ -151,8 +151,8 @@ struct sink {
 static void emit(struct sink *s, const char *text, size_t n)
 {
 	s->len += (long)n;
-	if (s->o)
-		fmt_put(s->o, text, n);
+	for (size_t i = 0; s->o && i < n; i++)
+		fmt_putc(s->o, text[i]);
 }
 
 static void emit_char(struct sink *s, char c)
