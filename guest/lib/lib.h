@@ -5,7 +5,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-/* string.c: the ISO C functions of the same names. */
+/* string.c: the ISO C functions of the same names.  A task's
+ * declarations are string.h's (guest/user/include/string.h). */
+#ifdef SHOJI_USER
+#include <string.h>
+#else
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
@@ -14,6 +18,7 @@ size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
+#endif
 
 /* fmt.c: C99 vsnprintf/snprintf for the conversions the project uses:
  * %d %i %u %x %X %o %c %s %p %%, the hh, h, l, ll, z length modifiers, width

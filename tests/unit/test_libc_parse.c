@@ -15,10 +15,10 @@
 /*
  * The runtime's files define functions of the C library's names, so they
  * are compiled into this file (test_libc_parse_SRCS is empty) with each
- * name renamed to shoji_NAME; glibc's ctype macros go first.  The
- * runtime's own headers (guest/user/include) then declare the renamed
- * functions, and below, strtol is glibc's and shoji_strtol the code
- * under test.
+ * name renamed to shoji_NAME.  glibc's functions are taken by address
+ * first (its ctype macros undefined, so the names are the functions):
+ * host_NAME below is glibc's, shoji_NAME the code under test, declared by
+ * the runtime's own headers (guest/user/include).
  */
 #undef isalnum
 #undef isalpha
@@ -34,6 +34,20 @@
 #undef isxdigit
 #undef tolower
 #undef toupper
+static int (*const host_ctype[])(int) = {isalnum, isalpha,  isblank, iscntrl, isdigit,
+					 isgraph, islower,  isprint, ispunct, isspace,
+					 isupper, isxdigit, tolower, toupper};
+static long (*const host_strtol)(const char *, char **, int) = strtol;
+static unsigned long (*const host_strtoul)(const char *, char **, int) = strtoul;
+static long long (*const host_strtoll)(const char *, char **, int) = strtoll;
+static unsigned long long (*const host_strtoull)(const char *, char **, int) = strtoull;
+static int (*const host_atoi)(const char *) = atoi;
+static long (*const host_atol)(const char *) = atol;
+static long long (*const host_atoll)(const char *) = atoll;
+static int (*const host_abs)(int) = abs;
+static long (*const host_labs)(long) = labs;
+static long long (*const host_llabs)(long long) = llabs;
+
 #define isalnum shoji_isalnum
 #define isalpha shoji_isalpha
 #define isblank shoji_isblank
@@ -64,45 +78,17 @@
 #include "../../guest/user/lib/ctype.c"
 #include "../../guest/user/lib/stdlib.c"
 #include "../../guest/user/lib/strtol.c"
-#undef isalnum
-#undef isalpha
-#undef isblank
-#undef iscntrl
-#undef isdigit
-#undef isgraph
-#undef islower
-#undef isprint
-#undef ispunct
-#undef isspace
-#undef isupper
-#undef isxdigit
-#undef tolower
-#undef toupper
-#undef strtol
-#undef strtoul
-#undef strtoll
-#undef strtoull
-#undef atoi
-#undef atol
-#undef atoll
-#undef abs
-#undef labs
-#undef llabs
-#undef bsearch
 
 /* Every class and case mapping over EOF and all 256 byte values. */
 static void test_ctype_all(void **state)
 {
-	static int (*const host[])(int) = {isalnum, isalpha,  isblank, iscntrl, isdigit,
-					   isgraph, islower,  isprint, ispunct, isspace,
-					   isupper, isxdigit, tolower, toupper};
 	static int (*const ours[])(int) = {
 	    shoji_isalnum, shoji_isalpha,  shoji_isblank, shoji_iscntrl, shoji_isdigit,
 	    shoji_isgraph, shoji_islower,  shoji_isprint, shoji_ispunct, shoji_isspace,
 	    shoji_isupper, shoji_isxdigit, shoji_tolower, shoji_toupper};
-	for (size_t f = 0; f < sizeof(host) / sizeof(host[0]); f++)
+	for (size_t f = 0; f < sizeof(host_ctype) / sizeof(host_ctype[0]); f++)
 		for (int c = EOF; c < 256; c++) {
-			int want = host[f](c), got = ours[f](c);
+			int want = host_ctype[f](c), got = ours[f](c);
 			if (f < 12 ? !want != !got : want != got)
 				fail_msg("ctype function %zu of %d: got %d, want %d", f, c, got,
 					 want);
@@ -114,26 +100,26 @@ static void test_ctype_all(void **state)
 static void check_str(const char *s, int base)
 {
 	char *we, *ge;
-	long wl = strtol(s, &we, base), gl = shoji_strtol(s, &ge, base);
+	long wl = host_strtol(s, &we, base), gl = shoji_strtol(s, &ge, base);
 	if (wl != gl || we != ge)
 		fail_msg("strtol(\"%s\", %d): got %ld end +%td, want %ld end +%td", s, base, gl,
 			 ge - s, wl, we - s);
-	unsigned long wu = strtoul(s, &we, base), gu = shoji_strtoul(s, &ge, base);
+	unsigned long wu = host_strtoul(s, &we, base), gu = shoji_strtoul(s, &ge, base);
 	if (wu != gu || we != ge)
 		fail_msg("strtoul(\"%s\", %d): got %lu end +%td, want %lu end +%td", s, base, gu,
 			 ge - s, wu, we - s);
-	long long wll = strtoll(s, &we, base), gll = shoji_strtoll(s, &ge, base);
+	long long wll = host_strtoll(s, &we, base), gll = shoji_strtoll(s, &ge, base);
 	if (wll != gll || we != ge)
 		fail_msg("strtoll(\"%s\", %d): got %lld, want %lld", s, base, gll, wll);
-	unsigned long long wull = strtoull(s, &we, base), gull = shoji_strtoull(s, &ge, base);
+	unsigned long long wull = host_strtoull(s, &we, base), gull = shoji_strtoull(s, &ge, base);
 	if (wull != gull || we != ge)
 		fail_msg("strtoull(\"%s\", %d): got %llu, want %llu", s, base, gull, wull);
 	assert_true(shoji_strtol(s, NULL, base) == gl); /* endptr NULL is fine */
 	if (base == 10) {
-		assert_int_equal(shoji_atol(s), atol(s));
-		assert_int_equal(shoji_atoll(s), atoll(s));
+		assert_int_equal(shoji_atol(s), host_atol(s));
+		assert_int_equal(shoji_atoll(s), host_atoll(s));
 		if (wl >= INT_MIN && wl <= INT_MAX) /* atoi out of int range is undefined */
-			assert_int_equal(shoji_atoi(s), atoi(s));
+			assert_int_equal(shoji_atoi(s), host_atoi(s));
 	}
 }
 
@@ -232,9 +218,9 @@ static void test_abs(void **state)
 	static const long long v[] = {0, 1, -1, 42, -42, INT_MAX, -INT_MAX, LLONG_MAX, -LLONG_MAX};
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		if (v[i] >= -INT_MAX && v[i] <= INT_MAX)
-			assert_int_equal(shoji_abs((int)v[i]), abs((int)v[i]));
-		assert_true(shoji_labs((long)v[i]) == labs((long)v[i]));
-		assert_true(shoji_llabs(v[i]) == llabs(v[i]));
+			assert_int_equal(shoji_abs((int)v[i]), host_abs((int)v[i]));
+		assert_true(shoji_labs((long)v[i]) == host_labs((long)v[i]));
+		assert_true(shoji_llabs(v[i]) == host_llabs(v[i]));
 	}
 }
 

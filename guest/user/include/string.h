@@ -4,8 +4,8 @@
 
 #include <stddef.h>
 
-/* guest/lib/string.c (shared with the kernel, declared in guest/lib/lib.h
- * too): the ISO C functions of the same names. */
+/* guest/lib/string.c (shared with the kernel, which declares them in
+ * guest/lib/lib.h): the ISO C functions of the same names. */
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
