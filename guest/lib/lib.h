@@ -5,19 +5,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-/* string.c: the ISO C functions of the same names.  A task's
- * declarations are string.h's (guest/user/include/string.h). */
+/* string.c: memcpy, memmove, memset, memcmp, strlen, strcmp, strncmp,
+ * strchr (lib/string.h); a task's <string.h> declares more. */
 #ifdef SHOJI_USER
 #include <string.h>
 #else
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
-char *strchr(const char *s, int c);
+#include "lib/string.h"
 #endif
 
 /* fmt.c: C99 vsnprintf/snprintf for the conversions the project uses:

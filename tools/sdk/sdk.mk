@@ -14,7 +14,7 @@ SDK_DEFAULT_CFLAGS := $(filter-out $(WARN) -I% -isystem $(CC_INCLUDE) -MMD -MP,$
 SDK_NOFPU_FLAGS := -mgeneral-regs-only -mno-sse -mno-mmx
 SDK_RUNTIME_OBJS = $(filter-out %/crt0.o,$(USER_LIB_OBJS)) $(USER_LIBC_OBJS)
 SDK_HEADERS = $(wildcard include/shoji/*.h guest/user/include/*.h guest/user/include/*/*.h) \
-	guest/user/lib/user.h guest/lib/lib.h
+	guest/user/lib/user.h guest/lib/lib.h guest/lib/string.h
 
 # Bash arrays, sourced by shoji-cc.
 define sdk_conf
@@ -40,7 +40,7 @@ $(SDK)/share/shoji-sdk.conf: $(USER_LIB_OBJS) $(USER_LIBC_OBJS) $(BUNDLE_ASM) $(
 	$(Q)ar rcs $(SDK).tmp/lib/libshoji.a $(SDK_RUNTIME_OBJS)
 	$(Q)cp include/shoji/*.h $(SDK).tmp/include/shoji/
 	$(Q)cp guest/user/lib/user.h $(SDK).tmp/include/
-	$(Q)cp guest/lib/lib.h $(SDK).tmp/include/lib/
+	$(Q)cp guest/lib/lib.h guest/lib/string.h $(SDK).tmp/include/lib/
 	$(Q)if [ -d guest/user/include ]; then cp -r guest/user/include/. $(SDK).tmp/include/; fi
 	$(Q)cp tools/sdk/shoji-task.mk $(SDK).tmp/share/
 	$(Q)printf '%s\n' "$$sdk_conf" > $(SDK).tmp/share/shoji-sdk.conf

@@ -4,16 +4,9 @@
 
 #include <stddef.h>
 
-/* guest/lib/string.c (shared with the kernel, which declares them in
- * guest/lib/lib.h): the ISO C functions of the same names. */
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
-char *strchr(const char *s, int c);
+/* guest/lib/string.c, shared with the kernel: memcpy, memmove, memset,
+ * memcmp, strlen, strcmp, strncmp, strchr. */
+#include "lib/string.h"
 
 /* (lib/string_extra.c) The rest of C11 7.24 that needs no locale and no
  * errno (no strcoll, strxfrm, strerror, strtok). */
