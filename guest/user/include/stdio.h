@@ -23,7 +23,13 @@
  * registers only when the caller passed one (AL != 0), and bring in the
  * float conversions (lib/fmt_float.c).
  */
-#ifdef __SSE2__
+/*
+ * For now a task asks for them with -DSHOJI_FLOAT_PRINTF as well: until
+ * the kernel-mode verifier admits SSE, tools/task-seal refuses an image
+ * holding the entry points' movaps, and the SDK builds with SSE by
+ * default.  Once it does, `&& defined(SHOJI_FLOAT_PRINTF)` goes.
+ */
+#if defined(__SSE2__) && defined(SHOJI_FLOAT_PRINTF)
 #define SHOJI_STDIO_FP(name) __asm__(name "_fp")
 #else
 #define SHOJI_STDIO_FP(name)
