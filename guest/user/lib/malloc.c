@@ -1,6 +1,5 @@
 /* malloc, calloc, realloc, free: size classes carved from mapped chunks, big blocks mapped alone.
  */
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +15,7 @@
  * capacity mixed with a per-task secret: a header that a stray write
  * changed, or a pointer the heap never handed out, fails the check and
  * the task aborts instead of corrupting the heap further.  Free-list links
- * are mixed with the secret too (Chromium's and glibc's "safe linking"),
+ * are mixed with the secret too (glibc 2.32's "safe linking"),
  * so overwriting a freed block cannot send malloc() to an address chosen
  * by the writer without also knowing the secret.
  */
