@@ -1,5 +1,4 @@
-/* fmt.c's internal header: the output and conversion spec types, shared with the task runtime's
- * float conversions. */
+/* fmt.c's internal header: output and spec types, shared with the task float conversions. */
 #ifndef GUEST_LIB_FMT_H
 #define GUEST_LIB_FMT_H
 

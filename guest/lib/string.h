@@ -1,4 +1,4 @@
-/* The mem* and str* functions of guest/lib/string.c, declared once for the kernel (lib.h) and tasks (<string.h>). */
+/* string.c's prototypes, once: for the kernel's lib.h and a task's <string.h>. */
 #ifndef GUEST_LIB_STRING_H
 #define GUEST_LIB_STRING_H
 

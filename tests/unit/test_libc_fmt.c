@@ -1,5 +1,4 @@
-/* Unit tests for the task build of vsnprintf (guest/lib/fmt.c with SHOJI_USER) and its float
- * conversions (guest/user/lib/fmt_float.c), checked byte for byte against the host C library. */
+/* Unit tests for the task build of vsnprintf and its float conversions, against glibc. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

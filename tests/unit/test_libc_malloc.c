@@ -1,5 +1,4 @@
-/* Unit tests for the task runtime's malloc, calloc, realloc and free (guest/user/lib/malloc.c) over
- * a fake page source backed by host mmap. */
+/* Unit tests for the task runtime's malloc family, over a fake page source on host mmap. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,4 @@
-/* Unit tests for the task runtime's strtol family, atoi and kin (guest/user/lib/strtol.c, stdlib.c)
- * and ctype (ctype.c), against the host C library. */
+/* Unit tests for the task runtime's strtol family, atoi, abs and ctype, against glibc. */
 #include <ctype.h>
 #include <limits.h>
 #include <setjmp.h>

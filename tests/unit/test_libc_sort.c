@@ -1,5 +1,4 @@
-/* Unit tests for the task runtime's qsort, bsearch (guest/user/lib/qsort.c, stdlib.c) and rand
- * (rand.c), against the host C library. */
+/* Unit tests for the task runtime's qsort, bsearch and rand, against glibc. */
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>

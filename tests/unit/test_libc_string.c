@@ -1,5 +1,4 @@
-/* Unit tests for the task runtime's string.h (guest/lib/string.c and
- * guest/user/lib/string_extra.c), against the host C library. */
+/* Unit tests for the task runtime's string.h functions, against glibc. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

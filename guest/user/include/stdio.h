@@ -1,5 +1,4 @@
-/* stdio.h for tasks: the printf family to the console and to strings, no streams
- * (docs/task-runtime.md). */
+/* stdio.h for tasks: the printf family, to the console and to strings; no streams. */
 #ifndef SHOJI_STDIO_H
 #define SHOJI_STDIO_H
 

@@ -1,5 +1,4 @@
-/* stdlib.h for tasks: memory, number parsing, sorting, random numbers, ending the task
- * (docs/task-runtime.md). */
+/* stdlib.h for tasks: memory, number parsing, sorting, random numbers, ending the task. */
 #ifndef SHOJI_STDLIB_H
 #define SHOJI_STDLIB_H
 

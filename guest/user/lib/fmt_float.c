@@ -1,5 +1,4 @@
-/* %f %e %g for tasks: a double's exact decimal value by integer arithmetic, rounded half to even.
- */
+/* %f %e %g for tasks: a double's exact decimal value, integer arithmetic, ties to even. */
 #include <stdbool.h>
 #include <stdint.h>
 #include "lib/fmt.h"

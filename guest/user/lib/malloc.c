@@ -1,5 +1,4 @@
-/* malloc, calloc, realloc, free: size classes carved from mapped chunks, big blocks mapped alone.
- */
+/* malloc, calloc, realloc, free: size classes in mapped chunks, big blocks mapped alone. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

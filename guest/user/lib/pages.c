@@ -1,5 +1,4 @@
-/* The heap's page source: sys_map() and sys_unmap(), behind runtime.h so the unit tests can fake
- * them. */
+/* The heap's page source: sys_map(), sys_unmap(); behind runtime.h for the unit tests. */
 #include "runtime.h"
 
 void *rt_pages_map(size_t len)

@@ -1,5 +1,4 @@
-/* qsort: introsort (median-of-three quicksort, heapsort past a depth limit, insertion sort for
- * short runs). */
+/* qsort: introsort (quicksort, heapsort past a depth limit, insertion sort for short runs). */
 #include <stddef.h>
 #include <stdlib.h>
 

@@ -1,5 +1,4 @@
-/* vprintf, puts and putchar: the rest of the console output, out of printf.c so that only tasks
- * using them link them. */
+/* vprintf, puts, putchar: console output apart from printf.c, linked only where used. */
 #include "runtime.h"
 
 int vprintf(const char *fmt, va_list ap)

@@ -1,5 +1,4 @@
-/* libc: the C runtime in a task: malloc churn, qsort, strtol, snprintf, ctype, assert, the clock.
- */
+/* libc: the C runtime in a task: malloc churn, qsort, strtol, snprintf, ctype, assert. */
 #include <assert.h>
 #include <ctype.h>
 #include <stdio.h>

@@ -1,5 +1,4 @@
-/* libcfloat: the printf family's float conversions in a task built with SSE (needs the kernel's
- * per-task FPU state). */
+/* libcfloat: printf's float conversions in a task built with SSE (needs FPU state). */
 #include <stdio.h>
 #include <string.h>
 
