@@ -16,8 +16,9 @@ BENCH_TASK_ELFS := $(addprefix $(BUILD)/tasks/,$(addsuffix .elf,$(BENCH_TASKS)))
 all: $(BENCH_TASK_ELFS)
 BENCH_LIB_OBJS := $(BUILD)/user/bench/tasks/benchlib.o
 
-$(BUILD)/tasks/%.elf: $(BUILD)/user/bench/tasks/%.o $(BENCH_LIB_OBJS) $(USER_LIB_OBJS) $(TASK_SEAL)
-	$(call link_task,$(USER_LIB_OBJS) $(BENCH_LIB_OBJS) $<)
+$(BUILD)/tasks/%.elf: $(BUILD)/user/bench/tasks/%.o $(BENCH_LIB_OBJS) $(USER_ROI_LIB) $(USER_LIB_OBJS) \
+	$(TASK_SEAL)
+	$(call link_task,$(USER_LIB_OBJS) $(BENCH_LIB_OBJS) $< $(USER_ROI_LIB))
 
 .SECONDARY: $(BENCH_LIB_OBJS) $(patsubst %,$(BUILD)/user/bench/tasks/%.o,$(BENCH_TASKS))
 

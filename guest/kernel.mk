@@ -22,6 +22,7 @@ KERNEL_CORE_SRCS := \
 	guest/core/audit.c \
 	guest/core/bootinfo.c \
 	guest/core/cmdline.c \
+	guest/core/fault_site.c \
 	guest/core/console.c \
 	guest/core/group.c \
 	guest/core/ipc.c \
@@ -64,7 +65,8 @@ $(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LDS)
 
 # Pure kernel parts, tested on the host.
 UNIT_TESTS += test_cmdline test_pmm test_kheap test_pte test_fmt test_range
-test_cmdline_SRCS := guest/core/cmdline.c guest/lib/parse.c
+test_cmdline_SRCS := guest/core/cmdline.c guest/lib/parse.c loader/format/task_token.c \
+	loader/format/taskspec.c
 test_pmm_SRCS := guest/core/pmm.c
 test_kheap_SRCS := guest/core/kheap.c
 test_pte_SRCS :=

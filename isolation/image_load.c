@@ -117,8 +117,14 @@ enum img_stage img_load(struct img_slot *s, const void *file, size_t size, enum 
 	s->bad_offset = 0;
 
 	/* task_load_image(), in its order. */
-	if (elf_task_parse(file, size, SLOT_IMAGE_MAX, &s->img, &s->why))
+	if (elf_task_parse(file, size, SLOT_IMAGE_MAX, &s->img, &s->why)) {
+		if (elf_task_too_large(&s->img, SLOT_IMAGE_MAX)) { /* with the kernel's numbers */
+			snprintf(s->why_text, sizeof(s->why_text), ELF_TASK_TOO_LARGE_FMT,
+				 ELF_TASK_TOO_LARGE_ARGS(&s->img, SLOT_IMAGE_MAX));
+			s->why = s->why_text;
+		}
 		return IMG_PARSE;
+	}
 
 	/* Map the pages the segments touch (zeroed, map_zeroed()), then copy
 	 * each segment's file bytes. */

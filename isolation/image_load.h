@@ -54,6 +54,7 @@ struct img_slot {
 	uint8_t map[SLOT_IMAGE_MAX / 8];
 	const char *why;     /* why the image was refused */
 	uint64_t bad_offset; /* the verifier's offending offset */
+	char why_text[96];   /* where why points when it has numbers (image too large) */
 };
 
 /*

@@ -74,10 +74,12 @@ enum scan_hit scan_buffer(const uint8_t *buf, size_t n, uint64_t *offset);
 /* --- x86_decode.c: length and whitelist of one instruction --------------- */
 /*
  * A decoder for the general-purpose integer instructions gcc emits for
- * x86-64 with -mgeneral-regs-only: it finds an instruction's length and
- * refuses everything outside the whitelist (privileged, PKRU-changing,
- * x87/SSE/VEX/EVEX, segment and I/O instructions, prefixes that change a
- * length between vendors).  The rules of verify.c (masked sequences,
+ * x86-64, and the SSE/SSE2 instructions on XMM registers compilers emit
+ * for float, double and vector code (docs/security.md, "Floating point in
+ * kernel mode"): it finds an instruction's length and refuses everything
+ * outside the whitelist (privileged, PKRU-changing, x87, MMX, SSE3 and
+ * later, VEX/EVEX, fxsave/fxrstor, segment and I/O instructions, prefixes
+ * that change a length between vendors).  The rules of verify.c (masked sequences,
  * branch targets) are not its business: it only reports branches.
  */
 enum x86_branch {

@@ -18,8 +18,8 @@
  *  2. Whitelist.  Every instruction is decoded from bundle starts,
  *     sequentially, through the whole bundle (fall-through reaches every
  *     byte of it), by x86_decode(): general-purpose integer instructions
- *     only, no privileged or PKRU-changing ones, no x87/SSE/VEX/EVEX, no
- *     fs/gs or address-size prefixes.  The offsets where instructions start
+ *     and SSE/SSE2 on XMM registers, no privileged or PKRU-changing ones,
+ *     no x87/MMX/AVX, no fs/gs or address-size prefixes.  The offsets where instructions start
  *     are recorded in a bit map (scratch).  Bytes inside an instruction
  *     (an immediate holding 0F 01 EF, say) are not instruction starts and
  *     cannot be reached: rules 3 and 5 see to it.

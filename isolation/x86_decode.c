@@ -7,8 +7,11 @@
  * The tables below say, per opcode, whether it takes a ModRM byte, which
  * immediate follows, whether it is a branch, and whether it is allowed;
  * the opcodes whose ModRM.reg selects the instruction ("groups") have a
- * second table indexed by reg.  Anything not marked OK is refused with the
- * entry's reason, or a generic one.
+ * second table indexed by reg, and the SSE opcodes, whose mandatory prefix
+ * selects the instruction, a third indexed by prefix (sse_rows[]).
+ * Anything not marked OK (or PFX, whose row decides) is refused with the
+ * entry's reason, or a generic one.  The SSE test sits on the refusal
+ * path, so integer code decodes with no extra step.
  */
 
 /* opinfo.flags */
@@ -19,6 +22,7 @@
 #define NEED_F3 0x10 /* F3 required (popcnt, endbr64); why says so */
 #define NO66 0x20    /* no operand-size prefix */
 #define LK 0x40	     /* lock allowed, with a memory operand (check_lock()) */
+#define PFX 0x80     /* SSE, not OK itself: the mandatory prefix picks the form (sse_rows[]) */
 
 /* opinfo.imm: the immediate (or displacement of a direct branch) */
 enum imm_kind {
@@ -51,6 +55,9 @@ enum group_id {
 	G_0FAE,	 /* fences; fxsave, xrstor, ldmxcsr, clflush... */
 	G_0FBA,	 /* bt/bts/btr/btc r/m, imm8 */
 	G_0FC7,	 /* cmpxchg8b/16b; xrstors, xsaves, rdrand, vmptrld... */
+	G_SSE71, /* 66 0F 71: psrlw, psraw, psllw xmm, imm8 */
+	G_SSE72, /* 66 0F 72: psrld, psrad, pslld xmm, imm8 */
+	G_SSE73, /* 66 0F 73: psrlq, psrldq, psllq, pslldq xmm, imm8 */
 	G_COUNT,
 };
 
@@ -170,7 +177,7 @@ static const struct opinfo map1[256] = {
     [0xd4 ... 0xd5] = BCD,
     [0xd6] = WHY("opcode D6 (salc): invalid in 64-bit mode"),
     [0xd7] = {.flags = OK}, /* xlat */
-    [0xd8 ... 0xdf] = WHY("x87 instruction (D8-DF) not allowed"),
+    [0xd8 ... 0xdf] = WHY("x87 instruction (D8-DF, long double) not admitted in kernel mode"),
     /* loopne, loope, loop, jrcxz */
     [0xe0 ... 0xe3] = {.flags = OK | NO66, .imm = IMM_REL8, .branch = X86_BR_JCC},
     [0xe4 ... 0xe7] = WHY("I/O instruction in/out (E4-E7) not allowed"),
@@ -192,7 +199,103 @@ static const struct opinfo map1[256] = {
     [0xff] = {.flags = OK | M, .group = G_FF},
 };
 
-#define SSE WHY("MMX/SSE instruction (0F map) not allowed")
+/*
+ * SSE and SSE2 (SDM Vol. 2D A.3, Table A-4): the prefix 66, F3 or F2 (or
+ * none) before 0F selects the instruction, so each opcode marked PFX in
+ * map0f has a row here, one form per prefix.  Admitted: the forms on XMM
+ * registers, GPRs and memory that compilers emit for float, double and
+ * integer vector code (docs/security.md, "Floating point in kernel
+ * mode").  Refused: the MMX forms (mm registers alias the x87 state),
+ * SSE3 and later, the implicit-rdi store of maskmovdqu.  Every SSE/SSE2
+ * instruction is ModRM and, for the ones marked so in map0f, an imm8: the
+ * length never depends on the prefix, REX.W or the form.
+ */
+enum sse_form {
+	S_NO = 0, /* no SSE/SSE2 instruction (invalid, or another extension) */
+	S_RM,	  /* admitted, register or memory operand */
+	S_MEM,	  /* admitted with a memory operand only */
+	S_REG,	  /* admitted with a register operand only */
+	S_MMX,	  /* an MMX form: refused */
+	S_NEW,	  /* SSE3 or later (SSE4a): refused */
+	S_BAD,	  /* refused with the row's why */
+};
+
+/* The columns of a row: which of 66, F3, F2 came (at most one). */
+enum sse_col { C_NONE, C_66, C_F3, C_F2, C_COUNT };
+
+struct sse_row {
+	uint8_t form[C_COUNT];
+	const char *why; /* S_BAD */
+};
+
+#define R4(a, b, c, d)                                                                             \
+	{                                                                                          \
+		{                                                                                  \
+			a, b, c, d                                                                 \
+		}                                                                                  \
+	}
+/* ps, pd, ss, sd (add, sqrt, ...); ps, pd only (and, unpck, movaps...) */
+#define PS_PD_SS_SD R4(S_RM, S_RM, S_RM, S_RM)
+#define PS_PD R4(S_RM, S_RM, S_NO, S_NO)
+/* integer SIMD: the MMX form without a prefix, the XMM form with 66 */
+#define INT_SIMD R4(S_MMX, S_RM, S_NO, S_NO)
+
+static const struct sse_row sse_rows[256] = {
+    [0x10 ... 0x11] = PS_PD_SS_SD,		    /* movups, movupd, movss, movsd */
+    [0x12] = R4(S_RM, S_MEM, S_NEW, S_NEW),	    /* movlps/movhlps, movlpd; movsldup, movddup */
+    [0x13] = R4(S_MEM, S_MEM, S_NO, S_NO),	    /* movlps, movlpd m64, xmm */
+    [0x14 ... 0x15] = PS_PD,			    /* unpcklps/pd, unpckhps/pd */
+    [0x16] = R4(S_RM, S_MEM, S_NEW, S_NO),	    /* movhps/movlhps, movhpd; movshdup */
+    [0x17] = R4(S_MEM, S_MEM, S_NO, S_NO),	    /* movhps, movhpd m64, xmm */
+    [0x28 ... 0x29] = PS_PD,			    /* movaps, movapd */
+    [0x2a] = R4(S_MMX, S_MMX, S_RM, S_RM),	    /* cvtpi2ps/pd; cvtsi2ss/sd */
+    [0x2b] = R4(S_MEM, S_MEM, S_NEW, S_NEW),	    /* movntps, movntpd; movntss/sd */
+    [0x2c ... 0x2d] = R4(S_MMX, S_MMX, S_RM, S_RM), /* cvt(t)ps2pi/pd2pi; cvt(t)ss2si/sd2si */
+    [0x2e ... 0x2f] = PS_PD,			    /* ucomiss/sd, comiss/sd */
+    [0x50] = R4(S_REG, S_REG, S_NO, S_NO),	    /* movmskps, movmskpd */
+    [0x51] = PS_PD_SS_SD,			    /* sqrt */
+    [0x52 ... 0x53] = R4(S_RM, S_NO, S_RM, S_NO),   /* rsqrtps/ss, rcpps/ss */
+    [0x54 ... 0x57] = PS_PD,			    /* and, andn, or, xor */
+    [0x58 ... 0x5a] = PS_PD_SS_SD,		    /* add, mul, cvtps2pd/pd2ps/ss2sd/sd2ss */
+    [0x5b] = R4(S_RM, S_RM, S_RM, S_NO),	    /* cvtdq2ps, cvtps2dq, cvttps2dq */
+    [0x5c ... 0x5f] = PS_PD_SS_SD,		    /* sub, min, div, max */
+    [0x60 ... 0x6b] = INT_SIMD,			    /* punpckl*, packsswb, pcmpgt*, packuswb... */
+    [0x6c ... 0x6d] = R4(S_NO, S_RM, S_NO, S_NO),   /* punpcklqdq, punpckhqdq */
+    [0x6e] = INT_SIMD,				    /* movd/movq xmm, r/m */
+    [0x6f] = R4(S_MMX, S_RM, S_RM, S_NO),	    /* movdqa, movdqu xmm, m */
+    [0x70] = R4(S_MMX, S_RM, S_RM, S_RM),	    /* pshufd, pshufhw, pshuflw */
+    [0x71 ... 0x73] = R4(S_MMX, S_REG, S_NO, S_NO), /* shifts by imm8 (G_SSE7x) */
+    [0x74 ... 0x76] = INT_SIMD,			    /* pcmpeqb/w/d */
+    [0x7c ... 0x7d] = R4(S_NO, S_NEW, S_NO, S_NEW), /* haddpd/ps, hsubpd/ps */
+    [0x7e] = R4(S_MMX, S_RM, S_RM, S_NO),	    /* movd/movq r/m, xmm; movq xmm, xmm/m64 */
+    [0x7f] = R4(S_MMX, S_RM, S_RM, S_NO),	    /* movdqa, movdqu m, xmm */
+    [0xc2] = PS_PD_SS_SD,			    /* cmpps/pd/ss/sd */
+    [0xc4] = INT_SIMD,				    /* pinsrw */
+    [0xc5] = R4(S_MMX, S_REG, S_NO, S_NO),	    /* pextrw r32, xmm */
+    [0xc6] = PS_PD,				    /* shufps, shufpd */
+    [0xd0] = R4(S_NO, S_NEW, S_NO, S_NEW),	    /* addsubpd, addsubps */
+    [0xd1 ... 0xd5] = INT_SIMD,			    /* psrlw/d/q, paddq, pmullw */
+    [0xd6] = R4(S_NO, S_RM, S_MMX, S_MMX),	    /* movq xmm/m64, xmm; movq2dq, movdq2q */
+    [0xd7] = R4(S_MMX, S_REG, S_NO, S_NO),	    /* pmovmskb */
+    [0xd8 ... 0xe5] = INT_SIMD,		   /* psubus, pminub, pand, paddus, pavg, psra... */
+    [0xe6] = R4(S_NO, S_RM, S_RM, S_RM),   /* cvttpd2dq, cvtdq2pd, cvtpd2dq */
+    [0xe7] = R4(S_MMX, S_MEM, S_NO, S_NO), /* movntdq */
+    [0xe8 ... 0xef] = INT_SIMD,		   /* psubs, pminsw, por, padds, pmaxsw, pxor */
+    [0xf0] = R4(S_NO, S_NO, S_NO, S_NEW),  /* lddqu */
+    [0xf1 ... 0xf6] = INT_SIMD,		   /* psll, pmuludq, pmaddwd, psadbw */
+    [0xf7] = {{S_MMX, S_BAD},
+	      "maskmovdqu (66 0F F7) not allowed: it stores through an implicit rdi"},
+    [0xf8 ... 0xfe] = INT_SIMD, /* psub, padd */
+};
+
+/* Why a refused form is refused, by form. */
+static const char *const sse_why[] = {
+    [S_NO] = "SSE opcode with this prefix (none, 66, F3, F2): no SSE/SSE2 instruction",
+    [S_MMX] = "MMX instruction (mm register) not allowed: MMX aliases the x87 state",
+    [S_NEW] = "SSE3 or later instruction not allowed (SSE2 at most)",
+    [S_MEM] = "SSE instruction needs a memory operand here (mod 11 is #UD)",
+    [S_REG] = "SSE instruction needs a register operand here",
+};
 
 /* The 0F map (SDM Vol. 2D A.3, Tables A-3 and A-4). */
 static const struct opinfo map0f[256] = {
@@ -208,7 +311,7 @@ static const struct opinfo map0f[256] = {
     [0x0b] = {.flags = OK | NO66}, /* ud2 */
     [0x0d] = {.flags = OK | M | NO66, .group = G_0F0D},
     [0x0e ... 0x0f] = WHY("3DNow! instruction (0F 0E, 0F 0F) not allowed"),
-    [0x10 ... 0x17] = SSE,
+    [0x10 ... 0x17] = {.flags = M | PFX},
     [0x18] = {.flags = OK | M | NO66, .group = G_0F18},
     [0x19 ... 0x1d] = WHY("hint or reserved-NOP opcode (0F 19-1D) not allowed"),
     [0x1e] = {.flags = OK | M | NO66 | NEED_F3,
@@ -219,7 +322,7 @@ static const struct opinfo map0f[256] = {
     [0x21] = WHY("privileged instruction 0F 21 (mov from a debug register)"),
     [0x22] = WHY("privileged instruction 0F 22 (mov to a control register)"),
     [0x23] = WHY("privileged instruction 0F 23 (mov to a debug register)"),
-    [0x28 ... 0x2f] = SSE,
+    [0x28 ... 0x2f] = {.flags = M | PFX},
     [0x30] = WHY("privileged instruction 0F 30 (wrmsr)"),
     [0x31] = {.flags = OK | NO66}, /* rdtsc */
     [0x32] = WHY("privileged instruction 0F 32 (rdmsr)"),
@@ -230,10 +333,16 @@ static const struct opinfo map0f[256] = {
     [0x38] = WHY("three-byte opcode map 0F 38 not allowed (SSE, movbe, crc32...)"),
     [0x3a] = WHY("three-byte opcode map 0F 3A not allowed (SSE)"),
     [0x40 ... 0x4f] = {.flags = OK | M}, /* cmovcc */
-    [0x50 ... 0x76] = SSE,
+    [0x50 ... 0x6f] = {.flags = M | PFX},
+    [0x70] = {.flags = M | PFX, .imm = IMM_B}, /* pshufd, pshufhw, pshuflw */
+    [0x71] = {.flags = M | PFX, .imm = IMM_B, .group = G_SSE71},
+    [0x72] = {.flags = M | PFX, .imm = IMM_B, .group = G_SSE72},
+    [0x73] = {.flags = M | PFX, .imm = IMM_B, .group = G_SSE73},
+    [0x74 ... 0x76] = {.flags = M | PFX},
     [0x77] = WHY("emms (0F 77) not allowed (no MMX)"),
     [0x78 ... 0x79] = WHY("privileged instruction 0F 78/79 (vmread/vmwrite)"),
-    [0x7a ... 0x7f] = SSE,
+    [0x7a ... 0x7b] = WHY("0F 7A/7B: invalid opcode"),
+    [0x7c ... 0x7f] = {.flags = M | PFX},
     [0x80 ... 0x8f] = {.flags = OK | NO66, .imm = IMM_REL32, .branch = X86_BR_JCC},
     [0x90 ... 0x9f] = {.flags = OK | M}, /* setcc */
     [0xa0 ... 0xa1] = WHY("push/pop fs (0F A0/A1) not allowed"),
@@ -257,14 +366,16 @@ static const struct opinfo map0f[256] = {
     [0xb8] = {.flags = OK | M | NEED_F3, .why = "0F B8 without F3 (jmpe) not allowed"},
     [0xb9] = WHY("ud1 (0F B9) not allowed"),
     [0xba] = {.flags = OK | M, .imm = IMM_B, .group = G_0FBA},
-    [0xbb] = {.flags = OK | M | LK},	      /* btc */
-    [0xbc ... 0xbd] = {.flags = OK | M | F3}, /* bsf, bsr; F3: tzcnt, lzcnt */
-    [0xbe ... 0xbf] = {.flags = OK | M},      /* movsx */
-    [0xc0 ... 0xc1] = {.flags = OK | M | LK}, /* xadd */
-    [0xc2 ... 0xc6] = SSE,
+    [0xbb] = {.flags = OK | M | LK},	       /* btc */
+    [0xbc ... 0xbd] = {.flags = OK | M | F3},  /* bsf, bsr; F3: tzcnt, lzcnt */
+    [0xbe ... 0xbf] = {.flags = OK | M},       /* movsx */
+    [0xc0 ... 0xc1] = {.flags = OK | M | LK},  /* xadd */
+    [0xc2] = {.flags = M | PFX, .imm = IMM_B}, /* cmpps/pd/ss/sd */
+    [0xc3] = WHY("movnti (0F C3) not allowed"),
+    [0xc4 ... 0xc6] = {.flags = M | PFX, .imm = IMM_B}, /* pinsrw, pextrw, shufps/pd */
     [0xc7] = {.flags = OK | M | NO66, .group = G_0FC7},
     [0xc8 ... 0xcf] = {.flags = OK}, /* bswap */
-    [0xd0 ... 0xfe] = SSE,
+    [0xd0 ... 0xfe] = {.flags = M | PFX},
     [0xff] = WHY("ud0 (0F FF) not allowed"),
 };
 
@@ -359,14 +470,23 @@ static const struct opgroup groups[G_COUNT] = {
     [G_0F1F] = {.mem_ok = 0x01,
 		.reg_ok = 0x01,
 		.why = {[1 ... 7] = "0F 1F /1-/7 (reserved NOP) not allowed"}},
-    [G_0FAE] = {.nexact = 3,
+    /* ldmxcsr, stmxcsr: MXCSR is the task's own (its FXSAVE image); a
+     * reserved bit set or an unmasked exception faults the task. */
+    [G_0FAE] = {.mem_ok = 0x0c,
+		.nexact = 3,
 		.exact = {0xe8, 0xf0, 0xf8}, /* lfence, mfence, sfence */
-		.why = {"fxsave (0F AE /0) not allowed", "fxrstor (0F AE /1) not allowed",
-			"ldmxcsr (0F AE /2) not allowed", "stmxcsr (0F AE /3) not allowed",
+		.why = {"fxsave (0F AE /0) not allowed",
+			"fxrstor (0F AE /1) not allowed: it loads the whole x87/SSE state", 0, 0,
 			"xsave (0F AE /4) not allowed",
 			"xrstor (0F AE /5) not allowed: it can change PKRU",
 			"xsaveopt (0F AE /6) not allowed", "clflush (0F AE /7) not allowed"},
 		.why_reg = "0F AE: only lfence, mfence, sfence (E8, F0, F8) are allowed"},
+    [G_SSE71] = {.reg_ok = 0x54,
+		 .why = {[0 ... 7] = "66 0F 71: only psrlw, psraw, psllw (/2 /4 /6)"}},
+    [G_SSE72] = {.reg_ok = 0x54,
+		 .why = {[0 ... 7] = "66 0F 72: only psrld, psrad, pslld (/2 /4 /6)"}},
+    [G_SSE73] = {.reg_ok = 0xcc,
+		 .why = {[0 ... 7] = "66 0F 73: only psrlq, psrldq, psllq, pslldq (/2 /3 /6 /7)"}},
     [G_0FBA] = {.mem_ok = 0xf0,
 		.reg_ok = 0xf0,
 		.lock_ok = 0xe0,
@@ -407,13 +527,11 @@ static int refuse(const char **why, const char *s)
 static bool group_allows(const struct opgroup *g, uint8_t modrm, const char **why)
 {
 	unsigned mod = modrm >> 6, reg = (modrm >> 3) & 7;
-	if (g->nexact) {
-		for (unsigned k = 0; k < g->nexact; k++)
-			if (g->exact[k] == modrm)
-				return true;
-	} else if (((mod == 3 ? g->reg_ok : g->mem_ok) >> reg) & 1) {
+	if (((mod == 3 ? g->reg_ok : g->mem_ok) >> reg) & 1)
 		return true;
-	}
+	for (unsigned k = 0; mod == 3 && k < g->nexact; k++)
+		if (g->exact[k] == modrm)
+			return true;
 	*why = 0;
 	if (mod == 3) {
 		for (unsigned k = 0; k < g->nnames; k++)
@@ -467,6 +585,37 @@ static int decode_prefixes(const uint8_t *p, size_t avail, struct x86_insn *in, 
 			in->legacy |= bits;
 	}
 	*at = i;
+	return X86_OK;
+}
+
+/*
+ * A PFX opcode: the SSE form its prefixes pick (sse_rows[]), and the
+ * operand that form needs, read from the ModRM byte at p[i] before the
+ * SIB and displacement are (a refusal does not wait for them).  Only
+ * admitted forms return X86_OK.  One mandatory prefix at most: with two,
+ * which one counts is a rule of the CPU that nothing here needs.
+ */
+static int sse_form(const struct x86_insn *in, const uint8_t *p, size_t avail, size_t i,
+		    const char **why)
+{
+	uint8_t px = in->legacy & (X86_P66 | X86_PF2 | X86_PF3);
+	if (px & (px - 1))
+		return refuse(why, "SSE instruction with more than one of the prefixes 66, F2, F3");
+	enum sse_col c = px == X86_P66	 ? C_66
+			 : px == X86_PF3 ? C_F3
+			 : px == X86_PF2 ? C_F2
+					 : C_NONE;
+	const struct sse_row *r = &sse_rows[in->op];
+	enum sse_form form = (enum sse_form)r->form[c];
+	if (form == S_BAD)
+		return refuse(why, r->why);
+	if (form != S_RM && form != S_MEM && form != S_REG)
+		return refuse(why, sse_why[form]);
+	if (i >= avail)
+		return X86_TRUNCATED;
+	bool reg = (p[i] >> 6) == 3;
+	if ((form == S_MEM && reg) || (form == S_REG && !reg))
+		return refuse(why, sse_why[form]);
 	return X86_OK;
 }
 
@@ -580,11 +729,15 @@ int x86_decode(const uint8_t *p, size_t avail, struct x86_insn *in, const char *
 		in->op = p[i++];
 		e = &map0f[in->op];
 	}
-	if (!(e->flags & OK))
-		return refuse(why, e->why    ? e->why
-				   : in->map ? "opcode not in the whitelist (0F map)"
-					     : "opcode not in the whitelist (one-byte map)");
-	rc = check_prefixes(e, in, why);
+	/* PFX entries are not OK by themselves: their sse_rows[] form is. */
+	if (e->flags & OK)
+		rc = check_prefixes(e, in, why);
+	else if (e->flags & PFX)
+		rc = sse_form(in, p, avail, i, why);
+	else
+		rc = refuse(why, e->why	   ? e->why
+				 : in->map ? "opcode not in the whitelist (0F map)"
+					   : "opcode not in the whitelist (one-byte map)");
 	if (rc)
 		return rc;
 

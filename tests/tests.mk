@@ -22,6 +22,25 @@ test_libc_sort_SRCS :=
 test_libc_string_SRCS :=
 test_libc_malloc_SRCS :=
 
+# Float-heavy task code (tests/fpu/) built as the SDK builds it
+# (USER_FPU_CFLAGS, bundled) and linked like a task: test_fpu_code loads it
+# in kernel mode on the host, and the verifier must accept all of it.
+# -fno-math-errno: sqrt() becomes sqrtsd, not a call to a libm there is none of.
+FPU_CODE_OBJS := $(patsubst %.c,$(BUILD)/user-fpu/%.o,$(wildcard tests/fpu/*.c))
+FPU_CODE_ELF := $(BUILD)/tests/fpu/fpu-code.elf
+$(FPU_CODE_ELF): $(FPU_CODE_OBJS) $(USER_LIB_OBJS) $(TASK_SEAL)
+	$(call link_task,$(USER_LIB_OBJS) $(FPU_CODE_OBJS))
+$(FPU_CODE_OBJS): USER_FPU_CFLAGS += -Itests/fpu -fno-math-errno
+$(FPU_CODE_OBJS): tests/tests.mk
+# The loops of these two vectorized as -O3 does (GCC's -O2 cost model
+# vectorizes only loops that need no remainder).
+$(BUILD)/user-fpu/tests/fpu/vector.o $(BUILD)/user-fpu/tests/fpu/integer.o: USER_FPU_CFLAGS += -O3
+.SECONDARY: $(FPU_CODE_OBJS)
+all: $(FPU_CODE_ELF)
+UNIT_TESTS += test_fpu_code
+test_fpu_code_SRCS := $(IMAGE_ORACLE_SRCS)
+test_fpu_code_LIBS := -lZydis
+
 UNIT_TEST_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_TESTS))
 
 define unit_test_rule

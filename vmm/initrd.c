@@ -74,13 +74,15 @@ static int pack_file(struct initrd_pack *p, const char *path, const char *name, 
 	void *data = NULL;
 	size_t size;
 	const char *why;
+	struct elf_task img;
+	char reason[200];
 
 	int rc = hostfile_read(path, TASK_FILE_MAX, &data, &size);
 	if (rc)
 		return fail(rc, err, errlen, "task file %s: %s", path, strerror(-rc));
-	if (task_image_check(data, size, &why)) {
+	if (task_image_check(data, size, &img, reason, sizeof(reason))) {
 		free(data);
-		return fail(-EINVAL, err, errlen, "task file %s: %s", path, why);
+		return fail(-EINVAL, err, errlen, "task file %s: %s", path, reason);
 	}
 	rc = cpio_writer_add(&p->w, name, data, size, &why);
 	free(data);

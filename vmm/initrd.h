@@ -88,11 +88,24 @@ int initrd_from_specs(char *const specs[], int n, const char *append, struct cpi
  * the header and program headers of an accepted image, and must see the
  * same entry point and the same loadable segments.
  * @file, @size: the whole file (libelf reads it in place).
- * Returns 0, or -EINVAL with *why: elf_task_parse's reason, or
- * "libelf reads it differently: ..." when the two readers disagree.
+ * @t:    receives elf_task_parse's description of an accepted image.
+ * @why, @cap: receives the reason on refusal (NUL-terminated, cut to @cap).
+ * Returns 0, or -EINVAL with the reason in @why: elf_task_parse's (for
+ * "image too large" with its numbers, ELF_TASK_TOO_LARGE_FMT, as the
+ * kernel prints it), elf_task_note_check's, or "libelf reads it
+ * differently: ..." when the two readers disagree.
  * The instruction checks (the scan, the kernel-mode verifier) stay the
  * guest's: they depend on the mode.
  */
-int task_image_check(void *file, size_t size, const char **why);
+int task_image_check(void *file, size_t size, struct elf_task *t, char *why, size_t cap);
+
+/*
+ * task_image_reason - the reason elf_task_parse(..., @max_span, @t, @why)
+ * refused an image, as the kernel prints it: @why, or for "image too
+ * large" the numbers too (ELF_TASK_TOO_LARGE_FMT).  Writes @buf[0..@cap),
+ * NUL-terminated.  Cannot fail.
+ */
+void task_image_reason(const struct elf_task *t, uint64_t max_span, const char *why, char *buf,
+		       size_t cap);
 
 #endif

@@ -1,6 +1,7 @@
 /* Task files checked on the host before any guest exists: the guest's rules judge, libelf reads. */
 #include <errno.h>
 #include <gelf.h>
+#include <stdio.h>
 
 #include "initrd.h"
 
@@ -51,27 +52,43 @@ static int libelf_agrees(Elf *e, const struct elf_task *t, const char **why)
 	return 0;
 }
 
-int task_image_check(void *file, size_t size, const char **why)
+void task_image_reason(const struct elf_task *t, uint64_t max_span, const char *why, char *buf,
+		       size_t cap)
 {
-	struct elf_task t;
+	if (elf_task_too_large(t, max_span))
+		snprintf(buf, cap, ELF_TASK_TOO_LARGE_FMT, ELF_TASK_TOO_LARGE_ARGS(t, max_span));
+	else
+		snprintf(buf, cap, "%s", why);
+}
 
-	if (elf_task_parse(file, size, ELF_TASK_SPAN_MAX, &t, why))
+int task_image_check(void *file, size_t size, struct elf_task *t, char *why, size_t cap)
+{
+	const char *reason;
+	int rc;
+
+	if (elf_task_parse(file, size, ELF_TASK_SPAN_MAX, t, &reason)) {
+		task_image_reason(t, ELF_TASK_SPAN_MAX, reason, why, cap);
 		return -EINVAL;
+	}
 	static char note_why[ELF_TASK_NOTE_WHY_MAX];
-	if (elf_task_note_check(&t, note_why, why))
+	if (elf_task_note_check(t, note_why, &reason)) {
+		snprintf(why, cap, "%s", reason);
 		return -EINVAL;
+	}
 	if (elf_version(EV_CURRENT) == EV_NONE) {
-		*why = "libelf is older than this ELF version";
+		snprintf(why, cap, "libelf is older than this ELF version");
 		return -EINVAL;
 	}
 	Elf *e = elf_memory(file, size);
 	if (!e || elf_kind(e) != ELF_K_ELF) {
-		*why = "libelf reads it differently: not an ELF file libelf can read";
+		snprintf(why, cap, "libelf reads it differently: not an ELF file libelf can read");
 		if (e)
 			elf_end(e);
 		return -EINVAL;
 	}
-	int rc = libelf_agrees(e, &t, why);
+	rc = libelf_agrees(e, t, &reason);
 	elf_end(e);
+	if (rc)
+		snprintf(why, cap, "%s", reason);
 	return rc;
 }

@@ -1,7 +1,7 @@
 # lib.jq: bench/run's records -> results grouped and summarised, and the parts both reports share (JSON sections, skips, kernel memory).
 #
 # RECORDS lines (bench/run): KIND <tab> PLATFORM <tab> RUN <tab> PAYLOAD [<tab> VALUE]
-#   RESULT  PAYLOAD is a RESULT line's JSON (bench/tasks/bench.h, bench/linux/common.h)
+#   RESULT  PAYLOAD is a RESULT line's JSON (guest/user/lib/roi.h, bench/linux/common.h)
 #   SKIP    PAYLOAD is {"benchmark","mode","variant","reason"}
 #   INFO    PAYLOAD is a key, VALUE its text
 # PLATFORM: linux (this host), kvm (shoji on hardware KVM), tcg (QEMU TCG,

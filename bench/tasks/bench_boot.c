@@ -21,11 +21,15 @@ int main(int argc, char **argv)
 	uint64_t tsc = bench_tsc();
 	long ns = sys_clock();
 
-	if (argc != 2)
+	struct roi_line l;
+
+	if (argc != 2 || bench_check_mode(argv[1]))
 		return bench_usage("bench_boot MODE");
-	printf("RESULT {\"benchmark\":\"boot\",\"mode\":\"%s\",\"variant\":\"first task\","
-	       "\"iterations\":1,\"cycles_per_op\":null,\"ns_per_op\":null,\"tsc_at_main\":%lu,"
-	       "\"clock_ns_at_main\":%ld,\"counters\":{}}\n",
-	       argv[1], (unsigned long)tsc, ns);
+	roi_line_start(&l, roi_taskinfo(), "boot", "first task");
+	roi_put(&l,
+		",\"iterations\":1,\"cycles_per_op\":null,\"ns_per_op\":null,\"tsc_at_main\":%lu,"
+		"\"clock_ns_at_main\":%ld,\"counters\":{}",
+		(unsigned long)tsc, ns);
+	roi_line_print(&l);
 	return 0;
 }

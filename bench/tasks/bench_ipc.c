@@ -29,7 +29,7 @@
  *                     loop, yields included.
  *
  * Each after N/10 (at least 10) warm-up operations of the same kind.
- * MODE and VARIANT only label the lines.
+ * VARIANT labels the lines; MODE must be the mode the client runs in.
  */
 
 #define USAGE "bench_ipc server|wserver | bench_ipc client|wclient MODE VARIANT N SERVER_ID"
@@ -89,15 +89,15 @@ static inline __attribute__((always_inline)) uint64_t tsc_before_call(bool word)
 	return word ? BENCH_TSC_AT(bench_ipc_call_w) : BENCH_TSC_AT(bench_ipc_call);
 }
 
-static inline __attribute__((always_inline)) void roundtrip(const char *mode, const char *variant,
-							    uint64_t n, long srv, bool word)
+static inline __attribute__((always_inline)) void roundtrip(const char *variant, uint64_t n,
+							    long srv, bool word)
 {
 	uint64_t warm = bench_warmup(n);
-	struct bench_mark a, b;
+	struct roi r;
 
 	for (uint64_t i = 0; i < warm; i++)
 		call(srv, MSG_WORK, word);
-	bench_begin(&a);
+	roi_begin(&r);
 	for (uint64_t i = 0; i < n; i++) {
 		/* One turn from here to here is one round trip (path-trace). */
 		if (word)
@@ -106,36 +106,42 @@ static inline __attribute__((always_inline)) void roundtrip(const char *mode, co
 			BENCH_LABEL(bench_ipc_roundtrip);
 		call(srv, MSG_WORK, word);
 	}
-	bench_end(&b);
-	bench_result_span("ipc_roundtrip", mode, variant, n, warm, &a, &b);
+	roi_end(&r);
+	roi_result(&r,
+		   &(struct roi_report){
+		       .benchmark = "ipc_roundtrip", .variant = variant, .ops = n, .warmup = warm});
 }
 
-static inline __attribute__((always_inline)) void
-call_to_peer(const char *mode, const char *variant, uint64_t n, long srv, bool word)
+static inline __attribute__((always_inline)) void call_to_peer(const char *variant, uint64_t n,
+							       long srv, bool word)
 {
 	uint64_t warm = bench_warmup(n);
 	uint64_t sum = 0, floor;
-	struct bench_mark a, b;
+	struct roi r;
 	char extra[64];
 
 	for (uint64_t i = 0; i < warm; i++) {
 		sys_yield();
 		call(srv, MSG_WORK, word);
 	}
-	bench_begin(&a);
+	roi_begin(&r);
 	for (uint64_t i = 0; i < n; i++) {
 		sys_yield();
 		uint64_t t0 = tsc_before_call(word);
 		sum += call(srv, MSG_WORK, word) - t0;
 	}
-	bench_end(&b);
+	roi_end(&r);
 	/* What two back-to-back TSC reads cost: the measurement's floor,
 	 * included in the number above. */
 	floor = bench_tsc();
 	floor = bench_tsc() - floor;
 	snprintf(extra, sizeof(extra), ",\"tsc_read_cycles\":%lu", (unsigned long)floor);
-	bench_result("ipc_call_to_peer", mode, variant, n, warm, sum, bench_scale_ns(sum, &a, &b),
-		     &a, &b, BENCH_OWN_SYSCALLS, extra);
+	roi_result(&r, &(struct roi_report){.benchmark = "ipc_call_to_peer",
+					    .variant = variant,
+					    .ops = n,
+					    .warmup = warm,
+					    .cycles = sum,
+					    .extra = extra});
 }
 
 int main(int argc, char **argv)
@@ -147,15 +153,16 @@ int main(int argc, char **argv)
 	if (argc == 2 && strcmp(argv[1], "wserver") == 0)
 		return serve(true);
 	if (argc != 6 || (strcmp(argv[1], "client") && strcmp(argv[1], "wclient")) ||
-	    bench_arg(argv, 4, &n, USAGE) || bench_arg(argv, 5, &srv, USAGE))
+	    bench_check_mode(argv[2]) || bench_arg(argv, 4, &n, USAGE) ||
+	    bench_arg(argv, 5, &srv, USAGE))
 		return bench_usage(USAGE);
 	if (argv[1][0] == 'w') {
-		roundtrip(argv[2], argv[3], n, (long)srv, true);
-		call_to_peer(argv[2], argv[3], n, (long)srv, true);
+		roundtrip(argv[3], n, (long)srv, true);
+		call_to_peer(argv[3], n, (long)srv, true);
 		call((long)srv, MSG_BYE, true);
 	} else {
-		roundtrip(argv[2], argv[3], n, (long)srv, false);
-		call_to_peer(argv[2], argv[3], n, (long)srv, false);
+		roundtrip(argv[3], n, (long)srv, false);
+		call_to_peer(argv[3], n, (long)srv, false);
 		call((long)srv, MSG_BYE, false);
 	}
 	return 0;

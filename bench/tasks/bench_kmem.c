@@ -22,7 +22,7 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && strcmp(argv[1], "quiet") == 0)
 		return 0;
-	if (argc != 3 || bench_arg(argv, 2, &count, USAGE))
+	if (argc != 3 || bench_check_mode(argv[1]) || bench_arg(argv, 2, &count, USAGE))
 		return bench_usage(USAGE);
 	/* Every copy yields once before it exits, so each sees all the others
 	 * alive at its first run (all are created before any runs): the last
@@ -35,10 +35,17 @@ int main(int argc, char **argv)
 	long bytes = sys_kmem();
 	if (bytes < 0)
 		bench_fail("bench_kmem", "kmem", bytes);
-	printf("RESULT {\"benchmark\":\"kmem_per_task\",\"mode\":\"%s\",\"variant\":\"%lu tasks\","
-	       "\"iterations\":1,\"cycles_per_op\":null,\"ns_per_op\":null,\"task\":%ld,"
-	       "\"bytes\":%ld,\"counters\":{}}\n",
-	       argv[1], count, id, bytes);
+	/* The tags say the task's id ("task"), which tells the first copy's
+	 * line from the last's. */
+	struct roi_line l;
+	char variant[32];
+	snprintf(variant, sizeof(variant), "%lu tasks", count);
+	roi_line_start(&l, roi_taskinfo(), "kmem_per_task", variant);
+	roi_put(&l,
+		",\"iterations\":1,\"cycles_per_op\":null,\"ns_per_op\":null,\"bytes\":%ld,"
+		"\"counters\":{}",
+		bytes);
+	roi_line_print(&l);
 	sys_yield();
 	return 0;
 }

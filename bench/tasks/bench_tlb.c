@@ -13,8 +13,8 @@
  * cost of the TLB entries the switch kept or lost more than of the cache.
  *
  * The reporter makes OPS/10 warm-up reads, then OPS measured ones, and
- * prints one RESULT line "tlb_reads" (MODE and VARIANT only label it;
- * bench/run uses "M<M>-N<N>-K<K>-..."):
+ * prints one RESULT line "tlb_reads" (VARIANT labels it, bench/run uses
+ * "M<M>-N<N>-K<K>-..."; MODE must be the task's):
  *   cycles_per_op   TSC of its read slices only (from the first read after
  *                   a yield returned to the last read before the next), per
  *                   read: what switching did to the reads;
@@ -62,10 +62,11 @@ static uint64_t run(uint64_t ops, uint64_t k)
 int main(int argc, char **argv)
 {
 	unsigned long m, n, k, ops;
-	struct bench_mark a, b;
+	struct roi r;
 
-	if (argc != 8 || bench_arg(argv, 4, &m, USAGE) || bench_arg(argv, 5, &n, USAGE) ||
-	    bench_arg(argv, 6, &k, USAGE) || bench_arg(argv, 7, &ops, USAGE))
+	if (argc != 8 || bench_check_mode(argv[1]) || bench_arg(argv, 4, &m, USAGE) ||
+	    bench_arg(argv, 5, &n, USAGE) || bench_arg(argv, 6, &k, USAGE) ||
+	    bench_arg(argv, 7, &ops, USAGE))
 		return bench_usage(USAGE);
 	int report = strcmp(argv[3], "report") == 0;
 	if (!report && strcmp(argv[3], "work"))
@@ -85,15 +86,18 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	run(warm, k);
-	bench_begin(&a);
+	roi_begin(&r);
 	uint64_t inside = run(ops, k);
-	bench_end(&b);
+	roi_end(&r);
 
-	char extra[96];
-	int at = 0;
-	bench_put(extra, sizeof(extra), &at, ",\"cycles_per_op_with_switches\":");
-	bench_put_ratio(extra, sizeof(extra), &at, b.tsc - a.tsc, ops * m);
-	bench_result("tlb_reads", argv[1], argv[2], ops, warm, inside,
-		     bench_scale_ns(inside, &a, &b), &a, &b, BENCH_OWN_SYSCALLS, extra);
+	struct roi_line extra = {.at = 0};
+	roi_put(&extra, ",\"cycles_per_op_with_switches\":");
+	roi_put_ratio(&extra, roi_cycles(&r), ops * m);
+	roi_result(&r, &(struct roi_report){.benchmark = "tlb_reads",
+					    .variant = argv[2],
+					    .ops = ops,
+					    .warmup = warm,
+					    .cycles = inside,
+					    .extra = extra.buf});
 	return sink == 0x5a5a5a5a5a5a5a5aull; /* keeps the reads; practically always 0 */
 }

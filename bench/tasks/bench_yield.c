@@ -10,7 +10,7 @@
  * N/10 (at least 10) warm-up yields, then N measured ones, and prints one
  * RESULT line "yield_pingpong" per yield of its own: its yield and the
  * partner's in between, two switches and two system calls per operation
- * (MODE and VARIANT only label the line).  The partner yields two more
+ * (VARIANT labels the line; MODE must be the task's).  The partner yields two more
  * times than the reporter in all, so it is still there for the reporter's
  * last yield.
  */
@@ -20,9 +20,9 @@
 int main(int argc, char **argv)
 {
 	unsigned long n;
-	struct bench_mark a, b;
+	struct roi r;
 
-	if (argc != 5 || bench_arg(argv, 4, &n, USAGE))
+	if (argc != 5 || bench_check_mode(argv[1]) || bench_arg(argv, 4, &n, USAGE))
 		return bench_usage(USAGE);
 	uint64_t warm = bench_warmup(n);
 
@@ -35,10 +35,12 @@ int main(int argc, char **argv)
 		return bench_usage(USAGE);
 	for (uint64_t i = 0; i < warm; i++)
 		sys_yield();
-	bench_begin(&a);
+	roi_begin(&r);
 	for (uint64_t i = 0; i < n; i++)
 		sys_yield();
-	bench_end(&b);
-	bench_result_span("yield_pingpong", argv[1], argv[2], n, warm, &a, &b);
+	roi_end(&r);
+	roi_result(
+	    &r, &(struct roi_report){
+		    .benchmark = "yield_pingpong", .variant = argv[2], .ops = n, .warmup = warm});
 	return 0;
 }

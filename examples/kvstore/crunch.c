@@ -1,4 +1,5 @@
-/* crunch: a CPU-bound task in double precision: the Mandelbrot set's area by counting grid points. */
+/* crunch: a CPU-bound task in double precision: the Mandelbrot set's area by counting grid points.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <user.h>

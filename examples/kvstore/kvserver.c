@@ -1,4 +1,5 @@
-/* kvserver: a key-value store served over IPC, one request per call, until every client has quit. */
+/* kvserver: a key-value store served over IPC, one request per call, until every client has quit.
+ */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,21 +2,16 @@
  * pcid=on|off, selftest=kernel-fault. */
 #include "core/cmdline.h"
 #include "lib/lib.h"
+#include "loader/format/format.h"
 
-/* Modes in the order of enum task_mode; `supported` flips as each mode's
- * issue lands. */
-static const struct {
-	const char *name;
-	bool supported;
-} modes[MODE_COUNT] = {
-    [MODE_PROCESS] = {"process", true},
-    [MODE_SHARED] = {"shared", true},
-    [MODE_KERNEL] = {"kernel", true},
-};
+/* The mode names and their lookup are the host's too (loader/format/task_token.c). */
+_Static_assert((int)MODE_PROCESS == TASK_MODE_PROCESS && (int)MODE_SHARED == TASK_MODE_SHARED &&
+		   (int)MODE_KERNEL == TASK_MODE_KERNEL && (int)MODE_COUNT == TASK_MODE_COUNT,
+	       "the kernel's modes are the task token's");
 
 const char *task_mode_name(enum task_mode m)
 {
-	return m < MODE_COUNT ? modes[m].name : "?";
+	return task_token_mode_name(m);
 }
 
 static int __attribute__((format(printf, 3, 4)))
@@ -89,16 +84,10 @@ static int parse_task(char *value, struct boot_options *opt, char *err, size_t e
 	t->name = field[0];
 	t->mode = MODE_PROCESS;
 	if (n > 1) {
-		int m;
-		for (m = 0; m < MODE_COUNT; m++)
-			if (!strcmp(field[1], modes[m].name))
-				break;
-		if (m == MODE_COUNT)
+		int m = task_token_mode(field[1], strlen(field[1]));
+		if (m < 0)
 			return fail(err, errlen,
 				    "task=%s: unknown mode '%s' (process, shared or kernel)", token,
-				    field[1]);
-		if (!modes[m].supported)
-			return fail(err, errlen, "task=%s: mode '%s' is not supported yet", token,
 				    field[1]);
 		t->mode = (enum task_mode)m;
 	}

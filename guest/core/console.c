@@ -1,4 +1,5 @@
-/* Kernel console output: kprintf and panic. */
+/* Kernel console output: kprintf and panic, and tasks' bytes marked apart from the kernel's lines.
+ */
 #include <shoji/abi.h>
 #include "core/console.h"
 #include "arch/x86_64/arch.h"
@@ -6,11 +7,60 @@
 
 #define KPRINTF_MAX 512 /* bytes kprintf writes at most, with the NUL */
 
+/*
+ * The convention (docs/architecture.md, "The console"): a kernel line
+ * always starts a line, and starts with one of these words; a task's line
+ * that starts with one of them, even in part (a task may write a line a
+ * byte at a time), is marked "[task ID] " first.  So a line that opens
+ * with one of the words is the kernel's.  "shoji" covers "shoji kernel"
+ * and "shoji:", "task " every task line, "kernel " "kernel panic:".
+ */
+static const char *const kernel_words[] = {
+    "shoji",  "task ",	 "kernel ", "boot:",	"memory:",   "time:",
+    "timer:", "paging:", "cpu:",    "cmdline:", "deadlock:", "audit:",
+};
+
+/* Whether the console is at the start of a line, and whether a task's
+ * bytes left a line open (the kernel ends it before a line of its own). */
+static bool at_line_start = true;
+static bool task_line_open;
+
+static bool line_end(char c)
+{
+	return c == '\n' || c == '\r';
+}
+
+/* Whether the n bytes at s could be (the start of) a kernel line. */
+static bool kernel_like(const char *s, size_t n)
+{
+	for (size_t w = 0; w < sizeof(kernel_words) / sizeof(kernel_words[0]); w++) {
+		size_t i = 0;
+		while (kernel_words[w][i] && i < n && s[i] == kernel_words[w][i])
+			i++;
+		if (!kernel_words[w][i] || i == n)
+			return true;
+	}
+	return false;
+}
+
+/* The kernel's bytes, a whole line or more: an open task line is ended
+ * first.  buf has one byte free before s for that newline. */
+static void kernel_write(char *s, size_t n)
+{
+	if (task_line_open) {
+		*--s = '\n';
+		n++;
+	}
+	serial_write(s, n);
+	task_line_open = false;
+	at_line_start = n ? line_end(s[n - 1]) : at_line_start;
+}
+
 static int kvprintf(const char *fmt, va_list ap)
 {
-	char buf[KPRINTF_MAX];
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	serial_write(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	char buf[1 + KPRINTF_MAX];
+	int n = vsnprintf(buf + 1, KPRINTF_MAX, fmt, ap);
+	kernel_write(buf + 1, n < KPRINTF_MAX ? (size_t)n : KPRINTF_MAX - 1);
 	return n;
 }
 
@@ -23,21 +73,43 @@ int kprintf(const char *fmt, ...)
 	return n;
 }
 
+void console_task_write(uint32_t id, const char *s, size_t n)
+{
+	size_t from = 0; /* bytes before it are written */
+	for (size_t i = 0; i < n; i++) {
+		bool starts = i ? line_end(s[i - 1]) : at_line_start;
+		if (!starts || !kernel_like(s + i, n - i))
+			continue;
+		char mark[24];
+		int m = snprintf(mark, sizeof(mark), "[task %u] ", id);
+		if (i > from)
+			serial_write_task(s + from, i - from);
+		serial_write_task(mark, (size_t)m);
+		from = i;
+	}
+	if (n > from)
+		serial_write_task(s + from, n - from);
+	if (n) {
+		at_line_start = line_end(s[n - 1]);
+		task_line_open = !at_line_start;
+	}
+}
+
 _Noreturn void panic(const char *fmt, ...)
 {
 	static const char prefix[] = "kernel panic: ";
 	const size_t plen = sizeof(prefix) - 1;
-	char buf[sizeof(prefix) - 1 + KPRINTF_MAX];
+	char buf[1 + sizeof(prefix) - 1 + KPRINTF_MAX];
 	va_list ap;
 
 	/* One write (one exit under shoji), the bytes three kprintfs made:
 	 * the message cut as kprintf cuts it, then the newline. */
-	memcpy(buf, prefix, plen);
+	memcpy(buf + 1, prefix, plen);
 	va_start(ap, fmt);
-	int n = vsnprintf(buf + plen, KPRINTF_MAX, fmt, ap);
+	int n = vsnprintf(buf + 1 + plen, KPRINTF_MAX, fmt, ap);
 	va_end(ap);
 	size_t len = plen + (n < KPRINTF_MAX ? (size_t)n : KPRINTF_MAX - 1);
-	buf[len++] = '\n';
-	serial_write(buf, len);
+	buf[1 + len++] = '\n';
+	kernel_write(buf + 1, len);
 	machine_exit(SHOJI_EXIT_PANIC);
 }

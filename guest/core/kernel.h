@@ -16,6 +16,8 @@
  *                         one is freed)
  *   task_memory           pages in a task's windows, the heap calls
  *   task_load             the task loader
+ *   fault_site            where a killed task's fault was (its image's
+ *                         symbols, read again from the initrd)
  *   ipc                   the general IPC path
  *   task.c                creation and the end of tasks: ending one
  *                         undoes every part above (IPC partners, run
@@ -41,6 +43,7 @@
 #include "core/group.h"
 #include "core/task_memory.h"
 #include "core/task_load.h"
+#include "core/fault_site.h"
 #include "core/ipc.h"
 #include "core/audit.h"
 #include "core/sched_return.h"

@@ -2,11 +2,14 @@
  * handlers too small for a file of their own.  Ordinary C (not built with
  * ENTRY_CFLAGS): the dispatchers in syscall.c call through it. */
 #include "core/syscall.h"
+#include "core/console.h"
+#include "core/group.h"
 #include "core/ipc.h"
 #include "core/sched.h"
 #include "core/task.h"
 #include "core/task_memory.h"
 #include "core/uaccess.h"
+#include "lib/lib.h"
 
 static int64_t sys_exit(struct task *self, const struct regs *r)
 {
@@ -29,7 +32,7 @@ static int64_t sys_write(struct task *self, const struct regs *r)
 		uint64_t n = len - done < sizeof(buf) ? len - done : sizeof(buf);
 		if (copy_from_task(self, buf, va + done, n))
 			return -SHOJI_EFAULT;
-		serial_write_task(buf, n);
+		console_task_write(self->id, buf, n);
 		done += n;
 	}
 	return (int64_t)len;
@@ -71,6 +74,33 @@ static int64_t sys_stats(struct task *self, const struct regs *r)
 	return copy_to_task(self, r->rdi, &st, sizeof(st));
 }
 
+_Static_assert((int)MODE_PROCESS == SHOJI_MODE_PROCESS && (int)MODE_SHARED == SHOJI_MODE_SHARED &&
+		   (int)MODE_KERNEL == SHOJI_MODE_KERNEL && (int)MODE_COUNT == SHOJI_MODE_COUNT,
+	       "a task's mode is the ABI's enum shoji_mode");
+
+/* What the kernel's "task N (NAME) started" line says (task.c), and the
+ * TSC frequency in kHz as its "time:" line (main.c): all or nothing, as
+ * SYS_STATS. */
+static int64_t sys_taskinfo(struct task *self, const struct regs *r)
+{
+	struct shoji_taskinfo info = {
+	    .id = self->id,
+	    .mode = self->mode,
+	    .group = self->group->id,
+	    .pkey = self->slot,
+	    .tsc_khz = tsc_hz / 1000,
+	    .slot_base = slot_base(self->slot),
+	};
+	size_t n = strlen(self->name);
+
+	/* Names are under SHOJI_TASK_NAME_MAX bytes (cmdline.c); cut all the
+	 * same, so a longer one could never overrun. */
+	if (n >= sizeof(info.name))
+		n = sizeof(info.name) - 1;
+	memcpy(info.name, self->name, n);
+	return copy_to_task(self, r->rdi, &info, sizeof(info));
+}
+
 /* By number (include/shoji/abi.h); a number without a handler is
  * -SHOJI_ENOSYS (syscall.c). */
 const syscall_fn syscall_table[SYS_COUNT] = {
@@ -89,4 +119,5 @@ const syscall_fn syscall_table[SYS_COUNT] = {
     [SYS_REPLY_RECV] = sys_reply_recv,
     [SYS_CALL_W] = sys_call_w,
     [SYS_REPLY_RECV_W] = sys_reply_recv_w,
+    [SYS_TASKINFO] = sys_taskinfo,
 };

@@ -3,6 +3,7 @@
 #include "core/audit.h"
 #include "core/cmdline.h"
 #include "core/console.h"
+#include "core/fault_site.h"
 #include "core/group.h"
 #include "core/ipc.h"
 #include "core/kheap.h"
@@ -77,6 +78,7 @@ void tasks_create_all(const struct boot_options *opt, const void *initrd, size_t
 {
 	struct task *made[opt->ntasks];
 
+	fault_site_init(initrd, initrd_size); /* kill lines read the images again */
 	for (unsigned i = 0; i < opt->ntasks; i++) {
 		const char *why = "unknown reason";
 		made[i] = task_create(&opt->tasks[i], initrd, initrd_size, &why);
@@ -130,7 +132,7 @@ void task_exit(struct task *t, int status)
 
 void task_kill(struct task *t, const char *fmt, ...)
 {
-	char reason[256];
+	char reason[384]; /* a page fault's line, with a function's name (trap.c) */
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap);

@@ -201,6 +201,12 @@ int task_load_image(struct task *t, const void *file, size_t size, const struct 
 	static char note_why[ELF_TASK_NOTE_WHY_MAX];
 	if (!rc) /* how it was built: refused in every mode if not by the SDK */
 		rc = elf_task_note_check(&img, note_why, why);
+	else if (elf_task_too_large(&img, SLOT_IMAGE_MAX)) {
+		static char msg[96];
+		snprintf(msg, sizeof(msg), ELF_TASK_TOO_LARGE_FMT,
+			 ELF_TASK_TOO_LARGE_ARGS(&img, SLOT_IMAGE_MAX));
+		*why = msg;
+	}
 	if (rc)
 		return rc;
 

@@ -10,6 +10,19 @@ USER_LIB_SRCS := \
 	guest/lib/parse.c \
 	guest/lib/string.c
 USER_LIB_OBJS := $(addprefix $(BUILD)/user/,$(addsuffix .o,$(basename $(USER_LIB_SRCS))))
+# The measurement API (lib/roi.h), an archive linked after a task's own
+# objects: a task links only the parts it calls, and a task that calls
+# none links nothing, so its image, and the kernel-mode verifier's pass
+# over it at boot, stay as small as before.
+USER_ROI_SRCS := guest/user/lib/roi.c guest/user/lib/roi_line.c guest/user/lib/roi_format.c
+USER_ROI_OBJS := $(addprefix $(BUILD)/user/,$(USER_ROI_SRCS:.c=.o))
+USER_ROI_LIB := $(BUILD)/user/libroi.a
+$(USER_ROI_LIB): $(USER_ROI_OBJS)
+	$(call say,AR,$@)
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
+UNIT_TESTS += test_roi_format
+test_roi_format_SRCS := guest/user/lib/roi_line.c guest/user/lib/roi_format.c
 
 # The C library part of the runtime (guest/user/include/ declares it), an
 # archive after the task's objects: a task links only the members it uses.
@@ -26,8 +39,8 @@ $(USER_LIBC): $(USER_LIBC_OBJS)
 	$(call say,AR,$@)
 	$(Q)rm -f $@ && ar rcsD $@ $^
 
-TASKS := hello pingpong spin peek badptr ipcpaths replyrecv samevas wordipc clobber ipcwait \
-	libc libcfloat
+TASKS := hello pingpong spin peek badptr ipcpaths replyrecv samevas wordipc clobber ipcwait taskinfo \
+	crash forge libc libcfloat
 # The attack suite (tests/attacks/): a victim and the tasks that attack it.
 ATTACK_TASKS := victim attack_heapchurn attack_rw attack_deputy attack_exec attack_wrpkru \
 	attack_wrpkru_hidden attack_wrpkru_split attack_wrpkru_table attack_xrstor \
@@ -37,7 +50,8 @@ ATTACK_TASKS := victim attack_heapchurn attack_rw attack_deputy attack_exec atta
 	attack_khidden attack_khidden_unreached attack_kbranch_victim attack_kbranch_kernel \
 	attack_kbranch_tramp attack_kbranch_masked attack_kindirect attack_kret attack_kmask \
 	attack_kpivot attack_kgate attack_kentry attack_heapedge \
-	attack_fuzz attack_ipczero attack_kstackunmap attack_ipcregs attack_ipcframe
+	attack_fuzz attack_ipczero attack_kstackunmap attack_ipcregs attack_ipcframe \
+	attack_kfpu_fxrstor attack_kfpu_avx attack_kfpu_mmx attack_kfpu_maskmov attack_kfpu_x87
 # The system-call fuzzer (tests/fuzz/, make fuzz) and the victims beside it.
 FUZZ_TASKS := sysfuzz sysvictim sysrepro
 SYSFUZZ_SRCS := tests/fuzz/sysfuzz.c tests/fuzz/sysfuzz_model.c tests/fuzz/sysfuzz_heap.c \
@@ -63,10 +77,14 @@ $(BUILD)/tasks/sysvictim.elf $(BUILD)/tasks/sysrepro.elf: $(BUILD)/tasks/%.elf: 
 $(BUILD)/tasks/sysfuzz.elf: $(SYSFUZZ_OBJS) $(USER_LIB_OBJS) $(USER_LIBC) $(TASK_SEAL)
 	$(call link_task,$(USER_LIB_OBJS) $(SYSFUZZ_OBJS) $(USER_LIBC))
 
+$(BUILD)/tasks/taskinfo.elf: $(BUILD)/user/guest/user/tasks/taskinfo.o $(USER_LIB_OBJS) \
+	$(USER_ROI_LIB) $(TASK_SEAL)
+	$(call link_task,$(USER_LIB_OBJS) $< $(USER_ROI_LIB))
+
 # attack_kentry starts inside an instruction (tests/attacks/attack_kentry.c).
 $(BUILD)/tasks/attack_kentry.elf: USER_LDFLAGS += -Wl,-e,kentry_hidden
 
-.SECONDARY: $(USER_LIB_OBJS) $(USER_LIBC_OBJS) $(patsubst %,$(BUILD)/user/guest/user/tasks/%.o,$(TASKS)) \
+.SECONDARY: $(USER_LIB_OBJS) $(USER_LIBC_OBJS) $(USER_ROI_OBJS) $(patsubst %,$(BUILD)/user/guest/user/tasks/%.o,$(TASKS)) \
 	$(patsubst %,$(BUILD)/user/tests/attacks/%.o,$(ATTACK_TASKS)) $(SYSFUZZ_OBJS) \
 	$(BUILD)/user/tests/fuzz/sysvictim.o $(BUILD)/user/tests/fuzz/sysrepro.o
 

@@ -109,6 +109,9 @@ enum shoji_sys {
 				  then receives from any task into RDX (first 8
 				  bytes, zero-extended), the sender's id into
 				  RSI; returns the received length, at most 8 */
+	SYS_TASKINFO = 15,     /* taskinfo(struct shoji_taskinfo *): who the
+				  caller is (id, name, mode, group, key) and the
+				  TSC frequency; returns 0 */
 	SYS_COUNT
 };
 
@@ -162,5 +165,45 @@ struct shoji_stats {
 #define SHOJI_CMDLINE_MAX 4096
 #define SHOJI_TASK_NAME_MAX 32 /* bytes of a task name, with the NUL */
 #define SHOJI_TASK_ARGS_MAX 16 /* argv entries after the name */
+
+/* How a task runs (docs/architecture.md, "Which tasks run"): the MODE of its
+ * task=NAME:MODE spec. */
+enum shoji_mode {
+	SHOJI_MODE_PROCESS = 0, /* ring 3, a page table of its own */
+	SHOJI_MODE_SHARED = 1,	/* ring 3, a protection key in a shared page table */
+	SHOJI_MODE_KERNEL = 2,	/* ring 0, verified code, a key in a shared table */
+	SHOJI_MODE_COUNT
+};
+
+/* The mode's name as the command line spells it; "?" for no mode. */
+static inline const char *shoji_mode_name(unsigned int mode)
+{
+	static const char *const names[SHOJI_MODE_COUNT] = {
+	    [SHOJI_MODE_PROCESS] = "process",
+	    [SHOJI_MODE_SHARED] = "shared",
+	    [SHOJI_MODE_KERNEL] = "kernel",
+	};
+	return mode < SHOJI_MODE_COUNT ? names[mode] : "?";
+}
+
+/*
+ * What SYS_TASKINFO tells a task about itself: what the kernel's "task N
+ * (NAME) started: MODE mode, group G key K" line says, and the TSC
+ * frequency it calibrated, so that a task can turn TSC ticks into time
+ * without a system call.  Fixed for the task's life.
+ */
+struct shoji_taskinfo {
+	unsigned int id;    /* SYS_GETPID's id */
+	unsigned int mode;  /* enum shoji_mode */
+	unsigned int group; /* its group (page table); process tasks each their own */
+	unsigned int pkey;  /* its slot, the protection key of its pages; 0 in process mode */
+	unsigned long long tsc_khz;	/* TSC ticks per millisecond, as the
+					    kernel's "time: TSC N kHz" line */
+	unsigned long long slot_base;	/* where its image starts (its slot) */
+	char name[SHOJI_TASK_NAME_MAX]; /* the spec's name, NUL-terminated (cut if longer) */
+};
+_Static_assert(sizeof(struct shoji_taskinfo) == 64, "shoji_taskinfo: 64 bytes");
+_Static_assert(__builtin_offsetof(struct shoji_taskinfo, tsc_khz) == 16, "shoji_taskinfo.tsc_khz");
+_Static_assert(__builtin_offsetof(struct shoji_taskinfo, name) == 32, "shoji_taskinfo.name");
 
 #endif

@@ -177,6 +177,50 @@ _Static_assert(sizeof(struct elf64_nhdr) == 12, "Elf64_Nhdr is 12 bytes");
 _Static_assert(offsetof(struct elf64_nhdr, n_descsz) == 4, "n_descsz at 4");
 _Static_assert(offsetof(struct elf64_nhdr, n_type) == 8, "n_type at 8");
 
+/* --- section headers and symbols (gABI "Sections", "Symbol Table") --- */
+
+/* sh_type */
+#define ELF_SHT_SYMTAB 2
+#define ELF_SHT_STRTAB 3
+
+struct elf64_shdr {
+	uint32_t sh_name;
+	uint32_t sh_type;
+	uint64_t sh_flags;
+	uint64_t sh_addr;
+	uint64_t sh_offset;
+	uint64_t sh_size;
+	uint32_t sh_link;
+	uint32_t sh_info;
+	uint64_t sh_addralign;
+	uint64_t sh_entsize;
+};
+_Static_assert(sizeof(struct elf64_shdr) == 64, "Elf64_Shdr is 64 bytes");
+_Static_assert(offsetof(struct elf64_shdr, sh_type) == 4, "sh_type at 4");
+_Static_assert(offsetof(struct elf64_shdr, sh_offset) == 24, "sh_offset at 24");
+_Static_assert(offsetof(struct elf64_shdr, sh_size) == 32, "sh_size at 32");
+_Static_assert(offsetof(struct elf64_shdr, sh_link) == 40, "sh_link at 40");
+_Static_assert(offsetof(struct elf64_shdr, sh_entsize) == 56, "sh_entsize at 56");
+
+/* st_info: the type in the low four bits */
+#define ELF_ST_TYPE(info) ((info)&0xf)
+#define ELF_STT_FUNC 2
+#define ELF_SHN_UNDEF 0
+
+struct elf64_sym {
+	uint32_t st_name;
+	uint8_t st_info;
+	uint8_t st_other;
+	uint16_t st_shndx;
+	uint64_t st_value;
+	uint64_t st_size;
+};
+_Static_assert(sizeof(struct elf64_sym) == 24, "Elf64_Sym is 24 bytes");
+_Static_assert(offsetof(struct elf64_sym, st_info) == 4, "st_info at 4");
+_Static_assert(offsetof(struct elf64_sym, st_shndx) == 6, "st_shndx at 6");
+_Static_assert(offsetof(struct elf64_sym, st_value) == 8, "st_value at 8");
+_Static_assert(offsetof(struct elf64_sym, st_size) == 16, "st_size at 16");
+
 /* --- decoding, byte by byte (any alignment, little-endian) ---------- */
 
 static inline uint16_t elf_rd16(const uint8_t *p)
@@ -225,6 +269,32 @@ static inline void elf64_read_phdr(const uint8_t *p, struct elf64_phdr *ph)
 	ph->p_filesz = elf_rd64(p + offsetof(struct elf64_phdr, p_filesz));
 	ph->p_memsz = elf_rd64(p + offsetof(struct elf64_phdr, p_memsz));
 	ph->p_align = elf_rd64(p + offsetof(struct elf64_phdr, p_align));
+}
+
+/* elf64_read_shdr - decode the section header at @p (64 bytes). */
+static inline void elf64_read_shdr(const uint8_t *p, struct elf64_shdr *sh)
+{
+	sh->sh_name = elf_rd32(p + offsetof(struct elf64_shdr, sh_name));
+	sh->sh_type = elf_rd32(p + offsetof(struct elf64_shdr, sh_type));
+	sh->sh_flags = elf_rd64(p + offsetof(struct elf64_shdr, sh_flags));
+	sh->sh_addr = elf_rd64(p + offsetof(struct elf64_shdr, sh_addr));
+	sh->sh_offset = elf_rd64(p + offsetof(struct elf64_shdr, sh_offset));
+	sh->sh_size = elf_rd64(p + offsetof(struct elf64_shdr, sh_size));
+	sh->sh_link = elf_rd32(p + offsetof(struct elf64_shdr, sh_link));
+	sh->sh_info = elf_rd32(p + offsetof(struct elf64_shdr, sh_info));
+	sh->sh_addralign = elf_rd64(p + offsetof(struct elf64_shdr, sh_addralign));
+	sh->sh_entsize = elf_rd64(p + offsetof(struct elf64_shdr, sh_entsize));
+}
+
+/* elf64_read_sym - decode the symbol at @p (24 bytes). */
+static inline void elf64_read_sym(const uint8_t *p, struct elf64_sym *s)
+{
+	s->st_name = elf_rd32(p + offsetof(struct elf64_sym, st_name));
+	s->st_info = p[offsetof(struct elf64_sym, st_info)];
+	s->st_other = p[offsetof(struct elf64_sym, st_other)];
+	s->st_shndx = elf_rd16(p + offsetof(struct elf64_sym, st_shndx));
+	s->st_value = elf_rd64(p + offsetof(struct elf64_sym, st_value));
+	s->st_size = elf_rd64(p + offsetof(struct elf64_sym, st_size));
 }
 
 #endif

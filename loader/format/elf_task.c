@@ -47,8 +47,9 @@ static int add_load(struct elf_task *t, const struct elf64_phdr *ph, uint64_t ma
 		*why = "segment size overflows";
 		return -SHOJI_EINVAL;
 	}
-	uint64_t end = ph->p_vaddr + ph->p_memsz;
-	if (end > max_span || ((end + PAGE_MASK) & ~PAGE_MASK) > max_span) {
+	uint64_t end = (ph->p_vaddr + ph->p_memsz + PAGE_MASK) & ~PAGE_MASK;
+	if (end > max_span) {
+		t->span = end; /* for the caller's message (ELF_TASK_TOO_LARGE_FMT) */
 		*why = "image too large";
 		return -SHOJI_EINVAL;
 	}

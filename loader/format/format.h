@@ -5,7 +5,7 @@
 
 /*
  * Pure parsing on plain buffers, shared by the VMM (host) and the guest
- * kernel (freestanding): cpio.c, elf_task.c and taskspec.c call no library
+ * kernel (freestanding): cpio.c, elf_task.c, task_token.c and taskspec.c call no library
  * function, allocate nothing and keep no state.  cpio_pack.c is host only.
  *
  * Conventions, for every function here:
@@ -188,10 +188,28 @@ struct elf_task {
  * as elf_task_relocate requires (so that a bad image is refused before
  * anything is loaded).
  * Other program headers (PT_NOTE, PT_PHDR, PT_GNU_*) are ignored.
- * Returns 0, or -SHOJI_EINVAL with *why naming the failed check.
+ * Returns 0, or -SHOJI_EINVAL with *why naming the failed check.  After
+ * a refusal out->span exceeds @max_span only when *why is "image too
+ * large": it is then the page-rounded end of the segment that does not
+ * fit, for the caller's message (elf_task_too_large).
  */
 int elf_task_parse(const void *file, size_t size, uint64_t max_span, struct elf_task *out,
 		   const char **why);
+
+/*
+ * elf_task_too_large - after elf_task_parse refused @t with @max_span: was
+ * it "image too large"?  Then callers print, with their own snprintf,
+ *   ELF_TASK_TOO_LARGE_FMT, ELF_TASK_TOO_LARGE_ARGS(t, max_span)
+ * ("image too large: 96 KiB of memory span, the limit is 88 KiB"); spans
+ * are page multiples, so the KiB are exact.
+ */
+static inline bool elf_task_too_large(const struct elf_task *t, uint64_t max_span)
+{
+	return t->span > max_span;
+}
+#define ELF_TASK_TOO_LARGE_FMT "image too large: %llu KiB of memory span, the limit is %llu KiB"
+#define ELF_TASK_TOO_LARGE_ARGS(t, max_span)                                                       \
+	(unsigned long long)((t)->span >> 10), (unsigned long long)((uint64_t)(max_span) >> 10)
 
 /*
  * elf_task_relocate - apply the image's relocations for load base @base.
@@ -259,6 +277,83 @@ int elf_task_note_check(const struct elf_task *t, char *buf, const char **why);
 #define ELF_TASK_SPAN_MAX ((uint64_t)SHOJI_GATE_OFFSET)
 
 /* ==================================================================== */
+/* The task= token's MODE and ARGs (task_token.c)                       */
+/* ==================================================================== */
+
+/*
+ * A task token is task=NAME[:MODE[:ARG...]] on the kernel command line
+ * (docs/architecture.md, "Which tasks run"); a TASKSPEC ends the same
+ * way.  The kernel (guest/core/cmdline.c, its enum task_mode in this
+ * order) and every host packer (taskspec_parse) read MODE and count the
+ * ARGs with these, so a host refuses before boot what the kernel would.
+ */
+enum task_token_mode { TASK_MODE_PROCESS, TASK_MODE_SHARED, TASK_MODE_KERNEL, TASK_MODE_COUNT };
+
+/* task_token_mode_name - "process", "shared", "kernel"; "?" for any other @mode. */
+const char *task_token_mode_name(unsigned mode);
+
+/*
+ * task_token_mode - the mode named by @s[0..@len) (not NUL-terminated).
+ * Returns its enum task_token_mode value, or -1 when it names none (the
+ * names are lower case and exact).
+ */
+int task_token_mode(const char *s, size_t len);
+
+/*
+ * task_token_check_tail - check the tail after NAME: "" or ":MODE[:ARG...]".
+ * @tail: NUL-terminated; "" or starting with ':'.
+ * @mode: receives the mode (TASK_MODE_PROCESS for ""); unspecified on refusal.
+ * Refuses (-SHOJI_EINVAL) an unknown MODE (an empty one too: "x::a"),
+ * *why "unknown mode (process, shared or kernel)", and more than
+ * SHOJI_TASK_ARGS_MAX ARGs, *why "more than 16 arguments".  An ARG may be
+ * empty; its length is bounded only by the command line's.
+ * Returns 0 or -SHOJI_EINVAL.
+ */
+int task_token_check_tail(const char *tail, int *mode, const char **why);
+
+/* ==================================================================== */
+/* Task image symbols (elf_sym.c)                                       */
+/* ==================================================================== */
+
+/*
+ * Which function of a task image an image offset lies in, for the line
+ * that reports a killed task (guest/core/fault_site.c): read at kill time
+ * from the image file itself, so no task carries anything for it.  The
+ * file is as hostile as any task image and may be stripped: a missing or
+ * bad symbol table only means no name.
+ */
+#define ELF_SYM_NAME_MAX 64 /* bytes of a name given back; longer ones are cut */
+
+struct elf_sym {
+	const char *name; /* into the file; name_len bytes, NOT NUL-terminated */
+	size_t name_len;  /* 1..ELF_SYM_NAME_MAX */
+	uint64_t value;	  /* st_value: the function's offset from the load base */
+	uint64_t size;	  /* st_size; 0 when the symbol gives none */
+};
+
+/*
+ * elf_sym_find - the function symbol that covers image offset @off.
+ * @file, @size: an ELF64 little-endian file (anything at all is safe).
+ * @off:  an offset from the load base (a static PIE's symbol values are
+ *        such offsets).
+ * @out:  filled when found.
+ * Reads the first SHT_SYMTAB section and its linked SHT_STRTAB: the
+ * section table, both sections and every name must lie inside the file
+ * (sh_entsize 64 and 24, e_shnum 1..65279 with no extended numbering).
+ * Of the STT_FUNC symbols that are defined (st_shndx not SHN_UNDEF), have
+ * a non-empty name and start at or below @off, and cover it (@off -
+ * st_value < st_size) or give no size (st_size 0), the highest st_value
+ * wins; at a tie, one with a size.  A name runs to its NUL inside the
+ * string table; one longer than ELF_SYM_NAME_MAX is cut to it; an empty
+ * one, or one the table ends inside, is skipped.
+ * Returns 1 with @out filled; 0 when the file has no usable symbol table
+ * or no symbol covers @off.  Never reads outside [@file, @file + @size);
+ * loops run once per section header and once per symbol, reading at
+ * most ELF_SYM_NAME_MAX + 1 bytes of a name.
+ */
+int elf_sym_find(const void *file, size_t size, uint64_t off, struct elf_sym *out);
+
+/* ==================================================================== */
 /* Task specs and the kernel command line (taskspec.c)                  */
 /* ==================================================================== */
 
@@ -268,8 +363,8 @@ int elf_task_note_check(const struct elf_task *t, char *buf, const char **why);
  * tools/esp-run, loader/uefi/mkesp) packs HOSTPATH into the initrd under
  * the task name, its base name without a trailing ".elf", and writes the
  * kernel command-line token task=NAME[:MODE[:ARG...]].  MODE and the ARGs
- * go to the kernel as written: the kernel is the one authority on them
- * (guest/core/cmdline.c), so every path refuses a bad one alike.
+ * go to the kernel as written, after the kernel's own rule for them
+ * (task_token_check_tail) has passed them: a typo is refused on the host.
  */
 #define TASKSPEC_PATH_MAX 4096 /* bytes of HOSTPATH, with a NUL */
 
@@ -278,6 +373,7 @@ struct taskspec {
 	size_t path_len;		/* 1..TASKSPEC_PATH_MAX-1 bytes */
 	char name[SHOJI_TASK_NAME_MAX]; /* the task name, NUL-terminated */
 	const char *rest;		/* ":MODE[:ARG...]" or "": the spec's tail */
+	int mode;			/* enum task_token_mode */
 };
 
 /*
@@ -290,8 +386,10 @@ struct taskspec {
  * shoji.cfg refuses them, loader/uefi/config.c), an empty
  * HOSTPATH, a HOSTPATH of TASKSPEC_PATH_MAX bytes or more, an empty task
  * name ("dir/.elf", "dir/"), a name of SHOJI_TASK_NAME_MAX bytes or more,
- * a name the initrd cannot hold ("." , "..", "TRAILER!!!"), and a name the
- * kernel would read as a copy count (digits then '*', as in "2*x").
+ * a name the initrd cannot hold ("." , "..", "TRAILER!!!"), a name the
+ * kernel would read as a copy count (digits then '*', as in "2*x"), and a
+ * tail the kernel would refuse (task_token_check_tail: an unknown mode,
+ * too many ARGs).
  * Returns 0 or -SHOJI_EINVAL.
  */
 int taskspec_parse(const char *spec, struct taskspec *out, const char **why);

@@ -142,6 +142,8 @@ int taskspec_parse(const char *spec, struct taskspec *out, const char **why)
 		r = take_name(out, why);
 	if (r == 0)
 		r = check_name(out->name, why);
+	if (r == 0)
+		r = task_token_check_tail(out->rest, &out->mode, why);
 	return r;
 }
 

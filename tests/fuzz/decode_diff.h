@@ -2,6 +2,7 @@
 #ifndef DECODE_DIFF_H
 #define DECODE_DIFF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -86,6 +87,14 @@ void dd_oracle_init(struct dd_oracle *o, FILE *log, unsigned log_max);
  * outcome in o->n.  Returns the disagreements found in this sequence.
  */
 unsigned dd_check(struct dd_oracle *o, const uint8_t *buf, size_t avail);
+/*
+ * The reference's verdict on an SSE instruction: whether Zydis' reading
+ * (z and its operands) is one of the SSE/SSE2 instructions on XMM
+ * registers that the whitelist admits (the list in decode_oracle.c,
+ * docs/security.md).  False for everything else, SSE or not.
+ */
+bool dd_sse_admitted(const ZydisDecodedInstruction *z, const ZydisDecodedOperand *ops);
+
 /* --- decode_run.c: the loop and the report ------------------------------- */
 /* The kind of refusal x86_decode()'s reason why names (DD_REF_OTHER when
  * none). */

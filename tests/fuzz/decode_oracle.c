@@ -20,7 +20,9 @@
  *   - and that the instruction is none of those the whitelist keeps out:
  *     privileged, PKRU-changing, I/O, interrupts, system calls, returns,
  *     far or memory-indirect branches, popf, segment or system registers,
- *     fs/gs or 32-bit addressing, x87/SSE state (the tables below);
+ *     fs/gs or 32-bit addressing, x87 or MMX state (the tables below);
+ *     an SSE instruction must be one of the SSE/SSE2 set the whitelist
+ *     admits (dd_sse_admitted(), by Zydis' names and register classes);
  *   - the verifier's masked forms (mask_and_reg, marker_or_reg) are the
  *     and of a 32-bit register and the or of a 64-bit one it assumes;
  *   - every shorter buffer: x86_decode() says X86_TRUNCATED and Zydis runs
@@ -266,6 +268,206 @@ static const ZydisMnemonic mnemonic_ok[] = {
     ZYDIS_MNEMONIC_TZCNT,  ZYDIS_MNEMONIC_ENDBR64,
 };
 
+/*
+ * The SSE and SSE2 instructions the whitelist admits (docs/security.md,
+ * "Floating point in kernel mode"), by Zydis' names, from the manual's
+ * lists (SDM Vol. 1 10.4, 11.4) less what is left out on purpose: the
+ * forms on MMX registers (cvtpi2ps, movdq2q, ...: the register check in
+ * dd_sse_admitted() keeps the MMX forms of shared names out too),
+ * maskmovdqu (a store through an implicit rdi) and movnti.
+ */
+static const ZydisMnemonic sse_ok[] = {
+    /* SSE */
+    ZYDIS_MNEMONIC_ADDPS,
+    ZYDIS_MNEMONIC_ADDSS,
+    ZYDIS_MNEMONIC_ANDNPS,
+    ZYDIS_MNEMONIC_ANDPS,
+    ZYDIS_MNEMONIC_CMPPS,
+    ZYDIS_MNEMONIC_CMPSS,
+    ZYDIS_MNEMONIC_COMISS,
+    ZYDIS_MNEMONIC_CVTSI2SS,
+    ZYDIS_MNEMONIC_CVTSS2SI,
+    ZYDIS_MNEMONIC_CVTTSS2SI,
+    ZYDIS_MNEMONIC_DIVPS,
+    ZYDIS_MNEMONIC_DIVSS,
+    ZYDIS_MNEMONIC_LDMXCSR,
+    ZYDIS_MNEMONIC_MAXPS,
+    ZYDIS_MNEMONIC_MAXSS,
+    ZYDIS_MNEMONIC_MINPS,
+    ZYDIS_MNEMONIC_MINSS,
+    ZYDIS_MNEMONIC_MOVAPS,
+    ZYDIS_MNEMONIC_MOVHLPS,
+    ZYDIS_MNEMONIC_MOVHPS,
+    ZYDIS_MNEMONIC_MOVLHPS,
+    ZYDIS_MNEMONIC_MOVLPS,
+    ZYDIS_MNEMONIC_MOVMSKPS,
+    ZYDIS_MNEMONIC_MOVNTPS,
+    ZYDIS_MNEMONIC_MOVSS,
+    ZYDIS_MNEMONIC_MOVUPS,
+    ZYDIS_MNEMONIC_MULPS,
+    ZYDIS_MNEMONIC_MULSS,
+    ZYDIS_MNEMONIC_ORPS,
+    ZYDIS_MNEMONIC_RCPPS,
+    ZYDIS_MNEMONIC_RCPSS,
+    ZYDIS_MNEMONIC_RSQRTPS,
+    ZYDIS_MNEMONIC_RSQRTSS,
+    ZYDIS_MNEMONIC_SHUFPS,
+    ZYDIS_MNEMONIC_SQRTPS,
+    ZYDIS_MNEMONIC_SQRTSS,
+    ZYDIS_MNEMONIC_STMXCSR,
+    ZYDIS_MNEMONIC_SUBPS,
+    ZYDIS_MNEMONIC_SUBSS,
+    ZYDIS_MNEMONIC_UCOMISS,
+    ZYDIS_MNEMONIC_UNPCKHPS,
+    ZYDIS_MNEMONIC_UNPCKLPS,
+    ZYDIS_MNEMONIC_XORPS,
+    /* SSE2: double precision */
+    ZYDIS_MNEMONIC_ADDPD,
+    ZYDIS_MNEMONIC_ADDSD,
+    ZYDIS_MNEMONIC_ANDNPD,
+    ZYDIS_MNEMONIC_ANDPD,
+    ZYDIS_MNEMONIC_CMPPD,
+    ZYDIS_MNEMONIC_CMPSD,
+    ZYDIS_MNEMONIC_COMISD,
+    ZYDIS_MNEMONIC_CVTDQ2PD,
+    ZYDIS_MNEMONIC_CVTDQ2PS,
+    ZYDIS_MNEMONIC_CVTPD2DQ,
+    ZYDIS_MNEMONIC_CVTPD2PS,
+    ZYDIS_MNEMONIC_CVTPS2DQ,
+    ZYDIS_MNEMONIC_CVTPS2PD,
+    ZYDIS_MNEMONIC_CVTSD2SI,
+    ZYDIS_MNEMONIC_CVTSD2SS,
+    ZYDIS_MNEMONIC_CVTSI2SD,
+    ZYDIS_MNEMONIC_CVTSS2SD,
+    ZYDIS_MNEMONIC_CVTTPD2DQ,
+    ZYDIS_MNEMONIC_CVTTPS2DQ,
+    ZYDIS_MNEMONIC_CVTTSD2SI,
+    ZYDIS_MNEMONIC_DIVPD,
+    ZYDIS_MNEMONIC_DIVSD,
+    ZYDIS_MNEMONIC_MAXPD,
+    ZYDIS_MNEMONIC_MAXSD,
+    ZYDIS_MNEMONIC_MINPD,
+    ZYDIS_MNEMONIC_MINSD,
+    ZYDIS_MNEMONIC_MOVAPD,
+    ZYDIS_MNEMONIC_MOVHPD,
+    ZYDIS_MNEMONIC_MOVLPD,
+    ZYDIS_MNEMONIC_MOVMSKPD,
+    ZYDIS_MNEMONIC_MOVNTPD,
+    ZYDIS_MNEMONIC_MOVSD,
+    ZYDIS_MNEMONIC_MOVUPD,
+    ZYDIS_MNEMONIC_MULPD,
+    ZYDIS_MNEMONIC_MULSD,
+    ZYDIS_MNEMONIC_ORPD,
+    ZYDIS_MNEMONIC_SHUFPD,
+    ZYDIS_MNEMONIC_SQRTPD,
+    ZYDIS_MNEMONIC_SQRTSD,
+    ZYDIS_MNEMONIC_SUBPD,
+    ZYDIS_MNEMONIC_SUBSD,
+    ZYDIS_MNEMONIC_UCOMISD,
+    ZYDIS_MNEMONIC_UNPCKHPD,
+    ZYDIS_MNEMONIC_UNPCKLPD,
+    ZYDIS_MNEMONIC_XORPD,
+    /* SSE2: integer SIMD on XMM registers, moves */
+    ZYDIS_MNEMONIC_MOVD,
+    ZYDIS_MNEMONIC_MOVQ,
+    ZYDIS_MNEMONIC_MOVDQA,
+    ZYDIS_MNEMONIC_MOVDQU,
+    ZYDIS_MNEMONIC_MOVNTDQ,
+    ZYDIS_MNEMONIC_PACKSSDW,
+    ZYDIS_MNEMONIC_PACKSSWB,
+    ZYDIS_MNEMONIC_PACKUSWB,
+    ZYDIS_MNEMONIC_PADDB,
+    ZYDIS_MNEMONIC_PADDD,
+    ZYDIS_MNEMONIC_PADDQ,
+    ZYDIS_MNEMONIC_PADDSB,
+    ZYDIS_MNEMONIC_PADDSW,
+    ZYDIS_MNEMONIC_PADDUSB,
+    ZYDIS_MNEMONIC_PADDUSW,
+    ZYDIS_MNEMONIC_PADDW,
+    ZYDIS_MNEMONIC_PAND,
+    ZYDIS_MNEMONIC_PANDN,
+    ZYDIS_MNEMONIC_PAVGB,
+    ZYDIS_MNEMONIC_PAVGW,
+    ZYDIS_MNEMONIC_PCMPEQB,
+    ZYDIS_MNEMONIC_PCMPEQD,
+    ZYDIS_MNEMONIC_PCMPEQW,
+    ZYDIS_MNEMONIC_PCMPGTB,
+    ZYDIS_MNEMONIC_PCMPGTD,
+    ZYDIS_MNEMONIC_PCMPGTW,
+    ZYDIS_MNEMONIC_PEXTRW,
+    ZYDIS_MNEMONIC_PINSRW,
+    ZYDIS_MNEMONIC_PMADDWD,
+    ZYDIS_MNEMONIC_PMAXSW,
+    ZYDIS_MNEMONIC_PMAXUB,
+    ZYDIS_MNEMONIC_PMINSW,
+    ZYDIS_MNEMONIC_PMINUB,
+    ZYDIS_MNEMONIC_PMOVMSKB,
+    ZYDIS_MNEMONIC_PMULHUW,
+    ZYDIS_MNEMONIC_PMULHW,
+    ZYDIS_MNEMONIC_PMULLW,
+    ZYDIS_MNEMONIC_PMULUDQ,
+    ZYDIS_MNEMONIC_POR,
+    ZYDIS_MNEMONIC_PSADBW,
+    ZYDIS_MNEMONIC_PSHUFD,
+    ZYDIS_MNEMONIC_PSHUFHW,
+    ZYDIS_MNEMONIC_PSHUFLW,
+    ZYDIS_MNEMONIC_PSLLD,
+    ZYDIS_MNEMONIC_PSLLDQ,
+    ZYDIS_MNEMONIC_PSLLQ,
+    ZYDIS_MNEMONIC_PSLLW,
+    ZYDIS_MNEMONIC_PSRAD,
+    ZYDIS_MNEMONIC_PSRAW,
+    ZYDIS_MNEMONIC_PSRLD,
+    ZYDIS_MNEMONIC_PSRLDQ,
+    ZYDIS_MNEMONIC_PSRLQ,
+    ZYDIS_MNEMONIC_PSRLW,
+    ZYDIS_MNEMONIC_PSUBB,
+    ZYDIS_MNEMONIC_PSUBD,
+    ZYDIS_MNEMONIC_PSUBQ,
+    ZYDIS_MNEMONIC_PSUBSB,
+    ZYDIS_MNEMONIC_PSUBSW,
+    ZYDIS_MNEMONIC_PSUBUSB,
+    ZYDIS_MNEMONIC_PSUBUSW,
+    ZYDIS_MNEMONIC_PSUBW,
+    ZYDIS_MNEMONIC_PUNPCKHBW,
+    ZYDIS_MNEMONIC_PUNPCKHDQ,
+    ZYDIS_MNEMONIC_PUNPCKHQDQ,
+    ZYDIS_MNEMONIC_PUNPCKHWD,
+    ZYDIS_MNEMONIC_PUNPCKLBW,
+    ZYDIS_MNEMONIC_PUNPCKLDQ,
+    ZYDIS_MNEMONIC_PUNPCKLQDQ,
+    ZYDIS_MNEMONIC_PUNPCKLWD,
+    ZYDIS_MNEMONIC_PXOR,
+};
+
+/* Register classes an admitted SSE instruction may name besides the
+ * general ones of regclass_ok (MXCSR has none: ldmxcsr, stmxcsr, and the
+ * arithmetic's status flags). */
+static bool sse_register_ok(ZydisRegister r)
+{
+	ZydisRegisterClass k = ZydisRegisterGetClass(r);
+	return k == ZYDIS_REGCLASS_XMM || k == ZYDIS_REGCLASS_GPR8 || k == ZYDIS_REGCLASS_GPR16 ||
+	       k == ZYDIS_REGCLASS_GPR32 || k == ZYDIS_REGCLASS_GPR64 ||
+	       k == ZYDIS_REGCLASS_FLAGS || k == ZYDIS_REGCLASS_IP || r == ZYDIS_REGISTER_MXCSR;
+}
+
+bool dd_sse_admitted(const ZydisDecodedInstruction *z, const ZydisDecodedOperand *ops)
+{
+	if (z->encoding != ZYDIS_INSTRUCTION_ENCODING_LEGACY)
+		return false;
+	bool named = false;
+	for (unsigned k = 0; k < sizeof(sse_ok) / sizeof(sse_ok[0]); k++)
+		named |= z->mnemonic == sse_ok[k];
+	if (!named)
+		return false;
+	/* every MMX form names an mm register (SDM Vol. 2, each form's operands) */
+	for (unsigned k = 0; k < z->operand_count; k++)
+		if (ops[k].type == ZYDIS_OPERAND_TYPE_REGISTER &&
+		    !sse_register_ok(ops[k].reg.value))
+			return false;
+	return true;
+}
+
 static void check_whitelist(struct dd_case *c)
 {
 	const ZydisDecodedInstruction *z = &c->zi;
@@ -278,7 +480,9 @@ static void check_whitelist(struct dd_case *c)
 		disagree(c, "accepted, Zydis %s: far branch", mnemonic(c));
 	if (z->attributes & (ZYDIS_ATTRIB_FPU_STATE_CR | ZYDIS_ATTRIB_FPU_STATE_CW |
 			     ZYDIS_ATTRIB_XMM_STATE_CR | ZYDIS_ATTRIB_XMM_STATE_CW))
-		disagree(c, "accepted, Zydis %s: x87/SSE state", mnemonic(c));
+		disagree(c, "accepted, Zydis %s: saves or restores the x87/SSE state", mnemonic(c));
+	if (dd_sse_admitted(z, c->ops))
+		return;
 	if (z->meta.category <= ZYDIS_CATEGORY_MAX_VALUE && category_ok[z->meta.category])
 		return;
 	for (unsigned k = 0; k < sizeof(mnemonic_ok) / sizeof(mnemonic_ok[0]); k++)
@@ -297,7 +501,8 @@ static const bool regclass_ok[ZYDIS_REGCLASS_MAX_VALUE + 1] = {
 static void check_operand(struct dd_case *c, const ZydisDecodedOperand *op)
 {
 	if (op->type == ZYDIS_OPERAND_TYPE_REGISTER &&
-	    !regclass_ok[ZydisRegisterGetClass(op->reg.value)])
+	    !regclass_ok[ZydisRegisterGetClass(op->reg.value)] &&
+	    !(dd_sse_admitted(&c->zi, c->ops) && sse_register_ok(op->reg.value)))
 		disagree(c, "accepted, Zydis %s names register %s", mnemonic(c),
 			 ZydisRegisterGetString(op->reg.value));
 	if (op->type == ZYDIS_OPERAND_TYPE_POINTER)

@@ -1,5 +1,6 @@
 # make fuzz: libFuzzer (clang) over the parsers that read untrusted files:
-# the initrd (cpio), task images (fuzz_task_host: shoji's libelf check
+# the initrd (cpio), task images (fuzz_elf_sym: their symbol tables, read
+# when a task is killed; fuzz_task_host: shoji's libelf check
 # against the guest's rules, differentially), task specs (to initrd and command line:
 # fuzz_taskspec reads both back), and the kernel (fuzz_kernel_elf:
 # shoji's libelf reader against the raw one, differentially), the PVH
@@ -19,10 +20,11 @@
 FUZZ_SECONDS ?= 30
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -I. -Iguest
-FUZZ_TARGETS := fuzz_cpio fuzz_elf_task fuzz_kernel_elf fuzz_decode fuzz_image fuzz_taskspec fuzz_task_host \
+FUZZ_TARGETS := fuzz_cpio fuzz_elf_task fuzz_elf_sym fuzz_kernel_elf fuzz_decode fuzz_image fuzz_taskspec fuzz_task_host \
 	fuzz_start_info fuzz_uart fuzz_hvcon
 fuzz_cpio_SRCS := loader/format/cpio.c
 fuzz_elf_task_SRCS := loader/format/elf_task.c loader/format/elf_task_note.c
+fuzz_elf_sym_SRCS := loader/format/elf_sym.c
 fuzz_kernel_elf_SRCS := vmm/elf_load.c vmm/guest_mem.c loader/format/kernel_elf.c loader/uefi/kernel.c
 fuzz_kernel_elf_LIBS := -lelf
 fuzz_task_host_SRCS := vmm/taskimage.c loader/format/elf_task.c loader/format/elf_task_note.c
@@ -60,11 +62,14 @@ $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
 # Seeds: the real files each parser reads, so the fuzzer starts deep; for
 # fuzz_image also generated images: a header (tests/fuzz/image_gen.c: the
 # layout, the entry, the share of dangerous instructions), then bytes of
-# real task code to pick instructions with.
+# real task code to pick instructions with.  The float task code of tests/fpu/
+# seeds fuzz_image and fuzz_decode with SSE.
 fuzz-seeds: all
 	$(Q)mkdir -p $(BUILD)/fuzz/corpus-fuzz_cpio $(BUILD)/fuzz/corpus-fuzz_elf_task \
 		$(BUILD)/fuzz/corpus-fuzz_kernel_elf $(BUILD)/fuzz/corpus-fuzz_image
 	$(Q)cp $(TASK_ELFS) $(BUILD)/fuzz/corpus-fuzz_elf_task/
+	$(Q)mkdir -p $(BUILD)/fuzz/corpus-fuzz_elf_sym
+	$(Q)cp $(TASK_ELFS) $(BUILD)/fuzz/corpus-fuzz_elf_sym/
 	$(Q)mkdir -p $(BUILD)/fuzz/corpus-fuzz_task_host
 	$(Q)cp $(TASK_ELFS) $(BUILD)/fuzz/corpus-fuzz_task_host/
 	$(Q)cp $(TASK_ELFS) $(BUILD)/fuzz/corpus-fuzz_image/
@@ -85,6 +90,9 @@ fuzz-seeds: all
 	$(Q)mkdir -p $(BUILD)/fuzz/corpus-fuzz_decode
 	$(Q)objcopy -O binary -j .text $(BUILD)/tasks/hello.elf $(BUILD)/fuzz/hello.text
 	$(Q)split -b 32 -a 3 $(BUILD)/fuzz/hello.text $(BUILD)/fuzz/corpus-fuzz_decode/bundle-
+	$(Q)cp $(FPU_CODE_ELF) $(BUILD)/fuzz/corpus-fuzz_image/
+	$(Q)objcopy -O binary -j .text $(FPU_CODE_ELF) $(BUILD)/fuzz/fpu-code.text
+	$(Q)split -b 32 -a 3 $(BUILD)/fuzz/fpu-code.text $(BUILD)/fuzz/corpus-fuzz_decode/fpu-
 
 # The system-call fuzzer (tests/fuzz/sysfuzz*.c) in the guest: boots of
 # fuzzers and victims in all three modes under QEMU, one pair of boots a

@@ -22,18 +22,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct elf_task t;
-	const char *guest_why = "", *host_why = "";
+	const char *guest_why = "";
+	char host_why[200] = "", guest_msg[200] = "";
 	void *copy = malloc(size ? size : 1); /* libelf may write the buffer it reads */
 
 	if (!copy)
 		return 0;
 	memcpy(copy, data, size);
+	static char note_why[ELF_TASK_NOTE_WHY_MAX];
 	int guest = elf_task_parse(data, size, ELF_TASK_SPAN_MAX, &t, &guest_why);
-	int host = task_image_check(copy, size, &host_why);
+	if (guest) /* guest/core/task_load.c's two checks */
+		task_image_reason(&t, ELF_TASK_SPAN_MAX, guest_why, guest_msg, sizeof(guest_msg));
+	else if ((guest = elf_task_note_check(&t, note_why, &guest_why)))
+		snprintf(guest_msg, sizeof(guest_msg), "%s", guest_why);
+	int host = task_image_check(copy, size, &t, host_why, sizeof(host_why));
 	free(copy);
-	if ((guest == 0) != (host == 0) || (guest && strcmp(guest_why, host_why))) {
+	if ((guest == 0) != (host == 0) || (guest && strcmp(guest_msg, host_why))) {
 		fprintf(stderr, "fuzz_task_host: guest %s, host %s\n",
-			guest ? guest_why : "accepts", host ? host_why : "accepts");
+			guest ? guest_msg : "accepts", host ? host_why : "accepts");
 		__builtin_trap();
 	}
 	return 0;

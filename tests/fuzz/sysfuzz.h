@@ -94,6 +94,7 @@ enum fz_role { ROLE_CLIENT, ROLE_SERVER, ROLE_CHAOS };
 struct fz {
 	enum fz_role role;
 	long id;
+	const char *name; /* argv[0]: the spec's name */
 	unsigned long seed;
 	uint64_t rng;
 	const char *mode; /* "process", "shared", "kernel" */
@@ -129,6 +130,9 @@ struct fz {
 
 	long last_clock;
 	uint64_t last_syscalls;				  /* SYS_STATS's counter, last seen */
+	bool info_seen;					  /* SYS_TASKINFO answered once */
+	unsigned info_group;				  /* its group then */
+	uint64_t info_khz;				  /* and TSC frequency */
 	uint64_t count[SYS_COUNT + 1], ok[SYS_COUNT + 1]; /* [SYS_COUNT]: invalid numbers */
 	uint64_t delivered;				  /* IPC messages received */
 

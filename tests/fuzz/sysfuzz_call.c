@@ -130,6 +130,41 @@ static void call_stats(struct fz *f)
 	f->last_syscalls = st.syscalls;
 }
 
+/* SYS_TASKINFO: EFAULT for a bad buffer, else what the fuzzer knows of
+ * itself (its id, mode, slot and name), and the same group and TSC
+ * frequency every time. */
+static void call_taskinfo(struct fz *f)
+{
+	struct shoji_taskinfo in;
+	uint64_t va, len;
+
+	if (fz_chance(f, 600))
+		va = fz_scratch(f, sizeof(in));
+	else
+		fz_buffer(f, true, sizeof(in), &va, &len);
+	enum fz_class c = fz_classify(f, va, sizeof(in), true);
+	if (c == CL_KEEP)
+		va = fz_bad_ptr(f, sizeof(in), true), c = CL_BAD;
+	long r = fz_syscall(f, SYS_TASKINFO, va, fz_edge(f), fz_edge(f), 0, 0, 0);
+	fz_expect(f, "taskinfo", r, c == CL_BAD ? -SHOJI_EFAULT : 0);
+	if (r || c == CL_BAD)
+		return;
+	memcpy(&in, (const void *)va, sizeof(in));
+	if (in.id != (unsigned long)f->id || strcmp(shoji_mode_name(in.mode), f->mode) ||
+	    in.slot_base != f->base || in.pkey != f->slot || in.tsc_khz == 0 ||
+	    strncmp(in.name, f->name, sizeof(in.name)))
+		fz_bug(f,
+		       "taskinfo: id %u mode %u key %u base %#llx %llu kHz name %.31s, want id %ld "
+		       "mode %s key %u base %#lx name %s",
+		       in.id, in.mode, in.pkey, in.slot_base, in.tsc_khz, in.name, f->id, f->mode,
+		       f->slot, (unsigned long)f->base, f->name);
+	if (!f->info_seen)
+		f->info_seen = true, f->info_group = in.group, f->info_khz = in.tsc_khz;
+	if (in.group != f->info_group || in.tsc_khz != f->info_khz)
+		fz_bug(f, "taskinfo: group %u and %llu kHz, after group %u and %lu kHz", in.group,
+		       in.tsc_khz, f->info_group, (unsigned long)f->info_khz);
+}
+
 static void call_yield(struct fz *f)
 {
 	fz_expect(f, "yield", fz_syscall(f, SYS_YIELD, fz_edge(f), fz_edge(f), 0, 0, 0, 0), 0);
@@ -212,6 +247,7 @@ static const struct {
     [SYS_REPLY_RECV] = {8, fz_ipc_reply_recv},
     [SYS_CALL_W] = {8, fz_ipc_call_w},
     [SYS_REPLY_RECV_W] = {8, fz_ipc_reply_recv_w},
+    [SYS_TASKINFO] = {3, call_taskinfo},
     [SYS_COUNT] = {4, call_invalid},
 };
 

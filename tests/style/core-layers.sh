@@ -21,6 +21,7 @@ layers=(
 	"guest/core/group"
 	"guest/core/task_memory"
 	"guest/core/task_load"
+	"guest/core/fault_site"
 	"guest/core/ipc"
 	"guest/core/task"
 	"guest/core/audit"

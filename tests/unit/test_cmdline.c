@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "core/kernel.h"
+#include "loader/format/format.h"
 
 #define MAX_TASKS 8
 
@@ -320,6 +321,45 @@ static void test_too_many_args(void **state)
 	refused(line, phrase, line);
 }
 
+/* The host's check of a TASKSPEC's tail (taskspec_parse) and the kernel's
+ * reading of the same task token give one verdict. */
+static void test_host_agrees(void **state)
+{
+	static const char *const tails[] = {
+	    "",
+	    ":process",
+	    ":shared:x",
+	    ":kernel:",
+	    ":kernel::",
+	    ":fast",
+	    ":Process",
+	    ":",
+	    "::x",
+	    ":shraed:a",
+	    ":processx",
+	    ":proces",
+	    ":shared:1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16",
+	    ":shared:1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17",
+	    ":process:1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:",
+	};
+	for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		char spec[128], line[128];
+		struct taskspec t;
+		const char *why;
+		snprintf(spec, sizeof(spec), "t.elf%s", tails[i]);
+		snprintf(line, sizeof(line), "task=t%s", tails[i]);
+		bool host_ok = taskspec_parse(spec, &t, &why) == 0;
+		struct parsed *p = parse_max(line, MAX_TASKS);
+		if (host_ok != (p->rc == 0))
+			fail_msg("'%s': the host %s it, the kernel %s it (%s)", tails[i],
+				 host_ok ? "accepts" : "refuses", p->rc ? "refuses" : "accepts",
+				 p->err);
+		if (host_ok)
+			assert_int_equal(t.mode, p->tasks[0].mode);
+		free(p);
+	}
+}
+
 static void test_too_many_tasks(void **state)
 {
 	refused_max("task=a task=b task=c", 2, "more than 2 tasks", "task=c");
@@ -367,6 +407,7 @@ int main(void)
 	    cmocka_unit_test(test_extra_whitespace),
 	    cmocka_unit_test(test_defaults_reset),
 	    cmocka_unit_test(test_task_mode_name),
+	    cmocka_unit_test(test_host_agrees),
 	    cmocka_unit_test(test_later_modes),
 	    cmocka_unit_test(test_no_task),
 	    cmocka_unit_test(test_unknown_option),

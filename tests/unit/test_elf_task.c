@@ -546,6 +546,26 @@ static void test_span_over_max(void **state)
 	expect_refused(&m, "image too large");
 }
 
+/* A refusal for size leaves the span it needed, for the callers' message;
+ * any other refusal leaves none over the limit. */
+static void test_span_over_max_numbers(void **state)
+{
+	struct img m;
+	struct elf_task t;
+	const char *why;
+	build_valid(&m);
+	assert_int_equal(elf_task_parse(m.buf, m.size, SPAN - 0x1000, &t, &why), -SHOJI_EINVAL);
+	assert_true(elf_task_too_large(&t, SPAN - 0x1000));
+	assert_int_equal(t.span, SPAN);
+	char msg[100];
+	snprintf(msg, sizeof(msg), ELF_TASK_TOO_LARGE_FMT, ELF_TASK_TOO_LARGE_ARGS(&t, 0x2000));
+	assert_string_equal(msg, "image too large: 12 KiB of memory span, the limit is 8 KiB");
+
+	set_ph64(&m, DATA_PH, offsetof(struct elf64_phdr, p_align), 3);
+	assert_int_equal(elf_task_parse(m.buf, m.size, MAX_SPAN, &t, &why), -SHOJI_EINVAL);
+	assert_false(elf_task_too_large(&t, MAX_SPAN));
+}
+
 static void test_alignment(void **state)
 {
 	struct img m;
@@ -829,6 +849,7 @@ int main(void)
 	    cmocka_unit_test(test_filesz_exceeds_memsz),
 	    cmocka_unit_test(test_vaddr_memsz_overflow),
 	    cmocka_unit_test(test_span_over_max),
+	    cmocka_unit_test(test_span_over_max_numbers),
 	    cmocka_unit_test(test_alignment),
 	    cmocka_unit_test(test_overlapping_segments),
 	    cmocka_unit_test(test_wx_segment),

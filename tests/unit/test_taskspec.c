@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -40,12 +41,48 @@ static void test_parse(void **state)
 	expect_spec("a.elf.elf", "a.elf.elf", "a.elf", "");
 	expect_spec("/abs/elf", "/abs/elf", "elf", "");
 	expect_spec(".elfx", ".elfx", ".elfx", "");
-	/* Modes are the kernel's to judge: a bad one passes through. */
-	expect_spec("a.elf:bogus", "a.elf", "a", ":bogus");
-	expect_spec("x*2.elf", "x*2.elf", "x*2", ""); /* not a count */
+	expect_spec("a.elf:kernel:", "a.elf", "a", ":kernel:"); /* one empty ARG */
+	expect_spec("x*2.elf", "x*2.elf", "x*2", "");		/* not a count */
 	expect_spec("d/abcdefghijabcdefghijabcdefghij1.elf",
 		    "d/abcdefghijabcdefghijabcdefghij1.elf", "abcdefghijabcdefghijabcdefghij1",
 		    ""); /* 31 bytes: the longest */
+}
+
+/* The kernel's rule for MODE and the ARGs (task_token_check_tail), on the host. */
+static void test_parse_tail(void **state)
+{
+	const char *mode = "unknown mode (process, shared or kernel)";
+	expect_refused("a.elf:bogus", mode);
+	expect_refused("a.elf:shraed", mode);
+	expect_refused("a.elf:Process", mode);
+	expect_refused("a.elf:", mode);
+	expect_refused("a.elf::x", mode);
+	expect_refused("a.elf:processx", mode);
+	expect_refused("a.elf:proces", mode);
+
+	char spec[128] = "a.elf:shared";
+	for (int i = 1; i <= SHOJI_TASK_ARGS_MAX; i++)
+		snprintf(spec + strlen(spec), sizeof(spec) - strlen(spec), ":%d", i);
+	struct taskspec t;
+	const char *why = NULL;
+	assert_int_equal(taskspec_parse(spec, &t, &why), 0);
+	assert_int_equal(t.mode, TASK_MODE_SHARED);
+	strcat(spec, ":");
+	expect_refused(spec, "more than 16 arguments"); /* an empty 17th */
+
+	static const struct {
+		const char *spec;
+		int mode;
+	} modes[] = {
+	    {"a.elf", TASK_MODE_PROCESS},
+	    {"a.elf:process", TASK_MODE_PROCESS},
+	    {"a.elf:shared:x", TASK_MODE_SHARED},
+	    {"a.elf:kernel", TASK_MODE_KERNEL},
+	};
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		assert_int_equal(taskspec_parse(modes[i].spec, &t, &why), 0);
+		assert_int_equal(t.mode, modes[i].mode);
+	}
 }
 
 static void test_parse_refused(void **state)
@@ -187,7 +224,7 @@ int main(void)
 	    cmocka_unit_test(test_parse),	    cmocka_unit_test(test_parse_refused),
 	    cmocka_unit_test(test_cmdline_control), cmocka_unit_test(test_path_limit),
 	    cmocka_unit_test(test_dedup),	    cmocka_unit_test(test_cmdline),
-	    cmocka_unit_test(test_cmdline_limit),
+	    cmocka_unit_test(test_cmdline_limit),   cmocka_unit_test(test_parse_tail),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

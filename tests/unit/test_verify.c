@@ -314,9 +314,10 @@ static const struct insn_case privileged[] = {
     {{0x0f, 0xc7, 0x18}, 3, "xrstors (%rax)", "xrstors (0F C7 /3)"},
     {{0x48, 0x0f, 0xc7, 0x1f}, 4, "xrstors64 (%rdi)", "xrstors (0F C7 /3)"},
     {{0x0f, 0xae, 0x08}, 3, "fxrstor (%rax)", "fxrstor (0F AE /1)"},
+    {{0x48, 0x0f, 0xae, 0x0f}, 4, "fxrstor64 (%rdi)", "fxrstor (0F AE /1)"},
+    {{0x0f, 0xae, 0x00}, 3, "fxsave (%rax)", "fxsave (0F AE /0)"},
     {{0x0f, 0xae, 0x20}, 3, "xsave (%rax)", "xsave (0F AE /4)"},
     {{0x0f, 0xc7, 0x28}, 3, "xsaves (%rax)", "xsaves (0F C7 /5)"},
-    {{0x0f, 0xae, 0x10}, 3, "ldmxcsr (%rax)", "ldmxcsr (0F AE /2)"},
     {{0x0f, 0xae, 0x38}, 3, "clflush (%rax)", "clflush (0F AE /7)"},
     {{0x0f, 0x01, 0xd1}, 3, "xsetbv", "0F 01 D1 (xsetbv)"},
     {{0x0f, 0x01, 0xd0}, 3, "xgetbv", "xgetbv (0F 01 D0)"},
@@ -356,14 +357,29 @@ static const struct insn_case privileged[] = {
     {{0xc2, 0x08, 0x00}, 3, "ret $8", "ret is not allowed (returns must be masked)"},
     {{0xf3, 0xc3}, 2, "rep ret", "ret is not allowed (returns must be masked)"},
     {{0xc8, 0x10, 0x00, 0x00}, 4, "enter $16,$0", "enter (C8)"},
-    {{0xd9, 0x00}, 2, "fld (%rax)", "x87 instruction (D8-DF)"},
-    {{0xdb, 0xe3}, 2, "fninit", "x87 instruction (D8-DF)"},
+    {{0xd9, 0x00}, 2, "fld (%rax)", "x87 instruction (D8-DF, long double)"},
+    {{0xdb, 0xe3}, 2, "fninit", "x87 instruction (D8-DF, long double)"},
+    {{0xdb, 0x6c, 0x24, 0x08}, 4, "fldt 8(%rsp)", "x87 instruction (D8-DF, long double)"},
     {{0x9b}, 1, "fwait", "fwait (9B)"},
     {{0x0f, 0x77}, 2, "emms", "emms (0F 77)"},
-    {{0x0f, 0x28, 0xc8}, 3, "movaps %xmm0,%xmm1", "MMX/SSE instruction"},
-    {{0x0f, 0x6f, 0xc8}, 3, "movq %mm0,%mm1", "MMX/SSE instruction"},
-    {{0x0f, 0x10, 0x00}, 3, "movups (%rax),%xmm0", "MMX/SSE instruction"},
-    {{0x66, 0x0f, 0xef, 0xc0}, 4, "pxor %xmm0,%xmm0", "MMX/SSE instruction"},
+    {{0x0f, 0x6f, 0xc8}, 3, "movq %mm0,%mm1", "MMX instruction (mm register)"},
+    {{0x0f, 0xef, 0xc0}, 3, "pxor %mm0,%mm0", "MMX instruction (mm register)"},
+    {{0x48, 0x0f, 0x6e, 0xc0}, 4, "movq %rax,%mm0", "MMX instruction (mm register)"},
+    {{0x0f, 0x2a, 0xc1}, 3, "cvtpi2ps %mm1,%xmm0", "MMX instruction (mm register)"},
+    {{0xf2, 0x0f, 0xd6, 0xc1}, 4, "movdq2q %xmm1,%mm0", "MMX instruction (mm register)"},
+    {{0x0f, 0x71, 0xd0, 0x01}, 4, "psrlw $1,%mm0", "MMX instruction (mm register)"},
+    {{0x66, 0x0f, 0xf7, 0xc1}, 4, "maskmovdqu %xmm1,%xmm0", "maskmovdqu (66 0F F7)"},
+    {{0x0f, 0xf7, 0xc1}, 3, "maskmovq %mm1,%mm0", "MMX instruction (mm register)"},
+    {{0xf2, 0x0f, 0xf0, 0x00}, 4, "lddqu (%rax),%xmm0", "SSE3 or later"},
+    {{0xf2, 0x0f, 0x12, 0xc1}, 4, "movddup %xmm1,%xmm0", "SSE3 or later"},
+    {{0x66, 0x0f, 0x7c, 0xc1}, 4, "haddpd %xmm1,%xmm0", "SSE3 or later"},
+    {{0x66, 0x0f, 0x38, 0x00, 0xc1}, 5, "pshufb %xmm1,%xmm0", "0F 38"},
+    {{0x66, 0xf3, 0x0f, 0x58, 0xc1}, 5, "66 F3 addss", "more than one of the prefixes"},
+    {{0xf0, 0x0f, 0x58, 0x00}, 4, "lock addps (%rax),%xmm0", "lock prefix (F0)"},
+    {{0x0f, 0x50, 0x00}, 3, "movmskps (%rax),%eax", "needs a register operand"},
+    {{0x0f, 0x13, 0xc1}, 3, "movlps %xmm0,%xmm1 (mod 11)", "needs a memory operand"},
+    {{0x66, 0x0f, 0x73, 0xe0, 0x01}, 5, "66 0F 73 /4", "66 0F 73: only psrlq"},
+    {{0x0f, 0xc3, 0x00}, 3, "movnti %eax,(%rax)", "movnti (0F C3)"},
     {{0xc5, 0xf4, 0x58, 0xd0}, 4, "vaddps %ymm0,%ymm1,%ymm2", "VEX prefix (C4/C5)"},
     {{0xc4, 0x41, 0x31, 0xef, 0xd0}, 5, "vpxor %xmm8,%xmm9,%xmm10", "VEX prefix (C4/C5)"},
     {{0x62, 0xf1, 0x74, 0x48, 0x58, 0xd0}, 6, "vaddps %zmm0,%zmm1,%zmm2", "EVEX prefix (62)"},
@@ -593,6 +609,38 @@ static const struct insn_case allowed[] = {
     {{0x0f, 0x01, 0xf9}, 3, "rdtscp", NULL},
     {{0xf3, 0x0f, 0x1e, 0xfa}, 4, "endbr64", NULL},
     {{0x0f, 0xae, 0xe8}, 3, "lfence", NULL},
+    {{0x0f, 0xae, 0x54, 0x24, 0xfc}, 5, "ldmxcsr -0x4(%rsp)", NULL},
+    {{0x0f, 0xae, 0x18}, 3, "stmxcsr (%rax)", NULL},
+    {{0x0f, 0x28, 0xc8}, 3, "movaps %xmm0,%xmm1", NULL},
+    {{0x0f, 0x10, 0x00}, 3, "movups (%rax),%xmm0", NULL},
+    {{0x66, 0x0f, 0xef, 0xc0}, 4, "pxor %xmm0,%xmm0", NULL},
+    {{0x66, 0x45, 0x0f, 0xef, 0xff}, 5, "pxor %xmm15,%xmm15", NULL},
+    {{0xf2, 0x0f, 0x10, 0x05, 0x78, 0x56, 0x34, 0x12}, 8, "movsd 0x12345678(%rip),%xmm0", NULL},
+    {{0xf3, 0x0f, 0x11, 0x44, 0x24, 0x04}, 6, "movss %xmm0,0x4(%rsp)", NULL},
+    {{0xf2, 0x0f, 0x59, 0x84, 0x8f, 0x00, 0x01, 0x00, 0x00},
+     9,
+     "mulsd 0x100(%rdi,%rcx,4),%xmm0",
+     NULL},
+    {{0xf2, 0x48, 0x0f, 0x2a, 0xc7}, 5, "cvtsi2sd %rdi,%xmm0", NULL},
+    {{0xf2, 0x48, 0x0f, 0x2c, 0xc0}, 5, "cvttsd2si %xmm0,%rax", NULL},
+    {{0xf3, 0x0f, 0x5a, 0xc0}, 4, "cvtss2sd %xmm0,%xmm0", NULL},
+    {{0x66, 0x0f, 0x2e, 0xc1}, 4, "ucomisd %xmm1,%xmm0", NULL},
+    {{0x0f, 0x2f, 0x07}, 3, "comiss (%rdi),%xmm0", NULL},
+    {{0x0f, 0xc2, 0xc1, 0x01}, 4, "cmpltps %xmm1,%xmm0", NULL},
+    {{0x0f, 0xc6, 0xc0, 0x1b}, 4, "shufps $0x1b,%xmm0,%xmm0", NULL},
+    {{0x66, 0x0f, 0x70, 0xc0, 0x4e}, 5, "pshufd $0x4e,%xmm0,%xmm0", NULL},
+    {{0x66, 0x0f, 0x73, 0xd8, 0x08}, 5, "psrldq $0x8,%xmm0", NULL},
+    {{0x66, 0x0f, 0x72, 0xe1, 0x1f}, 5, "psrad $0x1f,%xmm1", NULL},
+    {{0x66, 0x0f, 0xd7, 0xc0}, 4, "pmovmskb %xmm0,%eax", NULL},
+    {{0x66, 0x48, 0x0f, 0x6e, 0xc7}, 5, "movq %rdi,%xmm0", NULL},
+    {{0xf3, 0x0f, 0x7e, 0x07}, 4, "movq (%rdi),%xmm0", NULL},
+    {{0x66, 0x0f, 0xd6, 0x07}, 4, "movq %xmm0,(%rdi)", NULL},
+    {{0x66, 0x0f, 0x7f, 0x07}, 4, "movdqa %xmm0,(%rdi)", NULL},
+    {{0x0f, 0x12, 0xc1}, 3, "movhlps %xmm1,%xmm0", NULL},
+    {{0x0f, 0x16, 0x07}, 3, "movhps (%rdi),%xmm0", NULL},
+    {{0x66, 0x0f, 0xc4, 0xc0, 0x03}, 5, "pinsrw $0x3,%eax,%xmm0", NULL},
+    {{0x66, 0x0f, 0xe6, 0xc0}, 4, "cvttpd2dq %xmm0,%xmm0", NULL},
+    {{0x66, 0x0f, 0xe7, 0x07}, 4, "movntdq %xmm0,(%rdi)", NULL},
     {{0x0f, 0xae, 0xf0}, 3, "mfence", NULL},
     {{0x0f, 0xae, 0xf8}, 3, "sfence", NULL},
     {{0x0f, 0x18, 0x08}, 3, "prefetcht0 (%rax)", NULL},
@@ -1437,18 +1485,18 @@ static const char accept_map1[] = "xxxxxx..xxxxxx.-"
 				  "xxxx....xx.x...."
 				  "-.--.xxxxx..xxxx";
 static const char accept_map0f[] = "...........x...."
-				   "........x......x"
-				   "................"
+				   "xxxxxxxxx......x"
+				   "........xx.x..xx"
 				   ".x.............."
 				   "xxxxxxxxxxxxxxxx"
-				   "................"
+				   ".xxxxxxxxxxxxxxx"
 				   "................"
 				   "................"
 				   "xxxxxxxxxxxxxxxx"
 				   "xxxxxxxxxxxxxxxx"
 				   "..xxxx.....xxx.x"
 				   "xx.x..xx...xxxxx"
-				   "xx......xxxxxxxx"
+				   "xxx...x.xxxxxxxx"
 				   "................"
 				   "................"
 				   "................";
@@ -1508,7 +1556,10 @@ static void test_modrm_groups(void **state)
 		assert_int_equal(rc, m == 0xf9 ? X86_OK : X86_REFUSED); /* rdtscp only */
 		b[1] = 0xae;
 		rc = x86_decode(b, sizeof(b), &in, &why);
-		assert_int_equal(rc, m == 0xe8 || m == 0xf0 || m == 0xf8 ? X86_OK : X86_REFUSED);
+		/* lfence, mfence, sfence; ldmxcsr, stmxcsr (/2, /3, memory) */
+		bool mxcsr = m < 0xc0 && (((m >> 3) & 7) == 2 || ((m >> 3) & 7) == 3);
+		assert_int_equal(rc, m == 0xe8 || m == 0xf0 || m == 0xf8 || mxcsr ? X86_OK
+										  : X86_REFUSED);
 		uint8_t e[16] = {0xf3, 0x0f, 0x1e, (uint8_t)m};
 		rc = x86_decode(e, sizeof(e), &in, &why);
 		assert_int_equal(rc, m == 0xfa ? X86_OK : X86_REFUSED);

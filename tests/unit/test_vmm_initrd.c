@@ -168,8 +168,8 @@ static void test_missing_and_odd_files(void **state)
 	cpio_writer_init(&w);
 	assert_int_equal(
 	    initrd_from_specs(bad_mode, 1, NULL, &w, cmdline, sizeof(cmdline), err, sizeof(err)),
-	    0);
-	assert_non_null(strstr(cmdline, "task=hello:fast"));
+	    -EINVAL);
+	assert_non_null(strstr(err, "hello.elf:fast': unknown mode (process, shared or kernel)"));
 	cpio_writer_free(&w);
 
 	char *dot[] = {p(0, ".")};
@@ -248,7 +248,10 @@ static void test_bad_image(void **state)
 	assert_int_equal(
 	    initrd_from_specs(specs, 2, NULL, &w, cmdline, sizeof(cmdline), err, sizeof(err)),
 	    -EINVAL);
-	snprintf(want, sizeof(want), "task file %s/big.elf: image too large", dir);
+	snprintf(
+	    want, sizeof(want),
+	    "task file %s/big.elf: image too large: 92 KiB of memory span, the limit is 88 KiB",
+	    dir);
 	assert_string_equal(err, want);
 	cpio_writer_free(&w);
 }
@@ -257,17 +260,18 @@ static void test_bad_image(void **state)
 static void test_image_check(void **state)
 {
 	static struct corpus_image m;
-	const char *why = NULL;
+	struct elf_task t;
+	char why[200] = "";
 	memcpy(&m, &img[IMG_HELLO], sizeof(m));
-	assert_int_equal(task_image_check(m.buf, m.size, &why), 0);
-	assert_null(why);
+	assert_int_equal(task_image_check(m.buf, m.size, &t, why, sizeof(why)), 0);
+	assert_string_equal(why, "");
 	memcpy(&m, &img[IMG_DATA], sizeof(m));
-	assert_int_equal(task_image_check(m.buf, m.size, &why), 0);
+	assert_int_equal(task_image_check(m.buf, m.size, &t, why, sizeof(why)), 0);
 	memcpy(&m, &img[IMG_BIG], sizeof(m));
-	assert_int_equal(task_image_check(m.buf, m.size, &why), -EINVAL);
-	assert_string_equal(why, "image too large");
+	assert_int_equal(task_image_check(m.buf, m.size, &t, why, sizeof(why)), -EINVAL);
+	assert_string_equal(why, "image too large: 92 KiB of memory span, the limit is 88 KiB");
 	char text[] = "#!/bin/sh\n";
-	assert_int_equal(task_image_check(text, strlen(text), &why), -EINVAL);
+	assert_int_equal(task_image_check(text, strlen(text), &t, why, sizeof(why)), -EINVAL);
 	assert_string_equal(why, "not an ELF file (bad magic)");
 }
 

@@ -8,7 +8,7 @@
 
 /* SYS_COUNT (shoji/abi.h) for entry.S, which calls entry_syscall_table
  * (core/syscall.c) below it; syscall.c checks that they agree. */
-#define ENTRY_SYS_COUNT 15
+#define ENTRY_SYS_COUNT 16
 
 /* Offsets into struct regs used by entry.S. */
 #define REGS_RAX 112

@@ -4,6 +4,7 @@
 #include "arch/x86_64/pkru.h"
 #include "core/audit.h"
 #include "core/console.h"
+#include "core/fault_site.h"
 #include "core/group.h"
 #include "core/sched.h"
 #include "core/sched_return.h"
@@ -60,30 +61,44 @@ void regs_dump(const struct regs *r)
 #define PF_I BIT(4)
 #define PF_PK BIT(5)
 
-/* "read at 0x..., rip 0x..., error 0x5 [P=1 W=0 U=1 I=0 PK=0]" */
-static void pf_describe(char *buf, size_t len, const struct regs *r, uint64_t cr2)
+/* "0x... (read), rip 0x... (NAME+OFF: FUNC+OFF), error 0x5 [P=1 W=0 U=1
+ * I=0 PK=0]" */
+static void pf_describe(char *buf, size_t len, const struct task *t, const struct regs *r,
+			uint64_t cr2)
 {
 	uint64_t e = r->error;
-	snprintf(buf, len, "%#lx (%s), rip %#lx, error %#lx [P=%d W=%d U=%d I=%d PK=%d]", cr2,
+	char site[112];
+	fault_site_rip(site, sizeof(site), t, r->rip);
+	snprintf(buf, len, "%#lx (%s), rip %#lx (%s), error %#lx [P=%d W=%d U=%d I=%d PK=%d]", cr2,
 		 e & PF_I   ? "instruction fetch"
 		 : e & PF_W ? "write"
 			    : "read",
-		 r->rip, e, !!(e & PF_P), !!(e & PF_W), !!(e & PF_U), !!(e & PF_I), !!(e & PF_PK));
+		 r->rip, site, e, !!(e & PF_P), !!(e & PF_W), !!(e & PF_U), !!(e & PF_I),
+		 !!(e & PF_PK));
 }
 
 /* The current task took exception r->vector: it is killed with a line
- * naming the fault, and for a protection-key violation the key's owner. */
+ * naming the fault and where its RIP was (fault_site.c); a page fault of
+ * a stack overflowing (into the guard page, or with RSP below the stack)
+ * as a stack overflow, and for a protection-key violation the key's
+ * owner. */
 static __attribute__((noinline)) void task_fault(struct regs *r, uint64_t cr2)
 {
 	struct task *t = current;
-	char what[160];
+	char what[224];
 
 	if (r->vector != VEC_PF) {
-		task_kill(t, "%s, rip %#lx, error %#lx",
-			  exception_name(r->vector) ?: "unknown exception", r->rip, r->error);
+		fault_site_rip(what, sizeof(what), t, r->rip);
+		task_kill(t, "%s, rip %#lx (%s), error %#lx",
+			  exception_name(r->vector) ?: "unknown exception", r->rip, what, r->error);
 		return;
 	}
-	pf_describe(what, sizeof(what), r, cr2);
+	pf_describe(what, sizeof(what), t, r, cr2);
+	const char *overflow = fault_site_overflow(t, r->rsp, cr2);
+	if (!(r->error & PF_PK) && overflow) {
+		task_kill(t, "stack overflow (%s): page fault at %s", overflow, what);
+		return;
+	}
 	if (!(r->error & PF_PK)) {
 		task_kill(t, "page fault at %s", what);
 		return;

@@ -228,6 +228,14 @@ static inline long sys_stats(struct shoji_stats *st)
 	return syscall6(SYS_STATS, (long)st, 0, 0, 0, 0, 0);
 }
 
+/* Copies who the caller is into *info: its id, name, mode (enum
+ * shoji_mode), group, protection key and slot base, and the TSC frequency
+ * in kHz.  Returns 0 or -SHOJI_EFAULT (nothing written then). */
+static inline long sys_taskinfo(struct shoji_taskinfo *info)
+{
+	return syscall6(SYS_TASKINFO, (long)info, 0, 0, 0, 0, 0);
+}
+
 /* (lib/errname.c) Returns the name of error number @err ("EFAULT"; @err may be negated, as
  * a system call returns it), or "E?" for a number the ABI does not know. */
 const char *sys_errname(long err);

@@ -52,6 +52,7 @@ static int judge(bool guest, char **files, int n)
 		void *data;
 		size_t size;
 		const char *why;
+		char reason[200];
 		struct elf_task t;
 		int rc = hostfile_read(files[i], FILE_MAX, &data, &size);
 		if (rc) {
@@ -59,13 +60,17 @@ static int judge(bool guest, char **files, int n)
 			return 2;
 		}
 		static char note_why[ELF_TASK_NOTE_WHY_MAX];
-		if (guest) /* guest/core/task_load.c's two checks */
-			rc = elf_task_parse(data, size, SLOT_IMAGE_MAX, &t, &why) ||
-			     elf_task_note_check(&t, note_why, &why);
-		else
-			rc = task_image_check(data, size, &why);
+		if (guest) { /* guest/core/task_load.c's two checks */
+			rc = elf_task_parse(data, size, SLOT_IMAGE_MAX, &t, &why);
+			if (rc)
+				task_image_reason(&t, SLOT_IMAGE_MAX, why, reason, sizeof(reason));
+			else if ((rc = elf_task_note_check(&t, note_why, &why)))
+				snprintf(reason, sizeof(reason), "%s", why);
+		} else {
+			rc = task_image_check(data, size, &t, reason, sizeof(reason));
+		}
 		if (rc)
-			printf("refused: %s\n", why);
+			printf("refused: %s\n", reason);
 		else
 			printf("accepted\n");
 		free(data);
