@@ -28,8 +28,8 @@ test_libc_malloc_SRCS :=
 # -fno-math-errno: sqrt() becomes sqrtsd, not a call to a libm there is none of.
 FPU_CODE_OBJS := $(patsubst %.c,$(BUILD)/user-fpu/%.o,$(wildcard tests/fpu/*.c))
 FPU_CODE_ELF := $(BUILD)/tests/fpu/fpu-code.elf
-$(FPU_CODE_ELF): $(FPU_CODE_OBJS) $(USER_LIB_OBJS) $(TASK_SEAL)
-	$(call link_task,$(USER_LIB_OBJS) $(FPU_CODE_OBJS))
+$(FPU_CODE_ELF): $(FPU_CODE_OBJS) $(USER_LIB_OBJS) $(USER_LIBC) $(TASK_SEAL)
+	$(call link_task,$(USER_LIB_OBJS) $(FPU_CODE_OBJS) $(USER_LIBC))
 $(FPU_CODE_OBJS): USER_FPU_CFLAGS += -Itests/fpu -fno-math-errno
 $(FPU_CODE_OBJS): tests/tests.mk
 # The loops of these two vectorized as -O3 does (GCC's -O2 cost model

@@ -88,12 +88,8 @@ $(BUILD)/tasks/attack_kentry.elf: USER_LDFLAGS += -Wl,-e,kentry_hidden
 	$(patsubst %,$(BUILD)/user/tests/attacks/%.o,$(ATTACK_TASKS)) $(SYSFUZZ_OBJS) \
 	$(BUILD)/user/tests/fuzz/sysvictim.o $(BUILD)/user/tests/fuzz/sysrepro.o
 
-# libcfloat prints floats, so it is built with SSE and asks for the float
-# printf (guest/user/include/stdio.h), and runs once tasks have FPU state
-# of their own (tests/guest/cases/libc-float.case).  Sealed unchecked
-# until the kernel-mode verifier admits SSE: the kernel still checks it
-# at load, and refuses it in kernel mode.
-$(BUILD)/user-fpu/guest/user/tasks/libcfloat.o: USER_FPU_CFLAGS += -DSHOJI_FLOAT_PRINTF
+# libcfloat prints floats, so it is built with SSE; it runs once tasks
+# have FPU state of their own (tests/guest/cases/libc-float.case).
 $(BUILD)/tasks/libcfloat.elf: $(BUILD)/user-fpu/guest/user/tasks/libcfloat.o $(USER_LIB_OBJS) \
 	$(USER_LIBC) $(TASK_SEAL)
-	$(call link_task,$(USER_LIB_OBJS) $< $(USER_LIBC),--unchecked)
+	$(call link_task,$(USER_LIB_OBJS) $< $(USER_LIBC))

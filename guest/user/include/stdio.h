@@ -10,10 +10,9 @@
 /*
  * Formatting (guest/lib/fmt.c): %d %i %u %x %X %o %c %s %p %%, with
  * hh h l ll z, width and precision (also *), the - 0 # + and space flags;
- * and in a task built with SSE that asks for them (below), %f %F %e %E %g
- * %G.  snprintf and vsnprintf always NUL-terminate when @size > 0 and
- * return the length the whole output would have (docs/task-runtime.md
- * lists what is missing).
+ * and in a task built with SSE (below), %f %F %e %E %g %G.  snprintf and
+ * vsnprintf always NUL-terminate when @size > 0 and return the length the
+ * whole output would have (docs/task-runtime.md lists what is missing).
  *
  * A double passed to a variadic function travels in an XMM register, which
  * the callee's prologue saves for va_arg only when the callee is compiled
@@ -23,13 +22,8 @@
  * gets entry points of their own (lib/printf_fp.c): they touch XMM
  * registers only when the caller passed one (AL != 0), and bring in the
  * float conversions (lib/fmt_float.c).
- *
- * For now a task asks for them with -DSHOJI_FLOAT_PRINTF as well: until
- * the kernel-mode verifier admits SSE, tools/task-seal refuses an image
- * holding the entry points' movaps, and the SDK builds with SSE by
- * default.  Once it does, `&& defined(SHOJI_FLOAT_PRINTF)` goes.
  */
-#if defined(__SSE2__) && defined(SHOJI_FLOAT_PRINTF)
+#ifdef __SSE2__
 #define SHOJI_STDIO_FP(name) __asm__(name "_fp")
 #else
 #define SHOJI_STDIO_FP(name)

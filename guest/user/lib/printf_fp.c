@@ -1,5 +1,4 @@
 /* The printf family's entry points for tasks built with SSE, and va_arg of a double. */
-#define SHOJI_FLOAT_PRINTF /* this file defines the _fp names (stdio.h) */
 #include <string.h>
 #include "lib/fmt.h"
 #include "runtime.h"
