@@ -48,7 +48,8 @@ KERNEL_ASFLAGS := -Iinclude -Iguest -MMD -MP -D__ASSEMBLY__
 # see: -fno-ipa-ra stops GCC from keeping a caller's value in a register
 # a leaf callee's body happens to leave alone (guest/user/tasks/clobber.c).
 USER_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
-	-isystem $(CC_INCLUDE) -Iinclude -Iguest -Iguest/user/lib -fPIE -mno-red-zone \
+	-isystem $(CC_INCLUDE) -Iinclude -Iguest -Iguest/user/lib -Iguest/user/include -DSHOJI_USER \
+	-fPIE -mno-red-zone \
 	-mgeneral-regs-only -mno-sse -mno-mmx -fno-stack-protector -fno-ipa-ra \
 	-fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns \
 	-fno-jump-tables -falign-functions=32 -fcf-protection=none -MMD -MP
@@ -66,7 +67,9 @@ USER_LDFLAGS := -static-pie -nostdlib -nostartfiles -Wl,-z,separate-code \
 # Linking a task (user.mk, bench.mk): into a temporary file, sealed
 # (tools/task-seal.c: NOP runs squashed, the kernel's load checked, the
 # note marked), then renamed, so a failed step leaves no image behind.
-# $(1): the objects, runtime first; $(2): task-seal's options.
+# $(1): the objects, runtime first (the runtime's archives,
+# USER_TASK_LIBS in guest/user/user.mk, come last); $(2): task-seal's
+# options.
 TASK_SEAL := $(BUILD)/tools/task-seal
 TASK_SEAL_SRCS = tools/task-seal.c isolation/nop_squash.c isolation/image_load.c \
 	$(ISOLATION_SRCS) loader/format/elf_task.c loader/format/elf_task_note.c
@@ -74,7 +77,7 @@ TASK_SEAL_SRCS = tools/task-seal.c isolation/nop_squash.c isolation/image_load.c
 define link_task
 	$(call say,LD,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(GUEST_CC) $(USER_LDFLAGS) $(1) -o $@.tmp
+	$(Q)$(GUEST_CC) $(USER_LDFLAGS) $(1) $(USER_TASK_LIBS) -o $@.tmp
 	$(Q)$(TASK_SEAL) $(2) $@.tmp
 	$(Q)mv $@.tmp $@
 endef

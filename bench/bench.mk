@@ -16,18 +16,18 @@ BENCH_TASK_ELFS := $(addprefix $(BUILD)/tasks/,$(addsuffix .elf,$(BENCH_TASKS) b
 all: $(BENCH_TASK_ELFS)
 BENCH_LIB_OBJS := $(BUILD)/user/bench/tasks/benchlib.o
 
-$(BUILD)/tasks/%.elf: $(BUILD)/user/bench/tasks/%.o $(BENCH_LIB_OBJS) $(USER_ROI_LIB) $(USER_LIB_OBJS) \
+$(BUILD)/tasks/%.elf: $(BUILD)/user/bench/tasks/%.o $(BENCH_LIB_OBJS) $(USER_TASK_LIBS) $(USER_LIB_OBJS) \
 	$(TASK_SEAL)
-	$(call link_task,$(USER_LIB_OBJS) $(BENCH_LIB_OBJS) $< $(USER_ROI_LIB))
+	$(call link_task,$(USER_LIB_OBJS) $(BENCH_LIB_OBJS) $<)
 
 # bench_kmem for tasks that used the FPU: the same source, with SSE
 # (USER_FPU_CFLAGS), touching the FPU first (bench/tasks/bench_kmem.c).
 BENCH_KMEM_FPU_OBJ := $(BUILD)/user-fpu/bench/tasks/bench_kmem_fpu.o
 $(BENCH_KMEM_FPU_OBJ): bench/tasks/bench_kmem.c $(BUNDLE_ASM) Makefile
 	$(call compile_task,$(USER_FPU_CFLAGS) -DBENCH_KMEM_FPU)
-$(BUILD)/tasks/bench_kmem_fpu.elf: $(BENCH_KMEM_FPU_OBJ) $(BENCH_LIB_OBJS) $(USER_ROI_LIB) \
+$(BUILD)/tasks/bench_kmem_fpu.elf: $(BENCH_KMEM_FPU_OBJ) $(BENCH_LIB_OBJS) $(USER_TASK_LIBS) \
 	$(USER_LIB_OBJS) $(TASK_SEAL)
-	$(call link_task,$(USER_LIB_OBJS) $(BENCH_LIB_OBJS) $< $(USER_ROI_LIB))
+	$(call link_task,$(USER_LIB_OBJS) $(BENCH_LIB_OBJS) $<)
 
 .SECONDARY: $(BENCH_LIB_OBJS) $(patsubst %,$(BUILD)/user/bench/tasks/%.o,$(BENCH_TASKS)) \
 	$(BENCH_KMEM_FPU_OBJ)

@@ -12,13 +12,23 @@ UNIT_TESTS += test_image_oracle
 test_image_oracle_SRCS := $(IMAGE_ORACLE_SRCS)
 test_image_oracle_LIBS := -lZydis
 
+# The task runtime's C library (guest/user/lib/), on the host against
+# glibc: each test compiles the sources it checks into itself, renamed
+# (see the comment at the top of each), so *_SRCS are empty.
+UNIT_TESTS += test_libc_fmt test_libc_parse test_libc_sort test_libc_string test_libc_malloc
+test_libc_fmt_SRCS :=
+test_libc_parse_SRCS :=
+test_libc_sort_SRCS :=
+test_libc_string_SRCS :=
+test_libc_malloc_SRCS :=
+
 # Float-heavy task code (tests/fpu/) built as the SDK builds it
 # (USER_FPU_CFLAGS, bundled) and linked like a task: test_fpu_code loads it
 # in kernel mode on the host, and the verifier must accept all of it.
 # -fno-math-errno: sqrt() becomes sqrtsd, not a call to a libm there is none of.
 FPU_CODE_OBJS := $(patsubst %.c,$(BUILD)/user-fpu/%.o,$(wildcard tests/fpu/*.c))
 FPU_CODE_ELF := $(BUILD)/tests/fpu/fpu-code.elf
-$(FPU_CODE_ELF): $(FPU_CODE_OBJS) $(USER_LIB_OBJS) $(TASK_SEAL)
+$(FPU_CODE_ELF): $(FPU_CODE_OBJS) $(USER_LIB_OBJS) $(USER_TASK_LIBS) $(TASK_SEAL)
 	$(call link_task,$(USER_LIB_OBJS) $(FPU_CODE_OBJS))
 $(FPU_CODE_OBJS): USER_FPU_CFLAGS += -Itests/fpu -fno-math-errno
 $(FPU_CODE_OBJS): tests/tests.mk
@@ -83,3 +93,4 @@ $(CASE_CHECK): $(CASE_CHECK_SRCS) tools/case-check/case.h
 
 # The task-image conformance corpus (tests/conformance/task/run).
 include tests/conformance/task/task.mk
+

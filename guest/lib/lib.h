@@ -5,23 +5,27 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-/* string.c: the ISO C functions of the same names. */
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
-char *strchr(const char *s, int c);
+/* string.c: memcpy, memmove, memset, memcmp, strlen, strcmp, strncmp,
+ * strchr (lib/string.h); a task's <string.h> declares more. */
+#ifdef SHOJI_USER
+#include <string.h>
+#else
+#include "lib/string.h"
+#endif
 
 /* fmt.c: C99 vsnprintf/snprintf for the conversions the project uses:
  * %d %i %u %x %X %o %c %s %p %%, the hh, h, l, ll, z length modifiers, width
  * (also *), precision for strings, and the '-', '0', '#' flags.  Always
  * NUL-terminates when size > 0; returns the length the full output
  * would have. */
+#ifdef SHOJI_USER
+/* A task's declarations are stdio.h's (guest/user/include/stdio.h): code
+ * built with SSE gets its own snprintf, which takes doubles. */
+#include <stdio.h>
+#else
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#endif
 
 /* parse.c: parses all of s as an unsigned number in base (2..36), or, with base 0,
  * in hexadecimal after "0x", octal after "0" and decimal otherwise.  Stores

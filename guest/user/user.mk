@@ -24,8 +24,26 @@ $(USER_ROI_LIB): $(USER_ROI_OBJS)
 UNIT_TESTS += test_roi_format
 test_roi_format_SRCS := guest/user/lib/roi_line.c guest/user/lib/roi_format.c
 
+# The C library part of the runtime (guest/user/include/ declares it), an
+# archive after the task's objects: a task links only the members it uses.
+USER_LIBC_SRCS := $(addprefix guest/user/lib/,abort.c assert.c atexit.c clock.c ctype.c \
+	fmt_float.c malloc.c pages.c qsort.c rand.c stdio.c stdlib.c string_extra.c strtol.c)
+# The printf family's entry points for tasks built with SSE (stdio.h):
+# only such a task links them, and with them SSE code.
+USER_LIBC_FPU_SRCS := guest/user/lib/printf_fp.c
+USER_LIBC_OBJS := $(addprefix $(BUILD)/user/,$(USER_LIBC_SRCS:.c=.o)) \
+	$(addprefix $(BUILD)/user-fpu/,$(USER_LIBC_FPU_SRCS:.c=.o))
+USER_LIBC := $(BUILD)/user/libc.a
+# The archives every task links after its own objects (link_task,
+# Makefile): a task carries only the parts it calls.
+USER_TASK_LIBS = $(USER_ROI_LIB) $(USER_LIBC)
+
+$(USER_LIBC): $(USER_LIBC_OBJS)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcsD $@ $^
+
 TASKS := hello pingpong spin peek badptr ipcpaths replyrecv samevas wordipc clobber ipcwait taskinfo \
-	crash forge
+	crash forge libc
 # The attack suite (tests/attacks/): a victim and the tasks that attack it.
 ATTACK_TASKS := victim attack_heapchurn attack_rw attack_deputy attack_exec attack_wrpkru \
 	attack_wrpkru_hidden attack_wrpkru_split attack_wrpkru_table attack_xrstor \
@@ -43,22 +61,22 @@ SYSFUZZ_SRCS := tests/fuzz/sysfuzz.c tests/fuzz/sysfuzz_model.c tests/fuzz/sysfu
 	tests/fuzz/sysfuzz_call.c tests/fuzz/sysfuzz_ipc.c
 SYSFUZZ_OBJS := $(addprefix $(BUILD)/user/,$(SYSFUZZ_SRCS:.c=.o))
 # Tasks that compute with floating point: built with USER_FPU_CFLAGS (Makefile).
-FPU_TASKS := fpcalc fpstate fpstate_sse
+FPU_TASKS := fpcalc fpstate fpstate_sse libcfloat
 TASK_ELFS := $(addprefix $(BUILD)/tasks/,$(addsuffix .elf,$(TASKS) $(ATTACK_TASKS) $(FUZZ_TASKS) \
 	$(FPU_TASKS)))
 
 # No libgcc and no libc: an undefined symbol here means the compiler
 # emitted a call the runtime does not provide, and the link fails.
-$(BUILD)/tasks/%.elf: $(BUILD)/user/guest/user/tasks/%.o $(USER_LIB_OBJS) $(TASK_SEAL)
+$(BUILD)/tasks/%.elf: $(BUILD)/user/guest/user/tasks/%.o $(USER_LIB_OBJS) $(USER_TASK_LIBS) $(TASK_SEAL)
 	$(call link_task,$(USER_LIB_OBJS) $<)
 
 # Attacks break the build's rules on purpose: sealed unchecked, so that
 # the kernel's own checks are what they meet (tools/task-seal.c).
-$(BUILD)/tasks/%.elf: $(BUILD)/user/tests/attacks/%.o $(USER_LIB_OBJS) $(TASK_SEAL)
+$(BUILD)/tasks/%.elf: $(BUILD)/user/tests/attacks/%.o $(USER_LIB_OBJS) $(USER_TASK_LIBS) $(TASK_SEAL)
 	$(call link_task,$(USER_LIB_OBJS) $<,--unchecked)
 
 $(patsubst %,$(BUILD)/tasks/%.elf,$(FPU_TASKS)): $(BUILD)/tasks/%.elf: \
-	$(BUILD)/user-fpu/guest/user/tasks/%.o $(USER_LIB_OBJS) $(TASK_SEAL)
+	$(BUILD)/user-fpu/guest/user/tasks/%.o $(USER_LIB_OBJS) $(USER_TASK_LIBS) $(TASK_SEAL)
 	$(call link_task,$(USER_LIB_OBJS) $<,$(SEAL_FLAGS))
 # fpstate reads its own registers with FXSAVE and x87 instructions, which
 # kernel mode refuses: sealed unchecked like the attacks, it runs in the
@@ -85,20 +103,17 @@ $(BUILD)/user-fpu/guest/user/tasks/fpcalc.o: $(BUILD)/gen/fpcalc_expected.h
 $(BUILD)/user-fpu/guest/user/tasks/fpcalc.o: USER_FPU_CFLAGS += -fno-math-errno -I$(BUILD)/gen
 
 $(BUILD)/tasks/sysvictim.elf $(BUILD)/tasks/sysrepro.elf: $(BUILD)/tasks/%.elf: \
-	$(BUILD)/user/tests/fuzz/%.o $(USER_LIB_OBJS) $(TASK_SEAL)
+	$(BUILD)/user/tests/fuzz/%.o $(USER_LIB_OBJS) $(USER_TASK_LIBS) $(TASK_SEAL)
 	$(call link_task,$(USER_LIB_OBJS) $<)
 
-$(BUILD)/tasks/sysfuzz.elf: $(SYSFUZZ_OBJS) $(USER_LIB_OBJS) $(TASK_SEAL)
+$(BUILD)/tasks/sysfuzz.elf: $(SYSFUZZ_OBJS) $(USER_LIB_OBJS) $(USER_TASK_LIBS) $(TASK_SEAL)
 	$(call link_task,$(USER_LIB_OBJS) $(SYSFUZZ_OBJS))
-
-$(BUILD)/tasks/taskinfo.elf: $(BUILD)/user/guest/user/tasks/taskinfo.o $(USER_LIB_OBJS) \
-	$(USER_ROI_LIB) $(TASK_SEAL)
-	$(call link_task,$(USER_LIB_OBJS) $< $(USER_ROI_LIB))
 
 # attack_kentry starts inside an instruction (tests/attacks/attack_kentry.c).
 $(BUILD)/tasks/attack_kentry.elf: USER_LDFLAGS += -Wl,-e,kentry_hidden
 
-.SECONDARY: $(USER_LIB_OBJS) $(USER_ROI_OBJS) $(patsubst %,$(BUILD)/user/guest/user/tasks/%.o,$(TASKS)) \
+.SECONDARY: $(USER_LIB_OBJS) $(USER_LIBC_OBJS) $(USER_ROI_OBJS) \
+	$(patsubst %,$(BUILD)/user/guest/user/tasks/%.o,$(TASKS)) \
 	$(patsubst %,$(BUILD)/user-fpu/guest/user/tasks/%.o,$(FPU_TASKS)) \
 	$(patsubst %,$(BUILD)/user/tests/attacks/%.o,$(ATTACK_TASKS)) $(SYSFUZZ_OBJS) \
 	$(BUILD)/user/tests/fuzz/sysvictim.o $(BUILD)/user/tests/fuzz/sysrepro.o

@@ -12,9 +12,10 @@ SDK := $(BUILD)/sdk
 SDK_DEFAULT_CFLAGS := $(filter-out $(WARN) -I% -isystem $(CC_INCLUDE) -MMD -MP,$(USER_FPU_CFLAGS)) \
 	-Wall -Wextra -Wno-unused-parameter
 SDK_NOFPU_FLAGS := -mgeneral-regs-only -mno-sse -mno-mmx
-SDK_RUNTIME_OBJS = $(filter-out %/crt0.o,$(USER_LIB_OBJS)) $(USER_ROI_OBJS)
+SDK_RUNTIME_OBJS = $(filter-out %/crt0.o,$(USER_LIB_OBJS)) $(USER_ROI_OBJS) $(USER_LIBC_OBJS)
 SDK_HEADERS = $(wildcard include/shoji/*.h guest/user/include/*.h guest/user/include/*/*.h) \
-	guest/user/lib/user.h guest/user/lib/roi.h guest/user/lib/roi_format.h guest/lib/lib.h
+	guest/user/lib/user.h guest/user/lib/roi.h guest/user/lib/roi_format.h guest/lib/lib.h \
+	guest/lib/string.h
 
 # Bash arrays, sourced by shoji-cc.
 define sdk_conf
@@ -30,7 +31,7 @@ export sdk_conf
 sdk: $(SDK)/share/shoji-sdk.conf
 
 # The conf is written last of all: it stands for the whole SDK.
-$(SDK)/share/shoji-sdk.conf: $(USER_LIB_OBJS) $(USER_ROI_OBJS) $(BUNDLE_ASM) $(TASK_SEAL) tools/sdk/shoji-cc \
+$(SDK)/share/shoji-sdk.conf: $(USER_LIB_OBJS) $(USER_ROI_OBJS) $(USER_LIBC_OBJS) $(BUNDLE_ASM) $(TASK_SEAL) tools/sdk/shoji-cc \
 		tools/sdk/shoji-task.mk tools/sdk/sdk.mk $(SDK_HEADERS)
 	$(call say,SDK,$(SDK))
 	$(Q)rm -rf $(SDK).tmp && mkdir -p $(SDK).tmp/bin $(SDK).tmp/lib $(SDK).tmp/share \
@@ -40,7 +41,7 @@ $(SDK)/share/shoji-sdk.conf: $(USER_LIB_OBJS) $(USER_ROI_OBJS) $(BUNDLE_ASM) $(T
 	$(Q)ar rcs $(SDK).tmp/lib/libshoji.a $(SDK_RUNTIME_OBJS)
 	$(Q)cp include/shoji/*.h $(SDK).tmp/include/shoji/
 	$(Q)cp guest/user/lib/user.h guest/user/lib/roi.h guest/user/lib/roi_format.h $(SDK).tmp/include/
-	$(Q)cp guest/lib/lib.h $(SDK).tmp/include/lib/
+	$(Q)cp guest/lib/lib.h guest/lib/string.h $(SDK).tmp/include/lib/
 	$(Q)if [ -d guest/user/include ]; then cp -r guest/user/include/. $(SDK).tmp/include/; fi
 	$(Q)cp tools/sdk/shoji-task.mk $(SDK).tmp/share/
 	$(Q)printf '%s\n' "$$sdk_conf" > $(SDK).tmp/share/shoji-sdk.conf

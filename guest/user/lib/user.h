@@ -3,17 +3,22 @@
 #define SHOJI_USER_H
 
 /*
- * Everything a task may use, documented once here.  Tasks are freestanding
- * static PIEs: there is no libc, only what this runtime provides
- * (lib/crt0.S, lib/exit.c, lib/errname.c, lib/printf.c, and guest/lib).
+ * The system interface a task may use, documented once here.  Tasks are
+ * freestanding static PIEs: there is no host libc, only what this runtime
+ * provides (lib/crt0.S, lib/exit.c, lib/errname.c, lib/printf.c, the C
+ * library in lib/ and guest/lib).
  *
  * Entry (set up by the kernel, see crt0.S): the image is loaded and
  * relocated at some base, `_start` runs at CPL 3 with argc, argv[] and an
  * empty envp on the stack; argv[0] is the task's name.  `_start` calls
  * main(argc, argv) and passes its result to sys_exit().
  *
- * No floating point anywhere: the kernel keeps no FPU state for tasks, and
- * the runtime is built with -mgeneral-regs-only.
+ * The C library part (malloc, strtol, qsort, the printf family with
+ * floats, ...) is declared in the standard headers of guest/user/include/
+ * and listed in docs/task-runtime.md.  The runtime itself is built with
+ * -mgeneral-regs-only but for the printf family's entry points of tasks
+ * built with SSE (lib/printf_fp.c): a task built without SSE never
+ * executes an SSE instruction, so the kernel never gives it FPU state.
  */
 
 #include <stdarg.h>
@@ -246,7 +251,7 @@ const char *sys_errname(long err);
  */
 #include "lib/lib.h"
 #define PRINTF_MAX 512
-int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#include <stdio.h>
 
 /* --- the user address space (the kernel's layout, layout.h) ------------
  *
