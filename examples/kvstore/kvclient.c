@@ -1,6 +1,7 @@
 /* kvclient: fills the key-value server, reads every key back and checks it, measuring the reads. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <roi.h>
 #include <string.h>
 #include <user.h>
 
@@ -54,6 +55,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct kv_msg m;
+	struct roi r;
 	char want[KV_VAL_MAX];
 
 	for (unsigned i = 0; i < keys; i++) {
@@ -63,7 +65,7 @@ int main(int argc, char **argv)
 		expect(&m, KV_OK, "put", i);
 	}
 
-	ROI_BEGIN();
+	roi_begin(&r);
 	for (unsigned i = 0; i < keys; i++) {
 		request(&m, KV_GET, i);
 		call(&m);
@@ -75,7 +77,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	ROI_END("kvstore_get", keys);
+	roi_end(&r);
+	roi_result(
+	    &r, &(struct roi_report){.benchmark = "kvstore_get", .variant = "keys", .ops = keys});
 
 	for (unsigned i = 0; i < keys; i += 2) {
 		request(&m, KV_DEL, i);

@@ -56,4 +56,7 @@ $(EXAMPLE_KVSTORE) &: $(SDK)/share/shoji-sdk.conf $(wildcard examples/kvstore/*)
 	$(call say,SDK,examples/kvstore)
 	$(Q)tools/sdk/build-outside examples/kvstore $(SDK) $(BUILD)/examples/kvstore
 
+# make builds both: the guest cases run the example (tests/guest/cases/sdk-kvstore-*.case).
+all: $(SDK)/share/shoji-sdk.conf $(EXAMPLE_KVSTORE)
+
 .PHONY: sdk
