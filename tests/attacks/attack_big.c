@@ -11,7 +11,7 @@
  * 160 KiB, so mapped as it asks it would cover its own trampoline and
  * stack and run on into the next slot, the victim's, where the victim's
  * memory would simply be part of this task's array.  The loader must
- * refuse the image: "task image attack_big refused: image too large: 180
+ * refuse the image: "task image attack_big refused: image too large: 184
  * KiB of memory span, the limit is 88 KiB", status 3, before any task
  * runs; the host refuses it even earlier (shoji or build/shoji-pack:
  * "task file .../attack_big.elf: image too large: ...", status 2), with
