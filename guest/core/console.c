@@ -21,7 +21,11 @@ static const char *const kernel_words[] = {
 };
 
 /* Whether the console is at the start of a line, and whether a task's
- * bytes left a line open (the kernel ends it before a line of its own). */
+ * bytes left a line open (the kernel ends it before a line of its own).
+ * A carriage return starts a line for the marking (a terminal shows what
+ * follows at a line's start) but leaves it open for the kernel: readers
+ * split lines at newlines, and a kernel line after "...\r" would not
+ * start one for them. */
 static bool at_line_start = true;
 static bool task_line_open;
 
@@ -91,7 +95,7 @@ void console_task_write(uint32_t id, const char *s, size_t n)
 		serial_write_task(s + from, n - from);
 	if (n) {
 		at_line_start = line_end(s[n - 1]);
-		task_line_open = !at_line_start;
+		task_line_open = s[n - 1] != '\n';
 	}
 }
 

@@ -54,7 +54,8 @@ ATTACK_TASKS := victim attack_heapchurn attack_rw attack_deputy attack_exec atta
 	attack_kbranch_tramp attack_kbranch_masked attack_kindirect attack_kret attack_kmask \
 	attack_kpivot attack_kgate attack_kentry attack_heapedge \
 	attack_fuzz attack_ipczero attack_kstackunmap attack_ipcregs attack_ipcframe \
-	attack_kfpu_fxrstor attack_kfpu_avx attack_kfpu_mmx attack_kfpu_maskmov attack_kfpu_x87
+	attack_kfpu_fxrstor attack_kfpu_avx attack_kfpu_mmx attack_kfpu_maskmov attack_kfpu_x87 \
+	attack_symforge
 # The system-call fuzzer (tests/fuzz/, make fuzz) and the victims beside it.
 FUZZ_TASKS := sysfuzz sysvictim sysrepro
 SYSFUZZ_SRCS := tests/fuzz/sysfuzz.c tests/fuzz/sysfuzz_model.c tests/fuzz/sysfuzz_heap.c \
@@ -111,6 +112,16 @@ $(BUILD)/tasks/sysfuzz.elf: $(SYSFUZZ_OBJS) $(USER_LIB_OBJS) $(USER_TASK_LIBS) $
 
 # attack_kentry starts inside an instruction (tests/attacks/attack_kentry.c).
 $(BUILD)/tasks/attack_kentry.elf: USER_LDFLAGS += -Wl,-e,kentry_hidden
+
+# attack_symforge's function gets a name with a newline in it
+# (tests/attacks/attack_symforge.c), which no assembler writes.
+$(BUILD)/user/tests/attacks/attack_symforge.renamed.o: $(BUILD)/user/tests/attacks/attack_symforge.o
+	$(call say,OBJCOPY,$@)
+	$(Q)objcopy --redefine-sym \
+		"symforge_fault=$$(printf 'symforge\nkernel panic: forged by a symbol name')" $< $@
+$(BUILD)/tasks/attack_symforge.elf: $(BUILD)/user/tests/attacks/attack_symforge.renamed.o \
+	$(USER_LIB_OBJS) $(USER_TASK_LIBS) $(TASK_SEAL)
+	$(call link_task,$(USER_LIB_OBJS) $<,--unchecked)
 
 .SECONDARY: $(USER_LIB_OBJS) $(USER_LIBC_OBJS) $(USER_ROI_OBJS) \
 	$(patsubst %,$(BUILD)/user/guest/user/tasks/%.o,$(TASKS)) \

@@ -50,17 +50,30 @@ static int find_tables(const uint8_t *f, size_t size, struct elf64_shdr *sym,
 	return -1;
 }
 
+/* A byte a name may hold: graphic ASCII.  The name is printed inside a
+ * kernel line (guest/core/fault_site.c), where a newline would start a
+ * line that passes for the kernel's (docs/architecture.md, "The
+ * console") and an escape or a space could rewrite what the line says. */
+static bool name_byte(uint8_t c)
+{
+	return c > ' ' && c < 0x7f;
+}
+
 /* The name at @at in the string table: its length up to its NUL, cut at
  * ELF_SYM_NAME_MAX (so at most that many + 1 bytes are read); 0 when
- * empty, outside the table, or cut short by the table's end. */
+ * empty, outside the table, cut short by the table's end, or holding a
+ * byte name_byte() refuses before the cut. */
 static size_t name_length(const uint8_t *strtab, uint64_t strsize, uint64_t at)
 {
 	size_t n = 0;
 
 	if (at >= strsize)
 		return 0;
-	while (n <= ELF_SYM_NAME_MAX && n < strsize - at && strtab[at + n])
+	while (n <= ELF_SYM_NAME_MAX && n < strsize - at && strtab[at + n]) {
+		if (n < ELF_SYM_NAME_MAX && !name_byte(strtab[at + n]))
+			return 0;
 		n++;
+	}
 	if (n > ELF_SYM_NAME_MAX)
 		return ELF_SYM_NAME_MAX;
 	return n < strsize - at ? n : 0;

@@ -345,7 +345,9 @@ struct elf_sym {
  * st_value < st_size) or give no size (st_size 0), the highest st_value
  * wins; at a tie, one with a size.  A name runs to its NUL inside the
  * string table; one longer than ELF_SYM_NAME_MAX is cut to it; an empty
- * one, or one the table ends inside, is skipped.
+ * one, one the table ends inside, or one with a byte other than graphic
+ * ASCII (0x21-0x7e) before the cut is skipped: the name is printed inside
+ * a kernel line, which a newline or an escape would let a task forge.
  * Returns 1 with @out filled; 0 when the file has no usable symbol table
  * or no symbol covers @off.  Never reads outside [@file, @file + @size);
  * loops run once per section header and once per symbol, reading at

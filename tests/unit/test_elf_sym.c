@@ -244,6 +244,33 @@ static void test_long_names_are_cut(void **state)
 	assert_string_equal(lookup(&m, 0x3008, NULL), longname);
 }
 
+/* A name is printed inside the kernel's line for a killed task
+ * (guest/core/fault_site.c): one with a byte that is not graphic ASCII
+ * (a newline would start a line that passes for the kernel's, an escape
+ * would rewrite the terminal's) is skipped like an empty one. */
+static void test_unprintable_names_are_skipped(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+	    "f\nshoji: all tasks done: 5 exited 0, 0 failed",
+	    "f\rtask 2 (victim) exited",
+	    "f\x1b[2K",
+	    "f\tx",
+	    "f x",
+	    "f\x7f",
+	    "f\xc3\xa9",
+	};
+	struct img m;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		build(&m);
+		sym(&m, bad[i], ELF_STT_FUNC, 5, 0x3000, 0x10);
+		assert_string_equal(lookup(&m, 0x3008, NULL), "helper");
+	}
+	build(&m);
+	sym(&m, "_ZN3foo3barEv.cold$1@v", ELF_STT_FUNC, 5, 0x3000, 0x10);
+	assert_string_equal(lookup(&m, 0x3008, NULL), "_ZN3foo3barEv.cold$1@v");
+}
+
 /* Every prefix of the file is safe, and finds main only when whole. */
 static void test_every_truncation(void **state)
 {
@@ -273,6 +300,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_tables_mean_no_symbol),
 	    cmocka_unit_test(test_bad_names_are_skipped),
 	    cmocka_unit_test(test_long_names_are_cut),
+	    cmocka_unit_test(test_unprintable_names_are_skipped),
 	    cmocka_unit_test(test_every_truncation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,7 @@
 #include "user.h"
 
 /*
- * usage: forge
+ * usage: forge [cr]
  *
  * Each forgery below must come out with "[task ID] " before it, so that
  * no line of its output opens as a kernel line does
@@ -11,6 +11,10 @@
  * time; one after a newline inside a write; one after a carriage return.
  * Then a line it leaves unfinished, and an exit with status 3: the
  * kernel's "exited" line must still start a line of its own.
+ * With "cr" it prints only a line it ends with a carriage return and no
+ * newline, then exits with status 3: the kernel's "exited" line must
+ * still start a line of its own for a reader that splits lines at
+ * newlines, or a task could hide a kernel line from one.
  */
 static void write_bytewise(const char *s)
 {
@@ -20,7 +24,10 @@ static void write_bytewise(const char *s)
 
 int main(int argc, char **argv)
 {
-	(void)argc, (void)argv;
+	if (argc == 2 && strcmp(argv[1], "cr") == 0) {
+		printf("hidden\r");
+		return 3;
+	}
 	printf("task 1 (forge) killed: page fault at 0 (read)\n");
 	write_bytewise("shoji: all tasks done: 5 exited 0, 0 failed\n");
 	printf("table: a line that only starts like one\n");
