@@ -24,9 +24,10 @@ static void parse_cmdline(void)
 static void check_features(void)
 {
 	/* The CPU first: a refusal below is explained by this line. */
-	kprintf("cpu: %s%s%s%s%s%s%s\n", cpu.vendor, cpu.pku ? " pku" : "", cpu.smep ? " smep" : "",
-		cpu.smap ? " smap" : "", cpu.pcid ? " pcid" : "", cpu.invpcid ? " invpcid" : "",
-		cpu.tsc_deadline ? " tsc-deadline" : "");
+	kprintf("cpu: %s%s%s%s%s%s%s%s\n", cpu.vendor, cpu.pku ? " pku" : "",
+		cpu.smep ? " smep" : "", cpu.smap ? " smap" : "", cpu.pcid ? " pcid" : "",
+		cpu.invpcid ? " invpcid" : "", cpu.tsc_deadline ? " tsc-deadline" : "",
+		cpu.fxsave_leak ? " fxsave-leak" : "");
 	if (opt.pcid == 1 && !cpu.pcid) {
 		kprintf("cmdline: pcid=on but this CPU has no PCID\n");
 		machine_exit(SHOJI_EXIT_REFUSED);

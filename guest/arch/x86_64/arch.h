@@ -50,6 +50,10 @@ _Static_assert(__builtin_offsetof(struct regs, ss) == REGS_SS, "regs.ss");
 /* CPU features the kernel uses, read once by cpu_init(). */
 struct cpu_features {
 	bool pcid, invpcid, smep, smap, pku, tsc_deadline, hypervisor, page1g;
+	/* FXRSTOR leaves the x87 last-instruction pointers (FOP, FIP, FDP)
+	 * as they were unless an exception is pending: AMD CPUs without
+	 * CPUID 0x80000008 EBX[2] (RstrFpErrPtrs), before Zen 2. */
+	bool fxsave_leak;
 	char vendor[13];
 };
 extern struct cpu_features cpu;

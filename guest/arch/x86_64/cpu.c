@@ -30,6 +30,18 @@ static void cpu_detect(void)
 		cpu.smap = r[1] & BIT(20);
 		cpu.pku = r[2] & BIT(3);
 	}
+	cpuid(0x80000000, 0, r);
+	uint32_t max_ext = r[0];
+	/* AMD64 APM Vol. 3, CPUID Fn8000_0008 EBX[2] RstrFpErrPtrs: FXRSTOR
+	 * restores FOP, FIP and FDP always; without it only when the saved
+	 * FSW has an exception pending (Vol. 5, FXRSTOR), so the last task's
+	 * x87 pointers would stay for the next (fpu.c). */
+	if (!__builtin_memcmp(cpu.vendor, "AuthenticAMD", 12)) {
+		r[1] = 0;
+		if (max_ext >= 0x80000008)
+			cpuid(0x80000008, 0, r);
+		cpu.fxsave_leak = !(r[1] & BIT(2));
+	}
 	cpuid(0x80000001, 0, r);
 	cpu.page1g = r[3] & BIT(26);
 	if (!(r[3] & BIT(20)))

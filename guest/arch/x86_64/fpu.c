@@ -60,8 +60,23 @@ static void fxsave(struct fxsave_area *a)
 	__asm__ volatile("fxsave64 %0" : "=m"(*a));
 }
 
+/* The x87 pointers' value for every task on a CPU whose FXRSTOR keeps
+ * them (cpu.fxsave_leak): what loading this constant leaves. */
+static const uint32_t pointer_scrub;
+
+/*
+ * Loads an image.  Where FXRSTOR keeps the last x87 instruction's
+ * pointers (cpu.fxsave_leak), an x87 load of a kernel constant first
+ * overwrites them, after FNCLEX (no exception pending, so it cannot
+ * fault) and EMMS (an empty register stack, so it cannot overflow), as
+ * Linux does for the same erratum: no task sees where another's last x87
+ * instruction and operand were (CVE-2006-1056).  TS is clear at every
+ * call, so these do not raise #NM.
+ */
 static void fxrstor(const struct fxsave_area *a)
 {
+	if (cpu.fxsave_leak)
+		__asm__ volatile("fnclex\n\temms\n\tfildl %0" : : "m"(pointer_scrub));
 	__asm__ volatile("fxrstor64 %0" : : "m"(*a));
 }
 
