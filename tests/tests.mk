@@ -37,6 +37,20 @@ $(FPU_CODE_OBJS): tests/tests.mk
 $(BUILD)/user-fpu/tests/fpu/vector.o $(BUILD)/user-fpu/tests/fpu/integer.o: USER_FPU_CFLAGS += -O3
 .SECONDARY: $(FPU_CODE_OBJS)
 all: $(FPU_CODE_ELF)
+
+# An initrd whose task images carry notes the kernel must refuse, packed
+# without the host's checks (cpio), for the kernel's own refusal under
+# shoji (tests/vmm/checks/note-*.check): unsealed (conventions 0) and
+# oldabi (built for ABI 4).
+UNSEALED_INITRD := $(BUILD)/tests/unsealed/initrd.cpio
+$(UNSEALED_INITRD): $(BUILD)/tasks/hello.elf tests/sdk/note-patch
+	$(call say,GEN,$@)
+	@rm -rf $(dir $@) && mkdir -p $(dir $@)files
+	$(Q)cp $< $(dir $@)files/unsealed && tests/sdk/note-patch $(dir $@)files/unsealed 1 0
+	$(Q)cp $< $(dir $@)files/oldabi && tests/sdk/note-patch $(dir $@)files/oldabi 0 4
+	$(Q)cd $(dir $@)files && printf '%s\n' unsealed oldabi | cpio --quiet -o -H newc > ../initrd.cpio.tmp
+	$(Q)mv $@.tmp $@
+all: $(UNSEALED_INITRD)
 UNIT_TESTS += test_fpu_code
 test_fpu_code_SRCS := $(IMAGE_ORACLE_SRCS)
 test_fpu_code_LIBS := -lZydis
