@@ -76,3 +76,5 @@ bench-icount: deps
 	$(Q)bench/run --icount $(BENCH_ARGS)
 
 .PHONY: bench bench-icount
+
+include bench/tlbmodel/tlbmodel.mk
