@@ -71,7 +71,7 @@ USER_LDFLAGS := -static-pie -nostdlib -nostartfiles -Wl,-z,separate-code \
 # USER_TASK_LIBS in guest/user/user.mk, come last); $(2): task-seal's
 # options.
 TASK_SEAL := $(BUILD)/tools/task-seal
-TASK_SEAL_SRCS = tools/task-seal.c isolation/nop_squash.c isolation/image_load.c \
+TASK_SEAL_SRCS = tools/task-seal.c vmm/hostfile.c isolation/nop_squash.c isolation/image_load.c \
 	$(ISOLATION_SRCS) loader/format/elf_task.c loader/format/elf_task_note.c
 
 define link_task
@@ -146,7 +146,8 @@ $(BUNDLE_ASM): tools/bundle-asm.c isolation/isolation.h
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $< -o $@
 
-$(TASK_SEAL): $(TASK_SEAL_SRCS) isolation/isolation.h isolation/image_load.h include/shoji/note.h
+$(TASK_SEAL): $(TASK_SEAL_SRCS) isolation/isolation.h isolation/image_load.h include/shoji/note.h \
+		vmm/hostfile.h
 	$(call say,HOSTCC,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(TASK_SEAL_SRCS) -o $@

@@ -1,6 +1,5 @@
 /* task-seal: the last step of building a task: squash NOP runs, check the load, mark the note. */
 #include <elf.h>
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +7,10 @@
 #include <sys/stat.h>
 
 #include "isolation/image_load.h"
+#include "vmm/hostfile.h"
+
+/* Larger than any image with debug information a slot could hold. */
+#define TASK_FILE_MAX (64u << 20)
 
 /*
  * usage: task-seal [--unchecked] TASK.elf
@@ -111,41 +114,6 @@ static int mark_note(const char *file, uint8_t *img, size_t size, bool checked)
 	return 0;
 }
 
-/* Reads all of @file into *out. */
-static int read_file(const char *file, uint8_t **out, size_t *out_size)
-{
-	FILE *f = fopen(file, "rb");
-	if (!f) {
-		fprintf(stderr, "task-seal: %s: %s\n", file, strerror(errno));
-		return 1;
-	}
-	uint8_t *img = NULL;
-	size_t size = 0, cap = 0, n;
-	do {
-		if (size == cap) {
-			cap = cap ? 2 * cap : 1 << 16;
-			uint8_t *p = realloc(img, cap);
-			if (!p) {
-				fclose(f);
-				free(img);
-				return fail(file, "out of memory");
-			}
-			img = p;
-		}
-		n = fread(img + size, 1, cap - size, f);
-		size += n;
-	} while (n);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(img);
-		return fail(file, "read error");
-	}
-	*out = img;
-	*out_size = size;
-	return 0;
-}
-
 /* Whole or nothing: a new file renamed over the old one, with its mode
  * (the linker made it executable). */
 static int write_file(const char *file, const uint8_t *img, size_t size)
@@ -174,10 +142,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *file = argv[argc - 1];
-	uint8_t *img;
+	void *data;
 	size_t size;
-	if (read_file(file, &img, &size))
-		return 1;
+	int err = hostfile_read(file, TASK_FILE_MAX, &data, &size);
+	if (err)
+		return fail(file, strerror(-err));
+	uint8_t *img = data;
 	int rc = squash_file(file, img, size);
 	if (!rc && checked)
 		rc = check_load(file, img, size);
