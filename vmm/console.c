@@ -38,6 +38,7 @@ void console_init(struct console *c, int out_fd, int json_fd)
 	const size_t rest = offsetof(struct console, line) + sizeof(c->line);
 	memset(c, 0, offsetof(struct console, line));
 	memset((char *)c + rest, 0, sizeof(*c) - rest);
+	c->prog = "shoji";
 	c->out_fd = out_fd;
 	c->json_fd = json_fd;
 }
@@ -55,14 +56,14 @@ static void out(struct console *c, const char *p, size_t n)
 	c->out_err = rc;
 	if (rc == -EINTR)
 		fprintf(stderr,
-			"shoji: stdout was blocked when the timeout ran out: the guest's console "
+			"%s: stdout was blocked when the timeout ran out: the guest's console "
 			"output after %" PRIu64 " bytes was dropped\n",
-			c->out_written);
+			c->prog, c->out_written);
 	else
 		fprintf(stderr,
-			"shoji: stdout: %s: the guest's console output after %" PRIu64
+			"%s: stdout: %s: the guest's console output after %" PRIu64
 			" bytes is dropped; the guest runs on\n",
-			strerror(-rc), c->out_written);
+			c->prog, strerror(-rc), c->out_written);
 }
 
 static void json_out(struct console *c, const char *p, size_t n)
@@ -71,7 +72,7 @@ static void json_out(struct console *c, const char *p, size_t n)
 		return;
 	c->json_err = write_all(c, c->json_fd, p, n);
 	if (c->json_err)
-		fprintf(stderr, "shoji: --json: %s: no more results are written\n",
+		fprintf(stderr, "%s: --json: %s: no more results are written\n", c->prog,
 			strerror(-c->json_err));
 }
 
@@ -90,7 +91,7 @@ static void complain(struct console *c, const char *why, const char *s, size_t n
 			q += (size_t)snprintf(quoted + q, 5, "\\x%02x", ch);
 	}
 	quoted[q] = 0;
-	fprintf(stderr, "shoji: --json: dropping a RESULT line (%s): %s%s\n", why, quoted,
+	fprintf(stderr, "%s: --json: dropping a RESULT line (%s): %s%s\n", c->prog, why, quoted,
 		n > QUOTE_MAX ? "..." : "");
 }
 
@@ -198,9 +199,9 @@ int console_finish(struct console *c)
 	uint64_t dropped = c->not_json + c->too_long;
 	if (dropped)
 		fprintf(stderr,
-			"shoji: --json: %" PRIu64 " results written, %" PRIu64
+			"%s: --json: %" PRIu64 " results written, %" PRIu64
 			" RESULT lines dropped (%" PRIu64 " not one JSON object, %" PRIu64
 			" longer than %d bytes)\n",
-			c->nresults, dropped, c->not_json, c->too_long, CONSOLE_LINE_MAX);
+			c->prog, c->nresults, dropped, c->not_json, c->too_long, CONSOLE_LINE_MAX);
 	return c->json_err;
 }

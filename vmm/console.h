@@ -13,6 +13,7 @@
 #define CONSOLE_COMPLAINTS_MAX 3
 
 struct console {
+	const char *prog;	     /* names the messages on stderr: "shoji" */
 	int out_fd;		     /* where guest output goes (stdout) */
 	int json_fd;		     /* the --json file, or -1: results not collected */
 	char line[CONSOLE_LINE_MAX]; /* the current line, not yet written */
@@ -40,7 +41,8 @@ struct console {
 	uint64_t too_long;    /* RESULT lines dropped: longer than CONSOLE_LINE_MAX */
 };
 
-/* console_init - output to @out_fd; RESULT lines to @json_fd when >= 0.
+/* console_init - output to @out_fd; RESULT lines to @json_fd when >= 0;
+ * messages named "shoji" (tools/results-json.c names them its caller's).
  * Every field is reset but line[], which is only ever read below len and
  * is left untouched (so that its pages stay unused until a guest writes). */
 void console_init(struct console *c, int out_fd, int json_fd);

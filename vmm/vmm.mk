@@ -77,7 +77,16 @@ $(SHOJI_PACK): $(patsubst %.c,$(BUILD)/host/%.o,$(SHOJI_PACK_SRCS))
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) $^ -lelf -o $@
 
-all: $(SHOJI) $(SHOJI_PACK)
+# build/tools/results-json: RESULT lines to a --json file for
+# tools/qemu-run and tools/esp-run, through shoji's own console code.
+RESULTS_JSON := $(BUILD)/tools/results-json
+RESULTS_JSON_SRCS := tools/results-json.c vmm/console.c vmm/json_check.c
+$(RESULTS_JSON): $(patsubst %.c,$(BUILD)/host/%.o,$(RESULTS_JSON_SRCS))
+	$(call say,LD,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+
+all: $(SHOJI) $(SHOJI_PACK) $(RESULTS_JSON)
 
 # Unit tests: the pure parts, on plain buffers.
 UNIT_TESTS += test_vmm_guestmem test_vmm_opts test_vmm_startinfo test_vmm_elf test_vmm_initrd \
