@@ -27,6 +27,20 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 #endif
 
+/* The value of digit c in bases up to 36 ('a'/'A' is 10), or 36 for a
+ * non-digit: parse_ulong's and the task runtime's strtol's (one table of
+ * what a digit is). */
+static inline unsigned parse_digit(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return (unsigned)(c - '0');
+	if (c >= 'a' && c <= 'z')
+		return (unsigned)(c - 'a' + 10);
+	if (c >= 'A' && c <= 'Z')
+		return (unsigned)(c - 'A' + 10);
+	return 36;
+}
+
 /* parse.c: parses all of s as an unsigned number in base (2..36), or, with base 0,
  * in hexadecimal after "0x", octal after "0" and decimal otherwise.  Stores
  * it in *out and returns 0; returns -SHOJI_EINVAL when s is empty, holds

@@ -2,17 +2,6 @@
 #include <shoji/abi.h>
 #include "lib/lib.h"
 
-static unsigned digit_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return (unsigned)(c - '0');
-	if (c >= 'a' && c <= 'z')
-		return (unsigned)(c - 'a' + 10);
-	if (c >= 'A' && c <= 'Z')
-		return (unsigned)(c - 'A' + 10);
-	return 36;
-}
-
 int parse_ulong(const char *s, int base, unsigned long *out)
 {
 	unsigned long v = 0;
@@ -31,7 +20,7 @@ int parse_ulong(const char *s, int base, unsigned long *out)
 	if (base < 2 || base > 36 || !*s)
 		return -SHOJI_EINVAL;
 	for (; *s; s++) {
-		unsigned d = digit_value(*s);
+		unsigned d = parse_digit((unsigned char)*s);
 
 		if (d >= (unsigned)base)
 			return -SHOJI_EINVAL;

@@ -3,17 +3,7 @@
 #include <stdlib.h>
 #include <ctype.h>
 
-/* The value of digit @c in bases up to 36, or 36 for a non-digit. */
-static unsigned digit_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A' + 10;
-	return 36;
-}
+#include "lib/lib.h"
 
 /* A parsed number: its magnitude (saturated at max + 1 at most), its sign
  * and where it ended. */
@@ -40,14 +30,14 @@ static void parse(const char *s, int base, unsigned long long max, struct parsed
 	if (*c == '+' || *c == '-')
 		p->neg = *c++ == '-';
 	if ((base == 0 || base == 16) && c[0] == '0' && (c[1] | 0x20) == 'x' &&
-	    digit_value(c[2]) < 16) {
+	    parse_digit(c[2]) < 16) {
 		c += 2;
 		base = 16;
 	} else if (base == 0) {
 		base = c[0] == '0' ? 8 : 10;
 	}
 	const unsigned char *digits = c;
-	for (unsigned d; (d = digit_value(*c)) < (unsigned)base; c++) {
+	for (unsigned d; (d = parse_digit(*c)) < (unsigned)base; c++) {
 		if (p->mag > (max - d) / (unsigned)base)
 			p->overflow = true;
 		else
