@@ -1,4 +1,5 @@
-/* plugin.c: the QEMU TCG plugin that feeds the TLB model from a running guest and writes per-region counts. */
+/* plugin.c: the QEMU TCG plugin that feeds the TLB model from a running guest and writes per-region
+ * counts. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,8 @@ static struct {
 	struct stats now, begin; /* now.tlb is refreshed from the model when read */
 	int in_region;
 	uint64_t regions, unpaired;
-	int hints_seen;
+	int hints_seen;	  /* a HINT_WINDOW hint completed */
+	int window_known; /* its first load was seen: st.window is the window's base */
 	uint64_t window;
 	struct hint h;
 } st;
@@ -132,7 +134,7 @@ static void put_kind(FILE *f, const char *name, const struct tlbm_counters *c, e
 
 /* The events of the output, in its order (docs/tlb-model.md). */
 static const enum insn_kind event_order[] = {
-    INSN_SYSCALL, INSN_SYSRET,	INSN_SYSENTER, INSN_SYSEXIT, INSN_IRETQ, INSN_INT,   INSN_WRPKRU,
+    INSN_SYSCALL, INSN_SYSRET,	INSN_SYSENTER, INSN_SYSEXIT, INSN_IRETQ,   INSN_INT,   INSN_WRPKRU,
     INSN_RDPKRU,  INSN_MOV_CR3, INSN_MOV_CR4,  INSN_INVLPG,  INSN_INVPCID, INSN_XSAVE, INSN_XRSTOR,
 };
 
@@ -147,22 +149,25 @@ static void put_stats(FILE *f, const struct stats *s)
 	put_kind(f, "fetch", c, TLBM_FETCH);
 	put_kind(f, "load", c, TLBM_LOAD);
 	put_kind(f, "store", c, TLBM_STORE);
-	fprintf(f,
-		"\"cr3_writes\":%llu,\"cr3_noflush\":%llu,\"flushes\":{\"cr3\":%llu,\"invlpg\":%llu,"
-		"\"invpcid\":%llu,\"cr4\":%llu},\"dropped\":%llu,\"events\":{",
-		(unsigned long long)c->cr3_writes, (unsigned long long)c->cr3_noflush,
-		(unsigned long long)c->flushes[TLBM_CAUSE_CR3],
-		(unsigned long long)c->flushes[TLBM_CAUSE_INVLPG],
-		(unsigned long long)(c->flushes[TLBM_CAUSE_INVPCID0] + c->flushes[TLBM_CAUSE_INVPCID1] +
-				     c->flushes[TLBM_CAUSE_INVPCID2] + c->flushes[TLBM_CAUSE_INVPCID3]),
-		(unsigned long long)c->flushes[TLBM_CAUSE_CR4], (unsigned long long)dropped);
+	fprintf(
+	    f,
+	    "\"cr3_writes\":%llu,\"cr3_noflush\":%llu,\"flushes\":{\"cr3\":%llu,\"invlpg\":%llu,"
+	    "\"invpcid\":%llu,\"cr4\":%llu},\"dropped\":%llu,\"events\":{",
+	    (unsigned long long)c->cr3_writes, (unsigned long long)c->cr3_noflush,
+	    (unsigned long long)c->flushes[TLBM_CAUSE_CR3],
+	    (unsigned long long)c->flushes[TLBM_CAUSE_INVLPG],
+	    (unsigned long long)(c->flushes[TLBM_CAUSE_INVPCID0] + c->flushes[TLBM_CAUSE_INVPCID1] +
+				 c->flushes[TLBM_CAUSE_INVPCID2] + c->flushes[TLBM_CAUSE_INVPCID3]),
+	    (unsigned long long)c->flushes[TLBM_CAUSE_CR4], (unsigned long long)dropped);
 	for (unsigned i = 0; i < sizeof event_order / sizeof event_order[0]; i++)
 		fprintf(f, "%s\"%s\":%llu", i ? "," : "", insn_kind_name(event_order[i]),
 			(unsigned long long)s->events[event_order[i]]);
-	fprintf(f, "},\"unmodelled\":{\"invlpg\":%llu,\"invpcid\":%llu,\"cr4\":%llu},\"hint_errors\":%llu",
-		(unsigned long long)s->unmodelled[UNM_INVLPG],
-		(unsigned long long)s->unmodelled[UNM_INVPCID],
-		(unsigned long long)s->unmodelled[UNM_CR4], (unsigned long long)s->hint_errors);
+	fprintf(
+	    f,
+	    "},\"unmodelled\":{\"invlpg\":%llu,\"invpcid\":%llu,\"cr4\":%llu},\"hint_errors\":%llu",
+	    (unsigned long long)s->unmodelled[UNM_INVLPG],
+	    (unsigned long long)s->unmodelled[UNM_INVPCID],
+	    (unsigned long long)s->unmodelled[UNM_CR4], (unsigned long long)s->hint_errors);
 }
 
 /* st.now with the model's counters as they are. */
@@ -238,10 +243,11 @@ static void hint_start(uint16_t op)
 	/* an unknown op: a marker like any other NOP */
 }
 
-/* A page number of 36 bits (4 chunks from c), sign-extended from bit 35. */
+/* The address of a page from its number's 36 bits (3 chunks from c),
+ * sign-extended from the address's bit 47 (include/shoji/tlbmark.h). */
 static uint64_t hint_page(const uint64_t *c)
 {
-	uint64_t vpn = c[0] | c[1] << 12 | c[2] << 24 | c[3] << 36;
+	uint64_t vpn = c[0] | c[1] << 12 | c[2] << 24;
 	uint64_t va = vpn << TLBM_PAGE_SHIFT;
 	return va & (UINT64_C(1) << 47) ? va | UINT64_C(0xffff000000000000) : va;
 }
@@ -286,9 +292,10 @@ static void hint_complete(void)
 /* A load while a hint waits for its loads: 1 when it was the hint's. */
 static int hint_load(uint64_t vaddr, int store)
 {
-	if (st.h.op == TLBMARK_HINT_WINDOW && st.h.got == 0 && !store)
+	if (st.h.op == TLBMARK_HINT_WINDOW && st.h.got == 0 && !store) {
 		st.window = vaddr;
-	else if (store || !st.hints_seen || vaddr - st.window >= TLBMARK_WINDOW_SIZE) {
+		st.window_known = 1;
+	} else if (store || !st.window_known || vaddr - st.window >= TLBMARK_WINDOW_SIZE) {
 		hint_error();
 		return 0;
 	}
