@@ -9,7 +9,8 @@ test_tlbmodel_insn_SRCS := bench/tlbmodel/insn_class.c
 test_tlbmodel_insn_LIBS := -lZydis
 
 TLBMODEL_PLUGIN := $(BUILD)/bench/tlbmodel.so
-TLBMODEL_PLUGIN_SRCS := bench/tlbmodel/plugin.c bench/tlbmodel/insn_class.c bench/tlbmodel/tlbmodel.c
+TLBMODEL_PLUGIN_SRCS := bench/tlbmodel/plugin.c bench/tlbmodel/feed.c bench/tlbmodel/insn_class.c \
+	bench/tlbmodel/tlbmodel.c
 all: $(TLBMODEL_PLUGIN)
 
 $(TLBMODEL_PLUGIN): $(TLBMODEL_PLUGIN_SRCS) $(wildcard bench/tlbmodel/*.h) include/shoji/tlbmark.h

@@ -1,4 +1,5 @@
-/* tlbhint.c: tells the QEMU TLB-model plugin the operands of MOV to CR3 and CR4 and of INVLPG (tlbhints=on). */
+/* tlbhint.c: tells the QEMU TLB-model plugin the operands of MOV to CR3 and CR4 and of INVLPG
+ * (tlbhints=on). */
 #include "arch/x86_64/arch.h"
 #include "core/console.h"
 #include "shoji/tlbmark.h"

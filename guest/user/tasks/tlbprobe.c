@@ -40,8 +40,7 @@ static void probe(const volatile char *base, unsigned long pages, unsigned long 
 	roi_end(&r);
 	if (sum) /* the pages are zero: never taken, but the loads cannot go */
 		printf("tlbprobe: pages not zero\n");
-	roi_result(&r,
-		   &(struct roi_report){.benchmark = "tlbprobe", .variant = variant, .ops = 1});
+	roi_result(&r, &(struct roi_report){.benchmark = "tlbprobe", .variant = variant, .ops = 1});
 }
 
 int main(int argc, char **argv)
