@@ -1,4 +1,5 @@
-/* feed.c: feeds the TLB model from an executed stream, keeps regions and hints, writes the JSON lines. */
+/* feed.c: feeds the TLB model from an executed stream, keeps regions and hints, writes the JSON
+ * lines. */
 #include "bench/tlbmodel/feed.h"
 
 #include <stdlib.h>
@@ -24,7 +25,7 @@ struct hint {
 	unsigned need, got;
 	uint64_t chunk[TLBMARK_INVPCID_LOADS];
 	uint16_t armed;
-	uint64_t value;	      /* CR3 value, CR4 bits, or the page */
+	uint64_t value;	     /* CR3 value, CR4 bits, or the page */
 	uint64_t type, pcid; /* INVPCID */
 };
 
@@ -69,23 +70,25 @@ static void put_stats(FILE *out, const struct stats *s)
 	put_kind(out, "fetch", c, TLBM_FETCH);
 	put_kind(out, "load", c, TLBM_LOAD);
 	put_kind(out, "store", c, TLBM_STORE);
-	fprintf(out,
-		"\"cr3_writes\":%llu,\"cr3_noflush\":%llu,\"flushes\":{\"cr3\":%llu,\"invlpg\":%llu,"
-		"\"invpcid\":%llu,\"cr4\":%llu},\"dropped\":%llu,\"events\":{",
-		(unsigned long long)c->cr3_writes, (unsigned long long)c->cr3_noflush,
-		(unsigned long long)c->flushes[TLBM_CAUSE_CR3],
-		(unsigned long long)c->flushes[TLBM_CAUSE_INVLPG],
-		(unsigned long long)(c->flushes[TLBM_CAUSE_INVPCID0] + c->flushes[TLBM_CAUSE_INVPCID1] +
-				     c->flushes[TLBM_CAUSE_INVPCID2] + c->flushes[TLBM_CAUSE_INVPCID3]),
-		(unsigned long long)c->flushes[TLBM_CAUSE_CR4], (unsigned long long)dropped);
+	fprintf(
+	    out,
+	    "\"cr3_writes\":%llu,\"cr3_noflush\":%llu,\"flushes\":{\"cr3\":%llu,\"invlpg\":%llu,"
+	    "\"invpcid\":%llu,\"cr4\":%llu},\"dropped\":%llu,\"events\":{",
+	    (unsigned long long)c->cr3_writes, (unsigned long long)c->cr3_noflush,
+	    (unsigned long long)c->flushes[TLBM_CAUSE_CR3],
+	    (unsigned long long)c->flushes[TLBM_CAUSE_INVLPG],
+	    (unsigned long long)(c->flushes[TLBM_CAUSE_INVPCID0] + c->flushes[TLBM_CAUSE_INVPCID1] +
+				 c->flushes[TLBM_CAUSE_INVPCID2] + c->flushes[TLBM_CAUSE_INVPCID3]),
+	    (unsigned long long)c->flushes[TLBM_CAUSE_CR4], (unsigned long long)dropped);
 	for (unsigned i = 0; i < sizeof event_order / sizeof event_order[0]; i++)
 		fprintf(out, "%s\"%s\":%llu", i ? "," : "", insn_kind_name(event_order[i]),
 			(unsigned long long)s->events[event_order[i]]);
-	fprintf(out,
-		"},\"unmodelled\":{\"invlpg\":%llu,\"invpcid\":%llu,\"cr4\":%llu},\"hint_errors\":%llu",
-		(unsigned long long)s->unmodelled[UNM_INVLPG],
-		(unsigned long long)s->unmodelled[UNM_INVPCID],
-		(unsigned long long)s->unmodelled[UNM_CR4], (unsigned long long)s->hint_errors);
+	fprintf(
+	    out,
+	    "},\"unmodelled\":{\"invlpg\":%llu,\"invpcid\":%llu,\"cr4\":%llu},\"hint_errors\":%llu",
+	    (unsigned long long)s->unmodelled[UNM_INVLPG],
+	    (unsigned long long)s->unmodelled[UNM_INVPCID],
+	    (unsigned long long)s->unmodelled[UNM_CR4], (unsigned long long)s->hint_errors);
 }
 
 /* fd->now with the model's counters as they are. */
@@ -269,8 +272,8 @@ static void on_invpcid(struct feed *fd)
 	const char *why;
 	if (!hint_take(fd, TLBMARK_INVPCID))
 		fd->now.unmodelled[UNM_INVPCID]++;
-	else if (tlbm_invpcid(fd->m, (unsigned)fd->h.type, (uint16_t)fd->h.pcid, fd->h.value, &why) <
-		 0)
+	else if (tlbm_invpcid(fd->m, (unsigned)fd->h.type, (uint16_t)fd->h.pcid, fd->h.value,
+			      &why) < 0)
 		fd->now.hint_errors++; /* the CPU raised #GP: nothing was invalidated */
 }
 

@@ -1,4 +1,5 @@
-/* feed.h: what the TLB-model plugin does with what executes: model accesses, regions, hints, the JSON lines. */
+/* feed.h: what the TLB-model plugin does with what executes: model accesses, regions, hints, the
+ * JSON lines. */
 #ifndef SHOJI_TLBMODEL_FEED_H
 #define SHOJI_TLBMODEL_FEED_H
 
