@@ -42,11 +42,12 @@ static struct arg {
 };
 #define NARGS (sizeof args / sizeof args[0])
 
+/* Prints why the plugin refuses to install (stderr: QEMU 7.2's
+ * qemu_plugin_outs() writes only with -d plugin, and QEMU's own message,
+ * "qemu_plugin_install returned error code -1", names no cause); -1. */
 static int refuse(const char *fmt, const char *what)
 {
-	char msg[256];
-	snprintf(msg, sizeof msg, fmt, what);
-	qemu_plugin_outs(msg);
+	fprintf(stderr, fmt, what);
 	return -1;
 }
 

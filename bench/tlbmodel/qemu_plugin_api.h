@@ -93,7 +93,4 @@ size_t qemu_plugin_insn_size(const struct qemu_plugin_insn *insn);
 uint64_t qemu_plugin_insn_vaddr(const struct qemu_plugin_insn *insn);
 bool qemu_plugin_mem_is_store(qemu_plugin_meminfo_t info);
 
-/* Prints through QEMU's log (stderr unless -D says otherwise). */
-void qemu_plugin_outs(const char *string);
-
 #endif

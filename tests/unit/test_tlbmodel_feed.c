@@ -1,4 +1,5 @@
-/* Unit tests for the TLB-model plugin's feed (bench/tlbmodel/feed.h): regions, hints, PCIDs and the JSON lines. */
+/* Unit tests for the TLB-model plugin's feed (bench/tlbmodel/feed.h): regions, hints, PCIDs and the
+ * JSON lines. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,8 +24,8 @@
 
 static const struct tlbm_config roomy = {"roomy", "test", {16, 16}, {16, 16}, {64, 64}, {0, 0}};
 #define WINDOW UINT64_C(0xffffffff80200000)
-#define USER(n) (UINT64_C(0x400000) + (uint64_t)(n) * 4096)
-#define KERNEL(n) (UINT64_C(0xffffffff80400000) + (uint64_t)(n) * 4096)
+#define USER(n) (UINT64_C(0x400000) + (uint64_t)(n)*4096)
+#define KERNEL(n) (UINT64_C(0xffffffff80400000) + (uint64_t)(n)*4096)
 
 struct rig {
 	struct feed *fd;
@@ -114,8 +115,8 @@ static void invlpg(struct rig *r, uint64_t va, int hinted)
 {
 	uint64_t vpn = va >> 12;
 	if (hinted)
-		hint(r, TLBMARK_INVLPG, (uint64_t[]){vpn & 0xfff, vpn >> 12 & 0xfff, vpn >> 24 & 0xfff},
-		     3);
+		hint(r, TLBMARK_INVLPG,
+		     (uint64_t[]){vpn & 0xfff, vpn >> 12 & 0xfff, vpn >> 24 & 0xfff}, 3);
 	insn(r, INSN_INVLPG, 0);
 }
 
@@ -125,8 +126,9 @@ static void test_header_and_total(void **state)
 	struct rig r;
 	rig_open(&r, 1, 0);
 	rig_close(&r);
-	line_has(&r, 0, "{\"tlbmodel\":{\"cpu\":\"roomy\",\"source\":\"test\",\"pcid\":\"off\","
-			"\"global\":\"upper\",\"hints_seen\":false}}");
+	line_has(&r, 0,
+		 "{\"tlbmodel\":{\"cpu\":\"roomy\",\"source\":\"test\",\"pcid\":\"off\","
+		 "\"global\":\"upper\",\"hints_seen\":false}}");
 	line_has(&r, 1, "{\"total\":{\"insns\":0,");
 	line_has(&r, 1, "},\"regions\":0,\"unpaired\":0,\"hints_seen\":false}");
 	rig_free(&r);
@@ -147,9 +149,10 @@ static void test_region(void **state)
 	insn(&r, INSN_SYSCALL, 0);
 	insn(&r, INSN_MARKER, TLBMARK_ROI_END);
 	rig_close(&r);
-	line_has(&r, 1, "{\"region\":0,\"insns\":7,\"fetch\":{\"l1_misses\":0,\"l2_misses\":0,"
-			"\"walks\":0,\"accesses\":0},\"load\":{\"l1_misses\":3,\"l2_misses\":3,"
-			"\"walks\":3,\"accesses\":6},");
+	line_has(&r, 1,
+		 "{\"region\":0,\"insns\":7,\"fetch\":{\"l1_misses\":0,\"l2_misses\":0,"
+		 "\"walks\":0,\"accesses\":0},\"load\":{\"l1_misses\":3,\"l2_misses\":3,"
+		 "\"walks\":3,\"accesses\":6},");
 	line_has(&r, 1, "\"events\":{\"syscall\":1,\"sysret\":0,");
 	line_has(&r, 2, "\"regions\":1,\"unpaired\":0");
 	line_has(&r, 2, "\"load\":{\"l1_misses\":4,\"l2_misses\":4,\"walks\":4,\"accesses\":7}");

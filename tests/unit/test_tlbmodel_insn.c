@@ -1,4 +1,5 @@
-/* Unit tests for the TLB-model plugin's instruction classes (bench/tlbmodel/insn_class.h), checked against Zydis. */
+/* Unit tests for the TLB-model plugin's instruction classes (bench/tlbmodel/insn_class.h), checked
+ * against Zydis. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,7 +31,10 @@ struct tcase {
 	ZydisRegister cr;
 };
 
-#define MARK(op) {0x0f, 0x1f, 0x80, (op)&0xff, (op) >> 8, 0x48, 0x53}
+#define MARK(op)                                                                                   \
+	{                                                                                          \
+		0x0f, 0x1f, 0x80, (op)&0xff, (op) >> 8, 0x48, 0x53                                 \
+	}
 
 static const struct tcase cases[] = {
     /* every class */
@@ -43,21 +47,71 @@ static const struct tcase cases[] = {
     {"int 0x80", {0xcd, 0x80}, 2, INSN_INT, 0, 1, ZYDIS_MNEMONIC_INT, 0},
     {"wrpkru", {0x0f, 0x01, 0xef}, 3, INSN_WRPKRU, 0, 3, ZYDIS_MNEMONIC_WRPKRU, 0},
     {"rdpkru", {0x0f, 0x01, 0xee}, 3, INSN_RDPKRU, 0, 3, ZYDIS_MNEMONIC_RDPKRU, 0},
-    {"mov cr3, rax", {0x0f, 0x22, 0xd8}, 3, INSN_MOV_CR3, 0, 3, ZYDIS_MNEMONIC_MOV, ZYDIS_REGISTER_CR3},
-    {"mov cr3, r8", {0x41, 0x0f, 0x22, 0xd8}, 4, INSN_MOV_CR3, 0, 4, ZYDIS_MNEMONIC_MOV,
+    {"mov cr3, rax",
+     {0x0f, 0x22, 0xd8},
+     3,
+     INSN_MOV_CR3,
+     0,
+     3,
+     ZYDIS_MNEMONIC_MOV,
      ZYDIS_REGISTER_CR3},
-    {"mov cr3, rdi (REX.W)", {0x48, 0x0f, 0x22, 0xdf}, 4, INSN_MOV_CR3, 0, 4, ZYDIS_MNEMONIC_MOV,
+    {"mov cr3, r8",
+     {0x41, 0x0f, 0x22, 0xd8},
+     4,
+     INSN_MOV_CR3,
+     0,
+     4,
+     ZYDIS_MNEMONIC_MOV,
      ZYDIS_REGISTER_CR3},
-    {"mov cr4, rax", {0x0f, 0x22, 0xe0}, 3, INSN_MOV_CR4, 0, 3, ZYDIS_MNEMONIC_MOV, ZYDIS_REGISTER_CR4},
-    {"mov cr4, r15", {0x49, 0x0f, 0x22, 0xe7}, 4, INSN_MOV_CR4, 0, 4, ZYDIS_MNEMONIC_MOV,
+    {"mov cr3, rdi (REX.W)",
+     {0x48, 0x0f, 0x22, 0xdf},
+     4,
+     INSN_MOV_CR3,
+     0,
+     4,
+     ZYDIS_MNEMONIC_MOV,
+     ZYDIS_REGISTER_CR3},
+    {"mov cr4, rax",
+     {0x0f, 0x22, 0xe0},
+     3,
+     INSN_MOV_CR4,
+     0,
+     3,
+     ZYDIS_MNEMONIC_MOV,
+     ZYDIS_REGISTER_CR4},
+    {"mov cr4, r15",
+     {0x49, 0x0f, 0x22, 0xe7},
+     4,
+     INSN_MOV_CR4,
+     0,
+     4,
+     ZYDIS_MNEMONIC_MOV,
      ZYDIS_REGISTER_CR4},
     {"invlpg [rax]", {0x0f, 0x01, 0x38}, 3, INSN_INVLPG, 0, 3, ZYDIS_MNEMONIC_INVLPG, 0},
-    {"invlpg [r9+0x10]", {0x41, 0x0f, 0x01, 0x79, 0x10}, 5, INSN_INVLPG, 0, 4,
-     ZYDIS_MNEMONIC_INVLPG, 0},
-    {"invpcid rax, [rcx]", {0x66, 0x0f, 0x38, 0x82, 0x01}, 5, INSN_INVPCID, 0, 5,
-     ZYDIS_MNEMONIC_INVPCID, 0},
-    {"invpcid r8, [r9]", {0x66, 0x45, 0x0f, 0x38, 0x82, 0x01}, 6, INSN_INVPCID, 0, 6,
-     ZYDIS_MNEMONIC_INVPCID, 0},
+    {"invlpg [r9+0x10]",
+     {0x41, 0x0f, 0x01, 0x79, 0x10},
+     5,
+     INSN_INVLPG,
+     0,
+     4,
+     ZYDIS_MNEMONIC_INVLPG,
+     0},
+    {"invpcid rax, [rcx]",
+     {0x66, 0x0f, 0x38, 0x82, 0x01},
+     5,
+     INSN_INVPCID,
+     0,
+     5,
+     ZYDIS_MNEMONIC_INVPCID,
+     0},
+    {"invpcid r8, [r9]",
+     {0x66, 0x45, 0x0f, 0x38, 0x82, 0x01},
+     6,
+     INSN_INVPCID,
+     0,
+     6,
+     ZYDIS_MNEMONIC_INVPCID,
+     0},
     {"xsave [rax]", {0x0f, 0xae, 0x20}, 3, INSN_XSAVE, 0, 3, ZYDIS_MNEMONIC_XSAVE, 0},
     {"xsave64 [rax]", {0x48, 0x0f, 0xae, 0x20}, 4, INSN_XSAVE, 0, 4, ZYDIS_MNEMONIC_XSAVE64, 0},
     {"xrstor [rax]", {0x0f, 0xae, 0x28}, 3, INSN_XRSTOR, 0, 3, ZYDIS_MNEMONIC_XRSTOR, 0},
@@ -76,7 +130,14 @@ static const struct tcase cases[] = {
     {"sysret (32-bit)", {0x0f, 0x07}, 2, INSN_NONE, 0, 0, ZYDIS_MNEMONIC_SYSRET, 0},
     {"iretd", {0xcf}, 1, INSN_NONE, 0, 0, ZYDIS_MNEMONIC_IRETD, 0},
     {"int3", {0xcc}, 1, INSN_NONE, 0, 0, ZYDIS_MNEMONIC_INT3, 0},
-    {"mov cr0, rax", {0x0f, 0x22, 0xc0}, 3, INSN_NONE, 0, 0, ZYDIS_MNEMONIC_MOV, ZYDIS_REGISTER_CR0},
+    {"mov cr0, rax",
+     {0x0f, 0x22, 0xc0},
+     3,
+     INSN_NONE,
+     0,
+     0,
+     ZYDIS_MNEMONIC_MOV,
+     ZYDIS_REGISTER_CR0},
     {"mov rax, cr3 (a read)", {0x0f, 0x20, 0xd8}, 3, INSN_NONE, 0, 0, ZYDIS_MNEMONIC_MOV, 0},
     {"mov cr11 (REX.R: #UD)", {0x44, 0x0f, 0x22, 0xd8}, 4, INSN_NONE, 0, 0, 0, 0},
     {"swapgs (0F 01 /7, mod 11)", {0x0f, 0x01, 0xf8}, 3, INSN_NONE, 0, 0, ZYDIS_MNEMONIC_SWAPGS, 0},
@@ -85,18 +146,54 @@ static const struct tcase cases[] = {
     {"lfence (0F AE /5, mod 11)", {0x0f, 0xae, 0xe8}, 3, INSN_NONE, 0, 0, ZYDIS_MNEMONIC_LFENCE, 0},
     {"clwb (66 0F AE /6)", {0x66, 0x0f, 0xae, 0x30}, 4, INSN_NONE, 0, 0, ZYDIS_MNEMONIC_CLWB, 0},
     {"clflush (0F AE /7)", {0x0f, 0xae, 0x38}, 3, INSN_NONE, 0, 0, ZYDIS_MNEMONIC_CLFLUSH, 0},
-    {"cmpxchg16b (0F C7 /1)", {0x48, 0x0f, 0xc7, 0x08}, 4, INSN_NONE, 0, 0,
-     ZYDIS_MNEMONIC_CMPXCHG16B, 0},
-    {"nop with a zero displacement", {0x0f, 0x1f, 0x80, 0, 0, 0, 0}, 7, INSN_NONE, 0, 0,
-     ZYDIS_MNEMONIC_NOP, 0},
-    {"nop: wrong signature", {0x0f, 0x1f, 0x80, 0x01, 0x00, 0x48, 0x54}, 7, INSN_NONE, 0, 0,
-     ZYDIS_MNEMONIC_NOP, 0},
-    {"nop: signature swapped", {0x0f, 0x1f, 0x80, 0x01, 0x00, 0x53, 0x48}, 7, INSN_NONE, 0, 0,
-     ZYDIS_MNEMONIC_NOP, 0},
-    {"marker behind a 66 prefix", {0x66, 0x0f, 0x1f, 0x80, 0x01, 0x00, 0x48, 0x53}, 8, INSN_NONE,
-     0, 0, ZYDIS_MNEMONIC_NOP, 0},
-    {"marker with ModRM 0x84 (SIB)", {0x0f, 0x1f, 0x84, 0x00, 0x01, 0x00, 0x48, 0x53}, 8,
-     INSN_NONE, 0, 0, ZYDIS_MNEMONIC_NOP, 0},
+    {"cmpxchg16b (0F C7 /1)",
+     {0x48, 0x0f, 0xc7, 0x08},
+     4,
+     INSN_NONE,
+     0,
+     0,
+     ZYDIS_MNEMONIC_CMPXCHG16B,
+     0},
+    {"nop with a zero displacement",
+     {0x0f, 0x1f, 0x80, 0, 0, 0, 0},
+     7,
+     INSN_NONE,
+     0,
+     0,
+     ZYDIS_MNEMONIC_NOP,
+     0},
+    {"nop: wrong signature",
+     {0x0f, 0x1f, 0x80, 0x01, 0x00, 0x48, 0x54},
+     7,
+     INSN_NONE,
+     0,
+     0,
+     ZYDIS_MNEMONIC_NOP,
+     0},
+    {"nop: signature swapped",
+     {0x0f, 0x1f, 0x80, 0x01, 0x00, 0x53, 0x48},
+     7,
+     INSN_NONE,
+     0,
+     0,
+     ZYDIS_MNEMONIC_NOP,
+     0},
+    {"marker behind a 66 prefix",
+     {0x66, 0x0f, 0x1f, 0x80, 0x01, 0x00, 0x48, 0x53},
+     8,
+     INSN_NONE,
+     0,
+     0,
+     ZYDIS_MNEMONIC_NOP,
+     0},
+    {"marker with ModRM 0x84 (SIB)",
+     {0x0f, 0x1f, 0x84, 0x00, 0x01, 0x00, 0x48, 0x53},
+     8,
+     INSN_NONE,
+     0,
+     0,
+     ZYDIS_MNEMONIC_NOP,
+     0},
     {"add eax, imm32", {0x05, 0x01, 0x00, 0x48, 0x53}, 5, INSN_NONE, 0, 0, ZYDIS_MNEMONIC_ADD, 0},
 };
 #define NCASES (sizeof cases / sizeof cases[0])
@@ -108,8 +205,8 @@ static void test_classes(void **state)
 		const struct tcase *t = &cases[i];
 		struct insn_class c = insn_classify(t->b, t->len);
 		if (c.kind != t->kind || c.op != t->op)
-			fail_msg("%s: class %s op %#x, want %s op %#x", t->what, insn_kind_name(c.kind),
-				 c.op, insn_kind_name(t->kind), t->op);
+			fail_msg("%s: class %s op %#x, want %s op %#x", t->what,
+				 insn_kind_name(c.kind), c.op, insn_kind_name(t->kind), t->op);
 	}
 }
 
@@ -122,7 +219,8 @@ static void test_truncated(void **state)
 		for (uint8_t n = 0; n < t->needed; n++) {
 			struct insn_class c = insn_classify(t->b, n);
 			if (c.kind != INSN_NONE)
-				fail_msg("%s cut to %u bytes: class %s", t->what, n, insn_kind_name(c.kind));
+				fail_msg("%s cut to %u bytes: class %s", t->what, n,
+					 insn_kind_name(c.kind));
 		}
 	}
 }
@@ -133,7 +231,8 @@ static void test_zydis(void **state)
 {
 	(void)state;
 	ZydisDecoder d;
-	assert_true(ZYAN_SUCCESS(ZydisDecoderInit(&d, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64)));
+	assert_true(
+	    ZYAN_SUCCESS(ZydisDecoderInit(&d, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64)));
 	for (unsigned i = 0; i < NCASES; i++) {
 		const struct tcase *t = &cases[i];
 		ZydisDecodedInstruction zi;
@@ -143,10 +242,12 @@ static void test_zydis(void **state)
 		if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&d, t->b, t->len, &zi, ops)))
 			fail_msg("%s: Zydis refuses it", t->what);
 		if (zi.mnemonic != t->zm || zi.length != t->len)
-			fail_msg("%s: Zydis says %s, %u bytes", t->what, ZydisMnemonicGetString(zi.mnemonic),
-				 zi.length);
-		if (t->cr && (ops[0].type != ZYDIS_OPERAND_TYPE_REGISTER || ops[0].reg.value != t->cr))
-			fail_msg("%s: Zydis writes %s", t->what, ZydisRegisterGetString(ops[0].reg.value));
+			fail_msg("%s: Zydis says %s, %u bytes", t->what,
+				 ZydisMnemonicGetString(zi.mnemonic), zi.length);
+		if (t->cr &&
+		    (ops[0].type != ZYDIS_OPERAND_TYPE_REGISTER || ops[0].reg.value != t->cr))
+			fail_msg("%s: Zydis writes %s", t->what,
+				 ZydisRegisterGetString(ops[0].reg.value));
 	}
 }
 
@@ -177,8 +278,8 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_classes),	   cmocka_unit_test(test_truncated),
-	    cmocka_unit_test(test_zydis),	   cmocka_unit_test(test_trailing_bytes),
+	    cmocka_unit_test(test_classes), cmocka_unit_test(test_truncated),
+	    cmocka_unit_test(test_zydis),   cmocka_unit_test(test_trailing_bytes),
 	    cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
