@@ -221,7 +221,7 @@ int aspace_init(struct aspace *as, bool ring0, bool compact);
  * default), a site costs the flag test of the inline wrappers below.
  * tlbhint_init() sets the flag and, when on, announces the hint window
  * and CR4's PGE and PCIDE bits as they are and prints
- * "tlbhints: on (window 0x...)"; call it once CR4 has its boot value.
+ * "paging: tlbhints on (window 0x...)"; call it once CR4 has its boot value.
  * Each wrapper takes the value the next instruction writes (CR3, CR4) or
  * the address it invalidates (INVLPG), and must come right before it.
  */

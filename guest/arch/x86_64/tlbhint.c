@@ -39,7 +39,7 @@ void tlbhint_init(bool on)
 			 : "=&r"(t)
 			 : "r"(&window[0]), "r"(CHUNK(cr4_bits(read_cr4()), 0))
 			 : "memory");
-	kprintf("tlbhints: on (window 0x%lx)\n", (unsigned long)(uintptr_t)window);
+	kprintf("paging: tlbhints on (window 0x%lx)\n", (unsigned long)(uintptr_t)window);
 }
 
 void tlbhint_cr3_slow(uint64_t cr3)
