@@ -25,6 +25,7 @@ struct boot_options {
 		SELFTEST_AUDIT_PAGE,
 	} selftest;
 	bool audit; /* audit=on: check the kernel's invariants (audit.c) */
+	bool pmu;   /* pmu=on (default): use the performance counters (pmu.c) */
 	unsigned ntasks;
 	struct task_spec *tasks; /* caller's array of max_tasks entries */
 	unsigned max_tasks;

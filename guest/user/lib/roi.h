@@ -11,13 +11,17 @@
  *   RESULT {"benchmark":B,"mode":M,"variant":V,"task":I,"name":N,"group":G,
  *           "iterations":OPS,"warmup":W,"cycles_per_op":C,"ns_per_op":T,...,
  *           "counters":{"task_switches":S,"cr3_writes":R,"wrpkru":K,
- *           "tlb_flushes":F,"syscalls":Y,"timer_ticks":X}}
+ *           "tlb_flushes":F,"syscalls":Y,"timer_ticks":X},
+ *           "pmu":{"instructions":P,"cycles":Q,...}}
  *
  * The mode, task id, name and group come from SYS_TASKINFO (asked once,
  * roi_taskinfo()), never from the task's arguments.  C is TSC ticks per
  * operation, T the same in nanoseconds at the TSC frequency the kernel
  * calibrated (no clock call), and the counters are SYS_STATS deltas per
- * operation, the measurement's own system call subtracted.  Tasks have no
+ * operation, the measurement's own system calls subtracted.  "pmu" is
+ * there only when the kernel has performance counters (SYS_PMU): the
+ * vCPU's counts per operation, from one SYS_PMU to the other, which
+ * include those calls' own kernel paths (not subtracted).  Tasks have no
  * floating point: ratios are fixed point with three decimals.
  *
  * The text (roi_line.c, roi_format.c, declared in roi_format.h) is pure
@@ -43,18 +47,33 @@ static inline uint64_t roi_tsc(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
-/* Starts a region: the counters, then the TSC last, so the cycles exclude
- * the system call.  Inline: nothing but the TSC read lies in the region. */
+/* (roi_pmu.c) Whether the kernel has performance counters: SYS_PMU is
+ * asked on the first call only, and the answer kept. */
+int roi_pmu_present(void);
+
+/* Starts a region: the counters, then the performance counters where the
+ * kernel has them (asked before the counters, so that the question is
+ * not counted), then the TSC last, so the cycles exclude the system
+ * calls.  Inline: nothing but the TSC read lies in the region. */
 static inline void roi_begin(struct roi *r)
 {
+	int pmu = roi_pmu_present();
+
 	sys_stats(&r->begin.st);
+	r->begin.pmu.count = 0;
+	if (pmu)
+		sys_pmu(&r->begin.pmu);
 	r->begin.tsc = roi_tsc();
 }
 
-/* Ends it in the opposite order. */
+/* Ends it in the opposite order; SYS_PMU only if the beginning read
+ * counters. */
 static inline void roi_end(struct roi *r)
 {
 	r->end.tsc = roi_tsc();
+	r->end.pmu.count = 0;
+	if (r->begin.pmu.count)
+		sys_pmu(&r->end.pmu);
 	sys_stats(&r->end.st);
 }
 
