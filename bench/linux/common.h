@@ -17,7 +17,9 @@
  * context switches (getrusage) of both sides over the measured
  * iterations; syscalls the system calls the loop makes (counted in the
  * code); the events Linux does not count for us (CR3 writes, TLB flushes)
- * are null.
+ * are null.  After "counters", "pmu": the performance counters per
+ * operation over the last mark_begin()..mark_end(), or null and
+ * "pmu_skip" with the reason (perf.h).
  */
 
 #include <errno.h>
@@ -34,6 +36,8 @@
 
 /* bench_tsc(), bench_warmup(), bench_rand(): as the guest tasks measure. */
 #include "../method.h"
+/* perf_begin(), perf_end(), perf_json(): the performance counters. */
+#include "perf.h"
 
 static inline uint64_t now_ns(void)
 {
@@ -47,8 +51,10 @@ struct mark {
 	uint64_t tsc, ns;
 };
 
+/* The performance counters first and last (perf.h), outside the clocks. */
 static inline void mark_begin(struct mark *m)
 {
+	perf_begin();
 	m->ns = now_ns();
 	m->tsc = bench_tsc();
 }
@@ -57,6 +63,7 @@ static inline void mark_end(struct mark *m)
 {
 	m->tsc = bench_tsc();
 	m->ns = now_ns();
+	perf_end();
 }
 
 static inline void die(const char *prog, const char *what)
@@ -208,9 +215,10 @@ static inline void result(const char *benchmark, const char *mode, const char *v
 			  double switch_total, double syscall_total, double wrpkru_total,
 			  const char *extra)
 {
-	char model[128], sw[32], sc[32], pk[32];
+	char model[128], sw[32], sc[32], pk[32], pmu[512];
 
 	cpu_model(model, sizeof(model));
+	perf_json(pmu, sizeof(pmu), ops);
 	put_per_op(sw, sizeof(sw), switch_total, ops);
 	put_per_op(sc, sizeof(sc), syscall_total, ops);
 	put_per_op(pk, sizeof(pk), wrpkru_total, ops);
@@ -218,9 +226,9 @@ static inline void result(const char *benchmark, const char *mode, const char *v
 	    "RESULT {\"benchmark\":\"%s\",\"mode\":\"%s\",\"variant\":\"%s\",\"iterations\":%llu,"
 	    "\"warmup\":%llu,\"cycles_per_op\":%.3f,\"ns_per_op\":%.3f,\"cpu\":\"%s\"%s,"
 	    "\"counters\":{\"task_switches\":%s,\"cr3_writes\":null,\"wrpkru\":%s,"
-	    "\"tlb_flushes\":null,\"syscalls\":%s}}\n",
+	    "\"tlb_flushes\":null,\"syscalls\":%s}%s}\n",
 	    benchmark, mode, variant, (unsigned long long)ops, (unsigned long long)warmup,
-	    cycles / (double)ops, ns / (double)ops, model, extra ? extra : "", sw, pk, sc);
+	    cycles / (double)ops, ns / (double)ops, model, extra ? extra : "", sw, pk, sc, pmu);
 	fflush(stdout);
 }
 

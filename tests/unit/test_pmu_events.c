@@ -202,6 +202,7 @@ static void test_evtsel(void **state)
 	e.code = 0x1c0;
 	e.umask = 0;
 	assert_int_equal(pmu_evtsel(&e), 0x1004300c0ull);
+	assert_int_equal(pmu_raw_config(&e), 0x1000000c0ull);
 }
 
 int main(void)

@@ -296,8 +296,13 @@ unsigned pmu_plan(const struct pmu_desc *d, struct pmu_plan *plan)
 #define EVTSEL_OS (1ull << 17)
 #define EVTSEL_EN (1ull << 22)
 
-uint64_t pmu_evtsel(const struct pmu_event *e)
+uint64_t pmu_raw_config(const struct pmu_event *e)
 {
 	return (uint64_t)(e->code & 0xff) | (uint64_t)(e->code >> 8 & 0xf) << 32 |
-	       (uint64_t)e->umask << 8 | EVTSEL_USR | EVTSEL_OS | EVTSEL_EN;
+	       (uint64_t)e->umask << 8;
+}
+
+uint64_t pmu_evtsel(const struct pmu_event *e)
+{
+	return pmu_raw_config(e) | EVTSEL_USR | EVTSEL_OS | EVTSEL_EN;
 }

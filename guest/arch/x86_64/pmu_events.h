@@ -88,5 +88,9 @@ unsigned pmu_plan(const struct pmu_desc *d, struct pmu_plan *plan);
  * rings 0 and 3 without interrupts: SDM Vol. 3B 20.2.1.1, Figure 20-1;
  * AMD APM Vol. 2 13.2.1, Figure 13-7. */
 uint64_t pmu_evtsel(const struct pmu_event *e);
+/* The event's select and unit mask alone, as Linux's PERF_TYPE_RAW takes
+ * them on x86 (perf_event_open(2)): pmu_evtsel() without the ring and
+ * enable bits.  Not for fixed counters. */
+uint64_t pmu_raw_config(const struct pmu_event *e);
 
 #endif
