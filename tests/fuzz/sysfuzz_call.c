@@ -108,16 +108,27 @@ static void call_write(struct fz *f)
 	fz_expect(f, "write", fz_syscall(f, SYS_WRITE, va, len, fz_edge(f), 0, 0, 0), want);
 }
 
-static void call_stats(struct fz *f)
+/* Where a call that writes @size bytes is to write: mostly the scratch
+ * page, else a random buffer, and a bad pointer instead of memory the
+ * fuzzer must keep intact; *c gets its class. */
+static uint64_t out_buffer(struct fz *f, uint64_t size, enum fz_class *c)
 {
 	uint64_t va, len;
+
 	if (fz_chance(f, 600))
-		va = fz_scratch(f, sizeof(struct shoji_stats));
+		va = fz_scratch(f, size);
 	else
-		fz_buffer(f, true, sizeof(struct shoji_stats), &va, &len);
-	enum fz_class c = fz_classify(f, va, sizeof(struct shoji_stats), true);
-	if (c == CL_KEEP)
-		va = fz_bad_ptr(f, sizeof(struct shoji_stats), true), c = CL_BAD;
+		fz_buffer(f, true, size, &va, &len);
+	*c = fz_classify(f, va, size, true);
+	if (*c == CL_KEEP)
+		va = fz_bad_ptr(f, size, true), *c = CL_BAD;
+	return va;
+}
+
+static void call_stats(struct fz *f)
+{
+	enum fz_class c;
+	uint64_t va = out_buffer(f, sizeof(struct shoji_stats), &c);
 	long r = fz_syscall(f, SYS_STATS, va, fz_edge(f), fz_edge(f), 0, 0, 0);
 	fz_expect(f, "stats", r, c == CL_BAD ? -SHOJI_EFAULT : 0);
 	if (r || c == CL_BAD)
@@ -136,15 +147,8 @@ static void call_stats(struct fz *f)
 static void call_taskinfo(struct fz *f)
 {
 	struct shoji_taskinfo in;
-	uint64_t va, len;
-
-	if (fz_chance(f, 600))
-		va = fz_scratch(f, sizeof(in));
-	else
-		fz_buffer(f, true, sizeof(in), &va, &len);
-	enum fz_class c = fz_classify(f, va, sizeof(in), true);
-	if (c == CL_KEEP)
-		va = fz_bad_ptr(f, sizeof(in), true), c = CL_BAD;
+	enum fz_class c;
+	uint64_t va = out_buffer(f, sizeof(in), &c);
 	long r = fz_syscall(f, SYS_TASKINFO, va, fz_edge(f), fz_edge(f), 0, 0, 0);
 	fz_expect(f, "taskinfo", r, c == CL_BAD ? -SHOJI_EFAULT : 0);
 	if (r || c == CL_BAD)
@@ -186,15 +190,8 @@ static bool pmu_well_formed(const struct shoji_pmu *p, long r)
 static void call_pmu(struct fz *f)
 {
 	struct shoji_pmu p;
-	uint64_t va, len;
-
-	if (fz_chance(f, 600))
-		va = fz_scratch(f, sizeof(p));
-	else
-		fz_buffer(f, true, sizeof(p), &va, &len);
-	enum fz_class c = fz_classify(f, va, sizeof(p), true);
-	if (c == CL_KEEP)
-		va = fz_bad_ptr(f, sizeof(p), true), c = CL_BAD;
+	enum fz_class c;
+	uint64_t va = out_buffer(f, sizeof(p), &c);
 	long r = fz_syscall(f, SYS_PMU, va, fz_edge(f), fz_edge(f), 0, 0, 0);
 	if (c == CL_BAD) {
 		fz_expect(f, "pmu", r, -SHOJI_EFAULT);

@@ -60,7 +60,7 @@ extern struct cpu_features cpu;
 
 /* --- cpu.c ------------------------------------------------------------ */
 /* Reads CPUID into `cpu`, sets CR0 (WP, NE; for the FPU MP and TS, no EM),
- * CR4 (PGE, OSFXSR, OSXMMEXCPT, SMEP, SMAP, PCIDE when use_pcid, PKE) and
+ * CR4 (PGE, OSFXSR, OSXMMEXCPT, SMEP, SMAP, PCIDE when use_pcid, PKE; PCE clear) and
  * EFER.NXE.  Panics when the CPU lacks
  * long-mode essentials (NX). */
 void cpu_init(bool use_pcid);

@@ -54,6 +54,9 @@ static void family_model(uint32_t eax, struct pmu_desc *d)
 	d->model = model;
 }
 
+/* What a guest sees when its hypervisor offers no PMU. */
+#define NOT_OFFERED "no PMU offered: a KVM without one or with enable_pmu=0, or QEMU TCG"
+
 static enum pmu_kind none(struct pmu_desc *d, const char *why)
 {
 	d->kind = PMU_NONE;
@@ -71,12 +74,10 @@ static enum pmu_kind describe_intel(const struct pmu_cpuid *c, struct pmu_desc *
 	const uint32_t *a = c->leaf_a;
 
 	if (!c->has_leaf_a)
-		return none(d,
-			    "CPUID has no leaf 0xA (the host's KVM has no PMU, or enable_pmu=0)");
+		return none(d, "CPUID has no leaf 0xA (" NOT_OFFERED ")");
 	d->version = FIELD(a[0], 0, 8);
 	if (d->version == 0)
-		return none(d, "CPUID leaf 0xA reports version 0 (the host's KVM has no PMU, or "
-			       "enable_pmu=0)");
+		return none(d, "CPUID leaf 0xA reports version 0 (" NOT_OFFERED ")");
 	if (d->version < 2)
 		return none(d, "architectural performance monitoring version 1 has no "
 			       "IA32_PERF_GLOBAL_CTRL");
@@ -111,8 +112,9 @@ static enum pmu_kind describe_amd(const struct pmu_cpuid *c, struct pmu_desc *d)
 	 * whose KVM has no PMU cannot be told from one that has: only
 	 * PerfCtrExtCore is believed (KVM clears it without a PMU). */
 	if (!c->has_ext1 || !(c->ext1_ecx & AMD_EXT1_PERFCTR_CORE))
-		return none(d, "AMD CPU without PerfCtrExtCore (CPUID 0x80000001 ECX bit 23): the "
-			       "host's KVM has no PMU, or enable_pmu=0");
+		return none(
+		    d, "AMD CPU without PerfCtrExtCore (CPUID 0x80000001 ECX bit 23; " NOT_OFFERED
+		       ")");
 	d->ngp = AMD_CORE_COUNTERS;
 	d->gp_bits = AMD_COUNTER_BITS;
 	d->kind = PMU_AMD_CORE;
@@ -164,72 +166,50 @@ char *pmu_describe_text(const struct pmu_desc *d, char *buf, unsigned long len)
 		.event = (e), .code = (c), .umask = (u)                                            \
 	}
 
+#define TABLE_EVENTS 4
+
+/* Skylake-SP and Cascade Lake-SP (06_55H), perfmon SKX core events:
+ * DTLB_LOAD_MISSES.WALK_COMPLETED 08H/0EH, DTLB_STORE_MISSES.
+ * WALK_COMPLETED 49H/0EH, ITLB_MISSES.WALK_COMPLETED 85H/0EH,
+ * DTLB_LOAD_MISSES.STLB_HIT 08H/20H.  Ice Lake-SP and -D (06_6AH,
+ * 06_6CH), perfmon ICX core events: the same codes and masks. */
+static const struct pmu_event skx_icx[TABLE_EVENTS] = {
+    EV(SHOJI_PMU_DTLB_LOAD_WALKS, 0x08, 0x0e), EV(SHOJI_PMU_DTLB_STORE_WALKS, 0x49, 0x0e),
+    EV(SHOJI_PMU_ITLB_WALKS, 0x85, 0x0e), EV(SHOJI_PMU_STLB_HITS, 0x08, 0x20)};
+/* Sapphire Rapids (06_8FH), perfmon SPR core events (Golden Cove
+ * renumbered them): DTLB_LOAD_MISSES.WALK_COMPLETED 12H/0EH,
+ * DTLB_STORE_MISSES.WALK_COMPLETED 13H/0EH, ITLB_MISSES.WALK_COMPLETED
+ * 11H/0EH, DTLB_LOAD_MISSES.STLB_HIT 12H/20H. */
+static const struct pmu_event spr[TABLE_EVENTS] = {
+    EV(SHOJI_PMU_DTLB_LOAD_WALKS, 0x12, 0x0e), EV(SHOJI_PMU_DTLB_STORE_WALKS, 0x13, 0x0e),
+    EV(SHOJI_PMU_ITLB_WALKS, 0x11, 0x0e), EV(SHOJI_PMU_STLB_HITS, 0x12, 0x20)};
+/* Zen 2 (family 17h, models 30h-FFh), PPR for family 17h model 31h:
+ * PMCx045 LsL1DTlbMiss, unit mask F0h the L2 DTLB misses (a page walk;
+ * loads and stores alike), 0Fh the L2 DTLB hits; PMCx085
+ * BpL1TlbMissL2TlbMiss, 07h the three page sizes. */
+static const struct pmu_event zen2[TABLE_EVENTS] = {EV(SHOJI_PMU_DTLB_WALKS, 0x45, 0xf0),
+						    EV(SHOJI_PMU_ITLB_WALKS, 0x85, 0x07),
+						    EV(SHOJI_PMU_STLB_HITS, 0x45, 0x0f)};
+/* Zen 3 and Zen 4 (family 19h), PPRs for family 19h models 01h and 11h:
+ * PMCx045 as Zen 2; PMCx085 gains the coalesced-page bit, 0Fh. */
+static const struct pmu_event zen34[TABLE_EVENTS] = {EV(SHOJI_PMU_DTLB_WALKS, 0x45, 0xf0),
+						     EV(SHOJI_PMU_ITLB_WALKS, 0x85, 0x0f),
+						     EV(SHOJI_PMU_STLB_HITS, 0x45, 0x0f)};
+
 struct cpu_events {
 	int vendor;
 	unsigned family, model_lo, model_hi;
 	const char *name;
-	struct pmu_event ev[4];
+	const struct pmu_event *ev; /* TABLE_EVENTS, event 0 after the last */
 };
 
 static const struct cpu_events table[] = {
-    /* Skylake-SP and Cascade Lake-SP (06_55H), perfmon SKX core events:
-     * DTLB_LOAD_MISSES.WALK_COMPLETED 08H/0EH, DTLB_STORE_MISSES.
-     * WALK_COMPLETED 49H/0EH, ITLB_MISSES.WALK_COMPLETED 85H/0EH,
-     * DTLB_LOAD_MISSES.STLB_HIT 08H/20H. */
-    {INTEL,
-     6,
-     0x55,
-     0x55,
-     "Skylake/Cascade Lake server",
-     {EV(SHOJI_PMU_DTLB_LOAD_WALKS, 0x08, 0x0e), EV(SHOJI_PMU_DTLB_STORE_WALKS, 0x49, 0x0e),
-      EV(SHOJI_PMU_ITLB_WALKS, 0x85, 0x0e), EV(SHOJI_PMU_STLB_HITS, 0x08, 0x20)}},
-    /* Ice Lake-SP and -D (06_6AH, 06_6CH), perfmon ICX core events: the
-     * same codes and masks as Skylake server. */
-    {INTEL,
-     6,
-     0x6a,
-     0x6a,
-     "Ice Lake server",
-     {EV(SHOJI_PMU_DTLB_LOAD_WALKS, 0x08, 0x0e), EV(SHOJI_PMU_DTLB_STORE_WALKS, 0x49, 0x0e),
-      EV(SHOJI_PMU_ITLB_WALKS, 0x85, 0x0e), EV(SHOJI_PMU_STLB_HITS, 0x08, 0x20)}},
-    {INTEL,
-     6,
-     0x6c,
-     0x6c,
-     "Ice Lake server",
-     {EV(SHOJI_PMU_DTLB_LOAD_WALKS, 0x08, 0x0e), EV(SHOJI_PMU_DTLB_STORE_WALKS, 0x49, 0x0e),
-      EV(SHOJI_PMU_ITLB_WALKS, 0x85, 0x0e), EV(SHOJI_PMU_STLB_HITS, 0x08, 0x20)}},
-    /* Sapphire Rapids (06_8FH), perfmon SPR core events (Golden Cove
-     * renumbered them): DTLB_LOAD_MISSES.WALK_COMPLETED 12H/0EH,
-     * DTLB_STORE_MISSES.WALK_COMPLETED 13H/0EH, ITLB_MISSES.
-     * WALK_COMPLETED 11H/0EH, DTLB_LOAD_MISSES.STLB_HIT 12H/20H. */
-    {INTEL,
-     6,
-     0x8f,
-     0x8f,
-     "Sapphire Rapids",
-     {EV(SHOJI_PMU_DTLB_LOAD_WALKS, 0x12, 0x0e), EV(SHOJI_PMU_DTLB_STORE_WALKS, 0x13, 0x0e),
-      EV(SHOJI_PMU_ITLB_WALKS, 0x11, 0x0e), EV(SHOJI_PMU_STLB_HITS, 0x12, 0x20)}},
-    /* Zen 2 (family 17h, models 30h-FFh), PPR for family 17h model 31h:
-     * PMCx045 LsL1DTlbMiss, unit mask F0h the L2 DTLB misses (a page
-     * walk; loads and stores alike), 0Fh the L2 DTLB hits; PMCx085
-     * BpL1TlbMissL2TlbMiss, 07h the three page sizes. */
-    {AMD,
-     0x17,
-     0x30,
-     0xff,
-     "AMD Zen 2",
-     {EV(SHOJI_PMU_DTLB_WALKS, 0x45, 0xf0), EV(SHOJI_PMU_ITLB_WALKS, 0x85, 0x07),
-      EV(SHOJI_PMU_STLB_HITS, 0x45, 0x0f)}},
-    /* Zen 3 and Zen 4 (family 19h), PPRs for family 19h models 01h and
-     * 11h: PMCx045 as Zen 2; PMCx085 gains the coalesced-page bit, 0Fh. */
-    {AMD,
-     0x19,
-     0x00,
-     0xff,
-     "AMD Zen 3/Zen 4",
-     {EV(SHOJI_PMU_DTLB_WALKS, 0x45, 0xf0), EV(SHOJI_PMU_ITLB_WALKS, 0x85, 0x0f),
-      EV(SHOJI_PMU_STLB_HITS, 0x45, 0x0f)}},
+    {INTEL, 6, 0x55, 0x55, "Skylake/Cascade Lake server", skx_icx},
+    {INTEL, 6, 0x6a, 0x6a, "Ice Lake server", skx_icx},
+    {INTEL, 6, 0x6c, 0x6c, "Ice Lake server", skx_icx},
+    {INTEL, 6, 0x8f, 0x8f, "Sapphire Rapids", spr},
+    {AMD, 0x17, 0x30, 0xff, "AMD Zen 2", zen2},
+    {AMD, 0x19, 0x00, 0xff, "AMD Zen 3/Zen 4", zen34},
 };
 
 static const struct cpu_events *lookup(int vendor, const struct pmu_desc *d)
@@ -283,7 +263,7 @@ unsigned pmu_plan(const struct pmu_desc *d, struct pmu_plan *plan)
 	unsigned used = add_basic(plan, d);
 	const struct cpu_events *t = lookup(d->amd ? AMD : INTEL, d);
 	plan->cpu = t ? t->name : "architectural events only (no TLB events known for this model)";
-	for (unsigned i = 0; t && i < 4 && t->ev[i].event && used < d->ngp; i++, used++)
+	for (unsigned i = 0; t && i < TABLE_EVENTS && t->ev[i].event && used < d->ngp; i++, used++)
 		add(plan, t->ev[i]);
 	return plan->n;
 }

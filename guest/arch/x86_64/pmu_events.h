@@ -5,9 +5,10 @@
 
 /*
  * pmu_events.c reads no register and calls nothing: the kernel (pmu.c)
- * gives it the CPUID leaves it read, shoji (vmm/pmu_info.c) the leaves of
- * KVM_GET_SUPPORTED_CPUID, and tests/unit/test_pmu_events.c leaves of its
- * own, hostile ones included.  Every CPUID value is untrusted: a counter
+ * gives it the CPUID leaves it read, shoji (vmm/cpuid.c, cpuid_pmu_leaves)
+ * the leaves of KVM_GET_SUPPORTED_CPUID, the Linux baselines
+ * (bench/linux/perf.h) the host's, and tests/unit/test_pmu_events.c leaves
+ * of its own, hostile ones included.  Every CPUID value is untrusted: a counter
  * count or width past what the architecture allows is refused with a
  * reason, never clamped into a plausible answer.
  */
@@ -32,7 +33,7 @@ enum pmu_kind {
 	PMU_AMD_CORE,	/* AMD core counters: 6 at C001_0200h (PerfCtrExtCore) */
 };
 
-/* What the guest has.  For PMU_NONE only why is set. */
+/* What the guest has.  For PMU_NONE only why, amd, family and model are set. */
 struct pmu_desc {
 	enum pmu_kind kind;
 	bool amd;		     /* the vendor is AuthenticAMD */

@@ -47,34 +47,29 @@ static inline uint64_t roi_tsc(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
-/* (roi_pmu.c) Whether the kernel has performance counters: SYS_PMU is
- * asked on the first call only, and the answer kept. */
-int roi_pmu_present(void);
+/* (roi_pmu.c) The counters of one end of a region, out of line (a
+ * region's inline code stays the TSC read alone): at the beginning,
+ * whether the kernel has performance counters (asked on the first call
+ * only, before the counters are read, so that the question is not
+ * counted), then SYS_STATS, then SYS_PMU where it has them; at the end,
+ * SYS_PMU if the beginning read counters, then SYS_STATS. */
+void roi_counters_begin(struct roi_mark *m);
+void roi_counters_end(struct roi_mark *m, const struct roi_mark *begin);
 
-/* Starts a region: the counters, then the performance counters where the
- * kernel has them (asked before the counters, so that the question is
- * not counted), then the TSC last, so the cycles exclude the system
- * calls.  Inline: nothing but the TSC read lies in the region. */
+/* Starts a region: the counters (roi_counters_begin), then the TSC last,
+ * so the cycles exclude the system calls.  Inline: nothing but the TSC
+ * read lies in the region. */
 static inline void roi_begin(struct roi *r)
 {
-	int pmu = roi_pmu_present();
-
-	sys_stats(&r->begin.st);
-	r->begin.pmu.count = 0;
-	if (pmu)
-		sys_pmu(&r->begin.pmu);
+	roi_counters_begin(&r->begin);
 	r->begin.tsc = roi_tsc();
 }
 
-/* Ends it in the opposite order; SYS_PMU only if the beginning read
- * counters. */
+/* Ends it in the opposite order. */
 static inline void roi_end(struct roi *r)
 {
 	r->end.tsc = roi_tsc();
-	r->end.pmu.count = 0;
-	if (r->begin.pmu.count)
-		sys_pmu(&r->end.pmu);
-	sys_stats(&r->end.st);
+	roi_counters_end(&r->end, &r->begin);
 }
 
 /* --- roi.c: with the system calls -------------------------------------- */
