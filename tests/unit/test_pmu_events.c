@@ -125,6 +125,15 @@ static void test_v5_fixed_mask(void **state)
 	pmu_describe(&c, &d);
 	assert_true(d.fixed_ok[0] && d.fixed_ok[1]);
 	assert_false(d.fixed_ok[2]);
+	/* Only fixed counter 1, by the mask, 0 bits wide: not used. */
+	c.leaf_a[2] = 0x2;
+	pmu_describe(&c, &d);
+	assert_true(d.fixed_ok[1]);
+	c.leaf_a[3] = 0;
+	pmu_describe(&c, &d);
+	assert_false(d.fixed_ok[0] || d.fixed_ok[1] || d.fixed_ok[2]);
+	c.leaf_a[2] = 0x3;
+	c.leaf_a[3] = 0x600;
 	c.leaf_a[0] = 0x07300804; /* the same mask means nothing before version 5 */
 	pmu_describe(&c, &d);
 	assert_false(d.fixed_ok[0] || d.fixed_ok[1]);

@@ -85,6 +85,10 @@ static void program_intel(const struct pmu_desc *d, const struct pmu_plan *p)
 	wrmsr(MSR_IA32_PERF_GLOBAL_CTRL, global);
 }
 
+/* Each counter counts from its PerfEvtSel's enable bit.  With PerfMonV2
+ * (Zen 4; CPUID 8000_0022h EAX[0]) PerfCntrGlobalCtl gates them too; it
+ * is left at its reset value, which enables every counter (KVM emulates
+ * that reset value): not checked here, without a Zen 4 to check on. */
 static void program_amd(const struct pmu_desc *d, const struct pmu_plan *p)
 {
 	for (unsigned i = 0; i < p->n; i++) {

@@ -95,7 +95,7 @@ static enum pmu_kind describe_intel(const struct pmu_cpuid *c, struct pmu_desc *
 	d->fixed_bits = FIELD(a[3], 5, 8);
 	for (unsigned i = 0; i < 3; i++)
 		d->fixed_ok[i] = d->nfixed > i || (d->version >= 5 && (a[2] >> i & 1));
-	if ((d->nfixed || d->fixed_ok[0]) && !width_ok(d->fixed_bits)) {
+	if ((d->fixed_ok[0] || d->fixed_ok[1] || d->fixed_ok[2]) && !width_ok(d->fixed_bits)) {
 		/* Fixed counters of a width no CPU has: use none of them. */
 		d->fixed_ok[0] = d->fixed_ok[1] = d->fixed_ok[2] = false;
 		d->nfixed = 0;
