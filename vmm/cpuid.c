@@ -36,6 +36,31 @@ bool cpuid_has_pkru_xsave(struct cpuid_table *t)
 	return e && (e->eax & XCR0_PKRU);
 }
 
+void cpuid_pmu_leaves(struct cpuid_table *t, struct pmu_cpuid *c)
+{
+	struct kvm_cpuid_entry2 *e = cpuid_find(t, 0, 0);
+	uint32_t max = e ? e->eax : 0;
+
+	*c = (struct pmu_cpuid){0};
+	if (e) {
+		memcpy(c->vendor, &e->ebx, 4);
+		memcpy(c->vendor + 4, &e->edx, 4);
+		memcpy(c->vendor + 8, &e->ecx, 4);
+	}
+	if ((e = cpuid_find(t, 1, 0)))
+		c->leaf1_eax = e->eax;
+	if (max >= 0xa && (e = cpuid_find(t, 0xa, 0))) {
+		c->has_leaf_a = true;
+		c->leaf_a[0] = e->eax, c->leaf_a[1] = e->ebx;
+		c->leaf_a[2] = e->ecx, c->leaf_a[3] = e->edx;
+	}
+	e = cpuid_find(t, 0x80000000, 0);
+	if (e && e->eax >= 0x80000001 && (e = cpuid_find(t, 0x80000001, 0))) {
+		c->has_ext1 = true;
+		c->ext1_ecx = e->ecx;
+	}
+}
+
 static struct kvm_cpuid_entry2 *cpuid_add(struct cpuid_table *t, uint32_t function)
 {
 	if (t->head.nent >= CPUID_MAX_ENTRIES)

@@ -7,6 +7,8 @@
 
 #include <linux/kvm.h>
 
+#include "arch/x86_64/pmu_events.h"
+
 #define CPUID_MAX_ENTRIES 256
 #define CPUID_HV_BASE 0x40000000u   /* hypervisor signature leaf */
 #define CPUID_HV_TIMING 0x40000010u /* EAX: TSC kHz, EBX: APIC bus kHz */
@@ -28,6 +30,11 @@ bool cpuid_has_pku(struct cpuid_table *t);
 /* cpuid_has_pkru_xsave - PKRU (bit 9) in the XCR0 mask, CPUID.(0xD,0):EAX. */
 bool cpuid_has_pkru_xsave(struct cpuid_table *t);
 
+/* cpuid_pmu_leaves - the leaves @t holds that tell the guest's PMU
+ * (guest/arch/x86_64/pmu_events.h), into @c: a leaf @t lacks, or one
+ * past leaf 0's or 8000_0000h's maximum, is marked absent. */
+void cpuid_pmu_leaves(struct cpuid_table *t, struct pmu_cpuid *c);
+
 /*
  * cpuid_prepare - turn KVM_GET_SUPPORTED_CPUID's table into the guest's.
  * Sets CPUID.1:ECX[31] (hypervisor), and CPUID.1:ECX[24] (TSC-deadline)
@@ -38,6 +45,8 @@ bool cpuid_has_pkru_xsave(struct cpuid_table *t);
  * CPUID_HV_BASE's EAX to reach it (creating that leaf with KVM's
  * signature "KVMKVMKVM\0\0\0" when KVM gave none); adds shoji's console
  * leaf, SHOJI_CPUID_HVCON (include/shoji/abi.h), in a block of its own.
+ * The PMU's leaves (0AH, 8000_0001h ECX[23]) stay as KVM offers them: the
+ * guest gets the counters KVM virtualizes, or none.
  * Returns 0, or -ENOSPC when the table is full.
  */
 int cpuid_prepare(struct cpuid_table *t, uint32_t tsc_khz, bool tsc_deadline);

@@ -55,6 +55,7 @@ int cmd_info(int argc, char **argv)
 		printf("  %-30s %s\n", "OSPKE (leaf 7 ECX bit 4)",
 		       a.pku ? "possible: KVM sets it when the guest sets CR4.PKE"
 			     : "impossible without PKU");
+		printf("pmu: %s\n", a.pmu);
 	}
 	if (a.probe_ran) {
 		printf("probe guest (int $0x30, #UD, #PF in 64-bit kernel mode): %s\n",

@@ -39,6 +39,7 @@ VMM_SRCS := \
 	vmm/exit_value.c \
 	vmm/console.c \
 	vmm/json_check.c \
+	guest/arch/x86_64/pmu_events.c \
 	$(LOADER_HOST_SRCS) \
 	$(LOADER_BOOT_SRCS)
 VMM_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(VMM_SRCS))
@@ -99,7 +100,7 @@ test_vmm_elf_SRCS := vmm/elf_load.c vmm/guest_mem.c loader/format/kernel_elf.c
 test_vmm_initrd_SRCS := vmm/initrd.c vmm/taskimage.c vmm/hostfile.c $(LOADER_HOST_SRCS) \
 	tests/conformance/task/images.c
 test_vmm_initrd_LIBS := -lelf
-test_vmm_cpuid_SRCS := vmm/cpuid.c
+test_vmm_cpuid_SRCS := vmm/cpuid.c guest/arch/x86_64/pmu_events.c
 test_vmm_io_SRCS := vmm/io.c
 test_vmm_console_SRCS := vmm/console.c vmm/json_check.c
 test_vmm_json_SRCS := vmm/json_check.c

@@ -1,5 +1,6 @@
 /* Kernel command line: task=[N*]NAME[:MODE[:ARG...]], quantum=MS,
- * pcid=on|off, selftest=kernel-fault, audit=on|off, tlbhints=on|off. */
+ * pcid=on|off, selftest=kernel-fault, audit=on|off, tlbhints=on|off,
+ * pmu=on|off. */
 #include "core/cmdline.h"
 #include "lib/lib.h"
 #include "loader/format/format.h"
@@ -147,7 +148,7 @@ static int parse_selftest(char *value, struct boot_options *opt, char *err, size
 	return 0;
 }
 
-/* KEY=on|off into *out; any other value is refused, naming KEY. */
+/* KEY=on|off into *out; any other value is refused, naming key=value. */
 static int parse_on_off(const char *key, const char *value, bool *out, char *err, size_t errlen)
 {
 	if (!strcmp(value, "on"))
@@ -174,6 +175,14 @@ static int parse_tlbhints(char *value, struct boot_options *opt, char *err, size
 	return parse_on_off("tlbhints", value, &opt->tlbhints, err, errlen);
 }
 
+/* pmu=off: the kernel leaves the performance counters alone and SYS_PMU
+ * reports none (arch/x86_64/pmu.c); on, the default, uses them where the
+ * CPU has them. */
+static int parse_pmu(char *value, struct boot_options *opt, char *err, size_t errlen)
+{
+	return parse_on_off("pmu", value, &opt->pmu, err, errlen);
+}
+
 typedef int (*option_fn)(char *value, struct boot_options *opt, char *err, size_t errlen);
 
 static const struct {
@@ -182,6 +191,7 @@ static const struct {
 } options[] = {
     {"task", parse_task},	  {"quantum", parse_quantum}, {"pcid", parse_pcid},
     {"selftest", parse_selftest}, {"audit", parse_audit},     {"tlbhints", parse_tlbhints},
+    {"pmu", parse_pmu},
 };
 
 /* The parser of the option whose key is tok[0..keylen), or 0. */
@@ -201,6 +211,7 @@ int cmdline_parse(char *buf, struct boot_options *opt, char *err, size_t errlen)
 	opt->selftest = SELFTEST_NONE;
 	opt->audit = false;
 	opt->tlbhints = false;
+	opt->pmu = true;
 	if (errlen)
 		err[0] = 0;
 
@@ -221,7 +232,7 @@ int cmdline_parse(char *buf, struct boot_options *opt, char *err, size_t errlen)
 		if (!parse)
 			return fail(err, errlen,
 				    "unknown option '%s' (known: task=, quantum=, pcid=, "
-				    "selftest=, audit=, tlbhints=)",
+				    "selftest=, audit=, tlbhints=, pmu=)",
 				    tok);
 		int rc = parse(eq + 1, opt, err, errlen);
 		if (rc)

@@ -14,6 +14,8 @@
 #   - make bench's rows of both kernels under shoji: a shoji guest's
 #     operation beside the Linux guest's, with the ratio; without Linux
 #     guest results, the skip's reason;
+#   - the performance counters: the guest's per operation, the Linux
+#     baselines' perf_event_open refusal with its errno;
 #   - the side-by-side rows of shoji and Linux under the same -icount, their
 #     ratios and what each side includes; Linux runs more than 0.1% apart,
 #     or a boot whose TSC did not count one tick per instruction, fail.
@@ -183,5 +185,18 @@ else
 	problems+=("bench/report/report failed on the skipped records: $(tail -n 1 "$tmp/s.err")")
 fi
 result bench/report-linux-shoji "${problems[@]}"
+
+# make bench's performance counters: the guest's per operation in their
+# columns ("—" for an event the CPU has not), and the Linux baselines'
+# refusal with its errno, never silent.
+problems=()
+row='| null_syscall | kernel | getpid | 95.00 | 60.50 | 0.001 | 0.000 | — | 0.000 | 0.002 | — | — | — |'
+grep -qF -- "$row" "$tmp/a/report.md" 2>/dev/null || problems+=("no row: $row")
+grep -qF 'No counters: perf_event_open(instructions): ENOENT: No such file or directory.' "$tmp/a/report.md" 2>/dev/null ||
+	problems+=("the Linux baselines' perf_event_open refusal is not in report.md")
+jq -e '.results[] | select(.platform == "kvm" and .benchmark == "null_syscall" and .mode == "kernel")
+	| .pmu_instructions.median == 95' "$tmp/a/results.json" >/dev/null 2>&1 ||
+	problems+=("results.json: no pmu_instructions for kvm null_syscall kernel")
+result bench/report-pmu "${problems[@]}"
 
 exit $status

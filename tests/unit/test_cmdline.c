@@ -233,6 +233,22 @@ static void test_tlbhints(void **state)
 	refused("task=a tlbhints=", "tlbhints=", "on or off");
 }
 
+/* pmu=: on by default, off turns the counters off; nothing else. */
+static void test_pmu_option(void **state)
+{
+	struct parsed *p = parse_ok("task=a");
+	assert_true(p->opt.pmu);
+	free(p);
+	p = parse_ok("task=a pmu=off");
+	assert_false(p->opt.pmu);
+	free(p);
+	p = parse_ok("pmu=off pmu=on task=a");
+	assert_true(p->opt.pmu);
+	free(p);
+	refused("task=a pmu=maybe", "pmu=maybe", "on or off");
+	refused("task=a pmu=", "pmu=", "on or off");
+}
+
 static void test_extra_whitespace(void **state)
 {
 	struct parsed *p = parse_ok("  \t task=a:process:x \t\t quantum=3\t task=b  \t\n");
@@ -428,6 +444,7 @@ int main(void)
 	    cmocka_unit_test(test_quantum),
 	    cmocka_unit_test(test_pcid),
 	    cmocka_unit_test(test_extra_whitespace),
+	    cmocka_unit_test(test_pmu_option),
 	    cmocka_unit_test(test_defaults_reset),
 	    cmocka_unit_test(test_task_mode_name),
 	    cmocka_unit_test(test_host_agrees),

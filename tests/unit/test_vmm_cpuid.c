@@ -1,5 +1,5 @@
 /* Unit tests for the guest CPUID table (vmm/cpuid.c): PKU kept, hypervisor, timing and console
- * leaves. */
+ * leaves, the PMU's leaves read and passed through. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -125,6 +125,52 @@ static void test_prepare_adds_signature(void **state)
 	assert_non_null(cpuid_find(&t, 0x40000010, 0));
 }
 
+/* The PMU's leaves as KVM gives them: AMD's PerfCtrExtCore only within
+ * 8000_0000h's maximum, Intel's leaf 0AH only within leaf 0's; and
+ * cpuid_prepare passes them to the guest unchanged. */
+static void test_pmu_leaves_amd(void **state)
+{
+	struct pmu_cpuid c;
+	cpuid_pmu_leaves(&t, &c);
+	assert_memory_equal(c.vendor, "AuthenticAMD", 12);
+	assert_int_equal(c.leaf1_eax, 0xa10f11);
+	assert_false(c.has_leaf_a);
+	assert_false(c.has_ext1); /* no 8000_0000h leaf */
+	add(0x80000001, 0, 0, 0, 0, 1u << 23, 0);
+	cpuid_pmu_leaves(&t, &c);
+	assert_false(c.has_ext1);
+	add(0x80000000, 0, 0, 0x80000000, 0, 0, 0); /* a maximum below 8000_0001h */
+	cpuid_pmu_leaves(&t, &c);
+	assert_false(c.has_ext1);
+	cpuid_find(&t, 0x80000000, 0)->eax = 0x80000021;
+	cpuid_pmu_leaves(&t, &c);
+	assert_true(c.has_ext1);
+	assert_int_equal(c.ext1_ecx, 1u << 23);
+	assert_int_equal(cpuid_prepare(&t, 0, false), 0);
+	assert_int_equal(cpuid_find(&t, 0x80000001, 0)->ecx, 1u << 23);
+}
+
+static void test_pmu_leaves_intel(void **state)
+{
+	struct pmu_cpuid c;
+	t.entries[0] = (struct kvm_cpuid_entry2){
+	    .function = 0, .eax = 0x9, .ebx = 0x756e6547, .ecx = 0x6c65746e, .edx = 0x49656e69};
+	add(0xa, 0, 0, 0x07300804, 0, 0, 0x603);
+	cpuid_pmu_leaves(&t, &c);
+	assert_memory_equal(c.vendor, "GenuineIntel", 12);
+	assert_false(c.has_leaf_a); /* leaf 0 says 9 is the last */
+	t.entries[0].eax = 0x1b;
+	cpuid_pmu_leaves(&t, &c);
+	assert_true(c.has_leaf_a);
+	assert_int_equal(c.leaf_a[0], 0x07300804);
+	assert_int_equal(c.leaf_a[3], 0x603);
+	assert_int_equal(cpuid_prepare(&t, 1000000, true), 0);
+	struct kvm_cpuid_entry2 *e = cpuid_find(&t, 0xa, 0);
+	assert_int_equal(e->eax, 0x07300804);
+	assert_int_equal(e->ebx, 0);
+	assert_int_equal(e->edx, 0x603);
+}
+
 static void test_prepare_full(void **state)
 {
 	while (t.head.nent < CPUID_MAX_ENTRIES)
@@ -143,6 +189,8 @@ int main(void)
 	    cmocka_unit_test_setup(test_prepare_console_leaf, setup),
 	    cmocka_unit_test_setup(test_prepare_adds_signature, setup),
 	    cmocka_unit_test_setup(test_prepare_full, setup),
+	    cmocka_unit_test_setup(test_pmu_leaves_amd, setup),
+	    cmocka_unit_test_setup(test_pmu_leaves_intel, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,7 +8,7 @@
 
 /* SYS_COUNT (shoji/abi.h) for entry.S, which calls entry_syscall_table
  * (core/syscall.c) below it; syscall.c checks that they agree. */
-#define ENTRY_SYS_COUNT 16
+#define ENTRY_SYS_COUNT 17
 
 /* Offsets into struct regs used by entry.S. */
 #define REGS_RAX 112
@@ -63,12 +63,28 @@ extern struct cpu_features cpu;
 
 /* --- cpu.c ------------------------------------------------------------ */
 /* Reads CPUID into `cpu`, sets CR0 (WP, NE; for the FPU MP and TS, no EM),
- * CR4 (PGE, OSFXSR, OSXMMEXCPT, SMEP, SMAP, PCIDE when use_pcid, PKE) and
+ * CR4 (PGE, OSFXSR, OSXMMEXCPT, SMEP, SMAP, PCIDE when use_pcid, PKE; PCE clear) and
  * EFER.NXE.  Panics when the CPU lacks
  * long-mode essentials (NX). */
 void cpu_init(bool use_pcid);
 /* Programs STAR/LSTAR/FMASK so SYSCALL enters syscall_entry (entry.S). */
 void syscall_msr_init(void);
+
+/* --- pmu.c: the vCPU's performance counters ------------------------------ */
+struct shoji_pmu;
+/*
+ * Reads the PMU from CPUID (pmu_events.c decides what it is and which
+ * events to count) and, when @enable (not pmu=off) and it has one,
+ * programs the counters to run from here on in rings 0 and 3, without
+ * interrupts.  Prints one line, "pmu: WHAT" or "pmu: none (WHY)".
+ * CR4.PCE stays clear: RDPMC faults in ring 3, and the verifier refuses
+ * it (and RDMSR, WRMSR) in ring-0 tasks, so SYS_PMU is a task's only way
+ * to the counters.
+ */
+void pmu_init(bool enable);
+/* Fills @out with the counters' events, widths and values now, the rest
+ * zeroed; returns how many are valid (0 without counters). */
+unsigned pmu_read(struct shoji_pmu *out);
 
 /* --- fpu.c: tasks' x87/SSE state --------------------------------------- */
 /* struct fxsave_area: arch/x86_64/fxsave.h. */

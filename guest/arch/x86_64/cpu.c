@@ -72,6 +72,10 @@ void cpu_init(bool use_pcid)
 	 * XRSTOR, XGETBV and AVX raise #UD, and no image the CPU restores can
 	 * carry PKRU (fpu.c). */
 	cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
+	/* PCE clear, whatever the loader left: RDPMC in ring 3 raises #GP
+	 * (SDM Vol. 2B, RDPMC), so tasks read the vCPU's performance counters
+	 * only through SYS_PMU (pmu.c, docs/security.md). */
+	cr4 &= ~CR4_PCE;
 	if (cpu.smep)
 		cr4 |= CR4_SMEP;
 	if (cpu.smap)

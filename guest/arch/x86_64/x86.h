@@ -22,6 +22,7 @@
 #define CR0_PG BIT(31)
 #define CR4_PAE BIT(5)
 #define CR4_PGE BIT(7)
+#define CR4_PCE BIT(8)
 #define CR4_OSFXSR BIT(9)
 #define CR4_OSXMMEXCPT BIT(10)
 #define CR4_PCIDE BIT(17)
