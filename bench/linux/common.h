@@ -34,6 +34,9 @@
 
 /* bench_tsc(), bench_warmup(), bench_rand(): as the guest tasks measure. */
 #include "../method.h"
+/* The TLB-model plugin's region markers, as the guest's roi_begin() and
+ * roi_end() place them (guest/user/lib/roi.h). */
+#include "../../include/shoji/tlbmark.h"
 
 static inline uint64_t now_ns(void)
 {
@@ -50,12 +53,12 @@ struct mark {
 static inline void mark_begin(struct mark *m)
 {
 	m->ns = now_ns();
-	m->tsc = bench_tsc();
+	m->tsc = BENCH_RDTSC("", TLBMARK_ASM(TLBMARK_ROI_BEGIN));
 }
 
 static inline void mark_end(struct mark *m)
 {
-	m->tsc = bench_tsc();
+	m->tsc = BENCH_RDTSC(TLBMARK_ASM(TLBMARK_ROI_END), "");
 	m->ns = now_ns();
 }
 

@@ -27,6 +27,7 @@
  */
 
 #include "roi_format.h"
+#include "shoji/tlbmark.h"
 #include "user.h"
 
 /*
@@ -34,27 +35,43 @@
  * being still in flight, LFENCE after keeps later ones from starting
  * before the read (SDM Vol. 2B, RDTSC).  Both are allowed by the
  * kernel-mode verifier.  Under QEMU -icount shift=0 one tick is one
- * guest instruction.
+ * guest instruction.  ROI_RDTSC puts assembler text (string literals)
+ * before and after the read, in the same asm statement, so that nothing
+ * the compiler emits comes between.
  */
+#define ROI_RDTSC(before, after)                                                                   \
+	({                                                                                         \
+		uint32_t lo_, hi_;                                                                 \
+		__asm__ volatile(before "lfence\n\trdtsc\n\tlfence\n\t" after                      \
+				 : "=a"(lo_), "=d"(hi_)                                            \
+				 :                                                                 \
+				 : "memory");                                                      \
+		(uint64_t) hi_ << 32 | lo_;                                                        \
+	})
+
 static inline uint64_t roi_tsc(void)
 {
-	uint32_t lo, hi;
-	__asm__ volatile("lfence\n\trdtsc\n\tlfence" : "=a"(lo), "=d"(hi) : : "memory");
-	return (uint64_t)hi << 32 | lo;
+	return ROI_RDTSC("", "");
 }
 
-/* Starts a region: the counters, then the TSC last, so the cycles exclude
- * the system call.  Inline: nothing but the TSC read lies in the region. */
+/*
+ * Starts a region: the counters, then the TSC last, so the cycles exclude
+ * the system call.  Inline: nothing but the TSC read lies in the region.
+ * The TLB-model plugin's ROI_BEGIN marker (include/shoji/tlbmark.h) comes
+ * right after the read and its ROI_END right before roi_end()'s, so the
+ * plugin's region is the TSC's: 2 instructions per region, not per
+ * operation, which the TSC counts under -icount (docs/tlb-model.md).
+ */
 static inline void roi_begin(struct roi *r)
 {
 	sys_stats(&r->begin.st);
-	r->begin.tsc = roi_tsc();
+	r->begin.tsc = ROI_RDTSC("", TLBMARK_ASM(TLBMARK_ROI_BEGIN));
 }
 
 /* Ends it in the opposite order. */
 static inline void roi_end(struct roi *r)
 {
-	r->end.tsc = roi_tsc();
+	r->end.tsc = ROI_RDTSC(TLBMARK_ASM(TLBMARK_ROI_END), "");
 	sys_stats(&r->end.st);
 }
 
