@@ -16,6 +16,7 @@ KERNEL_ARCH_SRCS := \
 	guest/arch/x86_64/pic.c \
 	guest/arch/x86_64/pkru.c \
 	guest/arch/x86_64/serial.c \
+	guest/arch/x86_64/tlbhint.c \
 	guest/arch/x86_64/trap.c \
 	guest/arch/x86_64/tsc.c
 

@@ -77,7 +77,8 @@ struct parsed {
 
 static int legacy_prefix(uint8_t b)
 {
-	static const uint8_t pre[] = {0x66, 0x67, 0xf0, 0xf2, 0xf3, 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65};
+	static const uint8_t pre[] = {0x66, 0x67, 0xf0, 0xf2, 0xf3, 0x26,
+				      0x2e, 0x36, 0x3e, 0x64, 0x65};
 	for (unsigned i = 0; i < sizeof pre; i++)
 		if (pre[i] == b)
 			return 1;
@@ -154,7 +155,8 @@ static int marker(const uint8_t *p, size_t n, uint16_t *op)
 {
 	if (n < TLBMARK_LEN || p[0] != 0x0f || p[1] != 0x1f || p[2] != 0x80)
 		return 0;
-	uint32_t disp = (uint32_t)p[3] | (uint32_t)p[4] << 8 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 24;
+	uint32_t disp =
+	    (uint32_t)p[3] | (uint32_t)p[4] << 8 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 24;
 	if (disp >> 16 != TLBMARK_SIG)
 		return 0;
 	*op = (uint16_t)disp;

@@ -1,4 +1,5 @@
-/* insn_class.h: which x86-64 instructions the TLB-model plugin counts or acts on, from their bytes. */
+/* insn_class.h: which x86-64 instructions the TLB-model plugin counts or acts on, from their bytes.
+ */
 #ifndef SHOJI_TLBMODEL_INSN_CLASS_H
 #define SHOJI_TLBMODEL_INSN_CLASS_H
 

@@ -1,4 +1,5 @@
-/* qemu_plugin_api.h: the part of QEMU 7.2's TCG plugin interface that bench/tlbmodel/plugin.c uses. */
+/* qemu_plugin_api.h: the part of QEMU 7.2's TCG plugin interface that bench/tlbmodel/plugin.c uses.
+ */
 #ifndef SHOJI_QEMU_PLUGIN_API_H
 #define SHOJI_QEMU_PLUGIN_API_H
 
@@ -83,8 +84,7 @@ void qemu_plugin_register_vcpu_insn_exec_inline(struct qemu_plugin_insn *insn,
 void qemu_plugin_register_vcpu_mem_cb(struct qemu_plugin_insn *insn, qemu_plugin_vcpu_mem_cb_t cb,
 				      enum qemu_plugin_cb_flags flags, enum qemu_plugin_mem_rw rw,
 				      void *userdata);
-void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, qemu_plugin_udata_cb_t cb,
-				    void *userdata);
+void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, qemu_plugin_udata_cb_t cb, void *userdata);
 
 size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *tb);
 struct qemu_plugin_insn *qemu_plugin_tb_get_insn(const struct qemu_plugin_tb *tb, size_t idx);
@@ -92,8 +92,5 @@ const void *qemu_plugin_insn_data(const struct qemu_plugin_insn *insn);
 size_t qemu_plugin_insn_size(const struct qemu_plugin_insn *insn);
 uint64_t qemu_plugin_insn_vaddr(const struct qemu_plugin_insn *insn);
 bool qemu_plugin_mem_is_store(qemu_plugin_meminfo_t info);
-
-/* Prints through QEMU's log (stderr unless -D says otherwise). */
-void qemu_plugin_outs(const char *string);
 
 #endif

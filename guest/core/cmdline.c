@@ -1,5 +1,5 @@
 /* Kernel command line: task=[N*]NAME[:MODE[:ARG...]], quantum=MS,
- * pcid=on|off, selftest=kernel-fault. */
+ * pcid=on|off, selftest=kernel-fault, audit=on|off, tlbhints=on|off. */
 #include "core/cmdline.h"
 #include "lib/lib.h"
 #include "loader/format/format.h"
@@ -147,17 +147,31 @@ static int parse_selftest(char *value, struct boot_options *opt, char *err, size
 	return 0;
 }
 
+/* KEY=on|off into *out; any other value is refused, naming KEY. */
+static int parse_on_off(const char *key, const char *value, bool *out, char *err, size_t errlen)
+{
+	if (!strcmp(value, "on"))
+		*out = true;
+	else if (!strcmp(value, "off"))
+		*out = false;
+	else
+		return fail(err, errlen, "%s=%s: expected on or off", key, value);
+	return 0;
+}
+
 /* audit=on: the kernel checks its invariants after every system call,
  * fault and interrupt (audit.c); off is the default. */
 static int parse_audit(char *value, struct boot_options *opt, char *err, size_t errlen)
 {
-	if (!strcmp(value, "on"))
-		opt->audit = true;
-	else if (!strcmp(value, "off"))
-		opt->audit = false;
-	else
-		return fail(err, errlen, "audit=%s: expected on or off", value);
-	return 0;
+	return parse_on_off("audit", value, &opt->audit, err, errlen);
+}
+
+/* tlbhints=on: the kernel tells the QEMU TLB-model plugin the operands of
+ * its CR3, CR4 and INVLPG instructions (arch/x86_64/tlbhint.c); off is
+ * the default. */
+static int parse_tlbhints(char *value, struct boot_options *opt, char *err, size_t errlen)
+{
+	return parse_on_off("tlbhints", value, &opt->tlbhints, err, errlen);
 }
 
 typedef int (*option_fn)(char *value, struct boot_options *opt, char *err, size_t errlen);
@@ -167,7 +181,7 @@ static const struct {
 	option_fn parse;
 } options[] = {
     {"task", parse_task},	  {"quantum", parse_quantum}, {"pcid", parse_pcid},
-    {"selftest", parse_selftest}, {"audit", parse_audit},
+    {"selftest", parse_selftest}, {"audit", parse_audit},     {"tlbhints", parse_tlbhints},
 };
 
 /* The parser of the option whose key is tok[0..keylen), or 0. */
@@ -186,6 +200,7 @@ int cmdline_parse(char *buf, struct boot_options *opt, char *err, size_t errlen)
 	opt->ntasks = 0;
 	opt->selftest = SELFTEST_NONE;
 	opt->audit = false;
+	opt->tlbhints = false;
 	if (errlen)
 		err[0] = 0;
 
@@ -206,7 +221,7 @@ int cmdline_parse(char *buf, struct boot_options *opt, char *err, size_t errlen)
 		if (!parse)
 			return fail(err, errlen,
 				    "unknown option '%s' (known: task=, quantum=, pcid=, "
-				    "selftest=, audit=)",
+				    "selftest=, audit=, tlbhints=)",
 				    tok);
 		int rc = parse(eq + 1, opt, err, errlen);
 		if (rc)

@@ -24,7 +24,8 @@ struct boot_options {
 		SELFTEST_AUDIT_QUEUE,
 		SELFTEST_AUDIT_PAGE,
 	} selftest;
-	bool audit; /* audit=on: check the kernel's invariants (audit.c) */
+	bool audit;    /* audit=on: check the kernel's invariants (audit.c) */
+	bool tlbhints; /* tlbhints=on: hints for the TLB-model plugin (tlbhint.c) */
 	unsigned ntasks;
 	struct task_spec *tasks; /* caller's array of max_tasks entries */
 	unsigned max_tasks;

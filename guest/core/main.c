@@ -101,6 +101,7 @@ void kmain(uint32_t start_info_phys, uint64_t entry_tsc)
 	cpu_init(opt.pcid != 0);        /* CR0/CR4: FPU on #NM, SMEP, SMAP, PKE, PCID */
 	uaccess_init();                 /* without SMAP: no STAC and CLAC */
 	check_features();               /* refuse pcid=on without PCID; report */
+	tlbhint_init(opt.tlbhints);     /* tlbhints=on: announce the window, CR4 */
 	syscall_msr_init();             /* SYSCALL/SYSRET */
 	time_init(entry_tsc);           /* TSC frequency, LAPIC timer */
 	tasks_create_all(&opt, initrd(), bi.initrd_size); /* every image checked first */

@@ -89,8 +89,10 @@ static void set_smep_smap(bool on)
 	uint64_t bits = (cpu.smep ? CR4_SMEP : 0) | (cpu.smap ? CR4_SMAP : 0);
 	uint64_t cr4 = read_cr4();
 	uint64_t want = on ? cr4 | bits : cr4 & ~bits;
-	if (want != cr4)
+	if (want != cr4) {
+		tlbhint_cr4(want);
 		write_cr4(want);
+	}
 }
 
 /*

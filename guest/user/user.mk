@@ -43,7 +43,7 @@ $(USER_LIBC): $(USER_LIBC_OBJS)
 	$(Q)rm -f $@ && ar rcsD $@ $^
 
 TASKS := hello pingpong spin peek badptr ipcpaths replyrecv samevas wordipc clobber ipcwait taskinfo \
-	crash forge libc
+	crash forge libc tlbprobe
 # The attack suite (tests/attacks/): a victim and the tasks that attack it.
 ATTACK_TASKS := victim attack_heapchurn attack_rw attack_deputy attack_exec attack_wrpkru \
 	attack_wrpkru_hidden attack_wrpkru_split attack_wrpkru_table attack_xrstor \

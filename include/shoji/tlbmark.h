@@ -1,4 +1,5 @@
-/* tlbmark.h: the marker instruction that tells the TLB-model plugin about regions and kernel hints. */
+/* tlbmark.h: the marker instruction that tells the TLB-model plugin about regions and kernel hints.
+ */
 #ifndef SHOJI_TLBMARK_H
 #define SHOJI_TLBMARK_H
 
@@ -21,10 +22,11 @@
  *                1 load: the CR4 bits (TLBMARK_CR4_PGE | TLBMARK_CR4_PCIDE);
  *   CR3:         1 load: the PCID (bits 11:0) of the next MOV to CR3, whose
  *                bit 63 is the op: CR3_NOFLUSH set, CR3_FLUSH clear;
- *   INVLPG:      4 loads: bits 11:0, 23:12, 35:24 and 47:36 of the page
- *                number of the next INVLPG, which is sign-extended from
- *                bit 35 (the address's bit 47);
- *   INVPCID:     6 loads: the type, the PCID, then the page number as INVLPG;
+ *   INVLPG:      3 loads: bits 11:0, 23:12 and 35:24 of the page number
+ *                (the address's bits 47:12) of the next INVLPG, which is
+ *                sign-extended from the address's bit 47 (canonical, SDM
+ *                Vol. 1 3.3.7.1);
+ *   INVPCID:     5 loads: the type, the PCID, then the page as INVLPG's;
  *   CR4:         1 load: the CR4 bits the next MOV to CR4 writes.
  */
 #define TLBMARK_SIG 0x5348u /* "SH" */
@@ -48,8 +50,8 @@
 /* The loads each hint op is followed by. */
 #define TLBMARK_WINDOW_LOADS 2
 #define TLBMARK_CR3_LOADS 1
-#define TLBMARK_INVLPG_LOADS 4
-#define TLBMARK_INVPCID_LOADS 6
+#define TLBMARK_INVLPG_LOADS 3
+#define TLBMARK_INVPCID_LOADS 5
 #define TLBMARK_CR4_LOADS 1
 
 #define TLBMARK_STR_(x) #x

@@ -1,0 +1,60 @@
+/* feed.h: what the TLB-model plugin does with what executes: model accesses, regions, hints, the
+ * JSON lines. */
+#ifndef SHOJI_TLBMODEL_FEED_H
+#define SHOJI_TLBMODEL_FEED_H
+
+/*
+ * The plugin (bench/tlbmodel/plugin.c) is QEMU glue: it tells a feed what
+ * the one vCPU executes, in order, and the feed does the rest: feeds the
+ * model (tlbmodel.h), counts events, decodes the kernel's hints
+ * (include/shoji/tlbmark.h) and writes the JSON lines of
+ * docs/tlb-model.md ("Output").  Pure hosted C, no QEMU: the unit tests
+ * (tests/unit/test_tlbmodel_feed.c) drive it as the plugin would, which
+ * also reaches what QEMU 7.2's TCG cannot run (PCIDs).
+ */
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "bench/tlbmodel/insn_class.h"
+#include "bench/tlbmodel/tlbmodel.h"
+
+struct feed_options {
+	int global_upper; /* global=upper: bit 63 set means PTE_G (else no page is global) */
+	int pcid_hints;	  /* pcid=hints: CR3 and CR4 hints set the PCID, bit 63 and CR4.PCIDE */
+};
+
+struct feed;
+
+/* A feed over a new model of `cfg`, writing to `out` (kept open; the
+ * caller closes it after feed_finish()).  Writes the first line.  NULL
+ * with *why set when the model refuses the config or memory ran out
+ * (tlbm_new()'s reasons). */
+struct feed *feed_new(const struct tlbm_config *cfg, const struct feed_options *opt, FILE *out,
+		      const char **why);
+
+/* The counter of executed instructions: the plugin adds 1 per
+ * instruction, inline in the translated code, before it runs. */
+uint64_t *feed_insn_counter(struct feed *fd);
+
+/* An instruction of `kind` (not INSN_NONE) is about to execute; `op` is
+ * a marker's op.  Counts it and does what it does to the model (MOV to
+ * CR3, CR4, INVLPG, INVPCID), the regions (ROI markers) or the hints. */
+void feed_insn(struct feed *fd, enum insn_kind kind, uint16_t op);
+
+/* An instruction fetch from the page of `vaddr` (once per page per
+ * translation block that runs). */
+void feed_fetch(struct feed *fd, uint64_t vaddr);
+
+/* A load (store 0) or store (1) at `vaddr`.  While a hint waits for its
+ * loads, a load in the window is the hint's, not the model's. */
+void feed_mem(struct feed *fd, uint64_t vaddr, int store);
+
+/* The model, for the tests (tlbm_holds()). */
+const struct tlbm *feed_model(const struct feed *fd);
+
+/* Writes the last line (the totals, regions, unpaired, hints_seen) and
+ * frees the feed (NULL is allowed). */
+void feed_finish(struct feed *fd);
+
+#endif

@@ -1,0 +1,337 @@
+/* Unit tests for the TLB-model plugin's feed (bench/tlbmodel/feed.h): regions, hints, PCIDs and the
+ * JSON lines. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "bench/tlbmodel/feed.h"
+#include "shoji/tlbmark.h"
+
+/*
+ * The feed is driven as bench/tlbmodel/plugin.c drives it: the instruction
+ * counter, feed_insn() before a classified instruction, feed_fetch() and
+ * feed_mem() for its accesses.  The model is a roomy fully associative
+ * one, so whatever is gone was invalidated.  The kernel side of the hints
+ * (guest/arch/x86_64/tlbhint.c) is replayed by hand: a marker, then byte
+ * loads at WINDOW + chunk.
+ */
+
+static const struct tlbm_config roomy = {"roomy", "test", {16, 16}, {16, 16}, {64, 64}, {0, 0}};
+#define WINDOW UINT64_C(0xffffffff80200000)
+#define USER(n) (UINT64_C(0x400000) + (uint64_t)(n)*4096)
+#define KERNEL(n) (UINT64_C(0xffffffff80400000) + (uint64_t)(n)*4096)
+
+struct rig {
+	struct feed *fd;
+	char *text;
+	size_t size;
+	FILE *out;
+};
+
+static void rig_open(struct rig *r, int global_upper, int pcid_hints)
+{
+	const char *why = NULL;
+	struct feed_options opt = {.global_upper = global_upper, .pcid_hints = pcid_hints};
+	r->out = open_memstream(&r->text, &r->size);
+	assert_non_null(r->out);
+	r->fd = feed_new(&roomy, &opt, r->out, &why);
+	if (!r->fd)
+		fail_msg("feed_new: %s", why);
+}
+
+/* Ends the feed; r->text holds every line. */
+static void rig_close(struct rig *r)
+{
+	feed_finish(r->fd);
+	fclose(r->out);
+}
+
+static void rig_free(struct rig *r)
+{
+	free(r->text);
+}
+
+/* Line n (0: the header) contains `want`. */
+static void line_has(const struct rig *r, unsigned n, const char *want)
+{
+	const char *p = r->text;
+	for (unsigned i = 0; i < n && p; i++) {
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+	}
+	assert_non_null(p);
+	const char *end = strchr(p, '\n');
+	assert_non_null(end);
+	char *line = strndup(p, (size_t)(end - p));
+	if (!strstr(line, want))
+		fail_msg("line %u: %s\nwants: %s", n, line, want);
+	free(line);
+}
+
+/* One instruction that runs: counted, then classified (as the plugin). */
+static void insn(struct rig *r, enum insn_kind kind, uint16_t op)
+{
+	(*feed_insn_counter(r->fd))++;
+	if (kind != INSN_NONE)
+		feed_insn(r->fd, kind, op);
+}
+
+static void load(struct rig *r, uint64_t va)
+{
+	insn(r, INSN_NONE, 0);
+	feed_mem(r->fd, va, 0);
+}
+
+/* A hint: its marker, then one load per chunk. */
+static void hint(struct rig *r, uint16_t op, const uint64_t *chunks, unsigned n)
+{
+	insn(r, INSN_MARKER, op);
+	for (unsigned i = 0; i < n; i++) {
+		insn(r, INSN_NONE, 0);
+		feed_mem(r->fd, WINDOW + chunks[i], 0);
+	}
+}
+
+static void announce(struct rig *r, uint64_t cr4_bits)
+{
+	hint(r, TLBMARK_HINT_WINDOW, (uint64_t[]){0, cr4_bits}, 2);
+}
+
+/* The kernel's MOV to CR3 with a hint (hinted) or without. */
+static void cr3(struct rig *r, uint16_t pcid, int noflush, int hinted)
+{
+	if (hinted)
+		hint(r, noflush ? TLBMARK_CR3_NOFLUSH : TLBMARK_CR3_FLUSH, (uint64_t[]){pcid}, 1);
+	insn(r, INSN_MOV_CR3, 0);
+}
+
+static void invlpg(struct rig *r, uint64_t va, int hinted)
+{
+	uint64_t vpn = va >> 12;
+	if (hinted)
+		hint(r, TLBMARK_INVLPG,
+		     (uint64_t[]){vpn & 0xfff, vpn >> 12 & 0xfff, vpn >> 24 & 0xfff}, 3);
+	insn(r, INSN_INVLPG, 0);
+}
+
+static void test_header_and_total(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_open(&r, 1, 0);
+	rig_close(&r);
+	line_has(&r, 0,
+		 "{\"tlbmodel\":{\"cpu\":\"roomy\",\"source\":\"test\",\"pcid\":\"off\","
+		 "\"global\":\"upper\",\"hints_seen\":false}}");
+	line_has(&r, 1, "{\"total\":{\"insns\":0,");
+	line_has(&r, 1, "},\"regions\":0,\"unpaired\":0,\"hints_seen\":false}");
+	rig_free(&r);
+}
+
+/* A region: the instructions strictly between its markers, and the loads
+ * of 3 pages twice (3 walks). */
+static void test_region(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_open(&r, 1, 0);
+	load(&r, USER(99)); /* before the region: not in it */
+	insn(&r, INSN_MARKER, TLBMARK_ROI_BEGIN);
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < 3; i++)
+			load(&r, USER(i));
+	insn(&r, INSN_SYSCALL, 0);
+	insn(&r, INSN_MARKER, TLBMARK_ROI_END);
+	rig_close(&r);
+	line_has(&r, 1,
+		 "{\"region\":0,\"insns\":7,\"fetch\":{\"l1_misses\":0,\"l2_misses\":0,"
+		 "\"walks\":0,\"accesses\":0},\"load\":{\"l1_misses\":3,\"l2_misses\":3,"
+		 "\"walks\":3,\"accesses\":6},");
+	line_has(&r, 1, "\"events\":{\"syscall\":1,\"sysret\":0,");
+	line_has(&r, 2, "\"regions\":1,\"unpaired\":0");
+	line_has(&r, 2, "\"load\":{\"l1_misses\":4,\"l2_misses\":4,\"walks\":4,\"accesses\":7}");
+	rig_free(&r);
+}
+
+/* END without BEGIN, and BEGIN twice: counted, never joined; an open
+ * region at exit is unpaired too. */
+static void test_unpaired(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_open(&r, 1, 0);
+	insn(&r, INSN_MARKER, TLBMARK_ROI_END);
+	insn(&r, INSN_MARKER, TLBMARK_ROI_BEGIN);
+	load(&r, USER(1));
+	insn(&r, INSN_MARKER, TLBMARK_ROI_BEGIN);
+	load(&r, USER(2));
+	insn(&r, INSN_MARKER, TLBMARK_ROI_END);
+	insn(&r, INSN_MARKER, TLBMARK_ROI_BEGIN);
+	rig_close(&r);
+	/* the one region is the second BEGIN's: one load */
+	line_has(&r, 1, "{\"region\":0,\"insns\":1,");
+	line_has(&r, 1, "\"load\":{\"l1_misses\":1,\"l2_misses\":1,\"walks\":1,\"accesses\":1}");
+	line_has(&r, 2, "\"regions\":1,\"unpaired\":3,");
+	rig_free(&r);
+}
+
+/* pcid=off: every MOV to CR3 flushes the user pages; global=upper keeps
+ * the kernel's. */
+static void test_cr3_flushes(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_open(&r, 1, 0);
+	load(&r, USER(1));
+	load(&r, KERNEL(1));
+	cr3(&r, 0, 0, 0);
+	assert_false(tlbm_holds(feed_model(r.fd), TLBM_DTLB, USER(1), 0));
+	assert_true(tlbm_holds(feed_model(r.fd), TLBM_DTLB, KERNEL(1), 0));
+	rig_close(&r);
+	line_has(&r, 1, "\"cr3_writes\":1,\"cr3_noflush\":0,\"flushes\":{\"cr3\":1,");
+	line_has(&r, 1, "\"mov_cr3\":1,");
+	rig_free(&r);
+}
+
+/* global=none: the kernel's pages go too. */
+static void test_global_none(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_open(&r, 0, 0);
+	load(&r, KERNEL(1));
+	cr3(&r, 0, 0, 0);
+	assert_false(tlbm_holds(feed_model(r.fd), TLBM_DTLB, KERNEL(1), 0));
+	rig_close(&r);
+	line_has(&r, 0, "\"global\":\"none\"");
+	rig_free(&r);
+}
+
+/* Two tasks' PCIDs switched with bit 63 set: task 1's page survives the
+ * round trip under pcid=hints (no second walk), and does not under
+ * pcid=off, which ignores the hints' PCID and bit 63. */
+static void pcid_round_trip(int pcid_hints, const char *want_load, const char *want_cr3)
+{
+	struct rig r;
+	rig_open(&r, 1, pcid_hints);
+	announce(&r, TLBMARK_CR4_PGE | TLBMARK_CR4_PCIDE);
+	cr3(&r, 1, 0, 1);
+	insn(&r, INSN_MARKER, TLBMARK_ROI_BEGIN);
+	load(&r, USER(5));
+	cr3(&r, 2, 1, 1);
+	load(&r, USER(6));
+	cr3(&r, 1, 1, 1);
+	load(&r, USER(5));
+	insn(&r, INSN_MARKER, TLBMARK_ROI_END);
+	assert_int_equal(tlbm_pcid(feed_model(r.fd)), pcid_hints ? 1 : 0);
+	rig_close(&r);
+	line_has(&r, 1, want_load);
+	line_has(&r, 1, want_cr3);
+	line_has(&r, 1, "\"hint_errors\":0");
+	line_has(&r, 2, "\"hints_seen\":true}");
+	rig_free(&r);
+}
+
+static void test_pcid_noflush(void **state)
+{
+	(void)state;
+	pcid_round_trip(1, "\"load\":{\"l1_misses\":2,\"l2_misses\":2,\"walks\":2,\"accesses\":3}",
+			"\"cr3_writes\":2,\"cr3_noflush\":2,\"flushes\":{\"cr3\":0,");
+	pcid_round_trip(0, "\"load\":{\"l1_misses\":3,\"l2_misses\":3,\"walks\":3,\"accesses\":3}",
+			"\"cr3_writes\":2,\"cr3_noflush\":0,\"flushes\":{\"cr3\":2,");
+}
+
+/* INVLPG: with a hint the page goes (an upper-half page too, its address
+ * sign-extended from the chunks); without one nothing changes and it is
+ * counted as unmodelled. */
+static void test_invlpg(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_open(&r, 1, 1);
+	announce(&r, TLBMARK_CR4_PGE);
+	load(&r, USER(3));
+	load(&r, USER(4));
+	load(&r, KERNEL(7));
+	invlpg(&r, USER(3), 1);
+	invlpg(&r, KERNEL(7), 1);
+	invlpg(&r, USER(4), 0);
+	const struct tlbm *m = feed_model(r.fd);
+	assert_false(tlbm_holds(m, TLBM_DTLB, USER(3), 0));
+	assert_false(tlbm_holds(m, TLBM_DTLB, KERNEL(7), 0));
+	assert_true(tlbm_holds(m, TLBM_DTLB, USER(4), 0));
+	rig_close(&r);
+	line_has(&r, 1, "\"flushes\":{\"cr3\":0,\"invlpg\":2,");
+	line_has(&r, 1, "\"unmodelled\":{\"invlpg\":1,\"invpcid\":0,\"cr4\":0},\"hint_errors\":0");
+	/* the hints' loads are not the model's: 3 loads, no more */
+	line_has(&r, 1, "\"load\":{\"l1_misses\":3,\"l2_misses\":3,\"walks\":3,\"accesses\":3}");
+	rig_free(&r);
+}
+
+/* CR4: a hinted PGE toggle flushes the global pages; without a hint it is
+ * unmodelled. */
+static void test_cr4(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_open(&r, 1, 0);
+	announce(&r, TLBMARK_CR4_PGE);
+	load(&r, KERNEL(1));
+	insn(&r, INSN_MOV_CR4, 0);
+	assert_true(tlbm_holds(feed_model(r.fd), TLBM_DTLB, KERNEL(1), 0));
+	hint(&r, TLBMARK_CR4, (uint64_t[]){0}, 1);
+	insn(&r, INSN_MOV_CR4, 0);
+	hint(&r, TLBMARK_CR4, (uint64_t[]){TLBMARK_CR4_PGE}, 1);
+	insn(&r, INSN_MOV_CR4, 0);
+	assert_false(tlbm_holds(feed_model(r.fd), TLBM_DTLB, KERNEL(1), 0));
+	rig_close(&r);
+	line_has(&r, 1, "\"flushes\":{\"cr3\":0,\"invlpg\":0,\"invpcid\":0,\"cr4\":2}");
+	line_has(&r, 1, "\"unmodelled\":{\"invlpg\":0,\"invpcid\":0,\"cr4\":1}");
+	rig_free(&r);
+}
+
+/* A hint broken by a store, by a load outside the window, by a new hint,
+ * or armed for another instruction: each is a hint error, and the access
+ * that broke it is the model's. */
+static void test_hint_errors(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_open(&r, 1, 1);
+	announce(&r, TLBMARK_CR4_PGE | TLBMARK_CR4_PCIDE);
+	insn(&r, INSN_MARKER, TLBMARK_CR3_NOFLUSH);
+	insn(&r, INSN_NONE, 0);
+	feed_mem(r.fd, WINDOW + 1, 1); /* a store */
+	insn(&r, INSN_MARKER, TLBMARK_CR3_NOFLUSH);
+	load(&r, WINDOW + TLBMARK_WINDOW_SIZE); /* one past the window */
+	insn(&r, INSN_MARKER, TLBMARK_INVLPG);
+	insn(&r, INSN_MARKER, TLBMARK_CR3_FLUSH); /* the INVLPG hint never got its loads */
+	load(&r, WINDOW + 3);
+	invlpg(&r, USER(1), 0); /* armed for a MOV to CR3 */
+	cr3(&r, 0, 0, 0);	/* unhinted now: flushes */
+	rig_close(&r);
+	line_has(&r, 1, "\"hint_errors\":4}");
+	line_has(&r, 1, "\"store\":{\"l1_misses\":1,");
+	line_has(&r, 1, "\"load\":{\"l1_misses\":1,");
+	line_has(&r, 1, "\"unmodelled\":{\"invlpg\":1,");
+	line_has(&r, 1, "\"cr3_noflush\":0,\"flushes\":{\"cr3\":1,");
+	rig_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_header_and_total), cmocka_unit_test(test_region),
+	    cmocka_unit_test(test_unpaired),	     cmocka_unit_test(test_cr3_flushes),
+	    cmocka_unit_test(test_global_none),	     cmocka_unit_test(test_pcid_noflush),
+	    cmocka_unit_test(test_invlpg),	     cmocka_unit_test(test_cr4),
+	    cmocka_unit_test(test_hint_errors),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
