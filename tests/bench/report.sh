@@ -26,12 +26,9 @@ targets=$root/bench/targets.json
 fixture=$root/tests/bench/fixture
 status=0
 
-if ! command -v jq >/dev/null; then
-	echo "SKIP bench/report: jq not installed (tools/install-deps installs it)"
-	exit 0
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/bench/lib.sh
+. "$root/tests/bench/lib.sh"
+fixture_setup bench/report
 
 # The verdict each target earns on the fixture.
 declare -A EXPECTED=(
@@ -43,17 +40,6 @@ declare -A EXPECTED=(
 	[icount_kernel_boot]=met
 )
 
-result() { # NAME PROBLEM...: PASS when there is no problem
-	local name=$1
-	shift
-	if (($# == 0)); then
-		echo "PASS $name"
-	else
-		echo "FAIL $name"
-		printf '    %s\n' "$@"
-		status=1
-	fi
-}
 
 # grade TARGETS OUT FLIP: the problems of the bench report in OUT against
 # TARGETS; FLIP 1 when every verdict should be the other one.

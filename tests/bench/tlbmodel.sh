@@ -25,24 +25,10 @@ fx=$root/tests/bench/fixture/tlbmodel
 join=$root/bench/steps/tlbjoin.jq
 status=0
 
-if ! command -v jq >/dev/null; then
-	echo "SKIP bench/tlbmodel: jq not installed (tools/install-deps installs it)"
-	exit 0
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/bench/lib.sh
+. "$root/tests/bench/lib.sh"
+fixture_setup bench/tlbmodel
 
-result() { # NAME PROBLEM...: PASS when there is no problem
-	local name=$1
-	shift
-	if (($# == 0)); then
-		echo "PASS $name"
-	else
-		echo "FAIL $name"
-		printf '    %s\n' "$@"
-		status=1
-	fi
-}
 
 # joined MODEL CONSOLE CONFIG: the join's lines (status: jq's).
 joined() { jq -n -r --rawfile model "$1" --rawfile console "$2" --arg config "$3" -f "$join"; }
@@ -153,9 +139,11 @@ result bench/tlbmodel-costs-sourced "${problems[@]}"
 # 5: the report: the fixture's icount records with these model lines.
 problems=()
 cp "$root/tests/bench/fixture/records.icount.tsv" "$tmp/records.tsv"
-"$root/bench/steps/record" model tlbmodel 1 <"$tmp/p.jsonl" >>"$tmp/records.tsv"
-"$root/bench/steps/record" model tlbsweep 1 <"$tmp/h.jsonl" >>"$tmp/records.tsv"
-"$root/bench/steps/record" model tlbmodel-linux 1 <"$tmp/p.jsonl" >>"$tmp/records.tsv"
+{
+	"$root/bench/steps/record" model tlbmodel 1 <"$tmp/p.jsonl"
+	"$root/bench/steps/record" model tlbsweep 1 <"$tmp/h.jsonl"
+	"$root/bench/steps/record" model tlbmodel-linux 1 <"$tmp/p.jsonl"
+} >>"$tmp/records.tsv"
 report=$root/bench/report/report
 st=0
 "$report" --write-baseline icount "$tmp/d" /dev/null "$tmp/records.tsv" 2>"$tmp/d.err" || st=$?
@@ -171,7 +159,7 @@ for line in \
 	'## Estimated cycles per operation from a cost model (model estimate, never a measurement)' \
 	'| ipc_roundtrip | process | pcid-off | skylake | off | 1000 | 4.000 | 8.000 | 2.000 / 3.000 / 1.000 | 2.000 (2.000) | 2.000 | 2.000 | 0.000 | 0.000 | 0.000 |' \
 	'| 4 | 256 | 32 | 1024 | process | on (hints) | 0.500 | 0.100 | 0.010 | 0.050 |' \
-	'Linux (bench/steps/linux-icount), booted `mitigations=off nopcid`'; do
+	"Linux (bench/steps/linux-icount), booted \`mitigations=off nopcid\`"; do
 	grep -qF -- "$line" "$md" 2>/dev/null || problems+=("icount-report.md lacks: $line")
 done
 [[ $(grep -c '^| ipc_roundtrip | process | pcid-off | skylake | off | ' "$md") == 4 ]] ||
