@@ -19,6 +19,16 @@ result() {
 	fi
 }
 
+# file_has FILE LINE...: adds "FILE lacks: LINE" (FILE's base name) to the
+# caller's problems for each LINE that is not a substring of a line of FILE.
+file_has() {
+	local file=$1 line
+	shift
+	for line in "$@"; do
+		grep -qF -- "$line" "$file" 2>/dev/null || problems+=("${file##*/} lacks: $line")
+	done
+}
+
 # fixture_setup NAME: without jq, prints "SKIP NAME: ..." and exits 0;
 # else sets tmp to a fresh directory, removed when the test exits.
 fixture_setup() {
