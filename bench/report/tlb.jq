@@ -95,7 +95,9 @@ def tlb_section($r; $costs; $skips):
 				+ "tasks, yields and switches included (bench/METHODS.md, \"The TLB question\").\n\n"
 				+ tlb_sweep_md($s; $costs)
 			   else "" end)
-			+ (if ($sk | length) > 0 then "\nNot modelled: " + ([$sk[] | "\(.variant) (\(.mode)): \(.reason)"] | join("; ")) + ".\n" else "" end)
+			+ ([$sk | group_by(.reason | sub(" \\(console: .*"; "")) | .[]
+				| "\nNot modelled (\(length) run(s): \(map("\(.variant) \(.mode)") | join(", "))): \(.[0].reason | sub(" \\(console: .*"; "")).\n"]
+				| add // "")
 			+ "\n"),
 		 json: ("  \"tlb_model\": " + ({
 			note: "TLB model (docs/tlb-model.md) and cost model (bench/costmodel.json): model estimates, never measurements",

@@ -143,6 +143,9 @@ cp "$root/tests/bench/fixture/records.icount.tsv" "$tmp/records.tsv"
 	"$root/bench/steps/record" model tlbmodel 1 <"$tmp/p.jsonl"
 	"$root/bench/steps/record" model tlbsweep 1 <"$tmp/h.jsonl"
 	"$root/bench/steps/record" model tlbmodel-linux 1 <"$tmp/p.jsonl"
+	for id in a b; do
+		"$root/bench/steps/record" skip tlbsweep tlb_model skylake "$id" "no PCID here (console: $id.txt)"
+	done
 } >>"$tmp/records.tsv"
 report=$root/bench/report/report
 st=0
@@ -159,6 +162,7 @@ file_has "$md" \
 	'## Estimated cycles per operation from a cost model (model estimate, never a measurement)' \
 	'| ipc_roundtrip | process | pcid-off | skylake | off | 1000 | 4.000 | 8.000 | 2.000 / 3.000 / 1.000 | 2.000 (2.000) | 2.000 | 2.000 | 0.000 | 0.000 | 0.000 |' \
 	'| 4 | 256 | 32 | 1024 | process | on (hints) | 0.500 | 0.100 | 0.010 | 0.050 |' \
+	'Not modelled (2 run(s): a skylake, b skylake): no PCID here.' \
 	"Linux (bench/steps/linux-icount), booted \`mitigations=off nopcid\`"
 [[ $(grep -c '^| ipc_roundtrip | process | pcid-off | skylake | off | ' "$md") == 4 ]] ||
 	problems+=("not 4 rows of the process fixture (misses and estimate, guest and Linux)")
