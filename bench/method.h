@@ -17,30 +17,18 @@
 /* The TSC, ordered: in the guest, the task runtime's read
  * (guest/user/lib/roi.h, which bench/tasks/bench.h includes first), so
  * that the benchmarks and the runtime's measurements read it alike. */
-#define BENCH_RDTSC(before, after) ROI_RDTSC(before, after)
-#else
-/*
- * The TSC, ordered, as the guest's ROI_RDTSC(): LFENCE before RDTSC keeps
- * earlier instructions from being still in flight, LFENCE after keeps
- * later ones from starting before the read (SDM Vol. 2B, RDTSC); the
- * assembler text `before` and `after` (string literals) share its asm
- * statement.
- */
-#define BENCH_RDTSC(before, after)                                                                 \
-	({                                                                                         \
-		uint32_t lo_, hi_;                                                                 \
-		__asm__ volatile(before "lfence\n\trdtsc\n\tlfence\n\t" after                      \
-				 : "=a"(lo_), "=d"(hi_)                                            \
-				 :                                                                 \
-				 : "memory");                                                      \
-		(uint64_t) hi_ << 32 | lo_;                                                        \
-	})
-#endif
-
 static inline uint64_t bench_tsc(void)
 {
-	return BENCH_RDTSC("", "");
+	return roi_tsc();
 }
+#else
+/* The TSC, ordered, as the guest's roi_tsc() reads it. */
+#include "../include/shoji/tsc.h"
+static inline uint64_t bench_tsc(void)
+{
+	return SHOJI_RDTSC("", "");
+}
+#endif
 
 /* The warm-up operations before @n measured ones: N/10, at least 10. */
 static inline uint64_t bench_warmup(uint64_t n)

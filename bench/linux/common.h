@@ -53,12 +53,12 @@ struct mark {
 static inline void mark_begin(struct mark *m)
 {
 	m->ns = now_ns();
-	m->tsc = BENCH_RDTSC("", TLBMARK_ASM(TLBMARK_ROI_BEGIN));
+	m->tsc = SHOJI_RDTSC("", TLBMARK_ASM(TLBMARK_ROI_BEGIN));
 }
 
 static inline void mark_end(struct mark *m)
 {
-	m->tsc = BENCH_RDTSC(TLBMARK_ASM(TLBMARK_ROI_END), "");
+	m->tsc = SHOJI_RDTSC(TLBMARK_ASM(TLBMARK_ROI_END), "");
 	m->ns = now_ns();
 }
 

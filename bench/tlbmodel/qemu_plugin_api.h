@@ -6,7 +6,7 @@
 /*
  * Debian 12 ships qemu-system-x86_64 7.2 with plugin support but without
  * its header, so the declarations are written here from the documented
- * interface: QEMU 7.2's include/qemu/qemu-plugin.h (plugin API version 1)
+ * interface: QEMU 7.2's qemu-plugin.h (under include/qemu/ in QEMU's tree; plugin API version 1)
  * and docs/devel/tcg-plugins.rst.  Only functions that the binary exports
  * are declared (`nm -D --defined-only $(command -v qemu-system-x86_64) |
  * grep qemu_plugin`); the plugin is linked without them (-shared, symbols

@@ -26,6 +26,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "arch/x86_64/fxsave.h"
+/* tlbhints=on: the hints to the QEMU TLB-model plugin at the CR3, CR4
+ * and INVLPG sites, inline (docs/tlb-model.md). */
+#include "arch/x86_64/tlbhint.h"
 
 /*
  * A task's saved user state.  The kernel keeps one kernel stack per CPU
@@ -214,38 +217,6 @@ bool paging_pcid_enabled(void);
  * (for `kernel` mode groups) when ring0; compact or an own tree (above).
  * 0 or -SHOJI_ENOMEM. */
 int aspace_init(struct aspace *as, bool ring0, bool compact);
-/*
- * tlbhint.c: with the boot option tlbhints=on, each MOV to CR3 or CR4 and
- * each INVLPG is preceded by a hint that tells the QEMU TLB-model plugin
- * its operand (include/shoji/tlbmark.h, docs/tlb-model.md); off (the
- * default), a site costs the flag test of the inline wrappers below.
- * tlbhint_init() sets the flag and, when on, announces the hint window
- * and CR4's PGE and PCIDE bits as they are and prints
- * "tlbhints: on (window 0x...)"; call it once CR4 has its boot value.
- * Each wrapper takes the value the next instruction writes (CR3, CR4) or
- * the address it invalidates (INVLPG), and must come right before it.
- */
-extern bool tlbhints_on;
-void tlbhint_init(bool on);
-void tlbhint_cr3_slow(uint64_t cr3);
-void tlbhint_cr4_slow(uint64_t cr4);
-void tlbhint_invlpg_slow(uint64_t va);
-static inline void tlbhint_cr3(uint64_t cr3)
-{
-	if (__builtin_expect(tlbhints_on, 0))
-		tlbhint_cr3_slow(cr3);
-}
-static inline void tlbhint_cr4(uint64_t cr4)
-{
-	if (__builtin_expect(tlbhints_on, 0))
-		tlbhint_cr4_slow(cr4);
-}
-static inline void tlbhint_invlpg(uint64_t va)
-{
-	if (__builtin_expect(tlbhints_on, 0))
-		tlbhint_invlpg_slow(va);
-}
-
 /* Flushes all TLB entries, global ones too: needed when moving from the
  * normal kernel half (global pages) to the ring-0 one. */
 void paging_flush_global(void);

@@ -28,30 +28,13 @@
 
 #include "roi_format.h"
 #include "shoji/tlbmark.h"
+#include "shoji/tsc.h"
 #include "user.h"
 
-/*
- * The TSC, ordered: LFENCE before RDTSC keeps earlier instructions from
- * being still in flight, LFENCE after keeps later ones from starting
- * before the read (SDM Vol. 2B, RDTSC).  Both are allowed by the
- * kernel-mode verifier.  Under QEMU -icount shift=0 one tick is one
- * guest instruction.  ROI_RDTSC puts assembler text (string literals)
- * before and after the read, in the same asm statement, so that nothing
- * the compiler emits comes between.
- */
-#define ROI_RDTSC(before, after)                                                                   \
-	({                                                                                         \
-		uint32_t lo_, hi_;                                                                 \
-		__asm__ volatile(before "lfence\n\trdtsc\n\tlfence\n\t" after                      \
-				 : "=a"(lo_), "=d"(hi_)                                            \
-				 :                                                                 \
-				 : "memory");                                                      \
-		(uint64_t) hi_ << 32 | lo_;                                                        \
-	})
-
+/* The TSC, ordered (include/shoji/tsc.h). */
 static inline uint64_t roi_tsc(void)
 {
-	return ROI_RDTSC("", "");
+	return SHOJI_RDTSC("", "");
 }
 
 /*
@@ -65,13 +48,13 @@ static inline uint64_t roi_tsc(void)
 static inline void roi_begin(struct roi *r)
 {
 	sys_stats(&r->begin.st);
-	r->begin.tsc = ROI_RDTSC("", TLBMARK_ASM(TLBMARK_ROI_BEGIN));
+	r->begin.tsc = SHOJI_RDTSC("", TLBMARK_ASM(TLBMARK_ROI_BEGIN));
 }
 
 /* Ends it in the opposite order. */
 static inline void roi_end(struct roi *r)
 {
-	r->end.tsc = ROI_RDTSC(TLBMARK_ASM(TLBMARK_ROI_END), "");
+	r->end.tsc = SHOJI_RDTSC(TLBMARK_ASM(TLBMARK_ROI_END), "");
 	sys_stats(&r->end.st);
 }
 

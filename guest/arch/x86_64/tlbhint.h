@@ -1,0 +1,86 @@
+/* tlbhint.h: the kernel's hints to the QEMU TLB-model plugin (tlbhints=on), inline at each CR3, CR4 and INVLPG site. */
+#ifndef ARCH_X86_64_TLBHINT_H
+#define ARCH_X86_64_TLBHINT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/x86_64/x86.h"
+#include "shoji/tlbmark.h"
+
+/*
+ * QEMU 7.2's plugin interface shows a plugin that a MOV to CR3 ran, not
+ * the value it wrote (docs/tlb-model.md).  With tlbhints=on the kernel
+ * says it: right before each such instruction a marker
+ * (include/shoji/tlbmark.h) and byte loads from tlbhint_window, each
+ * load's offset one 12-bit chunk of the operand.  A marker is a NOP and
+ * the loads read a page nobody writes, so a hint changes no state.
+ *
+ * Off (the default), a site costs the flag test: the hints are inline asm
+ * behind an unlikely branch, never a call, so that a function that writes
+ * CR3 needs no stack frame for them.  Each hint is one asm statement, so
+ * nothing the compiler emits comes between the marker and its loads (the
+ * plugin abandons a hint another access interrupts); the kernel runs
+ * these sites with interrupts off, so no handler comes between either.
+ *
+ * Each function takes the value the next instruction writes (CR3, CR4)
+ * or the address it invalidates (INVLPG), and must come right before it.
+ */
+
+extern bool tlbhints_on;
+extern const volatile uint8_t tlbhint_window[TLBMARK_WINDOW_SIZE];
+
+/* Sets the flag and, when on, announces the window and CR4's PGE and
+ * PCIDE bits as they are, and prints "paging: tlbhints on (window 0x...)".
+ * Call it once, when CR4 has its boot value (tlbhint.c). */
+void tlbhint_init(bool on);
+
+/* The byte of the window whose offset is chunk i of v. */
+#define TLBHINT_CHUNK(v, i)                                                                        \
+	(&tlbhint_window[((v) >> ((i) * TLBMARK_CHUNK_BITS)) & (TLBMARK_WINDOW_SIZE - 1)])
+
+/* A marker and one load (op a literal or a tlbmark.h op). */
+#define TLBHINT_1(op, p0)                                                                          \
+	do {                                                                                       \
+		uint32_t t_;                                                                       \
+		__asm__ volatile(TLBMARK_ASM(op) "movzbl (%1), %0" : "=&r"(t_) : "r"(p0) : "memory"); \
+	} while (0)
+
+/* The CR4 bits the plugin models, as TLBMARK_CR4_* bits. */
+static inline uint64_t tlbhint_cr4_bits(uint64_t cr4)
+{
+	return (cr4 & CR4_PGE ? TLBMARK_CR4_PGE : 0) | (cr4 & CR4_PCIDE ? TLBMARK_CR4_PCIDE : 0);
+}
+
+static inline void tlbhint_cr3(uint64_t cr3)
+{
+	if (__builtin_expect(!tlbhints_on, 1))
+		return;
+	if (cr3 & CR3_NOFLUSH)
+		TLBHINT_1(TLBMARK_CR3_NOFLUSH, TLBHINT_CHUNK(cr3, 0));
+	else
+		TLBHINT_1(TLBMARK_CR3_FLUSH, TLBHINT_CHUNK(cr3, 0));
+}
+
+static inline void tlbhint_cr4(uint64_t cr4)
+{
+	if (__builtin_expect(tlbhints_on, 0))
+		TLBHINT_1(TLBMARK_CR4, TLBHINT_CHUNK(tlbhint_cr4_bits(cr4), 0));
+}
+
+/* The page number in 3 chunks: address bits 47:12. */
+static inline void tlbhint_invlpg(uint64_t va)
+{
+	if (__builtin_expect(!tlbhints_on, 1))
+		return;
+	uint64_t vpn = va >> 12;
+	uint32_t t;
+	__asm__ volatile(TLBMARK_ASM(TLBMARK_INVLPG) "movzbl (%1), %0\n\tmovzbl (%2), %0\n\t"
+						     "movzbl (%3), %0"
+			 : "=&r"(t)
+			 : "r"(TLBHINT_CHUNK(vpn, 0)), "r"(TLBHINT_CHUNK(vpn, 1)),
+			   "r"(TLBHINT_CHUNK(vpn, 2))
+			 : "memory");
+}
+
+#endif
