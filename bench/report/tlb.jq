@@ -71,7 +71,9 @@ def tlb_section($r; $costs; $skips):
 			+ "a model TLB of the named CPU preset, fed every fetch, load and store of the region between the "
 			+ "workload's markers (roi_begin/roi_end).  Runs with PCID on booted the kernel with tlbhints=on, "
 			+ "which costs a few instructions more than the counts above.  Counts are per operation, as "
-			+ "instructions are (tlb_reads: per read of all M tasks); the model has 4 KiB pages only, true LRU, "
+			+ "instructions are (tlb_reads: per read of all M tasks).  Instructions/op is the region's, the model "
+			+ "run's own count: for ipc_call_to_peer it includes the yield before each call and for tlb_reads "
+			+ "every task's reads and the switches, which their cycles_per_op leaves out.  The model has 4 KiB pages only, true LRU, "
 			+ "no paging-structure caches and no speculation (docs/tlb-model.md, \"Simplifications\"): compare "
 			+ "modes with one another, not with a hardware counter.\n\n"
 			+ tlb_misses_md($w)
