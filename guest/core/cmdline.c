@@ -167,7 +167,7 @@ static int parse_audit(char *value, struct boot_options *opt, char *err, size_t 
 }
 
 /* tlbhints=on: the kernel tells the QEMU TLB-model plugin the operands of
- * its CR3, CR4 and INVLPG instructions (arch/x86_64/tlbhint.c); off is
+ * its CR3, CR4 and INVLPG instructions (arch/x86_64/tlbhint.h); off is
  * the default. */
 static int parse_tlbhints(char *value, struct boot_options *opt, char *err, size_t errlen)
 {

@@ -25,7 +25,7 @@ struct boot_options {
 		SELFTEST_AUDIT_PAGE,
 	} selftest;
 	bool audit;    /* audit=on: check the kernel's invariants (audit.c) */
-	bool tlbhints; /* tlbhints=on: hints for the TLB-model plugin (tlbhint.c) */
+	bool tlbhints; /* tlbhints=on: hints for the TLB-model plugin (arch/x86_64/tlbhint.h) */
 	unsigned ntasks;
 	struct task_spec *tasks; /* caller's array of max_tasks entries */
 	unsigned max_tasks;

@@ -83,8 +83,11 @@ void sched_yield(void)
 
 /* SMEP and SMAP stop CPL-0 fetches from and accesses to user pages (SDM
  * Vol. 3A 4.6.1): exactly what a ring-0 task and, on the ring-0 kernel
- * half, the kernel itself do.  Off while a `kernel` group is loaded. */
-static void set_smep_smap(bool on)
+ * half, the kernel itself do.  Off while a `kernel` group is loaded.
+ * Always inline (and load_tables() below), as gcc chose before the
+ * TLB-model hint (tlbhint_cr4()) made them look bigger: a call would
+ * lengthen every group switch. */
+static inline __attribute__((always_inline)) void set_smep_smap(bool on)
 {
 	uint64_t bits = (cpu.smep ? CR4_SMEP : 0) | (cpu.smap ? CR4_SMAP : 0);
 	uint64_t cr4 = read_cr4();
@@ -101,7 +104,7 @@ static void set_smep_smap(bool on)
  * TLB loses the normal half's global entries; out of one, SMEP and SMAP
  * come back once CR3 is switched.
  */
-static inline void load_tables(struct group *g, struct group *was)
+static inline __attribute__((always_inline)) void load_tables(struct group *g, struct group *was)
 {
 	bool ring0 = g->mode == MODE_KERNEL;
 	bool was_ring0 = was ? was->mode == MODE_KERNEL : false;

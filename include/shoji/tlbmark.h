@@ -15,7 +15,7 @@
  * leaves NOPs with a non-zero displacement alone, and the kernel-mode
  * verifier accepts 0F 1F /0 with any memory operand.
  *
- * Hint ops (the kernel's `tlbhints=on`, guest/arch/x86_64/tlbhint.c) are
+ * Hint ops (the kernel's `tlbhints=on`, guest/arch/x86_64/tlbhint.h) are
  * followed by byte loads from the hint window, each carrying a 12-bit
  * chunk of a value as its offset into the window (TLBMARK_CHUNK_BITS):
  *   HINT_WINDOW: 1 load of window[0] (the plugin learns the base), then

@@ -210,6 +210,29 @@ static void test_audit_and_selftests(void **state)
 	}
 }
 
+/* tlbhints=on|off: off unless asked, the last one wins, beside audit=. */
+static void test_tlbhints(void **state)
+{
+	static const struct {
+		const char *line;
+		bool tlbhints, audit;
+	} cases[] = {
+	    {"task=a", false, false},
+	    {"task=a tlbhints=on", true, false},
+	    {"tlbhints=on tlbhints=off task=a", false, false},
+	    {"task=a tlbhints=on audit=on", true, true},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct parsed *p = parse_ok(cases[i].line);
+		if (p->opt.tlbhints != cases[i].tlbhints || p->opt.audit != cases[i].audit)
+			fail_msg("\"%s\": tlbhints %d audit %d", cases[i].line, p->opt.tlbhints,
+				 p->opt.audit);
+		free(p);
+	}
+	refused("task=a tlbhints=yes", "tlbhints=yes", "on or off");
+	refused("task=a tlbhints=", "tlbhints=", "on or off");
+}
+
 static void test_extra_whitespace(void **state)
 {
 	struct parsed *p = parse_ok("  \t task=a:process:x \t\t quantum=3\t task=b  \t\n");
@@ -420,6 +443,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_pcid),
 	    cmocka_unit_test(test_bad_audit),
 	    cmocka_unit_test(test_audit_and_selftests),
+	    cmocka_unit_test(test_tlbhints),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

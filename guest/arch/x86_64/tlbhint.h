@@ -1,4 +1,5 @@
-/* tlbhint.h: the kernel's hints to the QEMU TLB-model plugin (tlbhints=on), inline at each CR3, CR4 and INVLPG site. */
+/* tlbhint.h: the kernel's hints to the QEMU TLB-model plugin (tlbhints=on), inline at each CR3, CR4
+ * and INVLPG site. */
 #ifndef ARCH_X86_64_TLBHINT_H
 #define ARCH_X86_64_TLBHINT_H
 
@@ -37,13 +38,16 @@ void tlbhint_init(bool on);
 
 /* The byte of the window whose offset is chunk i of v. */
 #define TLBHINT_CHUNK(v, i)                                                                        \
-	(&tlbhint_window[((v) >> ((i) * TLBMARK_CHUNK_BITS)) & (TLBMARK_WINDOW_SIZE - 1)])
+	(&tlbhint_window[((v) >> ((i)*TLBMARK_CHUNK_BITS)) & (TLBMARK_WINDOW_SIZE - 1)])
 
 /* A marker and one load (op a literal or a tlbmark.h op). */
 #define TLBHINT_1(op, p0)                                                                          \
 	do {                                                                                       \
 		uint32_t t_;                                                                       \
-		__asm__ volatile(TLBMARK_ASM(op) "movzbl (%1), %0" : "=&r"(t_) : "r"(p0) : "memory"); \
+		__asm__ volatile(TLBMARK_ASM(op) "movzbl (%1), %0"                                 \
+				 : "=&r"(t_)                                                       \
+				 : "r"(p0)                                                         \
+				 : "memory");                                                      \
 	} while (0)
 
 /* The CR4 bits the plugin models, as TLBMARK_CR4_* bits. */
@@ -52,7 +56,7 @@ static inline uint64_t tlbhint_cr4_bits(uint64_t cr4)
 	return (cr4 & CR4_PGE ? TLBMARK_CR4_PGE : 0) | (cr4 & CR4_PCIDE ? TLBMARK_CR4_PCIDE : 0);
 }
 
-static inline void tlbhint_cr3(uint64_t cr3)
+static inline __attribute__((always_inline)) void tlbhint_cr3(uint64_t cr3)
 {
 	if (__builtin_expect(!tlbhints_on, 1))
 		return;
@@ -62,14 +66,14 @@ static inline void tlbhint_cr3(uint64_t cr3)
 		TLBHINT_1(TLBMARK_CR3_FLUSH, TLBHINT_CHUNK(cr3, 0));
 }
 
-static inline void tlbhint_cr4(uint64_t cr4)
+static inline __attribute__((always_inline)) void tlbhint_cr4(uint64_t cr4)
 {
 	if (__builtin_expect(tlbhints_on, 0))
 		TLBHINT_1(TLBMARK_CR4, TLBHINT_CHUNK(tlbhint_cr4_bits(cr4), 0));
 }
 
 /* The page number in 3 chunks: address bits 47:12. */
-static inline void tlbhint_invlpg(uint64_t va)
+static inline __attribute__((always_inline)) void tlbhint_invlpg(uint64_t va)
 {
 	if (__builtin_expect(!tlbhints_on, 1))
 		return;
