@@ -74,7 +74,7 @@ bench: deps
 
 bench-icount: deps
 	$(Q)$(MAKE) --no-print-directory $(KERNEL_ELF) $(BENCH_TASK_ELFS) $(BENCH_LINUX_BINS) \
-		$(SHOJI) $(SHOJI_STATIC) $(BENCH_STOPWATCH)
+		$(SHOJI) $(SHOJI_STATIC) $(BENCH_STOPWATCH) $(TLBMODEL_PLUGIN)
 	$(Q)bench/run --icount $(BENCH_ARGS)
 
 .PHONY: bench bench-icount
