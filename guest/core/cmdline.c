@@ -175,9 +175,10 @@ static int parse_tlbhints(char *value, struct boot_options *opt, char *err, size
 	return parse_on_off("tlbhints", value, &opt->tlbhints, err, errlen);
 }
 
-/* pmu=off: the kernel leaves the performance counters alone and SYS_PMU
- * reports none (arch/x86_64/pmu.c); on, the default, uses them where the
- * CPU has them. */
+/* pmu=on: the kernel programs the performance counters where the CPU has
+ * them (arch/x86_64/pmu.c); off, the default, leaves them alone and
+ * SYS_PMU reports none: the counts include every task's events
+ * (docs/security.md, "Performance counters"). */
 static int parse_pmu(char *value, struct boot_options *opt, char *err, size_t errlen)
 {
 	return parse_on_off("pmu", value, &opt->pmu, err, errlen);
@@ -211,7 +212,7 @@ int cmdline_parse(char *buf, struct boot_options *opt, char *err, size_t errlen)
 	opt->selftest = SELFTEST_NONE;
 	opt->audit = false;
 	opt->tlbhints = false;
-	opt->pmu = true;
+	opt->pmu = false;
 	if (errlen)
 		err[0] = 0;
 

@@ -26,7 +26,7 @@ struct boot_options {
 	} selftest;
 	bool audit;    /* audit=on: check the kernel's invariants (audit.c) */
 	bool tlbhints; /* tlbhints=on: hints for the TLB-model plugin (arch/x86_64/tlbhint.h) */
-	bool pmu;      /* pmu=on (default): use the performance counters (pmu.c) */
+	bool pmu;      /* pmu=on: use the performance counters (pmu.c); off by default */
 	unsigned ntasks;
 	struct task_spec *tasks; /* caller's array of max_tasks entries */
 	unsigned max_tasks;

@@ -102,7 +102,7 @@ void kmain(uint32_t start_info_phys, uint64_t entry_tsc)
 	uaccess_init();                 /* without SMAP: no STAC and CLAC */
 	check_features();               /* refuse pcid=on without PCID; report */
 	tlbhint_init(opt.tlbhints);     /* tlbhints=on: announce the window, CR4 */
-	pmu_init(opt.pmu);              /* counters in every ring, unless pmu=off */
+	pmu_init(opt.pmu);              /* counters in every ring, if pmu=on      */
 	syscall_msr_init();             /* SYSCALL/SYSRET */
 	time_init(entry_tsc);           /* TSC frequency, LAPIC timer */
 	tasks_create_all(&opt, initrd(), bi.initrd_size); /* every image checked first */

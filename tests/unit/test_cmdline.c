@@ -233,13 +233,17 @@ static void test_tlbhints(void **state)
 	refused("task=a tlbhints=", "tlbhints=", "on or off");
 }
 
-/* pmu=: on by default, off turns the counters off; nothing else. */
+/* pmu=: off by default (the counters count every task's events), on
+ * turns them on, the last one wins; nothing else. */
 static void test_pmu_option(void **state)
 {
 	struct parsed *p = parse_ok("task=a");
+	assert_false(p->opt.pmu);
+	free(p);
+	p = parse_ok("task=a pmu=on");
 	assert_true(p->opt.pmu);
 	free(p);
-	p = parse_ok("task=a pmu=off");
+	p = parse_ok("pmu=on pmu=off task=a");
 	assert_false(p->opt.pmu);
 	free(p);
 	p = parse_ok("pmu=off pmu=on task=a");

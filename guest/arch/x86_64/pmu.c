@@ -113,7 +113,7 @@ void pmu_init(bool enable)
 		return;
 	}
 	if (!enable) {
-		kprintf("pmu: none (pmu=off; the CPU has %s)\n",
+		kprintf("pmu: none (pmu=on not given; the CPU has %s)\n",
 			pmu_describe_text(&d, what, sizeof(what)));
 		return;
 	}
