@@ -11,12 +11,17 @@
 #define SHOJI_MEMORY_MIN (16ull << 20)
 #define SHOJI_TIMEOUT_DEFAULT_MS 30000 /* as tools/qemu-run */
 #define SHOJI_TIMEOUT_MAX_MS (7ull * 24 * 3600 * 1000)
+/* --cpus: shoji's own bound; KVM's (KVM_CAP_MAX_VCPUS) is checked once
+ * /dev/kvm is open (vmm/boot.c).  Every vCPU's APIC ID fits the MADT's
+ * 8-bit Processor Local APIC entry (vmm/acpi.h). */
+#define SHOJI_CPUS_MAX 64
 
 struct run_opts {
 	const char *kernel;	 /* --kernel; NULL: kernel.elf beside the shoji binary */
 	const char *initrd;	 /* --initrd; NULL: packed from the task specs */
 	const char *append;	 /* --append; NULL when not given */
 	uint64_t memory;	 /* --memory, bytes */
+	unsigned cpus;		 /* --cpus, 1..SHOJI_CPUS_MAX */
 	uint64_t timeout_ms;	 /* --timeout */
 	const char *timeout_str; /* --timeout as written, for messages */
 	bool trace_exits;	 /* --trace-exits */
