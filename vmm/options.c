@@ -180,9 +180,8 @@ static const struct run_option {
     {"--kernel", true, set_kernel},   {"--initrd", true, set_initrd},
     {"--append", true, set_append},   {"--memory", true, set_memory},
     {"--timeout", true, set_timeout}, {"--trace-exits", false, set_trace},
-    {"--cpus", true, set_cpus},
-    {"--json", true, set_json},	      {"--help", false, set_help},
-    {"-h", false, set_help},
+    {"--cpus", true, set_cpus},	      {"--json", true, set_json},
+    {"--help", false, set_help},      {"-h", false, set_help},
 };
 
 /* The option spelled by the first @n bytes of @a, or NULL. */

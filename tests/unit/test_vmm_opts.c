@@ -180,13 +180,13 @@ static void test_cpus(void **state)
 	}
 	assert_int_equal(parse(&o, err, 1, "--cpus=3"), 0);
 	assert_int_equal(o.cpus, 3);
-	static const char *const bad[] = {"0",	"65", "-1", "", "2x", "1.5", " 2", "four",
-					  "99999999999999999999"};
+	static const char *const bad[] = {
+	    "0", "65", "-1", "", "2x", "1.5", " 2", "four", "99999999999999999999"};
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char want[100];
 		assert_int_equal(parse(&o, err, 2, "--cpus", bad[i]), -EINVAL);
-		snprintf(want, sizeof(want), "--cpus wants a number of vCPUs from 1 to 64, not '%s'",
-			 bad[i]);
+		snprintf(want, sizeof(want),
+			 "--cpus wants a number of vCPUs from 1 to 64, not '%s'", bad[i]);
 		assert_string_equal(err, want);
 	}
 	assert_int_equal(parse(&o, err, 1, "--cpus"), -EINVAL);
