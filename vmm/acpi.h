@@ -23,7 +23,7 @@ size_t acpi_tables_size(unsigned ncpus);
  * The MADT has the local APIC address ACPI_LAPIC_BASE, PCAT_COMPAT (KVM's
  * in-kernel PICs), one enabled Processor Local APIC entry per vCPU i,
  * 0 <= i < @ncpus, with processor UID i and APIC ID i (KVM gives vCPU i
- * APIC ID i: vmm/cpu_topology.h says the same in CPUID), then KVM's
+ * APIC ID i: cpuid_set_topology, vmm/cpuid.h, says the same in CPUID), then KVM's
  * I/O APIC: ID 0 at ACPI_IOAPIC_BASE, GSI base 0.  No interrupt source
  * overrides: KVM's default routing sends ISA IRQ n to I/O APIC pin n.
  * Returns 0 (the RSDP opens @buf), or -ENOSPC when @size is less
