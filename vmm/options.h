@@ -7,14 +7,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "vmm.h"
+
 #define SHOJI_MEMORY_DEFAULT (128ull << 20)
 #define SHOJI_MEMORY_MIN (16ull << 20)
 #define SHOJI_TIMEOUT_DEFAULT_MS 30000 /* as tools/qemu-run */
 #define SHOJI_TIMEOUT_MAX_MS (7ull * 24 * 3600 * 1000)
-/* --cpus: shoji's own bound; KVM's (KVM_CAP_MAX_VCPUS) is checked once
- * /dev/kvm is open (vmm/boot.c).  Every vCPU's APIC ID fits the MADT's
- * 8-bit Processor Local APIC entry (vmm/acpi.h). */
-#define SHOJI_CPUS_MAX 64
 
 struct run_opts {
 	const char *kernel;	 /* --kernel; NULL: kernel.elf beside the shoji binary */
