@@ -265,13 +265,15 @@ static int timed_out(struct vcpu_thread *t)
 	return SHOJI_STATUS_TIMEOUT;
 }
 
-/* A console write interrupted by a kick gives up once the machine is
- * ending: a blocked stdout must not hold a vCPU thread past the timeout
- * or past another vCPU's end. */
+/* A console write interrupted by a kick gives up once this thread's
+ * deadline has passed: a blocked stdout must not hold a vCPU thread past
+ * the timeout.  Another vCPU's end of the machine kicks it too, but its
+ * write goes on: what the guest wrote before its end is not dropped.
+ * (Called by the thread that holds the console.) */
 static bool console_give_up(void *ctx)
 {
-	struct machine *m = ctx;
-	return (self && watchdog_fired(&self->wd)) || machine_ended(m);
+	(void)ctx;
+	return self && watchdog_fired(&self->wd);
 }
 
 /* KVM_RUN returned an error: the watchdog's kick, another vCPU's, or a failure. */
@@ -391,7 +393,7 @@ int run_loop(struct machine *m, uint64_t timeout_ms, const char *timeout_str)
 		r->t[i] = (struct vcpu_thread){.m = m, .r = r, .index = i, .v = &m->vcpu[i]};
 	r->t[0].thread = pthread_self();
 	m->con.give_up = console_give_up;
-	m->con.give_up_ctx = m;
+	m->con.give_up_ctx = NULL;
 
 	/* The kick's handler first: a thread may be kicked as soon as it
 	 * exists.  No kick before every thread is made: kick_lock. */
