@@ -123,8 +123,10 @@ int acpi_table_check(const void *buf, size_t len, const char *sig, const char **
 
 size_t acpi_root_count(const void *buf, size_t len, bool xsdt)
 {
+	if (len < ACPI_HEADER_LEN)
+		return 0;
 	uint32_t n = le32((const uint8_t *)buf + HDR_LENGTH);
-	if (len < ACPI_HEADER_LEN || n < ACPI_HEADER_LEN)
+	if (n < ACPI_HEADER_LEN)
 		return 0;
 	if (n > len)
 		n = (uint32_t)len;
