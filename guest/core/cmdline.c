@@ -1,5 +1,5 @@
 /* Kernel command line: task=[N*]NAME[:MODE[:ARG...]], quantum=MS,
- * pcid=on|off, selftest=kernel-fault. */
+ * pcid=on|off, cpus=N, selftest=kernel-fault. */
 #include "core/cmdline.h"
 #include "lib/lib.h"
 #include "loader/format/format.h"
@@ -123,6 +123,18 @@ static int parse_pcid(char *value, struct boot_options *opt, char *err, size_t e
 	return 0;
 }
 
+/* cpus=N: start at most N CPUs, the boot processor included (cpus=1:
+ * none besides it); the limit is the kernel's, ACPI_MAX_CPUS. */
+static int parse_cpus(char *value, struct boot_options *opt, char *err, size_t errlen)
+{
+	unsigned long n;
+	if (parse_ulong(value, 10, &n) || n < 1 || n > ACPI_MAX_CPUS)
+		return fail(err, errlen, "cpus=%s: expected a number of CPUs between 1 and %d",
+			    value, ACPI_MAX_CPUS);
+	opt->cpus = (unsigned)n;
+	return 0;
+}
+
 /* selftest=kernel-fault: the kernel faults on purpose once booted, so the
  * panic path (registers, status 2) is tested like any other;
  * selftest=triple-fault: it loads an empty IDT and traps, which resets the
@@ -167,7 +179,7 @@ static const struct {
 	option_fn parse;
 } options[] = {
     {"task", parse_task},	  {"quantum", parse_quantum}, {"pcid", parse_pcid},
-    {"selftest", parse_selftest}, {"audit", parse_audit},
+    {"selftest", parse_selftest}, {"audit", parse_audit},	  {"cpus", parse_cpus},
 };
 
 /* The parser of the option whose key is tok[0..keylen), or 0. */
@@ -186,6 +198,7 @@ int cmdline_parse(char *buf, struct boot_options *opt, char *err, size_t errlen)
 	opt->ntasks = 0;
 	opt->selftest = SELFTEST_NONE;
 	opt->audit = false;
+	opt->cpus = 0;
 	if (errlen)
 		err[0] = 0;
 
@@ -206,7 +219,7 @@ int cmdline_parse(char *buf, struct boot_options *opt, char *err, size_t errlen)
 		if (!parse)
 			return fail(err, errlen,
 				    "unknown option '%s' (known: task=, quantum=, pcid=, "
-				    "selftest=, audit=)",
+				    "selftest=, audit=, cpus=)",
 				    tok);
 		int rc = parse(eq + 1, opt, err, errlen);
 		if (rc)

@@ -103,6 +103,7 @@ void kmain(uint32_t start_info_phys, uint64_t entry_tsc)
 	check_features();               /* refuse pcid=on without PCID; report */
 	syscall_msr_init();             /* SYSCALL/SYSRET */
 	time_init(entry_tsc);           /* TSC frequency, LAPIC timer */
+	smp_start(&bi, opt.cpus);       /* the other CPUs, from the MADT: up and idle */
 	tasks_create_all(&opt, initrd(), bi.initrd_size); /* every image checked first */
 	if (opt.audit) audit_init();    /* audit=on: invariants checked from here on */
 	selftest();                     /* selftest= options */
