@@ -200,6 +200,8 @@ static void test_audit_and_selftests(void **state)
 	    {"audit=on audit=off task=a", false, SELFTEST_NONE},
 	    {"task=a audit=on selftest=audit-queue", true, SELFTEST_AUDIT_QUEUE},
 	    {"selftest=audit-page task=a", false, SELFTEST_AUDIT_PAGE},
+	    {"selftest=ap-silent task=a", false, SELFTEST_AP_SILENT},
+	    {"task=a selftest=rsdp-scan", false, SELFTEST_RSDP_SCAN},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct parsed *p = parse_ok(cases[i].line);
@@ -417,7 +419,7 @@ static void test_bad_audit(void **state)
 {
 	refused("task=a audit=yes", "audit=yes", "on or off");
 	refused("task=a audit=", "audit=", "on or off");
-	refused("task=a selftest=audit", "selftest=audit", "audit-queue or audit-page");
+	refused("task=a selftest=audit", "selftest=audit", "ap-silent or rsdp-scan");
 }
 
 int main(void)

@@ -357,8 +357,13 @@ _Static_assert(__builtin_offsetof(struct percpu, stack_top) == PERCPU_STACK_TOP,
  * and idles; one that does not come up is reported, sent INIT again and
  * left.  Without an MADT: one CPU, said in a "cpu:" line.  Once, after
  * lapic_timer_init() on the boot processor, before any task exists.
+ * flags, for the tests (selftest=, core/cmdline.c): SMP_SCAN_BIOS ignores
+ * the loader's RSDP; SMP_SILENT_APS starts the CPUs into a halt, so none
+ * comes up.
  */
-void smp_start(const struct boot_info *bi, unsigned max_cpus);
+#define SMP_SCAN_BIOS 1u
+#define SMP_SILENT_APS 2u
+void smp_start(const struct boot_info *bi, unsigned max_cpus, unsigned flags);
 /* CPUs up, the boot processor included (1 before smp_start()). */
 extern unsigned smp_ncpus;
 /* The area of CPU index i < smp_ncpus. */

@@ -181,14 +181,14 @@ static bool ap_start(struct percpu *c, uint32_t vector)
 }
 
 /* The MADT's CPUs, or none (one CPU, said) when max_cpus is 1 or no MADT is found. */
-static bool find_cpus(const struct boot_info *bi, unsigned max_cpus, struct madt_cpus *m)
+static bool find_cpus(uint64_t rsdp, unsigned max_cpus, struct madt_cpus *m)
 {
 	const char *why;
 	if (max_cpus == 1) {
 		kprintf("cpu: cpus=1: one CPU\n");
 		return false;
 	}
-	if (acpi_find_cpus(bi->rsdp_phys, m, &why)) {
+	if (acpi_find_cpus(rsdp, m, &why)) {
 		kprintf("cpu: no usable ACPI MADT (%s): one CPU\n", why);
 		return false;
 	}
@@ -199,10 +199,12 @@ static bool find_cpus(const struct boot_info *bi, unsigned max_cpus, struct madt
 	return true;
 }
 
-void smp_start(const struct boot_info *bi, unsigned max_cpus)
+void smp_start(const struct boot_info *bi, unsigned max_cpus, unsigned flags)
 {
+	static const uint8_t halt[] = {0xfa, 0xf4, 0xeb, 0xfd}; /* 1: cli; hlt; jmp 1b */
 	struct madt_cpus m;
-	if (!find_cpus(bi, max_cpus, &m))
+	uint64_t rsdp = flags & SMP_SCAN_BIOS ? 0 : bi->rsdp_phys;
+	if (!find_cpus(rsdp, max_cpus, &m))
 		return;
 	cpu0.apic_id = lapic_id();
 	uint64_t page = trampoline_page(bi);
@@ -210,7 +212,9 @@ void smp_start(const struct boot_info *bi, unsigned max_cpus)
 		kprintf("cpu: no free page below 640 KiB for the start-up code: one CPU\n");
 		return;
 	}
-	if (page)
+	if (page && flags & SMP_SILENT_APS)
+		memcpy(phys_to_virt(page), halt, sizeof(halt));
+	else if (page)
 		memcpy(phys_to_virt(page), ap_trampoline, (size_t)(ap_trampoline_end - ap_trampoline));
 	unsigned want = max_cpus ? max_cpus : ACPI_MAX_CPUS;
 	for (unsigned i = 0; i < m.n && smp_ncpus < want; i++) {
@@ -228,5 +232,5 @@ void smp_start(const struct boot_info *bi, unsigned max_cpus)
 	}
 	kprintf("cpu: %u of %u CPUs up (the boot processor is apic id %u; MADT through %s)\n",
 		smp_ncpus, m.n, cpu0.apic_id,
-		bi->rsdp_phys ? "the loader's RSDP" : "an RSDP in the BIOS areas");
+		rsdp ? "the loader's RSDP" : "an RSDP in the BIOS areas");
 }
