@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "vmm.h"
+
 #define SHOJI_MEMORY_DEFAULT (128ull << 20)
 #define SHOJI_MEMORY_MIN (16ull << 20)
 #define SHOJI_TIMEOUT_DEFAULT_MS 30000 /* as tools/qemu-run */
@@ -17,6 +19,7 @@ struct run_opts {
 	const char *initrd;	 /* --initrd; NULL: packed from the task specs */
 	const char *append;	 /* --append; NULL when not given */
 	uint64_t memory;	 /* --memory, bytes */
+	unsigned cpus;		 /* --cpus, 1..SHOJI_CPUS_MAX */
 	uint64_t timeout_ms;	 /* --timeout */
 	const char *timeout_str; /* --timeout as written, for messages */
 	bool trace_exits;	 /* --trace-exits */
