@@ -4,24 +4,21 @@
 /* Freestanding: no library calls, no state; reads are byte by byte, so no
  * alignment is assumed of tables a firmware placed. */
 
-#define MADT_LOCAL_APIC 0
-#define MADT_X2APIC 9
-#define MADT_LOCAL_APIC_LEN 8u /* type, length, processor UID, APIC ID, flags (4) */
-#define MADT_X2APIC_LEN 16u    /* type, length, 2 reserved, x2APIC ID (4), flags (4), UID (4) */
-#define MADT_ENABLED 1u	       /* flags bit 0 */
-#define MADT_ONLINE_CAPABLE 2u /* flags bit 1 (ACPI 6.3 on): may be brought up */
-#define XAPIC_BROADCAST 0xffu  /* no xAPIC CPU has this ID */
-
-/* Offsets in the RSDP (ACPI 6.5, Table 5.3) and the header (Table 5.4). */
+/* Revision 2's RSDP fields (ACPI 6.5, Table 5.3) and the Processor Local
+ * x2APIC entry (5.2.12.12: type, length, 2 reserved, x2APIC ID, flags,
+ * UID); the rest is include/shoji/acpi.h's. */
 enum {
-	RSDP_CHECKSUM = 8,
-	RSDP_REVISION = 15,
-	RSDP_RSDT = 16,
 	RSDP_LENGTH = 20,
 	RSDP_XSDT = 24,
-	HDR_LENGTH = 4,
-	MADT_LAPIC_ADDR = 36,
+	MADT_X2APIC = 9,
+	MADT_X2APIC_LEN = 16,
+	MADT_X2APIC_ID = 4,
+	MADT_X2APIC_FLAGS = 8,
 };
+#define MADT_ONLINE_CAPABLE 2u /* flags bit 1 (ACPI 6.3 on): may be brought up */
+#define MADT_USABLE (ACPI_MADT_LAPIC_ENABLED | MADT_ONLINE_CAPABLE)
+#define XAPIC_BROADCAST 0xffu /* no xAPIC CPU has this ID */
+#define OFF(type, field) __builtin_offsetof(struct type, field)
 
 static int bad(const char **why, const char *reason)
 {
@@ -65,8 +62,8 @@ int acpi_rsdp_parse(const void *buf, size_t len, struct acpi_root *out, const ch
 		return bad(why, "RSDP signature is not 'RSD PTR '");
 	if (sum(p, ACPI_RSDP_V1_LEN))
 		return bad(why, "RSDP checksum is wrong");
-	struct acpi_root r = {le32(p + RSDP_RSDT), false};
-	if (p[RSDP_REVISION] >= 2) {
+	struct acpi_root r = {le32(p + OFF(acpi_rsdp, rsdt_address)), false};
+	if (p[OFF(acpi_rsdp, revision)] >= 2) {
 		/* The length field covers the whole structure, at least 36. */
 		if (len < ACPI_RSDP_V2_LEN || le32(p + RSDP_LENGTH) < ACPI_RSDP_V2_LEN ||
 		    le32(p + RSDP_LENGTH) > len)
@@ -98,7 +95,7 @@ int acpi_table_length(const void *buf, size_t len, uint32_t *out, const char **w
 {
 	if (len < ACPI_HEADER_LEN)
 		return bad(why, "ACPI table header truncated");
-	uint32_t n = le32((const uint8_t *)buf + HDR_LENGTH);
+	uint32_t n = le32((const uint8_t *)buf + OFF(acpi_sdt_header, length));
 	if (n < ACPI_HEADER_LEN)
 		return bad(why, "ACPI table length is shorter than its header");
 	*out = n;
@@ -125,7 +122,7 @@ size_t acpi_root_count(const void *buf, size_t len, bool xsdt)
 {
 	if (len < ACPI_HEADER_LEN)
 		return 0;
-	uint32_t n = le32((const uint8_t *)buf + HDR_LENGTH);
+	uint32_t n = le32((const uint8_t *)buf + OFF(acpi_sdt_header, length));
 	if (n < ACPI_HEADER_LEN)
 		return 0;
 	if (n > len)
@@ -154,19 +151,20 @@ static void add_cpu(struct madt_cpus *c, uint32_t id)
 /* One entry of @elen bytes at @e, its length already checked against the table. */
 static int madt_entry(const uint8_t *e, uint8_t elen, struct madt_cpus *c, const char **why)
 {
-	if (e[0] == MADT_LOCAL_APIC) {
-		if (elen < MADT_LOCAL_APIC_LEN)
+	if (e[0] == ACPI_MADT_LOCAL_APIC) {
+		if (elen < sizeof(struct acpi_madt_lapic))
 			return bad(why, "MADT local APIC entry shorter than 8 bytes");
-		if (le32(e + 4) & (MADT_ENABLED | MADT_ONLINE_CAPABLE) && e[3] != XAPIC_BROADCAST)
-			add_cpu(c, e[3]);
+		uint8_t id = e[OFF(acpi_madt_lapic, apic_id)];
+		if (le32(e + OFF(acpi_madt_lapic, flags)) & MADT_USABLE && id != XAPIC_BROADCAST)
+			add_cpu(c, id);
 	} else if (e[0] == MADT_X2APIC) {
 		if (elen < MADT_X2APIC_LEN)
 			return bad(why, "MADT x2APIC entry shorter than 16 bytes");
-		if (!(le32(e + 8) & (MADT_ENABLED | MADT_ONLINE_CAPABLE)))
+		if (!(le32(e + MADT_X2APIC_FLAGS) & MADT_USABLE))
 			return 0;
 		/* Firmware lists IDs below 255 as local APIC entries too. */
-		if (le32(e + 4) < XAPIC_BROADCAST)
-			add_cpu(c, le32(e + 4));
+		if (le32(e + MADT_X2APIC_ID) < XAPIC_BROADCAST)
+			add_cpu(c, le32(e + MADT_X2APIC_ID));
 		else
 			c->x2apic++;
 	}
@@ -186,7 +184,7 @@ int madt_parse(const void *buf, size_t len, struct madt_cpus *out, const char **
 		n = (uint32_t)len;
 	if (n < ACPI_MADT_FIXED)
 		return bad(why, "MADT shorter than its 44 fixed bytes");
-	c.lapic_phys = le32(p + MADT_LAPIC_ADDR);
+	c.lapic_phys = le32(p + OFF(acpi_madt, lapic_address));
 	for (size_t off = ACPI_MADT_FIXED; off < n;) {
 		if (n - off < 2)
 			return bad(why, "MADT entry header past the end of the table");

@@ -23,6 +23,7 @@
 
 #include "shoji/abi.h"
 #include "shoji/pvh.h"
+#include "shoji/acpi.h"
 
 #include "elf64.h"
 
@@ -673,12 +674,14 @@ int start_info_set_memmap(const struct start_info_layout *l, size_t entries, con
  * 5.2.12.12 (Processor Local x2APIC, type 9).  Every table comes from
  * firmware or a VMM and is treated as hostile: lengths are checked against
  * the bytes given before anything is read, sums are checked, nothing wraps.
+ * The revision 0 layouts are include/shoji/acpi.h's, which shoji writes
+ * (vmm/acpi.c); what only a reader needs (revision 2's XSDT, x2APIC
+ * entries) is here.
  */
-#define ACPI_RSDP_SIG "RSD PTR "
-#define ACPI_RSDP_V1_LEN 20u /* the part the first checksum covers */
 #define ACPI_RSDP_V2_LEN 36u /* revision >= 2: with the XSDT and its checksum */
-#define ACPI_HEADER_LEN 36u  /* every system description table's header */
-#define ACPI_MADT_FIXED 44u  /* the header, the local APIC address, the flags */
+#define ACPI_XSDT_SIG "XSDT"
+#define ACPI_HEADER_LEN sizeof(struct acpi_sdt_header)
+#define ACPI_MADT_FIXED sizeof(struct acpi_madt) /* where its entries start */
 /* The most CPUs the kernel starts (guest/arch/x86_64/smp.c); CPUs past
  * it are counted, not started. */
 #define ACPI_MAX_CPUS 16

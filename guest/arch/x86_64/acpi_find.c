@@ -75,7 +75,7 @@ static uint32_t read_table(uint64_t phys, const char *sig, const char **why)
 static uint64_t find_madt(const struct acpi_root *root, const char **why)
 {
 	static uint64_t entries[TABLE_MAX / 4] __attribute__((section(".noinit")));
-	uint32_t len = read_table(root->table, root->xsdt ? "XSDT" : "RSDT", why);
+	uint32_t len = read_table(root->table, root->xsdt ? ACPI_XSDT_SIG : ACPI_RSDT_SIG, why);
 	if (!len)
 		return 0;
 	size_t n = acpi_root_count(table, len, root->xsdt);
@@ -84,7 +84,7 @@ static uint64_t find_madt(const struct acpi_root *root, const char **why)
 	for (size_t i = 0; i < n; i++) {
 		if (!paging_read_phys(table, entries[i], 4))
 			continue;
-		if (!__builtin_memcmp(table, "APIC", 4))
+		if (!__builtin_memcmp(table, ACPI_MADT_SIG, 4))
 			return entries[i];
 	}
 	*why = "the ACPI root table lists no MADT";
@@ -107,7 +107,7 @@ int acpi_find_cpus(uint64_t rsdp_phys, struct madt_cpus *out, const char **why)
 	if (acpi_rsdp_parse(rsdp, sizeof(rsdp), &root, why))
 		return -SHOJI_EINVAL;
 	uint64_t madt = find_madt(&root, why);
-	uint32_t len = madt ? read_table(madt, "APIC", why) : 0;
+	uint32_t len = madt ? read_table(madt, ACPI_MADT_SIG, why) : 0;
 	if (!len)
 		return -SHOJI_EINVAL;
 	return madt_parse(table, len, out, why);
