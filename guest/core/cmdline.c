@@ -186,7 +186,7 @@ static const struct {
 	option_fn parse;
 } options[] = {
     {"task", parse_task},	  {"quantum", parse_quantum}, {"pcid", parse_pcid},
-    {"selftest", parse_selftest}, {"audit", parse_audit},	  {"cpus", parse_cpus},
+    {"selftest", parse_selftest}, {"audit", parse_audit},     {"cpus", parse_cpus},
 };
 
 /* The parser of the option whose key is tok[0..keylen), or 0. */

@@ -1,4 +1,5 @@
-/* ACPI tables as hostile input: the RSDP, the RSDT/XSDT and the MADT's CPUs (layouts in format.h). */
+/* ACPI tables as hostile input: the RSDP, the RSDT/XSDT and the MADT's CPUs (layouts in format.h).
+ */
 #include "format.h"
 
 /* Freestanding: no library calls, no state; reads are byte by byte, so no
@@ -86,7 +87,8 @@ size_t acpi_rsdp_scan(const void *buf, size_t len)
 	const char *why;
 
 	for (size_t off = 0; off < len && len - off >= ACPI_RSDP_V1_LEN; off += 16)
-		if (same(p + off, ACPI_RSDP_SIG, 8) && !acpi_rsdp_parse(p + off, len - off, &r, &why))
+		if (same(p + off, ACPI_RSDP_SIG, 8) &&
+		    !acpi_rsdp_parse(p + off, len - off, &r, &why))
 			return off;
 	return len;
 }

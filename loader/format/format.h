@@ -667,7 +667,7 @@ int start_info_set_memmap(const struct start_info_layout *l, size_t entries, con
 /* ==================================================================== */
 
 /*
- * What the kernel reads to find the other CPUs (guest/arch/x86_64/acpi.c
+ * What the kernel reads to find the other CPUs (guest/arch/x86_64/acpi_find.c
  * fetches the bytes; these judge them).  Layouts: ACPI 6.5, 5.2.5.3 (RSDP),
  * 5.2.6 (the system description table header), 5.2.7 and 5.2.8 (RSDT and
  * XSDT), 5.2.12 (MADT) with 5.2.12.2 (Processor Local APIC, type 0) and

@@ -1,4 +1,5 @@
-/* Unit tests for the ACPI parsers: RSDP, root table entries, the MADT's CPUs (loader/format/acpi.c). */
+/* Unit tests for the ACPI parsers: RSDP, root table entries, the MADT's CPUs
+ * (loader/format/acpi.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -81,7 +82,7 @@ static void test_madt_cpus(void **state)
 	add_lapic(&t, 2, 1); /* twice: counts once */
 	add_x2apic(&t, 2, 1);
 	add_x2apic(&t, 7, 1);
-	add_x2apic(&t, 300, 1); /* beyond the xAPIC */
+	add_x2apic(&t, 300, 1);		     /* beyond the xAPIC */
 	t.b[t.len] = 1, t.b[t.len + 1] = 12; /* an I/O APIC: skipped */
 	t.len += 12;
 	seal(&t);

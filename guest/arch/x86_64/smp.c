@@ -1,4 +1,4 @@
-/* The other CPUs: found in the MADT, started by INIT and start-up IPIs, each set up as the boot processor is. */
+/* The other CPUs: found in the MADT, started by INIT and start-up IPIs, set up as the first. */
 #include "arch/x86_64/arch.h"
 #include "arch/x86_64/pkru.h"
 #include "core/kernel.h"
@@ -60,16 +60,17 @@ void ap_main(struct percpu *c);
 void ap_main(struct percpu *c)
 {
 	uint32_t starting = AP_STARTING;
+	/* Given up on: the INIT on its way parks it. */
 	if (!__atomic_compare_exchange_n(&c->state, &starting, AP_ARRIVED, false, __ATOMIC_ACQ_REL,
 					 __ATOMIC_ACQUIRE))
-		halt_forever(); /* given up on: the INIT on its way parks it */
+		halt_forever();
 	gdt_load(c->tables, c->ist, c->stack_top); /* its GDT, TSS, IST stacks */
 	idt_load();				   /* the shared IDT */
 	cpu_setup(paging_pcid_enabled());	   /* CR0/CR4 as the boot processor's */
 	syscall_msr_init();			   /* STAR/LSTAR/FMASK, EFER */
 	if (cpu.pku)
 		wrpkru(0); /* the kernel's rights, as pkru_init() gives the boot processor */
-	lapic_ap_init(); /* its local APIC on, its timer masked */
+	lapic_ap_init();   /* its local APIC on, its timer masked */
 	c->cr3 = read_cr3();
 	c->pkru = cpu.pku ? rdpkru() : 0;
 	kprintf("cpu: %u up (apic id %u)\n", c->index, c->apic_id);
@@ -167,12 +168,11 @@ static bool ap_start(struct percpu *c, uint32_t vector)
 	sent = sent && lapic_ipi(c->apic_id, ICR_STARTUP | vector);
 	uint32_t starting = AP_STARTING;
 	if (!wait_arrival(c, START_WAIT_MS) &&
-	    __atomic_compare_exchange_n(&c->state, &starting, AP_GIVEN_UP, false,
-					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+	    __atomic_compare_exchange_n(&c->state, &starting, AP_GIVEN_UP, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE)) {
 		(void)lapic_ipi(c->apic_id, ICR_INIT);
-		kprintf("cpu: %u (apic id %u) did not come up within %u ms%s: not used\n",
-			c->index, c->apic_id, START_WAIT_MS,
-			sent ? "" : " (its IPIs stayed pending)");
+		kprintf("cpu: %u (apic id %u) did not come up within %u ms%s: not used\n", c->index,
+			c->apic_id, START_WAIT_MS, sent ? "" : " (its IPIs stayed pending)");
 		return false;
 	}
 	while (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != AP_UP)
@@ -215,7 +215,8 @@ void smp_start(const struct boot_info *bi, unsigned max_cpus, unsigned flags)
 	if (page && flags & SMP_SILENT_APS)
 		memcpy(phys_to_virt(page), halt, sizeof(halt));
 	else if (page)
-		memcpy(phys_to_virt(page), ap_trampoline, (size_t)(ap_trampoline_end - ap_trampoline));
+		memcpy(phys_to_virt(page), ap_trampoline,
+		       (size_t)(ap_trampoline_end - ap_trampoline));
 	unsigned want = max_cpus ? max_cpus : ACPI_MAX_CPUS;
 	for (unsigned i = 0; i < m.n && smp_ncpus < want; i++) {
 		if (m.apic_id[i] == cpu0.apic_id)
