@@ -14,7 +14,7 @@
 #define CONSOLE_COMPLAINTS_MAX 3
 
 struct console {
-	const char *prog;	     /* names the messages on stderr: "shoji" */
+	const char *prog; /* names the messages on stderr: "shoji" */
 	/* Set after console_init when several threads write (shoji's vCPU
 	 * threads): a recursive mutex that every function below holds
 	 * throughout, callbacks included; NULL (one writer): no lock. */

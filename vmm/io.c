@@ -45,7 +45,8 @@ int io_port(struct io_bus *b, uint16_t port, bool write, uint8_t *data, unsigned
 	if (!write)
 		memset(data, 0xff, size);
 	uint8_t bit = (uint8_t)(1u << (port % 8));
-	if (b->trace && !(__atomic_fetch_or(&b->port_seen[port / 8], bit, __ATOMIC_RELAXED) & bit)) {
+	if (b->trace &&
+	    !(__atomic_fetch_or(&b->port_seen[port / 8], bit, __ATOMIC_RELAXED) & bit)) {
 		fprintf(stderr, "shoji: guest %s port %#x (%u bytes): no device there\n",
 			write ? "wrote" : "read", port, size);
 	}

@@ -16,8 +16,8 @@
 struct machine {
 	int kvm_fd, vm_fd;
 	struct guest_mem mem;
-	unsigned ncpus;			      /* --cpus: vCPU 0 boots, the others wait for SIPI */
-	struct vcpu vcpu[SHOJI_CPUS_MAX];     /* vCPU i: KVM vCPU id i, APIC ID i */
+	unsigned ncpus;			  /* --cpus: vCPU 0 boots, the others wait for SIPI */
+	struct vcpu vcpu[SHOJI_CPUS_MAX]; /* vCPU i: KVM vCPU id i, APIC ID i */
 	struct exit_stats stats[SHOJI_CPUS_MAX]; /* vCPU i's, counted by its thread */
 	struct trace_first_output first_output;	 /* when a task first wrote (trace.h) */
 	struct io_bus io;
@@ -31,8 +31,8 @@ struct machine {
 	gpa_t initrd;	/* where the initrd was put */
 	uint64_t initrd_size;
 	uint64_t start_ns, first_run_ns; /* trace_now_ns() at `run` and at the first KVM_RUN */
-	bool is_linux;	/* the kernel carries Linux's ELF note (vmm/guest_linux.h) */
-	bool panicked;	/* its console said Linux's panic line */
+	bool is_linux; /* the kernel carries Linux's ELF note (vmm/guest_linux.h) */
+	bool panicked; /* its console said Linux's panic line */
 	/* RUN_CONTINUE, or the status the machine ended with: set once (a
 	 * compare-and-swap, vmm/run_loop.c; a watcher sets it under con_lock),
 	 * read by every vCPU thread after each exit. */

@@ -1,4 +1,5 @@
-/* The run loop: a thread per vCPU in KVM_RUN, VM exits dispatched through a table, the machine's end and the timeout. */
+/* The run loop: a thread per vCPU in KVM_RUN, VM exits dispatched through a table, the machine's
+ * end and the timeout. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -198,8 +199,8 @@ static int idle_check(struct vcpu_thread *t)
 	struct kvm_mp_state mp;
 	if (ioctl(t->v->fd, KVM_GET_MP_STATE, &mp))
 		return RUN_CONTINUE;
-	bool for_sipi = mp.mp_state == KVM_MP_STATE_UNINITIALIZED ||
-			mp.mp_state == KVM_MP_STATE_INIT_RECEIVED;
+	bool for_sipi =
+	    mp.mp_state == KVM_MP_STATE_UNINITIALIZED || mp.mp_state == KVM_MP_STATE_INIT_RECEIVED;
 	bool halted = mp.mp_state == KVM_MP_STATE_HALTED;
 	bool for_good = halted && interrupts_off(t);
 	set_stuck(t, for_sipi || for_good);

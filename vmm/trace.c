@@ -99,7 +99,10 @@ static void exits_line(const char *who, const struct exit_stats *s)
 	}
 	if (s->other)
 		fprintf(stderr, " other %llu", (unsigned long long)s->other);
-	fprintf(stderr, "; total %llu", (unsigned long long)exits_total(s));
+	uint64_t total = exits_total(s);
+	if (!total)
+		fputs(" none", stderr); /* an AP that never left its wait for SIPI */
+	fprintf(stderr, "; total %llu", (unsigned long long)total);
 	if (s->eintr)
 		fprintf(stderr, " (KVM_RUN interrupted %llu times)", (unsigned long long)s->eintr);
 	fputc('\n', stderr);

@@ -18,8 +18,8 @@ struct exit_stats {
 /* The machine's first task output: set once, by whichever vCPU's exit
  * brought it (a compare-and-swap on seen). */
 struct trace_first_output {
-	int seen;		/* a task wrote through the console device */
-	uint64_t exits_before;	/* exits of every vCPU before the one that brought it */
+	int seen;	       /* a task wrote through the console device */
+	uint64_t exits_before; /* exits of every vCPU before the one that brought it */
 };
 
 struct machine; /* machine.h */
