@@ -23,8 +23,11 @@ struct boot_options {
 		SELFTEST_TRIPLE_FAULT,
 		SELFTEST_AUDIT_QUEUE,
 		SELFTEST_AUDIT_PAGE,
+		SELFTEST_AP_SILENT,
+		SELFTEST_RSDP_SCAN,
 	} selftest;
-	bool audit; /* audit=on: check the kernel's invariants (audit.c) */
+	bool audit;    /* audit=on: check the kernel's invariants (audit.c) */
+	unsigned cpus; /* cpus=N: start at most N CPUs (1..ACPI_MAX_CPUS); 0: every one */
 	unsigned ntasks;
 	struct task_spec *tasks; /* caller's array of max_tasks entries */
 	unsigned max_tasks;

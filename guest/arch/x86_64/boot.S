@@ -27,6 +27,7 @@
  */
 	.section .boot.data, "aw"
 	.p2align 12
+	.globl boot_pml4		/* the other CPUs' way in too (ap_boot.S) */
 boot_pml4:
 	.quad boot_pdpt_low + (PTE_P | PTE_W)
 	.fill 510, 8, 0

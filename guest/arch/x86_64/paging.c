@@ -174,6 +174,32 @@ void paging_map_device(uint64_t va, uint64_t phys)
 	invlpg(va);
 }
 
+uint64_t paging_kernel_root(void)
+{
+	return kernel_virt_to_phys(kernel_pml4);
+}
+
+bool paging_read_phys(void *dst, uint64_t phys, size_t len)
+{
+	uint32_t r[4];
+	cpuid(0x80000008, 0, r); /* EAX[7:0]: MAXPHYADDR (SDM Vol. 2A, CPUID) */
+	uint64_t limit = U64(1) << (r[0] & 0xff);
+	if (phys > limit || len > limit - phys)
+		return false;
+	uint8_t *d = dst;
+	while (len) {
+		uint64_t page = phys & ~(uint64_t)(PAGE_SIZE - 1), off = phys - page;
+		size_t n = PAGE_SIZE - off < len ? PAGE_SIZE - off : len;
+		kmap(kernel_pml4, FIXMAP_PEEK, pte_make(page, PTE_P | PTE_NX, 0), 1);
+		invlpg(FIXMAP_PEEK);
+		memcpy(d, (const void *)(FIXMAP_PEEK + off), n);
+		d += n, phys += n, len -= n;
+	}
+	kmap(kernel_pml4, FIXMAP_PEEK, 0, 1);
+	invlpg(FIXMAP_PEEK);
+	return true;
+}
+
 void paging_enable_pcid(bool on)
 {
 	pcid_on = on;

@@ -1,0 +1,114 @@
+/* Finding the CPUs: the RSDP (the loader's, else the BIOS areas'), the root table, the MADT. */
+#include "arch/x86_64/arch.h"
+#include "core/kernel.h"
+#include "loader/format/format.h"
+
+/*
+ * The tables are read out of physical memory a copy at a time
+ * (paging_read_phys()) and judged by loader/format/acpi.c before a byte
+ * of them is used.  Tables longer than TABLE_MAX are refused: an MADT for
+ * ACPI_MAX_CPUS CPUs needs well under 1 KiB.  The buffer is .noinit, so
+ * the boot does not zero it: only bytes just read are parsed.
+ */
+#define TABLE_MAX 8192
+static uint8_t table[TABLE_MAX] __attribute__((section(".noinit"), aligned(16)));
+
+/* The BIOS data area's pointer to the EBDA and the areas an OS scans for
+ * the RSDP (ACPI 6.5, 5.2.5.1): the EBDA's first KiB, then 0xE0000-0xFFFFF. */
+#define BDA_EBDA_SEGMENT 0x40e
+#define EBDA_SCAN 1024
+#define BIOS_AREA 0xe0000
+#define BIOS_AREA_END 0x100000
+
+/* The RSDP in [phys, phys + len), read in pieces that overlap by an RSDP,
+ * each 16-aligned; 0 when none. */
+static uint64_t scan(uint64_t phys, uint64_t len)
+{
+	const uint64_t step = TABLE_MAX - 48;
+	for (uint64_t at = 0; at < len; at += step) {
+		uint64_t n = len - at < TABLE_MAX ? len - at : TABLE_MAX;
+		if (!paging_read_phys(table, phys + at, n))
+			return 0;
+		size_t off = acpi_rsdp_scan(table, n);
+		if (off < n)
+			return phys + at + off;
+	}
+	return 0;
+}
+
+static uint64_t rsdp_scan(void)
+{
+	uint16_t seg = 0;
+	uint64_t r = 0;
+	if (paging_read_phys(&seg, BDA_EBDA_SEGMENT, sizeof(seg)) && seg)
+		r = scan((uint64_t)seg << 4, EBDA_SCAN);
+	return r ? r : scan(BIOS_AREA, BIOS_AREA_END - BIOS_AREA);
+}
+
+/* The table at phys into `table`, whole and checked: sig (or any when
+ * NULL), length, checksum.  Its length, or 0 with why. */
+static uint32_t read_table(uint64_t phys, const char *sig, const char **why)
+{
+	uint32_t len;
+	if (!paging_read_phys(table, phys, ACPI_HEADER_LEN)) {
+		*why = "an ACPI table lies beyond the physical address space";
+		return 0;
+	}
+	if (acpi_table_length(table, ACPI_HEADER_LEN, &len, why))
+		return 0;
+	if (sig && __builtin_memcmp(table, sig, 4)) {
+		*why = "ACPI table signature does not match";
+		return 0;
+	}
+	if (len > TABLE_MAX) {
+		*why = "an ACPI table is longer than the kernel reads (8 KiB)";
+		return 0;
+	}
+	if (!paging_read_phys(table, phys, len)) {
+		*why = "an ACPI table lies beyond the physical address space";
+		return 0;
+	}
+	return acpi_table_check(table, len, sig, why) ? 0 : len;
+}
+
+/* The MADT's address from the root table's entries, 0 with why when none. */
+static uint64_t find_madt(const struct acpi_root *root, const char **why)
+{
+	static uint64_t entries[TABLE_MAX / 4] __attribute__((section(".noinit")));
+	uint32_t len = read_table(root->table, root->xsdt ? ACPI_XSDT_SIG : ACPI_RSDT_SIG, why);
+	if (!len)
+		return 0;
+	size_t n = acpi_root_count(table, len, root->xsdt);
+	for (size_t i = 0; i < n; i++) /* `table` is reused below */
+		entries[i] = acpi_root_entry(table, root->xsdt, i);
+	for (size_t i = 0; i < n; i++) {
+		if (!paging_read_phys(table, entries[i], 4))
+			continue;
+		if (!__builtin_memcmp(table, ACPI_MADT_SIG, 4))
+			return entries[i];
+	}
+	*why = "the ACPI root table lists no MADT";
+	return 0;
+}
+
+int acpi_find_cpus(uint64_t rsdp_phys, struct madt_cpus *out, const char **why)
+{
+	struct acpi_root root;
+	uint8_t rsdp[ACPI_RSDP_V2_LEN];
+
+	if (!rsdp_phys && !(rsdp_phys = rsdp_scan())) {
+		*why = "no RSDP from the loader or in the BIOS areas";
+		return -SHOJI_EINVAL;
+	}
+	if (!paging_read_phys(rsdp, rsdp_phys, sizeof(rsdp))) {
+		*why = "the RSDP lies beyond the physical address space";
+		return -SHOJI_EINVAL;
+	}
+	if (acpi_rsdp_parse(rsdp, sizeof(rsdp), &root, why))
+		return -SHOJI_EINVAL;
+	uint64_t madt = find_madt(&root, why);
+	uint32_t len = madt ? read_table(madt, ACPI_MADT_SIG, why) : 0;
+	if (!len)
+		return -SHOJI_EINVAL;
+	return madt_parse(table, len, out, why);
+}
