@@ -101,7 +101,8 @@ test_vmm_initrd_SRCS := vmm/initrd.c vmm/taskimage.c vmm/hostfile.c $(LOADER_HOS
 	tests/conformance/task/images.c
 test_vmm_initrd_LIBS := -lelf
 test_vmm_cpuid_SRCS := vmm/cpuid.c
-test_vmm_acpi_SRCS := vmm/acpi.c vmm/startinfo.c vmm/guest_mem.c loader/format/start_info.c
+test_vmm_acpi_SRCS := vmm/acpi.c vmm/startinfo.c vmm/guest_mem.c loader/format/start_info.c \
+	loader/format/acpi.c
 test_vmm_io_SRCS := vmm/io.c
 test_vmm_console_SRCS := vmm/console.c vmm/json_check.c
 test_vmm_json_SRCS := vmm/json_check.c

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "../../loader/format/format.h"
 #include "../../vmm/acpi.h"
 #include "../../vmm/startinfo.h"
 
@@ -143,12 +144,51 @@ static void test_in_guest_ram(void **state)
 	free(ram);
 }
 
+/* What shoji writes, read by the kernel's own parsers (loader/format/acpi.c),
+ * as guest/arch/x86_64/acpi_find.c does: the same CPUs, in order, and the
+ * RSDP found by the BIOS-area scan too. */
+static void test_kernel_reads_it(void **state)
+{
+	static const unsigned counts[] = {2, 4, 8, 16};
+	for (unsigned k = 0; k < sizeof(counts) / sizeof(counts[0]); k++) {
+		unsigned n = counts[k];
+		static uint8_t area[BOOT_ACPI_END - BOOT_ACPI];
+		struct acpi_root root;
+		struct madt_cpus cpus;
+		const char *why = NULL;
+		uint32_t len;
+
+		memset(area, 0, sizeof(area));
+		assert_int_equal(acpi_build(area, sizeof(area), BOOT_ACPI, n), 0);
+		assert_int_equal(acpi_rsdp_scan(area, sizeof(area)), 0);
+		assert_int_equal(acpi_rsdp_parse(area, sizeof(area), &root, &why), 0);
+		assert_false(root.xsdt);
+		const uint8_t *rsdt = area + (root.table - BOOT_ACPI);
+		size_t left = sizeof(area) - (root.table - BOOT_ACPI);
+		assert_int_equal(acpi_table_check(rsdt, left, ACPI_RSDT_SIG, &why), 0);
+		assert_int_equal(acpi_table_length(rsdt, left, &len, &why), 0);
+		assert_int_equal(acpi_root_count(rsdt, len, false), 1);
+		uint64_t madt = acpi_root_entry(rsdt, false, 0);
+		const uint8_t *t = area + (madt - BOOT_ACPI);
+		left = sizeof(area) - (madt - BOOT_ACPI);
+		assert_int_equal(acpi_table_check(t, left, ACPI_MADT_SIG, &why), 0);
+		assert_int_equal(acpi_table_length(t, left, &len, &why), 0);
+		assert_int_equal(madt_parse(t, len, &cpus, &why), 0);
+		assert_int_equal(cpus.lapic_phys, ACPI_LAPIC_BASE);
+		assert_int_equal(cpus.n, n);
+		for (unsigned i = 0; i < n; i++)
+			assert_int_equal(cpus.apic_id[i], i);
+		assert_int_equal(cpus.over_limit, 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_madt),
 	    cmocka_unit_test(test_refused),
 	    cmocka_unit_test(test_in_guest_ram),
+	    cmocka_unit_test(test_kernel_reads_it),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
