@@ -23,7 +23,7 @@
 #include "watchdog.h"
 
 #define RFLAGS_IF (1u << 9)
-/* With several vCPUs, a vCPU found stuck (vmm/run_loop.h, machine_end)
+/* With several vCPUs, a vCPU found stuck (run_loop in vmm/run_loop.h)
  * counts as still stuck while its thread has used less CPU than this
  * since: a vCPU that an IPI woke runs, and uses CPU. */
 #define STUCK_CPU_NS 2000000ull
