@@ -167,13 +167,10 @@ static int load_guest(const struct run_opts *o, struct inputs *in, struct machin
 static int check_cpus(const struct machine *m)
 {
 	unsigned recommended;
-	if (m->ncpus == 1)
-		return 0;
-	unsigned max = kvm_max_vcpus(m->kvm_fd, &recommended);
-	if (m->ncpus > max)
-		return input_error("--cpus %u: this KVM allows at most %u vCPUs in a VM "
-				   "(KVM_CAP_MAX_VCPUS)",
-				   m->ncpus, max);
+	char err[200];
+	if (m->ncpus > 1 &&
+	    opts_check_cpus(m->ncpus, kvm_max_vcpus(m->kvm_fd, &recommended), err, sizeof(err)))
+		return input_error("%s", err);
 	return 0;
 }
 

@@ -99,6 +99,16 @@ int opts_check_memory(uint64_t mem, uint64_t host_ram, char *err, size_t errlen)
 	return 0;
 }
 
+int opts_check_cpus(unsigned cpus, unsigned kvm_max, char *err, size_t errlen)
+{
+	if (cpus > kvm_max)
+		return fail(err, errlen,
+			    "--cpus %u: this KVM allows at most %u vCPUs in a VM "
+			    "(KVM_CAP_MAX_VCPUS)",
+			    cpus, kvm_max);
+	return 0;
+}
+
 /* --- the option table: one setter per option ----------------------------- */
 
 static int set_kernel(struct run_opts *o, const char *v, char *err, size_t errlen)

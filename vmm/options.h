@@ -65,6 +65,14 @@ int opts_parse_seconds(const char *s, uint64_t *ms);
  */
 int opts_check_memory(uint64_t mem, uint64_t host_ram, char *err, size_t errlen);
 
+/*
+ * opts_check_cpus - --cpus against what this KVM allows.
+ * @cpus: requested vCPUs (1..SHOJI_CPUS_MAX, as opts_parse_run left it);
+ * @kvm_max: KVM_CAP_MAX_VCPUS (kvm_max_vcpus, vmm/kvm_vm.h).
+ * Returns 0, or -EINVAL with a message naming both numbers in @err.
+ */
+int opts_check_cpus(unsigned cpus, unsigned kvm_max, char *err, size_t errlen);
+
 /* opts_usage - the usage text of shoji and its commands, on @f. */
 void opts_usage(FILE *f);
 

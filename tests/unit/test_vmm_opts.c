@@ -191,6 +191,14 @@ static void test_cpus(void **state)
 	}
 	assert_int_equal(parse(&o, err, 1, "--cpus"), -EINVAL);
 	assert_string_equal(err, "--cpus wants a value");
+
+	/* KVM's bound, once /dev/kvm is open (vmm/boot.c). */
+	assert_int_equal(opts_check_cpus(8, 8, err, sizeof(err)), 0);
+	assert_int_equal(opts_check_cpus(1, 1, err, sizeof(err)), 0);
+	assert_int_equal(opts_check_cpus(9, 8, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "--cpus 9: this KVM allows at most 8 vCPUs in a VM "
+				 "(KVM_CAP_MAX_VCPUS)");
+	assert_int_equal(opts_check_cpus(2, 1, err, sizeof(err)), -EINVAL);
 }
 
 static void test_initrd_alone(void **state)
