@@ -204,17 +204,17 @@ void smp_start(const struct boot_info *bi, unsigned max_cpus, unsigned flags)
 	static const uint8_t halt[] = {0xfa, 0xf4, 0xeb, 0xfd}; /* 1: cli; hlt; jmp 1b */
 	struct madt_cpus m;
 	uint64_t rsdp = flags & SMP_SCAN_BIOS ? 0 : bi->rsdp_phys;
-	if (!find_cpus(rsdp, max_cpus, &m))
-		return;
 	cpu0.apic_id = lapic_id();
+	if (!find_cpus(rsdp, max_cpus, &m) || m.n < 2)
+		return; /* one CPU: nothing to start, and nothing new to say */
 	uint64_t page = trampoline_page(bi);
-	if (!page && m.n > 1) {
+	if (!page) {
 		kprintf("cpu: no free page below 640 KiB for the start-up code: one CPU\n");
 		return;
 	}
-	if (page && flags & SMP_SILENT_APS)
+	if (flags & SMP_SILENT_APS)
 		memcpy(phys_to_virt(page), halt, sizeof(halt));
-	else if (page)
+	else
 		memcpy(phys_to_virt(page), ap_trampoline,
 		       (size_t)(ap_trampoline_end - ap_trampoline));
 	unsigned want = max_cpus ? max_cpus : ACPI_MAX_CPUS;
