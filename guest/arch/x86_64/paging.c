@@ -197,7 +197,8 @@ bool paging_read_phys(void *dst, uint64_t phys, size_t len)
 {
 	uint32_t r[4];
 	cpuid(0x80000008, 0, r); /* EAX[7:0]: MAXPHYADDR (SDM Vol. 2A, CPUID) */
-	uint64_t limit = U64(1) << (r[0] & 0xff);
+	unsigned bits = r[0] & 0xff;
+	uint64_t limit = U64(1) << (bits >= 32 && bits <= 52 ? bits : 36); /* 36: no such leaf */
 	if (phys > limit || len > limit - phys)
 		return false;
 	uint8_t *d = dst;
