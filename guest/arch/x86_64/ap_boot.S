@@ -46,19 +46,7 @@ ap32:	mov $TRAMP_DS, %eax
 	mov %eax, %ds
 	mov %eax, %es
 	mov %eax, %ss
-	/* Long mode as boot.S enters it (SDM Vol. 3A 10.8.5). */
-	mov %cr4, %eax
-	or $CR4_PAE, %eax
-	mov %eax, %cr4
-	mov $boot_pml4, %eax
-	mov %eax, %cr3
-	mov $MSR_EFER, %ecx
-	rdmsr
-	or $(EFER_LME | EFER_NXE | EFER_SCE), %eax
-	wrmsr
-	mov %cr0, %eax
-	or $CR0_PG, %eax
-	mov %eax, %cr0
+	enter_long_mode boot_pml4	/* as boot.S enters it (x86.h) */
 	lea R(ap64)(%ebx), %eax
 	mov %eax, R(far64)(%ebx)
 	ljmp *R(far64)(%ebx)

@@ -247,9 +247,12 @@ uint64_t paging_kernel_root(void);
 /* Copies len bytes of physical memory at phys into dst through the
  * fixmap's read-only window (FIXMAP_PEEK), RAM or not: for firmware
  * tables outside the physmap.  False, nothing read, when the range passes
- * the CPU's physical address width (CPUID 0x80000008).  Boot only, on
- * the boot processor: one window, no lock. */
+ * the CPU's physical address width (CPUID 0x80000008).  The window keeps
+ * its last page mapped, so that reads from one page map it once, until
+ * paging_read_phys_end() unmaps it.  Boot only, on the boot processor:
+ * one window, no lock. */
 bool paging_read_phys(void *dst, uint64_t phys, size_t len);
+void paging_read_phys_end(void);
 /* Turns PCIDs on for address spaces created from now on. */
 void paging_enable_pcid(bool on);
 bool paging_pcid_enabled(void);

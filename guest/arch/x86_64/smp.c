@@ -22,10 +22,12 @@
 /* An AP's run of pages: its area and tables, then IST stacks, then its
  * entry stack, the sizes the boot processor's have. */
 #define AP_AREA_PAGES 1
-#define AP_PAGES (AP_AREA_PAGES + (IST_COUNT * IST_STACK_SIZE + KERNEL_STACK_SIZE) / 4096)
-_Static_assert(sizeof(struct percpu) + sizeof(struct cpu_tables) + 16 <= 4096 * AP_AREA_PAGES,
+#define AP_PAGES                                                                                   \
+	((unsigned)(AP_AREA_PAGES + (IST_COUNT * IST_STACK_SIZE + KERNEL_STACK_SIZE) / PAGE_SIZE))
+_Static_assert(sizeof(struct percpu) + sizeof(struct cpu_tables) + 16 <= PAGE_SIZE * AP_AREA_PAGES,
 	       "an AP's area and tables fit its first page");
-_Static_assert(IST_STACK_SIZE % 4096 == 0 && KERNEL_STACK_SIZE % 4096 == 0, "whole pages");
+_Static_assert(IST_STACK_SIZE % PAGE_SIZE == 0 && KERNEL_STACK_SIZE % PAGE_SIZE == 0,
+	       "whole pages");
 
 /* The trampoline's page lies in [TRAMPOLINE_LOW, TRAMPOLINE_HIGH): below
  * the EBDA and the 0xA0000 hole, above the real-mode IVT and BDA; the
@@ -86,7 +88,7 @@ static uint64_t alloc_run(unsigned n)
 	unsigned got = first != 0;
 	while (got && got < n) {
 		uint64_t p = pmm_alloc_page();
-		if (p != first + (uint64_t)got * 4096) {
+		if (p != first + (uint64_t)got * PAGE_SIZE) {
 			if (p)
 				pmm_free_page(p);
 			break;
@@ -95,7 +97,7 @@ static uint64_t alloc_run(unsigned n)
 	}
 	if (got < n)
 		for (unsigned i = 0; i < got; i++)
-			pmm_free_page(first + (uint64_t)i * 4096);
+			pmm_free_page(first + (uint64_t)i * PAGE_SIZE);
 	return got == n ? first : 0;
 }
 
@@ -107,7 +109,7 @@ static struct percpu *ap_area(unsigned index, uint32_t apic_id)
 	uint8_t *run = phys_to_virt(phys);
 	struct percpu *c = (struct percpu *)run;
 	struct cpu_tables *t = (struct cpu_tables *)(run + ((sizeof(*c) + 15) & ~15ul));
-	uint8_t(*ist)[IST_STACK_SIZE] = (void *)(run + 4096 * AP_AREA_PAGES);
+	uint8_t(*ist)[IST_STACK_SIZE] = (void *)(run + PAGE_SIZE * AP_AREA_PAGES);
 	*c = (struct percpu){
 	    .index = index,
 	    .apic_id = apic_id,
@@ -124,12 +126,12 @@ static struct percpu *ap_area(unsigned index, uint32_t apic_id)
  * page allocator's (memory.c), so it stays the trampoline's. */
 static uint64_t trampoline_page(const struct boot_info *bi)
 {
-	for (uint64_t p = TRAMPOLINE_LOW; p < TRAMPOLINE_HIGH; p += 4096) {
+	for (uint64_t p = TRAMPOLINE_LOW; p < TRAMPOLINE_HIGH; p += PAGE_SIZE) {
 		bool ram = false, used = false;
 		for (unsigned i = 0; i < bi->nranges; i++)
-			ram |= bi->ram_start[i] <= p && p + 4096 <= bi->ram_end[i];
+			ram |= bi->ram_start[i] <= p && p + PAGE_SIZE <= bi->ram_end[i];
 		for (unsigned i = 0; i < bi->nused; i++)
-			used |= bi->used_start[i] < p + 4096 && p < bi->used_end[i];
+			used |= bi->used_start[i] < p + PAGE_SIZE && p < bi->used_end[i];
 		if (ram && !used)
 			return p;
 	}
@@ -204,17 +206,17 @@ void smp_start(const struct boot_info *bi, unsigned max_cpus, unsigned flags)
 	static const uint8_t halt[] = {0xfa, 0xf4, 0xeb, 0xfd}; /* 1: cli; hlt; jmp 1b */
 	struct madt_cpus m;
 	uint64_t rsdp = flags & SMP_SCAN_BIOS ? 0 : bi->rsdp_phys;
-	if (!find_cpus(rsdp, max_cpus, &m))
-		return;
 	cpu0.apic_id = lapic_id();
+	if (!find_cpus(rsdp, max_cpus, &m) || m.n < 2)
+		return; /* one CPU: nothing to start, and nothing new to say */
 	uint64_t page = trampoline_page(bi);
-	if (!page && m.n > 1) {
+	if (!page) {
 		kprintf("cpu: no free page below 640 KiB for the start-up code: one CPU\n");
 		return;
 	}
-	if (page && flags & SMP_SILENT_APS)
+	if (flags & SMP_SILENT_APS)
 		memcpy(phys_to_virt(page), halt, sizeof(halt));
-	else if (page)
+	else
 		memcpy(phys_to_virt(page), ap_trampoline,
 		       (size_t)(ap_trampoline_end - ap_trampoline));
 	unsigned want = max_cpus ? max_cpus : ACPI_MAX_CPUS;
