@@ -5,6 +5,8 @@ KERNEL_ELF := $(BUILD)/kernel.elf
 KERNEL_ARCH_SRCS := \
 	guest/arch/x86_64/boot.S \
 	guest/arch/x86_64/entry.S \
+	guest/arch/x86_64/ap_boot.S \
+	guest/arch/x86_64/acpi_find.c \
 	guest/arch/x86_64/cpu.c \
 	guest/arch/x86_64/fpu.c \
 	guest/arch/x86_64/gdt.c \
@@ -19,6 +21,7 @@ KERNEL_ARCH_SRCS := \
 	guest/arch/x86_64/pmu_events.c \
 	guest/arch/x86_64/serial.c \
 	guest/arch/x86_64/tlbhint.c \
+	guest/arch/x86_64/smp.c \
 	guest/arch/x86_64/trap.c \
 	guest/arch/x86_64/tsc.c
 

@@ -51,4 +51,27 @@ void cpuid_pmu_leaves(struct cpuid_table *t, struct pmu_cpuid *c);
  */
 int cpuid_prepare(struct cpuid_table *t, uint32_t tsc_khz, bool tsc_deadline);
 
+/*
+ * cpuid_set_topology - one vCPU's view of a machine of @ncpus vCPUs: one
+ * package of @ncpus cores, one thread each, this one's initial APIC ID
+ * @apic_id (KVM gives vCPU i APIC ID i; the MADT says the same,
+ * vmm/acpi.h).  SDM Vol. 2A CPUID and Vol. 3A 10.4 (topology
+ * enumeration):
+ *  - leaf 1: EBX[31:24] = @apic_id; EBX[23:16] = @ncpus and EDX[28]
+ *    (HTT) set when @ncpus > 1, both clear for one;
+ *  - leaf 4 (Intel's caches), every subleaf KVM gives: EAX[31:26] =
+ *    @ncpus - 1; EAX[25:14] = @ncpus - 1 for a level 3 cache, 0 for the
+ *    per-core levels 1 and 2;
+ *  - leaves 0xB and 0x1F (0x1F only when KVM gives it): subleaf 0 the SMT
+ *    level (shift 0, 1 processor), subleaf 1 the core level (shift
+ *    ceil(log2 @ncpus), @ncpus processors), subleaf 2 invalid; EDX the
+ *    x2APIC ID @apic_id in each;
+ *  - AMD (leaf 0 says AuthenticAMD), leaf 0x80000008: ECX[7:0] (NC) =
+ *    @ncpus - 1, ECX[15:12] (ApicIdSize) = ceil(log2 @ncpus).
+ * Leaves KVM did not give stay absent (but 0xB's subleaves, rewritten
+ * whole).  Returns 0, or -ENOSPC when the table is full; -EINVAL when
+ * @ncpus is 0 or above 64 (leaf 4's 6-bit fields) or @apic_id >= @ncpus.
+ */
+int cpuid_set_topology(struct cpuid_table *t, uint32_t apic_id, unsigned ncpus);
+
 #endif
