@@ -93,8 +93,7 @@ static inline __attribute__((always_inline)) void set_smep_smap(bool on)
 	uint64_t cr4 = read_cr4();
 	uint64_t want = on ? cr4 | bits : cr4 & ~bits;
 	if (want != cr4) {
-		tlbhint_cr4(want);
-		write_cr4(want);
+		tlb_write_cr4(want);
 	}
 }
 

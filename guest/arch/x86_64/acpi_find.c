@@ -97,7 +97,7 @@ static int find_cpus(uint8_t *table, uint64_t rsdp_phys, struct madt_cpus *out, 
 
 	if (!rsdp_phys && !(rsdp_phys = rsdp_scan(table))) {
 		*why = "no RSDP from the loader or in the BIOS areas";
-		return -SHOJI_EINVAL;
+		return 1;
 	}
 	if (!paging_read_phys(rsdp, rsdp_phys, sizeof(rsdp))) {
 		*why = "the RSDP lies beyond the physical address space";

@@ -395,8 +395,9 @@ struct percpu *smp_cpu(unsigned i);
 struct madt_cpus;
 /* The MADT's usable CPUs (loader/format/acpi.c judges every table), from
  * the RSDP at rsdp_phys, or when 0 the one an EBDA or BIOS-area scan finds.
- * 0, or -SHOJI_EINVAL with why (a constant) when none is found or a
- * table is refused. */
+ * 0; 1 with why (a constant) when there is no RSDP at all (a machine
+ * without ACPI tables: shoji with one vCPU); -SHOJI_EINVAL with why when
+ * a table is refused or lists no MADT. */
 int acpi_find_cpus(uint64_t rsdp_phys, struct madt_cpus *out, const char **why);
 
 /* --- machine.c ------------------------------------------------------------ */

@@ -82,7 +82,7 @@ void cpu_setup(bool use_pcid)
 		cr4 |= CR4_PKE;
 	if (use_pcid && cpu.pcid)
 		cr4 |= CR4_PCIDE; /* CR3[11:0] is 0 here, as enabling requires */
-	write_cr4(cr4);
+	tlb_write_cr4(cr4);
 }
 
 void cpu_init(bool use_pcid)

@@ -161,8 +161,7 @@ void paging_init(const uint64_t *ram_start, const uint64_t *ram_end, unsigned nr
 	walk(kernel_virt_to_phys(kernel_pml4), FIXMAP_BASE, 1, true, PTE_P | PTE_W, 0);
 	walk(kernel_virt_to_phys(ktask_pml4), FIXMAP_BASE, 1, true, PTE_P | PTE_W | PTE_U, 0);
 
-	tlbhint_cr3(kernel_virt_to_phys(kernel_pml4));
-	write_cr3(kernel_virt_to_phys(kernel_pml4));
+	tlb_write_cr3(kernel_virt_to_phys(kernel_pml4));
 	stat_cr3_writes++;
 	physmap_ready = true;
 }
@@ -172,8 +171,7 @@ void paging_map_device(uint64_t va, uint64_t phys)
 	const uint64_t dev = PTE_P | PTE_W | PTE_PCD | PTE_PWT | PTE_NX;
 	kmap(kernel_pml4, va, pte_make(phys, dev | PTE_G, 0), 1);
 	kmap(ktask_pml4, va, pte_make(phys, dev | PTE_U, KERNEL_PKEY), 1);
-	tlbhint_invlpg(va);
-	invlpg(va);
+	tlb_invlpg(va);
 }
 
 uint64_t paging_kernel_root(void)
@@ -192,7 +190,7 @@ static void peek_set(uint64_t pte)
 		peek_pte =
 		    walk(kernel_virt_to_phys(kernel_pml4), FIXMAP_PEEK, 1, true, PTE_P | PTE_W, 0);
 	*peek_pte = pte;
-	invlpg(FIXMAP_PEEK);
+	tlb_invlpg(FIXMAP_PEEK);
 }
 
 bool paging_read_phys(void *dst, uint64_t phys, size_t len)
@@ -340,8 +338,7 @@ void aspace_destroy(struct aspace *as)
 				c->pdpt[i] = 0;
 			c->installed = 0;
 			if ((read_cr3() & PTE_ADDR_MASK) == as->root) {
-				tlbhint_cr3(as->root);
-				write_cr3(as->root); /* PCID 0, bit 63 clear: a flush */
+				tlb_write_cr3(as->root); /* PCID 0, bit 63 clear: a flush */
 				stat_cr3_writes++;
 				stat_tlb_flushes++;
 			}
@@ -355,8 +352,7 @@ void aspace_destroy(struct aspace *as)
 	}
 	/* Never free the tables the CPU is walking. */
 	if ((read_cr3() & PTE_ADDR_MASK) == as->root) {
-		tlbhint_cr3(kernel_virt_to_phys(kernel_pml4));
-		write_cr3(kernel_virt_to_phys(kernel_pml4));
+		tlb_write_cr3(kernel_virt_to_phys(kernel_pml4));
 		stat_cr3_writes++;
 	}
 	free_tree(as->root, 4);
@@ -465,10 +461,8 @@ void paging_flush_global(void)
 	/* Toggling CR4.PGE flushes every TLB entry, global ones and all
 	 * PCIDs' included (SDM Vol. 3A 4.10.4.1). */
 	uint64_t cr4 = read_cr4();
-	tlbhint_cr4(cr4 & ~CR4_PGE);
-	write_cr4(cr4 & ~CR4_PGE);
-	tlbhint_cr4(cr4);
-	write_cr4(cr4);
+	tlb_write_cr4(cr4 & ~CR4_PGE);
+	tlb_write_cr4(cr4);
 	stat_tlb_flushes++;
 }
 
@@ -477,8 +471,7 @@ void aspace_flush_page(struct aspace *as, uint64_t va)
 	/* Loaded: drop the entry now.  Not loaded: its PCID may still hold
 	 * entries for va (SDM Vol. 3A 4.10.4), so its next load flushes. */
 	if (aspace_loaded(as)) {
-		tlbhint_invlpg(va);
-		invlpg(va);
+		tlb_invlpg(va);
 		stat_tlb_flushes++;
 	} else if (!as->compact) {
 		as->fresh = true;
@@ -494,8 +487,7 @@ void aspace_activate(struct aspace *as)
 		c->installed = as;
 		/* PCID 0, bit 63 clear: the TLB entries and the cached paging
 		 * structures of the previous entries go (SDM Vol. 3A 4.10.4.1). */
-		tlbhint_cr3(as->root);
-		write_cr3(as->root);
+		tlb_write_cr3(as->root);
 		stat_cr3_writes++;
 		stat_tlb_flushes++;
 		return;
@@ -508,7 +500,6 @@ void aspace_activate(struct aspace *as)
 	else
 		stat_tlb_flushes++;
 	as->fresh = false;
-	tlbhint_cr3(cr3);
-	write_cr3(cr3);
+	tlb_write_cr3(cr3);
 	stat_cr3_writes++;
 }

@@ -182,7 +182,11 @@ static bool ap_start(struct percpu *c, uint32_t vector)
 	return true;
 }
 
-/* The MADT's CPUs, or none (one CPU, said) when max_cpus is 1 or no MADT is found. */
+/* The MADT's CPUs, or none (one CPU) when max_cpus is 1 or no MADT is
+ * found.  Said, except where the machine has no ACPI tables at all: that
+ * is how shoji describes one vCPU (vmm/acpi.c), and a line would cost its
+ * boot a VM exit and make its console differ from QEMU's, whose one CPU
+ * is in a MADT. */
 static bool find_cpus(uint64_t rsdp, unsigned max_cpus, struct madt_cpus *m)
 {
 	const char *why;
@@ -190,10 +194,11 @@ static bool find_cpus(uint64_t rsdp, unsigned max_cpus, struct madt_cpus *m)
 		kprintf("cpu: cpus=1: one CPU\n");
 		return false;
 	}
-	if (acpi_find_cpus(rsdp, m, &why)) {
+	int rc = acpi_find_cpus(rsdp, m, &why);
+	if (rc < 0)
 		kprintf("cpu: no usable ACPI MADT (%s): one CPU\n", why);
+	if (rc)
 		return false;
-	}
 	if (m->over_limit || m->x2apic)
 		kprintf("cpu: %u CPUs of the MADT not used (the kernel starts at most %d, "
 			"each with an xAPIC ID below 255)\n",

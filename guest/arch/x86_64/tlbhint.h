@@ -87,4 +87,24 @@ static inline __attribute__((always_inline)) void tlbhint_invlpg(uint64_t va)
 			 : "memory");
 }
 
+/* The kernel's MOV to CR3, MOV to CR4 and INVLPG: the hint, then the
+ * instruction (x86.h's raw_* are for these alone). */
+static inline __attribute__((always_inline)) void tlb_write_cr3(uint64_t cr3)
+{
+	tlbhint_cr3(cr3);
+	raw_write_cr3(cr3);
+}
+
+static inline __attribute__((always_inline)) void tlb_write_cr4(uint64_t cr4)
+{
+	tlbhint_cr4(cr4);
+	raw_write_cr4(cr4);
+}
+
+static inline __attribute__((always_inline)) void tlb_invlpg(uint64_t va)
+{
+	tlbhint_invlpg(va);
+	raw_invlpg(va);
+}
+
 #endif
