@@ -1,5 +1,5 @@
 /* tlbhint.h: the kernel's hints to the QEMU TLB-model plugin (tlbhints=on), inline at each CR3, CR4
- * and INVLPG site. */
+ * and INVLPG site and where an address space dies. */
 #ifndef ARCH_X86_64_TLBHINT_H
 #define ARCH_X86_64_TLBHINT_H
 
@@ -25,7 +25,8 @@
  * these sites with interrupts off, so no handler comes between either.
  *
  * Each function takes the value the next instruction writes (CR3, CR4)
- * or the address it invalidates (INVLPG), and must come right before it.
+ * or the address it invalidates (INVLPG), and must come right before it;
+ * tlbhint_as_free() comes before an address space's root is freed.
  */
 
 extern bool tlbhints_on;
@@ -56,14 +57,54 @@ static inline uint64_t tlbhint_cr4_bits(uint64_t cr4)
 	return (cr4 & CR4_PGE ? TLBMARK_CR4_PGE : 0) | (cr4 & CR4_PCIDE ? TLBMARK_CR4_PCIDE : 0);
 }
 
-static inline __attribute__((always_inline)) void tlbhint_cr3(uint64_t cr3)
+/* One load whose offset is bits s+11:s of %[v], masked by m (assembler
+ * text; %[t] a 64-bit scratch register, %[w] the window). */
+#define TLBHINT_LOAD(s, m)                                                                         \
+	"mov %[v], %[t]\n\tshr $" #s ", %[t]\n\tand $" #m ", %[t]\n\t"                             \
+	"movzbl (%[w],%[t]), %k[t]\n\t"
+
+/* The frame number of the page-table root in %[v]: bits 51:12 in 4 loads
+ * (TLBMARK_FRAME_CHUNKS), low first. */
+#define TLBHINT_FRAME                                                                              \
+	TLBHINT_LOAD(12, 0xfff)                                                                    \
+	TLBHINT_LOAD(24, 0xfff) TLBHINT_LOAD(36, 0xfff) TLBHINT_LOAD(48, 0xf)
+
+/* The CR3 hint (op, then PCID, flags, frame) in one asm statement. */
+#define TLBHINT_CR3(op, cr3, flags)                                                                \
+	do {                                                                                       \
+		uint64_t t_;                                                                       \
+		__asm__ volatile(TLBMARK_ASM(op) TLBHINT_LOAD(                                     \
+				     0, 0xfff) "movzbl (%[w],%[k]), %k[t]\n\t" TLBHINT_FRAME       \
+				 : [t] "=&r"(t_)                                                   \
+				 : [v] "r"(cr3), [k] "r"(flags), [w] "r"(tlbhint_window)           \
+				 : "memory", "cc");                                                \
+	} while (0)
+
+/* cr3: the value the next MOV to CR3 writes; keep: whether a kernel with
+ * PCIDs would keep the address space's entries here (set bit 63), which
+ * the plugin's pcid=model uses while this kernel runs without them. */
+static inline __attribute__((always_inline)) void tlbhint_cr3(uint64_t cr3, bool keep)
 {
 	if (__builtin_expect(!tlbhints_on, 1))
 		return;
+	uint64_t flags = keep ? TLBMARK_CR3_KEEP : 0;
 	if (cr3 & CR3_NOFLUSH)
-		TLBHINT_1(TLBMARK_CR3_NOFLUSH, TLBHINT_CHUNK(cr3, 0));
+		TLBHINT_CR3(TLBMARK_CR3_NOFLUSH, cr3, flags);
 	else
-		TLBHINT_1(TLBMARK_CR3_FLUSH, TLBHINT_CHUNK(cr3, 0));
+		TLBHINT_CR3(TLBMARK_CR3_FLUSH, cr3, flags);
+}
+
+/* The page-table root at physical address `root` is about to be freed:
+ * the plugin's pcid=model releases its model PCID. */
+static inline __attribute__((always_inline)) void tlbhint_as_free(uint64_t root)
+{
+	if (__builtin_expect(!tlbhints_on, 1))
+		return;
+	uint64_t t;
+	__asm__ volatile(TLBMARK_ASM(TLBMARK_AS_FREE) TLBHINT_FRAME
+			 : [t] "=&r"(t)
+			 : [v] "r"(root), [w] "r"(tlbhint_window)
+			 : "memory", "cc");
 }
 
 static inline __attribute__((always_inline)) void tlbhint_cr4(uint64_t cr4)
