@@ -238,8 +238,8 @@ static void hint_complete(struct feed *fd)
 		h->armed = 0; /* no instruction follows: the root dies now */
 		as_free(fd, hint_frame(h->chunk));
 	} else if (h->op == TLBMARK_CR3_FLUSH || h->op == TLBMARK_CR3_NOFLUSH) {
-		h->value = h->chunk[0] | (h->op == TLBMARK_CR3_NOFLUSH ? TLBM_CR3_NOFLUSH : 0);
-		h->keep = h->chunk[1] & TLBMARK_CR3_KEEP;
+		h->keep = h->chunk[0] & TLBMARK_CR3_KEEP;
+		h->value = h->chunk[1] | (h->op == TLBMARK_CR3_NOFLUSH ? TLBM_CR3_NOFLUSH : 0);
 		h->frame = hint_frame(h->chunk + 2);
 	} else if (h->op == TLBMARK_INVLPG) {
 		h->value = hint_page(h->chunk);

@@ -20,10 +20,11 @@
  * chunk of a value as its offset into the window (TLBMARK_CHUNK_BITS):
  *   HINT_WINDOW: 1 load of window[0] (the plugin learns the base), then
  *                1 load: the CR4 bits (TLBMARK_CR4_PGE | TLBMARK_CR4_PCIDE);
- *   CR3:         6 loads: the PCID (bits 11:0) of the next MOV to CR3, whose
- *                bit 63 is the op: CR3_NOFLUSH set, CR3_FLUSH clear; the
- *                flags (TLBMARK_CR3_KEEP); the page-table root's frame
- *                number (bits 51:12 of the value) in 4 chunks, low first;
+ *   CR3:         6 loads: the flags (TLBMARK_CR3_KEEP); the PCID (bits
+ *                11:0) of the next MOV to CR3, whose bit 63 is the op:
+ *                CR3_NOFLUSH set, CR3_FLUSH clear; the page-table root's
+ *                frame number (bits 51:12 of the value) in 4 chunks, low
+ *                first;
  *   INVLPG:      3 loads: bits 11:0, 23:12 and 35:24 of the page number
  *                (the address's bits 47:12) of the next INVLPG, which is
  *                sign-extended from the address's bit 47 (canonical, SDM

@@ -103,12 +103,12 @@ static void announce(struct rig *r, uint64_t cr4_bits)
 	hint(r, TLBMARK_HINT_WINDOW, (uint64_t[]){0, cr4_bits}, 2);
 }
 
-/* The kernel's MOV to CR3 of root `frame` with a hint: the PCID, the
- * flags (keep: TLBMARK_CR3_KEEP), the frame in 4 chunks. */
+/* The kernel's MOV to CR3 of root `frame` with a hint: the flags (keep:
+ * TLBMARK_CR3_KEEP), the PCID, the frame in 4 chunks. */
 static void cr3_root(struct rig *r, uint64_t frame, uint16_t pcid, int noflush, int keep)
 {
 	hint(r, noflush ? TLBMARK_CR3_NOFLUSH : TLBMARK_CR3_FLUSH,
-	     (uint64_t[]){pcid, keep ? TLBMARK_CR3_KEEP : 0, frame & 0xfff, frame >> 12 & 0xfff,
+	     (uint64_t[]){keep ? TLBMARK_CR3_KEEP : 0, pcid, frame & 0xfff, frame >> 12 & 0xfff,
 			  frame >> 24 & 0xfff, frame >> 36 & 0xf},
 	     TLBMARK_CR3_LOADS);
 	insn(r, INSN_MOV_CR3, 0);

@@ -69,29 +69,42 @@ static inline uint64_t tlbhint_cr4_bits(uint64_t cr4)
 	TLBHINT_LOAD(12, 0xfff)                                                                    \
 	TLBHINT_LOAD(24, 0xfff) TLBHINT_LOAD(36, 0xfff) TLBHINT_LOAD(48, 0xf)
 
-/* The CR3 hint (op, then PCID, flags, frame) in one asm statement. */
-#define TLBHINT_CR3(op, cr3, flags)                                                                \
+/* The CR3 hint in one asm statement: the flags, the PCID, the frame.
+ * The flags come from *fresh, read before the marker (a load the model
+ * counts, as a PCID kernel reads `fresh` there), KEEP its negation.  The
+ * scratch and the window sit in fixed registers: left to the compiler,
+ * aspace_activate() gained a register move per switch with hints off. */
+#define TLBHINT_CR3(op, cr3, fresh)                                                                \
 	do {                                                                                       \
-		uint64_t t_;                                                                       \
-		__asm__ volatile(TLBMARK_ASM(op) TLBHINT_LOAD(                                     \
-				     0, 0xfff) "movzbl (%[w],%[k]), %k[t]\n\t" TLBHINT_FRAME       \
+		register uint64_t t_ __asm__("r11");                                               \
+		register const volatile uint8_t *w_ __asm__("r10") = tlbhint_window;               \
+		_Static_assert(TLBMARK_CR3_KEEP == 1, "KEEP is !fresh");                           \
+		__asm__ volatile("movzbl %[f], %k[t]\n\txor $1, %k[t]\n\t" TLBMARK_ASM(            \
+				     op) "movzbl (%[w],%[t]), %k[t]\n\t" TLBHINT_LOAD(0, 0xfff)    \
+				     TLBHINT_FRAME                                                 \
 				 : [t] "=&r"(t_)                                                   \
-				 : [v] "r"(cr3), [k] "r"(flags), [w] "r"(tlbhint_window)           \
+				 : [v] "r"(cr3), [f] "m"(*(fresh)), [w] "r"(w_)                    \
 				 : "memory", "cc");                                                \
 	} while (0)
 
-/* cr3: the value the next MOV to CR3 writes; keep: whether a kernel with
- * PCIDs would keep the address space's entries here (set bit 63), which
- * the plugin's pcid=model uses while this kernel runs without them. */
-static inline __attribute__((always_inline)) void tlbhint_cr3(uint64_t cr3, bool keep)
+/* A `fresh` for CR3 writes that a kernel with PCIDs makes with bit 63
+ * clear whatever the address space (the kernel's own root, compact ones). */
+extern const bool tlbhint_flush;
+
+/* cr3: the value the next MOV to CR3 writes; *fresh: whether a kernel
+ * with PCIDs would flush the address space's entries here (bit 63 clear:
+ * aspace_activate()'s as->fresh, else &tlbhint_flush), which the plugin's
+ * pcid=model uses while this kernel runs without PCIDs.  A pointer, read
+ * only with hints on: as a value, `as->fresh` was loaded on every switch
+ * with hints off too. */
+static inline __attribute__((always_inline)) void tlbhint_cr3(uint64_t cr3, const bool *fresh)
 {
 	if (__builtin_expect(!tlbhints_on, 1))
 		return;
-	uint64_t flags = keep ? TLBMARK_CR3_KEEP : 0;
 	if (cr3 & CR3_NOFLUSH)
-		TLBHINT_CR3(TLBMARK_CR3_NOFLUSH, cr3, flags);
+		TLBHINT_CR3(TLBMARK_CR3_NOFLUSH, cr3, fresh);
 	else
-		TLBHINT_CR3(TLBMARK_CR3_FLUSH, cr3, flags);
+		TLBHINT_CR3(TLBMARK_CR3_FLUSH, cr3, fresh);
 }
 
 /* The page-table root at physical address `root` is about to be freed:
