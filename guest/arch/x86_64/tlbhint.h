@@ -71,21 +71,33 @@ static inline uint64_t tlbhint_cr4_bits(uint64_t cr4)
 
 /* The CR3 hint in one asm statement: the flags, the PCID, the frame.
  * The flags come from *fresh, read before the marker (a load the model
- * counts, as a PCID kernel reads `fresh` there), KEEP its negation.  The
+ * counts, as a PCID kernel reads `fresh` there), KEEP its negation; the
+ * marker is CR3_NOFLUSH or CR3_FLUSH by bit 63, a branch inside the
+ * statement (no access: the plugin sees only the marker that runs), so
+ * that each site has one copy of the loads: two made the kernel image a
+ * page longer, and its boot 275 instructions (mapping that page).  The
  * scratch and the window sit in fixed registers: left to the compiler,
  * aspace_activate() gained a register move per switch with hints off. */
-#define TLBHINT_CR3(op, cr3, fresh)                                                                \
+#define TLBHINT_CR3(cr3, fresh)                                                                    \
 	do {                                                                                       \
 		register uint64_t t_ __asm__("r11");                                               \
 		register const volatile uint8_t *w_ __asm__("r10") = tlbhint_window;               \
 		_Static_assert(TLBMARK_CR3_KEEP == 1, "KEEP is !fresh");                           \
-		__asm__ volatile("movzbl %[f], %k[t]\n\txor $1, %k[t]\n\t" TLBMARK_ASM(            \
-				     op) "movzbl (%[w],%[t]), %k[t]\n\t" TLBHINT_LOAD(0, 0xfff)    \
-				     TLBHINT_FRAME                                                 \
-				 : [t] "=&r"(t_)                                                   \
-				 : [v] "r"(cr3), [f] "m"(*(fresh)), [w] "r"(w_)                    \
-				 : "memory", "cc");                                                \
+		__asm__ volatile(                                                                  \
+		    "movzbl %[f], %k[t]\n\txor $1, %k[t]\n\ttest %[v], %[v]\n\t"                   \
+		    "js 1f\n\t" TLBMARK_ASM(                                                       \
+			TLBMARK_CR3_FLUSH) "jmp 2f\n"                                              \
+					   "1:\n\t" TLBMARK_ASM(                                   \
+					       TLBMARK_CR3_NOFLUSH) "2:\n\t"                       \
+								    "movzbl (%[w],%[t]), "         \
+								    "%k[t]\n\t" TLBHINT_LOAD(      \
+									0, 0xfff) TLBHINT_FRAME    \
+		    : [t] "=&r"(t_)                                                                \
+		    : [v] "r"(cr3), [f] "m"(*(fresh)), [w] "r"(w_)                                 \
+		    : "memory", "cc");                                                             \
 	} while (0)
+
+_Static_assert(CR3_NOFLUSH == 1ull << 63, "the hint tests bit 63 by its sign");
 
 /* A `fresh` for CR3 writes that a kernel with PCIDs makes with bit 63
  * clear whatever the address space (the kernel's own root, compact ones). */
@@ -99,12 +111,8 @@ extern const bool tlbhint_flush;
  * with hints off too. */
 static inline __attribute__((always_inline)) void tlbhint_cr3(uint64_t cr3, const bool *fresh)
 {
-	if (__builtin_expect(!tlbhints_on, 1))
-		return;
-	if (cr3 & CR3_NOFLUSH)
-		TLBHINT_CR3(TLBMARK_CR3_NOFLUSH, cr3, fresh);
-	else
-		TLBHINT_CR3(TLBMARK_CR3_FLUSH, cr3, fresh);
+	if (__builtin_expect(tlbhints_on, 0))
+		TLBHINT_CR3(cr3, fresh);
 }
 
 /* The page-table root at physical address `root` is about to be freed:
