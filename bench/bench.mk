@@ -40,10 +40,12 @@ BENCH_LINUX_CFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -MMD -MP -pthread
 
 # Static, so that the same files run on a machine lent for the Linux
 # baselines (bench/device-run), whatever its C library.
-$(BUILD)/bench/linux/%: bench/linux/%.c
+# Each links the guest's PMU event table (bench/linux/perf.h).
+BENCH_LINUX_PMU := guest/arch/x86_64/pmu_events.c
+$(BUILD)/bench/linux/%: bench/linux/%.c $(BENCH_LINUX_PMU)
 	$(call say,HOSTCC,$<)
 	@mkdir -p $(dir $@)
-	$(Q)$(HOST_CC) $(BENCH_LINUX_CFLAGS) -static $< -o $@
+	$(Q)$(HOST_CC) $(BENCH_LINUX_CFLAGS) -Iinclude -Iguest -static $< $(BENCH_LINUX_PMU) -o $@
 
 # tsc_loop checks the icount harness inside Linux (tests/bench/linux-icount.sh),
 # pipe_pingpong runs inside a Linux guest under shoji (tests/vmm/linux-guest),
@@ -72,7 +74,7 @@ bench: deps
 
 bench-icount: deps
 	$(Q)$(MAKE) --no-print-directory $(KERNEL_ELF) $(BENCH_TASK_ELFS) $(BENCH_LINUX_BINS) \
-		$(SHOJI) $(SHOJI_STATIC) $(BENCH_STOPWATCH)
+		$(SHOJI) $(SHOJI_STATIC) $(BENCH_STOPWATCH) $(TLBMODEL_PLUGIN)
 	$(Q)bench/run --icount $(BENCH_ARGS)
 
 .PHONY: bench bench-icount

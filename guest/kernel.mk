@@ -5,6 +5,8 @@ KERNEL_ELF := $(BUILD)/kernel.elf
 KERNEL_ARCH_SRCS := \
 	guest/arch/x86_64/boot.S \
 	guest/arch/x86_64/entry.S \
+	guest/arch/x86_64/ap_boot.S \
+	guest/arch/x86_64/acpi_find.c \
 	guest/arch/x86_64/cpu.c \
 	guest/arch/x86_64/fpu.c \
 	guest/arch/x86_64/gdt.c \
@@ -15,8 +17,11 @@ KERNEL_ARCH_SRCS := \
 	guest/arch/x86_64/paging.c \
 	guest/arch/x86_64/pic.c \
 	guest/arch/x86_64/pkru.c \
+	guest/arch/x86_64/pmu.c \
+	guest/arch/x86_64/pmu_events.c \
 	guest/arch/x86_64/serial.c \
 	guest/arch/x86_64/tlbhint.c \
+	guest/arch/x86_64/smp.c \
 	guest/arch/x86_64/trap.c \
 	guest/arch/x86_64/tsc.c
 
@@ -66,7 +71,8 @@ $(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LDS)
 		$(KERNEL_OBJS) -o $@
 
 # Pure kernel parts, tested on the host.
-UNIT_TESTS += test_cmdline test_pmm test_kheap test_pte test_fmt test_range
+UNIT_TESTS += test_cmdline test_pmm test_kheap test_pte test_fmt test_range test_pmu_events
+test_pmu_events_SRCS := guest/arch/x86_64/pmu_events.c
 test_cmdline_SRCS := guest/core/cmdline.c guest/lib/parse.c loader/format/task_token.c \
 	loader/format/taskspec.c
 test_pmm_SRCS := guest/core/pmm.c

@@ -163,7 +163,33 @@ static int load_guest(const struct run_opts *o, struct inputs *in, struct machin
 	return 0;
 }
 
-/* The VM, its vCPU and CPUID: any failure means this KVM will not do. */
+/* --cpus against this KVM's bound; one vCPU every KVM allows (no ioctl). */
+static int check_cpus(const struct machine *m)
+{
+	unsigned recommended;
+	char err[200];
+	if (m->ncpus > 1 &&
+	    opts_check_cpus(m->ncpus, kvm_max_vcpus(m->kvm_fd, &recommended), err, sizeof(err)))
+		return input_error("%s", err);
+	return 0;
+}
+
+/* vCPU @i: its CPUID (its own APIC ID); an AP is checked to wait for SIPI. */
+static int setup_vcpu(struct machine *m, unsigned i, struct cpuid_table *cpuid)
+{
+	int rc;
+	if (i && (rc = vcpu_create(m->kvm_fd, m->vm_fd, i, &m->vcpu[i])))
+		return rc;
+	if (i && (rc = vcpu_waits_for_sipi(&m->vcpu[i], i)))
+		return rc;
+	if (cpuid_set_topology(cpuid, i, m->ncpus)) {
+		fprintf(stderr, "shoji: the CPUID table is full\n");
+		return -ENOSPC;
+	}
+	return vcpu_set_cpuid(&m->vcpu[i], cpuid);
+}
+
+/* The VM, its vCPUs and CPUID: any failure means this KVM will not do. */
 static int create_vm(struct machine *m)
 {
 	struct cpuid_table *cpuid = malloc(sizeof(*cpuid));
@@ -177,16 +203,17 @@ static int create_vm(struct machine *m)
 	}
 	if ((rc = vm_set_memory(m->vm_fd, 0, &m->mem)))
 		goto out;
-	if ((rc = vcpu_create(m->kvm_fd, m->vm_fd, &m->vcpu)))
+	if ((rc = vcpu_create(m->kvm_fd, m->vm_fd, 0, &m->vcpu[0])))
 		goto out;
 	if ((rc = kvm_supported_cpuid(m->kvm_fd, cpuid)))
 		goto out;
-	if ((rc = cpuid_prepare(cpuid, vcpu_tsc_khz(&m->vcpu),
+	if ((rc = cpuid_prepare(cpuid, vcpu_tsc_khz(&m->vcpu[0]),
 				kvm_has(m->kvm_fd, KVM_CAP_TSC_DEADLINE_TIMER) > 0))) {
 		fprintf(stderr, "shoji: the CPUID table is full\n");
 		goto out;
 	}
-	rc = vcpu_set_cpuid(&m->vcpu, cpuid);
+	for (unsigned i = 0; i < m->ncpus && !rc; i++)
+		rc = setup_vcpu(m, i, cpuid);
 out:
 	free(cpuid);
 	return rc ? SHOJI_STATUS_NO_KVM : 0;
@@ -196,15 +223,33 @@ out:
 static int prepare_entry(struct machine *m, const struct inputs *in)
 {
 	const char *why;
-	gpa_t si;
+	gpa_t si, rsdp = 0;
 
 	/* The start info goes in the boot area; then the guest writes where it likes. */
 	guest_mem_written(&m->mem, 0, m->mem.size);
-	if (startinfo_build(&m->mem, in->cmdline, m->initrd, m->initrd_size, &si, &why))
+	if (m->ncpus > 1 && startinfo_acpi(&m->mem, m->ncpus, &rsdp, &why))
+		return input_error("%s", why);
+	if (startinfo_build(&m->mem, in->cmdline, m->initrd, m->initrd_size, rsdp, &si, &why))
 		return input_error(why);
-	if (vcpu_set_pvh_entry(&m->vcpu, m->entry, si))
+	if (vcpu_set_pvh_entry(&m->vcpu[0], m->entry, si))
 		return SHOJI_STATUS_NO_KVM;
 	return 0;
+}
+
+/* The console, written by several vCPU threads: a recursive lock (a
+ * device holds it across a line and its mark, vmm/console.h). */
+static int console_share(struct machine *m)
+{
+	pthread_mutexattr_t a;
+	int rc = pthread_mutexattr_init(&a);
+	if (!rc)
+		rc = pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+	if (!rc)
+		rc = pthread_mutex_init(&m->con_lock, &a);
+	pthread_mutexattr_destroy(&a);
+	if (!rc)
+		m->con.lock = &m->con_lock;
+	return rc;
 }
 
 /* The console's end: the rest of the output, the JSON array closed, the drops counted. */
@@ -225,7 +270,8 @@ static void write_results(struct machine *m, const struct run_opts *o, struct in
 static void cleanup(struct machine *m, struct inputs *in)
 {
 	devices_detach(m);
-	vcpu_destroy(&m->vcpu);
+	for (unsigned i = 0; i < m->ncpus; i++)
+		vcpu_destroy(&m->vcpu[i]);
 	if (m->vm_fd >= 0)
 		close(m->vm_fd);
 	if (m->kvm_fd >= 0)
@@ -248,7 +294,7 @@ int cmd_run(int argc, char **argv)
 	int status;
 
 	m.start_ns = trace_now_ns();
-	m.kvm_fd = m.vm_fd = m.vcpu.fd = in.json_fd = -1;
+	m.kvm_fd = m.vm_fd = in.json_fd = -1;
 	m.end_status = RUN_CONTINUE;
 	if (opts_parse_run(argc, argv, &o, err, sizeof(err)))
 		return input_error("%s", err);
@@ -256,9 +302,14 @@ int cmd_run(int argc, char **argv)
 		opts_usage(stdout);
 		return 0;
 	}
+	m.ncpus = o.cpus;
+	for (unsigned i = 0; i < m.ncpus; i++)
+		m.vcpu[i].fd = -1;
 	m.trace = o.trace_exits;
 	io_init(&m.io, o.trace_exits);
 	console_init(&m.con, STDOUT_FILENO, -1);
+	if (m.ncpus > 1 && console_share(&m)) /* vCPU threads write it at once */
+		return input_error("cannot make the console's lock");
 	signal(SIGPIPE, SIG_IGN); /* a closed stdout is an error to report, not the end */
 
 	if ((status = read_inputs(&o, &in))) /* kernel, initrd, command line */
@@ -276,15 +327,17 @@ int cmd_run(int argc, char **argv)
 		status = SHOJI_STATUS_NO_KVM;
 		goto out;
 	}
-	if ((status = create_vm(&m))) /* VM, irqchip, PIT, RAM, vCPU, CPUID */
+	if ((status = check_cpus(&m))) /* --cpus within KVM_CAP_MAX_VCPUS */
 		goto out;
-	kvm_assess_probe(&a, probe_vcpu(&m.vcpu, &m.mem, &a.probe)); /* exceptions work? */
+	if ((status = create_vm(&m))) /* VM, irqchip, PIT, RAM, vCPUs, CPUID */
+		goto out;
+	kvm_assess_probe(&a, probe_vcpu(&m.vcpu[0], &m.mem, &a.probe)); /* exceptions work? */
 	if (a.nproblems) {
 		kvm_assess_report(&a);
 		status = SHOJI_STATUS_NO_KVM;
 		goto out;
 	}
-	if ((status = prepare_entry(&m, &in))) /* start info, PVH registers */
+	if ((status = prepare_entry(&m, &in))) /* ACPI MADT, start info, PVH registers */
 		goto out;
 	if ((status =
 		 devices_attach(&m) ? SHOJI_STATUS_CRASH : 0)) /* console, exit, reset, clock */

@@ -134,9 +134,22 @@ static void write_out_program_part(struct console *c)
 	c->program_end = 0;
 }
 
+void console_hold(struct console *c)
+{
+	if (c->lock)
+		pthread_mutex_lock(c->lock);
+}
+
+void console_release(struct console *c)
+{
+	if (c->lock)
+		pthread_mutex_unlock(c->lock);
+}
+
 int console_write(struct console *c, const void *data, size_t len)
 {
 	const char *p = data;
+	console_hold(c);
 
 	for (size_t i = 0; i < len; i++) {
 		c->line[c->len++] = p[i];
@@ -160,36 +173,49 @@ int console_write(struct console *c, const void *data, size_t len)
 			c->overlong = true;
 		}
 	}
+	console_release(c);
 	return 0;
 }
 
 void console_mark_program(struct console *c)
 {
+	console_hold(c);
 	c->program_end = c->len;
+	console_release(c);
 }
 
-int console_show_prompt(struct console *c)
-{
-	const size_t plen = strlen(RESULT_PREFIX);
-	size_t n = c->len < plen ? c->len : plen;
-	if (c->json_fd >= 0 && !c->overlong && !memcmp(c->line, RESULT_PREFIX, n))
-		return 0;
-	return console_flush(c);
-}
-
-int console_flush(struct console *c)
+static void flush(struct console *c)
 {
 	out(c, c->line, c->len);
 	if (c->len)
 		c->overlong = true; /* the rest of this line is no result either */
 	c->len = 0;
 	c->program_end = 0;
+}
+
+int console_show_prompt(struct console *c)
+{
+	const size_t plen = strlen(RESULT_PREFIX);
+	console_hold(c);
+	size_t n = c->len < plen ? c->len : plen;
+	if (c->json_fd < 0 || c->overlong || memcmp(c->line, RESULT_PREFIX, n))
+		flush(c);
+	console_release(c);
 	return 0;
 }
 
+int console_flush(struct console *c)
+{
+	console_hold(c);
+	flush(c);
+	console_release(c);
+	return 0;
+}
+
+/* Called when every writer has stopped: no lock. */
 int console_finish(struct console *c)
 {
-	console_flush(c);
+	flush(c);
 	if (c->json_fd < 0)
 		return 0;
 	if (c->nresults)

@@ -2,6 +2,7 @@
 #ifndef SHOJI_VMM_CONSOLE_H
 #define SHOJI_VMM_CONSOLE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,7 +14,11 @@
 #define CONSOLE_COMPLAINTS_MAX 3
 
 struct console {
-	const char *prog;	     /* names the messages on stderr: "shoji" */
+	const char *prog; /* names the messages on stderr: "shoji" */
+	/* Set after console_init when several threads write (shoji's vCPU
+	 * threads): a recursive mutex that every function below holds
+	 * throughout, callbacks included; NULL (one writer): no lock. */
+	pthread_mutex_t *lock;
 	int out_fd;		     /* where guest output goes (stdout) */
 	int json_fd;		     /* the --json file, or -1: results not collected */
 	char line[CONSOLE_LINE_MAX]; /* the current line, not yet written */
@@ -81,10 +86,17 @@ int console_show_prompt(struct console *c);
 /* console_flush - write out a partial last line.  0 (as console_write). */
 int console_flush(struct console *c);
 
+/* console_hold, console_release - keep @c's lock (when it has one)
+ * across several calls, so that another thread's bytes cannot come
+ * between (a line and its program mark).  The lock is recursive. */
+void console_hold(struct console *c);
+void console_release(struct console *c);
+
 /*
- * console_finish - flush, end the JSON array (the file is "[\n]\n" with
- * no results, else one element per line, ",\n" between them, "\n]\n"
- * after), and say on stderr how many RESULT lines were dropped, once.
+ * console_finish - once every writer has stopped (it takes no lock):
+ * flush, end the JSON array (the file is "[\n]\n" with no results, else
+ * one element per line, ",\n" between them, "\n]\n" after), and say on
+ * stderr how many RESULT lines were dropped, once.
  * Returns 0, or json_err (-errno) when the JSON file is incomplete.
  */
 int console_finish(struct console *c);

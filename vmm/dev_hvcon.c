@@ -6,10 +6,10 @@
 
 #include "console.h"
 #include "devices.h"
-#include "dump.h"
 #include "hvcon.h"
 #include "io.h"
 #include "machine.h"
+#include "run_loop.h"
 #include "trace.h"
 #include "vmm.h"
 
@@ -50,9 +50,7 @@ static int refuse(struct machine *m, uint16_t offset, const uint8_t *data, unsig
 	snprintf(what, sizeof(what),
 		 "the guest's console request (%#x, %u bytes to port %#x) was refused: %s", value,
 		 size, SHOJI_PORT_HVCON + offset, why);
-	console_flush(&m->con);
-	dump_vcpu(&m->vcpu, what);
-	return SHOJI_STATUS_CRASH;
+	return machine_crash(m, what);
 }
 
 static int hvcon_pio(void *ctx, uint16_t offset, bool write, uint8_t *data, unsigned size)
@@ -71,8 +69,10 @@ static int hvcon_pio(void *ctx, uint16_t offset, bool write, uint8_t *data, unsi
 		console_write(&m->con, w.bytes, w.len);
 		return RUN_CONTINUE;
 	}
-	trace_task_output(&m->stats);
+	trace_task_output(m);
+	console_hold(&m->con); /* the buffer's lines and their marks, together */
 	write_task(&m->con, w.bytes, w.len);
+	console_release(&m->con);
 	return RUN_CONTINUE;
 }
 

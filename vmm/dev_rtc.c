@@ -1,5 +1,6 @@
 /* The CMOS clock on ports 0x70-0x71: the host's date and time, read-only, so Linux's rtc_cmos finds
  * a working clock. */
+#include <pthread.h>
 #include <string.h>
 
 #include "dev_rtc.h"
@@ -93,16 +94,19 @@ void rtc_cmos_write(struct rtc *r, unsigned index, uint8_t val)
 }
 
 static struct rtc rtc;
+/* The index and the CMOS bytes, for vCPU threads that touch them at
+ * once; which vCPU's index a data access uses is the guest's to order,
+ * as on a PC.  Rare accesses: the lock costs nothing that matters. */
+static pthread_mutex_t rtc_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int rtc_pio(void *ctx, uint16_t off, bool write, uint8_t *data, unsigned size)
+static void rtc_access(struct rtc *r, uint16_t off, bool write, uint8_t *data, unsigned size)
 {
-	struct rtc *r = ctx;
 	if (off == 0) { /* the index port: write-only on a PC */
 		if (write)
 			r->index = data[0] & (uint8_t)~RTC_INDEX_NMI_MASK;
 		else
 			memset(data, 0xff, size);
-		return RUN_CONTINUE;
+		return;
 	}
 	if (write) {
 		rtc_cmos_write(r, r->index, data[0]);
@@ -110,6 +114,13 @@ static int rtc_pio(void *ctx, uint16_t off, bool write, uint8_t *data, unsigned 
 		memset(data, 0, size);
 		data[0] = rtc_cmos_read(r, r->index, time(NULL));
 	}
+}
+
+static int rtc_pio(void *ctx, uint16_t off, bool write, uint8_t *data, unsigned size)
+{
+	pthread_mutex_lock(&rtc_lock);
+	rtc_access(ctx, off, write, data, size);
+	pthread_mutex_unlock(&rtc_lock);
 	return RUN_CONTINUE;
 }
 

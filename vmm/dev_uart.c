@@ -24,7 +24,7 @@
 #define COM1_IRQ 4 /* the PC's COM1 line (Linux's SERIAL_PORT_DFNS) */
 
 /*
- * Two threads touch the UART: the vCPU thread on each port access, and,
+ * Threads touch the UART: every vCPU thread on each port access, and,
  * once the guest enables the receive interrupt, the input thread, which
  * moves stdin into the receive FIFO as fast as the guest empties it (it
  * waits on @room; nothing typed or piped is dropped) and raises IRQ 4
@@ -32,6 +32,8 @@
  * never enables it (shoji's kernel polls its console and reads none)
  * leaves stdin alone.  A terminal on stdin is put in character mode
  * meanwhile (vmm/host_tty.h): the guest sees each key and echoes it.
+ * The lock covers the UART's registers and FIFOs, the input thread's
+ * start and stop, and irq_failed.
  */
 struct com1 {
 	struct uart u;
@@ -50,11 +52,14 @@ static struct com1 com1;
 static void com1_tx(void *ctx, uint8_t byte)
 {
 	struct com1 *c = ctx;
+	/* Under c->lock; the console's lock comes second, always. */
+	console_hold(&c->m->con);
 	console_write(&c->m->con, &byte, 1); /* says itself when output is lost */
 	/* Interrupt-driven output is a tty's, a program's; the kernel's
 	 * console writes poll with IER clear (vmm/guest_linux.h). */
 	if (c->u.ier & UART_IER_THRI)
 		console_mark_program(&c->m->con);
+	console_release(&c->m->con);
 }
 
 static void com1_irq(void *ctx, bool level)

@@ -5,7 +5,11 @@
 struct machine; /* machine.h */
 
 /* A device: attach registers its ports on the machine's bus; detach,
- * where there is one, stops what attach or the guest started (a thread). */
+ * where there is one, stops what attach or the guest started (a thread).
+ * With several vCPUs, any vCPU thread may call a device's handlers at
+ * once: a device that keeps state locks it (COM1, the CMOS clock), and
+ * reaches the console only through its functions, which lock it
+ * (docs/architecture.md, "Several vCPUs", lists the locks). */
 struct device {
 	const char *name;
 	int (*attach)(struct machine *m); /* 0 or -errno */

@@ -59,11 +59,13 @@ static void on_line(void *ctx, const char *s, size_t n)
 	if (!linux_panic_line(s + from, n - from, &end))
 		return;
 	m->panicked = true;
-	if (end && m->end_status == RUN_CONTINUE) {
+	/* Under the console's lock (several vCPUs); a vCPU that ended the
+	 * machine otherwise meanwhile keeps its status. */
+	int running = RUN_CONTINUE;
+	if (end && __atomic_compare_exchange_n(&m->end_status, &running, SHOJI_EXIT_PANIC, false,
+					       __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		fprintf(stderr, "shoji: the Linux guest panicked: the run ends with status %d\n",
 			SHOJI_EXIT_PANIC);
-		m->end_status = SHOJI_EXIT_PANIC;
-	}
 }
 
 void linux_watch_console(struct machine *m)

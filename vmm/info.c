@@ -40,6 +40,7 @@ int cmd_info(int argc, char **argv)
 	kvm_assess(kvm, &a);
 	if (a.required_ok)
 		kvm_assess_probe(&a, probe_run(kvm, &a.probe));
+	unsigned recommended, max_vcpus = kvm_max_vcpus(kvm, &recommended);
 	close(kvm);
 
 	printf("/dev/kvm: KVM API version %d\n", a.api);
@@ -47,6 +48,9 @@ int cmd_info(int argc, char **argv)
 	for (unsigned i = 0; i < kvm_ncaps; i++)
 		printf("  %-30s %-3s  %s: %s\n", kvm_caps[i].name, a.has[i] ? "yes" : "no",
 		       kvm_caps[i].required ? "required" : "optional", kvm_caps[i].use);
+	printf("vCPUs in a VM: at most %u (KVM_CAP_MAX_VCPUS), %u recommended "
+	       "(KVM_CAP_NR_VCPUS); shoji run --cpus takes 1 to %u\n",
+	       max_vcpus, recommended, max_vcpus < SHOJI_CPUS_MAX ? max_vcpus : SHOJI_CPUS_MAX);
 	if (a.cpuid_ok) {
 		printf("guest CPU (KVM_GET_SUPPORTED_CPUID): vendor %s\n", a.vendor);
 		printf("  %-30s %s\n", "PKU (leaf 7 ECX bit 3)", a.pku ? "yes" : "no");
@@ -55,6 +59,7 @@ int cmd_info(int argc, char **argv)
 		printf("  %-30s %s\n", "OSPKE (leaf 7 ECX bit 4)",
 		       a.pku ? "possible: KVM sets it when the guest sets CR4.PKE"
 			     : "impossible without PKU");
+		printf("pmu: %s\n", a.pmu);
 	}
 	if (a.probe_ran) {
 		printf("probe guest (int $0x30, #UD, #PF in 64-bit kernel mode): %s\n",

@@ -10,6 +10,7 @@
 void io_init(struct io_bus *b, bool trace)
 {
 	memset(b, 0, sizeof(*b));
+	pthread_mutex_init(&b->trace_lock, NULL);
 	b->trace = trace;
 }
 
@@ -40,11 +41,12 @@ int io_port(struct io_bus *b, uint16_t port, bool write, uint8_t *data, unsigned
 			return r->fn(r->ctx, (uint16_t)(port - r->base), write, data, size);
 	}
 	/* No device: as on a PC, reads float high and writes vanish. */
-	b->unknown_port_exits++;
+	__atomic_fetch_add(&b->unknown_port_exits, 1, __ATOMIC_RELAXED);
 	if (!write)
 		memset(data, 0xff, size);
-	if (b->trace && !(b->port_seen[port / 8] & (1u << (port % 8)))) {
-		b->port_seen[port / 8] |= (uint8_t)(1u << (port % 8));
+	uint8_t bit = (uint8_t)(1u << (port % 8));
+	if (b->trace &&
+	    !(__atomic_fetch_or(&b->port_seen[port / 8], bit, __ATOMIC_RELAXED) & bit)) {
 		fprintf(stderr, "shoji: guest %s port %#x (%u bytes): no device there\n",
 			write ? "wrote" : "read", port, size);
 	}
@@ -53,20 +55,22 @@ int io_port(struct io_bus *b, uint16_t port, bool write, uint8_t *data, unsigned
 
 int io_mmio(struct io_bus *b, uint64_t addr, bool write, uint8_t *data, unsigned len)
 {
-	b->mmio_exits++;
+	__atomic_fetch_add(&b->mmio_exits, 1, __ATOMIC_RELAXED);
 	if (!write)
 		memset(data, 0xff, len);
 	if (!b->trace)
 		return RUN_CONTINUE;
 	uint64_t page = addr & ~(uint64_t)(GUEST_PAGE_SIZE - 1);
-	for (unsigned i = 0; i < b->nmmio_seen; i++)
-		if (b->mmio_seen[i] == page)
-			return RUN_CONTINUE;
-	if (b->nmmio_seen < IO_MMIO_LOGGED_MAX) {
+	pthread_mutex_lock(&b->trace_lock);
+	bool seen = false;
+	for (unsigned i = 0; i < b->nmmio_seen && !seen; i++)
+		seen = b->mmio_seen[i] == page;
+	if (!seen && b->nmmio_seen < IO_MMIO_LOGGED_MAX) {
 		b->mmio_seen[b->nmmio_seen++] = page;
 		fprintf(stderr, "shoji: guest %s MMIO %#llx (%u bytes): no device there%s\n",
 			write ? "wrote" : "read", (unsigned long long)addr, len,
 			b->nmmio_seen == IO_MMIO_LOGGED_MAX ? " (no more MMIO pages logged)" : "");
 	}
+	pthread_mutex_unlock(&b->trace_lock);
 	return RUN_CONTINUE;
 }

@@ -2,6 +2,7 @@
 #ifndef SHOJI_VMM_IO_H
 #define SHOJI_VMM_IO_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -25,11 +26,19 @@ struct io_range {
 	void *ctx;
 };
 
+/*
+ * Every vCPU thread dispatches through the bus.  The ranges are written
+ * before any vCPU runs and only read after; the counters are atomic;
+ * port_seen bits are set with an atomic or; mmio_seen, a search and an
+ * append, is under trace_lock, taken only with trace on.  A device's
+ * handler brings its own lock where it keeps state (vmm/devices.h).
+ */
 struct io_bus {
 	struct io_range range[IO_MAX_RANGES];
 	unsigned nranges;
 	bool trace;				/* log each unknown port / MMIO page once */
 	uint8_t port_seen[65536 / 8];		/* unknown ports already logged */
+	pthread_mutex_t trace_lock;		/* mmio_seen, nmmio_seen */
 	uint64_t mmio_seen[IO_MMIO_LOGGED_MAX]; /* MMIO pages already logged */
 	unsigned nmmio_seen;
 	uint64_t unknown_port_exits, mmio_exits;

@@ -65,6 +65,11 @@ void kvm_assess(int kvm_fd, struct kvm_assessment *a)
 		}
 		a->pku = cpuid_has_pku(t);
 		a->pkru_xsave = cpuid_has_pkru_xsave(t);
+		struct pmu_cpuid leaves;
+		struct pmu_desc pmu;
+		cpuid_pmu_leaves(t, &leaves);
+		pmu_describe(&leaves, &pmu);
+		pmu_describe_text(&pmu, a->pmu, sizeof(a->pmu));
 		if (!a->pku)
 			problem(a,
 				"this KVM does not offer PKU to guests (KVM_GET_SUPPORTED_CPUID "

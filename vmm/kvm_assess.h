@@ -25,6 +25,7 @@ struct kvm_assessment {
 	bool cpuid_ok;
 	char vendor[13];
 	bool pku, pkru_xsave;
+	char pmu[200]; /* the guest's counters: pmu_describe_text() */
 	struct probe_result probe;
 	bool probe_ran;
 	unsigned nproblems;

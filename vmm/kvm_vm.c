@@ -58,6 +58,14 @@ int kvm_has(int kvm_fd, long cap)
 	return r < 0 ? 0 : r;
 }
 
+unsigned kvm_max_vcpus(int kvm_fd, unsigned *recommended)
+{
+	int nr = kvm_has(kvm_fd, KVM_CAP_NR_VCPUS);
+	int max = kvm_has(kvm_fd, KVM_CAP_MAX_VCPUS);
+	*recommended = nr > 0 ? (unsigned)nr : 4;
+	return max > 0 ? (unsigned)max : *recommended;
+}
+
 int kvm_supported_cpuid(int kvm_fd, struct cpuid_table *t)
 {
 	/* KVM fills head.nent entries; the rest are never read (cpuid_add

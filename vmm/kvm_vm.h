@@ -24,6 +24,12 @@ int kvm_ioctl_failed(const char *name);
 /* kvm_has - KVM_CHECK_EXTENSION: > 0 when @cap is there. */
 int kvm_has(int kvm_fd, long cap);
 
+/* kvm_max_vcpus - how many vCPUs one VM may have: KVM_CAP_MAX_VCPUS,
+ * else KVM_CAP_NR_VCPUS, else 4 (Documentation/virt/kvm/api.rst,
+ * KVM_CREATE_VCPU); *@recommended gets KVM_CAP_NR_VCPUS (the same
+ * fallbacks), the most KVM advises for good performance. */
+unsigned kvm_max_vcpus(int kvm_fd, unsigned *recommended);
+
 /* kvm_supported_cpuid - KVM_GET_SUPPORTED_CPUID into @t: t->head.nent
  * entries are KVM's, the ones after them are left as they were.  0 or
  * -errno. */

@@ -2,6 +2,7 @@
 #ifndef SHOJI_VMM_MACHINE_H
 #define SHOJI_VMM_MACHINE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -15,18 +16,27 @@
 struct machine {
 	int kvm_fd, vm_fd;
 	struct guest_mem mem;
-	struct vcpu vcpu;
+	unsigned ncpus;			  /* --cpus: vCPU 0 boots, the others wait for SIPI */
+	struct vcpu vcpu[SHOJI_CPUS_MAX]; /* vCPU i: KVM vCPU id i, APIC ID i */
+	struct exit_stats stats[SHOJI_CPUS_MAX]; /* vCPU i's, counted by its thread */
+	struct trace_first_output first_output;	 /* when a task first wrote (trace.h) */
 	struct io_bus io;
 	struct console con;
-	struct exit_stats stats;
+	/* With several vCPUs, con.lock points here: it serialises the
+	 * console (its line, counters and watchers: panicked, and
+	 * end_status when a watcher sets it).  With one, con.lock is NULL. */
+	pthread_mutex_t con_lock;
 	bool trace;	/* --trace-exits */
 	uint32_t entry; /* the kernel's PVH entry */
 	gpa_t initrd;	/* where the initrd was put */
 	uint64_t initrd_size;
 	uint64_t start_ns, first_run_ns; /* trace_now_ns() at `run` and at the first KVM_RUN */
-	bool is_linux;	/* the kernel carries Linux's ELF note (vmm/guest_linux.h) */
-	bool panicked;	/* its console said Linux's panic line */
-	int end_status; /* RUN_CONTINUE, or the status a device or watcher ended the run with */
+	bool is_linux; /* the kernel carries Linux's ELF note (vmm/guest_linux.h) */
+	bool panicked; /* its console said Linux's panic line */
+	/* RUN_CONTINUE, or the status the machine ended with: set once (a
+	 * compare-and-swap, vmm/run_loop.c; a watcher sets it under con_lock),
+	 * read by every vCPU thread after each exit. */
+	int end_status;
 };
 
 #endif

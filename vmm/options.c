@@ -99,6 +99,16 @@ int opts_check_memory(uint64_t mem, uint64_t host_ram, char *err, size_t errlen)
 	return 0;
 }
 
+int opts_check_cpus(unsigned cpus, unsigned kvm_max, char *err, size_t errlen)
+{
+	if (cpus > kvm_max)
+		return fail(err, errlen,
+			    "--cpus %u: this KVM allows at most %u vCPUs in a VM "
+			    "(KVM_CAP_MAX_VCPUS)",
+			    cpus, kvm_max);
+	return 0;
+}
+
 /* --- the option table: one setter per option ----------------------------- */
 
 static int set_kernel(struct run_opts *o, const char *v, char *err, size_t errlen)
@@ -138,6 +148,20 @@ static int set_timeout(struct run_opts *o, const char *v, char *err, size_t errl
 	return 0;
 }
 
+static int set_cpus(struct run_opts *o, const char *v, char *err, size_t errlen)
+{
+	unsigned n = 0;
+	const char *p = v;
+
+	for (; *p >= '0' && *p <= '9' && n <= SHOJI_CPUS_MAX; p++)
+		n = n * 10 + (unsigned)(*p - '0');
+	if (p == v || *p || n < 1 || n > SHOJI_CPUS_MAX)
+		return fail(err, errlen, "--cpus wants a number of vCPUs from 1 to %d, not '%s'",
+			    SHOJI_CPUS_MAX, v);
+	o->cpus = n;
+	return 0;
+}
+
 static int set_trace(struct run_opts *o, const char *v, char *err, size_t errlen)
 {
 	o->trace_exits = true;
@@ -166,8 +190,8 @@ static const struct run_option {
     {"--kernel", true, set_kernel},   {"--initrd", true, set_initrd},
     {"--append", true, set_append},   {"--memory", true, set_memory},
     {"--timeout", true, set_timeout}, {"--trace-exits", false, set_trace},
-    {"--json", true, set_json},	      {"--help", false, set_help},
-    {"-h", false, set_help},
+    {"--cpus", true, set_cpus},	      {"--json", true, set_json},
+    {"--help", false, set_help},      {"-h", false, set_help},
 };
 
 /* The option spelled by the first @n bytes of @a, or NULL. */
@@ -183,6 +207,7 @@ int opts_parse_run(int argc, char **argv, struct run_opts *o, char *err, size_t 
 {
 	*o = (struct run_opts){
 	    .memory = SHOJI_MEMORY_DEFAULT,
+	    .cpus = 1,
 	    .timeout_ms = SHOJI_TIMEOUT_DEFAULT_MS,
 	    .timeout_str = "30",
 	    .specs = argv,
@@ -244,6 +269,8 @@ void opts_usage(FILE *f)
 	      "                     name the tasks with --append \"task=NAME...\")\n"
 	      "  --append STR       kernel command line after the task= tokens\n"
 	      "  --memory SIZE      guest RAM, 16M..3G (default 128M; a bare number is MiB)\n"
+	      "  --cpus N           vCPUs, 1..64 and at most what KVM allows (default 1); the\n"
+	      "                     boot processor starts the others by INIT/SIPI\n"
 	      "  --timeout SECONDS  stop the guest after this long (default 30)\n"
 	      "  --trace-exits      log unknown ports and MMIO once; at the end, exits by reason\n"
 	      "                     and shoji's resident memory (on standard error)\n"
@@ -252,11 +279,11 @@ void opts_usage(FILE *f)
 	      "\n"
 	      "Exit status: the guest's (0: every task exited 0, 1: a task failed, 2: kernel\n"
 	      "panic, 3: command line or task refused); 2 also for a usage error or a bad input\n"
-	      "file; 124: timed out; 125: the vCPU crashed (registers printed); 126: this KVM\n"
+	      "file; 124: timed out; 125: a vCPU crashed (registers printed); 126: this KVM\n"
 	      "cannot run shoji guests (see shoji info).\n"
 	      "\n"
-	      "shoji info shows the KVM API version, the capabilities shoji uses, PKU, the\n"
-	      "result of a probe guest and a verdict; it exits 0 when this KVM can run shoji\n"
-	      "guests, 126 when not.\n",
+	      "shoji info shows the KVM API version, the capabilities shoji uses, the vCPUs\n"
+	      "KVM allows, PKU, the result of a probe guest and a verdict; it exits 0 when this\n"
+	      "KVM can run shoji guests, 126 when not.\n",
 	      f);
 }

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "vmm.h"
+
 #define SHOJI_MEMORY_DEFAULT (128ull << 20)
 #define SHOJI_MEMORY_MIN (16ull << 20)
 #define SHOJI_TIMEOUT_DEFAULT_MS 30000 /* as tools/qemu-run */
@@ -17,6 +19,7 @@ struct run_opts {
 	const char *initrd;	 /* --initrd; NULL: packed from the task specs */
 	const char *append;	 /* --append; NULL when not given */
 	uint64_t memory;	 /* --memory, bytes */
+	unsigned cpus;		 /* --cpus, 1..SHOJI_CPUS_MAX */
 	uint64_t timeout_ms;	 /* --timeout */
 	const char *timeout_str; /* --timeout as written, for messages */
 	bool trace_exits;	 /* --trace-exits */
@@ -61,6 +64,14 @@ int opts_parse_seconds(const char *s, uint64_t *ms);
  * Returns 0, or -EINVAL with a message in @err.
  */
 int opts_check_memory(uint64_t mem, uint64_t host_ram, char *err, size_t errlen);
+
+/*
+ * opts_check_cpus - --cpus against what this KVM allows.
+ * @cpus: requested vCPUs (1..SHOJI_CPUS_MAX, as opts_parse_run left it);
+ * @kvm_max: KVM_CAP_MAX_VCPUS (kvm_max_vcpus, vmm/kvm_vm.h).
+ * Returns 0, or -EINVAL with a message naming both numbers in @err.
+ */
+int opts_check_cpus(unsigned cpus, unsigned kvm_max, char *err, size_t errlen);
 
 /* opts_usage - the usage text of shoji and its commands, on @f. */
 void opts_usage(FILE *f);

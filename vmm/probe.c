@@ -237,7 +237,7 @@ int probe_run(int kvm_fd, struct probe_result *r)
 		free(cpuid);
 		return vm;
 	}
-	if ((rc = vm_set_memory(vm, 0, &m)) || (rc = vcpu_create(kvm_fd, vm, &v)))
+	if ((rc = vm_set_memory(vm, 0, &m)) || (rc = vcpu_create(kvm_fd, vm, 0, &v)))
 		goto out;
 	/* The guest's CPUID, as the kernel will have it (long mode needs LM). */
 	if ((rc = kvm_supported_cpuid(kvm_fd, cpuid)) ||

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "acpi.h"
 #include "startinfo.h"
 #include "vmm.h"
 
@@ -36,9 +37,9 @@ static unsigned fill_memmap(struct hvm_memmap_table_entry *e, uint64_t ram)
 }
 
 int startinfo_build(const struct guest_mem *m, const char *cmdline, gpa_t initrd,
-		    uint64_t initrd_size, gpa_t *start_info, const char **why)
+		    uint64_t initrd_size, gpa_t rsdp, gpa_t *start_info, const char **why)
 {
-	const struct start_info_params p = {cmdline, initrd, initrd_size, 0};
+	const struct start_info_params p = {cmdline, initrd, initrd_size, rsdp};
 	const size_t area_size = BOOT_AREA_END - BOOT_AREA_START;
 	const size_t region_size = start_info_size(BOOT_MEMMAP_MAX);
 	struct start_info_layout l;
@@ -60,5 +61,20 @@ int startinfo_build(const struct guest_mem *m, const char *cmdline, gpa_t initrd
 	if (start_info_set_memmap(&l, fill_memmap(l.memmap, m->size), why))
 		return -EINVAL;
 	*start_info = l.si_phys;
+	return 0;
+}
+
+int startinfo_acpi(const struct guest_mem *m, unsigned ncpus, gpa_t *rsdp, const char **why)
+{
+	uint8_t *area = guest_ptr(m, BOOT_ACPI, BOOT_ACPI_END - BOOT_ACPI);
+	if (!area) {
+		*why = "guest memory too small for the ACPI tables";
+		return -EINVAL;
+	}
+	if (acpi_build(area, BOOT_ACPI_END - BOOT_ACPI, BOOT_ACPI, ncpus)) {
+		*why = "the ACPI tables do not fit below 1 MiB";
+		return -EINVAL;
+	}
+	*rsdp = BOOT_ACPI;
 	return 0;
 }

@@ -20,6 +20,9 @@
  *               BOOT_MEMMAP_MAX entries)                    BOOT_START_INFO
  *  0x0000_8000  RAM: free for the kernel                     BOOT_AREA_END
  *  0x0009_fc00  reserved up to 1 MiB (where a PC has EBDA, VGA, BIOS)
+ *  0x000e_0000  with several vCPUs, the ACPI RSDP, RSDT and MADT
+ *               (vmm/acpi.h), where ACPI 6.5 5.2.5.1 has OSPM search
+ *               for an RSDP too                                 BOOT_ACPI
  *  0x0010_0000  kernel.elf PT_LOAD segments, by p_paddr
  *               RAM
  *  top - n      the initrd, page-aligned, ending at or below the top
@@ -31,6 +34,8 @@
 #define BOOT_AREA_END 0x8000ull
 #define BOOT_LOW_RAM_END 0x9fc00ull
 #define BOOT_HIGH_RAM 0x100000ull
+#define BOOT_ACPI 0xe0000ull
+#define BOOT_ACPI_END BOOT_HIGH_RAM
 
 _Static_assert(BOOT_START_INFO == BOOT_AREA_START, "the region opens the boot area");
 _Static_assert(BOOT_START_INFO + START_INFO_MEMMAP_OFF +
@@ -55,11 +60,22 @@ int initrd_place(const struct guest_mem *m, uint64_t size, gpa_t kernel_end, gpa
  * @cmdline:  NUL-terminated, at most SHOJI_CMDLINE_MAX bytes with the NUL
  *            ("" gives cmdline_paddr 0).
  * @initrd, @initrd_size: the module (size 0: no module is listed).
+ * @rsdp:     the ACPI RSDP's address (startinfo_acpi), 0 for none.
  * Returns 0 with the start info's address in *start_info; -E2BIG with
  * *why for a long command line; -EINVAL with *why when RAM is too small
  * or the initrd is outside RAM.
  */
 int startinfo_build(const struct guest_mem *m, const char *cmdline, gpa_t initrd,
-		    uint64_t initrd_size, gpa_t *start_info, const char **why);
+		    uint64_t initrd_size, gpa_t rsdp, gpa_t *start_info, const char **why);
+
+/*
+ * startinfo_acpi - write the ACPI tables for @ncpus processors
+ * (acpi_build) at BOOT_ACPI, in the reserved range below 1 MiB, where no
+ * kernel allocates.  With one vCPU shoji writes none: no RSDP means one
+ * processor, as a PC without ACPI or MP tables (vmm/boot.c).
+ * Returns 0 with the RSDP's address in *rsdp; -EINVAL with *why when RAM
+ * does not reach BOOT_ACPI_END or the tables do not fit below it.
+ */
+int startinfo_acpi(const struct guest_mem *m, unsigned ncpus, gpa_t *rsdp, const char **why);
 
 #endif

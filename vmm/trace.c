@@ -8,29 +8,49 @@
 #include "machine.h"
 #include "trace.h"
 
+/* Only the vCPU's own thread writes its counters: a relaxed load and
+ * store (plain moves) keep another thread's reads defined. */
+static void count(uint64_t *c)
+{
+	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+}
+
 void trace_exit(struct exit_stats *s, uint32_t reason)
 {
-	if (reason < EXIT_REASONS_MAX)
-		s->count[reason]++;
-	else
-		s->other++;
+	count(reason < EXIT_REASONS_MAX ? &s->count[reason] : &s->other);
+}
+
+void trace_eintr(struct exit_stats *s)
+{
+	count(&s->eintr);
 }
 
 /* Exits counted so far (while one is handled, that one included). */
 static uint64_t exits_total(const struct exit_stats *s)
 {
-	uint64_t total = s->other;
+	uint64_t total = __atomic_load_n(&s->other, __ATOMIC_RELAXED);
 	for (unsigned r = 0; r < EXIT_REASONS_MAX; r++)
-		total += s->count[r];
+		total += __atomic_load_n(&s->count[r], __ATOMIC_RELAXED);
 	return total;
 }
 
-void trace_task_output(struct exit_stats *s)
+static uint64_t machine_exits(const struct machine *m)
 {
-	if (s->task_output_seen)
+	uint64_t total = 0;
+	for (unsigned i = 0; i < m->ncpus; i++)
+		total += exits_total(&m->stats[i]);
+	return total;
+}
+
+void trace_task_output(struct machine *m)
+{
+	struct trace_first_output *f = &m->first_output;
+	int unseen = 0;
+	if (__atomic_load_n(&f->seen, __ATOMIC_RELAXED) ||
+	    !__atomic_compare_exchange_n(&f->seen, &unseen, 1, false, __ATOMIC_SEQ_CST,
+					 __ATOMIC_SEQ_CST))
 		return;
-	s->task_output_seen = true;
-	s->before_task_output = exits_total(s) - 1;
+	f->exits_before = machine_exits(m) - 1;
 }
 
 /* The first line "KEY: N kB" of @path, in bytes; 0 when there is none. */
@@ -65,31 +85,51 @@ uint64_t trace_now_ns(void)
 	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
 }
 
-void trace_summary(const struct machine *m)
+/* "shoji: WHO exits by reason: NAME N ...; total N (KVM_RUN interrupted N times)" */
+static void exits_line(const char *who, const struct exit_stats *s)
 {
-	uint64_t total = exits_total(&m->stats);
-	fprintf(stderr, "shoji: exits by reason:");
+	fprintf(stderr, "shoji: %sexits by reason:", who);
 	for (unsigned r = 0; r < EXIT_REASONS_MAX; r++) {
-		if (!m->stats.count[r])
+		if (!s->count[r])
 			continue;
 		const char *name = exit_reason_name(r);
 		if (!strncmp(name, "KVM_EXIT_", 9))
 			name += 9;
-		fprintf(stderr, " %s %llu", name, (unsigned long long)m->stats.count[r]);
+		fprintf(stderr, " %s %llu", name, (unsigned long long)s->count[r]);
 	}
-	if (m->stats.other)
-		fprintf(stderr, " other %llu", (unsigned long long)m->stats.other);
+	if (s->other)
+		fprintf(stderr, " other %llu", (unsigned long long)s->other);
+	uint64_t total = exits_total(s);
+	if (!total)
+		fputs(" none", stderr); /* an AP that never left its wait for SIPI */
 	fprintf(stderr, "; total %llu", (unsigned long long)total);
-	if (m->stats.eintr)
-		fprintf(stderr, " (KVM_RUN interrupted %llu times)",
-			(unsigned long long)m->stats.eintr);
-	fprintf(stderr, "\nshoji: port exits without a device %llu, MMIO exits %llu\n",
+	if (s->eintr)
+		fprintf(stderr, " (KVM_RUN interrupted %llu times)", (unsigned long long)s->eintr);
+	fputc('\n', stderr);
+}
+
+void trace_summary(const struct machine *m)
+{
+	struct exit_stats all = m->stats[0];
+	for (unsigned i = 1; i < m->ncpus; i++) {
+		for (unsigned r = 0; r < EXIT_REASONS_MAX; r++)
+			all.count[r] += m->stats[i].count[r];
+		all.other += m->stats[i].other;
+		all.eintr += m->stats[i].eintr;
+	}
+	for (unsigned i = 0; m->ncpus > 1 && i < m->ncpus; i++) {
+		char who[32];
+		snprintf(who, sizeof(who), "vCPU %u ", i);
+		exits_line(who, &m->stats[i]);
+	}
+	exits_line("", &all);
+	fprintf(stderr, "shoji: port exits without a device %llu, MMIO exits %llu\n",
 		(unsigned long long)m->io.unknown_port_exits, (unsigned long long)m->io.mmio_exits);
 	/* From exec to a task's first instruction, for a task that writes
 	 * first (bench/tasks/bench_boot.c): the start-up's cost in exits. */
-	if (m->stats.task_output_seen)
+	if (m->first_output.seen)
 		fprintf(stderr, "shoji: VM exits before the first task output: %llu\n",
-			(unsigned long long)m->stats.before_task_output);
+			(unsigned long long)m->first_output.exits_before);
 	else
 		fprintf(stderr, "shoji: VM exits before the first task output: unknown (no task "
 				"wrote through the console device)\n");

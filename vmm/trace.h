@@ -7,27 +7,41 @@
 
 #define EXIT_REASONS_MAX 64
 
+/* One vCPU's exits: written by its own thread only, read by others
+ * (trace_task_output) with relaxed atomic loads, so no lock. */
 struct exit_stats {
 	uint64_t count[EXIT_REASONS_MAX]; /* by KVM_EXIT_* */
 	uint64_t other;			  /* reasons >= EXIT_REASONS_MAX */
 	uint64_t eintr;			  /* KVM_RUN returned -EINTR */
-	bool task_output_seen;		  /* a task wrote through the console device */
-	uint64_t before_task_output;	  /* exits before the one that brought it */
+};
+
+/* The machine's first task output: set once, by whichever vCPU's exit
+ * brought it (a compare-and-swap on seen). */
+struct trace_first_output {
+	int seen;	       /* a task wrote through the console device */
+	uint64_t exits_before; /* exits of every vCPU before the one that brought it */
 };
 
 struct machine; /* machine.h */
 
-/* trace_exit - count one exit (always; cheap). */
+/* trace_exit - count one exit (always; cheap: no lock, no locked
+ * instruction). */
 void trace_exit(struct exit_stats *s, uint32_t reason);
 
-/* trace_task_output - the exit being handled brings a task's first
- * output (vmm/dev_hvcon.c): the exits before it are kept, once. */
-void trace_task_output(struct exit_stats *s);
+/* trace_eintr - count one KVM_RUN that returned -EINTR. */
+void trace_eintr(struct exit_stats *s);
 
-/* trace_summary - exits by reason, the exits before the first task
- * output, the time from start to the first KVM_RUN, then shoji's
- * resident memory, guest RAM resident and the difference (shoji's own),
- * on stderr. */
+/* trace_task_output - the exit being handled brings a task's first
+ * output (vmm/dev_hvcon.c): the exits of all vCPUs before it are kept,
+ * once. */
+void trace_task_output(struct machine *m);
+
+/* trace_summary - exits by reason (with several vCPUs, a line per vCPU
+ * "shoji: vCPU I exits by reason: ..." first, then the machine's total
+ * line as with one), the exits before the first task output, the time
+ * from start to the first KVM_RUN, then shoji's resident memory, guest
+ * RAM resident and the difference (shoji's own), on stderr.  Called
+ * after every vCPU thread has ended. */
 void trace_summary(const struct machine *m);
 
 /* trace_vmrss - resident memory of this process in bytes

@@ -28,11 +28,11 @@
 #define CR0_ET (1u << 4)
 #define RFLAGS_RESERVED1 (1u << 1)
 
-int vcpu_create(int kvm_fd, int vm_fd, struct vcpu *v)
+int vcpu_create(int kvm_fd, int vm_fd, unsigned id, struct vcpu *v)
 {
 	int rc;
 	v->run = NULL;
-	v->fd = ioctl(vm_fd, KVM_CREATE_VCPU, 0);
+	v->fd = ioctl(vm_fd, KVM_CREATE_VCPU, (unsigned long)id);
 	if (v->fd < 0)
 		return kvm_ioctl_failed("KVM_CREATE_VCPU");
 	int size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
@@ -53,6 +53,20 @@ fail:
 	close(v->fd);
 	v->fd = -1;
 	return rc;
+}
+
+int vcpu_waits_for_sipi(struct vcpu *v, unsigned id)
+{
+	struct kvm_mp_state mp;
+	if (ioctl(v->fd, KVM_GET_MP_STATE, &mp) < 0)
+		return kvm_ioctl_failed("KVM_GET_MP_STATE");
+	if (mp.mp_state == KVM_MP_STATE_UNINITIALIZED)
+		return 0;
+	fprintf(stderr,
+		"shoji: vCPU %u is in KVM MP state %u, not waiting for INIT and SIPI "
+		"(KVM_MP_STATE_UNINITIALIZED)\n",
+		id, mp.mp_state);
+	return -EPROTO;
 }
 
 void vcpu_destroy(struct vcpu *v)

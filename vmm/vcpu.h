@@ -17,9 +17,18 @@ struct vcpu {
 	size_t run_size;
 };
 
-/* vcpu_create - KVM_CREATE_VCPU 0 and map its kvm_run area
- * (KVM_GET_VCPU_MMAP_SIZE).  0 or -errno. */
-int vcpu_create(int kvm_fd, int vm_fd, struct vcpu *v);
+/* vcpu_create - KVM_CREATE_VCPU @id and map its kvm_run area
+ * (KVM_GET_VCPU_MMAP_SIZE).  With the in-kernel irqchip, vCPU 0 is the
+ * boot processor and starts runnable; any other starts in the reset
+ * state, waiting for INIT and SIPI.  0 or -errno. */
+int vcpu_create(int kvm_fd, int vm_fd, unsigned id, struct vcpu *v);
+
+/* vcpu_waits_for_sipi - KVM_GET_MP_STATE says KVM_MP_STATE_UNINITIALIZED:
+ * an application processor that KVM_RUN holds until the boot processor's
+ * INIT and SIPI reach it (Documentation/virt/kvm/api.rst, KVM_GET_MP_STATE).
+ * 0; -EPROTO with a message naming @id and the state when it is in
+ * another; -errno when the ioctl fails. */
+int vcpu_waits_for_sipi(struct vcpu *v, unsigned id);
 
 /* vcpu_destroy - unmap and close; safe on a zeroed or destroyed vcpu
  * (fd -1 or 0 means none). */

@@ -48,6 +48,12 @@
  * that exit status. */
 #define RUN_CONTINUE (-1)
 
+/* --cpus: shoji's own bound on vCPUs; KVM's (KVM_CAP_MAX_VCPUS) is
+ * checked once /dev/kvm is open (vmm/boot.c).  Every vCPU's APIC ID fits
+ * the MADT's 8-bit Processor Local APIC entry (vmm/acpi.h), and CPUID
+ * leaf 4's 6-bit core count (vmm/cpuid.h). */
+#define SHOJI_CPUS_MAX 64
+
 /* A guest physical address.  Never a host pointer: see guest_ptr() (vmm/guest_mem.h). */
 typedef uint64_t gpa_t;
 

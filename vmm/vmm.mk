@@ -16,6 +16,7 @@ VMM_SRCS := \
 	vmm/guest_mem.c \
 	vmm/elf_load.c \
 	vmm/startinfo.c \
+	vmm/acpi.c \
 	vmm/cpuid.c \
 	vmm/kvm_vm.c \
 	vmm/vcpu.c \
@@ -39,6 +40,7 @@ VMM_SRCS := \
 	vmm/exit_value.c \
 	vmm/console.c \
 	vmm/json_check.c \
+	guest/arch/x86_64/pmu_events.c \
 	$(LOADER_HOST_SRCS) \
 	$(LOADER_BOOT_SRCS)
 VMM_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(VMM_SRCS))
@@ -91,15 +93,17 @@ all: $(SHOJI) $(SHOJI_PACK) $(RESULTS_JSON)
 # Unit tests: the pure parts, on plain buffers.
 UNIT_TESTS += test_vmm_guestmem test_vmm_opts test_vmm_startinfo test_vmm_elf test_vmm_initrd \
 	test_vmm_cpuid test_vmm_io test_vmm_console test_vmm_json test_vmm_exit test_vmm_watchdog \
-	test_vmm_uart test_vmm_rtc test_vmm_linux test_vmm_tty test_vmm_hvcon
+	test_vmm_uart test_vmm_rtc test_vmm_linux test_vmm_tty test_vmm_hvcon test_vmm_acpi
 test_vmm_guestmem_SRCS := vmm/guest_mem.c
 test_vmm_opts_SRCS := vmm/options.c
-test_vmm_startinfo_SRCS := vmm/startinfo.c vmm/guest_mem.c loader/format/start_info.c
+test_vmm_startinfo_SRCS := vmm/startinfo.c vmm/acpi.c vmm/guest_mem.c loader/format/start_info.c
 test_vmm_elf_SRCS := vmm/elf_load.c vmm/guest_mem.c loader/format/kernel_elf.c
 test_vmm_initrd_SRCS := vmm/initrd.c vmm/taskimage.c vmm/hostfile.c $(LOADER_HOST_SRCS) \
 	tests/conformance/task/images.c
 test_vmm_initrd_LIBS := -lelf
-test_vmm_cpuid_SRCS := vmm/cpuid.c
+test_vmm_cpuid_SRCS := vmm/cpuid.c guest/arch/x86_64/pmu_events.c
+test_vmm_acpi_SRCS := vmm/acpi.c vmm/startinfo.c vmm/guest_mem.c loader/format/start_info.c \
+	loader/format/acpi.c
 test_vmm_io_SRCS := vmm/io.c
 test_vmm_console_SRCS := vmm/console.c vmm/json_check.c
 test_vmm_json_SRCS := vmm/json_check.c

@@ -144,10 +144,22 @@ out:
 	return NULL;
 }
 
+int watchdog_kick_setup(void)
+{
+	struct sigaction sa = {.sa_handler = on_kick};
+	sigemptyset(&sa.sa_mask);
+	return sigaction(KICK_SIGNAL, &sa, NULL) ? -errno : 0;
+}
+
+void watchdog_kick(pthread_t thread, struct kvm_run *run)
+{
+	__atomic_store_n(&run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	pthread_kill(thread, KICK_SIGNAL);
+}
+
 int watchdog_start(struct watchdog *wdog, struct kvm_run *run, uint64_t ms, const char *hang_msg,
 		   int hang_status)
 {
-	struct sigaction sa = {.sa_handler = on_kick};
 	pthread_condattr_t ca;
 	pthread_attr_t ta;
 	sigset_t all, old;
@@ -156,11 +168,8 @@ int watchdog_start(struct watchdog *wdog, struct kvm_run *run, uint64_t ms, cons
 	struct wd *w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(KICK_SIGNAL, &sa, NULL)) {
-		rc = -errno;
+	if ((rc = watchdog_kick_setup()))
 		goto fail_free;
-	}
 	w->target = pthread_self();
 	w->run = run;
 	w->hang_msg = hang_msg;

@@ -2,6 +2,7 @@
 #ifndef SHOJI_VMM_WATCHDOG_H
 #define SHOJI_VMM_WATCHDOG_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -31,6 +32,17 @@ struct watchdog {
 	void (*before_hang_exit)(void);
 	void *priv; /* the thread's state (opaque) */
 };
+
+/* watchdog_kick_setup - install the kick signal's handler (it only
+ * interrupts KVM_RUN), before any thread can be kicked.  0 or -errno.
+ * watchdog_start does it too. */
+int watchdog_kick_setup(void);
+
+/* watchdog_kick - kick @thread out of KVM_RUN for good: sets @run's
+ * immediate_exit (a KVM_RUN about to start returns at once) and sends
+ * the kick signal (one inside returns -EINTR).  For another vCPU's end
+ * of the machine (vmm/run_loop.c). */
+void watchdog_kick(pthread_t thread, struct kvm_run *run);
 
 /* watchdog_start - arm for @ms from now; the calling thread is the one
  * kicked.  0 or -errno. */

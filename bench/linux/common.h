@@ -17,7 +17,9 @@
  * context switches (getrusage) of both sides over the measured
  * iterations; syscalls the system calls the loop makes (counted in the
  * code); the events Linux does not count for us (CR3 writes, TLB flushes)
- * are null.
+ * are null.  After "counters", "pmu": the performance counters per
+ * operation over the last mark_begin()..mark_end(), or null and
+ * "pmu_skip" with the reason (perf.h).
  */
 
 #include <errno.h>
@@ -37,6 +39,8 @@
 /* The TLB-model plugin's region markers, as the guest's roi_begin() and
  * roi_end() place them (guest/user/lib/roi.h). */
 #include "../../include/shoji/tlbmark.h"
+/* perf_begin(), perf_end(), perf_json(): the performance counters. */
+#include "perf.h"
 
 static inline uint64_t now_ns(void)
 {
@@ -50,8 +54,10 @@ struct mark {
 	uint64_t tsc, ns;
 };
 
+/* The performance counters first and last (perf.h), outside the clocks. */
 static inline void mark_begin(struct mark *m)
 {
+	perf_begin();
 	m->ns = now_ns();
 	m->tsc = SHOJI_RDTSC("", TLBMARK_ASM(TLBMARK_ROI_BEGIN));
 }
@@ -60,6 +66,7 @@ static inline void mark_end(struct mark *m)
 {
 	m->tsc = SHOJI_RDTSC(TLBMARK_ASM(TLBMARK_ROI_END), "");
 	m->ns = now_ns();
+	perf_end();
 }
 
 static inline void die(const char *prog, const char *what)
@@ -211,9 +218,10 @@ static inline void result(const char *benchmark, const char *mode, const char *v
 			  double switch_total, double syscall_total, double wrpkru_total,
 			  const char *extra)
 {
-	char model[128], sw[32], sc[32], pk[32];
+	char model[128], sw[32], sc[32], pk[32], pmu[512];
 
 	cpu_model(model, sizeof(model));
+	perf_json(pmu, sizeof(pmu), ops);
 	put_per_op(sw, sizeof(sw), switch_total, ops);
 	put_per_op(sc, sizeof(sc), syscall_total, ops);
 	put_per_op(pk, sizeof(pk), wrpkru_total, ops);
@@ -221,9 +229,9 @@ static inline void result(const char *benchmark, const char *mode, const char *v
 	    "RESULT {\"benchmark\":\"%s\",\"mode\":\"%s\",\"variant\":\"%s\",\"iterations\":%llu,"
 	    "\"warmup\":%llu,\"cycles_per_op\":%.3f,\"ns_per_op\":%.3f,\"cpu\":\"%s\"%s,"
 	    "\"counters\":{\"task_switches\":%s,\"cr3_writes\":null,\"wrpkru\":%s,"
-	    "\"tlb_flushes\":null,\"syscalls\":%s}}\n",
+	    "\"tlb_flushes\":null,\"syscalls\":%s}%s}\n",
 	    benchmark, mode, variant, (unsigned long long)ops, (unsigned long long)warmup,
-	    cycles / (double)ops, ns / (double)ops, model, extra ? extra : "", sw, pk, sc);
+	    cycles / (double)ops, ns / (double)ops, model, extra ? extra : "", sw, pk, sc, pmu);
 	fflush(stdout);
 }
 

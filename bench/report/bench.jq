@@ -9,6 +9,7 @@ include "format";
 include "lib";
 include "targets";
 include "linux";
+include "pmu";
 
 # "median (min–max)" cycles and ns of a timed group.
 def cyc_ns: "\(mmm("cycles_per_op")) cyc, \(mmm("ns_per_op")) ns";
@@ -167,6 +168,7 @@ def report($d; $t):
 		+ "|---|---|---|---|---|---|---|---|\n"
 		+ linux_rows($d) + "\n"
 		+ (if $has_kvm then "## Guest results (shoji on hardware KVM)\n\n" + guest_rows($d; "kvm") + "\n" else "" end)
+		+ pmu_section($d)
 		+ (if $has_tcg then "## Guest event counters per operation (QEMU TCG, one run; timings discarded)\n\n"
 			+ guest_rows($d; "tcg") + "\n" else "" end)
 		+ shoji_linux_section($d)

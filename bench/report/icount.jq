@@ -2,7 +2,8 @@
 #
 # usage (bench/report/report runs it):
 #   jq -n -r -L bench/report --rawfile records RECORDS --slurpfile baseline BASELINE \
-#       --slurpfile targets bench/targets.json --argjson write_baseline 0|1 -f bench/report/icount.jq
+#       --slurpfile targets bench/targets.json --slurpfile costs bench/costmodel.json \
+#       --argjson write_baseline 0|1 -f bench/report/icount.jq
 # Gives {files: {NAME: TEXT}, status}: status 1 when a count grew by more
 # than 2% over BASELINE or the two runs of a workload differ by more than
 # that.
@@ -11,6 +12,7 @@ include "format";
 include "lib";
 include "targets";
 include "linux";
+include "tlb";
 
 # A count more than this factor over its baseline has grown.
 def grew_factor: 1.02;
@@ -117,7 +119,7 @@ def cost_md($d):
 	| if ($lines | length) == 0 then ""
 	  else "shoji's own cost (bench_boot in process mode, bench/steps/shoji-cost):\n\n" + ($lines | add) + "\n" end;
 
-def report($d; $t; $base; $write):
+def report($d; $r; $t; $base; $write):
 	[icount_targets($t; $d; ""), cost_targets($t; $d)] as $targets
 	| determinism($d) as $det
 	| baseline_check($d; $base; $write) as $check
@@ -127,6 +129,7 @@ def report($d; $t; $base; $write):
 		| select(. != null and has("boot_ticks"))] as $kboot
 	| kmem_section($d; "icount"; target_def($t; "icount_kmem_per_shared_task")) as $kmem
 	| linux_section($d) as $linux
+	| tlb_section($r; $costs[0].costs; $d.skips) as $tlb
 	| {status: (if $det.worst > grew_factor - 1 or $check.grew > 0 or $linux.status > 0 then 1 else 0 end),
 	   files: {
 	"icount-report.md": ("# shoji path lengths under QEMU -icount\n\n"
@@ -167,6 +170,7 @@ def report($d; $t; $base; $write):
 		+ cost_md($d)
 		+ $kmem.md
 		+ $linux.md
+		+ $tlb.md
 		+ "## Determinism\n\n"
 		+ (if $det.nd == 0 then "No workload ran twice.\n\n"
 		   elif $det.ndiff == 0 then "Every one of the \($det.nd) workloads ran twice with identical instructions per operation.\n\n"
@@ -178,7 +182,7 @@ def report($d; $t; $base; $write):
 		+ "\n## Plot\n\n- [icount.svg](plots/icount.svg): instructions per operation\n"
 		+ (if $linux.dat != "" then "- [icount-linux.svg](plots/icount-linux.svg): Linux / shoji, instructions per operation\n" else "" end)),
 	"icount.json": ("{\n  \"generated_by\": \"make bench-icount (bench/run --icount)\",\n"
-		+ json_info($d) + json_results($d) + json_targets($targets) + "}\n"),
+		+ json_info($d) + json_results($d) + $tlb.json + json_targets($targets) + "}\n"),
 	"icount-check.txt": ($check.check
 		+ (if $det.ndiff > 0 then "icount: \($det.ndiff) workload(s) differed between two runs (largest \($det.worst * 100 | fixed(3))%)\n"
 		   elif $det.nd > 0 then "icount: deterministic: \($det.nd) workloads ran twice with identical counts\n" else "" end)
@@ -188,5 +192,5 @@ def report($d; $t; $base; $write):
 	"plots/icount-linux.dat": $linux.dat,
 	"plots/kmem.dat": $kmem.dat}};
 
-(($records | [parse_records]) as $r | aggregate($r; $r)) as $d
-| report($d; $targets[0]; ($baseline[0].workloads // []); $write_baseline == 1)
+($records | [parse_records]) as $r | aggregate($r; $r) as $d
+| report($d; $r; $targets[0]; ($baseline[0].workloads // []); $write_baseline == 1)

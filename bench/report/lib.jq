@@ -14,12 +14,20 @@
 
 include "format";
 
+# The performance counters a RESULT line's "pmu" object may hold: the
+# guest's (include/shoji/abi.h, shoji_pmu_event_name) and the Linux
+# baselines' generic perf events (bench/linux/perf.h); each a field
+# "pmu_NAME" of its group.
+def pmu_events: ["instructions", "cycles", "dtlb_load_walks", "dtlb_store_walks", "dtlb_walks",
+	"itlb_walks", "stlb_hits", "dtlb_read_misses", "dtlb_write_misses", "itlb_read_misses"];
+
 # The fields a result may carry, in the order the JSON lists them.
 def fields: ["cycles_per_op", "ns_per_op", "cycles_per_op_with_switches", "tsc_read_cycles",
 	"task_switches", "cr3_writes", "wrpkru", "tlb_flushes", "syscalls", "timer_ticks", "bytes",
 	"tsc_at_main", "clock_ns_at_main", "tasks", "groups", "total_bytes", "per_task_bytes",
 	"instructions", "kib", "us", "iterations", "warmup", "ticks_per_instruction", "boot_ticks",
-	"entry_tsc", "calibration_ticks", "exits"];
+	"entry_tsc", "calibration_ticks", "exits"] + [pmu_events[] | "pmu_" + .];
+
 
 # The SYS_STATS counters: per operation, in results.json's counters_per_op.
 def counters: ["task_switches", "cr3_writes", "wrpkru", "tlb_flushes", "syscalls", "timer_ticks"];
@@ -46,7 +54,9 @@ def aggregate(info_records; records):
 	 order: [], groups: {}}
 	| reduce (records[] | select(.kind == "RESULT")) as $r (.;
 		# Counters are nested; a top-level field of the same name wins.
-		(($r.payload.counters // {}) + ($r.payload | del(.counters))) as $x
+		# The performance counters, "pmu":{NAME:...}, as fields pmu_NAME.
+		(($r.payload.counters // {}) + ($r.payload | del(.counters) | del(.pmu))
+		 + (($r.payload.pmu // {}) | with_entries(.key = "pmu_" + .key))) as $x
 		| ($x.variant // "" | tostring) as $v0
 		| (if $x.benchmark == "kmem_per_task" and ($x.task // "") != "" then "\($v0), task \($x.task)" else $v0 end) as $v
 		| key($r.platform; $x.benchmark // ""; $x.mode // ""; $v) as $k
@@ -54,6 +64,8 @@ def aggregate(info_records; records):
 			| .groups[$k] = {p: $r.platform, b: ($x.benchmark // ""), m: ($x.mode // ""), v: $v, vals: {}}
 		   else . end)
 		| (if ($x.cpu // "") != "" then .groups[$k].cpu = $x.cpu else . end)
+		| (if ($x.pmu_skip // "") != "" then .groups[$k].pmu_skip = $x.pmu_skip else . end)
+		| (if ($x.pmu_scope // "") != "" then .groups[$k].pmu_scope = $x.pmu_scope else . end)
 		| reduce (fields[] | select(($x[.] | type) == "number")) as $f (.;
 			.groups[$k].vals[$f] += [$x[$f]]));
 

@@ -1,4 +1,4 @@
-/* Reading the PVH start info: memory map, command line and initrd. */
+/* Reading the PVH start info: memory map, command line, initrd and the RSDP's address. */
 #include <shoji/pvh.h>
 #include "core/bootinfo.h"
 #include "core/console.h"
@@ -52,6 +52,7 @@ void bootinfo_read(uint32_t start_info_phys, struct boot_info *bi)
 		bi->nranges++;
 	}
 
+	bi->rsdp_phys = si->rsdp_paddr; /* only read through the checks of acpi_find.c */
 	bi->cmdline[0] = 0;
 	if (si->cmdline_paddr) {
 		const char *c = early_ptr(si->cmdline_paddr, 1, "command line");

@@ -13,6 +13,7 @@ struct boot_info {
 	uint64_t used_start[8], used_end[8];
 	unsigned nused;
 	uint64_t initrd_phys, initrd_size; /* 0 when no module */
+	uint64_t rsdp_phys;		   /* the ACPI RSDP the loader found, 0 when none */
 	char cmdline[SHOJI_CMDLINE_MAX];
 };
 /* Copies what the kernel needs out of the start info at start_info_phys

@@ -1,5 +1,6 @@
 /* Kernel command line: task=[N*]NAME[:MODE[:ARG...]], quantum=MS,
- * pcid=on|off, selftest=kernel-fault, audit=on|off, tlbhints=on|off. */
+ * pcid=on|off, cpus=N, selftest=kernel-fault, audit=on|off, tlbhints=on|off,
+ * pmu=on|off. */
 #include "core/cmdline.h"
 #include "lib/lib.h"
 #include "loader/format/format.h"
@@ -123,12 +124,27 @@ static int parse_pcid(char *value, struct boot_options *opt, char *err, size_t e
 	return 0;
 }
 
+/* cpus=N: start at most N CPUs, the boot processor included (cpus=1:
+ * none besides it); the limit is the kernel's, ACPI_MAX_CPUS. */
+static int parse_cpus(char *value, struct boot_options *opt, char *err, size_t errlen)
+{
+	unsigned long n;
+	if (parse_ulong(value, 10, &n) || n < 1 || n > ACPI_MAX_CPUS)
+		return fail(err, errlen, "cpus=%s: expected a number of CPUs between 1 and %d",
+			    value, ACPI_MAX_CPUS);
+	opt->cpus = (unsigned)n;
+	return 0;
+}
+
 /* selftest=kernel-fault: the kernel faults on purpose once booted, so the
  * panic path (registers, status 2) is tested like any other;
  * selftest=triple-fault: it loads an empty IDT and traps, which resets the
  * machine (how a loader reports a dead vCPU is tested with it);
  * selftest=audit-queue|audit-page: an invariant broken on purpose, which
- * audit=on must catch (audit_break()). */
+ * audit=on must catch (audit_break()); selftest=ap-silent: the other CPUs
+ * are started into a halt, so none comes up (the kernel's path for a dead
+ * CPU); selftest=rsdp-scan: the loader's RSDP is ignored, so the kernel
+ * finds one in the BIOS areas (the path for loaders that pass none). */
 static int parse_selftest(char *value, struct boot_options *opt, char *err, size_t errlen)
 {
 	if (!strcmp(value, "kernel-fault"))
@@ -139,15 +155,19 @@ static int parse_selftest(char *value, struct boot_options *opt, char *err, size
 		opt->selftest = SELFTEST_AUDIT_QUEUE;
 	else if (!strcmp(value, "audit-page"))
 		opt->selftest = SELFTEST_AUDIT_PAGE;
+	else if (!strcmp(value, "ap-silent"))
+		opt->selftest = SELFTEST_AP_SILENT;
+	else if (!strcmp(value, "rsdp-scan"))
+		opt->selftest = SELFTEST_RSDP_SCAN;
 	else
 		return fail(err, errlen,
-			    "selftest=%s: expected kernel-fault, triple-fault, audit-queue or "
-			    "audit-page",
+			    "selftest=%s: expected kernel-fault, triple-fault, audit-queue, "
+			    "audit-page, ap-silent or rsdp-scan",
 			    value);
 	return 0;
 }
 
-/* KEY=on|off into *out; any other value is refused, naming KEY. */
+/* KEY=on|off into *out; any other value is refused, naming key=value. */
 static int parse_on_off(const char *key, const char *value, bool *out, char *err, size_t errlen)
 {
 	if (!strcmp(value, "on"))
@@ -174,6 +194,15 @@ static int parse_tlbhints(char *value, struct boot_options *opt, char *err, size
 	return parse_on_off("tlbhints", value, &opt->tlbhints, err, errlen);
 }
 
+/* pmu=on: the kernel programs the performance counters where the CPU has
+ * them (arch/x86_64/pmu.c); off, the default, leaves them alone and
+ * SYS_PMU reports none: the counts include every task's events
+ * (docs/security.md, "Performance counters"). */
+static int parse_pmu(char *value, struct boot_options *opt, char *err, size_t errlen)
+{
+	return parse_on_off("pmu", value, &opt->pmu, err, errlen);
+}
+
 typedef int (*option_fn)(char *value, struct boot_options *opt, char *err, size_t errlen);
 
 static const struct {
@@ -182,6 +211,7 @@ static const struct {
 } options[] = {
     {"task", parse_task},	  {"quantum", parse_quantum}, {"pcid", parse_pcid},
     {"selftest", parse_selftest}, {"audit", parse_audit},     {"tlbhints", parse_tlbhints},
+    {"pmu", parse_pmu},		  {"cpus", parse_cpus},
 };
 
 /* The parser of the option whose key is tok[0..keylen), or 0. */
@@ -201,6 +231,8 @@ int cmdline_parse(char *buf, struct boot_options *opt, char *err, size_t errlen)
 	opt->selftest = SELFTEST_NONE;
 	opt->audit = false;
 	opt->tlbhints = false;
+	opt->pmu = false;
+	opt->cpus = 0;
 	if (errlen)
 		err[0] = 0;
 
@@ -221,7 +253,7 @@ int cmdline_parse(char *buf, struct boot_options *opt, char *err, size_t errlen)
 		if (!parse)
 			return fail(err, errlen,
 				    "unknown option '%s' (known: task=, quantum=, pcid=, "
-				    "selftest=, audit=, tlbhints=)",
+				    "selftest=, audit=, tlbhints=, pmu=, cpus=)",
 				    tok);
 		int rc = parse(eq + 1, opt, err, errlen);
 		if (rc)

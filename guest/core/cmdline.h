@@ -23,9 +23,13 @@ struct boot_options {
 		SELFTEST_TRIPLE_FAULT,
 		SELFTEST_AUDIT_QUEUE,
 		SELFTEST_AUDIT_PAGE,
+		SELFTEST_AP_SILENT,
+		SELFTEST_RSDP_SCAN,
 	} selftest;
 	bool audit;    /* audit=on: check the kernel's invariants (audit.c) */
 	bool tlbhints; /* tlbhints=on: hints for the TLB-model plugin (arch/x86_64/tlbhint.h) */
+	bool pmu;      /* pmu=on: use the performance counters (pmu.c); off by default */
+	unsigned cpus; /* cpus=N: start at most N CPUs (1..ACPI_MAX_CPUS); 0: every one */
 	unsigned ntasks;
 	struct task_spec *tasks; /* caller's array of max_tasks entries */
 	unsigned max_tasks;

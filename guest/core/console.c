@@ -16,8 +16,8 @@
  * and "shoji:", "task " every task line, "kernel " "kernel panic:".
  */
 static const char *const kernel_words[] = {
-    "shoji",  "task ",	 "kernel ", "boot:",	"memory:",   "time:",
-    "timer:", "paging:", "cpu:",    "cmdline:", "deadlock:", "audit:",
+    "shoji",   "task ", "kernel ",  "boot:",	 "memory:", "time:", "timer:",
+    "paging:", "cpu:",	"cmdline:", "deadlock:", "audit:",  "pmu:",
 };
 
 /* Whether the console is at the start of a line, and whether a task's

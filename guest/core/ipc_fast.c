@@ -14,14 +14,13 @@
 
 /* A task blocked in a receive has the number of the call it blocked in,
  * and these compare it with SYS_CALL_W: the word calls must be the two
- * highest numbers of the IPC calls.  A number above them (SYS_TASKINFO)
+ * highest numbers of the IPC calls.  A number above them (SYS_TASKINFO, SYS_PMU)
  * must never block, nor be a fast path's (IPC_FAST_CALLS). */
 _Static_assert(SYS_REPLY_RECV_W == SYS_CALL_W + 1 && SYS_SEND < SYS_CALL_W &&
 		   SYS_RECV < SYS_CALL_W && SYS_CALL < SYS_CALL_W && SYS_REPLY_RECV < SYS_CALL_W,
 	       "the word calls are the two highest IPC numbers");
 _Static_assert(IPC_FAST_CALLS >> (SYS_REPLY_RECV_W + 1) == 0, "no fast path above the word calls");
-_Static_assert(SYS_COUNT == SYS_TASKINFO + 1,
-	       "a new call: check that it never blocks in a receive");
+_Static_assert(SYS_COUNT == SYS_PMU + 1, "a new call: check that it never blocks in a receive");
 
 /* Words of task memory, at any alignment. */
 typedef uint64_t __attribute__((may_alias, aligned(1))) unaligned_word;

@@ -70,6 +70,13 @@ static void time_init(uint64_t entry_tsc)
 		tsc_calibration_ticks);
 }
 
+/* selftest=rsdp-scan and ap-silent reach smp_start(). */
+static unsigned smp_flags(void)
+{
+	return (opt.selftest == SELFTEST_RSDP_SCAN ? SMP_SCAN_BIOS : 0) |
+	       (opt.selftest == SELFTEST_AP_SILENT ? SMP_SILENT_APS : 0);
+}
+
 static void selftest(void)
 {
 	static const struct {
@@ -102,8 +109,10 @@ void kmain(uint32_t start_info_phys, uint64_t entry_tsc)
 	uaccess_init();                 /* without SMAP: no STAC and CLAC */
 	check_features();               /* refuse pcid=on without PCID; report */
 	tlbhint_init(opt.tlbhints);     /* tlbhints=on: announce the window, CR4 */
+	pmu_init(opt.pmu);              /* counters in every ring, if pmu=on      */
 	syscall_msr_init();             /* SYSCALL/SYSRET */
 	time_init(entry_tsc);           /* TSC frequency, LAPIC timer */
+	smp_start(&bi, opt.cpus, smp_flags()); /* the other CPUs, from the MADT: up and idle */
 	tasks_create_all(&opt, initrd(), bi.initrd_size); /* every image checked first */
 	if (opt.audit) audit_init();    /* audit=on: invariants checked from here on */
 	selftest();                     /* selftest= options */

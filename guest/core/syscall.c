@@ -28,27 +28,45 @@ _Static_assert(ENTRY_SYS_COUNT == SYS_COUNT, "entry.S knows the number of calls"
 /* Every number has its line: a new call changes SYS_COUNT, which the
  * assertion above then finds unequal to ENTRY_SYS_COUNT. */
 entry_fn *entry_syscall_table[SYS_COUNT] = {
-    [SYS_EXIT] = syscall_dispatch,     [SYS_WRITE] = syscall_dispatch,
-    [SYS_YIELD] = syscall_dispatch,    [SYS_GETPID] = syscall_dispatch,
-    [SYS_CLOCK] = syscall_dispatch,    [SYS_RECV] = syscall_dispatch,
-    [SYS_MAP] = syscall_dispatch,      [SYS_UNMAP] = syscall_dispatch,
-    [SYS_KMEM] = syscall_dispatch,     [SYS_STATS] = syscall_dispatch,
-    [SYS_TASKINFO] = syscall_dispatch, [SYS_SEND] = ipc_fast_send,
-    [SYS_CALL] = ipc_fast_call,	       [SYS_REPLY_RECV] = ipc_fast_reply_recv,
-    [SYS_CALL_W] = ipc_fast_call_w,    [SYS_REPLY_RECV_W] = ipc_fast_reply_recv_w,
+    [SYS_EXIT] = syscall_dispatch,
+    [SYS_WRITE] = syscall_dispatch,
+    [SYS_YIELD] = syscall_dispatch,
+    [SYS_GETPID] = syscall_dispatch,
+    [SYS_CLOCK] = syscall_dispatch,
+    [SYS_RECV] = syscall_dispatch,
+    [SYS_MAP] = syscall_dispatch,
+    [SYS_UNMAP] = syscall_dispatch,
+    [SYS_KMEM] = syscall_dispatch,
+    [SYS_STATS] = syscall_dispatch,
+    [SYS_TASKINFO] = syscall_dispatch,
+    [SYS_PMU] = syscall_dispatch,
+    [SYS_SEND] = ipc_fast_send,
+    [SYS_CALL] = ipc_fast_call,
+    [SYS_REPLY_RECV] = ipc_fast_reply_recv,
+    [SYS_CALL_W] = ipc_fast_call_w,
+    [SYS_REPLY_RECV_W] = ipc_fast_reply_recv_w,
 };
 
 /* audit=on's table, which entry_audit_on() copies over the one above:
  * the IPC fast paths stay, audited (core/ipc_fast.h). */
 entry_fn *const entry_syscall_table_audited[SYS_COUNT] = {
-    [SYS_EXIT] = syscall_dispatch_audited,     [SYS_WRITE] = syscall_dispatch_audited,
-    [SYS_YIELD] = syscall_dispatch_audited,    [SYS_GETPID] = syscall_dispatch_audited,
-    [SYS_CLOCK] = syscall_dispatch_audited,    [SYS_RECV] = syscall_dispatch_audited,
-    [SYS_MAP] = syscall_dispatch_audited,      [SYS_UNMAP] = syscall_dispatch_audited,
-    [SYS_KMEM] = syscall_dispatch_audited,     [SYS_STATS] = syscall_dispatch_audited,
-    [SYS_TASKINFO] = syscall_dispatch_audited, [SYS_SEND] = ipc_fast_send_audited,
-    [SYS_CALL] = ipc_fast_call_audited,	       [SYS_REPLY_RECV] = ipc_fast_reply_recv_audited,
-    [SYS_CALL_W] = ipc_fast_call_w_audited,    [SYS_REPLY_RECV_W] = ipc_fast_reply_recv_w_audited,
+    [SYS_EXIT] = syscall_dispatch_audited,
+    [SYS_WRITE] = syscall_dispatch_audited,
+    [SYS_YIELD] = syscall_dispatch_audited,
+    [SYS_GETPID] = syscall_dispatch_audited,
+    [SYS_CLOCK] = syscall_dispatch_audited,
+    [SYS_RECV] = syscall_dispatch_audited,
+    [SYS_MAP] = syscall_dispatch_audited,
+    [SYS_UNMAP] = syscall_dispatch_audited,
+    [SYS_KMEM] = syscall_dispatch_audited,
+    [SYS_STATS] = syscall_dispatch_audited,
+    [SYS_TASKINFO] = syscall_dispatch_audited,
+    [SYS_PMU] = syscall_dispatch_audited,
+    [SYS_SEND] = ipc_fast_send_audited,
+    [SYS_CALL] = ipc_fast_call_audited,
+    [SYS_REPLY_RECV] = ipc_fast_reply_recv_audited,
+    [SYS_CALL_W] = ipc_fast_call_w_audited,
+    [SYS_REPLY_RECV_W] = ipc_fast_reply_recv_w_audited,
 };
 
 void syscall_dispatch(uint64_t rdi, uint64_t rsi, uint64_t rdx)

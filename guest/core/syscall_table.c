@@ -101,6 +101,17 @@ static int64_t sys_taskinfo(struct task *self, const struct regs *r)
 	return copy_to_task(self, r->rdi, &info, sizeof(info));
 }
 
+/* The vCPU's counters now (arch/x86_64/pmu.c): how many are valid, 0
+ * without a PMU (the zeroed answer still copied, so a task never reads
+ * its own stale bytes as counters); all or nothing, as SYS_STATS. */
+static int64_t sys_pmu(struct task *self, const struct regs *r)
+{
+	struct shoji_pmu p;
+	unsigned n = pmu_read(&p);
+	int64_t rc = copy_to_task(self, r->rdi, &p, sizeof(p));
+	return rc ? rc : (int64_t)n;
+}
+
 /* By number (include/shoji/abi.h); a number without a handler is
  * -SHOJI_ENOSYS (syscall.c). */
 const syscall_fn syscall_table[SYS_COUNT] = {
@@ -120,4 +131,5 @@ const syscall_fn syscall_table[SYS_COUNT] = {
     [SYS_CALL_W] = sys_call_w,
     [SYS_REPLY_RECV_W] = sys_reply_recv_w,
     [SYS_TASKINFO] = sys_taskinfo,
+    [SYS_PMU] = sys_pmu,
 };

@@ -14,7 +14,8 @@ USER_LIB_OBJS := $(addprefix $(BUILD)/user/,$(addsuffix .o,$(basename $(USER_LIB
 # objects: a task links only the parts it calls, and a task that calls
 # none links nothing, so its image, and the kernel-mode verifier's pass
 # over it at boot, stay as small as before.
-USER_ROI_SRCS := guest/user/lib/roi.c guest/user/lib/roi_line.c guest/user/lib/roi_format.c
+USER_ROI_SRCS := guest/user/lib/roi.c guest/user/lib/roi_pmu.c guest/user/lib/roi_line.c \
+	guest/user/lib/roi_format.c
 USER_ROI_OBJS := $(addprefix $(BUILD)/user/,$(USER_ROI_SRCS:.c=.o))
 USER_ROI_LIB := $(BUILD)/user/libroi.a
 $(USER_ROI_LIB): $(USER_ROI_OBJS)
@@ -43,12 +44,13 @@ $(USER_LIBC): $(USER_LIBC_OBJS)
 	$(Q)rm -f $@ && ar rcsD $@ $^
 
 TASKS := hello pingpong spin peek badptr ipcpaths replyrecv samevas wordipc clobber ipcwait taskinfo \
+	pmuinfo \
 	crash forge libc tlbprobe
 # The attack suite (tests/attacks/): a victim and the tasks that attack it.
 ATTACK_TASKS := victim attack_heapchurn attack_rw attack_deputy attack_exec attack_wrpkru \
 	attack_wrpkru_hidden attack_wrpkru_split attack_wrpkru_table attack_xrstor \
 	attack_xrstors attack_big attack_krw \
-	attack_kpriv_cr3 attack_kpriv_wrmsr attack_kpriv_cli attack_kpriv_hlt attack_kpriv_out \
+	attack_kpriv_cr3 attack_kpriv_wrmsr attack_kpriv_rdmsr attack_kpriv_rdpmc attack_kpriv_cli attack_kpriv_hlt attack_kpriv_out \
 	attack_kpriv_lidt attack_kpriv_swapgs attack_kpriv_sysret attack_kpriv_iretq attack_kpriv_int \
 	attack_khidden attack_khidden_unreached attack_kbranch_victim attack_kbranch_kernel \
 	attack_kbranch_tramp attack_kbranch_masked attack_kindirect attack_kret attack_kmask \

@@ -112,6 +112,9 @@ enum shoji_sys {
 	SYS_TASKINFO = 15,     /* taskinfo(struct shoji_taskinfo *): who the
 				  caller is (id, name, mode, group, key) and the
 				  TSC frequency; returns 0 */
+	SYS_PMU = 16,	       /* pmu(struct shoji_pmu *): the vCPU's performance
+				  counters the kernel programmed at boot, read
+				  now; returns how many are valid (0: none) */
 	SYS_COUNT
 };
 
@@ -205,5 +208,60 @@ struct shoji_taskinfo {
 _Static_assert(sizeof(struct shoji_taskinfo) == 64, "shoji_taskinfo: 64 bytes");
 _Static_assert(__builtin_offsetof(struct shoji_taskinfo, tsc_khz) == 16, "shoji_taskinfo.tsc_khz");
 _Static_assert(__builtin_offsetof(struct shoji_taskinfo, name) == 32, "shoji_taskinfo.name");
+
+/*
+ * The events SYS_PMU reports (docs/measuring.md, "Performance counters";
+ * the codes per CPU: guest/arch/x86_64/pmu_events.c).  The walk events
+ * count page walks that completed (loads, stores, instruction fetches that
+ * missed every TLB level); AMD's data-TLB event does not tell loads from
+ * stores, hence SHOJI_PMU_DTLB_WALKS beside the Intel pair.
+ */
+enum shoji_pmu_event {
+	SHOJI_PMU_NONE = 0,
+	SHOJI_PMU_INSTRUCTIONS = 1,	/* instructions retired */
+	SHOJI_PMU_CYCLES = 2,		/* unhalted core cycles */
+	SHOJI_PMU_DTLB_LOAD_WALKS = 3,	/* loads that missed every TLB level, walk completed */
+	SHOJI_PMU_DTLB_STORE_WALKS = 4, /* stores, the same */
+	SHOJI_PMU_DTLB_WALKS = 5,	/* loads and stores together (AMD) */
+	SHOJI_PMU_ITLB_WALKS = 6,	/* instruction fetches, the same */
+	SHOJI_PMU_STLB_HITS = 7,	/* data accesses that missed the first level
+					   and hit the second-level TLB */
+	SHOJI_PMU_EVENT_COUNT
+};
+
+/* The event's name in RESULT lines; "?" for no event. */
+static inline const char *shoji_pmu_event_name(unsigned int event)
+{
+	static const char *const names[SHOJI_PMU_EVENT_COUNT] = {
+	    [SHOJI_PMU_INSTRUCTIONS] = "instructions",
+	    [SHOJI_PMU_CYCLES] = "cycles",
+	    [SHOJI_PMU_DTLB_LOAD_WALKS] = "dtlb_load_walks",
+	    [SHOJI_PMU_DTLB_STORE_WALKS] = "dtlb_store_walks",
+	    [SHOJI_PMU_DTLB_WALKS] = "dtlb_walks",
+	    [SHOJI_PMU_ITLB_WALKS] = "itlb_walks",
+	    [SHOJI_PMU_STLB_HITS] = "stlb_hits",
+	};
+	return event && event < SHOJI_PMU_EVENT_COUNT ? names[event] : "?";
+}
+
+/*
+ * What SYS_PMU copies out: the first count entries of event, bits and
+ * value are valid, the rest zero.  The counters run from boot in every
+ * ring and are the vCPU's, not the task's (like the TSC): a region's
+ * count is the difference of two reads, modulo 2^bits, and includes
+ * whatever else ran on the vCPU meanwhile (other tasks, the kernel,
+ * the reads' own system calls).  count is 0 when the kernel has no
+ * counters (no PMU, pmu=off): the kernel's "pmu:" line says why.
+ */
+#define SHOJI_PMU_MAX 8
+struct shoji_pmu {
+	unsigned int count;			 /* valid entries, 0..SHOJI_PMU_MAX */
+	unsigned char event[SHOJI_PMU_MAX];	 /* enum shoji_pmu_event */
+	unsigned char bits[SHOJI_PMU_MAX];	 /* the counter's width: values wrap there */
+	unsigned int reserved;			 /* 0 */
+	unsigned long long value[SHOJI_PMU_MAX]; /* the counters, read in this call */
+};
+_Static_assert(sizeof(struct shoji_pmu) == 88, "shoji_pmu: 88 bytes");
+_Static_assert(__builtin_offsetof(struct shoji_pmu, value) == 24, "shoji_pmu.value");
 
 #endif

@@ -23,6 +23,7 @@
 
 #include "shoji/abi.h"
 #include "shoji/pvh.h"
+#include "shoji/acpi.h"
 
 #include "elf64.h"
 
@@ -660,5 +661,100 @@ int start_info_init(void *buf, size_t buf_size, uint64_t phys, size_t memmap_cap
  * kernel needs a memory map) or above memmap_cap.
  */
 int start_info_set_memmap(const struct start_info_layout *l, size_t entries, const char **why);
+
+/* ==================================================================== */
+/* ACPI: the RSDP, the RSDT/XSDT and the MADT's CPUs (acpi.c)           */
+/* ==================================================================== */
+
+/*
+ * What the kernel reads to find the other CPUs (guest/arch/x86_64/acpi_find.c
+ * fetches the bytes; these judge them).  Layouts: ACPI 6.5, 5.2.5.3 (RSDP),
+ * 5.2.6 (the system description table header), 5.2.7 and 5.2.8 (RSDT and
+ * XSDT), 5.2.12 (MADT) with 5.2.12.2 (Processor Local APIC, type 0) and
+ * 5.2.12.12 (Processor Local x2APIC, type 9).  Every table comes from
+ * firmware or a VMM and is treated as hostile: lengths are checked against
+ * the bytes given before anything is read, sums are checked, nothing wraps.
+ * The revision 0 layouts are include/shoji/acpi.h's, which shoji writes
+ * (vmm/acpi.c); what only a reader needs (revision 2's XSDT, x2APIC
+ * entries) is here.
+ */
+#define ACPI_RSDP_V2_LEN 36u /* revision >= 2: with the XSDT and its checksum */
+#define ACPI_XSDT_SIG "XSDT"
+#define ACPI_HEADER_LEN sizeof(struct acpi_sdt_header)
+#define ACPI_MADT_FIXED sizeof(struct acpi_madt) /* where its entries start */
+/* The most CPUs the kernel starts (guest/arch/x86_64/smp.c); CPUs past
+ * it are counted, not started. */
+#define ACPI_MAX_CPUS 16
+
+/* Where the RSDP points: the XSDT's address when its revision has one
+ * that is not 0, else the RSDT's. */
+struct acpi_root {
+	uint64_t table;
+	bool xsdt; /* entries are 8 bytes (XSDT), else 4 (RSDT) */
+};
+
+/*
+ * acpi_rsdp_parse - judge the RSDP in @buf (@len bytes; ACPI_RSDP_V2_LEN
+ * is enough for any revision) and say where the root table lies.
+ * Returns 0, or -SHOJI_EINVAL with *why: "RSDP signature is not 'RSD PTR '",
+ * "RSDP shorter than 20 bytes", "RSDP checksum is wrong", "RSDP of
+ * revision 2 is shorter than its length", "RSDP extended checksum is wrong",
+ * "RSDP names no root table".
+ */
+int acpi_rsdp_parse(const void *buf, size_t len, struct acpi_root *out, const char **why);
+
+/*
+ * acpi_rsdp_scan - the first 16-byte aligned offset in @buf (@len bytes)
+ * holding an RSDP that acpi_rsdp_parse accepts, the way an OS scans the
+ * EBDA's first KiB and 0xE0000-0xFFFFF (ACPI 6.5, 5.2.5.1); @len when none.
+ */
+size_t acpi_rsdp_scan(const void *buf, size_t len);
+
+/*
+ * acpi_table_length - the length a table's header (@buf, @len bytes) claims.
+ * Returns 0 with *out, or -SHOJI_EINVAL with *why: "ACPI table header
+ * truncated", "ACPI table length is shorter than its header".
+ */
+int acpi_table_length(const void *buf, size_t len, uint32_t *out, const char **why);
+
+/*
+ * acpi_table_check - the whole table in @buf (@len bytes): its header's
+ * length fits @len and its bytes sum to 0 mod 256.  @sig (4 bytes, or
+ * NULL for any) must be its signature.  Returns 0, or -SHOJI_EINVAL with
+ * *why: the reasons of acpi_table_length, "ACPI table is longer than the
+ * bytes read", "ACPI table signature does not match", "ACPI table checksum
+ * is wrong".
+ */
+int acpi_table_check(const void *buf, size_t len, const char *sig, const char **why);
+
+/*
+ * acpi_root_count - how many whole entries the checked RSDT or XSDT in
+ * @buf (@len bytes, accepted by acpi_table_check) has; a trailing partial
+ * entry counts as none.  acpi_root_entry - entry @i < that count.
+ */
+size_t acpi_root_count(const void *buf, size_t len, bool xsdt);
+uint64_t acpi_root_entry(const void *buf, bool xsdt, size_t i);
+
+/* The CPUs an MADT lists as usable (enabled, or online capable), in
+ * table order, at most ACPI_MAX_CPUS. */
+struct madt_cpus {
+	uint32_t lapic_phys; /* the local APIC's address (no override read) */
+	unsigned n;
+	uint32_t apic_id[ACPI_MAX_CPUS];
+	unsigned over_limit; /* usable CPUs past ACPI_MAX_CPUS, not listed */
+	unsigned x2apic;     /* usable x2APIC entries with an ID above 254, not listed:
+				the xAPIC cannot address them */
+};
+
+/*
+ * madt_parse - the usable CPUs of the MADT in @buf (@len bytes, checked by
+ * acpi_table_check with signature "APIC").  Duplicated APIC IDs count once.
+ * Returns 0, or -SHOJI_EINVAL with *why: "MADT shorter than its 44 fixed
+ * bytes", "MADT entry header past the end of the table", "MADT entry of
+ * length 0 or 1", "MADT entry runs past the end of the table", "MADT local
+ * APIC entry shorter than 8 bytes", "MADT x2APIC entry shorter than 16
+ * bytes".
+ */
+int madt_parse(const void *buf, size_t len, struct madt_cpus *out, const char **why);
 
 #endif

@@ -14,6 +14,8 @@
 #   - make bench's rows of both kernels under shoji: a shoji guest's
 #     operation beside the Linux guest's, with the ratio; without Linux
 #     guest results, the skip's reason;
+#   - the performance counters: the guest's per operation, the Linux
+#     baselines' perf_event_open refusal with its errno;
 #   - the side-by-side rows of shoji and Linux under the same -icount, their
 #     ratios and what each side includes; Linux runs more than 0.1% apart,
 #     or a boot whose TSC did not count one tick per instruction, fail.
@@ -26,12 +28,9 @@ targets=$root/bench/targets.json
 fixture=$root/tests/bench/fixture
 status=0
 
-if ! command -v jq >/dev/null; then
-	echo "SKIP bench/report: jq not installed (tools/install-deps installs it)"
-	exit 0
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/bench/lib.sh
+. "$root/tests/bench/lib.sh"
+fixture_setup bench/report
 
 # The verdict each target earns on the fixture.
 declare -A EXPECTED=(
@@ -43,17 +42,6 @@ declare -A EXPECTED=(
 	[icount_kernel_boot]=met
 )
 
-result() { # NAME PROBLEM...: PASS when there is no problem
-	local name=$1
-	shift
-	if (($# == 0)); then
-		echo "PASS $name"
-	else
-		echo "FAIL $name"
-		printf '    %s\n' "$@"
-		status=1
-	fi
-}
 
 # grade TARGETS OUT FLIP: the problems of the bench report in OUT against
 # TARGETS; FLIP 1 when every verdict should be the other one.
@@ -141,15 +129,13 @@ result bench/report-icount-baseline "${problems[@]}"
 # the vulnerabilities, and the 0.1% agreement of the Linux runs.
 problems=()
 md=$tmp/e/icount-report.md
-for row in \
+file_has "$md" \
 	'| ipc_roundtrip shared same-group | ipc_roundtrip linux-thread pipe | 443.0 | 13187 | 29.77x | 12980 | 29.30x |' \
 	'| null_syscall shared getpid | null_syscall linux-process getppid | 112.0 | 330.0 | 2.95x | 320.0 | 2.86x |' \
 	'| null_syscall kernel getpid | null_syscall linux-process getppid | 193.0 | 330.0 | 1.71x | 320.0 | 1.66x |' \
 	'- shared same-group / thread pipe: shoji sys_call + sys_reply_recv: 2 system calls, 2 task switches,' \
 	'- mitigations=off (6.1.0-57-amd64 (fixture)): meltdown: Not affected | spectre_v2: Vulnerable' \
-	'exactly 1 TSC tick per instruction in every boot (4).'; do
-	grep -qF -- "$row" "$md" 2>/dev/null || problems+=("icount-report.md lacks: $row")
-done
+	'exactly 1 TSC tick per instruction in every boot (4).'
 rows=$(grep -c '^| [a-z_]* [a-z]* [a-z-]* | [a-z_]* linux-' "$md" 2>/dev/null) || true
 [[ $rows == 3 ]] || problems+=("$rows side-by-side rows, expected 3 (pairs measured on both sides only)")
 [[ $(grep -c '^"' "$tmp/e/plots/icount-linux.dat" 2>/dev/null) == 3 ]] || problems+=("plots/icount-linux.dat: not 3 rows")
@@ -183,5 +169,18 @@ else
 	problems+=("bench/report/report failed on the skipped records: $(tail -n 1 "$tmp/s.err")")
 fi
 result bench/report-linux-shoji "${problems[@]}"
+
+# make bench's performance counters: the guest's per operation in their
+# columns ("—" for an event the CPU has not), and the Linux baselines'
+# refusal with its errno, never silent.
+problems=()
+row='| null_syscall | kernel | getpid | 95.00 | 60.50 | 0.001 | 0.000 | — | 0.000 | 0.002 | — | — | — |'
+grep -qF -- "$row" "$tmp/a/report.md" 2>/dev/null || problems+=("no row: $row")
+grep -qF 'No counters: perf_event_open(instructions): ENOENT: No such file or directory.' "$tmp/a/report.md" 2>/dev/null ||
+	problems+=("the Linux baselines' perf_event_open refusal is not in report.md")
+jq -e '.results[] | select(.platform == "kvm" and .benchmark == "null_syscall" and .mode == "kernel")
+	| .pmu_instructions.median == 95' "$tmp/a/results.json" >/dev/null 2>&1 ||
+	problems+=("results.json: no pmu_instructions for kvm null_syscall kernel")
+result bench/report-pmu "${problems[@]}"
 
 exit $status

@@ -5,7 +5,8 @@
 # fuzz_taskspec reads both back), and the kernel (fuzz_kernel_elf:
 # shoji's libelf reader against the raw one, differentially), the PVH
 # start info builder (fuzz_start_info: what it lays out must read back as
-# the kernel's reader, guest/core/bootinfo.c, follows it); COM1's register
+# the kernel's reader, guest/core/bootinfo.c, follows it); the ACPI tables the kernel reads to find
+# the CPUs (fuzz_acpi); COM1's register
 # model (fuzz_uart: any guest access sequence and input); shoji's
 # console device's requests (fuzz_hvcon: any port write and guest RAM); the whole
 # task-image path of the kernel (fuzz_image: load, scan, verify) under a
@@ -21,7 +22,7 @@ FUZZ_SECONDS ?= 30
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -I. -Iguest
 FUZZ_TARGETS := fuzz_cpio fuzz_elf_task fuzz_elf_sym fuzz_kernel_elf fuzz_decode fuzz_image fuzz_taskspec fuzz_task_host \
-	fuzz_start_info fuzz_uart fuzz_hvcon
+	fuzz_start_info fuzz_uart fuzz_hvcon fuzz_acpi
 fuzz_cpio_SRCS := loader/format/cpio.c
 fuzz_elf_task_SRCS := loader/format/elf_task.c loader/format/elf_task_note.c
 fuzz_elf_sym_SRCS := loader/format/elf_sym.c
@@ -37,6 +38,7 @@ fuzz_taskspec_SRCS := vmm/initrd.c vmm/taskimage.c vmm/hostfile.c $(LOADER_HOST_
 	tests/conformance/task/images.c
 fuzz_taskspec_LIBS := -lelf
 fuzz_start_info_SRCS := loader/format/start_info.c
+fuzz_acpi_SRCS := loader/format/acpi.c
 fuzz_uart_SRCS := vmm/uart.c
 fuzz_hvcon_SRCS := vmm/hvcon.c vmm/guest_mem.c
 

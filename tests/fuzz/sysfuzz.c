@@ -91,6 +91,7 @@ static const char *const names[SYS_COUNT + 1] = {
     [SYS_CALL_W] = "call_w",
     [SYS_REPLY_RECV_W] = "reply_recv_w",
     [SYS_TASKINFO] = "taskinfo",
+    [SYS_PMU] = "pmu",
     [SYS_COUNT] = "invalid",
 };
 static const char *const role_names[] = {"client", "server", "chaos"};
@@ -315,6 +316,7 @@ int main(int argc, char **argv)
 	f.role = (enum fz_role)role;
 	f.id = sys_getpid();
 	f.name = argv[0];
+	f.pmu_count = -1;
 	f.budget = calls;
 	f.rng = f.seed * 0x2545f4914f6cdd1dULL + (uint64_t)f.id * 0x9e3779b97f4a7c15ULL;
 	fz_model_init(&f);

@@ -133,6 +133,7 @@ struct fz {
 	bool info_seen;					  /* SYS_TASKINFO answered once */
 	unsigned info_group;				  /* its group then */
 	uint64_t info_khz;				  /* and TSC frequency */
+	int pmu_count;					  /* SYS_PMU's first answer, -1 before */
 	uint64_t count[SYS_COUNT + 1], ok[SYS_COUNT + 1]; /* [SYS_COUNT]: invalid numbers */
 	uint64_t delivered;				  /* IPC messages received */
 

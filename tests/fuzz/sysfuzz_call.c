@@ -108,16 +108,27 @@ static void call_write(struct fz *f)
 	fz_expect(f, "write", fz_syscall(f, SYS_WRITE, va, len, fz_edge(f), 0, 0, 0), want);
 }
 
-static void call_stats(struct fz *f)
+/* Where a call that writes @size bytes is to write: mostly the scratch
+ * page, else a random buffer, and a bad pointer instead of memory the
+ * fuzzer must keep intact; *c gets its class. */
+static uint64_t out_buffer(struct fz *f, uint64_t size, enum fz_class *c)
 {
 	uint64_t va, len;
+
 	if (fz_chance(f, 600))
-		va = fz_scratch(f, sizeof(struct shoji_stats));
+		va = fz_scratch(f, size);
 	else
-		fz_buffer(f, true, sizeof(struct shoji_stats), &va, &len);
-	enum fz_class c = fz_classify(f, va, sizeof(struct shoji_stats), true);
-	if (c == CL_KEEP)
-		va = fz_bad_ptr(f, sizeof(struct shoji_stats), true), c = CL_BAD;
+		fz_buffer(f, true, size, &va, &len);
+	*c = fz_classify(f, va, size, true);
+	if (*c == CL_KEEP)
+		va = fz_bad_ptr(f, size, true), *c = CL_BAD;
+	return va;
+}
+
+static void call_stats(struct fz *f)
+{
+	enum fz_class c;
+	uint64_t va = out_buffer(f, sizeof(struct shoji_stats), &c);
 	long r = fz_syscall(f, SYS_STATS, va, fz_edge(f), fz_edge(f), 0, 0, 0);
 	fz_expect(f, "stats", r, c == CL_BAD ? -SHOJI_EFAULT : 0);
 	if (r || c == CL_BAD)
@@ -136,15 +147,8 @@ static void call_stats(struct fz *f)
 static void call_taskinfo(struct fz *f)
 {
 	struct shoji_taskinfo in;
-	uint64_t va, len;
-
-	if (fz_chance(f, 600))
-		va = fz_scratch(f, sizeof(in));
-	else
-		fz_buffer(f, true, sizeof(in), &va, &len);
-	enum fz_class c = fz_classify(f, va, sizeof(in), true);
-	if (c == CL_KEEP)
-		va = fz_bad_ptr(f, sizeof(in), true), c = CL_BAD;
+	enum fz_class c;
+	uint64_t va = out_buffer(f, sizeof(in), &c);
 	long r = fz_syscall(f, SYS_TASKINFO, va, fz_edge(f), fz_edge(f), 0, 0, 0);
 	fz_expect(f, "taskinfo", r, c == CL_BAD ? -SHOJI_EFAULT : 0);
 	if (r || c == CL_BAD)
@@ -163,6 +167,47 @@ static void call_taskinfo(struct fz *f)
 	if (in.group != f->info_group || in.tsc_khz != f->info_khz)
 		fz_bug(f, "taskinfo: group %u and %llu kHz, after group %u and %lu kHz", in.group,
 		       in.tsc_khz, f->info_group, (unsigned long)f->info_khz);
+}
+
+/* SYS_PMU's answer is well formed: count valid entries of known events
+ * and plausible widths, the rest zero. */
+static bool pmu_well_formed(const struct shoji_pmu *p, long r)
+{
+	if (p->count != (unsigned long)r || p->reserved)
+		return false;
+	for (unsigned i = 0; i < SHOJI_PMU_MAX; i++) {
+		bool valid = i < p->count;
+		if (valid ? !p->event[i] || p->event[i] >= SHOJI_PMU_EVENT_COUNT ||
+				p->bits[i] < 32 || p->bits[i] > 64
+			  : p->event[i] || p->bits[i] || p->value[i])
+			return false;
+	}
+	return true;
+}
+
+/* SYS_PMU: EFAULT for a bad buffer, else a well-formed answer with as
+ * many counters every time (none without a PMU, never garbage). */
+static void call_pmu(struct fz *f)
+{
+	struct shoji_pmu p;
+	enum fz_class c;
+	uint64_t va = out_buffer(f, sizeof(p), &c);
+	long r = fz_syscall(f, SYS_PMU, va, fz_edge(f), fz_edge(f), 0, 0, 0);
+	if (c == CL_BAD) {
+		fz_expect(f, "pmu", r, -SHOJI_EFAULT);
+		return;
+	}
+	if (r < 0 || r > SHOJI_PMU_MAX) {
+		fz_bug(f, "pmu: returned %ld, want 0..%d", r, SHOJI_PMU_MAX);
+		return;
+	}
+	memcpy(&p, (const void *)va, sizeof(p));
+	if (!pmu_well_formed(&p, r))
+		fz_bug(f, "pmu: malformed answer (returned %ld, count %u)", r, p.count);
+	if (f->pmu_count < 0)
+		f->pmu_count = (int)r;
+	if (r != f->pmu_count)
+		fz_bug(f, "pmu: %ld counters, after %d", r, f->pmu_count);
 }
 
 static void call_yield(struct fz *f)
@@ -248,6 +293,7 @@ static const struct {
     [SYS_CALL_W] = {8, fz_ipc_call_w},
     [SYS_REPLY_RECV_W] = {8, fz_ipc_reply_recv_w},
     [SYS_TASKINFO] = {3, call_taskinfo},
+    [SYS_PMU] = {3, call_pmu},
     [SYS_COUNT] = {4, call_invalid},
 };
 

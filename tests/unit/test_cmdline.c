@@ -200,6 +200,8 @@ static void test_audit_and_selftests(void **state)
 	    {"audit=on audit=off task=a", false, SELFTEST_NONE},
 	    {"task=a audit=on selftest=audit-queue", true, SELFTEST_AUDIT_QUEUE},
 	    {"selftest=audit-page task=a", false, SELFTEST_AUDIT_PAGE},
+	    {"selftest=ap-silent task=a", false, SELFTEST_AP_SILENT},
+	    {"task=a selftest=rsdp-scan", false, SELFTEST_RSDP_SCAN},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct parsed *p = parse_ok(cases[i].line);
@@ -231,6 +233,26 @@ static void test_tlbhints(void **state)
 	}
 	refused("task=a tlbhints=yes", "tlbhints=yes", "on or off");
 	refused("task=a tlbhints=", "tlbhints=", "on or off");
+}
+
+/* pmu=: off by default (the counters count every task's events), on
+ * turns them on, the last one wins; nothing else. */
+static void test_pmu_option(void **state)
+{
+	struct parsed *p = parse_ok("task=a");
+	assert_false(p->opt.pmu);
+	free(p);
+	p = parse_ok("task=a pmu=on");
+	assert_true(p->opt.pmu);
+	free(p);
+	p = parse_ok("pmu=on pmu=off task=a");
+	assert_false(p->opt.pmu);
+	free(p);
+	p = parse_ok("pmu=off pmu=on task=a");
+	assert_true(p->opt.pmu);
+	free(p);
+	refused("task=a pmu=maybe", "pmu=maybe", "on or off");
+	refused("task=a pmu=", "pmu=", "on or off");
 }
 
 static void test_extra_whitespace(void **state)
@@ -389,6 +411,32 @@ static void test_too_many_tasks(void **state)
 	refused_max("task=a", 0, "more than 0 tasks", "task=a");
 }
 
+static void test_cpus(void **state)
+{
+	static const struct {
+		const char *line;
+		unsigned cpus;
+	} cases[] = {
+	    {"task=a", 0},
+	    {"task=a cpus=1", 1},
+	    {"cpus=4 task=a", 4},
+	    {"task=a cpus=16", 16},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct parsed *p = parse_ok(cases[i].line);
+		if (p->opt.cpus != cases[i].cpus)
+			fail_msg("\"%s\": cpus %u, want %u", cases[i].line, p->opt.cpus,
+				 cases[i].cpus);
+		free(p);
+	}
+	refused("task=a cpus=0", "cpus=0", "between 1 and 16");
+	refused("task=a cpus=17", "cpus=17", "between 1 and 16");
+	refused("task=a cpus=two", "cpus=two", "between 1 and 16");
+	refused("task=a cpus=", "cpus=", "between 1 and 16");
+	refused("task=a cpus=18446744073709551618", "cpus=18446744073709551618",
+		"between 1 and 16");
+}
+
 static void test_bad_quantum(void **state)
 {
 	refused("task=a quantum=0", "quantum=0", "between 1 and 1000");
@@ -414,7 +462,7 @@ static void test_bad_audit(void **state)
 {
 	refused("task=a audit=yes", "audit=yes", "on or off");
 	refused("task=a audit=", "audit=", "on or off");
-	refused("task=a selftest=audit", "selftest=audit", "audit-queue or audit-page");
+	refused("task=a selftest=audit", "selftest=audit", "ap-silent or rsdp-scan");
 }
 
 int main(void)
@@ -427,7 +475,9 @@ int main(void)
 	    cmocka_unit_test(test_longest_name_accepted),
 	    cmocka_unit_test(test_quantum),
 	    cmocka_unit_test(test_pcid),
+	    cmocka_unit_test(test_cpus),
 	    cmocka_unit_test(test_extra_whitespace),
+	    cmocka_unit_test(test_pmu_option),
 	    cmocka_unit_test(test_defaults_reset),
 	    cmocka_unit_test(test_task_mode_name),
 	    cmocka_unit_test(test_host_agrees),

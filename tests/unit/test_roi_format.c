@@ -1,5 +1,5 @@
 /* Unit tests for the measurement API's RESULT lines (guest/user/lib/roi_line.c, roi_format.c):
- * tags, fixed point, counter deltas, overflow. */
+ * tags, fixed point, counter and performance-counter deltas, overflow. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -169,11 +169,52 @@ static void test_name_unterminated(void **state)
 	assert_non_null(strstr(text(&l), ",\"mode\":\"?\","));
 }
 
+/* The performance counters: per operation, modulo each counter's width
+ * (a 48-bit counter that wrapped in the region), the two SYS_PMU calls
+ * subtracted from the system calls; an event that differs between the
+ * ends reads 0. */
+static void test_pmu(void **state)
+{
+	struct roi r = region();
+	struct roi_line l;
+	(void)state;
+	r.begin.pmu = (struct shoji_pmu){
+	    .count = 3,
+	    .event = {SHOJI_PMU_INSTRUCTIONS, SHOJI_PMU_CYCLES, SHOJI_PMU_DTLB_LOAD_WALKS},
+	    .bits = {48, 48, 48},
+	    .value = {1000, (1ull << 48) - 50, 7}};
+	r.end.pmu = r.begin.pmu;
+	r.end.pmu.value[0] = 1000 + 25000;
+	r.end.pmu.value[1] = 150; /* wrapped: 200 cycles */
+	r.end.pmu.value[2] = 7 + 3;
+	r.end.st.syscalls = r.begin.st.syscalls + 100 + 3;
+	int n = roi_format(&l, &info, &r,
+			   &(struct roi_report){.benchmark = "b", .variant = "v", .ops = 100});
+	assert_true(n > 0);
+	assert_non_null(strstr(text(&l), "\"syscalls\":1.000,"));
+	assert_non_null(strstr(text(&l),
+			       ",\"timer_ticks\":0.010},\"pmu\":{\"instructions\":250.000,"
+			       "\"cycles\":2.000,\"dtlb_load_walks\":0.030}}\n"));
+	assert_int_equal(roi_pmu_delta(&r, 1), 200);
+	r.end.pmu.event[2] = SHOJI_PMU_ITLB_WALKS;
+	assert_int_equal(roi_pmu_delta(&r, 2), 0);
+	assert_int_equal(roi_pmu_delta(&r, 3), 0);
+	assert_int_equal(roi_pmu_delta(&r, 1000), 0);
+
+	/* No counters at either end, or a different number: no "pmu" member. */
+	r.end.pmu.count = 2;
+	roi_format(&l, &info, &r, &(struct roi_report){.benchmark = "b", .variant = "v", .ops = 1});
+	assert_null(strstr(text(&l), "\"pmu\""));
+	r.begin.pmu.count = r.end.pmu.count = 0;
+	roi_format(&l, &info, &r, &(struct roi_report){.benchmark = "b", .variant = "v", .ops = 1});
+	assert_null(strstr(text(&l), "\"pmu\""));
+}
+
 /* A line longer than ROI_LINE_MAX - 1 bytes: refused, the buffer never
  * overrun, and it stays refused whatever is appended. */
 static void test_overflow(void **state)
 {
-	char extra[600];
+	char extra[ROI_LINE_MAX + 100];
 	struct roi r = region();
 	struct roi_line l;
 	(void)state;
@@ -209,6 +250,7 @@ int main(void)
 	    cmocka_unit_test(test_syscalls_floor),
 	    cmocka_unit_test(test_name_unterminated),
 	    cmocka_unit_test(test_overflow),
+	    cmocka_unit_test(test_pmu),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 /* Unit tests for the guest CPUID table (vmm/cpuid.c): PKU kept, hypervisor, timing and console
- * leaves. */
+ * leaves, the PMU's leaves read and passed through. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -125,12 +125,156 @@ static void test_prepare_adds_signature(void **state)
 	assert_non_null(cpuid_find(&t, 0x40000010, 0));
 }
 
+/* The PMU's leaves as KVM gives them: AMD's PerfCtrExtCore only within
+ * 8000_0000h's maximum, Intel's leaf 0AH only within leaf 0's; and
+ * cpuid_prepare passes them to the guest unchanged. */
+static void test_pmu_leaves_amd(void **state)
+{
+	struct pmu_cpuid c;
+	cpuid_pmu_leaves(&t, &c);
+	assert_memory_equal(c.vendor, "AuthenticAMD", 12);
+	assert_int_equal(c.leaf1_eax, 0xa10f11);
+	assert_false(c.has_leaf_a);
+	assert_false(c.has_ext1); /* no 8000_0000h leaf */
+	add(0x80000001, 0, 0, 0, 0, 1u << 23, 0);
+	cpuid_pmu_leaves(&t, &c);
+	assert_false(c.has_ext1);
+	add(0x80000000, 0, 0, 0x80000000, 0, 0, 0); /* a maximum below 8000_0001h */
+	cpuid_pmu_leaves(&t, &c);
+	assert_false(c.has_ext1);
+	cpuid_find(&t, 0x80000000, 0)->eax = 0x80000021;
+	cpuid_pmu_leaves(&t, &c);
+	assert_true(c.has_ext1);
+	assert_int_equal(c.ext1_ecx, 1u << 23);
+	assert_int_equal(cpuid_prepare(&t, 0, false), 0);
+	assert_int_equal(cpuid_find(&t, 0x80000001, 0)->ecx, 1u << 23);
+}
+
+static void test_pmu_leaves_intel(void **state)
+{
+	struct pmu_cpuid c;
+	t.entries[0] = (struct kvm_cpuid_entry2){
+	    .function = 0, .eax = 0x9, .ebx = 0x756e6547, .ecx = 0x6c65746e, .edx = 0x49656e69};
+	add(0xa, 0, 0, 0x07300804, 0, 0, 0x603);
+	cpuid_pmu_leaves(&t, &c);
+	assert_memory_equal(c.vendor, "GenuineIntel", 12);
+	assert_false(c.has_leaf_a); /* leaf 0 says 9 is the last */
+	t.entries[0].eax = 0x1b;
+	cpuid_pmu_leaves(&t, &c);
+	assert_true(c.has_leaf_a);
+	assert_int_equal(c.leaf_a[0], 0x07300804);
+	assert_int_equal(c.leaf_a[3], 0x603);
+	assert_int_equal(cpuid_prepare(&t, 1000000, true), 0);
+	struct kvm_cpuid_entry2 *e = cpuid_find(&t, 0xa, 0);
+	assert_int_equal(e->eax, 0x07300804);
+	assert_int_equal(e->ebx, 0);
+	assert_int_equal(e->edx, 0x603);
+}
+
 static void test_prepare_full(void **state)
 {
 	while (t.head.nent < CPUID_MAX_ENTRIES)
 		add(0x80000000 + t.head.nent, 0, 0, 0, 0, 0, 0);
 	assert_int_equal(cpuid_prepare(&t, 1000000, false), -ENOSPC);
 	assert_int_equal(t.head.nent, CPUID_MAX_ENTRIES);
+}
+
+/* KVM's leaves as an Intel host with SMT gives them: host topology that must go. */
+static void add_host_topology(void)
+{
+	add(4, 0, KVM_CPUID_FLAG_SIGNIFCANT_INDEX, 0x1c004121, 0, 0, 0); /* L1d, 8 cores */
+	add(4, 1, KVM_CPUID_FLAG_SIGNIFCANT_INDEX, 0x1c004143, 0, 0, 0); /* L2 */
+	add(4, 2, KVM_CPUID_FLAG_SIGNIFCANT_INDEX, 0x1c03c163, 0, 0, 0); /* L3, 16 sharing */
+	add(4, 3, KVM_CPUID_FLAG_SIGNIFCANT_INDEX, 0, 0, 0, 0);		 /* no more */
+	add(0xb, 0, KVM_CPUID_FLAG_SIGNIFCANT_INDEX, 1, 2, 0x100, 7);
+	add(0xb, 1, KVM_CPUID_FLAG_SIGNIFCANT_INDEX, 4, 16, 0x201, 7);
+	add(0xb, 2, KVM_CPUID_FLAG_SIGNIFCANT_INDEX, 0, 0, 2, 7);
+	add(0x80000008, 0, 0, 0x3030, 0, 0, 0);
+	cpuid_find(&t, 1, 0)->ebx = 0x07100800; /* host APIC ID 7, 16 logical, CLFLUSH 8 */
+}
+
+static void check_topology(uint32_t apic_id, unsigned ncpus, unsigned shift)
+{
+	struct kvm_cpuid_entry2 *e = cpuid_find(&t, 1, 0);
+	assert_int_equal(e->ebx, apic_id << 24 | (ncpus > 1 ? ncpus << 16 : 0) | 0x0800);
+	assert_int_equal(!!(e->edx & (1u << 28)), ncpus > 1);
+	static const uint32_t sharing[] = {0, 0, 1};
+	for (uint32_t i = 0; i < 3; i++) {
+		e = cpuid_find(&t, 4, i);
+		assert_int_equal(e->eax >> 26, ncpus - 1);
+		assert_int_equal((e->eax >> 14) & 0xfff, sharing[i] * (ncpus - 1));
+		assert_int_equal(e->eax & 0x3fff, i == 2 ? 0x163 : (i ? 0x143 : 0x121));
+	}
+	assert_int_equal(cpuid_find(&t, 4, 3)->eax, 0);
+	e = cpuid_find(&t, 0xb, 0);
+	assert_int_equal(e->eax, 0);
+	assert_int_equal(e->ebx, 1);
+	assert_int_equal(e->ecx, 0x100);
+	assert_int_equal(e->edx, apic_id);
+	e = cpuid_find(&t, 0xb, 1);
+	assert_int_equal(e->eax, shift);
+	assert_int_equal(e->ebx, ncpus);
+	assert_int_equal(e->ecx, 0x201);
+	assert_int_equal(e->edx, apic_id);
+	e = cpuid_find(&t, 0xb, 2);
+	assert_int_equal(e->eax | e->ebx, 0);
+	assert_int_equal(e->ecx, 2);
+	assert_null(cpuid_find(&t, 0xb, 3));
+	assert_null(cpuid_find(&t, 0x1f, 0)); /* KVM gave none: none added */
+}
+
+static void test_topology(void **state)
+{
+	add_host_topology();
+	struct kvm_cpuid_entry2 *v = cpuid_find(&t, 0, 0);
+	memcpy(&v->ebx, "Genu", 4);
+	memcpy(&v->edx, "ineI", 4);
+	memcpy(&v->ecx, "ntel", 4);
+	struct cpuid_table base = t;
+	static const struct {
+		uint32_t apic_id;
+		unsigned ncpus, shift;
+	} cases[] = {{0, 1, 0}, {0, 2, 1}, {1, 2, 1}, {3, 4, 2}, {4, 5, 3}, {63, 64, 6}};
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		t = base;
+		assert_int_equal(cpuid_set_topology(&t, cases[i].apic_id, cases[i].ncpus), 0);
+		check_topology(cases[i].apic_id, cases[i].ncpus, cases[i].shift);
+		/* Intel: AMD's leaf is not touched. */
+		assert_int_equal(cpuid_find(&t, 0x80000008, 0)->ecx, 0);
+	}
+	t = base;
+	assert_int_equal(cpuid_set_topology(&t, 0, 0), -EINVAL);
+	assert_int_equal(cpuid_set_topology(&t, 2, 2), -EINVAL);
+	assert_int_equal(cpuid_set_topology(&t, 0, 65), -EINVAL);
+}
+
+/* AMD (the rig's): NC and ApicIdSize in 0x80000008; 0x1F rewritten when KVM gives it. */
+static void test_topology_amd(void **state)
+{
+	add_host_topology();
+	add(0x1f, 0, KVM_CPUID_FLAG_SIGNIFCANT_INDEX, 1, 2, 0x100, 7);
+	add(0x1f, 1, KVM_CPUID_FLAG_SIGNIFCANT_INDEX, 4, 16, 0x201, 7);
+	struct kvm_cpuid_entry2 *v = cpuid_find(&t, 0, 0);
+	memcpy(&v->ebx, "Auth", 4);
+	memcpy(&v->edx, "enti", 4);
+	memcpy(&v->ecx, "cAMD", 4);
+	cpuid_find(&t, 0x80000008, 0)->ecx = 0x1700f; /* host: 16 cores; bit 16 not ours */
+	assert_int_equal(cpuid_set_topology(&t, 2, 3), 0);
+	assert_int_equal(cpuid_find(&t, 0x80000008, 0)->ecx, 0x10000 | 2 << 12 | 2);
+	assert_int_equal(cpuid_find(&t, 0x1f, 1)->ebx, 3);
+	assert_int_equal(cpuid_find(&t, 0x1f, 1)->edx, 2);
+	assert_int_equal(cpuid_find(&t, 0x1f, 2)->ecx, 2);
+}
+
+/* Full table: the rewritten 0xB subleaves need room. */
+static void test_topology_full(void **state)
+{
+	add_host_topology();
+	while (t.head.nent < CPUID_MAX_ENTRIES)
+		add(0x80000100 + t.head.nent, 0, 0, 0, 0, 0, 0);
+	/* 0xB's three subleaves are removed and three are added: they fit. */
+	assert_int_equal(cpuid_set_topology(&t, 1, 2), 0);
+	assert_int_equal(cpuid_find(&t, 0xb, 1)->ebx, 2);
 }
 
 int main(void)
@@ -143,6 +287,11 @@ int main(void)
 	    cmocka_unit_test_setup(test_prepare_console_leaf, setup),
 	    cmocka_unit_test_setup(test_prepare_adds_signature, setup),
 	    cmocka_unit_test_setup(test_prepare_full, setup),
+	    cmocka_unit_test_setup(test_pmu_leaves_amd, setup),
+	    cmocka_unit_test_setup(test_pmu_leaves_intel, setup),
+	    cmocka_unit_test_setup(test_topology, setup),
+	    cmocka_unit_test_setup(test_topology_amd, setup),
+	    cmocka_unit_test_setup(test_topology_full, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -100,6 +101,7 @@ static void test_defaults(void **state)
 	assert_null(o.json);
 	assert_int_equal(o.memory, 128ull << 20);
 	assert_int_equal(o.timeout_ms, 30000);
+	assert_int_equal(o.cpus, 1);
 	assert_string_equal(o.timeout_str, "30");
 	assert_false(o.trace_exits);
 	assert_false(o.help);
@@ -163,6 +165,42 @@ static void test_errors(void **state)
 	assert_non_null(strstr(err, "--initrd and task files exclude each other"));
 }
 
+/* --cpus: 1..SHOJI_CPUS_MAX, digits only; KVM's own bound is boot.c's. */
+static void test_cpus(void **state)
+{
+	struct run_opts o;
+	char err[256];
+	static const struct {
+		const char *v;
+		unsigned n;
+	} ok[] = {{"1", 1}, {"2", 2}, {"4", 4}, {"8", 8}, {"64", SHOJI_CPUS_MAX}, {"02", 2}};
+	for (unsigned i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(parse(&o, err, 2, "--cpus", ok[i].v), 0);
+		assert_int_equal(o.cpus, ok[i].n);
+	}
+	assert_int_equal(parse(&o, err, 1, "--cpus=3"), 0);
+	assert_int_equal(o.cpus, 3);
+	static const char *const bad[] = {
+	    "0", "65", "-1", "", "2x", "1.5", " 2", "four", "99999999999999999999"};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char want[100];
+		assert_int_equal(parse(&o, err, 2, "--cpus", bad[i]), -EINVAL);
+		snprintf(want, sizeof(want),
+			 "--cpus wants a number of vCPUs from 1 to 64, not '%s'", bad[i]);
+		assert_string_equal(err, want);
+	}
+	assert_int_equal(parse(&o, err, 1, "--cpus"), -EINVAL);
+	assert_string_equal(err, "--cpus wants a value");
+
+	/* KVM's bound, once /dev/kvm is open (vmm/boot.c). */
+	assert_int_equal(opts_check_cpus(8, 8, err, sizeof(err)), 0);
+	assert_int_equal(opts_check_cpus(1, 1, err, sizeof(err)), 0);
+	assert_int_equal(opts_check_cpus(9, 8, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "--cpus 9: this KVM allows at most 8 vCPUs in a VM "
+				 "(KVM_CAP_MAX_VCPUS)");
+	assert_int_equal(opts_check_cpus(2, 1, err, sizeof(err)), -EINVAL);
+}
+
 static void test_initrd_alone(void **state)
 {
 	struct run_opts o;
@@ -192,6 +230,7 @@ int main(void)
 	    cmocka_unit_test(test_options_and_specs),
 	    cmocka_unit_test(test_double_dash),
 	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_cpus),
 	    cmocka_unit_test(test_initrd_alone),
 	    cmocka_unit_test(test_help),
 	};

@@ -41,8 +41,8 @@ static void test_layout(void **state)
 	const char *why = NULL;
 	gpa_t si_at = 0;
 
-	assert_int_equal(startinfo_build(m, "task=hello quantum=5", 0xf00000, 0x1234, &si_at, &why),
-			 0);
+	assert_int_equal(
+	    startinfo_build(m, "task=hello quantum=5", 0xf00000, 0x1234, 0, &si_at, &why), 0);
 	assert_int_equal(si_at, BOOT_START_INFO);
 	const struct hvm_start_info *si = guest_ptr(m, si_at, sizeof(*si));
 	assert_int_equal(si->magic, HVM_START_MAGIC);
@@ -84,7 +84,7 @@ static void test_no_initrd(void **state)
 	struct guest_mem *m = *state;
 	const char *why = NULL;
 	gpa_t si_at;
-	assert_int_equal(startinfo_build(m, "", 0, 0, &si_at, &why), 0);
+	assert_int_equal(startinfo_build(m, "", 0, 0, 0, &si_at, &why), 0);
 	const struct hvm_start_info *si = guest_ptr(m, si_at, sizeof(*si));
 	assert_int_equal(si->nr_modules, 0);
 	assert_int_equal(si->modlist_paddr, 0);
@@ -99,12 +99,12 @@ static void test_cmdline_limit(void **state)
 	char *c = malloc(SHOJI_CMDLINE_MAX + 1);
 	memset(c, 'x', SHOJI_CMDLINE_MAX - 1);
 	c[SHOJI_CMDLINE_MAX - 1] = 0; /* 4095 characters: the most there is room for */
-	assert_int_equal(startinfo_build(m, c, 0, 0, &si_at, &why), 0);
+	assert_int_equal(startinfo_build(m, c, 0, 0, 0, &si_at, &why), 0);
 	const struct hvm_start_info *si = guest_ptr(m, si_at, sizeof(*si));
 	assert_int_equal(strlen(guest_ptr(m, si->cmdline_paddr, 1)), SHOJI_CMDLINE_MAX - 1);
 	c[SHOJI_CMDLINE_MAX - 1] = 'x';
 	c[SHOJI_CMDLINE_MAX] = 0; /* one more */
-	assert_int_equal(startinfo_build(m, c, 0, 0, &si_at, &why), -E2BIG);
+	assert_int_equal(startinfo_build(m, c, 0, 0, 0, &si_at, &why), -E2BIG);
 	assert_non_null(strstr(why, "command line longer than 4095"));
 	free(c);
 }
@@ -114,9 +114,9 @@ static void test_bad_initrd(void **state)
 	struct guest_mem *m = *state;
 	const char *why = NULL;
 	gpa_t si_at;
-	assert_int_equal(startinfo_build(m, "", RAM - 0x800, 0x1000, &si_at, &why), -EINVAL);
+	assert_int_equal(startinfo_build(m, "", RAM - 0x800, 0x1000, 0, &si_at, &why), -EINVAL);
 	assert_non_null(strstr(why, "initrd is outside guest memory"));
-	assert_int_equal(startinfo_build(m, "", UINT64_MAX - 10, 0x100, &si_at, &why), -EINVAL);
+	assert_int_equal(startinfo_build(m, "", UINT64_MAX - 10, 0x100, 0, &si_at, &why), -EINVAL);
 }
 
 static void test_too_small(void **state)
@@ -126,7 +126,7 @@ static void test_too_small(void **state)
 	const char *why = NULL;
 	gpa_t si_at;
 	guest_mem_wrap(&m, small, sizeof(small));
-	assert_int_equal(startinfo_build(&m, "", 0, 0, &si_at, &why), -EINVAL);
+	assert_int_equal(startinfo_build(&m, "", 0, 0, 0, &si_at, &why), -EINVAL);
 	assert_non_null(strstr(why, "too small"));
 }
 

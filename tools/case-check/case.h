@@ -21,6 +21,9 @@
  *      qemu-cpu: MODEL      run with QEMU's CPU model MODEL (tools/qemu-run
  *                           --cpu); skipped on platforms that cannot choose
  *                           the CPU (shoji, the rig)
+ *      cpus:     N          run with N CPUs, 1-99 (the runner's --cpus N:
+ *                           tools/qemu-run, tools/esp-run); skipped on
+ *                           platforms whose runner takes no --cpus
  *  - a check of shoji itself, NAME.check (tests/vmm/checks), run by
  *    tests/vmm/run; keys:
  *      command:  SH         the command, run with sh -c in the repository root
@@ -68,6 +71,7 @@ struct case_file {
 	char *command;
 	char *skip;
 	char *qemu_cpu;
+	char *cpus;    /* digits, 1-99, as written */
 	char *status;  /* digits, as written */
 	char *timeout; /* as written; "30" when absent */
 	long lines;    /* -1: no limit */
@@ -90,7 +94,8 @@ struct case_subst {
  * bytes) saying what is wrong: "cannot read: <errno text>", "line N: not
  * 'key: value'", "line N: unknown key 'K'", "line N: order wants 'A <<<
  * B'", "line N: bad regex /RE/: <regerror text>", "line N: lines wants a
- * number", "no 'status: N' line", "timeout 'T' is not a number of
+ * number", "no 'status: N' line", "cpus 'N' is not a number of CPUs from 1 to
+ * 99", "timeout 'T' is not a number of
  * seconds", "no 'command:' line" (a check), "out of memory".  On failure
  * @c holds nothing to free.
  */

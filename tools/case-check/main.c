@@ -7,7 +7,7 @@
 #include "case.h"
 
 /*
- * usage: case-check plan [--cpu] [-D FROM=TO]... FILE ROOT
+ * usage: case-check plan [--cpu] [--smp] [-D FROM=TO]... FILE ROOT
  *        case-check check [-D FROM=TO]... FILE OUTPUT STATUS
  *        case-check split RIG-STDOUT RIG-STDERR DIR
  *
@@ -19,12 +19,13 @@
  * "bad WHY" (a bad case file) or "skip REASON" alone; else for a guest
  * case "secs S" (its timeout rounded up), "limit S" (its timeout plus 30 s,
  * an outer bound for a runner that ignores --timeout), an "arg A" line per
- * runner argument (--timeout S, --append STR, --cpu MODEL, then the task
+ * runner argument (--timeout S, --append STR, --cpu MODEL, --cpus N, then the task
  * specs, each path under ROOT/), a "file P" line per task spec's path
  * relative to ROOT and "cmd C", those arguments as one sh -c word list
  * with the paths relative to ROOT; for a check, "command C".  --cpu: the
  * platform can choose QEMU's CPU model (else a case with qemu-cpu is
- * skipped).
+ * skipped).  --smp: its runner takes --cpus N (else a case asking for more
+ * than one CPU is skipped).
  *
  * check judges the output in the file OUTPUT and the exit status STATUS:
  * exit 0 and prints nothing when the case passes; exit 1 and prints one
@@ -43,7 +44,7 @@
 
 static int usage(void)
 {
-	fputs("usage: case-check plan [--cpu] [-D FROM=TO]... FILE ROOT\n"
+	fputs("usage: case-check plan [--cpu] [--smp] [-D FROM=TO]... FILE ROOT\n"
 	      "       case-check check [-D FROM=TO]... FILE OUTPUT STATUS\n"
 	      "       case-check split RIG-STDOUT RIG-STDERR DIR\n",
 	      stderr);
@@ -56,9 +57,9 @@ static int fail(const char *what, const char *why)
 	return 2;
 }
 
-/* The options of plan and check: --cpu (plan only) and -D FROM=TO. */
+/* The options of plan and check: --cpu and --smp (plan only) and -D FROM=TO. */
 struct opts {
-	bool cpu;
+	bool cpu, smp;
 	struct case_subst subst[MAX_SUBST];
 	size_t nsubst;
 };
@@ -73,6 +74,8 @@ static int read_opts(char ***argv, bool allow_cpu, struct opts *o)
 		char *eq;
 		if (allow_cpu && !strcmp(*a, "--cpu")) {
 			o->cpu = true;
+		} else if (allow_cpu && !strcmp(*a, "--smp")) {
+			o->smp = true;
 		} else if (!strcmp(*a, "-D") && a[1] && (eq = strchr(a[1], '=')) && eq != a[1] &&
 			   o->nsubst < MAX_SUBST) {
 			*eq = 0;
@@ -120,6 +123,12 @@ static const char *spec_path(const char *spec, char *path, size_t size)
 	return spec + name;
 }
 
+/* Whether the case asks for more than the one CPU every runner gives. */
+static bool several_cpus(const struct case_file *c)
+{
+	return c->cpus && strcmp(c->cpus, "1");
+}
+
 static void print_guest_plan(const struct case_file *c, const char *root)
 {
 	char path[4096];
@@ -132,6 +141,8 @@ static void print_guest_plan(const struct case_file *c, const char *root)
 		printf("arg --append\narg %s\n", c->append);
 	if (c->qemu_cpu)
 		printf("arg --cpu\narg %s\n", c->qemu_cpu);
+	if (several_cpus(c))
+		printf("arg --cpus\narg %s\n", c->cpus);
 	for (size_t i = 0; i < c->ntasks; i++) {
 		const char *rest = spec_path(c->tasks[i], path, sizeof(path));
 		printf("arg %s/%s%s\nfile %s\n", root, path, rest, path);
@@ -142,6 +153,8 @@ static void print_guest_plan(const struct case_file *c, const char *root)
 		fputs(" --append ", stdout);
 		print_word(c->append);
 	}
+	if (several_cpus(c))
+		printf(" --cpus %s", c->cpus);
 	for (size_t i = 0; i < c->ntasks; i++) {
 		const char *rest = spec_path(c->tasks[i], path, sizeof(path));
 		char word[8192];
@@ -168,6 +181,8 @@ static int cmd_plan(char **argv)
 		printf("skip %s\n", c.skip);
 	else if (c.qemu_cpu && !o.cpu)
 		printf("skip needs QEMU's CPU model %s (tools/qemu-run --cpu)\n", c.qemu_cpu);
+	else if (several_cpus(&c) && !o.smp)
+		printf("skip needs %s CPUs (a runner that takes --cpus N)\n", c.cpus);
 	else if (c.kind == CASE_CHECK)
 		printf("command %s\n", c.command);
 	else

@@ -160,6 +160,7 @@ static const struct key {
     {"append", KIND_BIT(CASE_GUEST), false, TEXT(append)},
     {"timeout", KIND_BIT(CASE_GUEST), false, TEXT(timeout)},
     {"qemu-cpu", KIND_BIT(CASE_GUEST), false, TEXT(qemu_cpu)},
+    {"cpus", KIND_BIT(CASE_GUEST), false, TEXT(cpus)},
     {"command", KIND_BIT(CASE_CHECK), true, TEXT(command)},
     {"lines", KIND_BIT(CASE_CHECK), false, set_lines, 0},
     {"status", BOTH, false, TEXT(status)},
@@ -264,6 +265,10 @@ static int check_whole(struct case_file *c, char *why)
 		say(why, "no 'command:' line");
 		return -1;
 	}
+	if (c->cpus && (!all_digits(c->cpus) || c->cpus[0] == '0' || strlen(c->cpus) > 2)) {
+		say(why, "cpus '%s' is not a number of CPUs from 1 to 99", c->cpus);
+		return -1;
+	}
 	if (!c->timeout && !(c->timeout = strdup("30"))) {
 		say(why, "out of memory");
 		return -1;
@@ -331,6 +336,7 @@ void case_free(struct case_file *c)
 	free(c->command);
 	free(c->skip);
 	free(c->qemu_cpu);
+	free(c->cpus);
 	free(c->status);
 	free(c->timeout);
 	for (size_t i = 0; i < c->nconds; i++) {

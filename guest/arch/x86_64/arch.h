@@ -8,7 +8,7 @@
 
 /* SYS_COUNT (shoji/abi.h) for entry.S, which calls entry_syscall_table
  * (core/syscall.c) below it; syscall.c checks that they agree. */
-#define ENTRY_SYS_COUNT 16
+#define ENTRY_SYS_COUNT 17
 
 /* Offsets into struct regs used by entry.S. */
 #define REGS_RAX 112
@@ -20,6 +20,9 @@
 #define REGS_RSP 160
 #define REGS_SS 168
 #define REGS_SIZE 176
+
+/* Offset of struct percpu's stack_top, for ap_boot.S. */
+#define PERCPU_STACK_TOP 8
 
 #ifndef __ASSEMBLY__
 #include <stdbool.h>
@@ -63,12 +66,32 @@ extern struct cpu_features cpu;
 
 /* --- cpu.c ------------------------------------------------------------ */
 /* Reads CPUID into `cpu`, sets CR0 (WP, NE; for the FPU MP and TS, no EM),
- * CR4 (PGE, OSFXSR, OSXMMEXCPT, SMEP, SMAP, PCIDE when use_pcid, PKE) and
+ * CR4 (PGE, OSFXSR, OSXMMEXCPT, SMEP, SMAP, PCIDE when use_pcid, PKE; PCE clear) and
  * EFER.NXE.  Panics when the CPU lacks
  * long-mode essentials (NX). */
 void cpu_init(bool use_pcid);
-/* Programs STAR/LSTAR/FMASK so SYSCALL enters syscall_entry (entry.S). */
+/* The control-register part of cpu_init(), for this CPU only (no CPUID,
+ * no PKRU): every other CPU runs it with the boot processor's choice. */
+void cpu_setup(bool use_pcid);
+/* Programs STAR/LSTAR/FMASK and EFER (SCE, NXE) on this CPU, so SYSCALL
+ * enters syscall_entry (entry.S); every CPU runs it. */
 void syscall_msr_init(void);
+
+/* --- pmu.c: the vCPU's performance counters ------------------------------ */
+struct shoji_pmu;
+/*
+ * Reads the PMU from CPUID (pmu_events.c decides what it is and which
+ * events to count) and, when @enable (not pmu=off) and it has one,
+ * programs the counters to run from here on in rings 0 and 3, without
+ * interrupts.  Prints one line, "pmu: WHAT" or "pmu: none (WHY)".
+ * CR4.PCE stays clear: RDPMC faults in ring 3, and the verifier refuses
+ * it (and RDMSR, WRMSR) in ring-0 tasks, so SYS_PMU is a task's only way
+ * to the counters.
+ */
+void pmu_init(bool enable);
+/* Fills @out with the counters' events, widths and values now, the rest
+ * zeroed; returns how many are valid (0 without counters). */
+unsigned pmu_read(struct shoji_pmu *out);
 
 /* --- fpu.c: tasks' x87/SSE state --------------------------------------- */
 /* struct fxsave_area: arch/x86_64/fxsave.h. */
@@ -130,15 +153,45 @@ void hvcon_write(const char *s, size_t len, uint32_t flags);
 /* --- gdt.c --------------------------------------------------------------- */
 /* IST slots (1-based, as in an IDT gate) and their stacks. */
 enum { IST_MAIN = 1, IST_DF, IST_NMI, IST_MC, IST_COUNT = IST_MC };
+/* The boot processor's IST stacks (.ist_stacks, mapped for ring-0 tasks). */
 extern uint8_t ist_stacks[IST_COUNT][IST_STACK_SIZE];
-/* Loads the GDT and the TSS with an IST stack for every kind of vector. */
+
+/* 64-bit TSS (SDM Vol. 3A 8.7, Figure 8-11). */
+struct tss {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+_Static_assert(sizeof(struct tss) == 104, "TSS size");
+_Static_assert(__builtin_offsetof(struct tss, ist) == 36, "TSS.IST1 offset");
+
+/* One CPU's GDT (its TSS descriptor names its own TSS) and TSS. */
+#define GDT_ENTRIES 7
+struct cpu_tables {
+	uint64_t gdt[GDT_ENTRIES];
+	struct tss tss;
+} __attribute__((aligned(16)));
+/* The boot processor's, on the .cpu_tables page (paging.c). */
+extern struct cpu_tables cpu0_tables;
+/* Fills t (the GDT, the TSS with the IST stacks ist[0..IST_COUNT) and
+ * stack_top as RSP0) and loads it on this CPU: LGDT, the segment
+ * registers, LTR.  Interrupts must be off. */
+void gdt_load(struct cpu_tables *t, uint8_t (*ist)[IST_STACK_SIZE], void *stack_top);
+/* gdt_load() for the boot processor: cpu0_tables, ist_stacks, kernel_stack_top. */
 void gdt_init(void);
 
 /* --- pic.c: remaps the 8259 PICs away from exception vectors, masks them */
 void pic_disable(void);
 
 /* --- idt.c --------------------------------------------------------------- */
+/* Fills the one IDT every CPU shares and loads it here. */
 void idt_init(void);
+/* Loads it on another CPU. */
+void idt_load(void);
 
 /* --- entry.S ----------------------------------------------------------- */
 extern char kernel_stack_top[];
@@ -207,6 +260,18 @@ struct aspace {
 void paging_init(const uint64_t *ram_start, const uint64_t *ram_end, unsigned nranges);
 /* Maps the 4 KiB device page at phys to the fixmap address va, uncached. */
 void paging_map_device(uint64_t va, uint64_t phys);
+/* The physical address of the kernel's PML4 (the boot's CR3 after
+ * paging_init), below 4 GiB: the image is. */
+uint64_t paging_kernel_root(void);
+/* Copies len bytes of physical memory at phys into dst through the
+ * fixmap's read-only window (FIXMAP_PEEK), RAM or not: for firmware
+ * tables outside the physmap.  False, nothing read, when the range passes
+ * the CPU's physical address width (CPUID 0x80000008).  The window keeps
+ * its last page mapped, so that reads from one page map it once, until
+ * paging_read_phys_end() unmaps it.  Boot only, on the boot processor:
+ * one window, no lock. */
+bool paging_read_phys(void *dst, uint64_t phys, size_t len);
+void paging_read_phys_end(void);
 /* Turns PCIDs on for address spaces created from now on. */
 void paging_enable_pcid(bool on);
 bool paging_pcid_enabled(void);
@@ -268,6 +333,71 @@ const char *lapic_timer_init(uint32_t period_us);
 /* Acknowledges the timer and, in TSC-deadline mode, arms the next tick. */
 void lapic_timer_tick(void);
 void lapic_eoi(void);
+/* Another CPU's local APIC, once lapic_timer_init() ran on the boot
+ * processor (the fixmap page is shared; each CPU reaches its own APIC
+ * there): on, TPR 0, the spurious vector, its timer masked. */
+void lapic_ap_init(void);
+/* This CPU's local APIC ID. */
+uint32_t lapic_id(void);
+/* Sends the interrupt command icr (the ICR's low word: SDM Vol. 3A 11.6.1)
+ * to the CPU with APIC ID apic_id and waits, at most a millisecond, until
+ * the local APIC has sent it.  False when it was still pending then. */
+bool lapic_ipi(uint32_t apic_id, uint32_t icr);
+
+/* --- smp.c: the other CPUs ---------------------------------------------- */
+struct task;
+struct boot_info;
+/*
+ * A CPU's own state, one area per CPU, found by its index (smp_cpu()).
+ * Every CPU has its GDT and TSS, IST stacks and entry stack.  The boot
+ * processor's (index 0) are the static ones (cpu0_tables, ist_stacks,
+ * kernel_stack_top), which the ring-0 mode maps by section; its current
+ * task, PKRU and CR3 are the scheduler's records (sched_cpu in
+ * core/sched.h, pkru_loaded in pkru.h), which its switch and IPC paths
+ * reach at fixed addresses, so the fields below stay 0 for it.  Another
+ * CPU's area heads the one run of pages smp.c allocates for it, and its
+ * fields record what it runs: no task yet (it idles).
+ */
+struct percpu {
+	uint32_t index;	  /* 0 for the boot processor, then in start order */
+	uint32_t apic_id; /* its local APIC ID, from the MADT */
+	void *stack_top;  /* its entry stack (PERCPU_STACK_TOP) */
+	struct cpu_tables *tables;
+	uint8_t (*ist)[IST_STACK_SIZE]; /* its IST_COUNT IST stacks */
+	struct task *current;		/* the task it runs; 0 while it idles */
+	uint64_t cr3;			/* the last CR3 it wrote */
+	uint32_t pkru;			/* the last PKRU it wrote */
+	uint32_t state;			/* starting, arrived, up, given up (smp.c) */
+};
+_Static_assert(__builtin_offsetof(struct percpu, stack_top) == PERCPU_STACK_TOP,
+	       "ap_boot.S reads stack_top there");
+/*
+ * Finds the CPUs in the ACPI MADT (acpi_find.c, from bi's RSDP or the BIOS
+ * areas) and starts each other usable one, at most max_cpus in all with
+ * this one (0: all, up to ACPI_MAX_CPUS): INIT, then two start-up IPIs,
+ * each waited for at most a second.  Each reports "cpu: N up (apic id A)"
+ * and idles; one that does not come up is reported, sent INIT again and
+ * left.  Without an MADT: one CPU, said in a "cpu:" line.  Once, after
+ * lapic_timer_init() on the boot processor, before any task exists.
+ * flags, for the tests (selftest=, core/cmdline.c): SMP_SCAN_BIOS ignores
+ * the loader's RSDP; SMP_SILENT_APS starts the CPUs into a halt, so none
+ * comes up.
+ */
+#define SMP_SCAN_BIOS 1u
+#define SMP_SILENT_APS 2u
+void smp_start(const struct boot_info *bi, unsigned max_cpus, unsigned flags);
+/* CPUs up, the boot processor included (1 before smp_start()). */
+extern unsigned smp_ncpus;
+/* The area of CPU index i < smp_ncpus. */
+struct percpu *smp_cpu(unsigned i);
+
+/* --- acpi_find.c: where the CPUs are listed ------------------------------- */
+struct madt_cpus;
+/* The MADT's usable CPUs (loader/format/acpi.c judges every table), from
+ * the RSDP at rsdp_phys, or when 0 the one an EBDA or BIOS-area scan finds.
+ * 0, or -SHOJI_EINVAL with why (a constant) when none is found or a
+ * table is refused. */
+int acpi_find_cpus(uint64_t rsdp_phys, struct madt_cpus *out, const char **why);
 
 /* --- machine.c ------------------------------------------------------------ */
 /* Writes status to the exit port (docs/architecture.md); halts if it returns. */

@@ -27,6 +27,7 @@
  */
 	.section .boot.data, "aw"
 	.p2align 12
+	.globl boot_pml4		/* the other CPUs' way in too (ap_boot.S) */
 boot_pml4:
 	.quad boot_pdpt_low + (PTE_P | PTE_W)
 	.fill 510, 8, 0
@@ -68,19 +69,7 @@ pvh_start32:
 	cld
 	mov %ebx, %esi			/* keep the start info pointer */
 
-	/* Long mode needs PAE paging with EFER.LME (SDM Vol. 3A 10.8.5). */
-	mov %cr4, %eax
-	or $CR4_PAE, %eax
-	mov %eax, %cr4
-	mov $boot_pml4, %eax
-	mov %eax, %cr3
-	mov $MSR_EFER, %ecx
-	rdmsr
-	or $(EFER_LME | EFER_NXE | EFER_SCE), %eax
-	wrmsr
-	mov %cr0, %eax
-	or $(CR0_PG | CR0_PE), %eax
-	mov %eax, %cr0
+	enter_long_mode boot_pml4	/* x86.h */
 
 	lgdt boot_gdt_ptr
 	ljmp $SEL_KERNEL_CS, $1f

@@ -48,10 +48,8 @@ static void cpu_detect(void)
 		panic("CPU has no NX (execute-disable): task W^X cannot be enforced");
 }
 
-void cpu_init(bool use_pcid)
+void cpu_setup(bool use_pcid)
 {
-	cpu_detect();
-
 	/* Tasks get x87/SSE state on first use (fpu.c): CR0.EM clear lets
 	 * x87 and SSE run, CR0.MP makes WAIT/FWAIT honour TS too, and CR0.TS,
 	 * set until a task has state, turns its first such instruction into
@@ -72,6 +70,10 @@ void cpu_init(bool use_pcid)
 	 * XRSTOR, XGETBV and AVX raise #UD, and no image the CPU restores can
 	 * carry PKRU (fpu.c). */
 	cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
+	/* PCE clear, whatever the loader left: RDPMC in ring 3 raises #GP
+	 * (SDM Vol. 2B, RDPMC), so tasks read the vCPU's performance counters
+	 * only through SYS_PMU (pmu.c, docs/security.md). */
+	cr4 &= ~CR4_PCE;
 	if (cpu.smep)
 		cr4 |= CR4_SMEP;
 	if (cpu.smap)
@@ -81,6 +83,12 @@ void cpu_init(bool use_pcid)
 	if (use_pcid && cpu.pcid)
 		cr4 |= CR4_PCIDE; /* CR3[11:0] is 0 here, as enabling requires */
 	write_cr4(cr4);
+}
+
+void cpu_init(bool use_pcid)
+{
+	cpu_detect();
+	cpu_setup(use_pcid);
 	pkru_init();
 	paging_enable_pcid(use_pcid && cpu.pcid);
 }

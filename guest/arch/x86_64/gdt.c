@@ -1,19 +1,6 @@
 /* GDT and TSS: flat segments for ring 0 and ring 3, IST stacks. */
 #include "arch/x86_64/arch.h"
 
-/* 64-bit TSS (SDM Vol. 3A 8.7, Figure 8-11). */
-struct tss {
-	uint32_t reserved0;
-	uint64_t rsp[3];
-	uint64_t reserved1;
-	uint64_t ist[7];
-	uint64_t reserved2;
-	uint16_t reserved3;
-	uint16_t iomap_base;
-} __attribute__((packed));
-_Static_assert(sizeof(struct tss) == 104, "TSS size");
-_Static_assert(__builtin_offsetof(struct tss, ist) == 36, "TSS.IST1 offset");
-
 struct gdt_ptr {
 	uint16_t limit;
 	uint64_t base;
@@ -26,7 +13,7 @@ struct gdt_ptr {
  * writable, both as supervisor pages that interrupt delivery can use
  * whatever PKRU holds (paging.c, kernel_tree_ktask()).
  */
-static struct tss tss __attribute__((aligned(16), section(".cpu_tables")));
+struct cpu_tables cpu0_tables __attribute__((aligned(16), section(".cpu_tables")));
 uint8_t ist_stacks[IST_COUNT][IST_STACK_SIZE]
     __attribute__((aligned(4096), section(".ist_stacks")));
 
@@ -37,7 +24,7 @@ uint8_t ist_stacks[IST_COUNT][IST_STACK_SIZE]
  * bits are preset: the CPU would otherwise write them on the first
  * segment load, and the GDT is read-only while ring-0 tasks run.
  */
-static uint64_t gdt[7] __attribute__((aligned(16), section(".cpu_tables"))) = {
+static const uint64_t gdt_template[GDT_ENTRIES] = {
     0,
     0x00af9b000000ffff, /* kernel code: P, DPL 0, code, L, accessed */
     0x00cf93000000ffff, /* kernel data */
@@ -47,10 +34,11 @@ static uint64_t gdt[7] __attribute__((aligned(16), section(".cpu_tables"))) = {
     0,			/* TSS, high half */
 };
 
-static void gdt_set_tss(void)
+static void gdt_set_tss(struct cpu_tables *t)
 {
-	uint64_t base = (uint64_t)&tss;
-	uint64_t limit = sizeof(tss) - 1;
+	uint64_t base = (uint64_t)&t->tss;
+	uint64_t limit = sizeof(t->tss) - 1;
+	uint64_t *gdt = t->gdt;
 
 	/* Available 64-bit TSS, type 9, present (SDM Vol. 3A 8.2.3). */
 	gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
@@ -58,17 +46,19 @@ static void gdt_set_tss(void)
 	gdt[6] = base >> 32;
 }
 
-void gdt_init(void)
+void gdt_load(struct cpu_tables *t, uint8_t (*ist)[IST_STACK_SIZE], void *stack_top)
 {
-	struct gdt_ptr p = {sizeof(gdt) - 1, (uint64_t)gdt};
+	struct gdt_ptr p = {sizeof(t->gdt) - 1, (uint64_t)t->gdt};
 
+	for (int i = 0; i < GDT_ENTRIES; i++)
+		t->gdt[i] = gdt_template[i];
 	for (int i = 0; i < IST_COUNT; i++)
-		tss.ist[i] = (uint64_t)ist_stacks[i] + IST_STACK_SIZE;
+		t->tss.ist[i] = (uint64_t)ist[i] + IST_STACK_SIZE;
 	/* Unused: every gate has an IST stack (idt.c). */
-	tss.rsp[0] = (uint64_t)kernel_stack_top;
+	t->tss.rsp[0] = (uint64_t)stack_top;
 	/* No I/O bitmap: with IOPL 0, every port is closed to ring 3. */
-	tss.iomap_base = sizeof(tss);
-	gdt_set_tss();
+	t->tss.iomap_base = sizeof(t->tss);
+	gdt_set_tss(t);
 
 	__asm__ volatile("lgdt %0\n\t"
 			 "mov %1, %%ds\n\t"
@@ -83,4 +73,9 @@ void gdt_init(void)
 			 :
 			 : "m"(p), "r"(SEL_KERNEL_DS), "i"(SEL_KERNEL_CS), "r"(SEL_TSS)
 			 : "rax", "memory");
+}
+
+void gdt_init(void)
+{
+	gdt_load(&cpu0_tables, ist_stacks, kernel_stack_top);
 }

@@ -29,13 +29,18 @@ static uint8_t vector_ist(int v)
 	return v == VEC_DF ? IST_DF : v == VEC_NMI ? IST_NMI : v == VEC_MC ? IST_MC : IST_MAIN;
 }
 
-void idt_init(void)
+void idt_load(void)
 {
 	struct {
 		uint16_t limit;
 		uint64_t base;
 	} __attribute__((packed)) p = {sizeof(idt) - 1, (uint64_t)idt};
 
+	__asm__ volatile("lidt %0" : : "m"(p));
+}
+
+void idt_init(void)
+{
 	for (int v = 0; v < 256; v++) {
 		uint64_t h = isr_stubs[v];
 		/* DPL 0 everywhere: `int n` from ring 3 raises #GP instead. */
@@ -48,5 +53,5 @@ void idt_init(void)
 		    .offset_high = h >> 32,
 		};
 	}
-	__asm__ volatile("lidt %0" : : "m"(p));
+	idt_load();
 }

@@ -1,12 +1,15 @@
-/* Local APIC (xAPIC, memory-mapped): enable, periodic timer, EOI. */
+/* Local APIC (xAPIC, memory-mapped): enable, periodic timer, EOI, the start-up IPIs. */
 #include "arch/x86_64/arch.h"
 #include "core/kernel.h"
 
 /* Register offsets (SDM Vol. 3A 11.4.1, Table 11-1). */
 enum {
+	LAPIC_ID = 0x20,
 	LAPIC_TPR = 0x80,
 	LAPIC_EOI = 0xb0,
 	LAPIC_SVR = 0xf0,
+	LAPIC_ICR_LOW = 0x300,
+	LAPIC_ICR_HIGH = 0x310,
 	LAPIC_LVT_TIMER = 0x320,
 	LAPIC_TIMER_INIT = 0x380,
 	LAPIC_TIMER_CUR = 0x390,
@@ -19,6 +22,9 @@ enum {
 #define LVT_PERIODIC (1u << 17)
 #define LVT_TSC_DEADLINE (2u << 17)
 #define TIMER_DIV_16 0x3
+/* ICR bits (SDM Vol. 3A 11.6.1, Figure 11-12). */
+#define ICR_DELIVERY_PENDING BIT(12)
+#define ICR_DEST_SHIFT 24 /* in the high word: the xAPIC's 8-bit destination */
 
 static bool deadline_mode;
 static uint64_t period_tsc, next_deadline;
@@ -53,7 +59,9 @@ static uint64_t lapic_ticks_per_ms(void)
 	return elapsed / 10;
 }
 
-const char *lapic_timer_init(uint32_t period_us)
+/* This CPU's local APIC on, in xAPIC mode, every interrupt priority
+ * accepted; returns its base MSR. */
+static uint64_t lapic_enable(void)
 {
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 	/* Firmware may hand over in x2APIC mode; the way back to xAPIC is
@@ -63,6 +71,12 @@ const char *lapic_timer_init(uint32_t period_us)
 		wrmsr(MSR_APIC_BASE, base);
 	}
 	wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
+	return base;
+}
+
+const char *lapic_timer_init(uint32_t period_us)
+{
+	uint64_t base = lapic_enable();
 	paging_map_device(FIXMAP_LAPIC, base & PTE_ADDR_MASK & ~0xfffull);
 	lapic_write(LAPIC_TPR, 0);
 	lapic_write(LAPIC_SVR, SVR_ENABLE | VEC_SPURIOUS);
@@ -97,4 +111,31 @@ void lapic_timer_tick(void)
 		wrmsr(MSR_TSC_DEADLINE, next_deadline);
 	}
 	lapic_eoi();
+}
+
+void lapic_ap_init(void)
+{
+	(void)lapic_enable();
+	lapic_write(LAPIC_TPR, 0);
+	lapic_write(LAPIC_SVR, SVR_ENABLE | VEC_SPURIOUS);
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | VEC_TIMER);
+	lapic_write(LAPIC_TIMER_INIT, 0);
+}
+
+uint32_t lapic_id(void)
+{
+	return lapic_read(LAPIC_ID) >> 24; /* xAPIC: bits 31:24 (SDM Vol. 3A 11.4.6) */
+}
+
+bool lapic_ipi(uint32_t apic_id, uint32_t icr)
+{
+	lapic_write(LAPIC_ICR_HIGH, apic_id << ICR_DEST_SHIFT);
+	lapic_write(LAPIC_ICR_LOW, icr); /* the write of the low word sends it */
+	uint64_t end = rdtsc() + tsc_hz / 1000;
+	while (lapic_read(LAPIC_ICR_LOW) & ICR_DELIVERY_PENDING)
+		if (rdtsc() > end)
+			return false;
+		else
+			pause();
+	return true;
 }

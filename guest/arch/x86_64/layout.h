@@ -19,7 +19,9 @@
  *  0x0000_7fff_ffff_ffff  end of the user half
  *  0xffff_8000_0000_0000  PHYSMAP: all RAM, 2 MiB pages, read/write, no execute
  *  0xffff_ffff_8000_0000  KERNEL_VMA: the kernel image (physical 1 MiB at +1 MiB)
- *  0xffff_ffff_ffe0_0000  FIXMAP: uncached device pages (local APIC)
+ *  0xffff_ffff_ffe0_0000  FIXMAP: uncached device pages (local APIC), and
+ *                         one read-only window on any physical page
+ *                         (firmware tables, paging_read_phys())
  *
  * A `process` task is alone in its page table, in slot 0.  The tasks of a
  * `shared` group sit in slots 1-15 of one page table, and slot s is also
@@ -32,6 +34,7 @@
 #define PHYSMAP_BASE U64(0xffff800000000000)
 #define FIXMAP_BASE U64(0xffffffffffe00000)
 #define FIXMAP_LAPIC (FIXMAP_BASE + 0x0000)
+#define FIXMAP_PEEK (FIXMAP_BASE + 0x1000)
 
 #define TASK_AREA U64(0x40000000)
 #define SLOT_SIZE U64(0x20000) /* 128 KiB */

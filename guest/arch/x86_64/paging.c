@@ -176,6 +176,53 @@ void paging_map_device(uint64_t va, uint64_t phys)
 	invlpg(va);
 }
 
+uint64_t paging_kernel_root(void)
+{
+	return kernel_virt_to_phys(kernel_pml4);
+}
+
+/* The page the read-only window maps now, 1 (not a page address) when
+ * none; its PTE in the fixmap's table, found once. */
+static uint64_t peek_page = 1;
+static uint64_t *peek_pte;
+
+static void peek_set(uint64_t pte)
+{
+	if (!peek_pte)
+		peek_pte =
+		    walk(kernel_virt_to_phys(kernel_pml4), FIXMAP_PEEK, 1, true, PTE_P | PTE_W, 0);
+	*peek_pte = pte;
+	invlpg(FIXMAP_PEEK);
+}
+
+bool paging_read_phys(void *dst, uint64_t phys, size_t len)
+{
+	uint32_t r[4];
+	cpuid(0x80000008, 0, r); /* EAX[7:0]: MAXPHYADDR (SDM Vol. 2A, CPUID) */
+	unsigned bits = r[0] & 0xff;
+	uint64_t limit = U64(1) << (bits >= 32 && bits <= 52 ? bits : 36); /* 36: no such leaf */
+	if (phys > limit || len > limit - phys)
+		return false;
+	uint8_t *d = dst;
+	while (len) {
+		uint64_t page = phys & ~(uint64_t)(PAGE_SIZE - 1), off = phys - page;
+		size_t n = PAGE_SIZE - off < len ? PAGE_SIZE - off : len;
+		if (page != peek_page)
+			peek_set(pte_make(page, PTE_P | PTE_NX, 0));
+		peek_page = page;
+		memcpy(d, (const void *)(FIXMAP_PEEK + off), n);
+		d += n, phys += n, len -= n;
+	}
+	return true;
+}
+
+void paging_read_phys_end(void)
+{
+	if (peek_page != 1)
+		peek_set(0);
+	peek_page = 1;
+}
+
 void paging_enable_pcid(bool on)
 {
 	pcid_on = on;

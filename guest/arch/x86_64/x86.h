@@ -22,6 +22,7 @@
 #define CR0_PG BIT(31)
 #define CR4_PAE BIT(5)
 #define CR4_PGE BIT(7)
+#define CR4_PCE BIT(8)
 #define CR4_OSFXSR BIT(9)
 #define CR4_OSXMMEXCPT BIT(10)
 #define CR4_PCIDE BIT(17)
@@ -75,7 +76,30 @@
 #define VEC_SYSCALL 256
 #define VEC_GATE 257
 
-#ifndef __ASSEMBLY__
+#ifdef __ASSEMBLY__
+/* From 32-bit protected mode to long mode (compatibility mode until a far
+ * jump to a 64-bit code segment) on the page tables at \pml4, a physical
+ * address below 4 GiB (SDM Vol. 3A 10.8.5): CR4.PAE, CR3, EFER.LME with NXE
+ * and SCE, then CR0.PG.  Clobbers EAX, ECX, EDX.  The boot processor's way
+ * in (boot.S) and every other CPU's (ap_boot.S).  Assembler, so kept out
+ * of clang-format. */
+/* clang-format off */
+.macro enter_long_mode pml4
+	mov %cr4, %eax
+	or $CR4_PAE, %eax
+	mov %eax, %cr4
+	mov $\pml4, %eax
+	mov %eax, %cr3
+	mov $MSR_EFER, %ecx
+	rdmsr
+	or $(EFER_LME | EFER_NXE | EFER_SCE), %eax
+	wrmsr
+	mov %cr0, %eax
+	or $(CR0_PG | CR0_PE), %eax
+	mov %eax, %cr0
+.endm
+/* clang-format on */
+#else
 #include <stdint.h>
 
 static inline void outb(uint16_t port, uint8_t v)

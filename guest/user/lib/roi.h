@@ -11,13 +11,17 @@
  *   RESULT {"benchmark":B,"mode":M,"variant":V,"task":I,"name":N,"group":G,
  *           "iterations":OPS,"warmup":W,"cycles_per_op":C,"ns_per_op":T,...,
  *           "counters":{"task_switches":S,"cr3_writes":R,"wrpkru":K,
- *           "tlb_flushes":F,"syscalls":Y,"timer_ticks":X}}
+ *           "tlb_flushes":F,"syscalls":Y,"timer_ticks":X},
+ *           "pmu":{"instructions":P,"cycles":Q,...}}
  *
  * The mode, task id, name and group come from SYS_TASKINFO (asked once,
  * roi_taskinfo()), never from the task's arguments.  C is TSC ticks per
  * operation, T the same in nanoseconds at the TSC frequency the kernel
  * calibrated (no clock call), and the counters are SYS_STATS deltas per
- * operation, the measurement's own system call subtracted.  Tasks have no
+ * operation, the measurement's own system calls subtracted.  "pmu" is
+ * there only when the kernel has performance counters (SYS_PMU): the
+ * vCPU's counts per operation, from one SYS_PMU to the other, which
+ * include those calls' own kernel paths (not subtracted).  Tasks have no
  * floating point: ratios are fixed point with three decimals.
  *
  * The text (roi_line.c, roi_format.c, declared in roi_format.h) is pure
@@ -37,17 +41,27 @@ static inline uint64_t roi_tsc(void)
 	return SHOJI_RDTSC("", "");
 }
 
+/* (roi_pmu.c) The counters of one end of a region, out of line (a
+ * region's inline code stays the TSC read alone): at the beginning,
+ * whether the kernel has performance counters (asked on the first call
+ * only, before the counters are read, so that the question is not
+ * counted), then SYS_STATS, then SYS_PMU where it has them; at the end,
+ * SYS_PMU if the beginning read counters, then SYS_STATS. */
+void roi_counters_begin(struct roi_mark *m);
+void roi_counters_end(struct roi_mark *m, const struct roi_mark *begin);
+
 /*
- * Starts a region: the counters, then the TSC last, so the cycles exclude
- * the system call.  Inline: nothing but the TSC read lies in the region.
- * The TLB-model plugin's ROI_BEGIN marker (include/shoji/tlbmark.h) comes
- * right after the read and its ROI_END right before roi_end()'s, so the
- * plugin's region is the TSC's: 2 instructions per region, not per
- * operation, which the TSC counts under -icount (docs/tlb-model.md).
+ * Starts a region: the counters (roi_counters_begin), then the TSC last,
+ * so the cycles exclude the system calls.  Inline: nothing but the TSC
+ * read lies in the region.  The TLB-model plugin's ROI_BEGIN marker
+ * (include/shoji/tlbmark.h) comes right after the read and its ROI_END
+ * right before roi_end()'s, so the plugin's region is the TSC's: 2
+ * instructions per region, not per operation, which the TSC counts under
+ * -icount (docs/tlb-model.md).
  */
 static inline void roi_begin(struct roi *r)
 {
-	sys_stats(&r->begin.st);
+	roi_counters_begin(&r->begin);
 	r->begin.tsc = SHOJI_RDTSC("", TLBMARK_ASM(TLBMARK_ROI_BEGIN));
 }
 
@@ -55,7 +69,7 @@ static inline void roi_begin(struct roi *r)
 static inline void roi_end(struct roi *r)
 {
 	r->end.tsc = SHOJI_RDTSC(TLBMARK_ASM(TLBMARK_ROI_END), "");
-	sys_stats(&r->end.st);
+	roi_counters_end(&r->end, &r->begin);
 }
 
 /* --- roi.c: with the system calls -------------------------------------- */

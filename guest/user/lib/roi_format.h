@@ -13,10 +13,13 @@
 #include <stdint.h>
 #include <shoji/abi.h>
 
-/* One end of a region: the TSC and the kernel's counters. */
+/* One end of a region: the TSC, the kernel's counters, and the vCPU's
+ * performance counters (pmu.count 0 when the kernel has none: then no
+ * SYS_PMU is made). */
 struct roi_mark {
 	uint64_t tsc;
 	struct shoji_stats st;
+	struct shoji_pmu pmu;
 };
 
 /* A region of interest: its two ends. */
@@ -28,6 +31,8 @@ struct roi {
  * closing SYS_STATS (the opening one was counted before the kernel copied
  * the counters out). */
 #define ROI_OWN_SYSCALLS 1
+/* With performance counters, one SYS_PMU at each end as well. */
+#define ROI_OWN_PMU_SYSCALLS 2
 
 /* The TSC ticks from begin to end. */
 static inline uint64_t roi_cycles(const struct roi *r)
@@ -49,10 +54,10 @@ struct roi_report {
 				  "counters", or NULL */
 };
 
-/* A RESULT line being built: at most the task's printf line (PRINTF_MAX,
- * user.h), written in one sys_write(), so never interleaved with another
- * task's output. */
-#define ROI_LINE_MAX 512
+/* A RESULT line being built, written in one sys_write(), so never
+ * interleaved with another task's output: room for the tags, the
+ * counters, the performance counters and a task's extra members. */
+#define ROI_LINE_MAX 1024
 struct roi_line {
 	char buf[ROI_LINE_MAX];
 	int at; /* bytes so far; ROI_LINE_MAX once the line overflowed */
@@ -79,6 +84,9 @@ void roi_line_start(struct roi_line *l, const struct shoji_taskinfo *info, const
 int roi_line_finish(struct roi_line *l);
 /* --- roi_format.c: a region's numbers ----------------------------------- */
 
+/* The performance counters' delta of counter @i over region @r, modulo
+ * its width; 0 when the two ends do not hold the same event there. */
+uint64_t roi_pmu_delta(const struct roi *r, unsigned i);
 /* Nanoseconds for @cycles TSC ticks at @tsc_khz (0 when it is unknown). */
 uint64_t roi_ns(uint64_t cycles, uint64_t tsc_khz);
 /* The whole RESULT line of region @r as @rep describes it, for the task

@@ -236,6 +236,14 @@ static inline long sys_taskinfo(struct shoji_taskinfo *info)
 	return syscall6(SYS_TASKINFO, (long)info, 0, 0, 0, 0, 0);
 }
 
+/* Copies the vCPU's performance counters into *p (struct shoji_pmu: which
+ * events, their widths, their values now).  Returns how many are valid,
+ * 0 when the kernel has none, or -SHOJI_EFAULT (nothing written then). */
+static inline long sys_pmu(struct shoji_pmu *p)
+{
+	return syscall6(SYS_PMU, (long)p, 0, 0, 0, 0, 0);
+}
+
 /* (lib/errname.c) Returns the name of error number @err ("EFAULT"; @err may be negated, as
  * a system call returns it), or "E?" for a number the ABI does not know. */
 const char *sys_errname(long err);

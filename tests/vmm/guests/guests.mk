@@ -32,7 +32,9 @@ VMM_GUESTS := \
 	halt-linux:GUEST_HALT_LINUX \
 	halt-sti:GUEST_HALT_STI \
 	reset:GUEST_RESET \
-	reset-linux:GUEST_RESET_LINUX
+	reset-linux:GUEST_RESET_LINUX \
+	ap-exit:GUEST_AP_EXIT \
+	ap-triple-fault:GUEST_AP_TRIPLE_FAULT
 VMM_GUEST_ELFS := $(foreach g,$(VMM_GUESTS),$(VMM_GUESTS_DIR)/$(firstword $(subst :, ,$(g))).elf)
 
 define vmm_guest_rule

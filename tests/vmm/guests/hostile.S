@@ -43,6 +43,20 @@
 #define GUEST_LINUX_NOTE
 #endif
 #define FLOOD_ROUNDS 24 /* 24 x 4464 bytes */
+/* An AP started by hand (run with shoji run --cpus 2 or more). */
+#if defined(GUEST_AP_EXIT) || defined(GUEST_AP_TRIPLE_FAULT)
+#define GUEST_AP
+#endif
+/* The local APIC at its default base (SDM Vol. 3A 11.4.1), its spurious
+ * vector register (11.9) and interrupt command register (11.6.1). */
+#define LAPIC_SVR 0xfee000f0
+#define LAPIC_ICR_LO 0xfee00300
+#define LAPIC_ICR_HI 0xfee00310
+#define LAPIC_SVR_ENABLE 0x1ff		/* software enable, spurious vector 0xff */
+#define ICR_INIT_ASSERT 0x4500		/* delivery mode INIT, level assert */
+#define ICR_STARTUP 0x4600		/* delivery mode start-up; | the vector */
+#define AP_APIC_ID 1
+#define AP_TRAMPOLINE 0x8000		/* the SIPI vector 0x08: CS 0x0800, IP 0 */
 /* Bad console requests: what each writes to the device after a good one. */
 #if defined(GUEST_HVCON_WRAP)
 #define HVCON_BAD_VALUE req_wrap /* its bytes' address + length wrap around */
@@ -250,6 +264,23 @@ pvh_start:
 	movb $I8042_PULSE_RESET, %al
 	outb %al, $I8042_CMD
 
+#elif defined(GUEST_AP)
+	/* The MP start-up (SDM Vol. 3A 9.4.4): the AP's real-mode code to
+	 * AP_TRAMPOLINE, then INIT and SIPI to APIC ID 1 through this
+	 * CPU's local APIC; then this CPU spins with interrupts off, never
+	 * halting and never writing the exit port: whatever ends the
+	 * machine is the AP's doing. */
+	movl $ap_code, %esi
+	movl $AP_TRAMPOLINE, %edi
+	movl $ap_code_end - ap_code, %ecx
+	rep movsb
+	movl $LAPIC_SVR_ENABLE, LAPIC_SVR
+	movl $(AP_APIC_ID << 24), LAPIC_ICR_HI
+	movl $ICR_INIT_ASSERT, LAPIC_ICR_LO
+	movl $(ICR_STARTUP | (AP_TRAMPOLINE >> 12)), LAPIC_ICR_LO
+1:	pause
+	jmp 1b
+
 #else
 #error "no GUEST_<NAME> given"
 #endif
@@ -265,6 +296,29 @@ print:
 	movw $SHOJI_PORT_COM1, %dx
 	rep outsb
 	ret
+#endif
+
+#if defined(GUEST_AP)
+	/* The AP's first instructions, in real mode at AP_TRAMPOLINE. */
+	.code16
+ap_code:
+#if defined(GUEST_AP_EXIT)
+	movb $3, %al /* SHOJI_EXIT_REFUSED: a status no other path gives */
+	outb %al, $SHOJI_PORT_EXIT
+#else
+	/* An interrupt table of limit 0: int3 raises #GP, which raises
+	 * #DF, which shuts the AP down (SDM Vol. 3A 6.15, "Double Fault"). */
+	lidt AP_TRAMPOLINE + (ap_empty_idt - ap_code)
+	int3
+#endif
+	cli
+2:	hlt
+	jmp 2b
+ap_empty_idt:
+	.word 0
+	.long 0
+ap_code_end:
+	.code32
 #endif
 
 	.data

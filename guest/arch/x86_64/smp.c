@@ -1,0 +1,239 @@
+/* The other CPUs: found in the MADT, started by INIT and start-up IPIs, set up as the first. */
+#include "arch/x86_64/arch.h"
+#include "arch/x86_64/pkru.h"
+#include "core/kernel.h"
+#include "loader/format/format.h"
+
+/*
+ * The sequence of SDM Vol. 3A 9.4.4 ("MP Initialization Example"), one CPU
+ * at a time: INIT, 10 ms, a start-up IPI (STARTUP), 200 us, a second one;
+ * then at most START_WAIT_MS for the CPU to reach ap_main().  One CPU at a
+ * time keeps the trampoline page and ap_boot_* to one reader.  A CPU late
+ * past the wait is sent INIT again, which parks it in wait-for-SIPI
+ * wherever it was, and its state tells a late arrival apart from one the
+ * boot processor still waits for (a compare-and-swap on both sides).
+ */
+#define START_WAIT_MS 1000
+/* ICR words (SDM Vol. 3A 11.6.1): INIT, level assert, edge; STARTUP with
+ * the trampoline's page number as the vector. */
+#define ICR_INIT 0x00004500u
+#define ICR_STARTUP 0x00004600u
+
+/* An AP's run of pages: its area and tables, then IST stacks, then its
+ * entry stack, the sizes the boot processor's have. */
+#define AP_AREA_PAGES 1
+#define AP_PAGES                                                                                   \
+	((unsigned)(AP_AREA_PAGES + (IST_COUNT * IST_STACK_SIZE + KERNEL_STACK_SIZE) / PAGE_SIZE))
+_Static_assert(sizeof(struct percpu) + sizeof(struct cpu_tables) + 16 <= PAGE_SIZE * AP_AREA_PAGES,
+	       "an AP's area and tables fit its first page");
+_Static_assert(IST_STACK_SIZE % PAGE_SIZE == 0 && KERNEL_STACK_SIZE % PAGE_SIZE == 0,
+	       "whole pages");
+
+/* The trampoline's page lies in [TRAMPOLINE_LOW, TRAMPOLINE_HIGH): below
+ * the EBDA and the 0xA0000 hole, above the real-mode IVT and BDA; the
+ * STARTUP vector is its page number, 0x01-0x9e (vectors 0xA0-0xBF are
+ * reserved, SDM Vol. 3A 9.4.4.1). */
+#define TRAMPOLINE_LOW 0x1000
+#define TRAMPOLINE_HIGH 0x9f000
+
+enum { AP_STARTING, AP_ARRIVED, AP_UP, AP_GIVEN_UP };
+
+extern char ap_trampoline[], ap_trampoline_end[];
+/* What ap_start64 (ap_boot.S) reads: the kernel's CR3 and the area of the
+ * CPU being started. */
+uint64_t ap_boot_cr3;
+struct percpu *ap_boot_percpu;
+
+static struct percpu cpu0 = {
+    .index = 0,
+    .stack_top = kernel_stack_top,
+    .tables = &cpu0_tables,
+    .ist = ist_stacks,
+};
+static struct percpu *cpus[ACPI_MAX_CPUS] = {&cpu0};
+unsigned smp_ncpus = 1;
+
+struct percpu *smp_cpu(unsigned i)
+{
+	return cpus[i];
+}
+
+void ap_main(struct percpu *c);
+void ap_main(struct percpu *c)
+{
+	uint32_t starting = AP_STARTING;
+	/* Given up on: the INIT on its way parks it. */
+	if (!__atomic_compare_exchange_n(&c->state, &starting, AP_ARRIVED, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE))
+		halt_forever();
+	gdt_load(c->tables, c->ist, c->stack_top); /* its GDT, TSS, IST stacks */
+	idt_load();				   /* the shared IDT */
+	cpu_setup(paging_pcid_enabled());	   /* CR0/CR4 as the boot processor's */
+	syscall_msr_init();			   /* STAR/LSTAR/FMASK, EFER */
+	if (cpu.pku)
+		wrpkru(0); /* the kernel's rights, as pkru_init() gives the boot processor */
+	lapic_ap_init();   /* its local APIC on, its timer masked */
+	c->cr3 = read_cr3();
+	c->pkru = cpu.pku ? rdpkru() : 0;
+	kprintf("cpu: %u up (apic id %u)\n", c->index, c->apic_id);
+	__atomic_store_n(&c->state, AP_UP, __ATOMIC_RELEASE);
+	for (;;)
+		sti_hlt_cli(); /* idle until the scheduler learns to use it */
+}
+
+/* n physically contiguous pages (so the physmap gives one range), or 0. */
+static uint64_t alloc_run(unsigned n)
+{
+	uint64_t first = pmm_alloc_page();
+	unsigned got = first != 0;
+	while (got && got < n) {
+		uint64_t p = pmm_alloc_page();
+		if (p != first + (uint64_t)got * PAGE_SIZE) {
+			if (p)
+				pmm_free_page(p);
+			break;
+		}
+		got++;
+	}
+	if (got < n)
+		for (unsigned i = 0; i < got; i++)
+			pmm_free_page(first + (uint64_t)i * PAGE_SIZE);
+	return got == n ? first : 0;
+}
+
+static struct percpu *ap_area(unsigned index, uint32_t apic_id)
+{
+	uint64_t phys = alloc_run(AP_PAGES);
+	if (!phys)
+		return 0;
+	uint8_t *run = phys_to_virt(phys);
+	struct percpu *c = (struct percpu *)run;
+	struct cpu_tables *t = (struct cpu_tables *)(run + ((sizeof(*c) + 15) & ~15ul));
+	uint8_t(*ist)[IST_STACK_SIZE] = (void *)(run + PAGE_SIZE * AP_AREA_PAGES);
+	*c = (struct percpu){
+	    .index = index,
+	    .apic_id = apic_id,
+	    .stack_top = (uint8_t *)ist + IST_COUNT * IST_STACK_SIZE + KERNEL_STACK_SIZE,
+	    .tables = t,
+	    .ist = ist,
+	    .state = AP_STARTING,
+	};
+	return c;
+}
+
+/* A free RAM page for the trampoline in [TRAMPOLINE_LOW, TRAMPOLINE_HIGH),
+ * none of the loader's; 0 when there is none.  Below 1 MiB nothing is the
+ * page allocator's (memory.c), so it stays the trampoline's. */
+static uint64_t trampoline_page(const struct boot_info *bi)
+{
+	for (uint64_t p = TRAMPOLINE_LOW; p < TRAMPOLINE_HIGH; p += PAGE_SIZE) {
+		bool ram = false, used = false;
+		for (unsigned i = 0; i < bi->nranges; i++)
+			ram |= bi->ram_start[i] <= p && p + PAGE_SIZE <= bi->ram_end[i];
+		for (unsigned i = 0; i < bi->nused; i++)
+			used |= bi->used_start[i] < p + PAGE_SIZE && p < bi->used_end[i];
+		if (ram && !used)
+			return p;
+	}
+	return 0;
+}
+
+static void delay_us(uint64_t us)
+{
+	uint64_t end = rdtsc() + tsc_hz * us / 1000000;
+	while (rdtsc() < end)
+		pause();
+}
+
+/* Whether c's state left AP_STARTING within ms milliseconds. */
+static bool wait_arrival(struct percpu *c, uint64_t ms)
+{
+	uint64_t end = rdtsc() + tsc_hz / 1000 * ms;
+	while (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) == AP_STARTING)
+		if (rdtsc() > end)
+			return false;
+		else
+			pause();
+	return true;
+}
+
+/* Starts c through the trampoline at page number vector; whether it came up. */
+static bool ap_start(struct percpu *c, uint32_t vector)
+{
+	ap_boot_percpu = c;
+	ap_boot_cr3 = paging_kernel_root();
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	bool sent = lapic_ipi(c->apic_id, ICR_INIT);
+	delay_us(10000);
+	sent = sent && lapic_ipi(c->apic_id, ICR_STARTUP | vector);
+	delay_us(200);
+	sent = sent && lapic_ipi(c->apic_id, ICR_STARTUP | vector);
+	uint32_t starting = AP_STARTING;
+	if (!wait_arrival(c, START_WAIT_MS) &&
+	    __atomic_compare_exchange_n(&c->state, &starting, AP_GIVEN_UP, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE)) {
+		(void)lapic_ipi(c->apic_id, ICR_INIT);
+		kprintf("cpu: %u (apic id %u) did not come up within %u ms%s: not used\n", c->index,
+			c->apic_id, START_WAIT_MS, sent ? "" : " (its IPIs stayed pending)");
+		return false;
+	}
+	while (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != AP_UP)
+		pause(); /* it runs ap_main(), which does not block */
+	return true;
+}
+
+/* The MADT's CPUs, or none (one CPU, said) when max_cpus is 1 or no MADT is found. */
+static bool find_cpus(uint64_t rsdp, unsigned max_cpus, struct madt_cpus *m)
+{
+	const char *why;
+	if (max_cpus == 1) {
+		kprintf("cpu: cpus=1: one CPU\n");
+		return false;
+	}
+	if (acpi_find_cpus(rsdp, m, &why)) {
+		kprintf("cpu: no usable ACPI MADT (%s): one CPU\n", why);
+		return false;
+	}
+	if (m->over_limit || m->x2apic)
+		kprintf("cpu: %u CPUs of the MADT not used (the kernel starts at most %d, "
+			"each with an xAPIC ID below 255)\n",
+			m->over_limit + m->x2apic, ACPI_MAX_CPUS);
+	return true;
+}
+
+void smp_start(const struct boot_info *bi, unsigned max_cpus, unsigned flags)
+{
+	static const uint8_t halt[] = {0xfa, 0xf4, 0xeb, 0xfd}; /* 1: cli; hlt; jmp 1b */
+	struct madt_cpus m;
+	uint64_t rsdp = flags & SMP_SCAN_BIOS ? 0 : bi->rsdp_phys;
+	cpu0.apic_id = lapic_id();
+	if (!find_cpus(rsdp, max_cpus, &m) || m.n < 2)
+		return; /* one CPU: nothing to start, and nothing new to say */
+	uint64_t page = trampoline_page(bi);
+	if (!page) {
+		kprintf("cpu: no free page below 640 KiB for the start-up code: one CPU\n");
+		return;
+	}
+	if (flags & SMP_SILENT_APS)
+		memcpy(phys_to_virt(page), halt, sizeof(halt));
+	else
+		memcpy(phys_to_virt(page), ap_trampoline,
+		       (size_t)(ap_trampoline_end - ap_trampoline));
+	unsigned want = max_cpus ? max_cpus : ACPI_MAX_CPUS;
+	for (unsigned i = 0; i < m.n && smp_ncpus < want; i++) {
+		if (m.apic_id[i] == cpu0.apic_id)
+			continue;
+		struct percpu *c = ap_area(smp_ncpus, m.apic_id[i]);
+		if (!c) {
+			kprintf("cpu: %u (apic id %u) not started: no %u contiguous free pages for "
+				"its stacks\n",
+				smp_ncpus, m.apic_id[i], AP_PAGES);
+			break;
+		}
+		if (ap_start(c, (uint32_t)(page >> 12)))
+			cpus[smp_ncpus++] = c;
+	}
+	kprintf("cpu: %u of %u CPUs up (the boot processor is apic id %u; MADT through %s)\n",
+		smp_ncpus, m.n, cpu0.apic_id,
+		rsdp ? "the loader's RSDP" : "an RSDP in the BIOS areas");
+}
