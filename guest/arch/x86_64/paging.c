@@ -192,6 +192,7 @@ static void peek_set(uint64_t pte)
 		peek_pte =
 		    walk(kernel_virt_to_phys(kernel_pml4), FIXMAP_PEEK, 1, true, PTE_P | PTE_W, 0);
 	*peek_pte = pte;
+	tlbhint_invlpg(FIXMAP_PEEK);
 	invlpg(FIXMAP_PEEK);
 }
 
