@@ -26,7 +26,9 @@ def estimate($costs; $per_op):
 # The numbers of a tlb_reads variant "M<M>-N<N>-K<K>-...".
 def shape: .variant | capture("^M(?<m>[0-9]+)-N(?<n>[0-9]+)-K(?<k>[0-9]+)") | map_values(tonumber);
 
-def pcid_label: if .pcid == "hints" then "on (hints)" else .pcid end;
+# pcid=model: a kernel without PCIDs whose switches the model keeps, as
+# if each address space had a PCID: "process with PCID (model)".
+def pcid_label: if .pcid == "hints" then "on (hints)" elif .pcid == "model" then "with PCID (model)" else .pcid end;
 
 def tlb_misses_md($rows):
 	"| benchmark | mode | variant | CPU | PCID | instructions/op | ITLB L1 misses | DTLB L1 misses "
@@ -70,7 +72,10 @@ def tlb_section($r; $costs; $skips):
 			+ "Each workload ran once more under QEMU -icount with the TLB model plugin (build/bench/tlbmodel.so): "
 			+ "a model TLB of the named CPU preset, fed every fetch, load and store of the region between the "
 			+ "workload's markers (roi_begin/roi_end).  Runs with PCID on booted the kernel with tlbhints=on, "
-			+ "which costs a few instructions more than the counts above.  Counts are per operation, as "
+			+ "which costs a few instructions more than the counts above.  PCID \"with PCID (model)\" is "
+			+ "process mode with PCID as a model: the kernel without PCIDs (QEMU's TCG has none) tells the "
+			+ "plugin each switch's address space (tlbhints=on) and the plugin gives each its own PCID and "
+			+ "keeps its entries across switches (pcid=model, docs/tlb-model.md).  Counts are per operation, as "
 			+ "instructions are (tlb_reads: per read of all M tasks).  Instructions/op is the region's, the model "
 			+ "run's own count: for ipc_call_to_peer it includes the yield before each call and for tlb_reads "
 			+ "every task's reads and the switches, which their cycles_per_op leaves out.  The model has 4 KiB pages only, true LRU, "

@@ -5,7 +5,7 @@
 # Region K of the plugin's file (roi_begin/roi_end, or the Linux
 # baselines' mark_begin/mark_end) is the K-th RESULT line of the console.
 # The join holds when: the file has its header and total lines; no marker
-# was unpaired and no hint was refused; with pcid=hints the kernel's hints
+# was unpaired and no hint was refused; with pcid=hints or pcid=model the kernel's hints
 # were seen; there are as many regions as RESULT lines, numbered in order;
 # and each region's instructions are its RESULT's TSC ticks (under -icount
 # shift=0 one tick is one instruction) within join_allowance.  Anything
@@ -70,7 +70,8 @@ def per_op($r; $d):
 | if ($tot.unpaired // 0) != 0 then fail("\($tot.unpaired) region marker(s) unpaired")
   elif ([$regions[].hint_errors // 0] | add // 0) + ($tot.total.hint_errors // 0) != 0 then
 	fail("the plugin refused \([$regions[].hint_errors // 0] | add // 0) kernel hint(s)")
-  elif $hdr.pcid == "hints" and ($tot.hints_seen | not) then fail("pcid=hints, but the kernel sent no hint (booted without tlbhints=on?)")
+  elif ($hdr.pcid == "hints" or $hdr.pcid == "model") and ($tot.hints_seen | not) then
+	fail("pcid=\($hdr.pcid), but the kernel sent no hint (booted without tlbhints=on?)")
   elif ($regions | length) != ($results | length) then
 	fail("\($regions | length) model regions but \($results | length) RESULT lines")
   elif ($tot.regions // ($regions | length)) != ($regions | length) then

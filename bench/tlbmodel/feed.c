@@ -4,9 +4,14 @@
 
 #include <stdlib.h>
 
+#include "bench/tlbmodel/pcidmap.h"
 #include "shoji/tlbmark.h"
 
 enum unmodelled { UNM_INVLPG, UNM_INVPCID, UNM_CR4, UNMODELLED };
+
+/* pcid=model's events (docs/tlb-model.md): roots that got a PCID, PCIDs
+ * taken from another root, PCIDs released by AS_FREE. */
+enum model_event { PM_FRESH, PM_RECYCLED, PM_FREED, MODEL_EVENTS };
 
 /* Everything a region reports, as running totals; a region is the
  * difference of two snapshots. */
@@ -15,6 +20,7 @@ struct stats {
 	uint64_t insns;
 	uint64_t events[INSN_KINDS];
 	uint64_t unmodelled[UNMODELLED];
+	uint64_t pcids[MODEL_EVENTS];
 	uint64_t hint_errors;
 };
 
@@ -23,11 +29,13 @@ struct stats {
 struct hint {
 	uint16_t op;
 	unsigned need, got;
-	uint64_t chunk[TLBMARK_INVPCID_LOADS];
+	uint64_t chunk[TLBMARK_CR3_LOADS];
 	uint16_t armed;
-	uint64_t value;	     /* CR3 value, CR4 bits, or the page */
-	uint64_t type, pcid; /* INVPCID */
+	uint64_t value;	      /* CR3 value, CR4 bits, or the page */
+	uint64_t type, pcid;  /* INVPCID */
+	uint64_t frame, keep; /* CR3: the root's frame number, TLBMARK_CR3_KEEP */
 };
+_Static_assert(TLBMARK_CR3_LOADS >= TLBMARK_INVPCID_LOADS, "chunk holds every hint's loads");
 
 struct feed {
 	struct tlbm *m;
@@ -40,6 +48,7 @@ struct feed {
 	int window_known; /* its first load was seen: window is the base */
 	uint64_t window;
 	struct hint h;
+	struct pcidmap *pcids; /* pcid=model only */
 };
 
 /* --- output --------------------------------------------------------------- */
@@ -83,12 +92,14 @@ static void put_stats(FILE *out, const struct stats *s)
 	for (unsigned i = 0; i < sizeof event_order / sizeof event_order[0]; i++)
 		fprintf(out, "%s\"%s\":%llu", i ? "," : "", insn_kind_name(event_order[i]),
 			(unsigned long long)s->events[event_order[i]]);
-	fprintf(
-	    out,
-	    "},\"unmodelled\":{\"invlpg\":%llu,\"invpcid\":%llu,\"cr4\":%llu},\"hint_errors\":%llu",
-	    (unsigned long long)s->unmodelled[UNM_INVLPG],
-	    (unsigned long long)s->unmodelled[UNM_INVPCID],
-	    (unsigned long long)s->unmodelled[UNM_CR4], (unsigned long long)s->hint_errors);
+	fprintf(out,
+		"},\"unmodelled\":{\"invlpg\":%llu,\"invpcid\":%llu,\"cr4\":%llu},\"pcids\":{"
+		"\"fresh\":%llu,\"recycled\":%llu,\"freed\":%llu},\"hint_errors\":%llu",
+		(unsigned long long)s->unmodelled[UNM_INVLPG],
+		(unsigned long long)s->unmodelled[UNM_INVPCID],
+		(unsigned long long)s->unmodelled[UNM_CR4], (unsigned long long)s->pcids[PM_FRESH],
+		(unsigned long long)s->pcids[PM_RECYCLED], (unsigned long long)s->pcids[PM_FREED],
+		(unsigned long long)s->hint_errors);
 }
 
 /* fd->now with the model's counters as they are. */
@@ -106,6 +117,8 @@ static void stats_sub(struct stats *out, const struct stats *end, const struct s
 		out->events[i] = end->events[i] - start->events[i];
 	for (unsigned i = 0; i < UNMODELLED; i++)
 		out->unmodelled[i] = end->unmodelled[i] - start->unmodelled[i];
+	for (unsigned i = 0; i < MODEL_EVENTS; i++)
+		out->pcids[i] = end->pcids[i] - start->pcids[i];
 	out->hint_errors = end->hint_errors - start->hint_errors;
 }
 
@@ -147,6 +160,7 @@ static const struct {
     {TLBMARK_HINT_WINDOW, TLBMARK_WINDOW_LOADS}, {TLBMARK_CR3_FLUSH, TLBMARK_CR3_LOADS},
     {TLBMARK_CR3_NOFLUSH, TLBMARK_CR3_LOADS},	 {TLBMARK_INVLPG, TLBMARK_INVLPG_LOADS},
     {TLBMARK_INVPCID, TLBMARK_INVPCID_LOADS},	 {TLBMARK_CR4, TLBMARK_CR4_LOADS},
+    {TLBMARK_AS_FREE, TLBMARK_AS_FREE_LOADS},
 };
 
 static void hint_error(struct feed *fd)
@@ -177,10 +191,37 @@ static uint64_t hint_page(const uint64_t *c)
 	return va & (UINT64_C(1) << 47) ? va | UINT64_C(0xffff000000000000) : va;
 }
 
+/* A frame number from its TLBMARK_FRAME_CHUNKS chunks, low first. */
+static uint64_t hint_frame(const uint64_t *c)
+{
+	uint64_t f = 0;
+	for (unsigned i = 0; i < TLBMARK_FRAME_CHUNKS; i++)
+		f |= c[i] << (i * TLBMARK_CHUNK_BITS);
+	return f;
+}
+
+/* CR4.PCIDE: the hint's with pcid=hints, always 1 with pcid=model (the
+ * kernel's CR4 has none), never with pcid=off. */
 static void apply_cr4(struct feed *fd, uint64_t bits)
 {
-	tlbm_write_cr4(fd->m, (bits & TLBMARK_CR4_PGE) != 0,
-		       fd->opt.pcid_hints && (bits & TLBMARK_CR4_PCIDE));
+	int pcide = fd->opt.pcid == FEED_PCID_MODEL ||
+		    (fd->opt.pcid == FEED_PCID_HINTS && (bits & TLBMARK_CR4_PCIDE));
+	tlbm_write_cr4(fd->m, (bits & TLBMARK_CR4_PGE) != 0, pcide);
+}
+
+/* AS_FREE with pcid=model: the root's PCID is free, and its entries go
+ * (INVPCID type 1 on that PCID, SDM Vol. 3A 4.10.4.1), so the next root
+ * to get it starts empty even before its first activation flushes.
+ * Elsewhere AS_FREE changes nothing. */
+static void as_free(struct feed *fd, uint64_t frame)
+{
+	const char *why;
+	uint16_t pcid = fd->pcids ? pcidmap_release(fd->pcids, frame) : 0;
+	if (!pcid)
+		return;
+	fd->now.pcids[PM_FREED]++;
+	if (tlbm_invpcid(fd->m, 1, pcid, 0, &why) < 0)
+		fd->now.hint_errors++; /* never: the model has CR4.PCIDE = 1 */
 }
 
 /* All the loads of fd->h are in: announce the window, or arm the hint for
@@ -193,8 +234,13 @@ static void hint_complete(struct feed *fd)
 		fd->hints_seen = 1;
 		h->armed = 0;
 		apply_cr4(fd, h->chunk[1]);
+	} else if (h->op == TLBMARK_AS_FREE) {
+		h->armed = 0; /* no instruction follows: the root dies now */
+		as_free(fd, hint_frame(h->chunk));
 	} else if (h->op == TLBMARK_CR3_FLUSH || h->op == TLBMARK_CR3_NOFLUSH) {
-		h->value = h->chunk[0] | (h->op == TLBMARK_CR3_NOFLUSH ? TLBM_CR3_NOFLUSH : 0);
+		h->keep = h->chunk[0] & TLBMARK_CR3_KEEP;
+		h->value = h->chunk[1] | (h->op == TLBMARK_CR3_NOFLUSH ? TLBM_CR3_NOFLUSH : 0);
+		h->frame = hint_frame(h->chunk + 2);
 	} else if (h->op == TLBMARK_INVLPG) {
 		h->value = hint_page(h->chunk);
 	} else if (h->op == TLBMARK_INVPCID) {
@@ -243,12 +289,36 @@ static int hint_take(struct feed *fd, uint16_t op)
 
 /* --- what executes ------------------------------------------------------------ */
 
-/* Without a hint (or with pcid=off) a MOV to CR3 flushes the non-global
- * entries, as with CR4.PCIDE = 0. */
+/* pcid=model: the root's model PCID becomes current, its entries kept
+ * where the kernel says a PCID kernel would keep them, except when the
+ * root just got its PCID (paging.c's `fresh`).  Without a hint the model
+ * cannot know the root: a hint error once the kernel announced its
+ * window or in a region (firmware and early boot write CR3 unhinted),
+ * and a flush of PCID 0 as with pcid=off. */
+static void cr3_model(struct feed *fd, int hinted)
+{
+	if (!hinted) {
+		if (fd->hints_seen || fd->in_region)
+			fd->now.hint_errors++;
+		tlbm_write_cr3(fd->m, 0);
+		return;
+	}
+	int fresh, recycled;
+	uint16_t pcid = pcidmap_activate(fd->pcids, fd->h.frame, &fresh, &recycled);
+	fd->now.pcids[PM_FRESH] += (uint64_t)fresh;
+	fd->now.pcids[PM_RECYCLED] += (uint64_t)recycled;
+	tlbm_write_cr3(fd->m, pcid | (fd->h.keep && !fresh ? TLBM_CR3_NOFLUSH : 0));
+}
+
+/* pcid=off, and pcid=hints without a hint: a MOV to CR3 flushes the
+ * non-global entries, as with CR4.PCIDE = 0. */
 static void on_mov_cr3(struct feed *fd)
 {
 	int hinted = hint_take(fd, TLBMARK_CR3_FLUSH);
-	tlbm_write_cr3(fd->m, hinted && fd->opt.pcid_hints ? fd->h.value : 0);
+	if (fd->opt.pcid == FEED_PCID_MODEL)
+		cr3_model(fd, hinted);
+	else
+		tlbm_write_cr3(fd->m, hinted && fd->opt.pcid == FEED_PCID_HINTS ? fd->h.value : 0);
 }
 
 static void on_mov_cr4(struct feed *fd)
@@ -329,6 +399,12 @@ const struct tlbm *feed_model(const struct feed *fd)
 
 /* --- life ----------------------------------------------------------------------- */
 
+static const char *const pcid_names[] = {
+    [FEED_PCID_OFF] = "off",
+    [FEED_PCID_HINTS] = "hints",
+    [FEED_PCID_MODEL] = "model",
+};
+
 struct feed *feed_new(const struct tlbm_config *cfg, const struct feed_options *opt, FILE *out,
 		      const char **why)
 {
@@ -342,15 +418,22 @@ struct feed *feed_new(const struct tlbm_config *cfg, const struct feed_options *
 		free(fd);
 		return NULL;
 	}
+	if (opt->pcid == FEED_PCID_MODEL && !(fd->pcids = pcidmap_new())) {
+		tlbm_free(fd->m);
+		free(fd);
+		*why = "out of memory";
+		return NULL;
+	}
 	fd->out = out;
 	fd->opt = *opt;
 	/* Until a hint says otherwise: CR4.PGE as the global rule wants,
-	 * CR4.PCIDE = 0 (on an empty model this flushes nothing). */
-	tlbm_write_cr4(fd->m, opt->global_upper, 0);
+	 * CR4.PCIDE = 0, or 1 with pcid=model (on an empty model with PCID 0
+	 * this flushes nothing). */
+	tlbm_write_cr4(fd->m, opt->global_upper, opt->pcid == FEED_PCID_MODEL);
 	fprintf(out,
 		"{\"tlbmodel\":{\"cpu\":\"%s\",\"source\":\"%s\",\"pcid\":\"%s\",\"global\":\"%s\","
 		"\"hints_seen\":false}}\n",
-		cfg->name, cfg->source, opt->pcid_hints ? "hints" : "off",
+		cfg->name, cfg->source, pcid_names[opt->pcid],
 		opt->global_upper ? "upper" : "none");
 	return fd;
 }
@@ -367,5 +450,6 @@ void feed_finish(struct feed *fd)
 		(unsigned long long)(fd->unpaired + (fd->in_region ? 1 : 0)),
 		fd->hints_seen ? "true" : "false");
 	tlbm_free(fd->m);
+	pcidmap_free(fd->pcids);
 	free(fd);
 }

@@ -19,9 +19,16 @@
 #include "bench/tlbmodel/insn_class.h"
 #include "bench/tlbmodel/tlbmodel.h"
 
+/* pcid=: what a MOV to CR3 does to the model (docs/tlb-model.md). */
+enum feed_pcid {
+	FEED_PCID_OFF,	 /* every MOV to CR3 flushes, as with CR4.PCIDE = 0 */
+	FEED_PCID_HINTS, /* the kernel's CR3 and CR4 hints set the PCID, bit 63 and CR4.PCIDE */
+	FEED_PCID_MODEL, /* CR4.PCIDE = 1 and a model PCID per page-table root (pcidmap.h) */
+};
+
 struct feed_options {
 	int global_upper; /* global=upper: bit 63 set means PTE_G (else no page is global) */
-	int pcid_hints;	  /* pcid=hints: CR3 and CR4 hints set the PCID, bit 63 and CR4.PCIDE */
+	enum feed_pcid pcid;
 };
 
 struct feed;
@@ -29,7 +36,7 @@ struct feed;
 /* A feed over a new model of `cfg`, writing to `out` (kept open; the
  * caller closes it after feed_finish()).  Writes the first line.  NULL
  * with *why set when the model refuses the config or memory ran out
- * (tlbm_new()'s reasons). */
+ * (tlbm_new()'s reasons, or "out of memory"). */
 struct feed *feed_new(const struct tlbm_config *cfg, const struct feed_options *opt, FILE *out,
 		      const char **why);
 

@@ -25,7 +25,8 @@ static FILE *out;
 enum { ARG_CPU, ARG_OUT, ARG_GLOBAL, ARG_PCID };
 static const char *const cpu_values[] = {"skylake", "zen2", NULL};
 static const char *const global_values[] = {"upper", "none", NULL};
-static const char *const pcid_values[] = {"off", "hints", NULL};
+/* In enum feed_pcid's order. */
+static const char *const pcid_values[] = {"off", "hints", "model", NULL};
 
 /* One argument: its name, the values it takes (NULL: any, a file), where
  * the value goes, and its default (NULL: required). */
@@ -71,7 +72,7 @@ static int parse_args(int argc, char **argv)
 			j++;
 		if (j == NARGS)
 			return refuse("tlbmodel: unknown argument '%s' (known: cpu=skylake|zen2, "
-				      "out=FILE, global=upper|none, pcid=off|hints)\n",
+				      "out=FILE, global=upper|none, pcid=off|hints|model)\n",
 				      argv[i]);
 		if (!value_known(&args[j], eq + 1))
 			return refuse("tlbmodel: bad value in '%s'\n", argv[i]);
@@ -165,8 +166,9 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 		return refuse("tlbmodel: %s: system emulation only\n", info->target_name);
 	if (info->system.smp_vcpus != 1)
 		return refuse("tlbmodel: %s: one vCPU only (-smp 1)\n", "smp");
-	struct feed_options opt = {.global_upper = !strcmp(args[ARG_GLOBAL].value, "upper"),
-				   .pcid_hints = !strcmp(args[ARG_PCID].value, "hints")};
+	struct feed_options opt = {.global_upper = !strcmp(args[ARG_GLOBAL].value, "upper")};
+	while (strcmp(pcid_values[opt.pcid], args[ARG_PCID].value))
+		opt.pcid++;
 	out = fopen(args[ARG_OUT].value, "w");
 	if (!out)
 		return refuse("tlbmodel: out=%s: cannot write\n", args[ARG_OUT].value);

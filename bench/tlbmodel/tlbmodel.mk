@@ -5,13 +5,14 @@
 # qemu_plugin_* references resolve against the QEMU that loads it.
 UNIT_TESTS += test_tlbmodel test_tlbmodel_insn test_tlbmodel_feed
 test_tlbmodel_SRCS := bench/tlbmodel/tlbmodel.c
-test_tlbmodel_feed_SRCS := bench/tlbmodel/feed.c bench/tlbmodel/insn_class.c bench/tlbmodel/tlbmodel.c
+test_tlbmodel_feed_SRCS := bench/tlbmodel/feed.c bench/tlbmodel/insn_class.c bench/tlbmodel/tlbmodel.c \
+	bench/tlbmodel/pcidmap.c
 test_tlbmodel_insn_SRCS := bench/tlbmodel/insn_class.c
 test_tlbmodel_insn_LIBS := -lZydis
 
 TLBMODEL_PLUGIN := $(BUILD)/bench/tlbmodel.so
 TLBMODEL_PLUGIN_SRCS := bench/tlbmodel/plugin.c bench/tlbmodel/feed.c bench/tlbmodel/insn_class.c \
-	bench/tlbmodel/tlbmodel.c
+	bench/tlbmodel/tlbmodel.c bench/tlbmodel/pcidmap.c
 all: $(TLBMODEL_PLUGIN)
 
 $(TLBMODEL_PLUGIN): $(TLBMODEL_PLUGIN_SRCS) $(wildcard bench/tlbmodel/*.h) include/shoji/tlbmark.h

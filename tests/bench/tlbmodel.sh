@@ -17,7 +17,9 @@
 #     join writes and low <= high;
 #   - the icount report carries both tables, labelled model, and
 #     icount.json the estimate under "tlb_model", without disturbing the
-#     baseline check.
+#     baseline check; "process with PCID (model)" rows are labelled so;
+#   - bench/steps/configs gives the model runs a pcid=model sibling of
+#     every process line without PCID, and only them.
 # Prints PASS/FAIL/SKIP lines, one per check, and exits non-zero on a FAIL.
 set -uo pipefail
 
@@ -97,6 +99,9 @@ jq -c 'if .region == 2 then .hint_errors = 3 else . end' "$fx/process.model.json
 must_fail hint-errors "$tmp/hint.jsonl" "$fx/process.console.txt" "refused 3 kernel hint(s)"
 jq -c 'if has("total") then .hints_seen = false else . end' "$fx/hints.model.jsonl" >"$tmp/nohints.jsonl"
 must_fail no-hints "$tmp/nohints.jsonl" "$fx/hints.console.txt" "the kernel sent no hint"
+jq -c 'if has("tlbmodel") then .tlbmodel.pcid = "model" elif has("total") then .hints_seen = false else . end' \
+	"$fx/hints.model.jsonl" >"$tmp/nohints-model.jsonl"
+must_fail no-hints-model "$tmp/nohints-model.jsonl" "$fx/hints.console.txt" "pcid=model, but the kernel sent no hint"
 jq -c 'if .region == 2 then .insns = 300000 else . end' "$fx/process.model.jsonl" >"$tmp/short.jsonl"
 must_fail short-call "$tmp/short.jsonl" "$fx/process.console.txt" "fewer than the 400000 ticks"
 head -n 2 "$fx/process.model.jsonl" >"$tmp/cut.jsonl"
@@ -147,8 +152,13 @@ result bench/tlbmodel-costs-sourced "${problems[@]}"
 # 5: the report: the fixture's icount records with these model lines.
 problems=()
 cp "$root/tests/bench/fixture/records.icount.tsv" "$tmp/records.tsv"
+# "process with PCID (model)": the hints fixture as pcid=model's.
+jq -c 'if has("tlbmodel") then .tlbmodel.pcid = "model" else . end' "$fx/hints.model.jsonl" >"$tmp/model.jsonl"
+joined "$tmp/model.jsonl" "$fx/hints.console.txt" tlb-model-fixture >"$tmp/m.jsonl" 2>"$tmp/m.err" ||
+	problems+=("the pcid=model fixture did not join: $(cat "$tmp/m.err")")
 {
 	"$root/bench/steps/record" model tlbmodel 1 <"$tmp/p.jsonl"
+	"$root/bench/steps/record" model tlbmodel 1 <"$tmp/m.jsonl"
 	"$root/bench/steps/record" model tlbsweep 1 <"$tmp/h.jsonl"
 	"$root/bench/steps/record" model tlbmodel-linux 1 <"$tmp/p.jsonl"
 	for id in a b; do
@@ -170,6 +180,7 @@ file_has "$md" \
 	'## Estimated cycles per operation from a cost model (model estimate, never a measurement)' \
 	'| ipc_roundtrip | process | pcid-off | skylake | off | 1000 | 4.000 | 8.000 | 2.000 / 3.000 / 1.000 | 2.000 (2.000) | 2.000 | 2.000 | 0.000 | 0.000 | 0.000 |' \
 	'| 4 | 256 | 32 | 1024 | process | on (hints) | 0.500 | 0.100 | 0.010 | 0.050 |' \
+	'| tlb_reads | process | M4-N256-K32-pcid-on | skylake | with PCID (model) | ' \
 	'Not modelled (2 run(s): a skylake, b skylake): no PCID here.' \
 	"Linux (bench/steps/linux-icount), booted \`mitigations=off nopcid\`"
 [[ $(grep -c '^| ipc_roundtrip | process | pcid-off | skylake | off | ' "$md") == 4 ]] ||
@@ -179,5 +190,24 @@ jq -e '.tlb_model.note | test("never measurements")' "$tmp/e/icount.json" >/dev/
 jq -e '.tlb_model.workloads[0].estimated_cycles_per_op as $e | $e.low <= $e.mid and $e.mid <= $e.high and $e.low > 0' \
 	"$tmp/e/icount.json" >/dev/null 2>&1 || problems+=("icount.json: no estimate low <= mid <= high")
 result bench/tlbmodel-report "${problems[@]}"
+
+# 4: the model runs' configs: every process line without PCID (pcid=off)
+# has its "process with PCID (model)" sibling (pcid=model, its id and
+# variant pcid-model), and only the model runs have them.
+problems=()
+configs=$root/bench/steps/configs
+"$configs" tlbmodel icount >"$tmp/cm.txt" && "$configs" guest icount >"$tmp/cg.txt" ||
+	problems+=("bench/steps/configs tlbmodel|guest icount failed")
+grep -q 'pcid=model' "$tmp/cg.txt" && problems+=("configs guest has pcid=model lines")
+off=$(grep -c '|pcid=off[ |]' "$tmp/cm.txt")
+model=$(grep -c '|pcid=model[ |]' "$tmp/cm.txt")
+((off > 0 && off == model)) || problems+=("configs tlbmodel: $off pcid=off lines, $model pcid=model ones")
+grep -q '^tlb-process-M4-N256-K32-pcid-model|pcid=model task=3\*bench_tlb:process:process:M4-N256-K32-pcid-model:' "$tmp/cm.txt" ||
+	problems+=("configs tlbmodel: no tlb-process-M4-N256-K32-pcid-model line with its variant")
+[[ $(grep -cv 'pcid=model' "$tmp/cm.txt") == $(wc -l <"$tmp/cg.txt") ]] ||
+	problems+=("configs tlbmodel: the guest lines are not all there")
+sweep_model=$("$configs" tlbsweep icount | grep -c '|pcid=model[ |]')
+((sweep_model == 24)) || problems+=("configs tlbsweep: $sweep_model pcid=model lines, want 24 (2 M x 4 N x 3 K)")
+result bench/tlbmodel-configs "${problems[@]}"
 
 exit $status

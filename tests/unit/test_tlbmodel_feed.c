@@ -34,10 +34,10 @@ struct rig {
 	FILE *out;
 };
 
-static void rig_open(struct rig *r, int global_upper, int pcid_hints)
+static void rig_open(struct rig *r, int global_upper, enum feed_pcid pcid)
 {
 	const char *why = NULL;
-	struct feed_options opt = {.global_upper = global_upper, .pcid_hints = pcid_hints};
+	struct feed_options opt = {.global_upper = global_upper, .pcid = pcid};
 	r->out = open_memstream(&r->text, &r->size);
 	assert_non_null(r->out);
 	r->fd = feed_new(&roomy, &opt, r->out, &why);
@@ -103,12 +103,39 @@ static void announce(struct rig *r, uint64_t cr4_bits)
 	hint(r, TLBMARK_HINT_WINDOW, (uint64_t[]){0, cr4_bits}, 2);
 }
 
+/* The kernel's MOV to CR3 of root `frame` with a hint: the flags (keep:
+ * TLBMARK_CR3_KEEP), the PCID, the frame in 4 chunks. */
+static void cr3_root(struct rig *r, uint64_t frame, uint16_t pcid, int noflush, int keep)
+{
+	hint(r, noflush ? TLBMARK_CR3_NOFLUSH : TLBMARK_CR3_FLUSH,
+	     (uint64_t[]){keep ? TLBMARK_CR3_KEEP : 0, pcid, frame & 0xfff, frame >> 12 & 0xfff,
+			  frame >> 24 & 0xfff, frame >> 36 & 0xf},
+	     TLBMARK_CR3_LOADS);
+	insn(r, INSN_MOV_CR3, 0);
+}
+
 /* The kernel's MOV to CR3 with a hint (hinted) or without. */
 static void cr3(struct rig *r, uint16_t pcid, int noflush, int hinted)
 {
 	if (hinted)
-		hint(r, noflush ? TLBMARK_CR3_NOFLUSH : TLBMARK_CR3_FLUSH, (uint64_t[]){pcid}, 1);
-	insn(r, INSN_MOV_CR3, 0);
+		cr3_root(r, 0, pcid, noflush, noflush);
+	else
+		insn(r, INSN_MOV_CR3, 0);
+}
+
+/* A kernel without PCIDs (pcid=off) switching to root `frame`: bit 63
+ * clear; keep as paging.c says (not the root's first activation). */
+static void switch_to(struct rig *r, uint64_t frame, int keep)
+{
+	cr3_root(r, frame, 0, 0, keep);
+}
+
+static void as_free(struct rig *r, uint64_t frame)
+{
+	hint(r, TLBMARK_AS_FREE,
+	     (uint64_t[]){frame & 0xfff, frame >> 12 & 0xfff, frame >> 24 & 0xfff,
+			  frame >> 36 & 0xf},
+	     TLBMARK_AS_FREE_LOADS);
 }
 
 static void invlpg(struct rig *r, uint64_t va, int hinted)
@@ -124,7 +151,7 @@ static void test_header_and_total(void **state)
 {
 	(void)state;
 	struct rig r;
-	rig_open(&r, 1, 0);
+	rig_open(&r, 1, FEED_PCID_OFF);
 	rig_close(&r);
 	line_has(&r, 0,
 		 "{\"tlbmodel\":{\"cpu\":\"roomy\",\"source\":\"test\",\"pcid\":\"off\","
@@ -140,7 +167,7 @@ static void test_region(void **state)
 {
 	(void)state;
 	struct rig r;
-	rig_open(&r, 1, 0);
+	rig_open(&r, 1, FEED_PCID_OFF);
 	load(&r, USER(99)); /* before the region: not in it */
 	insn(&r, INSN_MARKER, TLBMARK_ROI_BEGIN);
 	for (int pass = 0; pass < 2; pass++)
@@ -165,7 +192,7 @@ static void test_unpaired(void **state)
 {
 	(void)state;
 	struct rig r;
-	rig_open(&r, 1, 0);
+	rig_open(&r, 1, FEED_PCID_OFF);
 	insn(&r, INSN_MARKER, TLBMARK_ROI_END);
 	insn(&r, INSN_MARKER, TLBMARK_ROI_BEGIN);
 	load(&r, USER(1));
@@ -187,7 +214,7 @@ static void test_cr3_flushes(void **state)
 {
 	(void)state;
 	struct rig r;
-	rig_open(&r, 1, 0);
+	rig_open(&r, 1, FEED_PCID_OFF);
 	load(&r, USER(1));
 	load(&r, KERNEL(1));
 	cr3(&r, 0, 0, 0);
@@ -204,7 +231,7 @@ static void test_global_none(void **state)
 {
 	(void)state;
 	struct rig r;
-	rig_open(&r, 0, 0);
+	rig_open(&r, 0, FEED_PCID_OFF);
 	load(&r, KERNEL(1));
 	cr3(&r, 0, 0, 0);
 	assert_false(tlbm_holds(feed_model(r.fd), TLBM_DTLB, KERNEL(1), 0));
@@ -216,10 +243,10 @@ static void test_global_none(void **state)
 /* Two tasks' PCIDs switched with bit 63 set: task 1's page survives the
  * round trip under pcid=hints (no second walk), and does not under
  * pcid=off, which ignores the hints' PCID and bit 63. */
-static void pcid_round_trip(int pcid_hints, const char *want_load, const char *want_cr3)
+static void pcid_round_trip(enum feed_pcid pcid, const char *want_load, const char *want_cr3)
 {
 	struct rig r;
-	rig_open(&r, 1, pcid_hints);
+	rig_open(&r, 1, pcid);
 	announce(&r, TLBMARK_CR4_PGE | TLBMARK_CR4_PCIDE);
 	cr3(&r, 1, 0, 1);
 	insn(&r, INSN_MARKER, TLBMARK_ROI_BEGIN);
@@ -229,7 +256,7 @@ static void pcid_round_trip(int pcid_hints, const char *want_load, const char *w
 	cr3(&r, 1, 1, 1);
 	load(&r, USER(5));
 	insn(&r, INSN_MARKER, TLBMARK_ROI_END);
-	assert_int_equal(tlbm_pcid(feed_model(r.fd)), pcid_hints ? 1 : 0);
+	assert_int_equal(tlbm_pcid(feed_model(r.fd)), pcid == FEED_PCID_HINTS ? 1 : 0);
 	rig_close(&r);
 	line_has(&r, 1, want_load);
 	line_has(&r, 1, want_cr3);
@@ -241,9 +268,11 @@ static void pcid_round_trip(int pcid_hints, const char *want_load, const char *w
 static void test_pcid_noflush(void **state)
 {
 	(void)state;
-	pcid_round_trip(1, "\"load\":{\"l1_misses\":2,\"l2_misses\":2,\"walks\":2,\"accesses\":3}",
+	pcid_round_trip(FEED_PCID_HINTS,
+			"\"load\":{\"l1_misses\":2,\"l2_misses\":2,\"walks\":2,\"accesses\":3}",
 			"\"cr3_writes\":2,\"cr3_noflush\":2,\"flushes\":{\"cr3\":0,");
-	pcid_round_trip(0, "\"load\":{\"l1_misses\":3,\"l2_misses\":3,\"walks\":3,\"accesses\":3}",
+	pcid_round_trip(FEED_PCID_OFF,
+			"\"load\":{\"l1_misses\":3,\"l2_misses\":3,\"walks\":3,\"accesses\":3}",
 			"\"cr3_writes\":2,\"cr3_noflush\":0,\"flushes\":{\"cr3\":2,");
 }
 
@@ -254,7 +283,7 @@ static void test_invlpg(void **state)
 {
 	(void)state;
 	struct rig r;
-	rig_open(&r, 1, 1);
+	rig_open(&r, 1, FEED_PCID_HINTS);
 	announce(&r, TLBMARK_CR4_PGE);
 	load(&r, USER(3));
 	load(&r, USER(4));
@@ -268,7 +297,8 @@ static void test_invlpg(void **state)
 	assert_true(tlbm_holds(m, TLBM_DTLB, USER(4), 0));
 	rig_close(&r);
 	line_has(&r, 1, "\"flushes\":{\"cr3\":0,\"invlpg\":2,");
-	line_has(&r, 1, "\"unmodelled\":{\"invlpg\":1,\"invpcid\":0,\"cr4\":0},\"hint_errors\":0");
+	line_has(&r, 1, "\"unmodelled\":{\"invlpg\":1,\"invpcid\":0,\"cr4\":0},");
+	line_has(&r, 1, "\"hint_errors\":0}");
 	/* the hints' loads are not the model's: 3 loads, no more */
 	line_has(&r, 1, "\"load\":{\"l1_misses\":3,\"l2_misses\":3,\"walks\":3,\"accesses\":3}");
 	rig_free(&r);
@@ -280,7 +310,7 @@ static void test_cr4(void **state)
 {
 	(void)state;
 	struct rig r;
-	rig_open(&r, 1, 0);
+	rig_open(&r, 1, FEED_PCID_OFF);
 	announce(&r, TLBMARK_CR4_PGE);
 	load(&r, KERNEL(1));
 	insn(&r, INSN_MOV_CR4, 0);
@@ -303,7 +333,7 @@ static void test_hint_errors(void **state)
 {
 	(void)state;
 	struct rig r;
-	rig_open(&r, 1, 1);
+	rig_open(&r, 1, FEED_PCID_HINTS);
 	announce(&r, TLBMARK_CR4_PGE | TLBMARK_CR4_PCIDE);
 	insn(&r, INSN_MARKER, TLBMARK_CR3_NOFLUSH);
 	insn(&r, INSN_NONE, 0);
@@ -312,7 +342,8 @@ static void test_hint_errors(void **state)
 	load(&r, WINDOW + TLBMARK_WINDOW_SIZE); /* one past the window */
 	insn(&r, INSN_MARKER, TLBMARK_INVLPG);
 	insn(&r, INSN_MARKER, TLBMARK_CR3_FLUSH); /* the INVLPG hint never got its loads */
-	load(&r, WINDOW + 3);
+	for (unsigned i = 0; i < TLBMARK_CR3_LOADS; i++)
+		load(&r, WINDOW + 3);
 	invlpg(&r, USER(1), 0); /* armed for a MOV to CR3 */
 	cr3(&r, 0, 0, 0);	/* unhinted now: flushes */
 	rig_close(&r);
@@ -324,6 +355,154 @@ static void test_hint_errors(void **state)
 	rig_free(&r);
 }
 
+/* Roots by frame number: A and B two processes' (B's frame uses all 4
+ * chunks), K the kernel's. */
+#define ROOT_A UINT64_C(0x1234)
+#define ROOT_B UINT64_C(0xabcdef5678)
+#define ROOT_K UINT64_C(0x99)
+
+/* pcid=model, a kernel without PCIDs (bit 63 always clear): A->B->A
+ * keeps A's page (one walk for it, not two); a root's first activation
+ * flushes its PCID, and so does an activation the kernel says a PCID
+ * kernel would not keep (paging.c's `fresh` after aspace_flush_page()). */
+static void test_model_switch(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_open(&r, 1, FEED_PCID_MODEL);
+	announce(&r, TLBMARK_CR4_PGE); /* the kernel's CR4 has no PCIDE */
+	const struct tlbm *m = feed_model(r.fd);
+	insn(&r, INSN_MARKER, TLBMARK_ROI_BEGIN);
+	switch_to(&r, ROOT_A, 0);
+	assert_int_equal(tlbm_pcid(m), 1);
+	load(&r, USER(5));
+	switch_to(&r, ROOT_B, 0);
+	assert_int_equal(tlbm_pcid(m), 2);
+	load(&r, USER(6));
+	switch_to(&r, ROOT_A, 1);
+	assert_int_equal(tlbm_pcid(m), 1);
+	load(&r, USER(5)); /* kept: an L1 hit */
+	assert_true(tlbm_holds(m, TLBM_DTLB, USER(6), 2));
+	insn(&r, INSN_MARKER, TLBMARK_ROI_END);
+	switch_to(&r, ROOT_A, 0); /* not kept: A's entries go */
+	assert_false(tlbm_holds(m, TLBM_DTLB, USER(5), 1));
+	assert_true(tlbm_holds(m, TLBM_DTLB, USER(6), 2));
+	rig_close(&r);
+	line_has(&r, 0, "\"pcid\":\"model\"");
+	line_has(&r, 1, "\"load\":{\"l1_misses\":2,\"l2_misses\":2,\"walks\":2,\"accesses\":3}");
+	line_has(&r, 1, "\"cr3_writes\":3,\"cr3_noflush\":1,\"flushes\":{\"cr3\":2,");
+	line_has(&r, 1, "\"pcids\":{\"fresh\":2,\"recycled\":0,\"freed\":0},\"hint_errors\":0");
+	line_has(&r, 2, "\"cr3_writes\":4,\"cr3_noflush\":1,\"flushes\":{\"cr3\":3,");
+	rig_free(&r);
+}
+
+/* AS_FREE: the root's PCID is free and its entries go (INVPCID type 1);
+ * the next root gets that PCID and starts empty; a freed root whose frame
+ * comes back is fresh, even when the hint says keep. */
+static void test_model_free(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_open(&r, 1, FEED_PCID_MODEL);
+	announce(&r, TLBMARK_CR4_PGE);
+	const struct tlbm *m = feed_model(r.fd);
+	switch_to(&r, ROOT_A, 0);
+	load(&r, USER(5));
+	load(&r, KERNEL(1));
+	switch_to(&r, ROOT_K, 0);
+	as_free(&r, ROOT_A);
+	assert_false(tlbm_holds(m, TLBM_DTLB, USER(5), 1));
+	assert_true(tlbm_holds(m, TLBM_DTLB, KERNEL(1), 1)); /* global */
+	switch_to(&r, ROOT_B, 0);
+	assert_int_equal(tlbm_pcid(m), 1); /* A's, free again */
+	load(&r, USER(5));
+	switch_to(&r, ROOT_K, 1);
+	as_free(&r, ROOT_B);
+	as_free(&r, ROOT_B); /* no PCID any more: nothing */
+	switch_to(&r, ROOT_A, 1);
+	assert_int_equal(tlbm_pcid(m), 1);
+	assert_false(tlbm_holds(m, TLBM_DTLB, USER(5), 1));
+	rig_close(&r);
+	line_has(&r, 1, "\"load\":{\"l1_misses\":3,\"l2_misses\":3,\"walks\":3,\"accesses\":3}");
+	line_has(&r, 1, "\"invpcid\":2,");
+	line_has(&r, 1, "\"cr3_writes\":5,\"cr3_noflush\":1,");
+	line_has(&r, 1, "\"pcids\":{\"fresh\":4,\"recycled\":0,\"freed\":2},\"hint_errors\":0");
+	rig_free(&r);
+}
+
+/* More roots than PCIDs: root 4095 (the 4096th) takes the PCID of the
+ * root activated longest ago (root 0's, 1), root 0 then takes root 1's
+ * (2) and flushes what root 1 left in it.  After 5000 roots, one of them
+ * twice (906 recycled: roots 0 to 905 lost theirs in turn, root 0 got one
+ * back), roots 906-4999 and root 0 still have theirs: the map's deletions
+ * kept every entry reachable. */
+static void test_model_recycle(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_open(&r, 1, FEED_PCID_MODEL);
+	announce(&r, TLBMARK_CR4_PGE);
+	const struct tlbm *m = feed_model(r.fd);
+	for (uint64_t f = 0; f < 4095; f++) {
+		switch_to(&r, 0x100 + f, 0);
+		if (f == 1)
+			load(&r, USER(1));
+	}
+	assert_int_equal(tlbm_pcid(m), 4095);
+	assert_true(tlbm_holds(m, TLBM_DTLB, USER(1), 2));
+	switch_to(&r, 0x100 + 4095, 0);
+	assert_int_equal(tlbm_pcid(m), 1);
+	switch_to(&r, 0x100, 1);
+	assert_int_equal(tlbm_pcid(m), 2);
+	assert_false(tlbm_holds(m, TLBM_DTLB, USER(1), 2));
+	for (uint64_t f = 4096; f < 5000; f++)
+		switch_to(&r, 0x100 + f, 0);
+	insn(&r, INSN_MARKER, TLBMARK_ROI_BEGIN);
+	for (uint64_t f = 906; f < 5000; f++)
+		switch_to(&r, 0x100 + f, 1);
+	switch_to(&r, 0x100, 1);
+	insn(&r, INSN_MARKER, TLBMARK_ROI_END);
+	rig_close(&r);
+	line_has(&r, 1, "\"cr3_writes\":4095,\"cr3_noflush\":4095,");
+	line_has(&r, 1, "\"pcids\":{\"fresh\":0,\"recycled\":0,\"freed\":0}");
+	/* 5000 roots, root 0 twice; 4095 PCIDs */
+	line_has(&r, 2, "\"pcids\":{\"fresh\":5001,\"recycled\":906,\"freed\":0}");
+	rig_free(&r);
+}
+
+/* pcid=model needs the kernel's hints: an unhinted MOV to CR3 is a hint
+ * error once the window is announced, or in a region, and flushes PCID 0;
+ * before both (firmware, early boot) it just flushes.  AS_FREE under
+ * pcid=off changes nothing. */
+static void test_model_unhinted(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_open(&r, 1, FEED_PCID_MODEL);
+	cr3(&r, 0, 0, 0);
+	insn(&r, INSN_MARKER, TLBMARK_ROI_BEGIN);
+	cr3(&r, 0, 0, 0);
+	insn(&r, INSN_MARKER, TLBMARK_ROI_END);
+	announce(&r, TLBMARK_CR4_PGE);
+	switch_to(&r, ROOT_A, 0);
+	cr3(&r, 0, 0, 0);
+	assert_int_equal(tlbm_pcid(feed_model(r.fd)), 0);
+	rig_close(&r);
+	line_has(&r, 1, "\"hint_errors\":1}");
+	line_has(&r, 2, "\"hint_errors\":2}");
+	rig_free(&r);
+
+	rig_open(&r, 1, FEED_PCID_OFF);
+	announce(&r, TLBMARK_CR4_PGE);
+	switch_to(&r, ROOT_A, 1);
+	load(&r, USER(5));
+	as_free(&r, ROOT_A);
+	assert_true(tlbm_holds(feed_model(r.fd), TLBM_DTLB, USER(5), 0));
+	rig_close(&r);
+	line_has(&r, 1, "\"pcids\":{\"fresh\":0,\"recycled\":0,\"freed\":0},\"hint_errors\":0");
+	rig_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -331,7 +510,9 @@ int main(void)
 	    cmocka_unit_test(test_unpaired),	     cmocka_unit_test(test_cr3_flushes),
 	    cmocka_unit_test(test_global_none),	     cmocka_unit_test(test_pcid_noflush),
 	    cmocka_unit_test(test_invlpg),	     cmocka_unit_test(test_cr4),
-	    cmocka_unit_test(test_hint_errors),
+	    cmocka_unit_test(test_hint_errors),	     cmocka_unit_test(test_model_switch),
+	    cmocka_unit_test(test_model_free),	     cmocka_unit_test(test_model_recycle),
+	    cmocka_unit_test(test_model_unhinted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

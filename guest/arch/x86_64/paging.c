@@ -161,7 +161,7 @@ void paging_init(const uint64_t *ram_start, const uint64_t *ram_end, unsigned nr
 	walk(kernel_virt_to_phys(kernel_pml4), FIXMAP_BASE, 1, true, PTE_P | PTE_W, 0);
 	walk(kernel_virt_to_phys(ktask_pml4), FIXMAP_BASE, 1, true, PTE_P | PTE_W | PTE_U, 0);
 
-	tlb_write_cr3(kernel_virt_to_phys(kernel_pml4));
+	tlb_write_cr3(kernel_virt_to_phys(kernel_pml4), &tlbhint_flush);
 	stat_cr3_writes++;
 	physmap_ready = true;
 }
@@ -338,7 +338,8 @@ void aspace_destroy(struct aspace *as)
 				c->pdpt[i] = 0;
 			c->installed = 0;
 			if ((read_cr3() & PTE_ADDR_MASK) == as->root) {
-				tlb_write_cr3(as->root); /* PCID 0, bit 63 clear: a flush */
+				tlb_write_cr3(as->root,
+					      &tlbhint_flush); /* PCID 0, bit 63 clear: a flush */
 				stat_cr3_writes++;
 				stat_tlb_flushes++;
 			}
@@ -352,9 +353,10 @@ void aspace_destroy(struct aspace *as)
 	}
 	/* Never free the tables the CPU is walking. */
 	if ((read_cr3() & PTE_ADDR_MASK) == as->root) {
-		tlb_write_cr3(kernel_virt_to_phys(kernel_pml4));
+		tlb_write_cr3(kernel_virt_to_phys(kernel_pml4), &tlbhint_flush);
 		stat_cr3_writes++;
 	}
+	tlbhint_as_free(as->root); /* before the frame can be reused */
 	free_tree(as->root, 4);
 	if (as->pcid)
 		pcid_used[as->pcid / 8] &= (uint8_t) ~(1u << (as->pcid % 8));
@@ -487,7 +489,7 @@ void aspace_activate(struct aspace *as)
 		c->installed = as;
 		/* PCID 0, bit 63 clear: the TLB entries and the cached paging
 		 * structures of the previous entries go (SDM Vol. 3A 4.10.4.1). */
-		tlb_write_cr3(as->root);
+		tlb_write_cr3(as->root, &tlbhint_flush);
 		stat_cr3_writes++;
 		stat_tlb_flushes++;
 		return;
@@ -499,7 +501,7 @@ void aspace_activate(struct aspace *as)
 		cr3 |= CR3_NOFLUSH;
 	else
 		stat_tlb_flushes++;
+	tlb_write_cr3(cr3, &as->fresh);
 	as->fresh = false;
-	tlb_write_cr3(cr3);
 	stat_cr3_writes++;
 }

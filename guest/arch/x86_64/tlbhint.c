@@ -6,6 +6,7 @@
 /* The sites' hints are inline (arch/x86_64/tlbhint.h); here is what they
  * share: the flag and the page whose byte offsets carry the values. */
 bool tlbhints_on;
+const bool tlbhint_flush = true;
 const volatile uint8_t tlbhint_window[TLBMARK_WINDOW_SIZE] __attribute__((aligned(4096)));
 
 void tlbhint_init(bool on)
