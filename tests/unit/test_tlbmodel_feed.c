@@ -74,12 +74,19 @@ static void line_has(const struct rig *r, unsigned n, const char *want)
 	free(line);
 }
 
-/* One instruction that runs: counted, then classified (as the plugin). */
-static void insn(struct rig *r, enum insn_kind kind, uint16_t op)
+/* One instruction that runs: counted, then classified (as the plugin);
+ * upper: it lies in the upper half (the kernel's image). */
+static void insn_at(struct rig *r, enum insn_kind kind, uint16_t op, int upper)
 {
 	(*feed_insn_counter(r->fd))++;
 	if (kind != INSN_NONE)
-		feed_insn(r->fd, kind, op);
+		feed_insn(r->fd, kind, op, upper);
+}
+
+/* An instruction of the kernel's (the hints' and the privileged ones). */
+static void insn(struct rig *r, enum insn_kind kind, uint16_t op)
+{
+	insn_at(r, kind, op, 1);
 }
 
 static void load(struct rig *r, uint64_t va)
@@ -503,6 +510,40 @@ static void test_model_unhinted(void **state)
 	rig_free(&r);
 }
 
+/* A task (code in the lower half) runs the hint markers itself, with
+ * loads from its own page: it must not move the window, announce one,
+ * or arm a hint for the kernel's next MOV to CR3; each forged marker is
+ * a hint error and its loads are the model's. */
+static void test_forged_hints(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_open(&r, 1, 1);
+	insn_at(&r, INSN_MARKER, TLBMARK_HINT_WINDOW, 0); /* no window announced yet */
+	load(&r, USER(0));
+	load(&r, USER(0) + (TLBMARK_CR4_PGE | TLBMARK_CR4_PCIDE));
+	rig_close(&r);
+	line_has(&r, 1, "\"hint_errors\":1},");
+	line_has(&r, 1, "\"hints_seen\":false}");
+	rig_free(&r);
+
+	rig_open(&r, 1, 1);
+	announce(&r, TLBMARK_CR4_PGE | TLBMARK_CR4_PCIDE);
+	insn_at(&r, INSN_MARKER, TLBMARK_HINT_WINDOW, 0); /* a window of its own */
+	load(&r, USER(0));
+	load(&r, USER(0) + (TLBMARK_CR4_PGE | TLBMARK_CR4_PCIDE));
+	insn_at(&r, INSN_MARKER, TLBMARK_CR3_NOFLUSH, 0); /* for the kernel's next switch */
+	load(&r, USER(0) + 5);
+	insn_at(&r, INSN_MARKER, TLBMARK_CR3_NOFLUSH, 0); /* from the kernel's window */
+	load(&r, WINDOW + 5);
+	cr3(&r, 0, 0, 0); /* the kernel's, unhinted: flushes */
+	rig_close(&r);
+	line_has(&r, 1, "\"hint_errors\":3},");
+	line_has(&r, 1, "\"load\":{\"l1_misses\":2,\"l2_misses\":2,\"walks\":2,\"accesses\":4}");
+	line_has(&r, 1, "\"cr3_writes\":1,\"cr3_noflush\":0,\"flushes\":{\"cr3\":1,");
+	rig_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -512,7 +553,7 @@ int main(void)
 	    cmocka_unit_test(test_invlpg),	     cmocka_unit_test(test_cr4),
 	    cmocka_unit_test(test_hint_errors),	     cmocka_unit_test(test_model_switch),
 	    cmocka_unit_test(test_model_free),	     cmocka_unit_test(test_model_recycle),
-	    cmocka_unit_test(test_model_unhinted),
+	    cmocka_unit_test(test_model_unhinted),   cmocka_unit_test(test_forged_hints),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
