@@ -36,7 +36,8 @@ VMM_GUESTS := \
 	reset-linux:GUEST_RESET_LINUX \
 	ap-exit:GUEST_AP_EXIT \
 	ap-triple-fault:GUEST_AP_TRIPLE_FAULT \
-	panic-slow-linux:GUEST_PANIC_SLOW_LINUX
+	panic-slow-linux:GUEST_PANIC_SLOW_LINUX \
+	hammer:GUEST_HAMMER
 VMM_GUEST_ELFS := $(foreach g,$(VMM_GUESTS),$(VMM_GUESTS_DIR)/$(firstword $(subst :, ,$(g))).elf)
 
 define vmm_guest_rule

@@ -47,6 +47,14 @@
 #if defined(GUEST_AP_EXIT) || defined(GUEST_AP_TRIPLE_FAULT)
 #define GUEST_AP
 #endif
+/* Every AP, started at once, hammers the console, the console device
+ * and the CMOS clock while the boot processor does too, then writes
+ * status 0 (--cpus N). */
+#if defined(GUEST_HAMMER)
+#define GUEST_AP
+#endif
+#define ICR_ALL_BUT_SELF 0xc0000	/* destination shorthand 11b */
+#define HAMMER_ROUNDS 200
 /* A Linux panic line written slowly while an AP idles (--cpus 2). */
 #if defined(GUEST_PANIC_SLOW_LINUX)
 #define GUEST_AP
@@ -340,6 +348,23 @@ nmi_handler:
 	movl $(AP_APIC_ID << 24), LAPIC_ICR_HI
 	movl $ICR_INIT_ASSERT, LAPIC_ICR_LO
 	movl $(ICR_STARTUP | (AP_TRAMPOLINE >> 12)), LAPIC_ICR_LO
+#if defined(GUEST_HAMMER)
+	/* The other APs too, then the same hammering as theirs, a while. */
+	movl $(ICR_ALL_BUT_SELF | ICR_INIT_ASSERT), LAPIC_ICR_LO
+	movl $(ICR_ALL_BUT_SELF | ICR_STARTUP | (AP_TRAMPOLINE >> 12)), LAPIC_ICR_LO
+	movl $HAMMER_ROUNDS, %edi
+2:	PRINT hammer_line
+	movw $SHOJI_PORT_HVCON, %dx
+	movl $req_hammer, %eax
+	outl %eax, %dx
+	movb $CMOS_SECONDS, %al
+	outb %al, $CMOS_INDEX
+	inb $CMOS_DATA, %al
+	decl %edi
+	jnz 2b
+	movb $SHOJI_EXIT_OK, %al
+	outb %al, $SHOJI_PORT_EXIT
+#endif
 #if defined(GUEST_PANIC_SLOW_LINUX)
 	/* Linux's panic line, its first bytes a second or two before the
 	 * rest (two changes of the CMOS clock's seconds): meanwhile the AP
@@ -377,7 +402,7 @@ next_second:
 
 #if defined(GUEST_NOT_JSON) || defined(GUEST_BAD_FLOOD) || defined(GUEST_OVERLONG) || \
     defined(GUEST_FLOOD) || defined(GUEST_PANIC_TEXT) || defined(GUEST_HVCON) || \
-    defined(GUEST_PANIC_SLOW_LINUX)
+    defined(GUEST_PANIC_SLOW_LINUX) || defined(GUEST_HAMMER)
 /* print: %ecx bytes from %esi to COM1, one rep outsb (one VM exit a page). */
 print:
 	movw $SHOJI_PORT_COM1, %dx
@@ -392,6 +417,19 @@ ap_code:
 #if defined(GUEST_AP_EXIT)
 	movb $3, %al /* SHOJI_EXIT_REFUSED: a status no other path gives */
 	outb %al, $SHOJI_PORT_EXIT
+#elif defined(GUEST_HAMMER)
+	/* Real mode, for ever: a byte to COM1, a console-device request
+	 * (its 32-bit address), a CMOS read. */
+1:	movw $SHOJI_PORT_COM1, %dx
+	movb $'x', %al
+	outb %al, %dx
+	movw $SHOJI_PORT_HVCON, %dx
+	movl $req_hammer, %eax
+	outl %eax, %dx
+	movb $CMOS_SECONDS, %al
+	outb %al, $CMOS_INDEX
+	inb $CMOS_DATA, %al
+	jmp 1b
 #elif defined(GUEST_PANIC_SLOW_LINUX)
 	sti /* idle, waiting for an interrupt that never comes */
 1:	hlt
@@ -480,6 +518,15 @@ panic_text:
 	.ascii "[    1.000000] Kernel panic - not syncing: forged by a guest\n"
 	.ascii "[    1.000001] ---[ end Kernel panic - not syncing: forged by a guest ]---\n"
 panic_text_end:
+#endif
+#if defined(GUEST_HAMMER)
+hammer_line:
+	.ascii "RESULT {\"hammer\":1}\n"
+hammer_line_end:
+	.balign 8
+req_hammer:
+	.quad hammer_line
+	.long hammer_line_end - hammer_line, SHOJI_HVCON_TASK
 #endif
 #if defined(GUEST_PANIC_SLOW_LINUX)
 slow_head:
