@@ -436,6 +436,10 @@ struct feed *feed_new(const struct tlbm_config *cfg, const struct feed_options *
 		*why = "out of memory";
 		return NULL;
 	}
+	/* Each line reaches the file whole as it ends: QEMU killed at a
+	 * timeout (tools/qemu-run sends SIGKILL) runs no at_exit, and a
+	 * buffer cut at 4 KiB would leave half a line. */
+	setvbuf(out, NULL, _IOLBF, BUFSIZ);
 	fd->out = out;
 	fd->opt = *opt;
 	/* Until a hint says otherwise: CR4.PGE as the global rule wants,

@@ -34,7 +34,9 @@ struct feed_options {
 struct feed;
 
 /* A feed over a new model of `cfg`, writing to `out` (kept open; the
- * caller closes it after feed_finish()).  Writes the first line.  NULL
+ * caller closes it after feed_finish(); no I/O on it before: it is made
+ * line-buffered, so every line is written out whole as it ends, and a
+ * QEMU killed mid-run leaves whole lines only).  Writes the first line.  NULL
  * with *why set when the model refuses the config or memory ran out
  * (tlbm_new()'s reasons, or "out of memory"). */
 struct feed *feed_new(const struct tlbm_config *cfg, const struct feed_options *opt, FILE *out,

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -544,6 +546,33 @@ static void test_forged_hints(void **state)
 	rig_free(&r);
 }
 
+/* A region's line is in the file as soon as it ends, whole: a QEMU
+ * killed later (tools/qemu-run's timeout) runs no at_exit and flushes
+ * nothing.  A real file (a memory stream is never line-buffered). */
+static void test_lines_out_whole(void **state)
+{
+	(void)state;
+	const char *why = NULL;
+	struct feed_options opt = {.global_upper = 1};
+	FILE *out = tmpfile();
+	assert_non_null(out);
+	struct rig r = {.fd = feed_new(&roomy, &opt, out, &why)};
+	assert_non_null(r.fd);
+	for (int i = 0; i < 20; i++) { /* about 700 bytes a line: past a 4 KiB buffer */
+		insn(&r, INSN_MARKER, TLBMARK_ROI_BEGIN);
+		load(&r, USER(i));
+		insn(&r, INSN_MARKER, TLBMARK_ROI_END);
+		struct stat st;
+		char last = 0;
+		assert_int_equal(fstat(fileno(out), &st), 0);
+		assert_true(st.st_size > 0);
+		assert_int_equal(pread(fileno(out), &last, 1, st.st_size - 1), 1);
+		assert_int_equal(last, '\n');
+	}
+	feed_finish(r.fd);
+	fclose(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -554,6 +583,7 @@ int main(void)
 	    cmocka_unit_test(test_hint_errors),	     cmocka_unit_test(test_model_switch),
 	    cmocka_unit_test(test_model_free),	     cmocka_unit_test(test_model_recycle),
 	    cmocka_unit_test(test_model_unhinted),   cmocka_unit_test(test_forged_hints),
+	    cmocka_unit_test(test_lines_out_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
