@@ -37,7 +37,8 @@ VMM_GUESTS := \
 	ap-exit:GUEST_AP_EXIT \
 	ap-triple-fault:GUEST_AP_TRIPLE_FAULT \
 	panic-slow-linux:GUEST_PANIC_SLOW_LINUX \
-	hammer:GUEST_HAMMER
+	hammer:GUEST_HAMMER \
+	ap-spin:GUEST_AP_SPIN
 VMM_GUEST_ELFS := $(foreach g,$(VMM_GUESTS),$(VMM_GUESTS_DIR)/$(firstword $(subst :, ,$(g))).elf)
 
 define vmm_guest_rule

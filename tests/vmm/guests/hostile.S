@@ -53,6 +53,12 @@
 #if defined(GUEST_HAMMER)
 #define GUEST_AP
 #endif
+/* The boot processor halts for good at once; the AP it started spins a
+ * few seconds without a VM exit, then writes status 0 (--cpus 2). */
+#if defined(GUEST_AP_SPIN)
+#define GUEST_AP
+#endif
+#define SPIN_TSC_HIGH 2
 #define ICR_ALL_BUT_SELF 0xc0000	/* destination shorthand 11b */
 #define HAMMER_ROUNDS 200
 /* A Linux panic line written slowly while an AP idles (--cpus 2). */
@@ -126,6 +132,17 @@
 	movl $\text, %esi
 	movl $\text\()_end - \text, %ecx
 	call print
+.endm
+
+/* HAMMER_DEVICES: a console-device request (its 32-bit address), then
+ * a CMOS read; in real mode as in protected mode. */
+.macro HAMMER_DEVICES
+	movw $SHOJI_PORT_HVCON, %dx
+	movl $req_hammer, %eax
+	outl %eax, %dx
+	movb $CMOS_SECONDS, %al
+	outb %al, $CMOS_INDEX
+	inb $CMOS_DATA, %al
 .endm
 
 	.text
@@ -348,18 +365,18 @@ nmi_handler:
 	movl $(AP_APIC_ID << 24), LAPIC_ICR_HI
 	movl $ICR_INIT_ASSERT, LAPIC_ICR_LO
 	movl $(ICR_STARTUP | (AP_TRAMPOLINE >> 12)), LAPIC_ICR_LO
+#if defined(GUEST_AP_SPIN)
+	cli
+3:	hlt
+	jmp 3b
+#endif
 #if defined(GUEST_HAMMER)
 	/* The other APs too, then the same hammering as theirs, a while. */
 	movl $(ICR_ALL_BUT_SELF | ICR_INIT_ASSERT), LAPIC_ICR_LO
 	movl $(ICR_ALL_BUT_SELF | ICR_STARTUP | (AP_TRAMPOLINE >> 12)), LAPIC_ICR_LO
 	movl $HAMMER_ROUNDS, %edi
 2:	PRINT hammer_line
-	movw $SHOJI_PORT_HVCON, %dx
-	movl $req_hammer, %eax
-	outl %eax, %dx
-	movb $CMOS_SECONDS, %al
-	outb %al, $CMOS_INDEX
-	inb $CMOS_DATA, %al
+	HAMMER_DEVICES
 	decl %edi
 	jnz 2b
 	movb $SHOJI_EXIT_OK, %al
@@ -417,18 +434,23 @@ ap_code:
 #if defined(GUEST_AP_EXIT)
 	movb $3, %al /* SHOJI_EXIT_REFUSED: a status no other path gives */
 	outb %al, $SHOJI_PORT_EXIT
+#elif defined(GUEST_AP_SPIN)
+	/* RDTSC makes no VM exit: spin until the TSC's high half has grown
+	 * by 2 (2^33 to 2^34 ticks, seconds). */
+	rdtsc
+	movl %edx, %ebx
+1:	rdtsc
+	subl %ebx, %edx
+	cmpl $SPIN_TSC_HIGH, %edx
+	jb 1b
+	movb $SHOJI_EXIT_OK, %al
+	outb %al, $SHOJI_PORT_EXIT
 #elif defined(GUEST_HAMMER)
-	/* Real mode, for ever: a byte to COM1, a console-device request
-	 * (its 32-bit address), a CMOS read. */
+	/* Real mode, for ever: a byte to COM1, then the devices. */
 1:	movw $SHOJI_PORT_COM1, %dx
 	movb $'x', %al
 	outb %al, %dx
-	movw $SHOJI_PORT_HVCON, %dx
-	movl $req_hammer, %eax
-	outl %eax, %dx
-	movb $CMOS_SECONDS, %al
-	outb %al, $CMOS_INDEX
-	inb $CMOS_DATA, %al
+	HAMMER_DEVICES
 	jmp 1b
 #elif defined(GUEST_PANIC_SLOW_LINUX)
 	sti /* idle, waiting for an interrupt that never comes */
