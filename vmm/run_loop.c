@@ -31,6 +31,14 @@
  * ends, with several vCPUs: a vCPU just woken may not have run yet. */
 #define STUCK_CHECKS 2
 
+/* What a vCPU's idle check found, in order: each includes the ones
+ * before it. */
+enum idleness {
+	IDLE_RUNS,    /* it ran since (an exit, or CPU used) */
+	IDLE_WAITS,   /* halted, waiting for an interrupt: it writes nothing meanwhile */
+	IDLE_FOR_GOOD /* halted for good, or an AP waiting for SIPI */
+};
+
 /* One vCPU's thread (vCPU 0's is the caller of run_loop). */
 struct vcpu_thread {
 	struct machine *m;
@@ -39,10 +47,10 @@ struct vcpu_thread {
 	struct vcpu *v;
 	struct watchdog wd;
 	pthread_t thread;
-	bool created;	    /* thread is ours to join (vCPUs 1..) */
-	clockid_t cpu;	    /* the thread's CPU-time clock */
-	int stuck;	    /* its last idle check found it halted for good or waiting for SIPI */
-	uint64_t stuck_ns;  /* its CPU time then */
+	bool created;	   /* thread is ours to join (vCPUs 1..) */
+	clockid_t cpu;	   /* the thread's CPU-time clock */
+	int stuck;	   /* what its last idle check found (enum idleness), unless it ran since */
+	uint64_t stuck_ns; /* its CPU time then */
 	unsigned confirmed; /* idle checks in a row that found every vCPU stuck */
 	bool done;	    /* left its loop: no more kicks (under r->kick_lock) */
 };
@@ -151,6 +159,45 @@ static bool interrupts_off(struct vcpu_thread *t)
 	return ioctl(t->v->fd, KVM_GET_REGS, &r) == 0 && !(r.rflags & RFLAGS_IF);
 }
 
+/* LVT LINT0 (SDM Vol. 3A 11.5.1, the local APIC register at 0x350):
+ * bits 10:8 its delivery mode, bit 16 its mask. */
+#define LAPIC_LVT0 0x350
+#define LVT_MODE(v) ((v) >> 8 & 7u)
+#define LVT_MASKED (1u << 16)
+/* Delivery modes that wake a CPU halted with interrupts off (SDM Vol.
+ * 3A 11.6.1 and Vol. 2A, HLT); the I/O APIC's field is the same
+ * (82093AA data sheet, 3.2.4). */
+#define MODE_NMI 4u
+#define MODE_INIT 5u
+_Static_assert(LAPIC_LVT0 + 4 <= sizeof(((struct kvm_lapic_state *)0)->regs),
+	       "LINT0 lies in KVM's local APIC page");
+
+/* Can the guest still wake this vCPU with nothing of shoji's?  KVM's PIT
+ * sends an NMI at every tick through a LINT0 in NMI mode (the NMI
+ * watchdog's virtual-wire route), and an I/O APIC entry in NMI or INIT
+ * mode sends one when its line rises (the PIT's, COM1's).  Either makes
+ * a halt with interrupts off a wait, not a power off.  On this vCPU's
+ * own thread (KVM_GET_LAPIC waits for a vCPU in KVM_RUN). */
+static bool may_be_woken(struct vcpu_thread *t)
+{
+	struct kvm_lapic_state lapic;
+	uint32_t lvt0;
+	if (ioctl(t->v->fd, KVM_GET_LAPIC, &lapic) == 0) {
+		memcpy(&lvt0, lapic.regs + LAPIC_LVT0, sizeof(lvt0));
+		if (!(lvt0 & LVT_MASKED) && LVT_MODE(lvt0) == MODE_NMI)
+			return true;
+	}
+	struct kvm_irqchip chip = {.chip_id = KVM_IRQCHIP_IOAPIC};
+	if (ioctl(t->m->vm_fd, KVM_GET_IRQCHIP, &chip) == 0)
+		for (unsigned i = 0; i < KVM_IOAPIC_NUM_PINS; i++) {
+			unsigned mode = chip.chip.ioapic.redirtbl[i].fields.delivery_mode;
+			if (!chip.chip.ioapic.redirtbl[i].fields.mask &&
+			    (mode == MODE_NMI || mode == MODE_INIT))
+				return true;
+		}
+	return false;
+}
+
 /* KVM's own local APIC waits out HLT in the kernel (the vCPU is then
  * KVM_MP_STATE_HALTED), so this exit comes only without it. */
 static int exit_hlt(struct vcpu_thread *t)
@@ -166,21 +213,22 @@ static uint64_t cpu_ns(clockid_t clock)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static void set_stuck(struct vcpu_thread *t, bool stuck)
+static void set_stuck(struct vcpu_thread *t, enum idleness idle)
 {
-	if (stuck)
+	if (idle != IDLE_RUNS)
 		__atomic_store_n(&t->stuck_ns, cpu_ns(t->cpu), __ATOMIC_RELAXED);
-	__atomic_store_n(&t->stuck, stuck, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->stuck, idle, __ATOMIC_RELEASE);
 }
 
-/* Every other vCPU stuck, and none has run since (vmm/run_loop.h). */
-static bool others_stuck(struct vcpu_thread *t)
+/* Every other vCPU at least @idle at its last idle check, and none has
+ * run since (vmm/run_loop.h). */
+static bool others_idle(struct vcpu_thread *t, enum idleness idle)
 {
 	for (unsigned i = 0; i < t->m->ncpus; i++) {
 		struct vcpu_thread *o = &t->r->t[i];
 		if (o == t)
 			continue;
-		if (!__atomic_load_n(&o->stuck, __ATOMIC_ACQUIRE))
+		if (__atomic_load_n(&o->stuck, __ATOMIC_ACQUIRE) < (int)idle)
 			return false;
 		uint64_t then = __atomic_load_n(&o->stuck_ns, __ATOMIC_RELAXED);
 		if (cpu_ns(o->cpu) - then >= STUCK_CPU_NS)
@@ -191,9 +239,9 @@ static bool others_stuck(struct vcpu_thread *t)
 
 /* The watchdog kicked a vCPU that stopped using CPU: halted for good, or
  * waiting for an interrupt (or, an AP, for SIPI)?  A halted guest's
- * unfinished line (a shell's prompt) is written out meanwhile; a vCPU
- * that is merely starved of host CPU is not halted, and its line stays
- * whole. */
+ * unfinished line (a shell's prompt) is written out meanwhile, once
+ * every vCPU is idle; a vCPU that is merely starved of host CPU is not
+ * halted, and its line stays whole. */
 static int idle_check(struct vcpu_thread *t)
 {
 	struct kvm_mp_state mp;
@@ -202,11 +250,13 @@ static int idle_check(struct vcpu_thread *t)
 	bool for_sipi =
 	    mp.mp_state == KVM_MP_STATE_UNINITIALIZED || mp.mp_state == KVM_MP_STATE_INIT_RECEIVED;
 	bool halted = mp.mp_state == KVM_MP_STATE_HALTED;
-	bool for_good = halted && interrupts_off(t);
-	set_stuck(t, for_sipi || for_good);
-	if (halted && !for_good)
+	bool for_good = halted && interrupts_off(t) && !may_be_woken(t);
+	set_stuck(t, for_sipi || for_good ? IDLE_FOR_GOOD : halted ? IDLE_WAITS : IDLE_RUNS);
+	/* The prompt only when no vCPU may be writing: an idle AP must not
+	 * cut the line another vCPU is in the middle of. */
+	if (halted && !for_good && others_idle(t, IDLE_WAITS))
 		console_show_prompt(&t->m->con);
-	if (!for_good || !others_stuck(t)) {
+	if (!for_good || !others_idle(t, IDLE_FOR_GOOD)) {
 		t->confirmed = 0;
 		return RUN_CONTINUE;
 	}
@@ -297,7 +347,7 @@ static int handle_exit(struct vcpu_thread *t)
 	uint32_t reason = t->v->run->exit_reason;
 	trace_exit(&t->m->stats[t->index], reason);
 	if (t->m->ncpus > 1 && __atomic_load_n(&t->stuck, __ATOMIC_RELAXED))
-		set_stuck(t, false); /* it ran */
+		set_stuck(t, IDLE_RUNS);
 	exit_handler h = reason < sizeof(handlers) / sizeof(handlers[0]) ? handlers[reason] : NULL;
 	if (!h)
 		return crash(t, "unexpected VM exit");

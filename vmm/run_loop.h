@@ -25,14 +25,17 @@
  * unexpected exit or a failing KVM_RUN.
  *
  * Halted for good: the watchdog's idle kick finds the vCPU
- * KVM_MP_STATE_HALTED with RFLAGS.IF clear.  With one vCPU, that ends the
- * machine.  With several, another vCPU could still wake it (an NMI or
- * INIT by IPI), so the machine ends only when every other vCPU's last
- * idle check found it halted for good or waiting for SIPI
- * (KVM_MP_STATE_UNINITIALIZED or INIT_RECEIVED), its thread has used
- * under 2 ms of CPU since (a vCPU woken runs), no exit came since, and
- * that held at two idle checks of this vCPU in a row (200 ms apart).
- * APs waiting for SIPI alone never end it: the boot processor exits.
+ * KVM_MP_STATE_HALTED with RFLAGS.IF clear, and nothing the guest set up
+ * can still send it an NMI or INIT: its LVT LINT0 is not in NMI mode
+ * (KVM's PIT sends NMIs through it) and no unmasked I/O APIC entry is in
+ * NMI or INIT mode.  With one vCPU, that ends the machine.  With several, another vCPU could still
+ * wake it (an NMI or INIT by IPI), so the machine ends only when every other vCPU's last idle check
+ * found it halted for good or waiting for SIPI (KVM_MP_STATE_UNINITIALIZED or INIT_RECEIVED), its
+ * thread has used under 2 ms of CPU since (a vCPU woken runs), no exit came since, and that held at
+ * two idle checks of this vCPU in a row (200 ms apart). APs waiting for SIPI alone never end it:
+ * the boot processor exits. A halted vCPU writes out the console's unfinished line (a prompt) only
+ * when every other vCPU's last idle check found it halted too and it has
+ * not run since: an idle AP never cuts a line another vCPU is writing.
  */
 int run_loop(struct machine *m, uint64_t timeout_ms, const char *timeout_str);
 

@@ -183,6 +183,16 @@ static void hint_start(struct feed *fd, uint16_t op)
 	/* an unknown op: a NOP like any other */
 }
 
+/* A hint marker that a task ran (feed.h, feed_insn()): the kernel's
+ * hints come from its image in the upper half only.  A hint error; the
+ * kernel's hint in progress, if any, is left alone. */
+static void hint_forged(struct feed *fd, uint16_t op)
+{
+	for (unsigned i = 0; i < sizeof hint_ops / sizeof hint_ops[0]; i++)
+		if (hint_ops[i].op == op)
+			fd->now.hint_errors++;
+}
+
 /* The address of a page from its number's 36 bits (3 chunks from c),
  * sign-extended from the address's bit 47 (include/shoji/tlbmark.h). */
 static uint64_t hint_page(const uint64_t *c)
@@ -355,7 +365,7 @@ static void (*const on_kind[INSN_KINDS])(struct feed *fd) = {
     [INSN_INVPCID] = on_invpcid,
 };
 
-void feed_insn(struct feed *fd, enum insn_kind kind, uint16_t op)
+void feed_insn(struct feed *fd, enum insn_kind kind, uint16_t op, int upper)
 {
 	if ((unsigned)kind >= INSN_KINDS)
 		return;
@@ -364,8 +374,10 @@ void feed_insn(struct feed *fd, enum insn_kind kind, uint16_t op)
 		roi_begin(fd);
 	else if (kind == INSN_MARKER && op == TLBMARK_ROI_END)
 		roi_end(fd);
-	else if (kind == INSN_MARKER)
+	else if (kind == INSN_MARKER && upper)
 		hint_start(fd, op);
+	else if (kind == INSN_MARKER)
+		hint_forged(fd, op);
 	else if (on_kind[kind])
 		on_kind[kind](fd);
 }
@@ -424,6 +436,10 @@ struct feed *feed_new(const struct tlbm_config *cfg, const struct feed_options *
 		*why = "out of memory";
 		return NULL;
 	}
+	/* Each line reaches the file whole as it ends: QEMU killed at a
+	 * timeout (tools/qemu-run sends SIGKILL) runs no at_exit, and a
+	 * buffer cut at 4 KiB would leave half a line. */
+	setvbuf(out, NULL, _IOLBF, BUFSIZ);
 	fd->out = out;
 	fd->opt = *opt;
 	/* Until a hint says otherwise: CR4.PGE as the global rule wants,

@@ -34,7 +34,9 @@ struct feed_options {
 struct feed;
 
 /* A feed over a new model of `cfg`, writing to `out` (kept open; the
- * caller closes it after feed_finish()).  Writes the first line.  NULL
+ * caller closes it after feed_finish(); no I/O on it before: it is made
+ * line-buffered, so every line is written out whole as it ends, and a
+ * QEMU killed mid-run leaves whole lines only).  Writes the first line.  NULL
  * with *why set when the model refuses the config or memory ran out
  * (tlbm_new()'s reasons, or "out of memory"). */
 struct feed *feed_new(const struct tlbm_config *cfg, const struct feed_options *opt, FILE *out,
@@ -45,9 +47,14 @@ struct feed *feed_new(const struct tlbm_config *cfg, const struct feed_options *
 uint64_t *feed_insn_counter(struct feed *fd);
 
 /* An instruction of `kind` (not INSN_NONE) is about to execute; `op` is
- * a marker's op.  Counts it and does what it does to the model (MOV to
- * CR3, CR4, INVLPG, INVPCID), the regions (ROI markers) or the hints. */
-void feed_insn(struct feed *fd, enum insn_kind kind, uint16_t op);
+ * a marker's op; `upper` is 1 when the instruction lies in the upper
+ * half of the address space (bit 63 set: the kernel's, where a task
+ * never runs).  Counts it and does what it does to the model (MOV to
+ * CR3, CR4, INVLPG, INVPCID), the regions (ROI markers) or the hints.
+ * A hint marker outside the upper half is a task's forgery: counted as
+ * a hint error and otherwise a NOP, so no task can announce a window
+ * or arm a hint. */
+void feed_insn(struct feed *fd, enum insn_kind kind, uint16_t op, int upper);
 
 /* An instruction fetch from the page of `vaddr` (once per page per
  * translation block that runs). */

@@ -89,12 +89,18 @@ static int parse_args(int argc, char **argv)
 
 /* --- what executes ---------------------------------------------------------- */
 
-/* userdata: the class, kind in bits 15:0 and a marker's op in 31:16. */
+/* userdata: the class, kind in bits 15:0 and a marker's op in 31:16;
+ * bit 32 set when the instruction lies in the upper half (the kernel's:
+ * feed.h, feed_insn()). */
+#define UPPER_BIT 32
+_Static_assert(sizeof(uintptr_t) * 8 > UPPER_BIT, "userdata holds the upper-half bit");
+
 static void exec_insn(unsigned int vcpu, void *udata)
 {
 	(void)vcpu;
 	uintptr_t u = (uintptr_t)udata;
-	feed_insn(feed, (enum insn_kind)(u & 0xffff), (uint16_t)(u >> 16));
+	feed_insn(feed, (enum insn_kind)(u & 0xffff), (uint16_t)(u >> 16),
+		  (int)(u >> UPPER_BIT & 1));
 }
 
 /* userdata: the address of a page the block's instructions run from. */
@@ -142,7 +148,8 @@ static void translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		if (c.kind != INSN_NONE)
 			qemu_plugin_register_vcpu_insn_exec_cb(
 			    insn, exec_insn, QEMU_PLUGIN_CB_NO_REGS,
-			    (void *)(uintptr_t)((uintptr_t)c.kind | (uintptr_t)c.op << 16));
+			    (void *)(uintptr_t)((uintptr_t)c.kind | (uintptr_t)c.op << 16 |
+						(uintptr_t)(va >> 63) << UPPER_BIT));
 	}
 }
 

@@ -8,7 +8,9 @@
 # the kernel's reader, guest/core/bootinfo.c, follows it); the ACPI tables the kernel reads to find
 # the CPUs (fuzz_acpi); COM1's register
 # model (fuzz_uart: any guest access sequence and input); shoji's
-# console device's requests (fuzz_hvcon: any port write and guest RAM); the whole
+# console device's requests (fuzz_hvcon: any port write and guest RAM); the
+# TLB-model plugin's feed under a hostile guest's executed stream (fuzz_tlbfeed:
+# every line one JSON object, no task's hint taken); the whole
 # task-image path of the kernel (fuzz_image: load, scan, verify) under a
 # semantic oracle (tests/fuzz/image.h); and the verifier's decoder against
 # Zydis (fuzz_decode).  Bounded in time (FUZZ_SECONDS each); not part of
@@ -22,7 +24,7 @@ FUZZ_SECONDS ?= 30
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -I. -Iguest
 FUZZ_TARGETS := fuzz_cpio fuzz_elf_task fuzz_elf_sym fuzz_kernel_elf fuzz_decode fuzz_image fuzz_taskspec fuzz_task_host \
-	fuzz_start_info fuzz_uart fuzz_hvcon fuzz_acpi
+	fuzz_start_info fuzz_uart fuzz_hvcon fuzz_acpi fuzz_tlbfeed
 fuzz_cpio_SRCS := loader/format/cpio.c
 fuzz_elf_task_SRCS := loader/format/elf_task.c loader/format/elf_task_note.c
 fuzz_elf_sym_SRCS := loader/format/elf_sym.c
@@ -41,6 +43,8 @@ fuzz_start_info_SRCS := loader/format/start_info.c
 fuzz_acpi_SRCS := loader/format/acpi.c
 fuzz_uart_SRCS := vmm/uart.c
 fuzz_hvcon_SRCS := vmm/hvcon.c vmm/guest_mem.c
+fuzz_tlbfeed_SRCS := bench/tlbmodel/feed.c bench/tlbmodel/insn_class.c bench/tlbmodel/tlbmodel.c \
+	bench/tlbmodel/pcidmap.c vmm/json_check.c
 
 # The generated sequences: host C, -O2 (HOST_CFLAGS), the sources of
 # test_decode_diff (isolation/isolation.mk) with a command line.

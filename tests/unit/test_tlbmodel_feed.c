@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -74,12 +76,19 @@ static void line_has(const struct rig *r, unsigned n, const char *want)
 	free(line);
 }
 
-/* One instruction that runs: counted, then classified (as the plugin). */
-static void insn(struct rig *r, enum insn_kind kind, uint16_t op)
+/* One instruction that runs: counted, then classified (as the plugin);
+ * upper: it lies in the upper half (the kernel's image). */
+static void insn_at(struct rig *r, enum insn_kind kind, uint16_t op, int upper)
 {
 	(*feed_insn_counter(r->fd))++;
 	if (kind != INSN_NONE)
-		feed_insn(r->fd, kind, op);
+		feed_insn(r->fd, kind, op, upper);
+}
+
+/* An instruction of the kernel's (the hints' and the privileged ones). */
+static void insn(struct rig *r, enum insn_kind kind, uint16_t op)
+{
+	insn_at(r, kind, op, 1);
 }
 
 static void load(struct rig *r, uint64_t va)
@@ -503,6 +512,67 @@ static void test_model_unhinted(void **state)
 	rig_free(&r);
 }
 
+/* A task (code in the lower half) runs the hint markers itself, with
+ * loads from its own page: it must not move the window, announce one,
+ * or arm a hint for the kernel's next MOV to CR3; each forged marker is
+ * a hint error and its loads are the model's. */
+static void test_forged_hints(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_open(&r, 1, 1);
+	insn_at(&r, INSN_MARKER, TLBMARK_HINT_WINDOW, 0); /* no window announced yet */
+	load(&r, USER(0));
+	load(&r, USER(0) + (TLBMARK_CR4_PGE | TLBMARK_CR4_PCIDE));
+	rig_close(&r);
+	line_has(&r, 1, "\"hint_errors\":1},");
+	line_has(&r, 1, "\"hints_seen\":false}");
+	rig_free(&r);
+
+	rig_open(&r, 1, 1);
+	announce(&r, TLBMARK_CR4_PGE | TLBMARK_CR4_PCIDE);
+	insn_at(&r, INSN_MARKER, TLBMARK_HINT_WINDOW, 0); /* a window of its own */
+	load(&r, USER(0));
+	load(&r, USER(0) + (TLBMARK_CR4_PGE | TLBMARK_CR4_PCIDE));
+	insn_at(&r, INSN_MARKER, TLBMARK_CR3_NOFLUSH, 0); /* for the kernel's next switch */
+	load(&r, USER(0) + 5);
+	insn_at(&r, INSN_MARKER, TLBMARK_CR3_NOFLUSH, 0); /* from the kernel's window */
+	load(&r, WINDOW + 5);
+	cr3(&r, 0, 0, 0); /* the kernel's, unhinted: flushes */
+	rig_close(&r);
+	line_has(&r, 1, "\"hint_errors\":3},");
+	line_has(&r, 1, "\"load\":{\"l1_misses\":2,\"l2_misses\":2,\"walks\":2,\"accesses\":4}");
+	line_has(&r, 1, "\"cr3_writes\":1,\"cr3_noflush\":0,\"flushes\":{\"cr3\":1,");
+	rig_free(&r);
+}
+
+/* A region's line is in the file as soon as it ends, whole: a QEMU
+ * killed later (tools/qemu-run's timeout) runs no at_exit and flushes
+ * nothing.  A real file (a memory stream is never line-buffered). */
+static void test_lines_out_whole(void **state)
+{
+	(void)state;
+	const char *why = NULL;
+	struct feed_options opt = {.global_upper = 1};
+	FILE *out = tmpfile();
+	assert_non_null(out);
+	struct rig r = {.fd = feed_new(&roomy, &opt, out, &why)};
+	assert_non_null(r.fd);
+	for (int i = 0; i < 20; i++) { /* about 700 bytes a line: past a 4 KiB buffer */
+		insn(&r, INSN_MARKER, TLBMARK_ROI_BEGIN);
+		load(&r, USER(i));
+		insn(&r, INSN_MARKER, TLBMARK_ROI_END);
+		struct stat st;
+		char last = 0;
+		assert_int_equal(fstat(fileno(out), &st), 0);
+		assert_true(st.st_size > 0);
+		assert_int_equal(pread(fileno(out), &last, 1, st.st_size - 1), 1);
+		assert_int_equal(last, '\n');
+	}
+	feed_finish(r.fd);
+	fclose(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -512,7 +582,8 @@ int main(void)
 	    cmocka_unit_test(test_invlpg),	     cmocka_unit_test(test_cr4),
 	    cmocka_unit_test(test_hint_errors),	     cmocka_unit_test(test_model_switch),
 	    cmocka_unit_test(test_model_free),	     cmocka_unit_test(test_model_recycle),
-	    cmocka_unit_test(test_model_unhinted),
+	    cmocka_unit_test(test_model_unhinted),   cmocka_unit_test(test_forged_hints),
+	    cmocka_unit_test(test_lines_out_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

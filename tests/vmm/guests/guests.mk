@@ -31,10 +31,14 @@ VMM_GUESTS := \
 	halt:GUEST_HALT \
 	halt-linux:GUEST_HALT_LINUX \
 	halt-sti:GUEST_HALT_STI \
+	halt-nmi:GUEST_HALT_NMI \
 	reset:GUEST_RESET \
 	reset-linux:GUEST_RESET_LINUX \
 	ap-exit:GUEST_AP_EXIT \
-	ap-triple-fault:GUEST_AP_TRIPLE_FAULT
+	ap-triple-fault:GUEST_AP_TRIPLE_FAULT \
+	panic-slow-linux:GUEST_PANIC_SLOW_LINUX \
+	hammer:GUEST_HAMMER \
+	ap-spin:GUEST_AP_SPIN
 VMM_GUEST_ELFS := $(foreach g,$(VMM_GUESTS),$(VMM_GUESTS_DIR)/$(firstword $(subst :, ,$(g))).elf)
 
 define vmm_guest_rule

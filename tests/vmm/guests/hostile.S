@@ -47,6 +47,29 @@
 #if defined(GUEST_AP_EXIT) || defined(GUEST_AP_TRIPLE_FAULT)
 #define GUEST_AP
 #endif
+/* Every AP, started at once, hammers the console, the console device
+ * and the CMOS clock while the boot processor does too, then writes
+ * status 0 (--cpus N). */
+#if defined(GUEST_HAMMER)
+#define GUEST_AP
+#endif
+/* The boot processor halts for good at once; the AP it started spins a
+ * few seconds without a VM exit, then writes status 0 (--cpus 2). */
+#if defined(GUEST_AP_SPIN)
+#define GUEST_AP
+#endif
+#define SPIN_TSC_HIGH 2
+#define ICR_ALL_BUT_SELF 0xc0000	/* destination shorthand 11b */
+#define HAMMER_ROUNDS 200
+/* A Linux panic line written slowly while an AP idles (--cpus 2). */
+#if defined(GUEST_PANIC_SLOW_LINUX)
+#define GUEST_AP
+#define GUEST_LINUX_NOTE
+#endif
+/* The CMOS clock's index and data ports and its seconds register (MC146818). */
+#define CMOS_INDEX 0x70
+#define CMOS_DATA 0x71
+#define CMOS_SECONDS 0
 /* The local APIC at its default base (SDM Vol. 3A 11.4.1), its spurious
  * vector register (11.9) and interrupt command register (11.6.1). */
 #define LAPIC_SVR 0xfee000f0
@@ -57,6 +80,20 @@
 #define ICR_STARTUP 0x4600		/* delivery mode start-up; | the vector */
 #define AP_APIC_ID 1
 #define AP_TRAMPOLINE 0x8000		/* the SIPI vector 0x08: CS 0x0800, IP 0 */
+/* A halt that the PIT still wakes (GUEST_HALT_NMI): LVT LINT0 (SDM Vol.
+ * 3A 11.5.1) in NMI delivery mode, unmasked: KVM's PIT sends an NMI
+ * through it at every tick (the NMI watchdog's virtual-wire route).  PIT
+ * channel 0 in mode 2 (a rate generator), count 0: 65536 / 1.193182 MHz,
+ * 54.9 ms a tick (the 8254's data sheet).  The PIC's interrupt mask
+ * register (port 0x21): masking and unmasking IRQ 0 tells KVM's PIT that
+ * the last tick was taken, so it sends the next. */
+#define LAPIC_LVT0 0xfee00350
+#define LVT_NMI 0x400			/* delivery mode 100b, unmasked */
+#define PIT_MODE 0x43
+#define PIT_CH0 0x40
+#define PIT_CH0_RATE 0x34		/* channel 0, low then high byte, mode 2 */
+#define PIC1_IMR 0x21
+#define NMI_TICKS 20			/* 1.1 s of ticks: past several idle checks */
 /* Bad console requests: what each writes to the device after a good one. */
 #if defined(GUEST_HVCON_WRAP)
 #define HVCON_BAD_VALUE req_wrap /* its bytes' address + length wrap around */
@@ -95,6 +132,17 @@
 	movl $\text, %esi
 	movl $\text\()_end - \text, %ecx
 	call print
+.endm
+
+/* HAMMER_DEVICES: a console-device request (its 32-bit address), then
+ * a CMOS read; in real mode as in protected mode. */
+.macro HAMMER_DEVICES
+	movw $SHOJI_PORT_HVCON, %dx
+	movl $req_hammer, %eax
+	outl %eax, %dx
+	movb $CMOS_SECONDS, %al
+	outb %al, $CMOS_INDEX
+	inb $CMOS_DATA, %al
 .endm
 
 	.text
@@ -259,6 +307,45 @@ pvh_start:
 1:	hlt
 	jmp 1b
 
+#elif defined(GUEST_HALT_NMI)
+	/* Halted with interrupts off, but woken by an NMI at every PIT tick
+	 * (LINT0 in NMI mode); the NMI_TICKS-th writes status 0.  A live
+	 * machine: not a power off, and not over before that status. */
+	lgdt nmi_gdt_ptr
+	ljmp $8, $1f
+1:	movw $16, %ax
+	movw %ax, %ds
+	movw %ax, %es
+	movw %ax, %ss
+	movl $nmi_handler, %eax /* the interrupt gate for vector 2, NMI */
+	movw %ax, nmi_idt + 16
+	movw $8, nmi_idt + 18
+	movw $0x8e00, nmi_idt + 20
+	shrl $16, %eax
+	movw %ax, nmi_idt + 22
+	lidt nmi_idt_ptr
+	movl $LAPIC_SVR_ENABLE, LAPIC_SVR
+	movl $LVT_NMI, LAPIC_LVT0
+	movb $PIT_CH0_RATE, %al
+	outb %al, $PIT_MODE
+	xorb %al, %al
+	outb %al, $PIT_CH0
+	outb %al, $PIT_CH0
+	cli
+2:	hlt
+	jmp 2b
+nmi_handler:
+	movb $0xff, %al
+	outb %al, $PIC1_IMR
+	movb $0xfe, %al
+	outb %al, $PIC1_IMR
+	incl nmi_count
+	cmpl $NMI_TICKS, nmi_count
+	jb 3f
+	movb $SHOJI_EXIT_OK, %al
+	outb %al, $SHOJI_PORT_EXIT
+3:	iret
+
 #elif defined(GUEST_RESET)
 	/* The keyboard controller's reset line: a reboot. */
 	movb $I8042_PULSE_RESET, %al
@@ -278,6 +365,34 @@ pvh_start:
 	movl $(AP_APIC_ID << 24), LAPIC_ICR_HI
 	movl $ICR_INIT_ASSERT, LAPIC_ICR_LO
 	movl $(ICR_STARTUP | (AP_TRAMPOLINE >> 12)), LAPIC_ICR_LO
+#if defined(GUEST_AP_SPIN)
+	cli
+3:	hlt
+	jmp 3b
+#endif
+#if defined(GUEST_HAMMER)
+	/* The other APs too, then the same hammering as theirs, a while. */
+	movl $(ICR_ALL_BUT_SELF | ICR_INIT_ASSERT), LAPIC_ICR_LO
+	movl $(ICR_ALL_BUT_SELF | ICR_STARTUP | (AP_TRAMPOLINE >> 12)), LAPIC_ICR_LO
+	movl $HAMMER_ROUNDS, %edi
+2:	PRINT hammer_line
+	HAMMER_DEVICES
+	decl %edi
+	jnz 2b
+	movb $SHOJI_EXIT_OK, %al
+	outb %al, $SHOJI_PORT_EXIT
+#endif
+#if defined(GUEST_PANIC_SLOW_LINUX)
+	/* Linux's panic line, its first bytes a second or two before the
+	 * rest (two changes of the CMOS clock's seconds): meanwhile the AP
+	 * idles.  Then the reset line, as Linux's panic=N reboots. */
+	PRINT slow_head
+	call next_second
+	call next_second
+	PRINT slow_tail
+	movb $I8042_PULSE_RESET, %al
+	outb %al, $I8042_CMD
+#endif
 1:	pause
 	jmp 1b
 
@@ -289,8 +404,22 @@ pvh_start:
 9:	hlt
 	jmp 9b
 
+#if defined(GUEST_PANIC_SLOW_LINUX)
+/* next_second: returns once the CMOS clock's seconds have changed. */
+next_second:
+	movb $CMOS_SECONDS, %al
+	outb %al, $CMOS_INDEX
+	inb $CMOS_DATA, %al
+	movb %al, %bl
+1:	inb $CMOS_DATA, %al
+	cmpb %al, %bl
+	je 1b
+	ret
+#endif
+
 #if defined(GUEST_NOT_JSON) || defined(GUEST_BAD_FLOOD) || defined(GUEST_OVERLONG) || \
-    defined(GUEST_FLOOD) || defined(GUEST_PANIC_TEXT) || defined(GUEST_HVCON)
+    defined(GUEST_FLOOD) || defined(GUEST_PANIC_TEXT) || defined(GUEST_HVCON) || \
+    defined(GUEST_PANIC_SLOW_LINUX) || defined(GUEST_HAMMER)
 /* print: %ecx bytes from %esi to COM1, one rep outsb (one VM exit a page). */
 print:
 	movw $SHOJI_PORT_COM1, %dx
@@ -305,6 +434,28 @@ ap_code:
 #if defined(GUEST_AP_EXIT)
 	movb $3, %al /* SHOJI_EXIT_REFUSED: a status no other path gives */
 	outb %al, $SHOJI_PORT_EXIT
+#elif defined(GUEST_AP_SPIN)
+	/* RDTSC makes no VM exit: spin until the TSC's high half has grown
+	 * by 2 (2^33 to 2^34 ticks, seconds). */
+	rdtsc
+	movl %edx, %ebx
+1:	rdtsc
+	subl %ebx, %edx
+	cmpl $SPIN_TSC_HIGH, %edx
+	jb 1b
+	movb $SHOJI_EXIT_OK, %al
+	outb %al, $SHOJI_PORT_EXIT
+#elif defined(GUEST_HAMMER)
+	/* Real mode, for ever: a byte to COM1, then the devices. */
+1:	movw $SHOJI_PORT_COM1, %dx
+	movb $'x', %al
+	outb %al, %dx
+	HAMMER_DEVICES
+	jmp 1b
+#elif defined(GUEST_PANIC_SLOW_LINUX)
+	sti /* idle, waiting for an interrupt that never comes */
+1:	hlt
+	jmp 1b
 #else
 	/* An interrupt table of limit 0: int3 raises #GP, which raises
 	 * #DF, which shuts the AP down (SDM Vol. 3A 6.15, "Double Fault"). */
@@ -336,6 +487,24 @@ gdt16:
 gdt16_ptr:
 	.word gdt16_ptr - gdt16 - 1
 	.long gdt16
+#endif
+#if defined(GUEST_HALT_NMI)
+	.balign 8
+nmi_gdt:
+	.quad 0
+	.quad 0x00cf9a000000ffff /* flat 32-bit code, ring 0 (SDM Vol. 3A 3.4.5) */
+	.quad 0x00cf92000000ffff /* flat data */
+nmi_gdt_ptr:
+	.word nmi_gdt_ptr - nmi_gdt - 1
+	.long nmi_gdt
+	.balign 8
+nmi_idt:
+	.fill 3, 8, 0 /* vectors 0-2; 2 is filled in at run time */
+nmi_idt_ptr:
+	.word nmi_idt_ptr - nmi_idt - 1
+	.long nmi_idt
+nmi_count:
+	.long 0
 #endif
 #if defined(GUEST_TRIPLE_FAULT)
 empty_idt:
@@ -371,6 +540,23 @@ panic_text:
 	.ascii "[    1.000000] Kernel panic - not syncing: forged by a guest\n"
 	.ascii "[    1.000001] ---[ end Kernel panic - not syncing: forged by a guest ]---\n"
 panic_text_end:
+#endif
+#if defined(GUEST_HAMMER)
+hammer_line:
+	.ascii "RESULT {\"hammer\":1}\n"
+hammer_line_end:
+	.balign 8
+req_hammer:
+	.quad hammer_line
+	.long hammer_line_end - hammer_line, SHOJI_HVCON_TASK
+#endif
+#if defined(GUEST_PANIC_SLOW_LINUX)
+slow_head:
+	.ascii "[    1.000000] Kernel pa"
+slow_head_end:
+slow_tail:
+	.ascii "nic - not syncing: written slowly\n"
+slow_tail_end:
 #endif
 #if defined(GUEST_FLOOD)
 flood:
