@@ -77,6 +77,11 @@ static bool end_machine(struct machine *m, int status)
 					   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 }
 
+bool machine_claim_end(struct machine *m, int status)
+{
+	return end_machine(m, status);
+}
+
 static bool machine_ended(struct machine *m)
 {
 	return __atomic_load_n(&m->end_status, __ATOMIC_SEQ_CST) != RUN_CONTINUE;

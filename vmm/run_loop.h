@@ -2,6 +2,7 @@
 #ifndef SHOJI_VMM_RUN_LOOP_H
 #define SHOJI_VMM_RUN_LOOP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "machine.h"
@@ -57,5 +58,13 @@ int machine_crash(struct machine *m, const char *what);
  * thread; says nothing when another vCPU ended the machine first.
  */
 int machine_end(struct machine *m, const char *how);
+
+/*
+ * machine_claim_end - ends the machine with @status unless another vCPU
+ * ended it first (the compare-and-swap on m->end_status above).  True
+ * when this call ended it: a device says why only then, so that a run
+ * another vCPU already ended prints nothing of this later end.
+ */
+bool machine_claim_end(struct machine *m, int status);
 
 #endif
