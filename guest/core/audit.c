@@ -30,6 +30,9 @@
  *           registers hold the running task's state or the clean image;
  *           the count of tasks with state is the images held
  *           (arch/x86_64/fpu.c, fpu_check()).
+ * CPUs:     every CPU but the boot processor idles: the records of its
+ *           struct percpu say it runs no task and holds the kernel's
+ *           rights, PKRU 0 (docs/architecture.md, "Several CPUs").
  */
 
 bool audit_enabled;
@@ -293,6 +296,21 @@ static void check_memory(void)
 	}
 }
 
+/* The CPUs line above; a record, not the register: one CPU cannot read
+ * another's PKRU.  Only ap_main() writes an idle CPU's records, before
+ * smp_start() counts it up. */
+static void check_cpus(void)
+{
+	for (unsigned i = 1; i < smp_ncpus; i++) {
+		const struct percpu *c = smp_cpu(i);
+		if (c->current)
+			broken("CPU %u runs task %u, but only the boot processor runs tasks", i,
+			       c->current->id);
+		if (c->pkru)
+			broken("CPU %u idles with PKRU %#x, not the kernel's 0", i, c->pkru);
+	}
+}
+
 void audit_init(void)
 {
 	uint64_t frames = memory_pmm()->npages;
@@ -319,6 +337,7 @@ void audit_check(const char *event, uint32_t task)
 	check_run_queue();
 	check_ipc();
 	check_memory();
+	check_cpus();
 	const char *fpu = fpu_check(current);
 	if (fpu)
 		broken("FPU: %s", fpu);
@@ -337,4 +356,10 @@ void audit_break(bool queue)
 	if (!phys || aspace_map(&t->group->as, t->heap_next + PAGE_SIZE,
 				pte_make(phys, PTE_P | PTE_U | PTE_NX | PTE_SW_OWNED, t->slot)))
 		panic("selftest=audit-page: no memory");
+}
+
+void audit_break_cpu(void)
+{
+	if (smp_ncpus > 1)
+		smp_cpu(1)->pkru = pkru_only(1); /* key 1's rights on a CPU that runs nothing */
 }

@@ -19,5 +19,9 @@ void audit_check(const char *event, uint32_t task);
  * first task queued twice; a stray page in its heap window), which the
  * audit must name at its first check. */
 void audit_break(bool queue);
+/* selftest=audit-cpu: with a second CPU up, its PKRU record becomes key
+ * 1's rights while it idles, which the audit must name at its first
+ * check; with one CPU, nothing. */
+void audit_break_cpu(void);
 
 #endif

@@ -140,8 +140,8 @@ static int parse_cpus(char *value, struct boot_options *opt, char *err, size_t e
  * panic path (registers, status 2) is tested like any other;
  * selftest=triple-fault: it loads an empty IDT and traps, which resets the
  * machine (how a loader reports a dead vCPU is tested with it);
- * selftest=audit-queue|audit-page: an invariant broken on purpose, which
- * audit=on must catch (audit_break()); selftest=ap-silent: the other CPUs
+ * selftest=audit-queue|audit-page|audit-cpu: an invariant broken on
+ * purpose, which audit=on must catch (audit_break()); selftest=ap-silent: the other CPUs
  * are started into a halt, so none comes up (the kernel's path for a dead
  * CPU); selftest=rsdp-scan: the loader's RSDP is ignored, so the kernel
  * finds one in the BIOS areas (the path for loaders that pass none). */
@@ -155,6 +155,8 @@ static int parse_selftest(char *value, struct boot_options *opt, char *err, size
 		opt->selftest = SELFTEST_AUDIT_QUEUE;
 	else if (!strcmp(value, "audit-page"))
 		opt->selftest = SELFTEST_AUDIT_PAGE;
+	else if (!strcmp(value, "audit-cpu"))
+		opt->selftest = SELFTEST_AUDIT_CPU;
 	else if (!strcmp(value, "ap-silent"))
 		opt->selftest = SELFTEST_AP_SILENT;
 	else if (!strcmp(value, "rsdp-scan"))
@@ -162,7 +164,7 @@ static int parse_selftest(char *value, struct boot_options *opt, char *err, size
 	else
 		return fail(err, errlen,
 			    "selftest=%s: expected kernel-fault, triple-fault, audit-queue, "
-			    "audit-page, ap-silent or rsdp-scan",
+			    "audit-page, audit-cpu, ap-silent or rsdp-scan",
 			    value);
 	return 0;
 }

@@ -25,6 +25,7 @@ struct boot_options {
 		SELFTEST_AUDIT_PAGE,
 		SELFTEST_AP_SILENT,
 		SELFTEST_RSDP_SCAN,
+		SELFTEST_AUDIT_CPU,
 	} selftest;
 	bool audit;    /* audit=on: check the kernel's invariants (audit.c) */
 	bool tlbhints; /* tlbhints=on: hints for the TLB-model plugin (arch/x86_64/tlbhint.h) */

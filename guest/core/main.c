@@ -90,6 +90,8 @@ static void selftest(void)
 		__asm__ volatile("lidt %0; int3" : : "m"(no_idt));
 	if (opt.selftest == SELFTEST_AUDIT_QUEUE || opt.selftest == SELFTEST_AUDIT_PAGE)
 		audit_break(opt.selftest == SELFTEST_AUDIT_QUEUE);
+	if (opt.selftest == SELFTEST_AUDIT_CPU)
+		audit_break_cpu();
 }
 
 void kmain(uint32_t start_info_phys, uint64_t entry_tsc);

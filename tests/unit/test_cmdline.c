@@ -202,6 +202,7 @@ static void test_audit_and_selftests(void **state)
 	    {"selftest=audit-page task=a", false, SELFTEST_AUDIT_PAGE},
 	    {"selftest=ap-silent task=a", false, SELFTEST_AP_SILENT},
 	    {"task=a selftest=rsdp-scan", false, SELFTEST_RSDP_SCAN},
+	    {"audit=on selftest=audit-cpu task=a", true, SELFTEST_AUDIT_CPU},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct parsed *p = parse_ok(cases[i].line);
