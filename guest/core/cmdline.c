@@ -144,7 +144,8 @@ static int parse_cpus(char *value, struct boot_options *opt, char *err, size_t e
  * purpose, which audit=on must catch (audit_break()); selftest=ap-silent: the other CPUs
  * are started into a halt, so none comes up (the kernel's path for a dead
  * CPU); selftest=rsdp-scan: the loader's RSDP is ignored, so the kernel
- * finds one in the BIOS areas (the path for loaders that pass none). */
+ * finds one in the BIOS areas (the path for loaders that pass none);
+ * selftest=wake-ipi: the boot processor wakes each other CPU by its IPI. */
 static int parse_selftest(char *value, struct boot_options *opt, char *err, size_t errlen)
 {
 	if (!strcmp(value, "kernel-fault"))
@@ -161,10 +162,12 @@ static int parse_selftest(char *value, struct boot_options *opt, char *err, size
 		opt->selftest = SELFTEST_AP_SILENT;
 	else if (!strcmp(value, "rsdp-scan"))
 		opt->selftest = SELFTEST_RSDP_SCAN;
+	else if (!strcmp(value, "wake-ipi"))
+		opt->selftest = SELFTEST_WAKE_IPI;
 	else
 		return fail(err, errlen,
 			    "selftest=%s: expected kernel-fault, triple-fault, audit-queue, "
-			    "audit-page, audit-cpu, ap-silent or rsdp-scan",
+			    "audit-page, audit-cpu, ap-silent, rsdp-scan or wake-ipi",
 			    value);
 	return 0;
 }

@@ -26,6 +26,7 @@ struct boot_options {
 		SELFTEST_AP_SILENT,
 		SELFTEST_RSDP_SCAN,
 		SELFTEST_AUDIT_CPU,
+		SELFTEST_WAKE_IPI,
 	} selftest;
 	bool audit;    /* audit=on: check the kernel's invariants (audit.c) */
 	bool tlbhints; /* tlbhints=on: hints for the TLB-model plugin (arch/x86_64/tlbhint.h) */

@@ -92,6 +92,8 @@ static void selftest(void)
 		audit_break(opt.selftest == SELFTEST_AUDIT_QUEUE);
 	if (opt.selftest == SELFTEST_AUDIT_CPU)
 		audit_break_cpu();
+	if (opt.selftest == SELFTEST_WAKE_IPI)
+		smp_wake_selftest();
 }
 
 void kmain(uint32_t start_info_phys, uint64_t entry_tsc);

@@ -203,6 +203,7 @@ static void test_audit_and_selftests(void **state)
 	    {"selftest=ap-silent task=a", false, SELFTEST_AP_SILENT},
 	    {"task=a selftest=rsdp-scan", false, SELFTEST_RSDP_SCAN},
 	    {"audit=on selftest=audit-cpu task=a", true, SELFTEST_AUDIT_CPU},
+	    {"selftest=wake-ipi task=a", false, SELFTEST_WAKE_IPI},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct parsed *p = parse_ok(cases[i].line);
@@ -463,7 +464,7 @@ static void test_bad_audit(void **state)
 {
 	refused("task=a audit=yes", "audit=yes", "on or off");
 	refused("task=a audit=", "audit=", "on or off");
-	refused("task=a selftest=audit", "selftest=audit", "ap-silent or rsdp-scan");
+	refused("task=a selftest=audit", "selftest=audit", "rsdp-scan or wake-ipi");
 }
 
 int main(void)

@@ -55,7 +55,7 @@ _Static_assert(__builtin_offsetof(struct regs, ss) == REGS_SS, "regs.ss");
 
 /* CPU features the kernel uses, read once by cpu_init(). */
 struct cpu_features {
-	bool pcid, invpcid, smep, smap, pku, tsc_deadline, hypervisor, page1g;
+	bool pcid, invpcid, smep, smap, pku, tsc_deadline, hypervisor, page1g, rdtscp;
 	/* FXRSTOR leaves the x87 last-instruction pointers (FOP, FIP, FDP)
 	 * as they were unless an exception is pending: AMD CPUs without
 	 * CPUID 0x80000008 EBX[2] (RstrFpErrPtrs), before Zen 2. */
@@ -368,6 +368,7 @@ struct percpu {
 	uint64_t cr3;			/* the last CR3 it wrote */
 	uint32_t pkru;			/* the last PKRU it wrote */
 	uint32_t state;			/* starting, arrived, up, given up (smp.c) */
+	uint64_t wakeups;		/* wake IPIs it took (smp_wake.c) */
 };
 _Static_assert(__builtin_offsetof(struct percpu, stack_top) == PERCPU_STACK_TOP,
 	       "ap_boot.S reads stack_top there");
@@ -390,6 +391,31 @@ void smp_start(const struct boot_info *bi, unsigned max_cpus, unsigned flags);
 extern unsigned smp_ncpus;
 /* The area of CPU index i < smp_ncpus. */
 struct percpu *smp_cpu(unsigned i);
+/* Where the CPU-made frame sits on CPU i's IST_MAIN stack, for i >= 1
+ * (0 where no CPU was started): what entry.S's isr_other_cpu compares an
+ * idle CPU's interrupt frame with. */
+extern uint64_t smp_ist_frame[];
+
+/* --- smp_wake.c: waking an idle CPU ---------------------------------------- */
+/* Whether CPUs other than the boot processor take interrupts: they need
+ * RDTSCP, by which entry.S tells them apart (TSC_AUX holds each CPU's
+ * index); without it they idle with interrupts off. */
+extern uint8_t cpu_rdtscp;
+/* This CPU's index into TSC_AUX (0 on the boot processor, which must
+ * hold 0 before any task runs: entry.S refuses index 0 there). */
+void smp_wake_init_cpu(unsigned index);
+/* Sends VEC_WAKE to CPU index (1 <= index < smp_ncpus).  False when it
+ * cannot take interrupts (no RDTSCP) or its local APIC did not send the
+ * IPI within a millisecond. */
+bool smp_wake(unsigned index);
+/* An interrupt on CPU index >= 1, which idles (entry.S's isr_other_cpu):
+ * VEC_WAKE is counted in its wakeups and acknowledged, spurious ones are
+ * dropped, and anything else panics naming the CPU. */
+void trap_idle(struct regs *r, unsigned index);
+/* selftest=wake-ipi: wakes each other CPU once and waits at most a second
+ * for it to count the IPI; says "cpu: N woke on IPI vector 0xf0" or that
+ * it did not. */
+void smp_wake_selftest(void);
 
 /* --- acpi_find.c: where the CPUs are listed ------------------------------- */
 struct madt_cpus;

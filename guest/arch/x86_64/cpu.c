@@ -44,6 +44,7 @@ static void cpu_detect(void)
 	}
 	cpuid(0x80000001, 0, r);
 	cpu.page1g = r[3] & BIT(26);
+	cpu.rdtscp = r[3] & BIT(27);
 	if (!(r[3] & BIT(20)))
 		panic("CPU has no NX (execute-disable): task W^X cannot be enforced");
 }

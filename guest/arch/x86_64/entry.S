@@ -159,9 +159,10 @@ isr_common:
 	pushq $RFLAGS_RESERVED1
 	popfq
 	KERNEL_RIGHTS
-	/* A frame not at the top of IST_MAIN was not made by the CPU. */
+	/* A frame not at the top of IST_MAIN was not made by the CPU, unless
+	 * it is another CPU's IST_MAIN (isr_other_cpu checks that). */
 	cmp $IST_MAIN_FRAME, %rsp
-	jne entry_violation
+	jne isr_other_cpu
 	cmpb $0, cpu_in_kernel(%rip)
 	jne 1f
 	/* A task was running (ring 3, or ring 0 in kernel mode). */
@@ -173,6 +174,33 @@ isr_common:
 1:	/* The kernel itself (the idle loop): handle here and go back. */
 	mov %rsp, %rdi
 	call trap_kernel
+	POP_GPRS
+	add $16, %rsp
+	iretq
+
+/*
+ * An interrupt on a CPU other than the boot processor: they idle in the
+ * kernel and run no task (smp.c), so the frame is always the kernel's.
+ * Which CPU: RDTSCP's ECX, TSC_AUX, which each CPU set to its index and no
+ * task can write (smp_wake.c).  The frame must be at the top of that
+ * CPU's IST_MAIN, as the boot processor's must be at the top of its own;
+ * index 0 (the boot processor, reached here only by a jump into
+ * isr_common) or any other frame is a violation.  RAX, RCX and RDX, which
+ * RDTSCP writes, are saved already.
+ */
+isr_other_cpu:
+	cmpb $0, cpu_rdtscp(%rip)
+	je entry_violation
+	rdtscp
+	test %ecx, %ecx
+	jz entry_violation
+	cmp smp_ncpus(%rip), %ecx
+	jae entry_violation
+	cmp smp_ist_frame(,%rcx,8), %rsp
+	jne entry_violation
+	mov %rsp, %rdi
+	mov %ecx, %esi
+	call trap_idle
 	POP_GPRS
 	add $16, %rsp
 	iretq

@@ -52,6 +52,7 @@ static struct percpu cpu0 = {
 };
 static struct percpu *cpus[ACPI_MAX_CPUS] = {&cpu0};
 unsigned smp_ncpus = 1;
+uint64_t smp_ist_frame[ACPI_MAX_CPUS];
 
 struct percpu *smp_cpu(unsigned i)
 {
@@ -75,10 +76,13 @@ void ap_main(struct percpu *c)
 	lapic_ap_init();   /* its local APIC on, its timer masked */
 	c->cr3 = read_cr3();
 	c->pkru = cpu.pku ? rdpkru() : 0;
+	smp_wake_init_cpu(c->index); /* its index, for entry.S's isr_other_cpu */
 	kprintf("cpu: %u up (apic id %u)\n", c->index, c->apic_id);
 	__atomic_store_n(&c->state, AP_UP, __ATOMIC_RELEASE);
+	if (!cpu_rdtscp)
+		halt_forever(); /* entry.S could not tell it apart: no interrupts */
 	for (;;)
-		sti_hlt_cli(); /* idle until the scheduler learns to use it */
+		sti_hlt_cli(); /* idle until the scheduler learns to use it: wake IPIs only */
 }
 
 /* n physically contiguous pages (so the physmap gives one range), or 0. */
@@ -118,6 +122,7 @@ static struct percpu *ap_area(unsigned index, uint32_t apic_id)
 	    .ist = ist,
 	    .state = AP_STARTING,
 	};
+	smp_ist_frame[index] = (uint64_t)ist[IST_MAIN - 1] + IST_STACK_SIZE - sizeof(struct regs);
 	return c;
 }
 
@@ -211,6 +216,7 @@ void smp_start(const struct boot_info *bi, unsigned max_cpus, unsigned flags)
 	static const uint8_t halt[] = {0xfa, 0xf4, 0xeb, 0xfd}; /* 1: cli; hlt; jmp 1b */
 	struct madt_cpus m;
 	uint64_t rsdp = flags & SMP_SCAN_BIOS ? 0 : bi->rsdp_phys;
+	smp_wake_init_cpu(0); /* before any task: a loader may leave TSC_AUX set */
 	cpu0.apic_id = lapic_id();
 	if (!find_cpus(rsdp, max_cpus, &m) || m.n < 2)
 		return; /* one CPU: nothing to start, and nothing new to say */

@@ -42,6 +42,7 @@
 #define MSR_FS_BASE 0xc0000100
 #define MSR_GS_BASE 0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
+#define MSR_TSC_AUX 0xc0000103 /* what RDTSCP returns in ECX (SDM Vol. 2B, RDTSCP) */
 #define EFER_SCE BIT(0)
 #define EFER_LME BIT(8)
 #define EFER_NXE BIT(11)
@@ -71,6 +72,9 @@
 #define VEC_FIRST_IRQ 32
 #define VEC_TIMER 32
 #define VEC_PIC_BASE 0xe0 /* 16 vectors for the masked legacy PICs */
+/* The IPI that wakes an idle CPU (smp_wake.c): a vector of its own, above
+ * the PICs', so that nothing else is taken for it. */
+#define VEC_WAKE 0xf0
 #define VEC_SPURIOUS 255
 /* Not hardware vectors: frames saved by the SYSCALL entry and the gate. */
 #define VEC_SYSCALL 256
