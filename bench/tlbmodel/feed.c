@@ -37,18 +37,32 @@ struct hint {
 };
 _Static_assert(TLBMARK_CR3_LOADS >= TLBMARK_INVPCID_LOADS, "chunk holds every hint's loads");
 
-struct feed {
+/* One vCPU's state: a core with its own TLBs, regions and hint in
+ * progress.  Only its vCPU's thread touches it (QEMU calls back on the
+ * thread that runs the vCPU), so it needs no lock. */
+struct core {
+	struct feed *feed;
+	unsigned index;
 	struct tlbm *m;
-	FILE *out;
-	struct feed_options opt;
 	struct stats now, begin; /* now.tlb is refreshed from the model when read */
 	int in_region;
 	uint64_t regions, unpaired;
-	int hints_seen;	  /* a HINT_WINDOW hint completed */
-	int window_known; /* its first load was seen: window is the base */
-	uint64_t window;
 	struct hint h;
 	struct pcidmap *pcids; /* pcid=model only */
+};
+
+/* The machine's: what every core reads.  The window is announced once,
+ * by whichever vCPU runs the kernel's tlbhint_init(), and its hints may
+ * come from any vCPU, so it and hints_seen are atomics; the output is
+ * written a whole line at a time under the FILE's lock (flockfile()). */
+struct feed {
+	FILE *out;
+	struct feed_options opt;
+	_Atomic int hints_seen;	  /* a HINT_WINDOW hint completed */
+	_Atomic int window_known; /* its first load was seen: window is the base */
+	_Atomic uint64_t window;
+	unsigned ncores;
+	struct core cores[];
 };
 
 /* --- output --------------------------------------------------------------- */
@@ -102,11 +116,11 @@ static void put_stats(FILE *out, const struct stats *s)
 		(unsigned long long)s->hint_errors);
 }
 
-/* fd->now with the model's counters as they are. */
-static const struct stats *stats_now(struct feed *fd)
+/* cpu->now with the model's counters as they are. */
+static const struct stats *stats_now(struct core *cpu)
 {
-	fd->now.tlb = *tlbm_counters(fd->m);
-	return &fd->now;
+	cpu->now.tlb = *tlbm_counters(cpu->m);
+	return &cpu->now;
 }
 
 static void stats_sub(struct stats *out, const struct stats *end, const struct stats *start)
@@ -124,30 +138,34 @@ static void stats_sub(struct stats *out, const struct stats *end, const struct s
 
 /* --- regions ---------------------------------------------------------------- */
 
-static void roi_begin(struct feed *fd)
+static void roi_begin(struct core *cpu)
 {
-	if (fd->in_region)
-		fd->unpaired++; /* the open region is dropped, never joined */
-	fd->begin = *stats_now(fd);
-	fd->in_region = 1;
+	if (cpu->in_region)
+		cpu->unpaired++; /* the open region is dropped, never joined */
+	cpu->begin = *stats_now(cpu);
+	cpu->in_region = 1;
 }
 
-static void roi_end(struct feed *fd)
+static void roi_end(struct core *cpu)
 {
-	if (!fd->in_region) {
-		fd->unpaired++;
+	if (!cpu->in_region) {
+		cpu->unpaired++;
 		return;
 	}
 	struct stats d;
-	stats_sub(&d, stats_now(fd), &fd->begin);
+	stats_sub(&d, stats_now(cpu), &cpu->begin);
 	/* The plugin counts an instruction before it runs, so the difference
 	 * holds the BEGIN marker or the END marker, never both: one off makes
 	 * it the instructions strictly between the two. */
 	d.insns--;
-	fprintf(fd->out, "{\"region\":%llu,", (unsigned long long)fd->regions++);
-	put_stats(fd->out, &d);
-	fputs("}\n", fd->out);
-	fd->in_region = 0;
+	FILE *out = cpu->feed->out;
+	flockfile(out); /* whole lines: another vCPU may be writing its own */
+	fprintf(out, "{\"region\":%llu,\"vcpu\":%u,", (unsigned long long)cpu->regions++,
+		cpu->index);
+	put_stats(out, &d);
+	fputs("}\n", out);
+	funlockfile(out);
+	cpu->in_region = 0;
 }
 
 /* --- hints -------------------------------------------------------------------- */
@@ -163,21 +181,21 @@ static const struct {
     {TLBMARK_AS_FREE, TLBMARK_AS_FREE_LOADS},
 };
 
-static void hint_error(struct feed *fd)
+static void hint_error(struct core *cpu)
 {
-	fd->now.hint_errors++;
-	fd->h.op = 0;
+	cpu->now.hint_errors++;
+	cpu->h.op = 0;
 }
 
-static void hint_start(struct feed *fd, uint16_t op)
+static void hint_start(struct core *cpu, uint16_t op)
 {
 	for (unsigned i = 0; i < sizeof hint_ops / sizeof hint_ops[0]; i++)
 		if (hint_ops[i].op == op) {
-			if (fd->h.op)
-				hint_error(fd); /* the previous one never got its loads */
-			fd->h.op = op;
-			fd->h.need = hint_ops[i].loads;
-			fd->h.got = 0;
+			if (cpu->h.op)
+				hint_error(cpu); /* the previous one never got its loads */
+			cpu->h.op = op;
+			cpu->h.need = hint_ops[i].loads;
+			cpu->h.got = 0;
 			return;
 		}
 	/* an unknown op: a NOP like any other */
@@ -186,11 +204,11 @@ static void hint_start(struct feed *fd, uint16_t op)
 /* A hint marker that a task ran (feed.h, feed_insn()): the kernel's
  * hints come from its image in the upper half only.  A hint error; the
  * kernel's hint in progress, if any, is left alone. */
-static void hint_forged(struct feed *fd, uint16_t op)
+static void hint_forged(struct core *cpu, uint16_t op)
 {
 	for (unsigned i = 0; i < sizeof hint_ops / sizeof hint_ops[0]; i++)
 		if (hint_ops[i].op == op)
-			fd->now.hint_errors++;
+			cpu->now.hint_errors++;
 }
 
 /* The address of a page from its number's 36 bits (3 chunks from c),
@@ -212,41 +230,41 @@ static uint64_t hint_frame(const uint64_t *c)
 
 /* CR4.PCIDE: the hint's with pcid=hints, always 1 with pcid=model (the
  * kernel's CR4 has none), never with pcid=off. */
-static void apply_cr4(struct feed *fd, uint64_t bits)
+static void apply_cr4(struct core *cpu, uint64_t bits)
 {
-	int pcide = fd->opt.pcid == FEED_PCID_MODEL ||
-		    (fd->opt.pcid == FEED_PCID_HINTS && (bits & TLBMARK_CR4_PCIDE));
-	tlbm_write_cr4(fd->m, (bits & TLBMARK_CR4_PGE) != 0, pcide);
+	int pcide = cpu->feed->opt.pcid == FEED_PCID_MODEL ||
+		    (cpu->feed->opt.pcid == FEED_PCID_HINTS && (bits & TLBMARK_CR4_PCIDE));
+	tlbm_write_cr4(cpu->m, (bits & TLBMARK_CR4_PGE) != 0, pcide);
 }
 
 /* AS_FREE with pcid=model: the root's PCID is free, and its entries go
  * (INVPCID type 1 on that PCID, SDM Vol. 3A 4.10.4.1), so the next root
  * to get it starts empty even before its first activation flushes.
  * Elsewhere AS_FREE changes nothing. */
-static void as_free(struct feed *fd, uint64_t frame)
+static void as_free(struct core *cpu, uint64_t frame)
 {
 	const char *why;
-	uint16_t pcid = fd->pcids ? pcidmap_release(fd->pcids, frame) : 0;
+	uint16_t pcid = cpu->pcids ? pcidmap_release(cpu->pcids, frame) : 0;
 	if (!pcid)
 		return;
-	fd->now.pcids[PM_FREED]++;
-	if (tlbm_invpcid(fd->m, 1, pcid, 0, &why) < 0)
-		fd->now.hint_errors++; /* never: the model has CR4.PCIDE = 1 */
+	cpu->now.pcids[PM_FREED]++;
+	if (tlbm_invpcid(cpu->m, 1, pcid, 0, &why) < 0)
+		cpu->now.hint_errors++; /* never: the model has CR4.PCIDE = 1 */
 }
 
-/* All the loads of fd->h are in: announce the window, or arm the hint for
+/* All the loads of cpu->h are in: announce the window, or arm the hint for
  * its instruction. */
-static void hint_complete(struct feed *fd)
+static void hint_complete(struct core *cpu)
 {
-	struct hint *h = &fd->h;
+	struct hint *h = &cpu->h;
 	h->armed = h->op;
 	if (h->op == TLBMARK_HINT_WINDOW) {
-		fd->hints_seen = 1;
+		cpu->feed->hints_seen = 1;
 		h->armed = 0;
-		apply_cr4(fd, h->chunk[1]);
+		apply_cr4(cpu, h->chunk[1]);
 	} else if (h->op == TLBMARK_AS_FREE) {
 		h->armed = 0; /* no instruction follows: the root dies now */
-		as_free(fd, hint_frame(h->chunk));
+		as_free(cpu, hint_frame(h->chunk));
 	} else if (h->op == TLBMARK_CR3_FLUSH || h->op == TLBMARK_CR3_NOFLUSH) {
 		h->keep = h->chunk[0] & TLBMARK_CR3_KEEP;
 		h->value = h->chunk[1] | (h->op == TLBMARK_CR3_NOFLUSH ? TLBM_CR3_NOFLUSH : 0);
@@ -265,33 +283,34 @@ static void hint_complete(struct feed *fd)
 
 /* An access while a hint waits for its loads: 1 when it was the hint's;
  * anything else abandons the hint (a hint error) and is the model's. */
-static int hint_load(struct feed *fd, uint64_t vaddr, int store)
+static int hint_load(struct core *cpu, uint64_t vaddr, int store)
 {
-	if (fd->h.op == TLBMARK_HINT_WINDOW && fd->h.got == 0 && !store) {
-		fd->window = vaddr;
-		fd->window_known = 1;
-	} else if (store || !fd->window_known || vaddr - fd->window >= TLBMARK_WINDOW_SIZE) {
-		hint_error(fd);
+	if (cpu->h.op == TLBMARK_HINT_WINDOW && cpu->h.got == 0 && !store) {
+		cpu->feed->window = vaddr;
+		cpu->feed->window_known = 1;
+	} else if (store || !cpu->feed->window_known ||
+		   vaddr - cpu->feed->window >= TLBMARK_WINDOW_SIZE) {
+		hint_error(cpu);
 		return 0;
 	}
-	fd->h.chunk[fd->h.got++] = vaddr - fd->window;
-	if (fd->h.got == fd->h.need)
-		hint_complete(fd);
+	cpu->h.chunk[cpu->h.got++] = vaddr - cpu->feed->window;
+	if (cpu->h.got == cpu->h.need)
+		hint_complete(cpu);
 	return 1;
 }
 
 /* 1 when the armed hint is for an instruction of `op`'s kind (either CR3
  * op); a hint armed for another instruction is an error.  Disarms. */
-static int hint_take(struct feed *fd, uint16_t op)
+static int hint_take(struct core *cpu, uint16_t op)
 {
-	uint16_t armed = fd->h.armed;
-	fd->h.armed = 0;
+	uint16_t armed = cpu->h.armed;
+	cpu->h.armed = 0;
 	if (!armed)
 		return 0;
 	if (armed == TLBMARK_CR3_NOFLUSH)
 		armed = TLBMARK_CR3_FLUSH;
 	if (armed != op) {
-		fd->now.hint_errors++;
+		cpu->now.hint_errors++;
 		return 0;
 	}
 	return 1;
@@ -305,81 +324,89 @@ static int hint_take(struct feed *fd, uint16_t op)
  * cannot know the root: a hint error once the kernel announced its
  * window or in a region (firmware and early boot write CR3 unhinted),
  * and a flush of PCID 0 as with pcid=off. */
-static void cr3_model(struct feed *fd, int hinted)
+static void cr3_model(struct core *cpu, int hinted)
 {
 	if (!hinted) {
-		if (fd->hints_seen || fd->in_region)
-			fd->now.hint_errors++;
-		tlbm_write_cr3(fd->m, 0);
+		if (cpu->feed->hints_seen || cpu->in_region)
+			cpu->now.hint_errors++;
+		tlbm_write_cr3(cpu->m, 0);
 		return;
 	}
 	int fresh, recycled;
-	uint16_t pcid = pcidmap_activate(fd->pcids, fd->h.frame, &fresh, &recycled);
-	fd->now.pcids[PM_FRESH] += (uint64_t)fresh;
-	fd->now.pcids[PM_RECYCLED] += (uint64_t)recycled;
-	tlbm_write_cr3(fd->m, pcid | (fd->h.keep && !fresh ? TLBM_CR3_NOFLUSH : 0));
+	uint16_t pcid = pcidmap_activate(cpu->pcids, cpu->h.frame, &fresh, &recycled);
+	cpu->now.pcids[PM_FRESH] += (uint64_t)fresh;
+	cpu->now.pcids[PM_RECYCLED] += (uint64_t)recycled;
+	tlbm_write_cr3(cpu->m, pcid | (cpu->h.keep && !fresh ? TLBM_CR3_NOFLUSH : 0));
 }
 
 /* pcid=off, and pcid=hints without a hint: a MOV to CR3 flushes the
  * non-global entries, as with CR4.PCIDE = 0. */
-static void on_mov_cr3(struct feed *fd)
+static void on_mov_cr3(struct core *cpu)
 {
-	int hinted = hint_take(fd, TLBMARK_CR3_FLUSH);
-	if (fd->opt.pcid == FEED_PCID_MODEL)
-		cr3_model(fd, hinted);
+	int hinted = hint_take(cpu, TLBMARK_CR3_FLUSH);
+	if (cpu->feed->opt.pcid == FEED_PCID_MODEL)
+		cr3_model(cpu, hinted);
 	else
-		tlbm_write_cr3(fd->m, hinted && fd->opt.pcid == FEED_PCID_HINTS ? fd->h.value : 0);
+		tlbm_write_cr3(cpu->m,
+			       hinted && cpu->feed->opt.pcid == FEED_PCID_HINTS ? cpu->h.value : 0);
 }
 
-static void on_mov_cr4(struct feed *fd)
+static void on_mov_cr4(struct core *cpu)
 {
-	if (hint_take(fd, TLBMARK_CR4))
-		apply_cr4(fd, fd->h.value);
+	if (hint_take(cpu, TLBMARK_CR4))
+		apply_cr4(cpu, cpu->h.value);
 	else
-		fd->now.unmodelled[UNM_CR4]++;
+		cpu->now.unmodelled[UNM_CR4]++;
 }
 
-static void on_invlpg(struct feed *fd)
+static void on_invlpg(struct core *cpu)
 {
-	if (hint_take(fd, TLBMARK_INVLPG))
-		tlbm_invlpg(fd->m, fd->h.value);
+	if (hint_take(cpu, TLBMARK_INVLPG))
+		tlbm_invlpg(cpu->m, cpu->h.value);
 	else
-		fd->now.unmodelled[UNM_INVLPG]++;
+		cpu->now.unmodelled[UNM_INVLPG]++;
 }
 
-static void on_invpcid(struct feed *fd)
+static void on_invpcid(struct core *cpu)
 {
 	const char *why;
-	if (!hint_take(fd, TLBMARK_INVPCID))
-		fd->now.unmodelled[UNM_INVPCID]++;
-	else if (tlbm_invpcid(fd->m, (unsigned)fd->h.type, (uint16_t)fd->h.pcid, fd->h.value,
+	if (!hint_take(cpu, TLBMARK_INVPCID))
+		cpu->now.unmodelled[UNM_INVPCID]++;
+	else if (tlbm_invpcid(cpu->m, (unsigned)cpu->h.type, (uint16_t)cpu->h.pcid, cpu->h.value,
 			      &why) < 0)
-		fd->now.hint_errors++; /* the CPU raised #GP: nothing was invalidated */
+		cpu->now.hint_errors++; /* the CPU raised #GP: nothing was invalidated */
 }
 
 /* Per class, what its execution does beyond being counted. */
-static void (*const on_kind[INSN_KINDS])(struct feed *fd) = {
+static void (*const on_kind[INSN_KINDS])(struct core *cpu) = {
     [INSN_MOV_CR3] = on_mov_cr3,
     [INSN_MOV_CR4] = on_mov_cr4,
     [INSN_INVLPG] = on_invlpg,
     [INSN_INVPCID] = on_invpcid,
 };
 
-void feed_insn(struct feed *fd, enum insn_kind kind, uint16_t op, int upper)
+/* The core of `vcpu`, or NULL for an index the machine does not have. */
+static struct core *core_of(struct feed *fd, unsigned vcpu)
 {
-	if ((unsigned)kind >= INSN_KINDS)
+	return vcpu < fd->ncores ? &fd->cores[vcpu] : NULL;
+}
+
+void feed_insn(struct feed *fd, unsigned vcpu, enum insn_kind kind, uint16_t op, int upper)
+{
+	struct core *cpu = core_of(fd, vcpu);
+	if (!cpu || (unsigned)kind >= INSN_KINDS)
 		return;
-	fd->now.events[kind]++;
+	cpu->now.events[kind]++;
 	if (kind == INSN_MARKER && op == TLBMARK_ROI_BEGIN)
-		roi_begin(fd);
+		roi_begin(cpu);
 	else if (kind == INSN_MARKER && op == TLBMARK_ROI_END)
-		roi_end(fd);
+		roi_end(cpu);
 	else if (kind == INSN_MARKER && upper)
-		hint_start(fd, op);
+		hint_start(cpu, op);
 	else if (kind == INSN_MARKER)
-		hint_forged(fd, op);
+		hint_forged(cpu, op);
 	else if (on_kind[kind])
-		on_kind[kind](fd);
+		on_kind[kind](cpu);
 }
 
 static int global_page(const struct feed *fd, uint64_t vaddr)
@@ -387,26 +414,31 @@ static int global_page(const struct feed *fd, uint64_t vaddr)
 	return fd->opt.global_upper && (vaddr >> 63);
 }
 
-void feed_fetch(struct feed *fd, uint64_t vaddr)
+void feed_fetch(struct feed *fd, unsigned vcpu, uint64_t vaddr)
 {
-	tlbm_access(fd->m, TLBM_FETCH, vaddr, global_page(fd, vaddr));
+	struct core *cpu = core_of(fd, vcpu);
+	if (cpu)
+		tlbm_access(cpu->m, TLBM_FETCH, vaddr, global_page(fd, vaddr));
 }
 
-void feed_mem(struct feed *fd, uint64_t vaddr, int store)
+void feed_mem(struct feed *fd, unsigned vcpu, uint64_t vaddr, int store)
 {
-	if (fd->h.op && hint_load(fd, vaddr, store))
+	struct core *cpu = core_of(fd, vcpu);
+	if (!cpu || (cpu->h.op && hint_load(cpu, vaddr, store)))
 		return;
-	tlbm_access(fd->m, store ? TLBM_STORE : TLBM_LOAD, vaddr, global_page(fd, vaddr));
+	tlbm_access(cpu->m, store ? TLBM_STORE : TLBM_LOAD, vaddr, global_page(fd, vaddr));
 }
 
-uint64_t *feed_insn_counter(struct feed *fd)
+uint64_t *feed_insn_counter(struct feed *fd, unsigned vcpu)
 {
-	return &fd->now.insns;
+	struct core *cpu = core_of(fd, vcpu);
+	return cpu ? &cpu->now.insns : NULL;
 }
 
-const struct tlbm *feed_model(const struct feed *fd)
+const struct tlbm *feed_model(struct feed *fd, unsigned vcpu)
 {
-	return fd->m;
+	struct core *cpu = core_of(fd, vcpu);
+	return cpu ? cpu->m : NULL;
 }
 
 /* --- life ----------------------------------------------------------------------- */
@@ -417,55 +449,98 @@ static const char *const pcid_names[] = {
     [FEED_PCID_MODEL] = "model",
 };
 
+static void feed_free(struct feed *fd)
+{
+	for (unsigned i = 0; i < fd->ncores; i++) {
+		tlbm_free(fd->cores[i].m);
+		pcidmap_free(fd->cores[i].pcids);
+	}
+	free(fd);
+}
+
+/* Each core's model and PCID map; 0, or -1 with *why set. */
+static int cores_new(struct feed *fd, const struct tlbm_config *cfg, const char **why)
+{
+	for (unsigned i = 0; i < fd->ncores; i++) {
+		struct core *cpu = &fd->cores[i];
+		cpu->feed = fd;
+		cpu->index = i;
+		cpu->m = tlbm_new(cfg, why);
+		if (!cpu->m)
+			return -1;
+		if (fd->opt.pcid == FEED_PCID_MODEL && !(cpu->pcids = pcidmap_new())) {
+			*why = "out of memory";
+			return -1;
+		}
+		/* Until a hint says otherwise: CR4.PGE as the global rule
+		 * wants, CR4.PCIDE = 0, or 1 with pcid=model (on an empty
+		 * model with PCID 0 this flushes nothing). */
+		tlbm_write_cr4(cpu->m, fd->opt.global_upper, fd->opt.pcid == FEED_PCID_MODEL);
+	}
+	return 0;
+}
+
 struct feed *feed_new(const struct tlbm_config *cfg, const struct feed_options *opt, FILE *out,
 		      const char **why)
 {
-	struct feed *fd = calloc(1, sizeof *fd);
+	unsigned n = opt->vcpus ? opt->vcpus : 1;
+	if (n > FEED_MAX_VCPUS) {
+		*why = "too many vCPUs";
+		return NULL;
+	}
+	struct feed *fd = calloc(1, sizeof *fd + n * sizeof fd->cores[0]);
 	if (!fd) {
 		*why = "out of memory";
 		return NULL;
 	}
-	fd->m = tlbm_new(cfg, why);
-	if (!fd->m) {
-		free(fd);
-		return NULL;
-	}
-	if (opt->pcid == FEED_PCID_MODEL && !(fd->pcids = pcidmap_new())) {
-		tlbm_free(fd->m);
-		free(fd);
-		*why = "out of memory";
+	fd->out = out;
+	fd->opt = *opt;
+	fd->ncores = n;
+	if (cores_new(fd, cfg, why) < 0) {
+		feed_free(fd);
 		return NULL;
 	}
 	/* Each line reaches the file whole as it ends: QEMU killed at a
 	 * timeout (tools/qemu-run sends SIGKILL) runs no at_exit, and a
 	 * buffer cut at 4 KiB would leave half a line. */
 	setvbuf(out, NULL, _IOLBF, BUFSIZ);
-	fd->out = out;
-	fd->opt = *opt;
-	/* Until a hint says otherwise: CR4.PGE as the global rule wants,
-	 * CR4.PCIDE = 0, or 1 with pcid=model (on an empty model with PCID 0
-	 * this flushes nothing). */
-	tlbm_write_cr4(fd->m, opt->global_upper, opt->pcid == FEED_PCID_MODEL);
 	fprintf(out,
 		"{\"tlbmodel\":{\"cpu\":\"%s\",\"source\":\"%s\",\"pcid\":\"%s\",\"global\":\"%s\","
-		"\"hints_seen\":false}}\n",
-		cfg->name, cfg->source, pcid_names[opt->pcid],
-		opt->global_upper ? "upper" : "none");
+		"\"hints_seen\":false,\"vcpus\":%u}}\n",
+		cfg->name, cfg->source, pcid_names[opt->pcid], opt->global_upper ? "upper" : "none",
+		n);
 	return fd;
+}
+
+/* sum += the core's running totals.  stats_sub() only subtracts, and
+ * a + b is a - (0 - b) in unsigned arithmetic, which wraps alike. */
+static void stats_add(struct stats *sum, const struct stats *s)
+{
+	static const struct stats zero;
+	struct stats neg, was = *sum;
+	stats_sub(&neg, &zero, s);
+	stats_sub(sum, &was, &neg);
 }
 
 void feed_finish(struct feed *fd)
 {
 	if (!fd)
 		return;
+	struct stats total = {0};
+	uint64_t regions = 0, unpaired = 0;
+	for (unsigned i = 0; i < fd->ncores; i++) {
+		struct core *cpu = &fd->cores[i];
+		stats_add(&total, stats_now(cpu));
+		regions += cpu->regions;
+		/* A region still open at exit never ended: unpaired too. */
+		unpaired += cpu->unpaired + (cpu->in_region ? 1 : 0);
+	}
+	flockfile(fd->out);
 	fputs("{\"total\":{", fd->out);
-	put_stats(fd->out, stats_now(fd));
-	/* A region still open at exit never ended: unpaired too. */
-	fprintf(fd->out, "},\"regions\":%llu,\"unpaired\":%llu,\"hints_seen\":%s}\n",
-		(unsigned long long)fd->regions,
-		(unsigned long long)(fd->unpaired + (fd->in_region ? 1 : 0)),
-		fd->hints_seen ? "true" : "false");
-	tlbm_free(fd->m);
-	pcidmap_free(fd->pcids);
-	free(fd);
+	put_stats(fd->out, &total);
+	fprintf(fd->out, "},\"regions\":%llu,\"unpaired\":%llu,\"hints_seen\":%s,\"vcpus\":%u}\n",
+		(unsigned long long)regions, (unsigned long long)unpaired,
+		fd->hints_seen ? "true" : "false", fd->ncores);
+	funlockfile(fd->out);
+	feed_free(fd);
 }

@@ -11,14 +11,18 @@
  * docs/tlb-model.md ("The plugin") says what it does, its arguments and
  * its output.  This file is the QEMU glue: when a block is translated it
  * classifies each instruction (insn_class.h) and asks for the callbacks
- * below; when they run, the feed (feed.h) does the rest.  One vCPU: the
- * feed is the machine's.
+ * below; when they run, the feed (feed.h) does the rest for the vCPU
+ * QEMU names, on that vCPU's thread.
  */
 
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 
 static struct feed *feed;
 static FILE *out;
+/* QEMU 7.2's inline add has one counter for all vCPUs, and is no atomic
+ * add under MTTCG: with one vCPU it counts, with more a callback adds to
+ * the vCPU's own counter. */
+static int inline_count;
 
 /* --- arguments ------------------------------------------------------------ */
 
@@ -97,24 +101,29 @@ _Static_assert(sizeof(uintptr_t) * 8 > UPPER_BIT, "userdata holds the upper-half
 
 static void exec_insn(unsigned int vcpu, void *udata)
 {
-	(void)vcpu;
 	uintptr_t u = (uintptr_t)udata;
-	feed_insn(feed, (enum insn_kind)(u & 0xffff), (uint16_t)(u >> 16),
+	feed_insn(feed, vcpu, (enum insn_kind)(u & 0xffff), (uint16_t)(u >> 16),
 		  (int)(u >> UPPER_BIT & 1));
 }
 
 /* userdata: the address of a page the block's instructions run from. */
 static void exec_fetch(unsigned int vcpu, void *udata)
 {
-	(void)vcpu;
-	feed_fetch(feed, (uint64_t)(uintptr_t)udata);
+	feed_fetch(feed, vcpu, (uint64_t)(uintptr_t)udata);
 }
 
 static void exec_mem(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
 {
-	(void)vcpu;
 	(void)udata;
-	feed_mem(feed, vaddr, qemu_plugin_mem_is_store(info));
+	feed_mem(feed, vcpu, vaddr, qemu_plugin_mem_is_store(info));
+}
+
+static void exec_count(unsigned int vcpu, void *udata)
+{
+	(void)udata;
+	uint64_t *n = feed_insn_counter(feed, vcpu);
+	if (n)
+		(*n)++;
 }
 
 static void fetch_cb(struct qemu_plugin_insn *insn, uint64_t page)
@@ -140,8 +149,12 @@ static void translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		if (end != first)
 			fetch_cb(insn, end);
 		last = end;
-		qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64,
-							   feed_insn_counter(feed), 1);
+		if (inline_count)
+			qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64,
+								   feed_insn_counter(feed, 0), 1);
+		else
+			qemu_plugin_register_vcpu_insn_exec_cb(insn, exec_count,
+							       QEMU_PLUGIN_CB_NO_REGS, NULL);
 		qemu_plugin_register_vcpu_mem_cb(insn, exec_mem, QEMU_PLUGIN_CB_NO_REGS,
 						 QEMU_PLUGIN_MEM_RW, NULL);
 		struct insn_class c = insn_classify(qemu_plugin_insn_data(insn), size);
@@ -171,9 +184,10 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 		return -1;
 	if (!info->system_emulation)
 		return refuse("tlbmodel: %s: system emulation only\n", info->target_name);
-	if (info->system.smp_vcpus != 1)
-		return refuse("tlbmodel: %s: one vCPU only (-smp 1)\n", "smp");
-	struct feed_options opt = {.global_upper = !strcmp(args[ARG_GLOBAL].value, "upper")};
+	/* max_vcpus: a vCPU plugged in later has an index below it. */
+	struct feed_options opt = {.global_upper = !strcmp(args[ARG_GLOBAL].value, "upper"),
+				   .vcpus = (unsigned)info->system.max_vcpus};
+	inline_count = opt.vcpus == 1;
 	while (strcmp(pcid_values[opt.pcid], args[ARG_PCID].value))
 		opt.pcid++;
 	out = fopen(args[ARG_OUT].value, "w");

@@ -15,9 +15,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /*
  * The input drives the feed as bench/tlbmodel/plugin.c does, from a
  * hostile guest: byte 0 picks the preset and the options (global=,
- * pcid=off|hints|model), then events
- * of 10 bytes: a type, a byte and 8 bytes of address (or a kind, an op
- * and the upper-half bit).  Types: an instruction of any class (a
+ * pcid=off|hints|model, one vCPU or two), then events
+ * of 10 bytes: a type (bit 2: the vCPU, with two), a byte and 8 bytes of
+ * address (or a kind, an op and the upper-half bit).  Types: an instruction of any class (a
  * marker with any op, in either half), a fetch, a load, a store; the
  * addresses favour the window and the pages next to it, where the hints
  * are.  Whatever the stream:
@@ -71,7 +71,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	struct feed_options opt = {.global_upper = data[0] & 1,
-				   .pcid = (enum feed_pcid)((data[0] >> 1 & 3) % 3)};
+				   .pcid = (enum feed_pcid)((data[0] >> 1 & 3) % 3),
+				   .vcpus = 1u + (data[0] >> 4 & 1)};
 	FILE *out = open_memstream(&text, &len);
 	if (!out)
 		return 0;
@@ -80,24 +81,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	for (size_t at = 1; at + EVENT <= size; at += EVENT) {
 		const uint8_t *e = data + at;
+		unsigned vcpu = (e[0] >> 2 & 1) % opt.vcpus; /* two cores interleaved */
 		switch (e[0] % 4) {
 		case 0: {
 			enum insn_kind kind = (enum insn_kind)(e[1] % INSN_KINDS);
 			uint16_t op = (uint16_t)(e[2] & 0x80 ? e[3] & 0x1f : e[3] | e[4] << 8);
 			int upper = e[5] & 1;
-			(*feed_insn_counter(fd))++;
+			(*feed_insn_counter(fd, vcpu))++;
 			if (kind == INSN_NONE)
 				break;
 			if (kind == INSN_MARKER && upper && op >= TLBMARK_HINT_WINDOW)
 				kernel_hints = 1;
-			feed_insn(fd, kind, op, upper);
+			feed_insn(fd, vcpu, kind, op, upper);
 			break;
 		}
 		case 1:
-			feed_fetch(fd, address(e + 1));
+			feed_fetch(fd, vcpu, address(e + 1));
 			break;
 		default:
-			feed_mem(fd, address(e + 1), e[0] % 4 == 3);
+			feed_mem(fd, vcpu, address(e + 1), e[0] % 4 == 3);
 			break;
 		}
 	}

@@ -31,20 +31,28 @@ static const struct tlbm_config roomy = {"roomy", "test", {16, 16}, {16, 16}, {6
 
 struct rig {
 	struct feed *fd;
+	unsigned vcpu; /* the vCPU that runs what the helpers below run */
 	char *text;
 	size_t size;
 	FILE *out;
 };
 
-static void rig_open(struct rig *r, int global_upper, enum feed_pcid pcid)
+/* A feed of a machine with `vcpus` vCPUs; the helpers run vCPU 0's. */
+static void rig_open_smp(struct rig *r, int global_upper, enum feed_pcid pcid, unsigned vcpus)
 {
 	const char *why = NULL;
-	struct feed_options opt = {.global_upper = global_upper, .pcid = pcid};
+	struct feed_options opt = {.global_upper = global_upper, .pcid = pcid, .vcpus = vcpus};
+	r->vcpu = 0;
 	r->out = open_memstream(&r->text, &r->size);
 	assert_non_null(r->out);
 	r->fd = feed_new(&roomy, &opt, r->out, &why);
 	if (!r->fd)
 		fail_msg("feed_new: %s", why);
+}
+
+static void rig_open(struct rig *r, int global_upper, enum feed_pcid pcid)
+{
+	rig_open_smp(r, global_upper, pcid, 1);
 }
 
 /* Ends the feed; r->text holds every line. */
@@ -80,9 +88,9 @@ static void line_has(const struct rig *r, unsigned n, const char *want)
  * upper: it lies in the upper half (the kernel's image). */
 static void insn_at(struct rig *r, enum insn_kind kind, uint16_t op, int upper)
 {
-	(*feed_insn_counter(r->fd))++;
+	(*feed_insn_counter(r->fd, r->vcpu))++;
 	if (kind != INSN_NONE)
-		feed_insn(r->fd, kind, op, upper);
+		feed_insn(r->fd, r->vcpu, kind, op, upper);
 }
 
 /* An instruction of the kernel's (the hints' and the privileged ones). */
@@ -94,7 +102,7 @@ static void insn(struct rig *r, enum insn_kind kind, uint16_t op)
 static void load(struct rig *r, uint64_t va)
 {
 	insn(r, INSN_NONE, 0);
-	feed_mem(r->fd, va, 0);
+	feed_mem(r->fd, r->vcpu, va, 0);
 }
 
 /* A hint: its marker, then one load per chunk. */
@@ -103,7 +111,7 @@ static void hint(struct rig *r, uint16_t op, const uint64_t *chunks, unsigned n)
 	insn(r, INSN_MARKER, op);
 	for (unsigned i = 0; i < n; i++) {
 		insn(r, INSN_NONE, 0);
-		feed_mem(r->fd, WINDOW + chunks[i], 0);
+		feed_mem(r->fd, r->vcpu, WINDOW + chunks[i], 0);
 	}
 }
 
@@ -164,9 +172,9 @@ static void test_header_and_total(void **state)
 	rig_close(&r);
 	line_has(&r, 0,
 		 "{\"tlbmodel\":{\"cpu\":\"roomy\",\"source\":\"test\",\"pcid\":\"off\","
-		 "\"global\":\"upper\",\"hints_seen\":false}}");
+		 "\"global\":\"upper\",\"hints_seen\":false,\"vcpus\":1}}");
 	line_has(&r, 1, "{\"total\":{\"insns\":0,");
-	line_has(&r, 1, "},\"regions\":0,\"unpaired\":0,\"hints_seen\":false}");
+	line_has(&r, 1, "},\"regions\":0,\"unpaired\":0,\"hints_seen\":false,\"vcpus\":1}");
 	rig_free(&r);
 }
 
@@ -186,7 +194,7 @@ static void test_region(void **state)
 	insn(&r, INSN_MARKER, TLBMARK_ROI_END);
 	rig_close(&r);
 	line_has(&r, 1,
-		 "{\"region\":0,\"insns\":7,\"fetch\":{\"l1_misses\":0,\"l2_misses\":0,"
+		 "{\"region\":0,\"vcpu\":0,\"insns\":7,\"fetch\":{\"l1_misses\":0,\"l2_misses\":0,"
 		 "\"walks\":0,\"accesses\":0},\"load\":{\"l1_misses\":3,\"l2_misses\":3,"
 		 "\"walks\":3,\"accesses\":6},");
 	line_has(&r, 1, "\"events\":{\"syscall\":1,\"sysret\":0,");
@@ -211,7 +219,7 @@ static void test_unpaired(void **state)
 	insn(&r, INSN_MARKER, TLBMARK_ROI_BEGIN);
 	rig_close(&r);
 	/* the one region is the second BEGIN's: one load */
-	line_has(&r, 1, "{\"region\":0,\"insns\":1,");
+	line_has(&r, 1, "{\"region\":0,\"vcpu\":0,\"insns\":1,");
 	line_has(&r, 1, "\"load\":{\"l1_misses\":1,\"l2_misses\":1,\"walks\":1,\"accesses\":1}");
 	line_has(&r, 2, "\"regions\":1,\"unpaired\":3,");
 	rig_free(&r);
@@ -227,8 +235,8 @@ static void test_cr3_flushes(void **state)
 	load(&r, USER(1));
 	load(&r, KERNEL(1));
 	cr3(&r, 0, 0, 0);
-	assert_false(tlbm_holds(feed_model(r.fd), TLBM_DTLB, USER(1), 0));
-	assert_true(tlbm_holds(feed_model(r.fd), TLBM_DTLB, KERNEL(1), 0));
+	assert_false(tlbm_holds(feed_model(r.fd, 0), TLBM_DTLB, USER(1), 0));
+	assert_true(tlbm_holds(feed_model(r.fd, 0), TLBM_DTLB, KERNEL(1), 0));
 	rig_close(&r);
 	line_has(&r, 1, "\"cr3_writes\":1,\"cr3_noflush\":0,\"flushes\":{\"cr3\":1,");
 	line_has(&r, 1, "\"mov_cr3\":1,");
@@ -243,7 +251,7 @@ static void test_global_none(void **state)
 	rig_open(&r, 0, FEED_PCID_OFF);
 	load(&r, KERNEL(1));
 	cr3(&r, 0, 0, 0);
-	assert_false(tlbm_holds(feed_model(r.fd), TLBM_DTLB, KERNEL(1), 0));
+	assert_false(tlbm_holds(feed_model(r.fd, 0), TLBM_DTLB, KERNEL(1), 0));
 	rig_close(&r);
 	line_has(&r, 0, "\"global\":\"none\"");
 	rig_free(&r);
@@ -265,12 +273,12 @@ static void pcid_round_trip(enum feed_pcid pcid, const char *want_load, const ch
 	cr3(&r, 1, 1, 1);
 	load(&r, USER(5));
 	insn(&r, INSN_MARKER, TLBMARK_ROI_END);
-	assert_int_equal(tlbm_pcid(feed_model(r.fd)), pcid == FEED_PCID_HINTS ? 1 : 0);
+	assert_int_equal(tlbm_pcid(feed_model(r.fd, 0)), pcid == FEED_PCID_HINTS ? 1 : 0);
 	rig_close(&r);
 	line_has(&r, 1, want_load);
 	line_has(&r, 1, want_cr3);
 	line_has(&r, 1, "\"hint_errors\":0");
-	line_has(&r, 2, "\"hints_seen\":true}");
+	line_has(&r, 2, "\"hints_seen\":true,\"vcpus\":1}");
 	rig_free(&r);
 }
 
@@ -300,7 +308,7 @@ static void test_invlpg(void **state)
 	invlpg(&r, USER(3), 1);
 	invlpg(&r, KERNEL(7), 1);
 	invlpg(&r, USER(4), 0);
-	const struct tlbm *m = feed_model(r.fd);
+	const struct tlbm *m = feed_model(r.fd, 0);
 	assert_false(tlbm_holds(m, TLBM_DTLB, USER(3), 0));
 	assert_false(tlbm_holds(m, TLBM_DTLB, KERNEL(7), 0));
 	assert_true(tlbm_holds(m, TLBM_DTLB, USER(4), 0));
@@ -323,12 +331,12 @@ static void test_cr4(void **state)
 	announce(&r, TLBMARK_CR4_PGE);
 	load(&r, KERNEL(1));
 	insn(&r, INSN_MOV_CR4, 0);
-	assert_true(tlbm_holds(feed_model(r.fd), TLBM_DTLB, KERNEL(1), 0));
+	assert_true(tlbm_holds(feed_model(r.fd, 0), TLBM_DTLB, KERNEL(1), 0));
 	hint(&r, TLBMARK_CR4, (uint64_t[]){0}, 1);
 	insn(&r, INSN_MOV_CR4, 0);
 	hint(&r, TLBMARK_CR4, (uint64_t[]){TLBMARK_CR4_PGE}, 1);
 	insn(&r, INSN_MOV_CR4, 0);
-	assert_false(tlbm_holds(feed_model(r.fd), TLBM_DTLB, KERNEL(1), 0));
+	assert_false(tlbm_holds(feed_model(r.fd, 0), TLBM_DTLB, KERNEL(1), 0));
 	rig_close(&r);
 	line_has(&r, 1, "\"flushes\":{\"cr3\":0,\"invlpg\":0,\"invpcid\":0,\"cr4\":2}");
 	line_has(&r, 1, "\"unmodelled\":{\"invlpg\":0,\"invpcid\":0,\"cr4\":1}");
@@ -346,7 +354,7 @@ static void test_hint_errors(void **state)
 	announce(&r, TLBMARK_CR4_PGE | TLBMARK_CR4_PCIDE);
 	insn(&r, INSN_MARKER, TLBMARK_CR3_NOFLUSH);
 	insn(&r, INSN_NONE, 0);
-	feed_mem(r.fd, WINDOW + 1, 1); /* a store */
+	feed_mem(r.fd, r.vcpu, WINDOW + 1, 1); /* a store */
 	insn(&r, INSN_MARKER, TLBMARK_CR3_NOFLUSH);
 	load(&r, WINDOW + TLBMARK_WINDOW_SIZE); /* one past the window */
 	insn(&r, INSN_MARKER, TLBMARK_INVLPG);
@@ -380,7 +388,7 @@ static void test_model_switch(void **state)
 	struct rig r;
 	rig_open(&r, 1, FEED_PCID_MODEL);
 	announce(&r, TLBMARK_CR4_PGE); /* the kernel's CR4 has no PCIDE */
-	const struct tlbm *m = feed_model(r.fd);
+	const struct tlbm *m = feed_model(r.fd, 0);
 	insn(&r, INSN_MARKER, TLBMARK_ROI_BEGIN);
 	switch_to(&r, ROOT_A, 0);
 	assert_int_equal(tlbm_pcid(m), 1);
@@ -414,7 +422,7 @@ static void test_model_free(void **state)
 	struct rig r;
 	rig_open(&r, 1, FEED_PCID_MODEL);
 	announce(&r, TLBMARK_CR4_PGE);
-	const struct tlbm *m = feed_model(r.fd);
+	const struct tlbm *m = feed_model(r.fd, 0);
 	switch_to(&r, ROOT_A, 0);
 	load(&r, USER(5));
 	load(&r, KERNEL(1));
@@ -451,7 +459,7 @@ static void test_model_recycle(void **state)
 	struct rig r;
 	rig_open(&r, 1, FEED_PCID_MODEL);
 	announce(&r, TLBMARK_CR4_PGE);
-	const struct tlbm *m = feed_model(r.fd);
+	const struct tlbm *m = feed_model(r.fd, 0);
 	for (uint64_t f = 0; f < 4095; f++) {
 		switch_to(&r, 0x100 + f, 0);
 		if (f == 1)
@@ -495,7 +503,7 @@ static void test_model_unhinted(void **state)
 	announce(&r, TLBMARK_CR4_PGE);
 	switch_to(&r, ROOT_A, 0);
 	cr3(&r, 0, 0, 0);
-	assert_int_equal(tlbm_pcid(feed_model(r.fd)), 0);
+	assert_int_equal(tlbm_pcid(feed_model(r.fd, 0)), 0);
 	rig_close(&r);
 	line_has(&r, 1, "\"hint_errors\":1}");
 	line_has(&r, 2, "\"hint_errors\":2}");
@@ -506,7 +514,7 @@ static void test_model_unhinted(void **state)
 	switch_to(&r, ROOT_A, 1);
 	load(&r, USER(5));
 	as_free(&r, ROOT_A);
-	assert_true(tlbm_holds(feed_model(r.fd), TLBM_DTLB, USER(5), 0));
+	assert_true(tlbm_holds(feed_model(r.fd, 0), TLBM_DTLB, USER(5), 0));
 	rig_close(&r);
 	line_has(&r, 1, "\"pcids\":{\"fresh\":0,\"recycled\":0,\"freed\":0},\"hint_errors\":0");
 	rig_free(&r);
@@ -526,7 +534,7 @@ static void test_forged_hints(void **state)
 	load(&r, USER(0) + (TLBMARK_CR4_PGE | TLBMARK_CR4_PCIDE));
 	rig_close(&r);
 	line_has(&r, 1, "\"hint_errors\":1},");
-	line_has(&r, 1, "\"hints_seen\":false}");
+	line_has(&r, 1, "\"hints_seen\":false,\"vcpus\":1}");
 	rig_free(&r);
 
 	rig_open(&r, 1, 1);
@@ -573,6 +581,122 @@ static void test_lines_out_whole(void **state)
 	fclose(out);
 }
 
+/* --- several vCPUs: a core each ------------------------------------------------ */
+
+/* Each vCPU has its own TLBs: a load on one fills only its own, a CR3
+ * write on one flushes only its own. */
+static void test_smp_tlbs(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_open_smp(&r, 1, FEED_PCID_OFF, 2);
+	load(&r, USER(1));
+	r.vcpu = 1;
+	load(&r, USER(2));
+	cr3(&r, 0, 0, 0);
+	assert_true(tlbm_holds(feed_model(r.fd, 0), TLBM_DTLB, USER(1), 0));
+	assert_false(tlbm_holds(feed_model(r.fd, 0), TLBM_DTLB, USER(2), 0));
+	assert_false(tlbm_holds(feed_model(r.fd, 1), TLBM_DTLB, USER(1), 0));
+	assert_false(tlbm_holds(feed_model(r.fd, 1), TLBM_DTLB, USER(2), 0));
+	assert_null(feed_model(r.fd, 2));		       /* no such vCPU */
+	feed_insn(r.fd, 2, INSN_MARKER, TLBMARK_ROI_BEGIN, 1); /* ignored */
+	rig_close(&r);
+	line_has(&r, 0, "\"hints_seen\":false,\"vcpus\":2}}");
+	/* the total is the sum: 2 loads, one flush */
+	line_has(&r, 1, "\"load\":{\"l1_misses\":2,\"l2_misses\":2,\"walks\":2,\"accesses\":2}");
+	line_has(&r, 1, "\"cr3_writes\":1,");
+	line_has(&r, 1, "\"regions\":0,\"unpaired\":0,\"hints_seen\":false,\"vcpus\":2}");
+	rig_free(&r);
+}
+
+/* Regions are per vCPU, interleaved: each counts its own vCPU's
+ * instructions and loads, and is numbered among its vCPU's regions. */
+static void test_smp_regions(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_open_smp(&r, 1, FEED_PCID_OFF, 2);
+	insn(&r, INSN_MARKER, TLBMARK_ROI_BEGIN);
+	load(&r, USER(1));
+	r.vcpu = 1;
+	insn(&r, INSN_MARKER, TLBMARK_ROI_BEGIN);
+	load(&r, USER(2));
+	load(&r, USER(3));
+	r.vcpu = 0;
+	load(&r, USER(4));
+	r.vcpu = 1;
+	insn(&r, INSN_MARKER, TLBMARK_ROI_END);
+	r.vcpu = 0;
+	insn(&r, INSN_MARKER, TLBMARK_ROI_END);
+	rig_close(&r);
+	line_has(&r, 1, "{\"region\":0,\"vcpu\":1,\"insns\":2,");
+	line_has(&r, 1, "\"load\":{\"l1_misses\":2,\"l2_misses\":2,\"walks\":2,\"accesses\":2}");
+	line_has(&r, 2, "{\"region\":0,\"vcpu\":0,\"insns\":2,");
+	line_has(&r, 2, "\"load\":{\"l1_misses\":2,\"l2_misses\":2,\"walks\":2,\"accesses\":2}");
+	line_has(&r, 3, "\"regions\":2,\"unpaired\":0,");
+	rig_free(&r);
+}
+
+/* A region opened on vCPU 0 and closed on vCPU 1 is unpaired on both,
+ * never joined: no region line. */
+static void test_smp_cross_unpaired(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_open_smp(&r, 1, FEED_PCID_OFF, 2);
+	insn(&r, INSN_MARKER, TLBMARK_ROI_BEGIN);
+	load(&r, USER(1));
+	r.vcpu = 1;
+	insn(&r, INSN_MARKER, TLBMARK_ROI_END);
+	rig_close(&r);
+	line_has(&r, 1, "{\"total\":{");
+	line_has(&r, 1, "\"regions\":0,\"unpaired\":2,");
+	rig_free(&r);
+}
+
+/* A hint applies to the vCPU that ran it: vCPU 0's INVLPG hint, its
+ * loads interleaved with vCPU 1's own, invalidates on vCPU 0 only; vCPU
+ * 1's INVLPG without its own hint is unmodelled.  The window, announced
+ * once on vCPU 0, is the machine's. */
+static void test_smp_hints(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_open_smp(&r, 1, FEED_PCID_HINTS, 2);
+	announce(&r, TLBMARK_CR4_PGE);
+	for (r.vcpu = 0; r.vcpu < 2; r.vcpu++) {
+		load(&r, USER(3));
+		load(&r, USER(4));
+	}
+	uint64_t vpn3 = USER(3) >> 12, vpn4 = USER(4) >> 12;
+	r.vcpu = 0;
+	insn(&r, INSN_MARKER, TLBMARK_INVLPG);
+	r.vcpu = 1;
+	insn(&r, INSN_MARKER, TLBMARK_INVLPG);
+	for (unsigned i = 0; i < 3; i++) {
+		feed_mem(r.fd, 0, WINDOW + (vpn3 >> (12 * i) & 0xfff), 0);
+		feed_mem(r.fd, 1, WINDOW + (vpn4 >> (12 * i) & 0xfff), 0);
+	}
+	r.vcpu = 0;
+	insn(&r, INSN_INVLPG, 0); /* vCPU 0's hint: USER(3) */
+	insn(&r, INSN_INVLPG, 0); /* unhinted: vCPU 1's hint is not vCPU 0's */
+	const struct tlbm *m0 = feed_model(r.fd, 0), *m1 = feed_model(r.fd, 1);
+	assert_false(tlbm_holds(m0, TLBM_DTLB, USER(3), 0));
+	assert_true(tlbm_holds(m0, TLBM_DTLB, USER(4), 0));
+	assert_true(tlbm_holds(m1, TLBM_DTLB, USER(3), 0));
+	assert_true(tlbm_holds(m1, TLBM_DTLB, USER(4), 0));
+	r.vcpu = 1;
+	insn(&r, INSN_INVLPG, 0); /* vCPU 1's hint: USER(4) */
+	assert_true(tlbm_holds(m1, TLBM_DTLB, USER(3), 0));
+	assert_false(tlbm_holds(m1, TLBM_DTLB, USER(4), 0));
+	rig_close(&r);
+	line_has(&r, 1, "\"flushes\":{\"cr3\":0,\"invlpg\":2,");
+	line_has(&r, 1, "\"unmodelled\":{\"invlpg\":1,\"invpcid\":0,\"cr4\":0},");
+	line_has(&r, 1, "\"hint_errors\":0}");
+	line_has(&r, 1, "\"hints_seen\":true,\"vcpus\":2}");
+	rig_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -583,7 +707,9 @@ int main(void)
 	    cmocka_unit_test(test_hint_errors),	     cmocka_unit_test(test_model_switch),
 	    cmocka_unit_test(test_model_free),	     cmocka_unit_test(test_model_recycle),
 	    cmocka_unit_test(test_model_unhinted),   cmocka_unit_test(test_forged_hints),
-	    cmocka_unit_test(test_lines_out_whole),
+	    cmocka_unit_test(test_lines_out_whole),  cmocka_unit_test(test_smp_tlbs),
+	    cmocka_unit_test(test_smp_regions),	     cmocka_unit_test(test_smp_cross_unpaired),
+	    cmocka_unit_test(test_smp_hints),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
