@@ -57,7 +57,7 @@ static void check_lines(const char *text, size_t len, int kernel_hints)
 		p = nl + 1;
 	}
 	if (!kernel_hints &&
-	    (!strstr(last, "\"hints_seen\":false}") || !strstr(last, "\"cr3_noflush\":0,")))
+	    (!strstr(last, "\"hints_seen\":false,") || !strstr(last, "\"cr3_noflush\":0,")))
 		__builtin_trap(); /* a task's hint was taken */
 }
 
