@@ -8,7 +8,6 @@
 #include "exit_value.h"
 #include "io.h"
 #include "machine.h"
-#include "run_loop.h"
 #include "vmm.h"
 
 /* QEMU's isa-debug-exit,iobase=0xf4,iosize=4 claims four ports; so do we. */
@@ -26,7 +25,7 @@ static int exit_pio(void *ctx, uint16_t offset, bool write, uint8_t *data, unsig
 	int status = exit_value_status(offset, data, size, msg, sizeof(msg));
 	/* Said only by the vCPU that ends the machine: a bad write racing
 	 * another vCPU's good one must not print an error on a run that
-	 * ended 0 (vmm/run_loop.h, machine_claim_end). */
+	 * ended 0 (machine_claim_end, vmm/machine.h). */
 	if (status == SHOJI_STATUS_BAD_EXIT && machine_claim_end(m, status)) {
 		console_flush(&m->con);
 		fprintf(stderr, "%s\n", msg);

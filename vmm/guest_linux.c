@@ -61,9 +61,7 @@ static void on_line(void *ctx, const char *s, size_t n)
 	m->panicked = true;
 	/* Under the console's lock (several vCPUs); a vCPU that ended the
 	 * machine otherwise meanwhile keeps its status. */
-	int running = RUN_CONTINUE;
-	if (end && __atomic_compare_exchange_n(&m->end_status, &running, SHOJI_EXIT_PANIC, false,
-					       __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+	if (end && machine_claim_end(m, SHOJI_EXIT_PANIC))
 		fprintf(stderr, "shoji: the Linux guest panicked: the run ends with status %d\n",
 			SHOJI_EXIT_PANIC);
 }

@@ -33,10 +33,24 @@ struct machine {
 	uint64_t start_ns, first_run_ns; /* trace_now_ns() at `run` and at the first KVM_RUN */
 	bool is_linux; /* the kernel carries Linux's ELF note (vmm/guest_linux.h) */
 	bool panicked; /* its console said Linux's panic line */
-	/* RUN_CONTINUE, or the status the machine ended with: set once (a
-	 * compare-and-swap, vmm/run_loop.c; a watcher sets it under con_lock),
-	 * read by every vCPU thread after each exit. */
+	/* RUN_CONTINUE, or the status the machine ended with: set once, by
+	 * machine_claim_end() (a watcher calls it under con_lock), read by
+	 * every vCPU thread after each exit. */
 	int end_status;
 };
+
+/*
+ * machine_claim_end - ends the machine with @status unless something else
+ * (another vCPU, a watcher) ended it first: a compare-and-swap on
+ * m->end_status.  True when this call ended it: whoever says why says it
+ * only then, so a run that ended otherwise prints nothing of a later end.
+ * Every vCPU thread leaves its loop on seeing the end (vmm/run_loop.h).
+ */
+static inline bool machine_claim_end(struct machine *m, int status)
+{
+	int running = RUN_CONTINUE;
+	return __atomic_compare_exchange_n(&m->end_status, &running, status, false,
+					   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
 
 #endif

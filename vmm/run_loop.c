@@ -68,20 +68,6 @@ static __thread struct vcpu_thread *self;
 
 typedef int (*exit_handler)(struct vcpu_thread *t);
 
-/* Ends the machine with @status unless it has ended already; true when
- * this call ended it.  Every vCPU thread leaves its loop on seeing it. */
-static bool end_machine(struct machine *m, int status)
-{
-	int running = RUN_CONTINUE;
-	return __atomic_compare_exchange_n(&m->end_status, &running, status, false,
-					   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
-}
-
-bool machine_claim_end(struct machine *m, int status)
-{
-	return end_machine(m, status);
-}
-
 static bool machine_ended(struct machine *m)
 {
 	return __atomic_load_n(&m->end_status, __ATOMIC_SEQ_CST) != RUN_CONTINUE;
@@ -94,7 +80,7 @@ static int crash(struct vcpu_thread *t, const char *what)
 	struct machine *m = t->m;
 	char named[300];
 
-	if (!end_machine(m, SHOJI_STATUS_CRASH))
+	if (!machine_claim_end(m, SHOJI_STATUS_CRASH))
 		return SHOJI_STATUS_CRASH;
 	console_flush(&m->con);
 	if (m->ncpus > 1) {
@@ -143,7 +129,7 @@ int machine_end(struct machine *m, const char *how)
 		return crash(self, what);
 	}
 	int status = m->panicked ? SHOJI_EXIT_PANIC : SHOJI_EXIT_OK;
-	if (end_machine(m, status)) {
+	if (machine_claim_end(m, status)) {
 		console_flush(&m->con);
 		fprintf(stderr, "shoji: the guest %s: the run ends\n", how);
 	}
@@ -304,7 +290,7 @@ static int timed_out(struct vcpu_thread *t)
 {
 	struct machine *m = t->m;
 	watchdog_ack(&t->wd);
-	if (!end_machine(m, SHOJI_STATUS_TIMEOUT))
+	if (!machine_claim_end(m, SHOJI_STATUS_TIMEOUT))
 		return SHOJI_STATUS_TIMEOUT;
 	console_flush(&m->con);
 	fprintf(stderr, "shoji: guest timed out after %s s\n", t->r->timeout_str);
@@ -396,7 +382,7 @@ static void run_vcpu(struct vcpu_thread *t)
 				    SHOJI_STATUS_TIMEOUT);
 	if (rc) {
 		fprintf(stderr, "shoji: cannot start the timeout thread: %s\n", strerror(-rc));
-		end_machine(m, SHOJI_STATUS_CRASH);
+		machine_claim_end(m, SHOJI_STATUS_CRASH);
 	}
 	if (t->index == 0)
 		m->first_run_ns = trace_now_ns();
@@ -406,7 +392,7 @@ static void run_vcpu(struct vcpu_thread *t)
 		watchdog_in_kvm_run(&t->wd, false);
 		int status = ran < 0 ? run_failed(t) : handle_exit(t);
 		if (status != RUN_CONTINUE)
-			end_machine(m, status);
+			machine_claim_end(m, status);
 	}
 	kick_others(t);
 	watchdog_stop(&t->wd);
@@ -426,7 +412,7 @@ static int start_aps(struct run *r, struct machine *m)
 		if (rc) {
 			fprintf(stderr, "shoji: cannot start vCPU %u's thread: %s\n", i,
 				strerror(rc));
-			end_machine(m, SHOJI_STATUS_CRASH);
+			machine_claim_end(m, SHOJI_STATUS_CRASH);
 			return -rc;
 		}
 		r->t[i].created = true;

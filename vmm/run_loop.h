@@ -2,7 +2,6 @@
 #ifndef SHOJI_VMM_RUN_LOOP_H
 #define SHOJI_VMM_RUN_LOOP_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 #include "machine.h"
@@ -14,7 +13,7 @@
  * each has a watchdog (vmm/watchdog.h) that kicks it at the deadline and
  * when it stops using CPU.  Exits are dispatched through a table by
  * KVM_EXIT_* reason.  The first vCPU to end the machine sets
- * m->end_status (a compare-and-swap: later ends are dropped, unsaid) and
+ * m->end_status (machine_claim_end, vmm/machine.h: later ends are dropped, unsaid) and
  * kicks every other vCPU out of KVM_RUN (immediate_exit and the signal);
  * all threads are joined before it returns m->end_status:
  * the exit port's byte, whichever vCPU wrote it; machine_end()'s status
@@ -58,13 +57,5 @@ int machine_crash(struct machine *m, const char *what);
  * thread; says nothing when another vCPU ended the machine first.
  */
 int machine_end(struct machine *m, const char *how);
-
-/*
- * machine_claim_end - ends the machine with @status unless another vCPU
- * ended it first (the compare-and-swap on m->end_status above).  True
- * when this call ended it: a device says why only then, so that a run
- * another vCPU already ended prints nothing of this later end.
- */
-bool machine_claim_end(struct machine *m, int status);
 
 #endif
