@@ -241,8 +241,13 @@ void smp_start(const struct boot_info *bi, unsigned max_cpus, unsigned flags)
 				smp_ncpus, m.apic_id[i], AP_PAGES);
 			break;
 		}
-		if (ap_start(c, (uint32_t)(page >> 12)))
-			cpus[smp_ncpus++] = c;
+		/* The slot before the count, released: an AP's entry code
+		 * (entry.S, isr_other_cpu) and smp_cpu() trust every index
+		 * below smp_ncpus to have its area. */
+		if (ap_start(c, (uint32_t)(page >> 12))) {
+			cpus[smp_ncpus] = c;
+			__atomic_store_n(&smp_ncpus, smp_ncpus + 1, __ATOMIC_RELEASE);
+		}
 	}
 	kprintf("cpu: %u of %u CPUs up (the boot processor is apic id %u; MADT through %s)\n",
 		smp_ncpus, m.n, cpu0.apic_id,
