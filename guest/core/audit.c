@@ -297,17 +297,17 @@ static void check_memory(void)
 }
 
 /* The CPUs line above; a record, not the register: one CPU cannot read
- * another's PKRU.  Only ap_main() writes an idle CPU's records, before
- * smp_start() counts it up. */
+ * another's PKRU. */
 static void check_cpus(void)
 {
 	for (unsigned i = 1; i < smp_ncpus; i++) {
-		const struct percpu *c = smp_cpu(i);
-		if (c->current)
+		const struct task *c = percpu_of(current, i);
+		uint32_t pkru = percpu_of(pkru_loaded, i);
+		if (c)
 			broken("CPU %u runs task %u, but only the boot processor runs tasks", i,
-			       c->current->id);
-		if (c->pkru)
-			broken("CPU %u idles with PKRU %#x, not the kernel's 0", i, c->pkru);
+			       c->id);
+		if (pkru)
+			broken("CPU %u idles with PKRU %#x, not the kernel's 0", i, pkru);
 	}
 }
 
@@ -361,5 +361,6 @@ void audit_break(bool queue)
 void audit_break_cpu(void)
 {
 	if (smp_ncpus > 1)
-		smp_cpu(1)->pkru = pkru_only(1); /* key 1's rights on a CPU that runs nothing */
+		percpu_of(pkru_loaded, 1) =
+		    pkru_only(1); /* key 1's rights on a CPU that runs nothing */
 }

@@ -26,7 +26,7 @@ static struct group *group_new(enum task_mode mode)
 	if (!g)
 		return 0;
 	/* `process` tasks keep the baseline: a tree and a CR3 each. */
-	if (aspace_init(&g->as, mode == MODE_KERNEL, mode != MODE_PROCESS)) {
+	if (aspace_init(&g->as, mode == MODE_KERNEL, mode != MODE_PROCESS, 0)) {
 		kfree(g, sizeof(*g));
 		return 0;
 	}

@@ -17,9 +17,9 @@
  * runnable current, which by the rules is on no queue.
  */
 
-struct task sched_runq = {.next = &sched_runq, .prev = &sched_runq};
-struct sched_cpu sched_cpu;
-uint64_t stat_task_switches, stat_timer_ticks;
+struct task sched_runq PERCPU = {.next = &sched_runq, .prev = &sched_runq};
+struct sched_cpu sched_cpu PERCPU;
+uint64_t stat_task_switches PERCPU_STAT, stat_timer_ticks PERCPU_STAT;
 
 void sched_enqueue(struct task *t, bool front)
 {
@@ -152,4 +152,10 @@ void sched_load_group(struct group *g)
 	}
 	load_tables(g, was);
 	sched_cpu.loaded_group = g;
+}
+
+_Noreturn void sched_ap_main(void)
+{
+	for (;;)
+		sti_hlt_cli(); /* no task runs here yet: timer ticks and wake IPIs only */
 }

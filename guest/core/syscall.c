@@ -9,7 +9,7 @@
 #include "core/uaccess.h"
 #include "isolation/isolation.h"
 
-uint64_t stat_syscalls, stat_ipc_fast;
+uint64_t stat_syscalls PERCPU_STAT, stat_ipc_fast PERCPU_STAT;
 
 static inline __attribute__((always_inline)) void syscall_run(struct task *t)
 {

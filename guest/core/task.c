@@ -13,7 +13,7 @@
 #include "lib/lib.h"
 #include "loader/format/format.h"
 
-struct task *current;
+struct task *current PERCPU;
 struct task *task_table[TASK_MAX];
 static uint32_t next_id = 1;
 static unsigned alive, exited_ok, failed;

@@ -10,9 +10,10 @@
  * mode on its own GDT, then long mode on the boot page tables (boot.S:
  * the first GiB identity-mapped, which holds this page, and the kernel at
  * KERNEL_VMA), then a jump to ap_start64 in the kernel's text, which
- * takes the kernel's page tables and the CPU's stack from ap_boot_cr3 and
- * ap_boot_percpu (smp.c sets both before each start).  Interrupts stay
- * off throughout; ap_main() loads the CPU's own GDT, TSS and the IDT.
+ * takes the CPU's own page tables from ap_boot_cr3 (smp.c sets it before
+ * each start) and with them its window (arch.h), whose entry stack it
+ * runs on.  Interrupts stay off throughout; ap_main() loads the CPU's
+ * own GDT, TSS and the IDT.
  */
 #define R(x) ((x) - ap_trampoline)
 #define TRAMP_CS32 0x08
@@ -73,10 +74,9 @@ ap_trampoline_end:
 
 	.text
 ap_start64:
-	mov ap_boot_cr3(%rip), %rax	/* the kernel's page tables */
+	mov ap_boot_cr3(%rip), %rax	/* its page tables, which map its window */
 	mov %rax, %cr3
-	mov ap_boot_percpu(%rip), %rdi	/* ap_main(its per-CPU area) */
-	mov PERCPU_STACK_TOP(%rdi), %rsp
+	movabs $kernel_stack_top, %rsp	/* its entry stack, in its window */
 	xor %ebp, %ebp
 	call ap_main
 	ud2

@@ -21,9 +21,6 @@
 #define REGS_SS 168
 #define REGS_SIZE 176
 
-/* Offset of struct percpu's stack_top, for ap_boot.S. */
-#define PERCPU_STACK_TOP 8
-
 #ifndef __ASSEMBLY__
 #include <stdbool.h>
 #include <stddef.h>
@@ -153,7 +150,7 @@ void hvcon_write(const char *s, size_t len, uint32_t flags);
 /* --- gdt.c --------------------------------------------------------------- */
 /* IST slots (1-based, as in an IDT gate) and their stacks. */
 enum { IST_MAIN = 1, IST_DF, IST_NMI, IST_MC, IST_COUNT = IST_MC };
-/* The boot processor's IST stacks (.ist_stacks, mapped for ring-0 tasks). */
+/* This CPU's IST stacks (.ist_stacks in its window, mapped for ring-0 tasks). */
 extern uint8_t ist_stacks[IST_COUNT][IST_STACK_SIZE];
 
 /* 64-bit TSS (SDM Vol. 3A 8.7, Figure 8-11). */
@@ -175,13 +172,11 @@ struct cpu_tables {
 	uint64_t gdt[GDT_ENTRIES];
 	struct tss tss;
 } __attribute__((aligned(16)));
-/* The boot processor's, on the .cpu_tables page (paging.c). */
-extern struct cpu_tables cpu0_tables;
-/* Fills t (the GDT, the TSS with the IST stacks ist[0..IST_COUNT) and
- * stack_top as RSP0) and loads it on this CPU: LGDT, the segment
- * registers, LTR.  Interrupts must be off. */
-void gdt_load(struct cpu_tables *t, uint8_t (*ist)[IST_STACK_SIZE], void *stack_top);
-/* gdt_load() for the boot processor: cpu0_tables, ist_stacks, kernel_stack_top. */
+/* This CPU's, on the .cpu_tables page of its window (paging.c). */
+extern struct cpu_tables cpu_tables;
+/* Fills this CPU's cpu_tables (the GDT; the TSS with its IST stacks and
+ * its entry stack as RSP0) and loads them: LGDT, the segment registers,
+ * LTR.  Interrupts must be off. */
 void gdt_init(void);
 
 /* --- pic.c: remaps the 8259 PICs away from exception vectors, masks them */
@@ -252,7 +247,8 @@ struct aspace {
 	uint16_t pcid;			/* 0 when PCIDs are off, and for compact ones */
 	bool fresh;			/* first load must flush this PCID's stale entries */
 	bool compact;
-	bool ring0; /* over the ring-0 kernel half (`kernel` groups) */
+	bool ring0;  /* over the ring-0 kernel half (`kernel` groups) */
+	uint8_t cpu; /* the one CPU that loads it: its kernel half maps that CPU's window */
 };
 
 /* Builds the kernel's page tables (physmap of every RAM range, the kernel
@@ -260,9 +256,12 @@ struct aspace {
 void paging_init(const uint64_t *ram_start, const uint64_t *ram_end, unsigned nranges);
 /* Maps the 4 KiB device page at phys to the fixmap address va, uncached. */
 void paging_map_device(uint64_t va, uint64_t phys);
-/* The physical address of the kernel's PML4 (the boot's CR3 after
- * paging_init), below 4 GiB: the image is. */
-uint64_t paging_kernel_root(void);
+/* The page tables of CPU index (> 0) whose window is the run of pages at
+ * window_phys: its two roots (the normal kernel half's and the ring-0
+ * one's), built from the boot processor's, recorded for its compact
+ * address spaces.  Returns the normal root's physical address, the CR3
+ * it starts on, or 0 when out of memory (nothing kept).  Boot only. */
+uint64_t paging_cpu_roots(unsigned index, uint64_t window_phys);
 /* Copies len bytes of physical memory at phys into dst through the
  * fixmap's read-only window (FIXMAP_PEEK), RAM or not: for firmware
  * tables outside the physmap.  False, nothing read, when the range passes
@@ -279,9 +278,10 @@ bool paging_pcid_enabled(void);
  * half (paging.c): tasks of `kernel` mode groups never get it. */
 #define KERNEL_PKEY 15
 /* A new address space over the normal kernel half, or over the ring-0 one
- * (for `kernel` mode groups) when ring0; compact or an own tree (above).
- * 0 or -SHOJI_ENOMEM. */
-int aspace_init(struct aspace *as, bool ring0, bool compact);
+ * (for `kernel` mode groups) when ring0; compact or an own tree (above);
+ * for CPU index, the only one that may load it, and the one that must
+ * destroy it.  0 or -SHOJI_ENOMEM. */
+int aspace_init(struct aspace *as, bool ring0, bool compact, unsigned index);
 /* Flushes all TLB entries, global ones too: needed when moving from the
  * normal kernel half (global pages) to the ring-0 one. */
 void paging_flush_global(void);
@@ -335,7 +335,8 @@ void lapic_timer_tick(void);
 void lapic_eoi(void);
 /* Another CPU's local APIC, once lapic_timer_init() ran on the boot
  * processor (the fixmap page is shared; each CPU reaches its own APIC
- * there): on, TPR 0, the spurious vector, its timer masked. */
+ * there): on, TPR 0, the spurious vector, its timer ticking as the boot
+ * processor's. */
 void lapic_ap_init(void);
 /* This CPU's local APIC ID. */
 uint32_t lapic_id(void);
@@ -348,30 +349,50 @@ bool lapic_ipi(uint32_t apic_id, uint32_t icr);
 struct task;
 struct boot_info;
 /*
- * A CPU's own state, one area per CPU, found by its index (smp_cpu()).
- * Every CPU has its GDT and TSS, IST stacks and entry stack.  The boot
- * processor's (index 0) are the static ones (cpu0_tables, ist_stacks,
- * kernel_stack_top), which the ring-0 mode maps by section; its current
- * task, PKRU and CR3 are the scheduler's records (sched_cpu in
- * core/sched.h, pkru_loaded in pkru.h), which its switch and IPC paths
- * reach at fixed addresses, so the fields below stay 0 for it.  Another
- * CPU's area heads the one run of pages smp.c allocates for it, and its
- * fields record what it runs: no task yet (it idles).
+ * The per-CPU window.  Everything one CPU has of its own (its GDT and TSS
+ * on .cpu_tables, its IST stacks, then the .percpu section: its entry
+ * stack, entry.S's words, the scheduler's records, its counters) lies in
+ * one range of the kernel image, [__cpu_tables_start, __percpu_end), which
+ * every CPU's page tables map at the same addresses onto a copy of its own
+ * (paging.c, paging_cpu_roots()).  So the entry paths and the scheduler
+ * reach this CPU's state at fixed addresses, as on one CPU, with no
+ * instruction added: no GS, no CPU number to look up.  The boot processor's
+ * copy is the image's own pages; another CPU's, a run of pages smp.c
+ * allocates and fills from the boot processor's before any task exists.
+ * Another CPU's copy is reached through the physmap: percpu_of().
+ * PERCPU_STAT variables lie in one part of it, which a new CPU's copy
+ * starts with zeroed: counters that SYS_STATS sums over the CPUs.
  */
+#define SMP_MAX_CPUS 16 /* = ACPI_MAX_CPUS (smp.c asserts it) */
+#define PERCPU __attribute__((section(".percpu")))
+#define PERCPU_STAT __attribute__((section(".percpu.stats")))
+extern char __cpu_tables_start[], __percpu_end[];
+extern char __percpu_stats_start[], __percpu_stats_end[];
+/* Where CPU i's copy of the window starts, in the physmap (i < smp_ncpus). */
+extern uintptr_t percpu_base[SMP_MAX_CPUS];
+static inline void *percpu_at(const void *var, unsigned index)
+{
+	return (char *)percpu_base[index] + ((uintptr_t)var - (uintptr_t)__cpu_tables_start);
+}
+/* CPU cpu's copy of the per-CPU variable var (an lvalue of var's type). */
+#define percpu_of(var, cpu) (*(__typeof__(&(var)))percpu_at(&(var), (cpu)))
+/* The sum of a per-CPU counter over the CPUs up. */
+#define percpu_sum(var)                                                                            \
+	({                                                                                         \
+		uint64_t sum_ = 0;                                                                 \
+		for (unsigned i_ = 0; i_ < smp_ncpus; i_++)                                        \
+			sum_ += percpu_of(var, i_);                                                \
+		sum_;                                                                              \
+	})
+
+/* A CPU's own record, in its window (cpu_self); others' by smp_cpu(). */
 struct percpu {
 	uint32_t index;	  /* 0 for the boot processor, then in start order */
 	uint32_t apic_id; /* its local APIC ID, from the MADT */
-	void *stack_top;  /* its entry stack (PERCPU_STACK_TOP) */
-	struct cpu_tables *tables;
-	uint8_t (*ist)[IST_STACK_SIZE]; /* its IST_COUNT IST stacks */
-	struct task *current;		/* the task it runs; 0 while it idles */
-	uint64_t cr3;			/* the last CR3 it wrote */
-	uint32_t pkru;			/* the last PKRU it wrote */
-	uint32_t state;			/* starting, arrived, up, given up (smp.c) */
-	uint64_t wakeups;		/* wake IPIs it took (smp_wake.c) */
+	uint32_t state;	  /* starting, arrived, up, given up (smp.c) */
+	uint64_t wakeups; /* wake IPIs it took (smp_wake.c) */
 };
-_Static_assert(__builtin_offsetof(struct percpu, stack_top) == PERCPU_STACK_TOP,
-	       "ap_boot.S reads stack_top there");
+extern struct percpu cpu_self;
 /*
  * Finds the CPUs in the ACPI MADT (acpi_find.c, from bi's RSDP or the BIOS
  * areas) and starts each other usable one, at most max_cpus in all with
@@ -389,29 +410,21 @@ _Static_assert(__builtin_offsetof(struct percpu, stack_top) == PERCPU_STACK_TOP,
 void smp_start(const struct boot_info *bi, unsigned max_cpus, unsigned flags);
 /* CPUs up, the boot processor included (1 before smp_start()). */
 extern unsigned smp_ncpus;
-/* The area of CPU index i < smp_ncpus. */
-struct percpu *smp_cpu(unsigned i);
-/* Where the CPU-made frame sits on CPU i's IST_MAIN stack, for i >= 1
- * (0 where no CPU was started): what entry.S's isr_other_cpu compares an
- * idle CPU's interrupt frame with. */
-extern uint64_t smp_ist_frame[];
+/* The record of CPU index i < smp_ncpus. */
+static inline struct percpu *smp_cpu(unsigned i)
+{
+	return &percpu_of(cpu_self, i);
+}
+/* What a CPU other than the boot processor runs once it is up (the
+ * scheduler's, core/sched.c): never returns. */
+_Noreturn void sched_ap_main(void);
 
-/* --- smp_wake.c: waking an idle CPU ---------------------------------------- */
-/* Whether CPUs other than the boot processor take interrupts: they need
- * RDTSCP, by which entry.S tells them apart (TSC_AUX holds each CPU's
- * index); without it they idle with interrupts off. */
-extern uint8_t cpu_rdtscp;
-/* This CPU's index into TSC_AUX (0 on the boot processor, which must
- * hold 0 before any task runs: entry.S refuses index 0 there). */
-void smp_wake_init_cpu(unsigned index);
-/* Sends VEC_WAKE to CPU index (1 <= index < smp_ncpus).  False when it
- * cannot take interrupts (no RDTSCP) or its local APIC did not send the
- * IPI within a millisecond. */
+/* --- smp_wake.c: waking another CPU ---------------------------------------- */
+/* Sends VEC_WAKE to CPU index (< smp_ncpus, not this one).  False when its
+ * local APIC did not send the IPI within a millisecond. */
 bool smp_wake(unsigned index);
-/* An interrupt on CPU index >= 1, which idles (entry.S's isr_other_cpu):
- * VEC_WAKE is counted in its wakeups and acknowledged, spurious ones are
- * dropped, and anything else panics naming the CPU. */
-void trap_idle(struct regs *r, unsigned index);
+/* VEC_WAKE arrived on this CPU (trap.c): counted in its wakeups. */
+void smp_wake_taken(void);
 /* selftest=wake-ipi: wakes each other CPU once and waits at most a second
  * for it to count the IPI; says "cpu: N woke on IPI vector 0xf0" or that
  * it did not. */

@@ -3,7 +3,7 @@
 #include "arch/x86_64/arch.h"
 
 /*
- * One kernel stack, no stack per task: a task's state lives in its
+ * One kernel stack per CPU, in its window (arch.h), no stack per task: a task's state lives in its
  * struct regs, and C runs on kernel_stack, which holds nothing between
  * entries (an seL4-style kernel: a blocked task is just its saved regs).
  *
@@ -26,7 +26,9 @@
  * the way out to a task.  A task cannot write it (kernel data).
  */
 
-	.bss
+	/* This CPU's entry stack and words, in its window (arch.h): the
+	 * same addresses on every CPU, each CPU's own memory. */
+	.section .percpu, "aw"
 	.p2align 12
 kernel_stack:
 	.skip KERNEL_STACK_SIZE
@@ -46,6 +48,7 @@ entry_syscall_fn:
 	.quad syscall_dispatch
 entry_gate_fn:
 	.quad gate_dispatch
+	.section .percpu, "aw"
 	.p2align 3
 	.globl cpu_in_kernel, cpu_return_ring0
 user_rsp_scratch:
@@ -54,6 +57,7 @@ cpu_in_kernel:
 	.byte 1			/* the kernel runs until the first task starts */
 cpu_return_ring0:
 	.byte 0			/* the current task is a ring-0 task */
+	.data
 
 /* The task whose struct regs the CPU's state is saved to and restored
  * from: sched_cpu.on_cpu, the first field of sched_cpu, whose struct
@@ -159,10 +163,10 @@ isr_common:
 	pushq $RFLAGS_RESERVED1
 	popfq
 	KERNEL_RIGHTS
-	/* A frame not at the top of IST_MAIN was not made by the CPU, unless
-	 * it is another CPU's IST_MAIN (isr_other_cpu checks that). */
+	/* A frame not at the top of IST_MAIN was not made by the CPU: the
+	 * top of this CPU's own, as every address below is. */
 	cmp $IST_MAIN_FRAME, %rsp
-	jne isr_other_cpu
+	jne entry_violation
 	cmpb $0, cpu_in_kernel(%rip)
 	jne 1f
 	/* A task was running (ring 3, or ring 0 in kernel mode). */
@@ -174,33 +178,6 @@ isr_common:
 1:	/* The kernel itself (the idle loop): handle here and go back. */
 	mov %rsp, %rdi
 	call trap_kernel
-	POP_GPRS
-	add $16, %rsp
-	iretq
-
-/*
- * An interrupt on a CPU other than the boot processor: they idle in the
- * kernel and run no task (smp.c), so the frame is always the kernel's.
- * Which CPU: RDTSCP's ECX, TSC_AUX, which each CPU set to its index and no
- * task can write (smp_wake.c).  The frame must be at the top of that
- * CPU's IST_MAIN, as the boot processor's must be at the top of its own;
- * index 0 (the boot processor, reached here only by a jump into
- * isr_common) or any other frame is a violation.  RAX, RCX and RDX, which
- * RDTSCP writes, are saved already.
- */
-isr_other_cpu:
-	cmpb $0, cpu_rdtscp(%rip)
-	je entry_violation
-	rdtscp
-	test %ecx, %ecx
-	jz entry_violation
-	cmp smp_ncpus(%rip), %ecx
-	jae entry_violation
-	cmp smp_ist_frame(,%rcx,8), %rsp
-	jne entry_violation
-	mov %rsp, %rdi
-	mov %ecx, %esi
-	call trap_idle
 	POP_GPRS
 	add $16, %rsp
 	iretq
@@ -223,8 +200,8 @@ entry_violation:
 /*
  * SYSCALL from a ring-3 task (SDM Vol. 2B): RCX = user RIP, R11 = user
  * RFLAGS, RSP still the user's, IF/DF/TF/AC cleared by FMASK.  No SWAPGS:
- * one CPU, so the scratch slots are plain globals and the kernel never uses
- * GS.  Ring-3 tasks run on the normal kernel half, where kernel memory is
+ * the scratch slots are in this CPU's window (arch.h), at fixed
+ * addresses, and the kernel never uses GS.  Ring-3 tasks run on the normal kernel half, where kernel memory is
  * supervisor-only whatever PKRU says, so PKRU stays as it is.
  *
  * A SYSCALL frame is written with plain stores, and only what SYSRET

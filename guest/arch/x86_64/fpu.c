@@ -18,7 +18,7 @@
  */
 #define IMAGES_PER_PAGE (PAGE_SIZE / sizeof(struct fxsave_area *))
 static struct fxsave_area **image_pages[(TASK_MAX + IMAGES_PER_PAGE - 1) / IMAGES_PER_PAGE];
-uint32_t fpu_tasks;
+uint32_t fpu_tasks PERCPU; /* tasks of this CPU: a task runs on one CPU */
 
 /* Where task id's image pointer is kept; 0 when its page does not exist
  * (yet, or for want of memory when make is true). */
@@ -46,7 +46,7 @@ static struct fxsave_area *image_of(uint32_t id)
 static struct {
 	uint32_t live;
 	bool ts;
-} fpu_cpu = {.ts = true};
+} fpu_cpu PERCPU = {.ts = true};
 
 /* The state a task starts with: FNINIT's x87 control word (every x87
  * exception masked, 64-bit precision) and MXCSR's power-on value (every

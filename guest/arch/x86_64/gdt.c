@@ -8,12 +8,13 @@ struct gdt_ptr {
 
 /*
  * The CPU tables live in .cpu_tables and the IST stacks in .ist_stacks,
- * page-aligned sections of their own: while a ring-0 (`kernel` mode) task
+ * page-aligned sections of their own in the per-CPU window (arch.h), so
+ * every CPU loads its own at the same addresses.  While a ring-0 (`kernel` mode) task
  * runs, the tables are mapped read-only for everyone and the IST stacks
  * writable, both as supervisor pages that interrupt delivery can use
  * whatever PKRU holds (paging.c, kernel_tree_ktask()).
  */
-struct cpu_tables cpu0_tables __attribute__((aligned(16), section(".cpu_tables")));
+struct cpu_tables cpu_tables __attribute__((aligned(16), section(".cpu_tables")));
 uint8_t ist_stacks[IST_COUNT][IST_STACK_SIZE]
     __attribute__((aligned(4096), section(".ist_stacks")));
 
@@ -46,7 +47,7 @@ static void gdt_set_tss(struct cpu_tables *t)
 	gdt[6] = base >> 32;
 }
 
-void gdt_load(struct cpu_tables *t, uint8_t (*ist)[IST_STACK_SIZE], void *stack_top)
+static void gdt_load(struct cpu_tables *t, uint8_t (*ist)[IST_STACK_SIZE], void *stack_top)
 {
 	struct gdt_ptr p = {sizeof(t->gdt) - 1, (uint64_t)t->gdt};
 
@@ -77,5 +78,5 @@ void gdt_load(struct cpu_tables *t, uint8_t (*ist)[IST_STACK_SIZE], void *stack_
 
 void gdt_init(void)
 {
-	gdt_load(&cpu0_tables, ist_stacks, kernel_stack_top);
+	gdt_load(&cpu_tables, ist_stacks, kernel_stack_top);
 }

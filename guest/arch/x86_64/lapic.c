@@ -27,7 +27,9 @@ enum {
 #define ICR_DEST_SHIFT 24 /* in the high word: the xAPIC's 8-bit destination */
 
 static bool deadline_mode;
-static uint64_t period_tsc, next_deadline;
+static uint64_t period_tsc;
+static uint32_t periodic_init;	      /* the periodic mode's initial count */
+static uint64_t next_deadline PERCPU; /* each CPU arms its own timer */
 
 static inline uint32_t lapic_read(uint32_t reg)
 {
@@ -74,6 +76,22 @@ static uint64_t lapic_enable(void)
 	return base;
 }
 
+/* This CPU's timer, in the mode lapic_timer_init() chose on the boot
+ * processor: every CPU ticks with the same period. */
+static void timer_start(void)
+{
+	if (deadline_mode) {
+		lapic_write(LAPIC_LVT_TIMER, LVT_TSC_DEADLINE | VEC_TIMER);
+		(void)lapic_read(LAPIC_LVT_TIMER); /* mode switch done before the MSR write */
+		next_deadline = rdtsc() + period_tsc;
+		wrmsr(MSR_TSC_DEADLINE, next_deadline);
+		return;
+	}
+	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VEC_TIMER);
+	lapic_write(LAPIC_TIMER_INIT, periodic_init);
+}
+
 const char *lapic_timer_init(uint32_t period_us)
 {
 	uint64_t base = lapic_enable();
@@ -84,10 +102,7 @@ const char *lapic_timer_init(uint32_t period_us)
 	period_tsc = tsc_hz * period_us / 1000000; /* < 2^64 for any real clock */
 	if (cpu.tsc_deadline) {
 		deadline_mode = true;
-		lapic_write(LAPIC_LVT_TIMER, LVT_TSC_DEADLINE | VEC_TIMER);
-		(void)lapic_read(LAPIC_LVT_TIMER); /* mode switch done before the MSR write */
-		next_deadline = rdtsc() + period_tsc;
-		wrmsr(MSR_TSC_DEADLINE, next_deadline);
+		timer_start();
 		return "TSC-deadline";
 	}
 	uint64_t per_ms = lapic_ticks_per_ms();
@@ -95,9 +110,8 @@ const char *lapic_timer_init(uint32_t period_us)
 	if (!init || init > 0xffffffffu)
 		panic("LAPIC timer: %lu ticks per ms cannot make a %u us period", per_ms,
 		      period_us);
-	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
-	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VEC_TIMER);
-	lapic_write(LAPIC_TIMER_INIT, (uint32_t)init);
+	periodic_init = (uint32_t)init;
+	timer_start();
 	return "periodic";
 }
 
@@ -118,8 +132,7 @@ void lapic_ap_init(void)
 	(void)lapic_enable();
 	lapic_write(LAPIC_TPR, 0);
 	lapic_write(LAPIC_SVR, SVR_ENABLE | VEC_SPURIOUS);
-	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | VEC_TIMER);
-	lapic_write(LAPIC_TIMER_INIT, 0);
+	timer_start();
 }
 
 uint32_t lapic_id(void)

@@ -11,7 +11,7 @@ static uint64_t kernel_pml4[PT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static bool physmap_ready;
 static bool pcid_on;
 static uint8_t pcid_used[4096 / 8]; /* PCID 0 stays the kernel's */
-uint64_t stat_cr3_writes, stat_tlb_flushes;
+uint64_t stat_cr3_writes PERCPU_STAT, stat_tlb_flushes PERCPU_STAT;
 
 /* Kernel half: PML4 slots shared by every address space. */
 #define KERNEL_PML4_FIRST 256
@@ -164,6 +164,8 @@ void paging_init(const uint64_t *ram_start, const uint64_t *ram_end, unsigned nr
 	tlb_write_cr3(kernel_virt_to_phys(kernel_pml4), &tlbhint_flush);
 	stat_cr3_writes++;
 	physmap_ready = true;
+	/* The boot processor's window is the image's own pages (arch.h). */
+	percpu_base[0] = (uintptr_t)phys_to_virt(kernel_virt_to_phys(__cpu_tables_start));
 }
 
 void paging_map_device(uint64_t va, uint64_t phys)
@@ -172,11 +174,6 @@ void paging_map_device(uint64_t va, uint64_t phys)
 	kmap(kernel_pml4, va, pte_make(phys, dev | PTE_G, 0), 1);
 	kmap(ktask_pml4, va, pte_make(phys, dev | PTE_U, KERNEL_PKEY), 1);
 	tlb_invlpg(va);
-}
-
-uint64_t paging_kernel_root(void)
-{
-	return kernel_virt_to_phys(kernel_pml4);
 }
 
 /* The page the read-only window maps now, 1 (not a page address) when
@@ -243,29 +240,42 @@ static uint16_t pcid_alloc(void)
 }
 
 /*
- * Compact address spaces (arch.h): per kind, the root they all run on and
- * the PDPT under its PML4 slot 0, and whose 8 entries that PDPT holds now.
- * The PDPT is the kernel's: one page per kind, allocated at first use.
+ * Compact address spaces (arch.h): per kind and per CPU, the root they all
+ * run on and the PDPT under its PML4 slot 0, and whose 8 entries that PDPT
+ * holds now.  The PDPT is the CPU's: one page per kind, allocated at
+ * first use.  The roots are the CPU's too (paging_cpu_roots()): all the
+ * same but for the window's pages and slot 0.  In the window, so the
+ * switch reaches this CPU's at a fixed address.
  */
 static struct compact_root {
 	uint64_t *pml4;
 	uint64_t *pdpt;
 	struct aspace *installed;
-} compact_roots[2] = {{kernel_pml4, 0, 0}, {ktask_pml4, 0, 0}};
+} compact_roots[2] PERCPU = {{kernel_pml4, 0, 0}, {ktask_pml4, 0, 0}};
 
 _Static_assert(HEAP_AREA + SLOTS * HEAP_WINDOW <= COMPACT_END,
 	       "every user window lies in the compact entries");
 _Static_assert(TASK_AREA >= (U64(1) << 30), "PDPT entry 0 (the null page's) stays empty");
 
+/* The compact root of as's kind on the CPU that runs it. */
 static struct compact_root *compact_root(const struct aspace *as)
 {
-	return &compact_roots[as->ring0];
+	return &percpu_of(compact_roots, as->cpu)[as->ring0];
 }
 
-/* Loaded: CR3 holds its root and, if compact, its entries are installed. */
+/* The physical address of a root: the boot processor's are in the image,
+ * the others' in the physmap. */
+static uint64_t root_phys(const uint64_t *pml4)
+{
+	uintptr_t va = (uintptr_t)pml4;
+	return va >= KERNEL_VMA ? kernel_virt_to_phys(pml4) : va - PHYSMAP_BASE;
+}
+
+/* Loaded: CR3 holds its root and, if compact, its entries are installed.
+ * Only as's own CPU ever loads it (struct aspace). */
 static bool aspace_loaded(const struct aspace *as)
 {
-	if ((read_cr3() & PTE_ADDR_MASK) != as->root)
+	if (as->cpu != cpu_self.index || (read_cr3() & PTE_ADDR_MASK) != as->root)
 		return false;
 	return !as->compact || compact_root(as)->installed == as;
 }
@@ -280,7 +290,7 @@ static int compact_init(struct aspace *as)
 		c->pdpt = table_virt(pdpt);
 		c->pml4[0] = pdpt | PTE_P | PTE_W | PTE_U; /* the leaves decide */
 	}
-	as->root = kernel_virt_to_phys(c->pml4);
+	as->root = root_phys(c->pml4);
 	for (int i = 0; i < COMPACT_PDPTES; i++)
 		as->upper[i] = 0;
 	as->pt_pages = 0;
@@ -289,17 +299,19 @@ static int compact_init(struct aspace *as)
 	return 0;
 }
 
-int aspace_init(struct aspace *as, bool ring0, bool compact)
+int aspace_init(struct aspace *as, bool ring0, bool compact, unsigned index)
 {
 	as->ring0 = ring0;
 	as->compact = compact;
+	as->cpu = (uint8_t)index;
 	if (compact)
 		return compact_init(as);
 	uint64_t root = table_alloc();
 	if (!root)
 		return -SHOJI_ENOMEM;
 	uint64_t *t = table_virt(root);
-	const uint64_t *kernel_half = ring0 ? ktask_pml4 : kernel_pml4;
+	/* The kernel half of its CPU's root: that CPU's window. */
+	const uint64_t *kernel_half = percpu_of(compact_roots, index)[ring0].pml4;
 	for (int i = KERNEL_PML4_FIRST; i < PT_ENTRIES; i++)
 		t[i] = kernel_half[i];
 	as->root = root;
@@ -329,6 +341,9 @@ void aspace_destroy(struct aspace *as)
 {
 	if (!as->root)
 		return;
+	/* Only its CPU can have cached it, so only its CPU can flush it. */
+	if (as->cpu != cpu_self.index)
+		panic("address space of CPU %u destroyed on CPU %u", as->cpu, cpu_self.index);
 	if (as->compact) {
 		/* Never free tables the CPU may walk or cache: out of the
 		 * shared PDPT first, then flushed if that root is loaded. */
@@ -353,7 +368,7 @@ void aspace_destroy(struct aspace *as)
 	}
 	/* Never free the tables the CPU is walking. */
 	if ((read_cr3() & PTE_ADDR_MASK) == as->root) {
-		tlb_write_cr3(kernel_virt_to_phys(kernel_pml4), &tlbhint_flush);
+		tlb_write_cr3(root_phys(compact_roots[0].pml4), &tlbhint_flush);
 		stat_cr3_writes++;
 	}
 	tlbhint_as_free(as->root); /* before the frame can be reused */
@@ -504,4 +519,64 @@ void aspace_activate(struct aspace *as)
 	tlb_write_cr3(cr3, &as->fresh);
 	as->fresh = false;
 	stat_cr3_writes++;
+}
+
+/* A copy of the table at phys, or 0; counted in *n, its address in got[]. */
+static uint64_t table_copy(uint64_t phys, uint64_t *got, unsigned *n)
+{
+	uint64_t c = pmm_alloc_page();
+	if (c) {
+		memcpy(table_virt(c), table_virt(phys), PAGE_SIZE);
+		got[(*n)++] = c;
+	}
+	return c;
+}
+
+/*
+ * A root for one CPU made from the boot processor's root `from`: copies of
+ * the PML4, of the tables down to the page table that maps the window
+ * (kernel.ld keeps the window under one), in which the window's pages map
+ * window_phys, with the rights the boot processor's have.  Slot 0, the
+ * compact PDPT's, starts empty (compact_init()).  WINDOW_TABLES pages,
+ * in got[] from *n; 0 when out of memory.
+ */
+#define WINDOW_TABLES 4
+static uint64_t window_root(const uint64_t *from, uint64_t window_phys, uint64_t *got, unsigned *n)
+{
+	uint64_t va = (uint64_t)__cpu_tables_start;
+	uint64_t root = table_copy(kernel_virt_to_phys(from), got, n);
+	if (!root)
+		return 0;
+	uint64_t *t = table_virt(root);
+	t[0] = 0;
+	for (int l = 4; l > 1; l--) {
+		uint64_t *e = &t[pt_index(va, l)];
+		uint64_t c = table_copy(pte_addr(*e), got, n);
+		if (!c)
+			return 0;
+		*e = c | (*e & ~PTE_ADDR_MASK);
+		t = table_virt(c);
+	}
+	for (uint64_t off = 0; va + off < (uint64_t)__percpu_end; off += PAGE_SIZE) {
+		uint64_t *e = &t[pt_index(va + off, 1)];
+		*e = (window_phys + off) | (*e & ~PTE_ADDR_MASK);
+	}
+	return root;
+}
+
+uint64_t paging_cpu_roots(unsigned index, uint64_t window_phys)
+{
+	uint64_t got[2 * WINDOW_TABLES];
+	unsigned n = 0;
+	uint64_t normal = window_root(kernel_pml4, window_phys, got, &n);
+	uint64_t ring0 = normal ? window_root(ktask_pml4, window_phys, got, &n) : 0;
+	if (!ring0) {
+		while (n)
+			pmm_free_page(got[--n]);
+		return 0;
+	}
+	struct compact_root *c = percpu_of(compact_roots, index);
+	c[0] = (struct compact_root){.pml4 = table_virt(normal)};
+	c[1] = (struct compact_root){.pml4 = table_virt(ring0)};
+	return normal;
 }

@@ -80,15 +80,19 @@ static inline void pkru_entry_cleared(void)
 }
 
 /* Opens every key (the kernel's rights) and tells entry.S whether WRPKRU
- * exists.  Once, at boot, after cpu_init() has set CR4.PKE if it can. */
+ * exists.  Once, on the boot processor, after cpu_init() has set CR4.PKE
+ * if it can. */
 void pkru_init(void);
+/* This CPU's expected_pkru in the physmap (pkru_init(), and smp.c for
+ * the other CPUs): the page is read-only in the window. */
+extern volatile uint32_t *expected_pkru_alias;
 /* Leaves v in expected_pkru for the ring-0 exit: written through the
  * page's physmap alias, since the page is read-only in the kernel's own
  * mapping of it.  Inline: every return to a ring-0 task sets it. */
 static inline void pkru_set_expected(uint32_t v)
 {
 	if (expected_pkru != v)
-		*(volatile uint32_t *)phys_to_virt(kernel_virt_to_phys(&expected_pkru)) = v;
+		*expected_pkru_alias = v;
 }
 
 #endif

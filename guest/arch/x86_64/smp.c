@@ -19,15 +19,7 @@
 #define ICR_INIT 0x00004500u
 #define ICR_STARTUP 0x00004600u
 
-/* An AP's run of pages: its area and tables, then IST stacks, then its
- * entry stack, the sizes the boot processor's have. */
-#define AP_AREA_PAGES 1
-#define AP_PAGES                                                                                   \
-	((unsigned)(AP_AREA_PAGES + (IST_COUNT * IST_STACK_SIZE + KERNEL_STACK_SIZE) / PAGE_SIZE))
-_Static_assert(sizeof(struct percpu) + sizeof(struct cpu_tables) + 16 <= PAGE_SIZE * AP_AREA_PAGES,
-	       "an AP's area and tables fit its first page");
-_Static_assert(IST_STACK_SIZE % PAGE_SIZE == 0 && KERNEL_STACK_SIZE % PAGE_SIZE == 0,
-	       "whole pages");
+_Static_assert(SMP_MAX_CPUS == ACPI_MAX_CPUS, "the kernel keeps a window for each CPU listed");
 
 /* The trampoline's page lies in [TRAMPOLINE_LOW, TRAMPOLINE_HIGH): below
  * the EBDA and the 0xA0000 hole, above the real-mode IVT and BDA; the
@@ -39,50 +31,33 @@ _Static_assert(IST_STACK_SIZE % PAGE_SIZE == 0 && KERNEL_STACK_SIZE % PAGE_SIZE 
 enum { AP_STARTING, AP_ARRIVED, AP_UP, AP_GIVEN_UP };
 
 extern char ap_trampoline[], ap_trampoline_end[];
-/* What ap_start64 (ap_boot.S) reads: the kernel's CR3 and the area of the
- * CPU being started. */
+/* What ap_start64 (ap_boot.S) reads: the page tables of the CPU being
+ * started, which map its window. */
 uint64_t ap_boot_cr3;
-struct percpu *ap_boot_percpu;
 
-static struct percpu cpu0 = {
-    .index = 0,
-    .stack_top = kernel_stack_top,
-    .tables = &cpu0_tables,
-    .ist = ist_stacks,
-};
-static struct percpu *cpus[ACPI_MAX_CPUS] = {&cpu0};
+struct percpu cpu_self PERCPU;
+uintptr_t percpu_base[SMP_MAX_CPUS];
 unsigned smp_ncpus = 1;
-uint64_t smp_ist_frame[ACPI_MAX_CPUS];
 
-struct percpu *smp_cpu(unsigned i)
+void ap_main(void);
+void ap_main(void)
 {
-	return cpus[i];
-}
-
-void ap_main(struct percpu *c);
-void ap_main(struct percpu *c)
-{
+	struct percpu *c = &cpu_self;
 	uint32_t starting = AP_STARTING;
 	/* Given up on: the INIT on its way parks it. */
 	if (!__atomic_compare_exchange_n(&c->state, &starting, AP_ARRIVED, false, __ATOMIC_ACQ_REL,
 					 __ATOMIC_ACQUIRE))
 		halt_forever();
-	gdt_load(c->tables, c->ist, c->stack_top); /* its GDT, TSS, IST stacks */
-	idt_load();				   /* the shared IDT */
-	cpu_setup(paging_pcid_enabled());	   /* CR0/CR4 as the boot processor's */
-	syscall_msr_init();			   /* STAR/LSTAR/FMASK, EFER */
+	gdt_init();			  /* its GDT, TSS, IST stacks: its window's */
+	idt_load();			  /* the shared IDT */
+	cpu_setup(paging_pcid_enabled()); /* CR0/CR4 as the boot processor's */
+	syscall_msr_init();		  /* STAR/LSTAR/FMASK, EFER */
 	if (cpu.pku)
 		wrpkru(0); /* the kernel's rights, as pkru_init() gives the boot processor */
-	lapic_ap_init();   /* its local APIC on, its timer masked */
-	c->cr3 = read_cr3();
-	c->pkru = cpu.pku ? rdpkru() : 0;
-	smp_wake_init_cpu(c->index); /* its index, for entry.S's isr_other_cpu */
+	lapic_ap_init();   /* its local APIC on, its timer as the boot processor's */
 	kprintf("cpu: %u up (apic id %u)\n", c->index, c->apic_id);
 	__atomic_store_n(&c->state, AP_UP, __ATOMIC_RELEASE);
-	if (!cpu_rdtscp)
-		halt_forever(); /* entry.S could not tell it apart: no interrupts */
-	for (;;)
-		sti_hlt_cli(); /* idle until the scheduler learns to use it: wake IPIs only */
+	sched_ap_main();
 }
 
 /* n physically contiguous pages (so the physmap gives one range), or 0. */
@@ -105,25 +80,37 @@ static uint64_t alloc_run(unsigned n)
 	return got == n ? first : 0;
 }
 
-static struct percpu *ap_area(unsigned index, uint32_t apic_id)
+static unsigned window_pages(void)
 {
-	uint64_t phys = alloc_run(AP_PAGES);
+	return (unsigned)((uintptr_t)(__percpu_end - __cpu_tables_start) / PAGE_SIZE);
+}
+
+/* CPU index's window and page tables: a copy of this one's, taken before
+ * any task exists, its counters zeroed; false when out of memory.  Its
+ * CR3 goes to ap_boot_cr3. */
+static bool ap_window(unsigned index, uint32_t apic_id)
+{
+	uint64_t phys = alloc_run(window_pages());
 	if (!phys)
-		return 0;
-	uint8_t *run = phys_to_virt(phys);
-	struct percpu *c = (struct percpu *)run;
-	struct cpu_tables *t = (struct cpu_tables *)(run + ((sizeof(*c) + 15) & ~15ul));
-	uint8_t(*ist)[IST_STACK_SIZE] = (void *)(run + PAGE_SIZE * AP_AREA_PAGES);
-	*c = (struct percpu){
-	    .index = index,
-	    .apic_id = apic_id,
-	    .stack_top = (uint8_t *)ist + IST_COUNT * IST_STACK_SIZE + KERNEL_STACK_SIZE,
-	    .tables = t,
-	    .ist = ist,
-	    .state = AP_STARTING,
-	};
-	smp_ist_frame[index] = (uint64_t)ist[IST_MAIN - 1] + IST_STACK_SIZE - sizeof(struct regs);
-	return c;
+		return false;
+	uint8_t *w = phys_to_virt(phys);
+	memcpy(w, __cpu_tables_start, (size_t)window_pages() * PAGE_SIZE);
+	memset(w + (__percpu_stats_start - __cpu_tables_start), 0,
+	       (size_t)(__percpu_stats_end - __percpu_stats_start));
+	percpu_base[index] = (uintptr_t)w;
+	uint64_t cr3 = paging_cpu_roots(index, phys);
+	if (!cr3) {
+		for (unsigned i = 0; i < window_pages(); i++)
+			pmm_free_page(phys + (uint64_t)i * PAGE_SIZE);
+		return false;
+	}
+	smp_cpu(index)->index = index;
+	smp_cpu(index)->apic_id = apic_id;
+	smp_cpu(index)->state = AP_STARTING;
+	smp_cpu(index)->wakeups = 0;
+	percpu_of(expected_pkru_alias, index) = percpu_at(&expected_pkru, index);
+	ap_boot_cr3 = cr3;
+	return true;
 }
 
 /* A free RAM page for the trampoline in [TRAMPOLINE_LOW, TRAMPOLINE_HIGH),
@@ -165,8 +152,6 @@ static bool wait_arrival(struct percpu *c, uint64_t ms)
 /* Starts c through the trampoline at page number vector; whether it came up. */
 static bool ap_start(struct percpu *c, uint32_t vector)
 {
-	ap_boot_percpu = c;
-	ap_boot_cr3 = paging_kernel_root();
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	bool sent = lapic_ipi(c->apic_id, ICR_INIT);
 	delay_us(10000);
@@ -216,8 +201,7 @@ void smp_start(const struct boot_info *bi, unsigned max_cpus, unsigned flags)
 	static const uint8_t halt[] = {0xfa, 0xf4, 0xeb, 0xfd}; /* 1: cli; hlt; jmp 1b */
 	struct madt_cpus m;
 	uint64_t rsdp = flags & SMP_SCAN_BIOS ? 0 : bi->rsdp_phys;
-	smp_wake_init_cpu(0); /* before any task: a loader may leave TSC_AUX set */
-	cpu0.apic_id = lapic_id();
+	cpu_self.apic_id = lapic_id();
 	if (!find_cpus(rsdp, max_cpus, &m) || m.n < 2)
 		return; /* one CPU: nothing to start, and nothing new to say */
 	uint64_t page = trampoline_page(bi);
@@ -232,24 +216,22 @@ void smp_start(const struct boot_info *bi, unsigned max_cpus, unsigned flags)
 		       (size_t)(ap_trampoline_end - ap_trampoline));
 	unsigned want = max_cpus ? max_cpus : ACPI_MAX_CPUS;
 	for (unsigned i = 0; i < m.n && smp_ncpus < want; i++) {
-		if (m.apic_id[i] == cpu0.apic_id)
+		if (m.apic_id[i] == cpu_self.apic_id)
 			continue;
-		struct percpu *c = ap_area(smp_ncpus, m.apic_id[i]);
-		if (!c) {
+		if (!ap_window(smp_ncpus, m.apic_id[i])) {
 			kprintf("cpu: %u (apic id %u) not started: no %u contiguous free pages for "
-				"its stacks\n",
-				smp_ncpus, m.apic_id[i], AP_PAGES);
+				"its window and page tables\n",
+				smp_ncpus, m.apic_id[i], window_pages());
 			break;
 		}
-		/* The slot before the count, released: an AP's entry code
-		 * (entry.S, isr_other_cpu) and smp_cpu() trust every index
-		 * below smp_ncpus to have its area. */
-		if (ap_start(c, (uint32_t)(page >> 12))) {
-			cpus[smp_ncpus] = c;
+		/* The window before the count, released: smp_cpu() and
+		 * percpu_of() trust every index below smp_ncpus to have one.
+		 * One given up keeps its pages: it never runs again, but
+		 * nothing of its may be reused either. */
+		if (ap_start(smp_cpu(smp_ncpus), (uint32_t)(page >> 12)))
 			__atomic_store_n(&smp_ncpus, smp_ncpus + 1, __ATOMIC_RELEASE);
-		}
 	}
 	kprintf("cpu: %u of %u CPUs up (the boot processor is apic id %u; MADT through %s)\n",
-		smp_ncpus, m.n, cpu0.apic_id,
+		smp_ncpus, m.n, cpu_self.apic_id,
 		rsdp ? "the loader's RSDP" : "an RSDP in the BIOS areas");
 }

@@ -142,6 +142,7 @@ static void exception(struct task *t, uint64_t cr2)
 typedef void (*irq_handler)(void);
 static const irq_handler irq_handlers[256] = {
     [VEC_TIMER] = sched_timer_tick,
+    [VEC_WAKE] = smp_wake_taken,
 };
 
 static void irq_dispatch(uint64_t vector)
