@@ -224,6 +224,8 @@ static inline void *phys_to_virt(uint64_t phys)
 {
 	return (void *)(PHYSMAP_BASE + phys);
 }
+/* The physical address of an address in the kernel image; in the per-CPU
+ * window (below), of this CPU's copy. */
 uint64_t kernel_virt_to_phys(const void *va);
 
 /*

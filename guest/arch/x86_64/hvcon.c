@@ -17,18 +17,18 @@ bool hvcon_probe(void)
 	       r[3] == SHOJI_HVCON_SIG_EDX;
 }
 
-/* The physical address of kernel memory: the image (its stacks
- * included) or the physmap. */
+/* The physical address of kernel memory: the image (this CPU's window,
+ * its stack, included: kernel_virt_to_phys()) or the physmap. */
 static uint64_t kernel_phys(const void *p)
 {
 	uint64_t va = (uint64_t)p;
-	return va >= KERNEL_VMA ? va - KERNEL_VMA : va - PHYSMAP_BASE;
+	return va >= KERNEL_VMA ? kernel_virt_to_phys(p) : va - PHYSMAP_BASE;
 }
 
 void hvcon_write(const char *s, size_t len, uint32_t flags)
 {
-	/* On the kernel stack, in the image: below 4 GiB, as the 32-bit
-	 * OUT needs.  shoji has read it when the OUT completes. */
+	/* On this CPU's kernel stack: below 4 GiB (smp.c keeps every
+	 * window there), as the 32-bit OUT needs.  shoji has read it when the OUT completes. */
 	struct shoji_hvcon_req req = {.flags = flags};
 	uint32_t at = (uint32_t)kernel_phys(&req);
 

@@ -18,6 +18,19 @@ uint64_t stat_cr3_writes PERCPU_STAT, stat_tlb_flushes PERCPU_STAT;
 
 uint64_t kernel_virt_to_phys(const void *va)
 {
+	/* The window is this CPU's copy (arch.h); the boot processor's is
+	 * the image's own pages, also before percpu_base[0] is set. */
+	uintptr_t v = (uintptr_t)va, w = (uintptr_t)__cpu_tables_start;
+	uintptr_t base = percpu_base[cpu_self.index];
+	if (v - w < (uintptr_t)(__percpu_end - __cpu_tables_start) && base)
+		return base - PHYSMAP_BASE + (v - w);
+	return v - KERNEL_VMA;
+}
+
+/* The image's physical address of va, the boot processor's window
+ * included: for the tables paging_init() and paging_cpu_roots() build. */
+static uint64_t image_phys(const void *va)
+{
 	return (uint64_t)va - KERNEL_VMA;
 }
 
@@ -108,7 +121,7 @@ static void kmap(uint64_t *root, uint64_t va, uint64_t pte, int level)
 /* Rights of a kernel image page in the normal half and the ring-0 one. */
 static void map_kernel_page(uint64_t va, uint64_t normal, uint64_t ring0)
 {
-	uint64_t phys = kernel_virt_to_phys((void *)va);
+	uint64_t phys = image_phys((void *)va);
 	kmap(kernel_pml4, va, pte_make(phys, normal | PTE_P | PTE_G, 0), 1);
 	kmap(ktask_pml4, va, pte_make(phys, ring0 | PTE_P, ring0 & PTE_U ? KERNEL_PKEY : 0), 1);
 }
@@ -165,7 +178,7 @@ void paging_init(const uint64_t *ram_start, const uint64_t *ram_end, unsigned nr
 	stat_cr3_writes++;
 	physmap_ready = true;
 	/* The boot processor's window is the image's own pages (arch.h). */
-	percpu_base[0] = (uintptr_t)phys_to_virt(kernel_virt_to_phys(__cpu_tables_start));
+	percpu_base[0] = (uintptr_t)phys_to_virt(image_phys(__cpu_tables_start));
 }
 
 void paging_map_device(uint64_t va, uint64_t phys)

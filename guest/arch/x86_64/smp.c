@@ -93,6 +93,13 @@ static bool ap_window(unsigned index, uint32_t apic_id)
 	uint64_t phys = alloc_run(window_pages());
 	if (!phys)
 		return false;
+	/* Below 4 GiB, as the image: hvcon.c's 32-bit OUT names a buffer on
+	 * the entry stack. */
+	if (phys + (uint64_t)window_pages() * PAGE_SIZE > (U64(1) << 32)) {
+		for (unsigned i = 0; i < window_pages(); i++)
+			pmm_free_page(phys + (uint64_t)i * PAGE_SIZE);
+		return false;
+	}
 	uint8_t *w = phys_to_virt(phys);
 	memcpy(w, __cpu_tables_start, (size_t)window_pages() * PAGE_SIZE);
 	memset(w + (__percpu_stats_start - __cpu_tables_start), 0,
@@ -219,8 +226,8 @@ void smp_start(const struct boot_info *bi, unsigned max_cpus, unsigned flags)
 		if (m.apic_id[i] == cpu_self.apic_id)
 			continue;
 		if (!ap_window(smp_ncpus, m.apic_id[i])) {
-			kprintf("cpu: %u (apic id %u) not started: no %u contiguous free pages for "
-				"its window and page tables\n",
+			kprintf("cpu: %u (apic id %u) not started: no %u contiguous free pages "
+				"below 4 GiB for its window and page tables\n",
 				smp_ncpus, m.apic_id[i], window_pages());
 			break;
 		}
