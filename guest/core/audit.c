@@ -127,24 +127,35 @@ static void check_group_members(struct group *g)
 /* --- queues --------------------------------------------------------------- */
 static uint8_t queued[TASK_MAX / 8];
 
-static void check_run_queue(void)
+/* CPU i's queue, through its alias: a link to the sentinel holds the
+ * window's address (core/sched.c, sched_enqueue()), which ends the walk. */
+static void check_cpu_queue(unsigned i)
 {
-	const struct task *head = &sched_runq;
+	const struct task *head = &percpu_of(sched_runq, i), *cur = percpu_of(current, i);
 	unsigned steps = 0;
-	memset(queued, 0, sizeof(queued));
-	for (const struct task *t = head->next; t != head; t = t->next) {
+	for (const struct task *t = head->next; t != &sched_runq; t = t->next) {
+		const struct task *next = t->next == &sched_runq ? head : t->next;
 		if (++steps >= TASK_MAX)
-			broken("the run queue does not end");
-		if (t->next->prev != t)
+			broken("the run queue of CPU %u does not end", i);
+		if (next->prev != t)
 			broken("run queue links broken after task %u", t->id);
 		if (!task_live(t))
 			broken("a freed task is on the run queue");
-		if (t->state != TASK_RUNNABLE || t == current)
+		if (t->state != TASK_RUNNABLE || t == cur)
 			broken("task %u is on the run queue in state %u%s", t->id, t->state,
-			       t == current ? " while current" : "");
+			       t == cur ? " while current" : "");
+		if (t->cpu != i)
+			broken("task %u of CPU %u is on the run queue of CPU %u", t->id, t->cpu, i);
 		if (!mark(queued, t->id))
 			broken("task %u is on the run queue twice", t->id);
 	}
+}
+
+static void check_run_queue(void)
+{
+	memset(queued, 0, sizeof(queued));
+	for (unsigned i = 0; i < smp_ncpus; i++)
+		check_cpu_queue(i);
 	if (!task_live(current) || current->state != TASK_RUNNABLE)
 		broken("returning to a task that is not live and runnable");
 	if (sched_cpu.on_cpu != current || sched_tables() != current->group)
@@ -156,7 +167,7 @@ static void check_run_queue(void)
 	uint32_t ids = task_id_end();
 	for (uint32_t id = 1; id < ids; id++) {
 		const struct task *t = task_table[id];
-		if (t && t->state == TASK_RUNNABLE && t != current &&
+		if (t && t->state == TASK_RUNNABLE && t != percpu_of(current, t->cpu) &&
 		    !(queued[id / 8] & (1u << (id % 8)))) /* not marked above */
 			broken("runnable task %u is on no queue", id);
 	}
@@ -296,18 +307,33 @@ static void check_memory(void)
 	}
 }
 
-/* The CPUs line above; a record, not the register: one CPU cannot read
- * another's PKRU. */
+/* The CPUs line above, for the other CPUs, which a world section finds
+ * outside the kernel: running a task of their own, or idle.  A record,
+ * not the register: one CPU cannot read another's PKRU.  The PKRU record
+ * is 0 (the kernel's), key 0's alone, or the value of a task of the
+ * group its CR3 holds, so no CPU keeps rights to a key that is not its
+ * own tasks'. */
 static void check_cpus(void)
 {
-	for (unsigned i = 1; i < smp_ncpus; i++) {
+	for (unsigned i = 0; i < smp_ncpus; i++) {
+		if (i == cpu_self.index)
+			continue;
 		const struct task *c = percpu_of(current, i);
 		uint32_t pkru = percpu_of(pkru_loaded, i);
-		if (c)
-			broken("CPU %u runs task %u, but only the boot processor runs tasks", i,
+		const struct sched_cpu *s = &percpu_of(sched_cpu, i);
+		const struct group *g = percpu_of(fpu_tasks, i) ? s->held_group : s->loaded_group;
+		if (c && (!task_live(c) || c->state != TASK_RUNNABLE || c->cpu != i))
+			broken("CPU %u runs task %u, which is not a runnable task of its own", i,
 			       c->id);
-		if (pkru)
-			broken("CPU %u idles with PKRU %#x, not the kernel's 0", i, pkru);
+		/* Key 0's rights alone are every process task's, and no other
+		 * task's pages carry key 0 (group.c). */
+		bool own = !pkru || pkru == pkru_only(0);
+		for (unsigned k = 0; g && k < SLOTS && !own; k++)
+			own = group_member((struct group *)g, k) &&
+			      group_member((struct group *)g, k)->pkru == pkru;
+		if (!own)
+			broken("CPU %u holds PKRU %#x, no task's of the group it has loaded", i,
+			       pkru);
 	}
 }
 
@@ -331,6 +357,7 @@ void audit_init(void)
 
 void audit_check(const char *event, uint32_t task)
 {
+	world_enter(); /* every CPU's state, outside their kernel code */
 	audit_event = event;
 	audit_task = task;
 	check_tasks();
@@ -341,6 +368,7 @@ void audit_check(const char *event, uint32_t task)
 	const char *fpu = fpu_check(current);
 	if (fpu)
 		broken("FPU: %s", fpu);
+	world_leave();
 }
 
 void audit_break(bool queue)

@@ -47,9 +47,39 @@ static bool kernel_like(const char *s, size_t n)
 	return false;
 }
 
+/* One CPU at a time writes, so lines and the line state stay whole: the
+ * CPU's index + 1 while it writes.  A CPU that faults while writing (a
+ * panic inside a write) goes on, owning it already. */
+static uint32_t console_owner;
+static void kernel_write_locked(char *s, size_t n);
+
+static void console_take(void)
+{
+	uint32_t me = cpu_self.index + 1, none = 0;
+	if (__atomic_load_n(&console_owner, __ATOMIC_RELAXED) == me)
+		return;
+	while (!__atomic_compare_exchange_n(&console_owner, &none, me, false, __ATOMIC_ACQUIRE,
+					    __ATOMIC_RELAXED)) {
+		none = 0;
+		pause();
+	}
+}
+
+static void console_drop(void)
+{
+	__atomic_store_n(&console_owner, 0, __ATOMIC_RELEASE);
+}
+
 /* The kernel's bytes, a whole line or more: an open task line is ended
  * first.  buf has one byte free before s for that newline. */
 static void kernel_write(char *s, size_t n)
+{
+	console_take();
+	kernel_write_locked(s, n);
+	console_drop();
+}
+
+static void kernel_write_locked(char *s, size_t n)
 {
 	if (task_line_open) {
 		*--s = '\n';
@@ -77,7 +107,16 @@ int kprintf(const char *fmt, ...)
 	return n;
 }
 
+static void task_write_locked(uint32_t id, const char *s, size_t n);
+
 void console_task_write(uint32_t id, const char *s, size_t n)
+{
+	console_take();
+	task_write_locked(id, s, n);
+	console_drop();
+}
+
+static void task_write_locked(uint32_t id, const char *s, size_t n)
 {
 	size_t from = 0; /* bytes before it are written */
 	for (size_t i = 0; i < n; i++) {

@@ -15,7 +15,7 @@ unsigned group_count(void)
 	return ngroups;
 }
 
-static struct group *group_new(enum task_mode mode)
+static struct group *group_new(enum task_mode mode, unsigned on)
 {
 	unsigned i;
 	for (i = 0; i < TASK_MAX && groups[i]; i++)
@@ -26,7 +26,7 @@ static struct group *group_new(enum task_mode mode)
 	if (!g)
 		return 0;
 	/* `process` tasks keep the baseline: a tree and a CR3 each. */
-	if (aspace_init(&g->as, mode == MODE_KERNEL, mode != MODE_PROCESS, 0)) {
+	if (aspace_init(&g->as, mode == MODE_KERNEL, mode != MODE_PROCESS, on)) {
 		kfree(g, sizeof(*g));
 		return 0;
 	}
@@ -53,23 +53,39 @@ static unsigned group_members(const struct group *g)
 				       : pkey_count(&g->keys) - (g->mode == MODE_KERNEL);
 }
 
-/* The first group of `mode` with room: groups fill up in order, so a run
- * with N shared tasks has ceil(N / 15) of them. */
-static struct group *group_with_room(enum task_mode mode)
+/*
+ * Placement (docs/architecture.md, "Several CPUs"): a group lives on one
+ * CPU, and its tasks with it, for their lives.  A task joins the first
+ * group of its mode with room (on its pinned CPU, when pinned: `pin`
+ * >= 0), so groups fill up in order and a run with N shared tasks has
+ * ceil(N / 15) of them; a new group goes to the next CPU in turn, or to
+ * the pinned one (which does not move the turn).  So `process` tasks,
+ * a group each, go round the CPUs, and a full shared group's 15 tasks
+ * share one.
+ */
+static unsigned next_cpu;
+
+static struct group *group_with_room(enum task_mode mode, int pin)
 {
 	if (mode != MODE_PROCESS) {
 		for (unsigned i = 0; i < TASK_MAX; i++) {
 			struct group *g = groups[i];
-			if (g && g->mode == mode && group_members(g) < group_capacity(mode))
+			if (g && g->mode == mode && group_members(g) < group_capacity(mode) &&
+			    (pin < 0 || g->as.cpu == pin))
 				return g;
 		}
 	}
-	return group_new(mode);
+	if (pin >= 0)
+		return group_new(mode, (unsigned)pin);
+	struct group *g = group_new(mode, next_cpu);
+	if (g)
+		next_cpu = (next_cpu + 1) % smp_ncpus;
+	return g;
 }
 
-int group_join(struct task *t)
+int group_join(struct task *t, int pin)
 {
-	struct group *g = group_with_room((enum task_mode)t->mode);
+	struct group *g = group_with_room((enum task_mode)t->mode, pin);
 	if (!g)
 		return -SHOJI_ENOMEM;
 	/* Process tasks keep key 0 in slot 0; the others get slot = key. */
@@ -78,6 +94,7 @@ int group_join(struct task *t)
 		panic("group %u has no free key", g->id);
 	g->member[slot] = t;
 	t->group = g;
+	t->cpu = g->as.cpu;
 	t->slot = (uint8_t)slot;
 	t->stack_low = (uint32_t)(slot_base((unsigned)slot) + SLOT_SIZE - USER_STACK_SIZE);
 	t->pkru = pkru_only((unsigned)slot);

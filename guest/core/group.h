@@ -20,9 +20,11 @@ struct group {
 	struct task *member[SLOTS];
 };
 /* Puts t (t->mode set) into a group: a new one for `process`, the first
- * shared group with a free key (or a new one) for `shared`.  Sets
- * t->group, t->slot and t->pkru.  0 or -SHOJI_ENOMEM. */
-int group_join(struct task *t);
+ * shared group with a free key (or a new one) for `shared`, on CPU pin
+ * when pin >= 0 (a pin: below smp_ncpus), else where placement puts it
+ * (group.c).  Sets t->group, t->cpu, t->slot and t->pkru.  0 or
+ * -SHOJI_ENOMEM. */
+int group_join(struct task *t, int pin);
 /* Unmaps and frees t's pages, returns its key; frees the group (its
  * page tables) when t was the last member. */
 void group_leave(struct task *t);

@@ -56,7 +56,9 @@ INLINE void load_group_keeping_regs(struct group *g)
 INLINE struct task *waiting_for(const struct task *self, uint64_t id)
 {
 	struct task *t = id < TASK_MAX ? task_table[id] : 0;
-	if (!t || t->state != TASK_RECV_BLOCKED)
+	/* A task of another CPU is the general path's, in a world section
+	 * (core/sched.h): here only this CPU's lock is held. */
+	if (!t || t->state != TASK_RECV_BLOCKED || unlikely(t->cpu != self->cpu))
 		return 0;
 	return !t->ipc_peer || t->ipc_peer == self->id ? t : 0;
 }
@@ -177,8 +179,8 @@ struct rx {
 INLINE int buffer_move(struct task *self, uint64_t nr, struct task *dest, uint64_t dest_id,
 		       uint64_t sbuf, uint64_t n, struct rx rx, enum way way, bool words)
 {
-	/* One CPU, one message in flight: a static buffer costs no frame. */
-	static uint64_t msg[SHOJI_IPC_FAST_MAX / sizeof(uint64_t)];
+	/* One message in flight per CPU: a buffer in the window costs no frame. */
+	static uint64_t msg[SHOJI_IPC_FAST_MAX / sizeof(uint64_t)] PERCPU;
 	uint64_t buf = dest->rx_buf, from = dest->rx_from, w0 = 0, w1 = 0;
 
 	uaccess_open(); /* self is current */
@@ -190,7 +192,7 @@ INLINE int buffer_move(struct task *self, uint64_t nr, struct task *dest, uint64
 	}
 	if (nr == SYS_SEND) {
 		self->regs.rax = n; /* goes on right after the receiver */
-		sched_enqueue(self, true);
+		sched_enqueue_here(self, true);
 	} else {
 		/* call waits for the reply from dest, reply_recv for any task;
 		 * its buffers were checked as ipc_block_receive() would */

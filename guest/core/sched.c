@@ -21,13 +21,71 @@ struct task sched_runq PERCPU = {.next = &sched_runq, .prev = &sched_runq};
 struct sched_cpu sched_cpu PERCPU;
 uint64_t stat_task_switches PERCPU_STAT, stat_timer_ticks PERCPU_STAT;
 
+uint32_t cpu_lock PERCPU;
+/* Whether the CPU halts in sched_idle(), set and cleared under its lock. */
+static bool cpu_idle PERCPU;
+static uint32_t world_lock;
+uint32_t sched_doom PERCPU;
+bool sched_deadlock_said;
+/* Set once the boot processor schedules: the other CPUs wait for it. */
+static bool sched_started;
+
 void sched_enqueue(struct task *t, bool front)
 {
-	struct task *at = front ? &sched_runq : sched_runq.prev;
-	t->next = at->next;
+	unsigned c = task_cpu(t);
+	if (c == cpu_self.index) {
+		sched_enqueue_here(t, front);
+		return;
+	}
+	/* Links in CPU c's queue that point at its sentinel hold the
+	 * window's address, which means this CPU's sentinel here: they are
+	 * stored as they are and followed through CPU c's alias. */
+	struct task *q = &percpu_of(sched_runq, c), *at = front ? &sched_runq : q->prev;
+	struct task *at_alias = at == &sched_runq ? q : at;
+	struct task *next_alias = at_alias->next == &sched_runq ? q : at_alias->next;
+	t->next = at_alias->next;
 	t->prev = at;
-	at->next->prev = t;
-	at->next = t;
+	next_alias->prev = t;
+	at_alias->next = t;
+	if (percpu_of(cpu_idle, c))
+		(void)smp_wake(c); /* not sent in 1 ms: its timer wakes it */
+}
+
+static void lock_take(uint32_t *l)
+{
+	while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(l, __ATOMIC_RELAXED))
+			pause();
+}
+
+static void lock_drop(uint32_t *l)
+{
+	__atomic_store_n(l, 0, __ATOMIC_RELEASE);
+}
+
+void cpu_lock_spin(void)
+{
+	lock_take(&cpu_lock);
+}
+
+void world_enter(void)
+{
+	if (smp_ncpus == 1)
+		return;
+	lock_drop(&cpu_lock);
+	lock_take(&world_lock);
+	for (unsigned i = 0; i < smp_ncpus; i++)
+		lock_take(&percpu_of(cpu_lock, i));
+}
+
+void world_leave(void)
+{
+	if (smp_ncpus == 1)
+		return;
+	for (unsigned i = 0; i < smp_ncpus; i++)
+		if (i != cpu_self.index)
+			lock_drop(&percpu_of(cpu_lock, i));
+	lock_drop(&world_lock);
 }
 
 void sched_forget(struct task *t)
@@ -70,14 +128,14 @@ void sched_timer_tick(void)
 	lapic_timer_tick();
 	stat_timer_ticks++;
 	if (current && current->state == TASK_RUNNABLE) {
-		sched_enqueue(current, false);
+		sched_enqueue_here(current, false);
 		current = 0;
 	}
 }
 
 void sched_yield(void)
 {
-	sched_enqueue(current, false);
+	sched_enqueue_here(current, false);
 	current = 0;
 }
 
@@ -154,8 +212,47 @@ void sched_load_group(struct group *g)
 	sched_cpu.loaded_group = g;
 }
 
-_Noreturn void sched_ap_main(void)
+/* Whether some task of CPU i can run: its current, or one queued. */
+static bool cpu_has_work(unsigned i)
 {
-	for (;;)
-		sti_hlt_cli(); /* no task runs here yet: timer ticks and wake IPIs only */
+	const struct task *c = percpu_of(current, i);
+	/* An empty queue's sentinel points at itself, by the window's address. */
+	const struct task *q = &percpu_of(sched_runq, i);
+	return q->next != &sched_runq || (c && c->state == TASK_RUNNABLE);
+}
+
+bool sched_idle(void)
+{
+	world_enter();
+	bool work = false, doom = false;
+	for (unsigned i = 0; i < smp_ncpus && !work; i++)
+		work = cpu_has_work(i), doom |= percpu_of(sched_doom, i) != 0;
+	if (work)
+		sched_deadlock_said = false;
+	else if (!doom)
+		return false; /* in the world section: the caller ends the deadlock */
+	current = 0;
+	cpu_idle = true;
+	world_leave();
+	lock_drop(&cpu_lock);
+	sti_hlt_cli(); /* a task queued here from now on sends VEC_WAKE */
+	lock_take(&cpu_lock);
+	cpu_idle = false;
+	return true;
+}
+
+void sched_wait_start(void)
+{
+	while (!__atomic_load_n(&sched_started, __ATOMIC_ACQUIRE))
+		sti_hlt_cli(); /* until sched_begin() wakes it */
+	lock_take(&cpu_lock);
+	current = 0;
+}
+
+void sched_begin(void)
+{
+	lock_take(&cpu_lock);
+	__atomic_store_n(&sched_started, true, __ATOMIC_RELEASE);
+	for (unsigned i = 1; i < smp_ncpus; i++)
+		(void)smp_wake(i);
 }

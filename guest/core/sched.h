@@ -11,10 +11,27 @@
 /* Statistics for the privileged-event counters; switches of the IPC fast
  * paths count in stat_ipc_fast (core/syscall.h). */
 extern uint64_t stat_task_switches, stat_timer_ticks;
-/* Runnable tasks other than current: a circular list through ->next and
- * ->prev with this sentinel (the audit walks it). */
+/* This CPU's runnable tasks other than current: a circular list through
+ * ->next and ->prev with this sentinel (the audit walks it), in the
+ * per-CPU window (arch.h); only tasks of this CPU (task_cpu()). */
 extern struct task sched_runq;
-/* Appends t (runnable) to the run queue; `front` makes it run next. */
+/* The CPU a task runs on, for its life: its group's (placement: group.c). */
+static inline unsigned task_cpu(const struct task *t)
+{
+	return t->cpu;
+}
+/* Appends t (runnable, of this CPU) to this CPU's run queue; `front`
+ * makes it run next.  Inline: the fast paths queue on every send. */
+static inline void sched_enqueue_here(struct task *t, bool front)
+{
+	struct task *at = front ? &sched_runq : sched_runq.prev;
+	t->next = at->next;
+	t->prev = at;
+	at->next->prev = t;
+	at->next = t;
+}
+/* Appends t (runnable) to its CPU's run queue, and wakes that CPU when it
+ * idles; another CPU's only in a world section (below). */
 void sched_enqueue(struct task *t, bool front);
 /* Takes t off the run queue.  Inline: the return path takes the next
  * task on every switch. */
@@ -33,9 +50,48 @@ static inline bool sched_queued_any(void)
  * current, which is never on the run queue (the rules are in sched.c). */
 static inline void sched_ready(struct task *t, bool front)
 {
-	if (t != current)
+	if (t != current && t != percpu_of(current, task_cpu(t)))
 		sched_enqueue(t, front);
 }
+
+/*
+ * Locks (docs/architecture.md, "Several CPUs"): each CPU has one,
+ * cpu_lock, which it holds whenever it runs kernel code (entry.S takes it
+ * at every entry once more than one CPU is up, and every exit drops it),
+ * and which guards that CPU's run queue, its tasks' states and saved
+ * registers, and the records in its window.  A world section holds every
+ * CPU's lock, taken in index order under world_lock: it may touch any
+ * task, queue or global structure (the task table, groups, memory, the
+ * console).  The general system-call path, task faults and the idle
+ * decision run in one; the IPC fast paths between two tasks of this CPU
+ * and the timer tick need only this CPU's lock.
+ */
+extern uint32_t cpu_lock;
+/* Takes this CPU's lock (entry.S, sched_start()); spins while a world
+ * section holds it.  Keeps every register: entry.S calls it with the
+ * system call's arguments live. */
+__attribute__((no_caller_saved_registers)) void cpu_lock_spin(void);
+/* From this CPU's lock to a world section and back (a no-op with one
+ * CPU).  world_enter() lets go of this CPU's lock first, so state may
+ * change before it returns: callers read nothing across it. */
+void world_enter(void);
+void world_leave(void);
+/* With more than one CPU: nothing of this CPU's can run.  Looks, in a
+ * world section, for a task runnable on any CPU: when there is one,
+ * halts (current 0) until woken and returns true with this CPU's lock
+ * held again; when there is none, returns false still in the world
+ * section: a deadlock, which the caller ends (sched_return.c). */
+bool sched_idle(void);
+/* A deadlock's victim for this CPU to end, by id (0: none), and whether
+ * the deadlock was said: sched_return.c's, here for sched_idle(), which
+ * counts a victim as work and clears the second once a task can run. */
+extern uint32_t sched_doom;
+extern bool sched_deadlock_said;
+/* The boot processor starts scheduling (sched_start()): takes its lock
+ * and wakes the other CPUs out of sched_wait_start(). */
+void sched_begin(void);
+/* Another CPU, once up: waits for sched_begin(), then takes its lock. */
+void sched_wait_start(void);
 /* The timer interrupt: acknowledge and rotate the running task. */
 void sched_timer_tick(void);
 /* Current task yields: it goes to the back of the queue. */

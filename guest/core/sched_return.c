@@ -13,7 +13,7 @@
  * its own, IF on, never IOPL, NT, AC or TF. */
 #define RFLAGS_TASK (0x8d5ul | RFLAGS_DF) /* CF PF AF ZF SF OF */
 
-extern char ktask_gate[], ring0_resume[];
+extern char ktask_gate[], ktask_gate_mp[], ring0_resume[];
 
 /*
  * Where a ring-0 task may be resumed: its own code, the trampoline's two
@@ -27,7 +27,7 @@ static bool ring0_rip_ok(const struct task *t, uint64_t rip)
 	uint64_t base = slot_base(t->slot);
 	return (rip >= base && rip < base + SLOT_IMAGE_MAX) || rip == base + SLOT_GATE ||
 	       rip == base + SLOT_GATE + 10 || rip == (uint64_t)ktask_gate ||
-	       rip == (uint64_t)ring0_resume;
+	       rip == (uint64_t)ktask_gate_mp || rip == (uint64_t)ring0_resume;
 }
 
 /* Writes what return_to_ring0 pops (RAX, RCX, RDX, RFLAGS, RIP) below
@@ -63,13 +63,24 @@ static bool any_runnable(void)
 	return sched_queued_any() || (current && current->state == TASK_RUNNABLE);
 }
 
+/* Ends t, blocked in a deadlock, saying what it waited for. */
+static void deadlock_kill(struct task *t)
+{
+	if (t->state == TASK_SEND_BLOCKED)
+		task_kill(t, "deadlock: blocked sending to task %u", t->ipc_peer);
+	else if (t->ipc_peer)
+		task_kill(t, "deadlock: blocked receiving from task %u", t->ipc_peer);
+	else
+		task_kill(t, "deadlock: blocked receiving from any task");
+}
+
 /* Nothing runnable and nothing that could wake a task: every task left
  * waits for another in IPC.  Ends the blocked tasks in id order, one at a
  * time, until one can run again: ending one fails the IPC of its partners
  * with -ESRCH (ipc_task_gone()), which makes them runnable (current among
  * them, possibly: it stays current, unqueued), and those go on with the
  * error; what is still blocked behind them is no longer deadlocked, and
- * is left alone.  Returns how many tasks it ended. */
+ * is left alone.  Returns how many tasks it ended.  One CPU. */
 static __attribute__((noinline, cold)) unsigned deadlock(void)
 {
 	unsigned ended = 0;
@@ -79,14 +90,46 @@ static __attribute__((noinline, cold)) unsigned deadlock(void)
 		if (!t || t->state == TASK_RUNNABLE)
 			continue;
 		ended++;
-		if (t->state == TASK_SEND_BLOCKED)
-			task_kill(t, "deadlock: blocked sending to task %u", t->ipc_peer);
-		else if (t->ipc_peer)
-			task_kill(t, "deadlock: blocked receiving from task %u", t->ipc_peer);
-		else
-			task_kill(t, "deadlock: blocked receiving from any task");
+		deadlock_kill(t);
 	}
 	return ended;
+}
+
+/*
+ * The same with several CPUs, one task per round: sched_idle() found, in
+ * a world section, nothing runnable on any CPU and no victim pending, so
+ * nothing can change until a task ends.  The blocked task of the lowest
+ * id becomes its CPU's victim (sched_doom), and that CPU, woken, ends it
+ * (doom_end()): only a task's own CPU may end it, since only that CPU can
+ * flush what its TLB holds of the task's memory (paging.c).  If that
+ * frees nothing runnable, the last CPU to look finds the next victim.
+ */
+
+static __attribute__((noinline, cold)) void deadlock_round(void)
+{
+	if (!sched_deadlock_said)
+		kprintf("deadlock: every remaining task is blocked in IPC\n");
+	sched_deadlock_said = true;
+	for (uint32_t id = 1; id < TASK_MAX; id++) {
+		struct task *t = task_by_id(id);
+		if (t && t->state != TASK_RUNNABLE) {
+			percpu_of(sched_doom, task_cpu(t)) = id;
+			if (task_cpu(t) != cpu_self.index)
+				(void)smp_wake(task_cpu(t));
+			return;
+		}
+	}
+	panic("scheduler: tasks are left, none runnable and none blocked");
+}
+
+static __attribute__((noinline, cold)) void doom_end(void)
+{
+	world_enter();
+	struct task *t = task_by_id(sched_doom);
+	sched_doom = 0;
+	if (t && t->state != TASK_RUNNABLE)
+		deadlock_kill(t);
+	world_leave();
 }
 
 /* The next task to run, ending the machine when none is left. */
@@ -100,12 +143,27 @@ static struct task *pick(void)
 			sched_dequeue(t);
 			return t;
 		}
-		/* Tasks only wake each other (IPC), so an empty run queue with
-		 * tasks left is a deadlock (the last task's end has already
-		 * ended the machine).  Resolving it ends at least one task;
-		 * when it finds none to end, a runnable task is on no queue. */
-		if (!deadlock())
-			panic("scheduler: tasks are left, none runnable and none blocked");
+		if (smp_ncpus == 1) {
+			/* Tasks only wake each other (IPC), so an empty run
+			 * queue with tasks left is a deadlock (the last task's
+			 * end has already ended the machine).  Resolving it ends
+			 * at least one task; when it finds none to end, a
+			 * runnable task is on no queue. */
+			if (!deadlock())
+				panic("scheduler: tasks are left, none runnable and none blocked");
+			continue;
+		}
+		/* Nothing of ours runs now: a world section (below) must not
+		 * find a blocked task as this CPU's current. */
+		current = 0;
+		if (sched_doom) {
+			doom_end();
+			continue;
+		}
+		if (!sched_idle()) { /* a deadlock: still in the world section */
+			deadlock_round();
+			world_leave();
+		}
 	}
 }
 
@@ -119,9 +177,17 @@ void sched_prepare_return(void)
 	}
 }
 
+_Noreturn void sched_ap_main(void)
+{
+	sched_wait_start();
+	sched_prepare_return();
+	return_to_task();
+}
+
 _Noreturn void sched_start(void)
 {
 	current = 0;
+	sched_begin();
 	sched_prepare_return();
 	if (audit_enabled)
 		audit_check("the start", current->id);

@@ -4,6 +4,7 @@
 #include "core/syscall.h"
 #include "core/audit.h"
 #include "core/ipc_fast.h"
+#include "core/sched.h"
 #include "core/sched_return.h"
 #include "core/task.h"
 #include "core/uaccess.h"
@@ -11,8 +12,11 @@
 
 uint64_t stat_syscalls PERCPU_STAT, stat_ipc_fast PERCPU_STAT;
 
+/* The general path, in a world section (core/sched.h): a call may touch
+ * tasks of other CPUs, groups and memory. */
 static inline __attribute__((always_inline)) void syscall_run(struct task *t)
 {
+	world_enter();
 	uint64_t nr = t->regs.rax;
 	int64_t ret = -SHOJI_ENOSYS;
 
@@ -21,6 +25,7 @@ static inline __attribute__((always_inline)) void syscall_run(struct task *t)
 		ret = syscall_table[nr](t, &t->regs);
 	if (ret != SYSCALL_DEFERRED)
 		t->regs.rax = (uint64_t)ret;
+	world_leave();
 }
 
 _Static_assert(ENTRY_SYS_COUNT == SYS_COUNT, "entry.S knows the number of calls");

@@ -62,7 +62,7 @@ static struct task *task_create(const struct task_spec *spec, const void *initrd
 	t->id = next_id;
 	t->mode = (uint8_t)spec->mode;
 	t->name = spec->name;
-	if (group_join(t)) {
+	if (group_join(t, -1)) {
 		*why = "out of memory for page tables";
 		kfree(t, sizeof(*t));
 		return 0;
@@ -95,11 +95,15 @@ void tasks_create_all(const struct boot_options *opt, const void *initrd, size_t
 		sched_enqueue(made[i], false);
 		alive++;
 	}
-	for (unsigned i = 0; i < opt->ntasks; i++)
+	for (unsigned i = 0; i < opt->ntasks; i++) {
+		char on[16] = ""; /* its CPU, where there is more than one */
+		if (smp_ncpus > 1)
+			snprintf(on, sizeof(on), ", cpu %u", made[i]->cpu);
 		kprintf("task %u (%s) started: %s mode, group %u key %u, %lu bytes of kernel "
-			"memory\n",
+			"memory%s\n",
 			made[i]->id, made[i]->name, task_mode_name((enum task_mode)made[i]->mode),
-			made[i]->group->id, made[i]->slot, task_kernel_bytes(made[i]));
+			made[i]->group->id, made[i]->slot, task_kernel_bytes(made[i]), on);
+	}
 }
 
 static void task_end(struct task *t, bool ok)

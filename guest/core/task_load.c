@@ -44,7 +44,7 @@ _Static_assert(SLOT_GATE == SHOJI_GATE_OFFSET, "the trampoline is where tasks ca
  * page, the places a ring-0 task's masked jumps can reach, starts with a
  * trap.
  */
-extern char ktask_gate[];
+extern char ktask_gate[], ktask_gate_mp[];
 
 static uint64_t trampoline_frame(bool ring0)
 {
@@ -55,7 +55,7 @@ static uint64_t trampoline_frame(bool ring0)
 	if (frames[ring0])
 		return frames[ring0];
 	if (ring0) {
-		uint64_t gate = (uint64_t)ktask_gate;
+		uint64_t gate = (uint64_t)(entry_mp ? ktask_gate_mp : ktask_gate);
 		code[n++] = 0x48, code[n++] = 0xb9; /* movabs $ktask_gate, %rcx */
 		memcpy(code + n, &gate, 8);
 		n += 8;

@@ -73,6 +73,10 @@ void cpu_setup(bool use_pcid);
 /* Programs STAR/LSTAR/FMASK and EFER (SCE, NXE) on this CPU, so SYSCALL
  * enters syscall_entry (entry.S); every CPU runs it. */
 void syscall_msr_init(void);
+/* Whether the entries take this CPU's lock (entry.S: syscall_entry_mp,
+ * ktask_gate_mp): set by smp_start() before it starts another CPU, and
+ * kept only if one came up. */
+extern bool entry_mp;
 
 /* --- pmu.c: the vCPU's performance counters ------------------------------ */
 struct shoji_pmu;
@@ -251,6 +255,7 @@ struct aspace {
 	bool compact;
 	bool ring0;  /* over the ring-0 kernel half (`kernel` groups) */
 	uint8_t cpu; /* the one CPU that loads it: its kernel half maps that CPU's window */
+	bool loaded; /* ever activated: only then may a TLB hold any of it */
 };
 
 /* Builds the kernel's page tables (physmap of every RAM range, the kernel

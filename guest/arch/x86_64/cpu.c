@@ -5,7 +5,8 @@
 
 struct cpu_features cpu;
 
-extern char syscall_entry[];
+extern char syscall_entry[], syscall_entry_mp[];
+bool entry_mp;
 
 static void cpu_detect(void)
 {
@@ -99,7 +100,7 @@ void syscall_msr_init(void)
 	/* STAR[47:32]: kernel CS (SS = CS + 8); STAR[63:48]: SYSRET base,
 	 * user SS = base + 8, user CS = base + 16 (SDM Vol. 2B, SYSRET). */
 	wrmsr(MSR_STAR, ((uint64_t)SEL_KERNEL_DS << 48) | ((uint64_t)SEL_KERNEL_CS << 32));
-	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	wrmsr(MSR_LSTAR, (uint64_t)(entry_mp ? syscall_entry_mp : syscall_entry));
 	wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_AC | RFLAGS_NT | RFLAGS_IOPL);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE | EFER_NXE);
 }

@@ -117,6 +117,21 @@ cpu_return_ring0:
 9:
 .endm
 
+/* This CPU's lock (core/sched.h: every CPU holds its own while it runs
+ * kernel code), taken once the kernel stack is in RSP; every register
+ * kept.  With one CPU the SYSCALL entry and the gate go without it
+ * (syscall_entry, ktask_gate: their _mp twins take it), since nothing
+ * else could hold it; the release at every exit is one store either way. */
+.macro CPU_LOCK
+	lock btsl $0, cpu_lock(%rip)
+	jnc 8f
+	call cpu_lock_spin
+8:
+.endm
+.macro CPU_UNLOCK
+	movl $0, cpu_lock(%rip)
+.endm
+
 /* Vectors whose exceptions push an error code (SDM Vol. 3A 6.15); the
  * other stubs push a zero so every frame has the same layout. */
 .macro STUB vec
@@ -173,9 +188,12 @@ isr_common:
 	movb $1, cpu_in_kernel(%rip)
 	mov %rsp, %rdi
 	mov $kernel_stack_top, %rsp
+	CPU_LOCK
 	call trap_task
 	jmp return_to_task
-1:	/* The kernel itself (the idle loop): handle here and go back. */
+1:	/* The kernel itself: halted in its idle loop without its lock
+	 * (core/sched.c, sched_idle()), which trap_kernel() takes for the
+	 * interrupt, or a kernel bug.  Handle here and go back. */
 	mov %rsp, %rdi
 	call trap_kernel
 	POP_GPRS
@@ -245,8 +263,7 @@ entry_violation:
 	sysretq
 .endm
 
-	.globl syscall_entry
-syscall_entry:
+.macro SYSCALL_ENTRY mp
 	mov %rsp, user_rsp_scratch(%rip)
 	mov ON_CPU, %rsp
 	mov %rcx, F(RIP)(%rsp)
@@ -256,6 +273,9 @@ syscall_entry:
 	/* The vector is VEC_SYSCALL already: see the IRETQ below. */
 	FRAME_GPRS STORE
 	mov $kernel_stack_top, %rsp
+	.if \mp
+	CPU_LOCK
+	.endif
 	movb $1, cpu_in_kernel(%rip)
 	/* By number: the IPC calls go to their fast paths (ipc_fast.c), which
 	 * get the caller's RDI, RSI and RDX as arguments, and return here
@@ -265,13 +285,23 @@ syscall_entry:
 	call *entry_syscall_table(,%rax,8)
 	jmp return_to_task
 1:	call *entry_syscall_fn(%rip)
-	/* fall through */
+	jmp return_to_task
+.endm
+
+	/* LSTAR: syscall_entry with one CPU, syscall_entry_mp with more
+	 * (syscall_msr_init()). */
+	.globl syscall_entry, syscall_entry_mp
+syscall_entry_mp:
+	SYSCALL_ENTRY 1
+syscall_entry:
+	SYSCALL_ENTRY 0
 
 	.globl return_to_task
 return_to_task:
 	cmpb $0, cpu_return_ring0(%rip)
 	jne return_to_ring0
 	mov ON_CPU, %rsp
+	CPU_UNLOCK
 	cmpq $VEC_SYSCALL, F(VECTOR)(%rsp)
 	jne 2f
 	movb $0, cpu_in_kernel(%rip)
@@ -301,6 +331,7 @@ return_sysret_audited:
 	.globl return_sysret
 return_sysret:
 	mov ON_CPU, %rsp
+	CPU_UNLOCK
 	movb $0, cpu_in_kernel(%rip)
 	SYSRET_FRAME
 
@@ -313,8 +344,7 @@ return_sysret:
  * gate_dispatch() reads RDX and the return address back through the
  * checked accessors, so a task that points RSP elsewhere only hurts itself.
  */
-	.globl ktask_gate
-ktask_gate:
+.macro KTASK_GATE mp
 	cli
 	push %rdx
 	mov %rax, %r11
@@ -337,9 +367,21 @@ ktask_gate:
 	mov %r11, %rax
 	FRAME_GPRS STORE
 	mov $kernel_stack_top, %rsp
+	.if \mp
+	CPU_LOCK
+	.endif
 	movb $1, cpu_in_kernel(%rip)
 	call *entry_gate_fn(%rip)
 	jmp return_to_task
+.endm
+
+	/* The trampoline's target: ktask_gate with one CPU, ktask_gate_mp
+	 * with more (task_load.c). */
+	.globl ktask_gate, ktask_gate_mp
+ktask_gate_mp:
+	KTASK_GATE 1
+ktask_gate:
+	KTASK_GATE 0
 
 /*
  * Back to a ring-0 task.  ktask_prepare_return() has checked the task's
@@ -356,6 +398,7 @@ return_to_ring0:
 	sub $40, %rsp
 	movb $0, cpu_in_kernel(%rip)
 	incq stat_wrpkru(%rip)	/* counted now: kernel data is out of reach after */
+	CPU_UNLOCK
 	mov expected_pkru(%rip), %eax
 	xor %ecx, %ecx
 	xor %edx, %edx

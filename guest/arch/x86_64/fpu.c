@@ -208,9 +208,9 @@ const char *fpu_check(const struct task *t)
 	bool ts = read_cr0() & CR0_TS;
 	uint32_t n = 0;
 	for (uint32_t id = 1; id < task_id_end(); id++)
-		n += image_of(id) && task_table[id];
-	if (n != fpu_tasks)
-		return "the count of tasks with FPU state is not the images held";
+		n += image_of(id) && task_table[id] && task_table[id]->cpu == t->cpu;
+	if (n != fpu_tasks) /* this CPU's: t is current here */
+		return "the count of this CPU's tasks with FPU state is not the images held";
 	if (ts != fpu_cpu.ts)
 		return "CR0.TS is not what the kernel last wrote";
 	if (ts == has)

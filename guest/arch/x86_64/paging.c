@@ -317,6 +317,7 @@ int aspace_init(struct aspace *as, bool ring0, bool compact, unsigned index)
 	as->ring0 = ring0;
 	as->compact = compact;
 	as->cpu = (uint8_t)index;
+	as->loaded = false;
 	if (compact)
 		return compact_init(as);
 	uint64_t root = table_alloc();
@@ -354,8 +355,9 @@ void aspace_destroy(struct aspace *as)
 {
 	if (!as->root)
 		return;
-	/* Only its CPU can have cached it, so only its CPU can flush it. */
-	if (as->cpu != cpu_self.index)
+	/* Only its CPU can have cached it, so only its CPU can flush it (a
+	 * task refused at boot is freed on the boot processor, unloaded). */
+	if (as->cpu != cpu_self.index && as->loaded)
 		panic("address space of CPU %u destroyed on CPU %u", as->cpu, cpu_self.index);
 	if (as->compact) {
 		/* Never free tables the CPU may walk or cache: out of the
@@ -510,6 +512,7 @@ void aspace_flush_page(struct aspace *as, uint64_t va)
 
 void aspace_activate(struct aspace *as)
 {
+	as->loaded = true;
 	if (as->compact) {
 		struct compact_root *c = compact_root(as);
 		for (int i = 0; i < COMPACT_PDPTES; i++)

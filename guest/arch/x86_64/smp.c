@@ -222,6 +222,7 @@ void smp_start(const struct boot_info *bi, unsigned max_cpus, unsigned flags)
 		memcpy(phys_to_virt(page), ap_trampoline,
 		       (size_t)(ap_trampoline_end - ap_trampoline));
 	unsigned want = max_cpus ? max_cpus : ACPI_MAX_CPUS;
+	entry_mp = true; /* before any other CPU reads it in ap_main() */
 	for (unsigned i = 0; i < m.n && smp_ncpus < want; i++) {
 		if (m.apic_id[i] == cpu_self.apic_id)
 			continue;
@@ -238,6 +239,8 @@ void smp_start(const struct boot_info *bi, unsigned max_cpus, unsigned flags)
 		if (ap_start(smp_cpu(smp_ncpus), (uint32_t)(page >> 12)))
 			__atomic_store_n(&smp_ncpus, smp_ncpus + 1, __ATOMIC_RELEASE);
 	}
+	entry_mp = smp_ncpus > 1;
+	syscall_msr_init(); /* this CPU's entry as the others' */
 	kprintf("cpu: %u of %u CPUs up (the boot processor is apic id %u; MADT through %s)\n",
 		smp_ncpus, m.n, cpu_self.apic_id,
 		rsdp ? "the loader's RSDP" : "an RSDP in the BIOS areas");

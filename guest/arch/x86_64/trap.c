@@ -174,12 +174,16 @@ void trap_task(struct regs *f)
 	t->regs = *f;
 	memset(f, 0, sizeof(*f));
 	pkru_entry_cleared(); /* the entry set PKRU to 0 (arch/x86_64/pkru.h) */
-	if (t->regs.vector == VEC_UD && t->regs.rip == (uint64_t)entry_violation)
-		task_kill(t, "jumped into the middle of a kernel entry or exit path");
-	else if (t->regs.vector < VEC_FIRST_IRQ)
-		exception(t, cr2);
-	else
-		irq_dispatch(t->regs.vector);
+	if (t->regs.vector >= VEC_FIRST_IRQ) {
+		irq_dispatch(t->regs.vector); /* this CPU's: its lock is enough */
+	} else {
+		world_enter(); /* a kill frees memory and wakes partners anywhere */
+		if (t->regs.vector == VEC_UD && t->regs.rip == (uint64_t)entry_violation)
+			task_kill(t, "jumped into the middle of a kernel entry or exit path");
+		else
+			exception(t, cr2);
+		world_leave();
+	}
 	uint32_t id = t->id; /* t may be gone now */
 	sched_prepare_return();
 	if (audit_enabled)
@@ -191,7 +195,10 @@ void trap_task(struct regs *f)
 void trap_kernel(struct regs *r)
 {
 	if (r->vector >= VEC_FIRST_IRQ) {
+		/* Only the idle loop runs with interrupts on, without its lock. */
+		cpu_lock_spin();
 		irq_dispatch(r->vector);
+		__atomic_store_n(&cpu_lock, 0, __ATOMIC_RELEASE);
 		return;
 	}
 	kprintf("kernel panic: %s in the kernel\n", exception_name(r->vector) ?: "exception");
