@@ -309,31 +309,33 @@ static void check_memory(void)
 
 /* The CPUs line above, for the other CPUs, which a world section finds
  * outside the kernel: running a task of their own, or idle.  A record,
- * not the register: one CPU cannot read another's PKRU.  The PKRU record
- * is 0 (the kernel's), key 0's alone, or the value of a task of the
- * group its CR3 holds, so no CPU keeps rights to a key that is not its
- * own tasks'. */
+ * not the register: one CPU cannot read another's PKRU.  A CPU that runs
+ * a ring-3 task has written that task's PKRU and no other (so it holds
+ * the rights to one key, its task's), and one that runs a ring-0 task
+ * leaves for it with that task's (expected_pkru); an idle one runs no
+ * task code, and its next switch writes PKRU. */
 static void check_cpus(void)
 {
 	for (unsigned i = 0; i < smp_ncpus; i++) {
 		if (i == cpu_self.index)
 			continue;
 		const struct task *c = percpu_of(current, i);
-		uint32_t pkru = percpu_of(pkru_loaded, i);
 		const struct sched_cpu *s = &percpu_of(sched_cpu, i);
 		const struct group *g = percpu_of(fpu_tasks, i) ? s->held_group : s->loaded_group;
-		if (c && (!task_live(c) || c->state != TASK_RUNNABLE || c->cpu != i))
+		if (g && g->as.cpu != i) /* a switch would skip loading its own tables */
+			broken("CPU %u has loaded group %u, of CPU %u", i, g->id, g->as.cpu);
+		if (!c)
+			continue;
+		if (!task_live(c) || c->state != TASK_RUNNABLE || c->cpu != i)
 			broken("CPU %u runs task %u, which is not a runnable task of its own", i,
 			       c->id);
-		/* Key 0's rights alone are every process task's, and no other
-		 * task's pages carry key 0 (group.c). */
-		bool own = !pkru || pkru == pkru_only(0);
-		for (unsigned k = 0; g && k < SLOTS && !own; k++)
-			own = group_member((struct group *)g, k) &&
-			      group_member((struct group *)g, k)->pkru == pkru;
-		if (!own)
-			broken("CPU %u holds PKRU %#x, no task's of the group it has loaded", i,
-			       pkru);
+		uint32_t pkru = c->mode == MODE_KERNEL ? percpu_of(expected_pkru, i)
+						       : percpu_of(pkru_loaded, i);
+		if (cpu.pku && pkru != c->pkru)
+			broken("CPU %u runs task %u with PKRU %#x, not the task's %#x", i, c->id,
+			       pkru, c->pkru);
+		if (g != c->group)
+			broken("CPU %u runs task %u on another group's page tables", i, c->id);
 	}
 }
 
@@ -388,7 +390,9 @@ void audit_break(bool queue)
 
 void audit_break_cpu(void)
 {
-	if (smp_ncpus > 1)
-		percpu_of(pkru_loaded, 1) =
-		    pkru_only(1); /* key 1's rights on a CPU that runs nothing */
+	/* CPU 1, idle, as if it had the tables of task 1's group loaded,
+	 * which is the boot processor's. */
+	struct task *t = task_by_id(1);
+	if (smp_ncpus > 1 && t)
+		percpu_of(sched_cpu, 1).loaded_group = t->group;
 }

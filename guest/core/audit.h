@@ -19,9 +19,10 @@ void audit_check(const char *event, uint32_t task);
  * first task queued twice; a stray page in its heap window), which the
  * audit must name at its first check. */
 void audit_break(bool queue);
-/* selftest=audit-cpu: with a second CPU up, its PKRU record becomes key
- * 1's rights while it idles, which the audit must name at its first
- * check; with one CPU, nothing. */
+/* selftest=audit-cpu: with a second CPU up and idle, its records say it
+ * has the tables of task 1's group loaded, a group of the boot
+ * processor's, which the audit must name at its first check; with one
+ * CPU, nothing. */
 void audit_break_cpu(void);
 
 #endif
