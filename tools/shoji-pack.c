@@ -15,8 +15,8 @@
  *
  * The same packing as `shoji run` (vmm/initrd.c, the rules of
  * loader/format/taskspec.c and elf_task.c): each TASKSPEC,
- * HOSTPATH[:MODE[:ARG...]], puts HOSTPATH into the initrd under its task
- * name (its base name without ".elf") and one task=NAME[:MODE[:ARG...]]
+ * HOSTPATH[:MODE[@CPU][:ARG...]], puts HOSTPATH into the initrd under its task
+ * name (its base name without ".elf") and one task=NAME[:MODE[@CPU][:ARG...]]
  * token on the command line, in order; then the --append string.  A
  * --file HOSTPATH is packed the same way, checked the same way, but gets
  * no token (a command line given whole with --append names it); the
@@ -58,7 +58,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: shoji-pack --initrd FILE [--cmdline FILE] [--append STR] [--kernel FILE] "
 	      "[--file HOSTPATH]... "
-	      "HOSTPATH[:MODE[:ARG...]]...\n",
+	      "HOSTPATH[:MODE[@CPU][:ARG...]]...\n",
 	      f);
 }
 

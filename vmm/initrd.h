@@ -34,8 +34,8 @@ struct initrd_pack {
 void initrd_pack_init(struct initrd_pack *p);
 
 /*
- * initrd_pack_spec - pack the file of one TASKSPEC, HOSTPATH[:MODE[:ARG...]].
- * @start: true: append its task=NAME[:MODE[:ARG...]] token too; false:
+ * initrd_pack_spec - pack the file of one TASKSPEC, HOSTPATH[:MODE[@CPU][:ARG...]].
+ * @start: true: append its task=NAME[:MODE[@CPU][:ARG...]] token too; false:
  *         pack the file only (a command line given whole names it), and
  *         then the spec must be a bare HOSTPATH.
  * Refuses a bad spec (taskspec_parse), a missing or unreadable file or
@@ -67,7 +67,7 @@ void initrd_pack_free(struct initrd_pack *p);
  * @w:          an initialised cpio writer; finished on success (possibly
  *              holding only the trailer when @n is 0).  It is replaced:
  *              whatever it held is freed.
- * @cmdline, @cap: receives "task=NAME[:MODE[:ARG...]] ... APPEND",
+ * @cmdline, @cap: receives "task=NAME[:MODE[@CPU][:ARG...]] ... APPEND",
  *              NUL-terminated; @cap >= 1, and a line longer than @cap - 1
  *              or SHOJI_CMDLINE_MAX - 1 bytes is refused.
  * Returns 0, or an initrd_pack_spec / initrd_pack_finish error with its

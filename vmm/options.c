@@ -255,14 +255,15 @@ int opts_parse_run(int argc, char **argv, struct run_opts *o, char *err, size_t 
 
 void opts_usage(FILE *f)
 {
-	fputs("usage: shoji run [OPTIONS] [HOSTPATH[:MODE[:ARG...]]...]\n"
+	fputs("usage: shoji run [OPTIONS] [HOSTPATH[:MODE[@CPU][:ARG...]]...]\n"
 	      "       shoji info\n"
 	      "       shoji --help | --version\n"
 	      "\n"
 	      "shoji run boots the guest kernel on KVM.  Each HOSTPATH is packed into the initrd\n"
-	      "under its base name without .elf, and task=NAME[:MODE[:ARG...]] goes on the\n"
-	      "kernel command line (MODE: process, shared or kernel).  The guest console is\n"
-	      "shoji's standard output.\n"
+	      "under its base name without .elf, and task=NAME[:MODE[@CPU][:ARG...]] goes on\n"
+	      "the kernel command line (MODE: process, shared or kernel; @CPU pins the task\n"
+	      "to a CPU index, 0 the boot processor).  The guest console is shoji's standard\n"
+	      "output.\n"
 	      "\n"
 	      "  --kernel FILE      guest kernel (default: kernel.elf beside the shoji binary)\n"
 	      "  --initrd FILE      this initrd instead of packed task files (then no HOSTPATHs:\n"

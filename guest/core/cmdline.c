@@ -1,14 +1,16 @@
-/* Kernel command line: task=[N*]NAME[:MODE[:ARG...]], quantum=MS,
+/* Kernel command line: task=[N*]NAME[:MODE[@CPU][:ARG...]], quantum=MS,
  * pcid=on|off, cpus=N, selftest=kernel-fault, audit=on|off, tlbhints=on|off,
  * pmu=on|off. */
 #include "core/cmdline.h"
 #include "lib/lib.h"
 #include "loader/format/format.h"
 
-/* The mode names and their lookup are the host's too (loader/format/task_token.c). */
+/* The mode names, the pin and their rule are the host's too (loader/format/task_token.c). */
 _Static_assert((int)MODE_PROCESS == TASK_MODE_PROCESS && (int)MODE_SHARED == TASK_MODE_SHARED &&
 		   (int)MODE_KERNEL == TASK_MODE_KERNEL && (int)MODE_COUNT == TASK_MODE_COUNT,
 	       "the kernel's modes are the task token's");
+_Static_assert(TASK_CPU_ANY == -1 && ACPI_MAX_CPUS - 1 <= INT8_MAX,
+	       "struct task_spec's cpu holds every pin, and -1 for none");
 
 const char *task_mode_name(enum task_mode m)
 {
@@ -84,13 +86,15 @@ static int parse_task(char *value, struct boot_options *opt, char *err, size_t e
 	struct task_spec *t = &opt->tasks[opt->ntasks];
 	t->name = field[0];
 	t->mode = MODE_PROCESS;
+	t->cpu = TASK_CPU_ANY;
 	if (n > 1) {
-		int m = task_token_mode(field[1], strlen(field[1]));
+		int cpu;
+		const char *why;
+		int m = task_token_mode(field[1], strlen(field[1]), &cpu, &why);
 		if (m < 0)
-			return fail(err, errlen,
-				    "task=%s: unknown mode '%s' (process, shared or kernel)", token,
-				    field[1]);
+			return fail(err, errlen, "task=%s: '%s': %s", token, field[1], why);
 		t->mode = (enum task_mode)m;
+		t->cpu = (int8_t)cpu;
 	}
 	t->argc = 0;
 	t->argv[t->argc++] = field[0];

@@ -11,6 +11,9 @@ enum task_mode { MODE_PROCESS, MODE_SHARED, MODE_KERNEL, MODE_COUNT };
 struct task_spec {
 	const char *name; /* file in the initrd */
 	enum task_mode mode;
+	/* The pin, task=NAME:MODE@CPU: a CPU index below ACPI_MAX_CPUS;
+	 * -1 (TASK_CPU_ANY) for none.  Placing the task is the scheduler's. */
+	int8_t cpu;
 	int argc; /* argv[0] is the name */
 	const char *argv[SHOJI_TASK_ARGS_MAX + 2];
 };

@@ -278,39 +278,55 @@ int elf_task_note_check(const struct elf_task *t, char *buf, const char **why);
 #define ELF_TASK_SPAN_MAX ((uint64_t)SHOJI_GATE_OFFSET)
 
 /* ==================================================================== */
-/* The task= token's MODE and ARGs (task_token.c)                       */
+/* The task= token's MODE, CPU pin and ARGs (task_token.c)             */
 /* ==================================================================== */
 
 /*
- * A task token is task=NAME[:MODE[:ARG...]] on the kernel command line
- * (docs/architecture.md, "Which tasks run"); a TASKSPEC ends the same
- * way.  The kernel (guest/core/cmdline.c, its enum task_mode in this
- * order) and every host packer (taskspec_parse) read MODE and count the
- * ARGs with these, so a host refuses before boot what the kernel would.
+ * A task token is task=NAME[:MODE[@CPU][:ARG...]] on the kernel command
+ * line (docs/architecture.md, "Which tasks run"); a TASKSPEC ends the
+ * same way.  The kernel (guest/core/cmdline.c, its enum task_mode in this
+ * order) and every host packer (taskspec_parse) read MODE and its pin and
+ * count the ARGs with these, so a host refuses before boot what the
+ * kernel would.  CPU is a CPU index (0 the boot processor, then the
+ * others in the order they came up), below ACPI_MAX_CPUS; where a pinned
+ * task runs is the kernel's placement, not this rule's.
  */
 enum task_token_mode { TASK_MODE_PROCESS, TASK_MODE_SHARED, TASK_MODE_KERNEL, TASK_MODE_COUNT };
+#define TASK_CPU_ANY (-1) /* a task without a pin: the kernel places it */
 
 /* task_token_mode_name - "process", "shared", "kernel"; "?" for any other @mode. */
 const char *task_token_mode_name(unsigned mode);
 
 /*
- * task_token_mode - the mode named by @s[0..@len) (not NUL-terminated).
- * Returns its enum task_token_mode value, or -1 when it names none (the
- * names are lower case and exact).
+ * task_token_mode - judge the MODE field @s[0..@len) (not NUL-terminated):
+ * "MODE" or "MODE@CPU".
+ * @cpu: receives CPU, 0..ACPI_MAX_CPUS-1, or TASK_CPU_ANY without an '@'
+ *       (and on refusal).
+ * The names are lower case and exact; CPU is decimal, with no sign, no
+ * leading zero (but "0" itself) and nothing after it.
+ * Returns the enum task_token_mode value, or -SHOJI_EINVAL with *why:
+ * "unknown mode (process, shared or kernel)" (an empty MODE too),
+ * "a CPU pin needs a mode before @ (process@N, shared@N or kernel@N)"
+ * ("@1", "@"), or "CPU index after @ is not a decimal number below 16
+ * (no sign or leading zero)" (16 being ACPI_MAX_CPUS; "shared@",
+ * "shared@-1", "shared@16", "shared@01", "shared@1x", "shared@1@2").
  */
-int task_token_mode(const char *s, size_t len);
+int task_token_mode(const char *s, size_t len, int *cpu, const char **why);
 
 /*
- * task_token_check_tail - check the tail after NAME: "" or ":MODE[:ARG...]".
+ * task_token_check_tail - check the tail after NAME: "" or
+ * ":MODE[@CPU][:ARG...]".
  * @tail: NUL-terminated; "" or starting with ':'.
  * @mode: receives the mode (TASK_MODE_PROCESS for ""); unspecified on refusal.
- * Refuses (-SHOJI_EINVAL) an unknown MODE (an empty one too: "x::a"),
- * *why "unknown mode (process, shared or kernel)", and more than
- * SHOJI_TASK_ARGS_MAX ARGs, *why "more than 16 arguments".  An ARG may be
- * empty; its length is bounded only by the command line's.
+ * @cpu:  receives the pin (TASK_CPU_ANY for "" or a MODE without one);
+ *        unspecified on refusal.
+ * Refuses (-SHOJI_EINVAL) what task_token_mode refuses, with its *why,
+ * and more than SHOJI_TASK_ARGS_MAX ARGs, *why "more than 16 arguments".
+ * An ARG may be empty, or hold an '@' (only MODE's is a pin); its length
+ * is bounded only by the command line's.
  * Returns 0 or -SHOJI_EINVAL.
  */
-int task_token_check_tail(const char *tail, int *mode, const char **why);
+int task_token_check_tail(const char *tail, int *mode, int *cpu, const char **why);
 
 /* ==================================================================== */
 /* Task image symbols (elf_sym.c)                                       */
@@ -361,12 +377,12 @@ int elf_sym_find(const void *file, size_t size, uint64_t off, struct elf_sym *ou
 /* ==================================================================== */
 
 /*
- * A TASKSPEC is HOSTPATH[:MODE[:ARG...]] (docs/architecture.md, "Which
- * tasks run"): every boot path's host side (shoji, tools/qemu-run,
+ * A TASKSPEC is HOSTPATH[:MODE[@CPU][:ARG...]] (docs/architecture.md,
+ * "Which tasks run"): every boot path's host side (shoji, tools/qemu-run,
  * tools/esp-run, loader/uefi/mkesp) packs HOSTPATH into the initrd under
  * the task name, its base name without a trailing ".elf", and writes the
- * kernel command-line token task=NAME[:MODE[:ARG...]].  MODE and the ARGs
- * go to the kernel as written, after the kernel's own rule for them
+ * kernel command-line token task=NAME[:MODE[@CPU][:ARG...]].  MODE, its
+ * pin and the ARGs go to the kernel as written, after the kernel's own rule for them
  * (task_token_check_tail) has passed them: a typo is refused on the host.
  */
 #define TASKSPEC_PATH_MAX 4096 /* bytes of HOSTPATH, with a NUL */
@@ -375,8 +391,9 @@ struct taskspec {
 	const char *path;		/* HOSTPATH: points into the spec, NOT NUL-terminated */
 	size_t path_len;		/* 1..TASKSPEC_PATH_MAX-1 bytes */
 	char name[SHOJI_TASK_NAME_MAX]; /* the task name, NUL-terminated */
-	const char *rest;		/* ":MODE[:ARG...]" or "": the spec's tail */
+	const char *rest;		/* ":MODE[@CPU][:ARG...]" or "": the spec's tail */
 	int mode;			/* enum task_token_mode */
+	int cpu;			/* the pin, or TASK_CPU_ANY */
 };
 
 /*
@@ -392,7 +409,7 @@ struct taskspec {
  * a name the initrd cannot hold ("." , "..", "TRAILER!!!"), a name the
  * kernel would read as a copy count (digits then '*', as in "2*x"), and a
  * tail the kernel would refuse (task_token_check_tail: an unknown mode,
- * too many ARGs).
+ * a bad CPU pin, too many ARGs).
  * Returns 0 or -SHOJI_EINVAL.
  */
 int taskspec_parse(const char *spec, struct taskspec *out, const char **why);
@@ -436,7 +453,7 @@ struct cmdline_buf {
 void cmdline_init(struct cmdline_buf *c, char *s, size_t cap);
 
 /*
- * cmdline_add_task - append the token task=NAME[:MODE[:ARG...]] for @t.
+ * cmdline_add_task - append the token task=NAME[:MODE[@CPU][:ARG...]] for @t.
  * Returns 0, or -SHOJI_EINVAL with *why = "kernel command line too long
  * (at most 4095 bytes)"; the line is then unchanged.
  */

@@ -143,7 +143,7 @@ int taskspec_parse(const char *spec, struct taskspec *out, const char **why)
 	if (r == 0)
 		r = check_name(out->name, why);
 	if (r == 0)
-		r = task_token_check_tail(out->rest, &out->mode, why);
+		r = task_token_check_tail(out->rest, &out->mode, &out->cpu, why);
 	return r;
 }
 

@@ -2,7 +2,8 @@
 # the initrd (cpio), task images (fuzz_elf_sym: their symbol tables, read
 # when a task is killed; fuzz_task_host: shoji's libelf check
 # against the guest's rules, differentially), task specs (to initrd and command line:
-# fuzz_taskspec reads both back), and the kernel (fuzz_kernel_elf:
+# fuzz_taskspec reads both back, and holds the kernel's parser to the
+# host's rule for each tail), and the kernel (fuzz_kernel_elf:
 # shoji's libelf reader against the raw one, differentially), the PVH
 # start info builder (fuzz_start_info: what it lays out must read back as
 # the kernel's reader, guest/core/bootinfo.c, follows it); the ACPI tables the kernel reads to find
@@ -37,7 +38,7 @@ fuzz_decode_LIBS := -lZydis
 fuzz_image_SRCS := $(IMAGE_ORACLE_SRCS) # tests/tests.mk
 fuzz_image_LIBS := -lZydis
 fuzz_taskspec_SRCS := vmm/initrd.c vmm/taskimage.c vmm/hostfile.c $(LOADER_HOST_SRCS) \
-	tests/conformance/task/images.c
+	tests/conformance/task/images.c guest/core/cmdline.c guest/lib/parse.c
 fuzz_taskspec_LIBS := -lelf
 fuzz_start_info_SRCS := loader/format/start_info.c
 fuzz_acpi_SRCS := loader/format/acpi.c
@@ -89,7 +90,7 @@ fuzz-seeds: all
 	$(Q)cp $(KERNEL_ELF) $(BUILD)/fuzz/corpus-fuzz_kernel_elf/
 	$(Q)cp $(CONFORMANCE_KERNEL_DIR)/*.elf $(BUILD)/fuzz/corpus-fuzz_kernel_elf/
 	$(Q)mkdir -p $(BUILD)/fuzz/corpus-fuzz_taskspec
-	$(Q)printf 'quantum=5\na.elf:shared:x\nb:kernel\nsub/../a.elf\n' \
+	$(Q)printf 'quantum=5\na.elf:shared:x\nb:kernel\nb:kernel@1\nsub/../a.elf\n' \
 		>$(BUILD)/fuzz/corpus-fuzz_taskspec/specs
 	$(Q)(cd $(BUILD)/tasks && ls hello.elf pingpong.elf | cpio -o -H newc --quiet) \
 		>$(BUILD)/fuzz/corpus-fuzz_cpio/tasks.cpio

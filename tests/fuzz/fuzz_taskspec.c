@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/cmdline.h"
 #include "tests/conformance/task/images.h"
 #include "vmm/initrd.h"
 
@@ -20,8 +21,11 @@
  * Nothing may crash; and when the packing succeeds, what it wrote must
  * read back: cpio_find finds every spec's task name with that file's
  * size, the archive holds each name once, and the command line is the
- * task=NAME[:MODE[:ARG...]] tokens, in order, then the append string, as
- * computed here independently.
+ * task=NAME[:MODE[@CPU][:ARG...]] tokens, in order, then the append
+ * string, as computed here independently.  And for every spec, packed or
+ * not, the host's rule for its tail (task_token_check_tail) and the
+ * kernel's parser (cmdline_parse, on task=t and the tail) give one
+ * verdict, and when both accept, one mode and one CPU pin.
  */
 
 #define MAX_SPECS 64
@@ -113,6 +117,28 @@ static void check(char **specs, int n, const char *append, const struct cpio_wri
 		__builtin_trap();
 }
 
+/* The host and the kernel judge the tail of @spec alike. */
+static void check_tail(const char *spec)
+{
+	static char line[SHOJI_CMDLINE_MAX];
+	static struct task_spec task;
+	const char *rest = strchr(spec, ':'), *why;
+	int mode, cpu;
+	char err[300];
+
+	/* The kernel splits its command line at these; the host refuses them. */
+	if (!rest || strpbrk(rest, " \t") ||
+	    (size_t)snprintf(line, sizeof(line), "task=t%s", rest) >= sizeof(line))
+		return;
+	bool host_ok = task_token_check_tail(rest, &mode, &cpu, &why) == 0;
+	struct boot_options opt = {.tasks = &task, .max_tasks = 1};
+	bool kernel_ok = cmdline_parse(line, &opt, err, sizeof(err)) == 0;
+	if (host_ok != kernel_ok)
+		__builtin_trap(); /* one side refuses what the other takes */
+	if (host_ok && ((int)task.mode != mode || task.cpu != cpu))
+		__builtin_trap(); /* another mode or pin */
+}
+
 /* Only the scratch folder: no absolute paths, no way up out of it. */
 static bool confined(const char *spec)
 {
@@ -142,6 +168,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (nl)
 		return 0;
+	for (int i = 0; i < n; i++)
+		check_tail(specs[i]);
 
 	struct cpio_writer w;
 	cpio_writer_init(&w);

@@ -74,19 +74,28 @@ static void assert_in_buf(const struct parsed *p, const char *s)
 	assert_true(s >= p->buf && s < p->buf + sizeof(p->buf));
 }
 
-static void assert_task(const struct parsed *p, unsigned i, const char *name, enum task_mode mode,
-			int argc)
+/* Task i is name, in mode, pinned to pin (TASK_CPU_ANY: not pinned), with argc. */
+static void assert_pinned(const struct parsed *p, unsigned i, const char *name, enum task_mode mode,
+			  int pin, int argc)
 {
 	assert_true(i < p->opt.ntasks);
 	const struct task_spec *t = &p->tasks[i];
 	assert_string_equal(t->name, name);
 	assert_in_buf(p, t->name);
 	assert_int_equal(t->mode, mode);
+	assert_int_equal(t->cpu, pin);
 	assert_int_equal(t->argc, argc);
 	assert_ptr_equal(t->argv[0], t->name);
 	for (int a = 0; a < argc; a++)
 		assert_in_buf(p, t->argv[a]);
 	assert_null(t->argv[argc]);
+}
+
+/* An unpinned task: every spec without MODE@CPU. */
+static void assert_task(const struct parsed *p, unsigned i, const char *name, enum task_mode mode,
+			int argc)
+{
+	assert_pinned(p, i, name, mode, TASK_CPU_ANY, argc);
 }
 
 /* --- accepted command lines ------------------------------------------------ */
@@ -320,6 +329,37 @@ static void test_later_modes(void **state)
 	}
 }
 
+/* MODE@CPU pins a task; copies share the pin, ARGs follow it, and an
+ * ARG's '@' is only text. */
+static void test_pinned(void **state)
+{
+	char line[128];
+	snprintf(line, sizeof(line),
+		 "task=pong:shared@1:x task=2*ping:process@0 task=k:kernel@%d task=a:shared:x@1",
+		 ACPI_MAX_CPUS - 1);
+	struct parsed *p = parse_ok(line);
+	assert_int_equal(p->opt.ntasks, 5);
+	assert_pinned(p, 0, "pong", MODE_SHARED, 1, 2);
+	assert_string_equal(p->tasks[0].argv[1], "x");
+	assert_pinned(p, 1, "ping", MODE_PROCESS, 0, 1);
+	assert_pinned(p, 2, "ping", MODE_PROCESS, 0, 1);
+	assert_pinned(p, 3, "k", MODE_KERNEL, ACPI_MAX_CPUS - 1, 1);
+	assert_task(p, 4, "a", MODE_SHARED, 2);
+	assert_string_equal(p->tasks[4].argv[1], "x@1");
+	free(p);
+
+	/* 16 ARGs after a pin; a 17th is refused as without one. */
+	char many[256] = "task=t:kernel@3";
+	for (int i = 1; i <= SHOJI_TASK_ARGS_MAX; i++)
+		snprintf(many + strlen(many), sizeof(many) - strlen(many), ":%d", i);
+	p = parse_ok(many);
+	assert_pinned(p, 0, "t", MODE_KERNEL, 3, SHOJI_TASK_ARGS_MAX + 1);
+	assert_string_equal(p->tasks[0].argv[SHOJI_TASK_ARGS_MAX], "16");
+	free(p);
+	strcat(many, ":17");
+	refused(many, "more than 16 arguments", "task=t:kernel@3");
+}
+
 /* --- refused command lines -------------------------------------------------- */
 
 static void test_no_task(void **state)
@@ -358,6 +398,30 @@ static void test_unknown_mode(void **state)
 	refused("task=a::x", "unknown mode", "task=a::x");
 }
 
+/* Every bad pin is refused naming the token, its mode field and why. */
+static void test_bad_pin(void **state)
+{
+	char bad[128], line[64];
+	snprintf(bad, sizeof(bad), "CPU index after @ is not a decimal number below %d",
+		 ACPI_MAX_CPUS);
+	static const char *const bad_cpu[] = {
+	    "shared@",	 "shared@-1",  "shared@+1", "process@01", "kernel@00",
+	    "shared@1x", "shared@1@2", "shared@@1", "shared@100", "shared@99999999999999999999",
+	};
+	for (size_t i = 0; i < sizeof(bad_cpu) / sizeof(bad_cpu[0]); i++) {
+		snprintf(line, sizeof(line), "task=a:%s:x", bad_cpu[i]);
+		char field[48];
+		snprintf(field, sizeof(field), ": '%s': ", bad_cpu[i]);
+		refused(line, bad, field);
+	}
+	snprintf(line, sizeof(line), "task=a:shared@%d", ACPI_MAX_CPUS);
+	refused(line, bad, line);
+	refused("task=a:@1", "a CPU pin needs a mode before @", "task=a:@1");
+	refused("task=a:@", "a CPU pin needs a mode before @", "task=a:@");
+	refused("task=3*a:@0:x", "a CPU pin needs a mode before @", "'@0'");
+	refused("task=a:fast@1", "unknown mode", "'fast@1'");
+}
+
 static void test_too_many_args(void **state)
 {
 	char line[256] = "task=t:process";
@@ -388,6 +452,21 @@ static void test_host_agrees(void **state)
 	    ":shared:1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16",
 	    ":shared:1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17",
 	    ":process:1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:",
+	    ":shared@1:x",
+	    ":process@0",
+	    ":kernel@15::",
+	    ":shared:x@1",
+	    ":shared@16",
+	    ":shared@-1",
+	    ":shared@01",
+	    ":shared@1x",
+	    ":shared@",
+	    ":@1",
+	    ":@",
+	    ":shared@1@2",
+	    ":fast@1",
+	    ":kernel@2:1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16",
+	    ":kernel@2:1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17",
 	};
 	for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
 		char spec[128], line[128];
@@ -401,8 +480,10 @@ static void test_host_agrees(void **state)
 			fail_msg("'%s': the host %s it, the kernel %s it (%s)", tails[i],
 				 host_ok ? "accepts" : "refuses", p->rc ? "refuses" : "accepts",
 				 p->err);
-		if (host_ok)
+		if (host_ok) {
 			assert_int_equal(t.mode, p->tasks[0].mode);
+			assert_int_equal(t.cpu, p->tasks[0].cpu);
+		}
 		free(p);
 	}
 }
@@ -490,6 +571,8 @@ int main(void)
 	    cmocka_unit_test(test_name_too_long),
 	    cmocka_unit_test(test_unknown_mode),
 	    cmocka_unit_test(test_too_many_args),
+	    cmocka_unit_test(test_pinned),
+	    cmocka_unit_test(test_bad_pin),
 	    cmocka_unit_test(test_too_many_tasks),
 	    cmocka_unit_test(test_bad_quantum),
 	    cmocka_unit_test(test_bad_pcid),

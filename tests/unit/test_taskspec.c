@@ -74,15 +74,86 @@ static void test_parse_tail(void **state)
 		const char *spec;
 		int mode;
 	} modes[] = {
-	    {"a.elf", TASK_MODE_PROCESS},
-	    {"a.elf:process", TASK_MODE_PROCESS},
-	    {"a.elf:shared:x", TASK_MODE_SHARED},
-	    {"a.elf:kernel", TASK_MODE_KERNEL},
+	    {"a.elf", TASK_MODE_PROCESS},	    {"a.elf:process", TASK_MODE_PROCESS},
+	    {"a.elf:shared:x", TASK_MODE_SHARED},   {"a.elf:kernel", TASK_MODE_KERNEL},
+	    {"a.elf:shared:x@1", TASK_MODE_SHARED}, /* an ARG's '@' is no pin */
+	    {"a.elf:kernel::@", TASK_MODE_KERNEL},
 	};
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		assert_int_equal(taskspec_parse(modes[i].spec, &t, &why), 0);
 		assert_int_equal(t.mode, modes[i].mode);
+		assert_int_equal(t.cpu, TASK_CPU_ANY);
 	}
+}
+
+/* MODE@CPU pins the task to a CPU index below ACPI_MAX_CPUS; the tail
+ * goes on as written. */
+static void test_parse_pin(void **state)
+{
+	static const struct {
+		const char *spec, *rest;
+		int mode, cpu;
+	} pins[] = {
+	    {"a.elf:process@0", ":process@0", TASK_MODE_PROCESS, 0},
+	    {"x/pong.elf:shared@1:x", ":shared@1:x", TASK_MODE_SHARED, 1},
+	    {"a.elf:kernel@10::", ":kernel@10::", TASK_MODE_KERNEL, 10},
+	    {"a.elf:shared@9:@2", ":shared@9:@2", TASK_MODE_SHARED, 9},
+	};
+	for (size_t i = 0; i < sizeof(pins) / sizeof(pins[0]); i++) {
+		struct taskspec t;
+		const char *why = NULL;
+		assert_int_equal(taskspec_parse(pins[i].spec, &t, &why), 0);
+		assert_null(why);
+		assert_int_equal(t.mode, pins[i].mode);
+		assert_int_equal(t.cpu, pins[i].cpu);
+		assert_string_equal(t.rest, pins[i].rest);
+	}
+
+	/* The last CPU index, and 16 ARGs after a pin. */
+	char spec[128];
+	struct taskspec t;
+	const char *why = NULL;
+	snprintf(spec, sizeof(spec), "a.elf:shared@%d", ACPI_MAX_CPUS - 1);
+	for (int i = 1; i <= SHOJI_TASK_ARGS_MAX; i++)
+		snprintf(spec + strlen(spec), sizeof(spec) - strlen(spec), ":%d", i);
+	assert_int_equal(taskspec_parse(spec, &t, &why), 0);
+	assert_int_equal(t.cpu, ACPI_MAX_CPUS - 1);
+	strcat(spec, ":17");
+	expect_refused(spec, "more than 16 arguments");
+}
+
+static void test_parse_pin_refused(void **state)
+{
+	char cpu[128], past[32];
+	snprintf(cpu, sizeof(cpu),
+		 "CPU index after @ is not a decimal number below %d (no sign or leading zero)",
+		 ACPI_MAX_CPUS);
+	const char *no_mode = "a CPU pin needs a mode before @ (process@N, shared@N or kernel@N)";
+	static const char *const bad_cpu[] = {
+	    "a.elf:shared@",
+	    "a.elf:shared@-1",
+	    "a.elf:shared@+1",
+	    "a.elf:process@01",
+	    "a.elf:kernel@00",
+	    "a.elf:shared@1x",
+	    "a.elf:shared@x",
+	    "a.elf:shared@1@2",
+	    "a.elf:shared@@1",
+	    "a.elf:shared@100:x",
+	    "a.elf:shared@99999999999999999999",
+	    "a.elf:shared@1.0",
+	};
+	for (size_t i = 0; i < sizeof(bad_cpu) / sizeof(bad_cpu[0]); i++)
+		expect_refused(bad_cpu[i], cpu);
+	snprintf(past, sizeof(past), "a.elf:shared@%d", ACPI_MAX_CPUS);
+	expect_refused(past, cpu);
+	expect_refused("a.elf:@1", no_mode);
+	expect_refused("a.elf:@", no_mode);
+	expect_refused("a.elf:@1:x", no_mode);
+	const char *mode = "unknown mode (process, shared or kernel)";
+	expect_refused("a.elf:fast@1", mode);
+	expect_refused("a.elf:Shared@1", mode);
+	expect_refused("a.elf:shared1@1", mode);
 }
 
 static void test_parse_refused(void **state)
@@ -225,6 +296,7 @@ int main(void)
 	    cmocka_unit_test(test_cmdline_control), cmocka_unit_test(test_path_limit),
 	    cmocka_unit_test(test_dedup),	    cmocka_unit_test(test_cmdline),
 	    cmocka_unit_test(test_cmdline_limit),   cmocka_unit_test(test_parse_tail),
+	    cmocka_unit_test(test_parse_pin),	    cmocka_unit_test(test_parse_pin_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

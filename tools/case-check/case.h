@@ -13,7 +13,7 @@
  *
  *  - a guest case, NAME.case (tests/guest/cases, tests/attacks), run by
  *    tests/guest/run-cases on a platform; keys:
- *      tasks:    SPEC...    the tasks, in order; SPEC is NAME[:MODE[:ARG...]],
+ *      tasks:    SPEC...    the tasks, in order; SPEC is NAME[:MODE[@CPU][:ARG...]],
  *                           NAME meaning build/tasks/NAME.elf, or a path
  *                           relative to the repository root when it has a '/'
  *      append:   STR        more kernel command line (optional)

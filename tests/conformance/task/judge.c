@@ -1,10 +1,11 @@
-/* task-judge: writes the task-image corpus; judges images and specs with guest and shoji code. */
+/* task-judge: writes the task-image corpus; judges images, specs and kernel command lines. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arch/x86_64/layout.h"
+#include "core/cmdline.h"
 #include "images.h"
 #include "vmm/hostfile.h"
 #include "vmm/initrd.h"
@@ -14,10 +15,13 @@
  *        task-judge guest FILE...       the guest kernel's parser
  *        task-judge shoji FILE...       shoji's host check (libelf + rules)
  *        task-judge specs APPEND SPEC... shoji's packing (vmm/initrd.c)
+ *        task-judge kernel LINE         the kernel's command-line parser
  *
  * guest and shoji print one line a file: "accepted" or "refused: REASON".
  * specs prints "cmdline: LINE" and "initrd: NAME..." (the archive read
- * back with cpio_next), or "error: MESSAGE".  Exit status 0, or 2 for a
+ * back with cpio_next), or "error: MESSAGE".  kernel prints "tasks: " and
+ * each task as "NAME MODE[@CPU] 'ARG'...", " | " between them, or
+ * "refused: MESSAGE" (guest/core/cmdline.c's).  Exit status 0, or 2 for a
  * usage error or a file that cannot be read or written.
  * tests/conformance/task/run compares these with build/shoji-pack and
  * with tests/conformance/task/expect.
@@ -101,6 +105,39 @@ static int specs(const char *append, char **spec, int n)
 	return 0;
 }
 
+/* Room for every case's tasks; the kernel's own limit is guest/core/main.c's. */
+#define KERNEL_TASKS 64
+
+static int kernel(const char *line)
+{
+	static char buf[SHOJI_CMDLINE_MAX];
+	static struct task_spec tasks[KERNEL_TASKS];
+	struct boot_options opt = {.tasks = tasks, .max_tasks = KERNEL_TASKS};
+	char err[300];
+
+	if (strlen(line) >= sizeof(buf)) {
+		fprintf(stderr, "task-judge: a command line of %zu bytes or more\n", sizeof(buf));
+		return 2;
+	}
+	strcpy(buf, line);
+	if (cmdline_parse(buf, &opt, err, sizeof(err))) {
+		printf("refused: %s\n", err);
+		return 0;
+	}
+	printf("tasks:");
+	for (unsigned i = 0; i < opt.ntasks; i++) {
+		const struct task_spec *t = &tasks[i];
+		printf("%s %s", i ? " |" : "", t->name);
+		printf(" %s", task_mode_name(t->mode));
+		if (t->cpu != TASK_CPU_ANY)
+			printf("@%d", t->cpu);
+		for (int a = 1; a < t->argc; a++)
+			printf(" '%s'", t->argv[a]); /* quoted: an ARG may be empty */
+	}
+	printf("\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "gen"))
@@ -111,7 +148,10 @@ int main(int argc, char **argv)
 		return judge(false, argv + 2, argc - 2);
 	if (argc >= 3 && !strcmp(argv[1], "specs"))
 		return specs(argv[2], argv + 3, argc - 3);
-	fputs("usage: task-judge gen DIR | guest FILE... | shoji FILE... | specs APPEND SPEC...\n",
+	if (argc == 3 && !strcmp(argv[1], "kernel"))
+		return kernel(argv[2]);
+	fputs("usage: task-judge gen DIR | guest FILE... | shoji FILE... | specs APPEND SPEC... | "
+	      "kernel LINE\n",
 	      stderr);
 	return 2;
 }
