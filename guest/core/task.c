@@ -54,6 +54,10 @@ static struct task *task_create(const struct task_spec *spec, const void *initrd
 		*why = "too many tasks";
 		return 0;
 	}
+	if (spec->cpu >= 0 && (unsigned)spec->cpu >= smp_ncpus) {
+		*why = "pinned to a CPU that is not up";
+		return 0;
+	}
 	struct task *t = kmalloc(sizeof(*t));
 	if (!t) {
 		*why = "out of kernel memory";
@@ -62,7 +66,7 @@ static struct task *task_create(const struct task_spec *spec, const void *initrd
 	t->id = next_id;
 	t->mode = (uint8_t)spec->mode;
 	t->name = spec->name;
-	if (group_join(t, -1)) {
+	if (group_join(t, spec->cpu)) {
 		*why = "out of memory for page tables";
 		kfree(t, sizeof(*t));
 		return 0;
