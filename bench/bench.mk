@@ -33,7 +33,7 @@ $(BUILD)/tasks/bench_kmem_fpu.elf: $(BENCH_KMEM_FPU_OBJ) $(BENCH_LIB_OBJS) $(USE
 	$(BENCH_KMEM_FPU_OBJ)
 
 # Linux baselines: host programs, -O2, one per mechanism.
-BENCH_LINUX := pipe_pingpong futex_pingpong yield_pingpong null_syscall tlb pkey_switch \
+BENCH_LINUX := pipe_pingpong futex_pingpong yield_pingpong null_syscall tlb pkey_switch pairs_pingpong \
 	unix_pingpong yield_fifo tsc_loop
 BENCH_LINUX_BINS := $(addprefix $(BUILD)/bench/linux/,$(BENCH_LINUX))
 BENCH_LINUX_CFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -MMD -MP -pthread
@@ -47,10 +47,12 @@ $(BUILD)/bench/linux/%: bench/linux/%.c $(BENCH_LINUX_PMU)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(BENCH_LINUX_CFLAGS) -Iinclude -Iguest -static $< $(BENCH_LINUX_PMU) -o $@
 
-# tsc_loop checks the icount harness inside Linux (tests/bench/linux-icount.sh),
-# pipe_pingpong runs inside a Linux guest under shoji (tests/vmm/linux-guest),
-# both part of make test, so make all builds them.
-all: $(BUILD)/bench/linux/tsc_loop $(BUILD)/bench/linux/pipe_pingpong
+# tsc_loop checks the icount harness inside Linux (tests/bench/linux-icount.sh,
+# with pipe_pingpong and pairs_pingpong on several CPUs), pipe_pingpong runs
+# inside a Linux guest under shoji (tests/vmm/linux-guest), all part of make
+# test, so make all builds them.
+all: $(BUILD)/bench/linux/tsc_loop $(BUILD)/bench/linux/pipe_pingpong \
+	$(BUILD)/bench/linux/pairs_pingpong
 
 # The stopwatch times exec to a program's first output bytes; static, so
 # it also runs inside the emulated-KVM rig's busybox initramfs.

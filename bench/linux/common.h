@@ -75,6 +75,17 @@ static inline void die(const char *prog, const char *what)
 	exit(1);
 }
 
+/* Pins the calling thread to @cpu; threads and children created after inherit the mask. */
+static inline void pin_cpu(const char *prog, int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die(prog, "sched_setaffinity");
+}
+
 /*
  * The CPU both sides of a ping-pong run on: $BENCH_CPU, else the highest
  * one the process may use (CPU 0 takes most interrupts).  Pins the caller;
@@ -95,11 +106,37 @@ static inline int pin_one_cpu(const char *prog)
 			if (CPU_ISSET(c, &set))
 				cpu = c;
 	}
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		die(prog, "sched_setaffinity");
+	pin_cpu(prog, cpu);
 	return cpu;
+}
+
+/*
+ * The benchmarks on several CPUs (pingpong.h's xcpu, pairs_pingpong.c):
+ * fills @cpu with the lowest @want CPUs the process may use (CPUs 0, 1,
+ * ... where it may use all; `taskset` chooses others) and returns how many
+ * it found, at most @want.  Dies naming @prog when sched_getaffinity fails.
+ */
+static inline int usable_cpus(const char *prog, int *cpu, int want)
+{
+	cpu_set_t set;
+	int n = 0;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		die(prog, "sched_getaffinity");
+	for (int c = 0; c < CPU_SETSIZE && n < want; c++)
+		if (CPU_ISSET(c, &set))
+			cpu[n++] = c;
+	return n;
+}
+
+/* @n CPU numbers as JSON text, "0,1,2" (a JSON string's contents). */
+static inline void cpu_list(char *buf, size_t size, const int *cpu, int n)
+{
+	size_t o = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < n && o < size; i++)
+		o += (size_t)snprintf(buf + o, size - o, "%s%d", i ? "," : "", cpu[i]);
 }
 
 /* Another task of the benchmark: a thread, or a forked process (peer_start). */

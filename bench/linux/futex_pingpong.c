@@ -1,43 +1,27 @@
-/* futex_pingpong: Linux baseline, FUTEX_WAIT/FUTEX_WAKE round trips of two tasks on one CPU. */
-#include <linux/futex.h>
-#include <sys/syscall.h>
-
+/* futex_pingpong: Linux baseline, FUTEX_WAIT/FUTEX_WAKE round trips of two tasks on one CPU or two.
+ */
+#include "futex_turn.h"
 #include "pingpong.h"
 
 /*
- * usage: futex_pingpong process|thread N
+ * usage: futex_pingpong process|thread N [xcpu]
  *
  * One 32-bit word says whose turn it is (0 client, 1 server, 2 stop); each
  * side sets it for the other, wakes it, and waits while the word still
  * says "other".  Between processes the word lives in a MAP_SHARED page and
  * the futex is shared; between threads it is FUTEX_PRIVATE_FLAG.  Both
  * sides pinned to one CPU.  One RESULT line "ipc_roundtrip", variant
- * "futex"; the system calls per round trip are counted as made.
+ * "futex"; the system calls per round trip are counted as made.  xcpu:
+ * the two sides on two CPUs, "ipc_roundtrip_xcpu" (pingpong.h).
  */
 
-#define USAGE "futex_pingpong process|thread N"
+#define USAGE "futex_pingpong process|thread N [xcpu]"
 
 struct ctx {
 	struct pingpong pp;
 	uint32_t turn;
 	int priv; /* FUTEX_PRIVATE_FLAG or 0 */
 };
-
-static long futex(uint32_t *w, int op, uint32_t val, int priv)
-{
-	return syscall(SYS_futex, w, op | priv, val, NULL, NULL, 0);
-}
-
-/* Waits while *w == busy; returns the system calls made. */
-static uint64_t wait_while(uint32_t *w, uint32_t busy, int priv)
-{
-	uint64_t calls = 0;
-	while (__atomic_load_n(w, __ATOMIC_ACQUIRE) == busy) {
-		futex(w, FUTEX_WAIT, busy, priv);
-		calls++;
-	}
-	return calls;
-}
 
 static void *server(void *arg)
 {
@@ -76,7 +60,7 @@ static void stop(void *arg)
 
 int main(int argc, char **argv)
 {
-	struct ctx *c = pingpong_init(argc, argv, USAGE, sizeof(*c));
+	struct ctx *c = pingpong_init(argc, argv, USAGE, sizeof(*c), 1);
 
 	c->priv = c->pp.threads ? FUTEX_PRIVATE_FLAG : 0;
 	pingpong_start(&c->pp, server);

@@ -1,9 +1,10 @@
-/* pingpong.h: the harness of the Linux ping-pong baselines: two tasks on one CPU taking turns. */
+/* pingpong.h: the harness of the Linux ping-pong baselines: two tasks taking turns, on one CPU or
+ * on two. */
 #ifndef SHOJI_BENCH_LINUX_PINGPONG_H
 #define SHOJI_BENCH_LINUX_PINGPONG_H
 
 /*
- * usage: PROG process|thread N
+ * usage: PROG process|thread N [xcpu]
  *
  * A reporter and a partner, two processes (fork) or two threads, pinned
  * to one CPU (pin_one_cpu), so that each hand-over is a context switch,
@@ -12,6 +13,14 @@
  * (common.h): the cycles and nanoseconds per operation, the context
  * switches of both sides and the system calls both made over the
  * measured operations.
+ *
+ * With xcpu (the IPC baselines only: pingpong_init's @xcpu_ok) the two
+ * sides run on two CPUs instead, the reporter on the lowest the process
+ * may use and the partner on the next (usable_cpus: CPUs 0 and 1 where it
+ * may use all), so that each hand-over wakes the other CPU: the benchmark
+ * is named BENCHMARK_xcpu, and the line has "cpus":2, "pairs":1 and
+ * "pinned":"A,B".  Where the process may use only one CPU it prints a
+ * SKIP line saying so instead, and exits 0.
  *
  * A program keeps only how one side signals the other:
  *
@@ -42,6 +51,9 @@ struct pingpong {
 	uint64_t warm, n;	   /* the reporter's warm-up and measured operations */
 	uint64_t partner_switches; /* the partner's, over the measured operations */
 	uint64_t partner_syscalls; /* likewise */
+	int xcpu;		   /* the sides on two CPUs, cpu[0] the reporter's */
+	int cpu[2];
+	const char *skip; /* why the xcpu run cannot be, else NULL */
 	struct peer partner;
 };
 
@@ -51,15 +63,21 @@ struct pingpong_tally {
 };
 
 /*
- * Parses argv as "process|thread N" (else prints @usage and exits 2),
- * maps @size bytes of shared state, which start with a struct pingpong,
- * and fills that in.  Returns the state; dies when it cannot map it.
+ * Parses argv as "process|thread N", or "process|thread N xcpu" when
+ * @xcpu_ok (else prints @usage and exits 2), maps @size bytes of shared
+ * state, which start with a struct pingpong, and fills that in.  Returns
+ * the state; dies when it cannot map it.
  */
-static inline void *pingpong_init(int argc, char **argv, const char *usage, size_t size)
+static inline void *pingpong_init(int argc, char **argv, const char *usage, size_t size,
+				  int xcpu_ok)
 {
-	int threads;
+	int threads, xcpu = xcpu_ok && argc == 4;
 
-	arg_total(argc, 3, usage);
+	arg_total(argc, 3 + xcpu, usage);
+	if (xcpu && strcmp(argv[3], "xcpu")) {
+		fprintf(stderr, "%s: '%s' is not xcpu; usage: %s\n", argv[0], argv[3], usage);
+		exit(2);
+	}
 	const char *mode = arg_mode(argv, 1, &threads, usage);
 	uint64_t n = arg_count(argv, 2, usage);
 	struct pingpong *p =
@@ -72,15 +90,30 @@ static inline void *pingpong_init(int argc, char **argv, const char *usage, size
 	p->who = threads ? RUSAGE_THREAD : RUSAGE_SELF;
 	p->warm = bench_warmup(n);
 	p->n = n;
+	p->xcpu = xcpu;
 	return p;
 }
 
-/* Pins the caller to one CPU, then starts @partner(@p) there as a thread
- * or a forked process (peer_start). */
+/*
+ * Pins the caller to one CPU, then starts @partner(@p) there as a thread
+ * or a forked process (peer_start).  xcpu: starts the partner pinned to
+ * the second CPU, then pins the caller to the first; with one CPU it
+ * starts nothing and pingpong_measure() prints the SKIP line.
+ */
 static inline void pingpong_start(struct pingpong *p, void *(*partner)(void *))
 {
-	pin_one_cpu(p->prog);
+	if (!p->xcpu) {
+		pin_one_cpu(p->prog);
+		peer_start(&p->partner, p->threads, partner, p, p->prog);
+		return;
+	}
+	if (usable_cpus(p->prog, p->cpu, 2) < 2) {
+		p->skip = "the process may use one CPU only (sched_getaffinity): xcpu needs two";
+		return;
+	}
+	pin_cpu(p->prog, p->cpu[1]);
 	peer_start(&p->partner, p->threads, partner, p, p->prog);
+	pin_cpu(p->prog, p->cpu[0]);
 }
 
 /*
@@ -106,8 +139,9 @@ static inline void pingpong_tally(struct pingpong *p, struct pingpong_tally *t, 
  * The reporter: @op(@p, i) for i below warm, then for i below n measured
  * (each returns the system calls it made), @stop(@p) to end the partner's
  * loop (none when NULL: the partner ends by itself), waits for the
- * partner and prints the RESULT line of @benchmark, @variant.  Returns
- * main()'s status, 0.
+ * partner and prints the RESULT line of @benchmark (BENCHMARK_xcpu with
+ * xcpu), @variant, or the SKIP line when pingpong_start() could not start
+ * the partner.  Returns main()'s status, 0.
  */
 static inline int pingpong_measure(struct pingpong *p, const char *benchmark, const char *variant,
 				   uint64_t (*op)(void *state, uint64_t i),
@@ -115,7 +149,13 @@ static inline int pingpong_measure(struct pingpong *p, const char *benchmark, co
 {
 	uint64_t n = p->n, calls = 0;
 	struct mark a, b;
+	char name[64], extra[96], cpus[32];
 
+	snprintf(name, sizeof(name), "%s%s", benchmark, p->xcpu ? "_xcpu" : "");
+	if (p->skip) {
+		skip(name, p->mode, variant, p->skip);
+		return 0;
+	}
 	for (uint64_t i = 0; i < p->warm; i++)
 		op(p, i);
 	uint64_t s0 = switches(p->who);
@@ -128,9 +168,11 @@ static inline int pingpong_measure(struct pingpong *p, const char *benchmark, co
 	if (stop)
 		stop(p);
 	peer_join(&p->partner);
-	result(benchmark, p->mode, variant, n, p->warm, (double)(b.tsc - a.tsc),
-	       (double)(b.ns - a.ns), (double)(own + p->partner_switches),
-	       (double)(calls + p->partner_syscalls), -1, NULL);
+	cpu_list(cpus, sizeof(cpus), p->cpu, 2);
+	snprintf(extra, sizeof(extra), ",\"cpus\":2,\"pairs\":1,\"pinned\":\"%s\"", cpus);
+	result(name, p->mode, variant, n, p->warm, (double)(b.tsc - a.tsc), (double)(b.ns - a.ns),
+	       (double)(own + p->partner_switches), (double)(calls + p->partner_syscalls), -1,
+	       p->xcpu ? extra : NULL);
 	return 0;
 }
 

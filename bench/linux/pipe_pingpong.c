@@ -1,8 +1,8 @@
-/* pipe_pingpong: Linux baseline, 8-byte round trips over two pipes, two tasks on one CPU. */
+/* pipe_pingpong: Linux baseline, 8-byte round trips over two pipes, two tasks on one CPU or two. */
 #include "pingpong.h"
 
 /*
- * usage: pipe_pingpong process|thread N
+ * usage: pipe_pingpong process|thread N [xcpu]
  *
  * Both sides pinned to one CPU (pingpong.h), so every round trip is two
  * context switches, as between two guest tasks.  The client writes 8
@@ -10,9 +10,10 @@
  * warm-up round trips, then N measured.  One RESULT line
  * "ipc_roundtrip", variant "pipe": per round trip four system calls
  * (write and read on each side) and the context switches of both sides.
+ * xcpu: the two sides on two CPUs, "ipc_roundtrip_xcpu" (pingpong.h).
  */
 
-#define USAGE "pipe_pingpong process|thread N"
+#define USAGE "pipe_pingpong process|thread N [xcpu]"
 
 struct ctx {
 	struct pingpong pp;
@@ -58,7 +59,7 @@ static void stop(void *arg)
 
 int main(int argc, char **argv)
 {
-	struct ctx *c = pingpong_init(argc, argv, USAGE, sizeof(*c));
+	struct ctx *c = pingpong_init(argc, argv, USAGE, sizeof(*c), 1);
 
 	if (pipe(c->to_srv) || pipe(c->to_cli))
 		die(argv[0], "pipe");

@@ -1,10 +1,10 @@
-/* unix_pingpong: Linux baseline, 8-byte round trips over a UNIX socketpair on one CPU. */
+/* unix_pingpong: Linux baseline, 8-byte round trips over a UNIX socketpair on one CPU or two. */
 #include <sys/socket.h>
 
 #include "pingpong.h"
 
 /*
- * usage: unix_pingpong process|thread N
+ * usage: unix_pingpong process|thread N [xcpu]
  *
  * One AF_UNIX SOCK_STREAM socketpair; both sides pinned to one CPU
  * (pingpong.h).  The client sends 8 bytes on its end, the server receives
@@ -12,10 +12,11 @@
  * trips, then N measured.  One RESULT line "ipc_roundtrip", variant
  * "unix": per round trip four system calls (write and read on each side),
  * two copies each way (into the socket buffer and out of it) and the
- * context switches of both sides.
+ * context switches of both sides.  xcpu: the two sides on two CPUs,
+ * "ipc_roundtrip_xcpu" (pingpong.h).
  */
 
-#define USAGE "unix_pingpong process|thread N"
+#define USAGE "unix_pingpong process|thread N [xcpu]"
 
 struct ctx {
 	struct pingpong pp;
@@ -59,7 +60,7 @@ static void stop(void *arg)
 
 int main(int argc, char **argv)
 {
-	struct ctx *c = pingpong_init(argc, argv, USAGE, sizeof(*c));
+	struct ctx *c = pingpong_init(argc, argv, USAGE, sizeof(*c), 1);
 
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, c->sv))
 		die(argv[0], "socketpair");

@@ -17,7 +17,7 @@
 
 int main(int argc, char **argv)
 {
-	struct pingpong *p = pingpong_init(argc, argv, USAGE, sizeof(*p));
+	struct pingpong *p = pingpong_init(argc, argv, USAGE, sizeof(*p), 0);
 	struct sched_param sp = {.sched_priority = 1};
 
 	if (sched_setscheduler(0, SCHED_FIFO, &sp)) {

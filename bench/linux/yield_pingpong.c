@@ -16,7 +16,7 @@
 
 int main(int argc, char **argv)
 {
-	struct pingpong *p = pingpong_init(argc, argv, USAGE, sizeof(*p));
+	struct pingpong *p = pingpong_init(argc, argv, USAGE, sizeof(*p), 0);
 
 	pingpong_start(p, yield_partner);
 	return pingpong_measure(p, "yield_pingpong", "sched_yield", yield_op, NULL);

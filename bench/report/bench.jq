@@ -10,6 +10,7 @@ include "lib";
 include "targets";
 include "linux";
 include "pmu";
+include "smp";
 
 # "median (min–max)" cycles and ns of a timed group.
 def cyc_ns: "\(mmm("cycles_per_op")) cyc, \(mmm("ns_per_op")) ns";
@@ -172,6 +173,7 @@ def report($d; $t):
 		+ (if $has_tcg then "## Guest event counters per operation (QEMU TCG, one run; timings discarded)\n\n"
 			+ guest_rows($d; "tcg") + "\n" else "" end)
 		+ shoji_linux_section($d)
+		+ smp_section($d; false)
 		+ $kmem.md
 		+ shoji_section($d)
 		+ (if $icount_seen then "## Path lengths\n\nInstructions per operation under QEMU -icount are in "

@@ -26,7 +26,7 @@ def fields: ["cycles_per_op", "ns_per_op", "cycles_per_op_with_switches", "tsc_r
 	"task_switches", "cr3_writes", "wrpkru", "tlb_flushes", "syscalls", "timer_ticks", "bytes",
 	"tsc_at_main", "clock_ns_at_main", "tasks", "groups", "total_bytes", "per_task_bytes",
 	"instructions", "kib", "us", "iterations", "warmup", "ticks_per_instruction", "boot_ticks",
-	"entry_tsc", "calibration_ticks", "exits"] + [pmu_events[] | "pmu_" + .];
+	"entry_tsc", "calibration_ticks", "exits", "cpus", "pairs"] + [pmu_events[] | "pmu_" + .];
 
 
 # The SYS_STATS counters: per operation, in results.json's counters_per_op.

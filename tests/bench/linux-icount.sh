@@ -9,8 +9,14 @@
 # instruction count under -icount is a path length, deterministic, so this
 # is no timing assertion.  It fails if the TSC ran at any other rate (a
 # different -icount shift, or none: then the ticks are host cycles).
-# Prints PASS/FAIL/SKIP lines (bench/linux-icount-tsc) and exits non-zero
-# on a FAIL.
+# The same run boots a third machine, -smp 4 (bench/steps/linux-icount's
+# boot of several CPUs), with a short cross-CPU pipe ping-pong and two
+# futex pairs on two CPUs: all four CPUs must come online and each
+# RESULT line must be well-formed (benchmark, mode, variant, CPUs, pairs,
+# the CPUs pinned, the iterations, a positive count per round trip); its
+# numbers are not checked.
+# Prints PASS/FAIL/SKIP lines (bench/linux-icount-tsc,
+# bench/linux-icount-smp) and exits non-zero on a FAIL.
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -21,12 +27,17 @@ for tool in jq cpio "${QEMU:-qemu-system-x86_64}"; do
 	command -v "$tool" >/dev/null || { echo "SKIP $name: $tool not installed (tools/install-deps)"; exit 0; }
 done
 [[ -x $tsc_loop ]] || { echo "SKIP $name: $tsc_loop not built (make bench builds it)"; exit 0; }
+smp=(pipe_pingpong pairs_pingpong) smp_cmds=("pipe_pingpong thread 200 xcpu" "pairs_pingpong futex thread 2 2 100")
+for p in "${smp[@]}"; do
+	[[ -x $root/build/bench/linux/$p ]] || { smp_cmds=() smp_why="build/bench/linux/$p not built (make builds it)"; }
+done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/raw"
 
 st=0
-"$root/bench/steps/linux-icount" "$tmp" 1 "tsc_loop 10000" "tsc_loop 50000" >"$tmp/records" 2>"$tmp/err" || st=$?
+"$root/bench/steps/linux-icount" "$tmp" 1 "tsc_loop 10000" "tsc_loop 50000" "${smp_cmds[@]}" >"$tmp/records" \
+	2>"$tmp/err" || st=$?
 if ((st == 3)); then
 	echo "SKIP $name: $(jq -r 'select(.reason) | .reason' < <(cut -f4 "$tmp/records") | head -n 1)"
 	exit 0
@@ -46,5 +57,28 @@ if ((${#problems[@]} == 0)); then
 	echo "PASS $name ($checked loop pairs, 1 tick per instruction)"
 else
 	for p in "${problems[@]}"; do echo "FAIL $name: $p"; done
+	status=1
+fi
+
+# The boot of several CPUs: its CPUs and its RESULT records, well-formed.
+if ((${#smp_cmds[@]} == 0)); then
+	echo "SKIP bench/linux-icount-smp: $smp_why"
+	exit "${status:-0}"
+fi
+problems=()
+con=$tmp/raw/linux-icount-linux-smp4.run1.txt
+grep -qx 'CPUS 0-3' "$con" 2>/dev/null || problems+=("${con##*/}: not 'CPUS 0-3' (the /init brings CPUs 1-3 up)")
+want=('ipc_roundtrip_xcpu linux-thread pipe 2 1 0,1 200' 'ipc_pairs linux-thread futex-N2-M2 2 2 0,1 200')
+got=$(awk -F'\t' '$1 == "RESULT" && $2 == "icount-linux-smp4"' "$tmp/records" | cut -f4 |
+	jq -r 'select((.cycles_per_op | type) == "number" and .cycles_per_op > 0
+		and (.counters.syscalls | type) == "number")
+		| "\(.benchmark) \(.mode) \(.variant) \(.cpus) \(.pairs) \(.pinned) \(.iterations)"' 2>&1)
+[[ $got == "$(printf '%s\n' "${want[@]}")" ]] ||
+	problems+=("icount-linux-smp4 records: '${got//$'\n'/; }', expected '${want[0]}; ${want[1]}' with counts > 0")
+if ((${#problems[@]} == 0)); then
+	echo "PASS bench/linux-icount-smp (4 CPUs online, ${#want[@]} well-formed results)"
+else
+	for p in "${problems[@]}"; do echo "FAIL bench/linux-icount-smp: $p"; done
 	exit 1
 fi
+exit "${status:-0}"
