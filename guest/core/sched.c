@@ -25,6 +25,7 @@ uint32_t cpu_lock PERCPU;
 /* Whether the CPU halts in sched_idle(), set and cleared under its lock. */
 static bool cpu_idle PERCPU;
 static uint32_t world_lock;
+bool sched_in_world PERCPU;
 uint32_t sched_doom PERCPU;
 bool sched_deadlock_said;
 /* Set once the boot processor schedules: the other CPUs wait for it. */
@@ -76,12 +77,14 @@ void world_enter(void)
 	lock_take(&world_lock);
 	for (unsigned i = 0; i < smp_ncpus; i++)
 		lock_take(&percpu_of(cpu_lock, i));
+	sched_in_world = true;
 }
 
 void world_leave(void)
 {
 	if (smp_ncpus == 1)
 		return;
+	sched_in_world = false;
 	for (unsigned i = 0; i < smp_ncpus; i++)
 		if (i != cpu_self.index)
 			lock_drop(&percpu_of(cpu_lock, i));

@@ -76,6 +76,10 @@ __attribute__((no_caller_saved_registers)) void cpu_lock_spin(void);
  * change before it returns: callers read nothing across it. */
 void world_enter(void);
 void world_leave(void);
+/* Whether this CPU is in a world section (with more than one CPU): what
+ * task_end() checks, since ending a task frees memory and wakes its
+ * partners on any CPU. */
+extern bool sched_in_world;
 /* With more than one CPU: nothing of this CPU's can run.  Looks, in a
  * world section, for a task runnable on any CPU: when there is one,
  * halts (current 0) until woken and returns true with this CPU's lock

@@ -95,8 +95,10 @@ void gate_dispatch(void)
 	} else if (copy_from_task(t, w, r->rsp, sizeof(w)))
 		w[1] = 1; /* not a return address: refused below */
 	if (w[1] % BUNDLE_SIZE || w[1] - slot_base(t->slot) >= SLOT_IMAGE_MAX) {
+		world_enter(); /* a kill frees memory and wakes partners anywhere */
 		task_kill(t, "entered the gate without a call from its own code (rsp %#lx)",
 			  r->rsp);
+		world_leave();
 	} else {
 		r->rdx = w[0];
 		r->rip = w[1];

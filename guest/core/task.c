@@ -112,6 +112,8 @@ void tasks_create_all(const struct boot_options *opt, const void *initrd, size_t
 
 static void task_end(struct task *t, bool ok)
 {
+	if (smp_ncpus > 1 && !sched_in_world)
+		panic("task %u (%s) ended outside a world section", t->id, t->name);
 	if (t->state == TASK_RUNNABLE && t != current)
 		sched_dequeue(t);
 	t->state = TASK_DEAD;
