@@ -56,8 +56,8 @@ static int unmapper(long peer, unsigned long rounds)
 	long m = sys_map(PAGE, RW);
 	long u = m < 0 ? m : sys_unmap((void *)m, PAGE);
 	long n = u ? u : sys_recv(peer, (void *)m, PAGE, 0);
-	printf("race unmapper: %lu messages, then a receive into its unmapped buffer: %s\n",
-	       rounds, n < 0 ? sys_errname(n) : "delivered");
+	printf("race unmapper: %lu messages, then a receive into its unmapped buffer: %s\n", rounds,
+	       n < 0 ? sys_errname(n) : "delivered");
 	return n == -SHOJI_EFAULT ? 0 : 1;
 }
 
