@@ -112,8 +112,12 @@ void tasks_create_all(const struct boot_options *opt, const void *initrd, size_t
 
 static void task_end(struct task *t, bool ok)
 {
-	if (smp_ncpus > 1 && !sched_in_world)
-		panic("task %u (%s) ended outside a world section", t->id, t->name);
+	/* Only its own CPU ends a task, in a world section: it alone can
+	 * flush what its TLB holds of the task's memory (paging.c), and its
+	 * run queue and FPU record are reached at this CPU's addresses. */
+	if (smp_ncpus > 1 && (!sched_in_world || task_cpu(t) != cpu_self.index))
+		panic("task %u (%s) of CPU %u ended on CPU %u %s a world section", t->id, t->name,
+		      task_cpu(t), cpu_self.index, sched_in_world ? "in" : "outside");
 	if (t->state == TASK_RUNNABLE && t != current)
 		sched_dequeue(t);
 	t->state = TASK_DEAD;
