@@ -301,11 +301,13 @@ FAST_ENTRY(ipc_fast_reply_recv_w, syscall_word, SYS_REPLY_RECV_W, BY_SYSCALL)
  * ring-0 receiver).  So the branch that trusts a same-group receiver to
  * be a ring-3 task with a SYSCALL frame runs under the audit too.
  */
-static uint32_t audited_caller;
+/* The caller of this CPU's fast path, which another CPU's may overwrite
+ * meanwhile if it were shared. */
+static uint32_t audited_caller PERCPU;
 
 void ipc_fast_audit_exit(void)
 {
-	audit_fast_exits++;
+	__atomic_fetch_add(&audit_fast_exits, 1, __ATOMIC_RELAXED); /* outside a world section */
 	audit_check("an IPC fast path (its SYSRET exit)", audited_caller);
 }
 
