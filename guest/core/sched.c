@@ -227,6 +227,15 @@ static bool cpu_has_work(unsigned i)
 bool sched_idle(void)
 {
 	world_enter();
+	/* world_enter() let go of this CPU's lock: another CPU may have
+	 * queued a task here meanwhile and sent no wake IPI, since this CPU
+	 * was not idle yet.  Halting now would leave the task waiting for
+	 * the next tick. */
+	if (sched_queued_any()) {
+		sched_deadlock_said = false;
+		world_leave();
+		return true;
+	}
 	bool work = false, doom = false;
 	for (unsigned i = 0; i < smp_ncpus && !work; i++)
 		work = cpu_has_work(i), doom |= percpu_of(sched_doom, i) != 0;
