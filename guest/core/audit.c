@@ -308,12 +308,15 @@ static void check_memory(void)
 }
 
 /* The CPUs line above, for the other CPUs, which a world section finds
- * outside the kernel: running a task of their own, or idle.  A record,
- * not the register: one CPU cannot read another's PKRU.  A CPU that runs
- * a ring-3 task has written that task's PKRU and no other (so it holds
- * the rights to one key, its task's), and one that runs a ring-0 task
- * leaves for it with that task's (expected_pkru); an idle one runs no
- * task code, and its next switch writes PKRU. */
+ * running a task of their own, idle, or in the kernel waiting in
+ * world_enter() for this section to end (a task's exception or system
+ * call).  A record, not the register: one CPU cannot read another's PKRU.
+ * A CPU that runs a ring-3 task has written that task's PKRU and no other
+ * (so it holds the rights to one key, its task's), and one that runs a
+ * ring-0 task leaves for it with that task's (expected_pkru); an idle one
+ * runs no task code, and its next switch writes PKRU.  One in the kernel
+ * (cpu_in_kernel) holds the kernel's rights, the entry's PKRU 0
+ * (pkru_entry_cleared()), and writes the task's again before it leaves. */
 static void check_cpus(void)
 {
 	for (unsigned i = 0; i < smp_ncpus; i++) {
@@ -331,7 +334,7 @@ static void check_cpus(void)
 			       c->id);
 		uint32_t pkru = c->mode == MODE_KERNEL ? percpu_of(expected_pkru, i)
 						       : percpu_of(pkru_loaded, i);
-		if (cpu.pku && pkru != c->pkru)
+		if (cpu.pku && pkru != c->pkru && !percpu_of(cpu_in_kernel, i))
 			broken("CPU %u runs task %u with PKRU %#x, not the task's %#x", i, c->id,
 			       pkru, c->pkru);
 		if (g != c->group)

@@ -32,13 +32,9 @@ static bool ring0_rip_ok(const struct task *t, uint64_t rip)
 
 /* Ends t, about to be resumed, in a world section (core/sched.h): the
  * return path holds only this CPU's lock, and a kill frees memory and
- * wakes partners on any CPU.  t is current already, and world_enter()
- * lets another CPU's audit see it so: with t's PKRU as the one this CPU
- * would leave with (audit.c, check_cpus()), which nothing uses, as t
- * never runs again. */
+ * wakes partners on any CPU. */
 static __attribute__((noinline, cold)) void ring0_kill(struct task *t, const char *why, uint64_t v)
 {
-	pkru_set_expected(t->pkru);
 	world_enter();
 	task_kill(t, why, v);
 	world_leave();
