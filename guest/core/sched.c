@@ -80,15 +80,22 @@ void world_enter(void)
 	sched_in_world = true;
 }
 
-void world_leave(void)
+/* world_leave() with more than one CPU, out of line: the one-CPU test
+ * stays the whole of world_leave() on every system call. */
+static __attribute__((noinline)) void world_leave_all(void)
 {
-	if (smp_ncpus == 1)
-		return;
 	sched_in_world = false;
 	for (unsigned i = 0; i < smp_ncpus; i++)
 		if (i != cpu_self.index)
 			lock_drop(&percpu_of(cpu_lock, i));
 	lock_drop(&world_lock);
+}
+
+void world_leave(void)
+{
+	if (smp_ncpus == 1)
+		return;
+	world_leave_all();
 }
 
 void sched_forget(struct task *t)
