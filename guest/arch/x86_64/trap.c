@@ -169,6 +169,7 @@ extern char entry_violation[];
 void trap_task(struct regs *f)
 {
 	struct task *t = current;
+	uint32_t id = t->id; /* for the audit: a kill below frees t */
 	uint64_t cr2 = read_cr2();
 
 	t->regs = *f;
@@ -184,7 +185,6 @@ void trap_task(struct regs *f)
 			exception(t, cr2);
 		world_leave();
 	}
-	uint32_t id = t->id; /* t may be gone now */
 	sched_prepare_return();
 	if (audit_enabled)
 		audit_check("an interrupt or exception", id);
