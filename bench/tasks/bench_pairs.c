@@ -1,4 +1,5 @@
-/* bench_pairs: M independent IPC ping-pong pairs on N CPUs, their round trips together (issue 18). */
+/* bench_pairs: M independent IPC ping-pong pairs on N CPUs, their round trips together (issue 18).
+ */
 #include <shoji/abi.h>
 #include <string.h>
 #include "bench.h"
