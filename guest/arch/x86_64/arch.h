@@ -90,6 +90,9 @@ struct shoji_pmu;
  * to the counters.
  */
 void pmu_init(bool enable);
+/* The same counters on another CPU (ap_main()), when pmu_init() programmed
+ * any: every CPU counts its own, and SYS_PMU reads the caller's CPU's. */
+void pmu_init_ap(void);
 /* Fills @out with the counters' events, widths and values now, the rest
  * zeroed; returns how many are valid (0 without counters). */
 unsigned pmu_read(struct shoji_pmu *out);
