@@ -29,6 +29,8 @@
  *                     loop, yields included.
  *
  * Each after N/10 (at least 10) warm-up operations of the same kind.
+ * VARIANT xcpu (xcpu-word) names the first line ipc_roundtrip_xcpu, with
+ * "cpus":2 and "pairs":1: the runner pins the two to two CPUs.
  * VARIANT labels the lines; MODE must be the mode the client runs in.
  */
 
@@ -107,9 +109,15 @@ static inline __attribute__((always_inline)) void roundtrip(const char *variant,
 		call(srv, MSG_WORK, word);
 	}
 	roi_end(&r);
+	/* VARIANT xcpu: the two on two CPUs (pinned by the runner), the
+	 * round trip the reports' "Several CPUs" section compares. */
+	bool xcpu = strcmp(variant, "xcpu") == 0 || strcmp(variant, "xcpu-word") == 0;
 	roi_result(&r,
-		   &(struct roi_report){
-		       .benchmark = "ipc_roundtrip", .variant = variant, .ops = n, .warmup = warm});
+		   &(struct roi_report){.benchmark = xcpu ? "ipc_roundtrip_xcpu" : "ipc_roundtrip",
+					.variant = variant,
+					.ops = n,
+					.warmup = warm,
+					.extra = xcpu ? ",\"cpus\":2,\"pairs\":1" : 0});
 }
 
 static inline __attribute__((always_inline)) void call_to_peer(const char *variant, uint64_t n,

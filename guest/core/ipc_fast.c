@@ -53,19 +53,32 @@ INLINE void load_group_keeping_regs(struct group *g)
  * which runs and so is runnable (audit.c checks that of current), and
  * not dead, which no test of its state then needs either.
  */
-INLINE struct task *waiting_for(const struct task *self, uint64_t id)
+/* How a call came in: the gate (ipc_fast_take), or the SYSCALL entry,
+ * whose fast exit audit=on checks first (return_sysret_audited, entry.S);
+ * WAY_MP with more than one CPU up (the _mp entries of entry.S), a
+ * constant in each copy, so that one CPU's paths test nothing of it. */
+enum way {
+	BY_GATE,
+	BY_SYSCALL,
+	BY_SYSCALL_AUDITED,
+	WAY_MP = 4,
+};
+INLINE enum way way_kind(enum way way)
+{
+	return (enum way)(way & ~WAY_MP);
+}
+
+INLINE struct task *waiting_for(const struct task *self, uint64_t id, enum way way)
 {
 	struct task *t = id < TASK_MAX ? task_table[id] : 0;
+	if (!t || t->state != TASK_RECV_BLOCKED)
+		return 0;
 	/* A task of another CPU is the general path's, in a world section
 	 * (core/sched.h): here only this CPU's lock is held. */
-	if (!t || t->state != TASK_RECV_BLOCKED || unlikely(t->cpu != self->cpu))
+	if ((way & WAY_MP) && unlikely(t->cpu != self->cpu))
 		return 0;
 	return !t->ipc_peer || t->ipc_peer == self->id ? t : 0;
 }
-
-/* How a call came in: the gate (ipc_fast_take), or the SYSCALL entry,
- * whose fast exit audit=on checks first (return_sysret_audited, entry.S). */
-enum way { BY_GATE, BY_SYSCALL, BY_SYSCALL_AUDITED };
 
 /*
  * dest, which the message made runnable, becomes current with its page
@@ -91,7 +104,7 @@ INLINE void switch_begin(struct task *dest)
 }
 INLINE bool same_group(const struct task *dest, enum way way)
 {
-	return way != BY_GATE && likely(sched_cpu.loaded_group == dest->group);
+	return way_kind(way) != BY_GATE && likely(sched_cpu.loaded_group == dest->group);
 }
 INLINE bool switch_rest(struct task *dest)
 {
@@ -114,7 +127,10 @@ INLINE _Noreturn void leave_by_sysret(enum way way)
 	 * to a cold block, one more instruction on the way out. */
 	__asm__ volatile("jmp %P0"
 			 :
-			 : "i"(way == BY_SYSCALL_AUDITED ? return_sysret_audited : return_sysret));
+			 : "i"(way == BY_SYSCALL_AUDITED	      ? return_sysret_audited
+			       : way == (BY_SYSCALL_AUDITED | WAY_MP) ? return_sysret_audited_mp
+			       : way & WAY_MP			      ? return_sysret_mp
+								      : return_sysret));
 	__builtin_unreachable();
 }
 
@@ -133,12 +149,13 @@ INLINE void syscall_return(bool ring3, enum way way)
  * reply_then_receive() in ipc.c); anything else is left to it.  Returns
  * dest with its message, or 0.
  */
-INLINE struct task *word_deliver(struct task *self, uint64_t nr, uint64_t dest_id, uint64_t word)
+INLINE struct task *word_deliver(struct task *self, uint64_t nr, uint64_t dest_id, uint64_t word,
+				 enum way way)
 {
 	/* reply_recv_w: its receive must block (nothing queued for it yet). */
 	if (nr == SYS_REPLY_RECV_W && unlikely(self->sendq != 0))
 		return 0;
-	struct task *dest = waiting_for(self, dest_id);
+	struct task *dest = waiting_for(self, dest_id, way);
 	/* A word receiver: its number is a word call's, the two highest. */
 	if (unlikely(!dest || dest->regs.rax < SYS_CALL_W))
 		return 0;
@@ -244,7 +261,7 @@ INLINE int buffer_deliver(struct task *self, uint64_t nr, uint64_t dest_id, uint
 	if (nr == SYS_REPLY_RECV && rx.from &&
 	    unlikely(!uaccess_in_stack(self, rx.from, sizeof(uint64_t))))
 		return -1;
-	struct task *dest = waiting_for(self, dest_id);
+	struct task *dest = waiting_for(self, dest_id, way);
 	/* dest waits in a buffer receive (the word calls are the highest
 	 * numbers) with its buffers in its stack (rx_buf, ipc.h). */
 	if (unlikely(!dest || dest->regs.rax >= SYS_CALL_W || !dest->rx_buf))
@@ -255,13 +272,22 @@ INLINE int buffer_deliver(struct task *self, uint64_t nr, uint64_t dest_id, uint
 	return buffer_move(self, nr, dest, dest_id, sbuf, n, rx, way, false);
 }
 
+/* The general path for a call the fast path leaves. */
+INLINE void general(uint64_t rdi, uint64_t rsi, uint64_t rdx, enum way way)
+{
+	if (way & WAY_MP)
+		syscall_dispatch_mp(rdi, rsi, rdx);
+	else
+		syscall_dispatch(rdi, rsi, rdx);
+}
+
 /* The SYSCALL entry's fast paths, one per call, so that the number is a
  * constant in each. */
 INLINE void syscall_word(uint64_t nr, uint64_t dest_id, uint64_t word, uint64_t rdx, enum way way)
 {
-	struct task *dest = word_deliver(current, nr, dest_id, word);
+	struct task *dest = word_deliver(current, nr, dest_id, word, way);
 	if (unlikely(!dest)) {
-		syscall_dispatch(dest_id, word, rdx);
+		general(dest_id, word, rdx, way);
 		return;
 	}
 	switch_begin(dest);
@@ -276,7 +302,7 @@ INLINE void syscall_buffer(uint64_t nr, uint64_t rdi, uint64_t rsi, uint64_t rdx
 {
 	int ring3 = buffer_deliver(current, nr, rdi, rsi, rdx, way);
 	if (unlikely(ring3 < 0)) {
-		syscall_dispatch(rdi, rsi, rdx);
+		general(rdi, rsi, rdx, way);
 		return;
 	}
 	syscall_return(ring3, way);
@@ -293,6 +319,11 @@ FAST_ENTRY(ipc_fast_call, syscall_buffer, SYS_CALL, BY_SYSCALL)
 FAST_ENTRY(ipc_fast_reply_recv, syscall_buffer, SYS_REPLY_RECV, BY_SYSCALL)
 FAST_ENTRY(ipc_fast_call_w, syscall_word, SYS_CALL_W, BY_SYSCALL)
 FAST_ENTRY(ipc_fast_reply_recv_w, syscall_word, SYS_REPLY_RECV_W, BY_SYSCALL)
+FAST_ENTRY(ipc_fast_send_mp, syscall_buffer, SYS_SEND, BY_SYSCALL | WAY_MP)
+FAST_ENTRY(ipc_fast_call_mp, syscall_buffer, SYS_CALL, BY_SYSCALL | WAY_MP)
+FAST_ENTRY(ipc_fast_reply_recv_mp, syscall_buffer, SYS_REPLY_RECV, BY_SYSCALL | WAY_MP)
+FAST_ENTRY(ipc_fast_call_w_mp, syscall_word, SYS_CALL_W, BY_SYSCALL | WAY_MP)
+FAST_ENTRY(ipc_fast_reply_recv_w_mp, syscall_word, SYS_REPLY_RECV_W, BY_SYSCALL | WAY_MP)
 
 /*
  * audit=on: the same fast paths, with the invariants checked after each
@@ -317,6 +348,12 @@ void ipc_fast_audit_exit(void)
 		audited_caller = current->id;                                                      \
 		how(nr, rdi, rsi, rdx, BY_SYSCALL_AUDITED);                                        \
 		audit_check("a system call", audited_caller);                                      \
+	}                                                                                          \
+	void name##_audited_mp(uint64_t rdi, uint64_t rsi, uint64_t rdx)                           \
+	{                                                                                          \
+		audited_caller = current->id;                                                      \
+		how(nr, rdi, rsi, rdx, BY_SYSCALL_AUDITED | WAY_MP);                               \
+		audit_check("a system call", audited_caller);                                      \
 	}
 FAST_ENTRY_AUDITED(ipc_fast_send, syscall_buffer, SYS_SEND)
 FAST_ENTRY_AUDITED(ipc_fast_call, syscall_buffer, SYS_CALL)
@@ -326,22 +363,32 @@ FAST_ENTRY_AUDITED(ipc_fast_reply_recv_w, syscall_word, SYS_REPLY_RECV_W)
 
 /* The gate's way in: the same paths, the number and arguments read from
  * t's saved registers. */
-bool ipc_fast_take(struct task *t)
+INLINE bool gate_take(struct task *t, enum way way)
 {
 	uint64_t nr = t->regs.rax;
 	int ring3;
 	if (nr >= SYS_CALL_W) { /* call_w, reply_recv_w: the two highest */
-		struct task *dest = word_deliver(t, nr, t->regs.rdi, t->regs.rsi);
+		struct task *dest = word_deliver(t, nr, t->regs.rdi, t->regs.rsi, way);
 		if (!dest)
 			return false;
 		switch_begin(dest);
 		ring3 = switch_rest(dest);
 	} else {
-		ring3 = buffer_deliver(t, nr, t->regs.rdi, t->regs.rsi, t->regs.rdx, BY_GATE);
+		ring3 = buffer_deliver(t, nr, t->regs.rdi, t->regs.rsi, t->regs.rdx, way);
 		if (ring3 < 0)
 			return false;
 	}
 	if (!ring3)
 		sched_prepare_return();
 	return true;
+}
+
+bool ipc_fast_take(struct task *t)
+{
+	return gate_take(t, BY_GATE);
+}
+
+bool ipc_fast_take_mp(struct task *t)
+{
+	return gate_take(t, BY_GATE | WAY_MP);
 }

@@ -38,19 +38,35 @@ void ipc_fast_reply_recv_audited(uint64_t rdi, uint64_t rsi, uint64_t rdx);
 void ipc_fast_call_w_audited(uint64_t rdi, uint64_t rsi, uint64_t rdx);
 void ipc_fast_reply_recv_w_audited(uint64_t rdi, uint64_t rsi, uint64_t rdx);
 void ipc_fast_audit_exit(void);
+/* With more than one CPU up, the same through the _mp entries (entry.S,
+ * syscall.c's entry_syscall_table_mp): they leave a partner of another
+ * CPU to the general path and exit through return_sysret_mp. */
+void ipc_fast_send_mp(uint64_t rdi, uint64_t rsi, uint64_t rdx);
+void ipc_fast_call_mp(uint64_t rdi, uint64_t rsi, uint64_t rdx);
+void ipc_fast_reply_recv_mp(uint64_t rdi, uint64_t rsi, uint64_t rdx);
+void ipc_fast_call_w_mp(uint64_t rdi, uint64_t rsi, uint64_t rdx);
+void ipc_fast_reply_recv_w_mp(uint64_t rdi, uint64_t rsi, uint64_t rdx);
+void ipc_fast_send_audited_mp(uint64_t rdi, uint64_t rsi, uint64_t rdx);
+void ipc_fast_call_audited_mp(uint64_t rdi, uint64_t rsi, uint64_t rdx);
+void ipc_fast_reply_recv_audited_mp(uint64_t rdi, uint64_t rsi, uint64_t rdx);
+void ipc_fast_call_w_audited_mp(uint64_t rdi, uint64_t rsi, uint64_t rdx);
+void ipc_fast_reply_recv_w_audited_mp(uint64_t rdi, uint64_t rsi, uint64_t rdx);
 /* The calls the fast paths take, as a bit mask of their numbers. */
 #define IPC_FAST_CALLS                                                                             \
 	(1ull << SYS_SEND | 1ull << SYS_CALL | 1ull << SYS_REPLY_RECV | 1ull << SYS_CALL_W |       \
 	 1ull << SYS_REPLY_RECV_W)
-/* ipc_fast_offer() of a call in IPC_FAST_CALLS. */
+/* ipc_fast_offer() of a call in IPC_FAST_CALLS, with one CPU and with
+ * more. */
 bool ipc_fast_take(struct task *t);
-/* Inline: the gate offers every call, and most are not IPC. */
-static inline bool ipc_fast_offer(struct task *t)
+bool ipc_fast_take_mp(struct task *t);
+/* Inline: the gate offers every call, and most are not IPC.  mp: more
+ * than one CPU is up (a constant in each caller, syscall.c). */
+static inline bool ipc_fast_offer(struct task *t, bool mp)
 {
 	uint64_t nr = t->regs.rax;
 	if (nr >= 64 || !(IPC_FAST_CALLS >> nr & 1))
 		return false;
-	return ipc_fast_take(t);
+	return mp ? ipc_fast_take_mp(t) : ipc_fast_take(t);
 }
 
 #endif

@@ -270,7 +270,8 @@ void sched_wait_start(void)
 
 void sched_begin(void)
 {
-	lock_take(&cpu_lock);
+	if (entry_mp)
+		lock_take(&cpu_lock); /* with one CPU no entry takes it */
 	__atomic_store_n(&sched_started, true, __ATOMIC_RELEASE);
 	for (unsigned i = 1; i < smp_ncpus; i++)
 		(void)smp_wake(i);

@@ -191,7 +191,7 @@ _Noreturn void sched_ap_main(void)
 {
 	sched_wait_start();
 	sched_prepare_return();
-	return_to_task();
+	return_to_task_mp();
 }
 
 _Noreturn void sched_start(void)
@@ -201,5 +201,7 @@ _Noreturn void sched_start(void)
 	sched_prepare_return();
 	if (audit_enabled)
 		audit_check("the start", current->id);
+	if (entry_mp)
+		return_to_task_mp(); /* drops the lock sched_begin() took */
 	return_to_task();
 }

@@ -12,11 +12,12 @@
 
 uint64_t stat_syscalls PERCPU_STAT, stat_ipc_fast PERCPU_STAT;
 
-/* The general path, in a world section (core/sched.h): a call may touch
- * tasks of other CPUs, groups and memory. */
-static inline __attribute__((always_inline)) void syscall_run(struct task *t)
+/* The general path, in a world section with more than one CPU (mp,
+ * core/sched.h): a call may touch tasks of other CPUs, groups and memory. */
+static inline __attribute__((always_inline)) void syscall_run(struct task *t, bool mp)
 {
-	world_enter();
+	if (mp)
+		world_enter();
 	uint64_t nr = t->regs.rax;
 	int64_t ret = -SHOJI_ENOSYS;
 
@@ -25,73 +26,51 @@ static inline __attribute__((always_inline)) void syscall_run(struct task *t)
 		ret = syscall_table[nr](t, &t->regs);
 	if (ret != SYSCALL_DEFERRED)
 		t->regs.rax = (uint64_t)ret;
-	world_leave();
+	if (mp)
+		world_leave();
 }
 
 _Static_assert(ENTRY_SYS_COUNT == SYS_COUNT, "entry.S knows the number of calls");
 
 /* Every number has its line: a new call changes SYS_COUNT, which the
- * assertion above then finds unequal to ENTRY_SYS_COUNT. */
-entry_fn *entry_syscall_table[SYS_COUNT] = {
-    [SYS_EXIT] = syscall_dispatch,
-    [SYS_WRITE] = syscall_dispatch,
-    [SYS_YIELD] = syscall_dispatch,
-    [SYS_GETPID] = syscall_dispatch,
-    [SYS_CLOCK] = syscall_dispatch,
-    [SYS_RECV] = syscall_dispatch,
-    [SYS_MAP] = syscall_dispatch,
-    [SYS_UNMAP] = syscall_dispatch,
-    [SYS_KMEM] = syscall_dispatch,
-    [SYS_STATS] = syscall_dispatch,
-    [SYS_TASKINFO] = syscall_dispatch,
-    [SYS_PMU] = syscall_dispatch,
-    [SYS_SEND] = ipc_fast_send,
-    [SYS_CALL] = ipc_fast_call,
-    [SYS_REPLY_RECV] = ipc_fast_reply_recv,
-    [SYS_CALL_W] = ipc_fast_call_w,
-    [SYS_REPLY_RECV_W] = ipc_fast_reply_recv_w,
-};
-
-/* audit=on's table, which entry_audit_on() copies over the one above:
- * the IPC fast paths stay, audited (core/ipc_fast.h). */
-entry_fn *const entry_syscall_table_audited[SYS_COUNT] = {
-    [SYS_EXIT] = syscall_dispatch_audited,
-    [SYS_WRITE] = syscall_dispatch_audited,
-    [SYS_YIELD] = syscall_dispatch_audited,
-    [SYS_GETPID] = syscall_dispatch_audited,
-    [SYS_CLOCK] = syscall_dispatch_audited,
-    [SYS_RECV] = syscall_dispatch_audited,
-    [SYS_MAP] = syscall_dispatch_audited,
-    [SYS_UNMAP] = syscall_dispatch_audited,
-    [SYS_KMEM] = syscall_dispatch_audited,
-    [SYS_STATS] = syscall_dispatch_audited,
-    [SYS_TASKINFO] = syscall_dispatch_audited,
-    [SYS_PMU] = syscall_dispatch_audited,
-    [SYS_SEND] = ipc_fast_send_audited,
-    [SYS_CALL] = ipc_fast_call_audited,
-    [SYS_REPLY_RECV] = ipc_fast_reply_recv_audited,
-    [SYS_CALL_W] = ipc_fast_call_w_audited,
-    [SYS_REPLY_RECV_W] = ipc_fast_reply_recv_w_audited,
-};
+ * assertion above then finds unequal to ENTRY_SYS_COUNT.  gen: the
+ * general path's dispatcher; fast: the suffix of the fast paths' entries
+ * (core/ipc_fast.h). */
+#define ENTRY_TABLE(gen, fast)                                                                     \
+	{                                                                                          \
+		[SYS_EXIT] = gen, [SYS_WRITE] = gen, [SYS_YIELD] = gen, [SYS_GETPID] = gen,        \
+		[SYS_CLOCK] = gen, [SYS_RECV] = gen, [SYS_MAP] = gen, [SYS_UNMAP] = gen,           \
+		[SYS_KMEM] = gen, [SYS_STATS] = gen, [SYS_TASKINFO] = gen, [SYS_PMU] = gen,        \
+		[SYS_SEND] = ipc_fast_send##fast, [SYS_CALL] = ipc_fast_call##fast,                \
+		[SYS_REPLY_RECV] = ipc_fast_reply_recv##fast,                                      \
+		[SYS_CALL_W] = ipc_fast_call_w##fast,                                              \
+		[SYS_REPLY_RECV_W] = ipc_fast_reply_recv_w##fast,                                  \
+	}
+/* One CPU (syscall_entry), more (syscall_entry_mp, entry.S), and what
+ * audit=on copies over each (entry_audit_on()): the IPC fast paths stay,
+ * audited (core/ipc_fast.h). */
+entry_fn *entry_syscall_table[SYS_COUNT] = ENTRY_TABLE(syscall_dispatch, );
+entry_fn *entry_syscall_table_mp[SYS_COUNT] = ENTRY_TABLE(syscall_dispatch_mp, _mp);
+entry_fn *const entry_syscall_table_audited[SYS_COUNT] =
+    ENTRY_TABLE(syscall_dispatch_audited, _audited);
+entry_fn *const entry_syscall_table_audited_mp[SYS_COUNT] =
+    ENTRY_TABLE(syscall_dispatch_audited_mp, _audited_mp);
 
 void syscall_dispatch(uint64_t rdi, uint64_t rsi, uint64_t rdx)
 {
 	(void)rdi, (void)rsi, (void)rdx;
-	syscall_run(current);
+	syscall_run(current, false);
 	sched_prepare_return();
 }
 
-/* A gate entry without a call from t's own code ends t, in a world
- * section (a kill frees memory and wakes partners anywhere); out of
- * line, off the gate's path. */
-static __attribute__((noinline, cold)) void gate_kill(struct task *t)
+void syscall_dispatch_mp(uint64_t rdi, uint64_t rsi, uint64_t rdx)
 {
-	world_enter();
-	task_kill(t, "entered the gate without a call from its own code (rsp %#lx)", t->regs.rsp);
-	world_leave();
+	(void)rdi, (void)rsi, (void)rdx;
+	syscall_run(current, true);
+	sched_prepare_return();
 }
 
-void gate_dispatch(void)
+static inline __attribute__((always_inline)) void gate_run(bool mp)
 {
 	struct task *t = current;
 	struct regs *r = &t->regs;
@@ -105,16 +84,31 @@ void gate_dispatch(void)
 	} else if (copy_from_task(t, w, r->rsp, sizeof(w)))
 		w[1] = 1; /* not a return address: refused below */
 	if (w[1] % BUNDLE_SIZE || w[1] - slot_base(t->slot) >= SLOT_IMAGE_MAX) {
-		gate_kill(t);
+		if (mp)
+			world_enter(); /* a kill frees memory and wakes partners anywhere */
+		task_kill(t, "entered the gate without a call from its own code (rsp %#lx)",
+			  r->rsp);
+		if (mp)
+			world_leave();
 	} else {
 		r->rdx = w[0];
 		r->rip = w[1];
 		r->rsp += sizeof(w);
-		if (ipc_fast_offer(t))
+		if (ipc_fast_offer(t, mp))
 			return;
-		syscall_run(t);
+		syscall_run(t, mp);
 	}
 	sched_prepare_return();
+}
+
+void gate_dispatch(void)
+{
+	gate_run(false);
+}
+
+void gate_dispatch_mp(void)
+{
+	gate_run(true);
 }
 
 /* audit=on: entry.S calls these instead (entry_audit_on()), the IPC calls
@@ -128,9 +122,23 @@ void syscall_dispatch_audited(uint64_t rdi, uint64_t rsi, uint64_t rdx)
 	audit_check("a system call", id);
 }
 
+void syscall_dispatch_audited_mp(uint64_t rdi, uint64_t rsi, uint64_t rdx)
+{
+	uint32_t id = current->id;
+	syscall_dispatch_mp(rdi, rsi, rdx);
+	audit_check("a system call", id);
+}
+
 void gate_dispatch_audited(void)
 {
 	uint32_t id = current->id;
 	gate_dispatch();
+	audit_check("a system call through the gate", id);
+}
+
+void gate_dispatch_audited_mp(void)
+{
+	uint32_t id = current->id;
+	gate_dispatch_mp();
 	audit_check("a system call through the gate", id);
 }

@@ -28,6 +28,11 @@ typedef void entry_fn(uint64_t rdi, uint64_t rsi, uint64_t rdx);
 extern entry_fn *entry_syscall_table[SYS_COUNT];
 /* What audit=on puts in entry_syscall_table (entry_audit_on()). */
 extern entry_fn *const entry_syscall_table_audited[SYS_COUNT];
+/* The same two for syscall_entry_mp, with more than one CPU up: the _mp
+ * dispatchers and fast paths, which take world sections and leave a
+ * partner of another CPU to the general path. */
+extern entry_fn *entry_syscall_table_mp[SYS_COUNT];
+extern entry_fn *const entry_syscall_table_audited_mp[SYS_COUNT];
 /* Runs the call of current from its saved registers (the arguments are
  * unused) and prepares the return: entry.S calls it for numbers at or
  * above SYS_COUNT, the fast paths for the calls they leave. */
@@ -39,5 +44,11 @@ void gate_dispatch(void);
  * audit_check(). */
 entry_fn syscall_dispatch_audited;
 void gate_dispatch_audited(void);
+/* Each of the four with more than one CPU up: the general path in a world
+ * section (core/sched.h). */
+entry_fn syscall_dispatch_mp;
+void gate_dispatch_mp(void);
+entry_fn syscall_dispatch_audited_mp;
+void gate_dispatch_audited_mp(void);
 
 #endif

@@ -90,6 +90,9 @@ struct shoji_pmu;
  * to the counters.
  */
 void pmu_init(bool enable);
+/* The same counters on another CPU (ap_main()), when pmu_init() programmed
+ * any: every CPU counts its own, and SYS_PMU reads the caller's CPU's. */
+void pmu_init_ap(void);
 /* Fills @out with the counters' events, widths and values now, the rest
  * zeroed; returns how many are valid (0 without counters). */
 unsigned pmu_read(struct shoji_pmu *out);
@@ -201,11 +204,17 @@ extern uint8_t cpu_in_kernel, cpu_return_ring0;
  * SYSCALL, IRETQ for other ring-3 frames, the PKRU-checked path for ring-0
  * tasks (cpu_return_ring0).  Resets the kernel stack. */
 _Noreturn void return_to_task(void);
+/* return_to_task() after dropping this CPU's lock (core/sched.h): the
+ * exit of every entry that took it. */
+_Noreturn void return_to_task_mp(void);
 /* return_to_task() for a ring-3 task returned to from a system call it
  * blocked in: SYSRET, with no test of the frame (core/ipc_fast.h). */
 _Noreturn void return_sysret(void);
 /* return_sysret() after the audit's check (audit=on, core/ipc_fast.h). */
 _Noreturn void return_sysret_audited(void);
+/* The two with this CPU's lock dropped first (the _mp fast paths). */
+_Noreturn void return_sysret_mp(void);
+_Noreturn void return_sysret_audited_mp(void);
 
 /* --- entry.S -------------------------------------------------------------- */
 /* Routes the SYSCALL entry and the gate through the audited dispatchers

@@ -48,6 +48,11 @@ entry_syscall_fn:
 	.quad syscall_dispatch
 entry_gate_fn:
 	.quad gate_dispatch
+/* The same for the _mp entries (more than one CPU up). */
+entry_syscall_fn_mp:
+	.quad syscall_dispatch_mp
+entry_gate_fn_mp:
+	.quad gate_dispatch_mp
 	.section .percpu, "aw"
 	.p2align 3
 	.globl cpu_in_kernel, cpu_return_ring0
@@ -119,9 +124,10 @@ cpu_return_ring0:
 
 /* This CPU's lock (core/sched.h: every CPU holds its own while it runs
  * kernel code), taken once the kernel stack is in RSP; every register
- * kept.  With one CPU the SYSCALL entry and the gate go without it
- * (syscall_entry, ktask_gate: their _mp twins take it), since nothing
- * else could hold it; the release at every exit is one store either way. */
+ * kept.  With one CPU the SYSCALL entry and the gate go without it, and
+ * their exits do not drop it (syscall_entry, ktask_gate, return_to_task,
+ * return_sysret): their _mp twins, which more than one CPU uses, do.  So
+ * one CPU's paths keep every instruction they had. */
 .macro CPU_LOCK
 	lock btsl $0, cpu_lock(%rip)
 	jnc 8f
@@ -190,7 +196,7 @@ isr_common:
 	mov $kernel_stack_top, %rsp
 	CPU_LOCK
 	call trap_task
-	jmp return_to_task
+	jmp return_to_task_mp
 1:	/* The kernel itself: halted in its idle loop without its lock
 	 * (core/sched.c, sched_idle()), which trap_kernel() takes for the
 	 * interrupt, or a kernel bug.  Handle here and go back. */
@@ -282,10 +288,17 @@ entry_violation:
 	 * only after the general path ran. */
 	cmp $ENTRY_SYS_COUNT, %rax
 	jae 1f
+	.if \mp
+	call *entry_syscall_table_mp(,%rax,8)
+	jmp return_to_task_mp
+1:	call *entry_syscall_fn_mp(%rip)
+	jmp return_to_task_mp
+	.else
 	call *entry_syscall_table(,%rax,8)
 	jmp return_to_task
 1:	call *entry_syscall_fn(%rip)
 	jmp return_to_task
+	.endif
 .endm
 
 	/* LSTAR: syscall_entry with one CPU, syscall_entry_mp with more
@@ -296,12 +309,16 @@ syscall_entry_mp:
 syscall_entry:
 	SYSCALL_ENTRY 0
 
-	.globl return_to_task
+	/* The exits after a locked entry drop this CPU's lock first: from
+	 * there on nothing but this CPU touches what they read (its window,
+	 * its current task's frame: core/sched.h). */
+	.globl return_to_task, return_to_task_mp
+return_to_task_mp:
+	CPU_UNLOCK
 return_to_task:
 	cmpb $0, cpu_return_ring0(%rip)
 	jne return_to_ring0
 	mov ON_CPU, %rsp
-	CPU_UNLOCK
 	cmpq $VEC_SYSCALL, F(VECTOR)(%rsp)
 	jne 2f
 	movb $0, cpu_in_kernel(%rip)
@@ -320,18 +337,23 @@ return_to_task:
 /* audit=on: an IPC fast path's SYSRET exit after the invariants' check
  * (ipc_fast_audit_exit(), which may clobber anything: return_sysret
  * loads every register from ON_CPU's frame). */
-	.globl return_sysret_audited
+	.globl return_sysret_audited, return_sysret_audited_mp
 return_sysret_audited:
 	and $-16, %rsp
 	call ipc_fast_audit_exit
 	jmp return_sysret
+return_sysret_audited_mp:
+	and $-16, %rsp
+	call ipc_fast_audit_exit
+	jmp return_sysret_mp
 
 /* The IPC fast paths' way out (core/ipc_fast.h): ON_CPU is a ring-3 task
  * blocked in a system call until now, so its frame is a SYSCALL frame. */
-	.globl return_sysret
+	.globl return_sysret, return_sysret_mp
+return_sysret_mp:
+	CPU_UNLOCK
 return_sysret:
 	mov ON_CPU, %rsp
-	CPU_UNLOCK
 	movb $0, cpu_in_kernel(%rip)
 	SYSRET_FRAME
 
@@ -367,12 +389,15 @@ return_sysret:
 	mov %r11, %rax
 	FRAME_GPRS STORE
 	mov $kernel_stack_top, %rsp
+	movb $1, cpu_in_kernel(%rip)
 	.if \mp
 	CPU_LOCK
-	.endif
-	movb $1, cpu_in_kernel(%rip)
+	call *entry_gate_fn_mp(%rip)
+	jmp return_to_task_mp
+	.else
 	call *entry_gate_fn(%rip)
 	jmp return_to_task
+	.endif
 .endm
 
 	/* The trampoline's target: ktask_gate with one CPU, ktask_gate_mp
@@ -398,7 +423,6 @@ return_to_ring0:
 	sub $40, %rsp
 	movb $0, cpu_in_kernel(%rip)
 	incq stat_wrpkru(%rip)	/* counted now: kernel data is out of reach after */
-	CPU_UNLOCK
 	mov expected_pkru(%rip), %eax
 	xor %ecx, %ecx
 	xor %edx, %edx
@@ -422,8 +446,14 @@ ring0_resume:
 entry_audit_on:
 	movq $syscall_dispatch_audited, entry_syscall_fn(%rip)
 	movq $gate_dispatch_audited, entry_gate_fn(%rip)
+	movq $syscall_dispatch_audited_mp, entry_syscall_fn_mp(%rip)
+	movq $gate_dispatch_audited_mp, entry_gate_fn_mp(%rip)
 	lea entry_syscall_table(%rip), %rdi
 	lea entry_syscall_table_audited(%rip), %rsi
+	mov $ENTRY_SYS_COUNT, %ecx
+	rep movsq
+	lea entry_syscall_table_mp(%rip), %rdi
+	lea entry_syscall_table_audited_mp(%rip), %rsi
 	mov $ENTRY_SYS_COUNT, %ecx
 	rep movsq
 	ret

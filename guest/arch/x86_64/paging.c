@@ -290,7 +290,7 @@ static bool aspace_loaded(const struct aspace *as)
 {
 	if (as->cpu != cpu_self.index || (read_cr3() & PTE_ADDR_MASK) != as->root)
 		return false;
-	return !as->compact || compact_root(as)->installed == as;
+	return !as->compact || compact_roots[as->ring0].installed == as;
 }
 
 static int compact_init(struct aspace *as)
@@ -514,7 +514,8 @@ void aspace_activate(struct aspace *as)
 {
 	as->loaded = true;
 	if (as->compact) {
-		struct compact_root *c = compact_root(as);
+		/* This CPU's: only as->cpu loads as (struct aspace). */
+		struct compact_root *c = &compact_roots[as->ring0];
 		for (int i = 0; i < COMPACT_PDPTES; i++)
 			c->pdpt[i] = as->upper[i];
 		c->installed = as;

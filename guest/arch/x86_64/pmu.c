@@ -31,6 +31,10 @@ static struct {
 	uint32_t rdpmc[SHOJI_PMU_MAX]; /* RDPMC's ECX for each */
 } pmu;
 
+/* What pmu_init() programmed, for the other CPUs (pmu_init_ap()). */
+static struct pmu_desc pmu_chosen;
+static struct pmu_plan pmu_planned;
+
 _Static_assert(PMU_EVENTS_MAX <= SHOJI_PMU_MAX, "every planned counter fits SYS_PMU's answer");
 
 static void read_leaves(struct pmu_cpuid *c)
@@ -126,6 +130,7 @@ void pmu_init(bool enable)
 		program_amd(&d, &p);
 	else
 		program_intel(&d, &p);
+	pmu_chosen = d, pmu_planned = p;
 	for (unsigned i = 0; i < p.n; i++)
 		pmu.event[i] = p.ev[i].event;
 	pmu.n = p.n;
@@ -155,4 +160,14 @@ unsigned pmu_read(struct shoji_pmu *out)
 		out->value[i] = rdpmc(pmu.rdpmc[i]) & mask;
 	}
 	return pmu.n;
+}
+
+void pmu_init_ap(void)
+{
+	if (!pmu.n)
+		return;
+	if (pmu_chosen.kind == PMU_AMD_CORE)
+		program_amd(&pmu_chosen, &pmu_planned);
+	else
+		program_intel(&pmu_chosen, &pmu_planned);
 }

@@ -55,6 +55,7 @@ void ap_main(void)
 	if (cpu.pku)
 		wrpkru(0); /* the kernel's rights, as pkru_init() gives the boot processor */
 	lapic_ap_init();   /* its local APIC on, its timer as the boot processor's */
+	pmu_init_ap();	   /* pmu=on: the boot processor's counters, its own */
 	kprintf("cpu: %u up (apic id %u)\n", c->index, c->apic_id);
 	__atomic_store_n(&c->state, AP_UP, __ATOMIC_RELEASE);
 	sched_ap_main();
