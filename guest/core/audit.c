@@ -30,9 +30,11 @@
  *           registers hold the running task's state or the clean image;
  *           the count of tasks with state is the images held
  *           (arch/x86_64/fpu.c, fpu_check()).
- * CPUs:     every CPU but the boot processor idles: the records of its
- *           struct percpu say it runs no task and holds the kernel's
- *           rights, PKRU 0 (docs/architecture.md, "Several CPUs").
+ * CPUs:     every run queue holds only runnable tasks of its CPU; a CPU
+ *           that runs a task (not in its kernel) holds that task's PKRU
+ *           and its group's tables; no CPU has another CPU's group
+ *           loaded (check_cpus(); docs/architecture.md, "Several CPUs").
+ *           The whole check runs in a world section.
  */
 
 bool audit_enabled;
