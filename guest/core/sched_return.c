@@ -30,16 +30,6 @@ static bool ring0_rip_ok(const struct task *t, uint64_t rip)
 	       rip == (uint64_t)ktask_gate_mp || rip == (uint64_t)ring0_resume;
 }
 
-/* Ends t, about to be resumed, in a world section (core/sched.h): the
- * return path holds only this CPU's lock, and a kill frees memory and
- * wakes partners on any CPU. */
-static __attribute__((noinline, cold)) void ring0_kill(struct task *t, const char *why, uint64_t v)
-{
-	world_enter();
-	task_kill(t, why, v);
-	world_leave();
-}
-
 /* Writes what return_to_ring0 pops (RAX, RCX, RDX, RFLAGS, RIP) below
  * the task's RSP, after checking that stack is its own.  False when not:
  * the task pointed RSP elsewhere and is killed. */
@@ -47,7 +37,7 @@ static bool ring0_frame(struct task *t)
 {
 	struct regs *r = &t->regs;
 	if (!ring0_rip_ok(t, r->rip)) {
-		ring0_kill(t, "would resume at %#lx, outside its own code", r->rip);
+		task_kill_alone(t, "would resume at %#lx, outside its own code", r->rip);
 		return false;
 	}
 	uint64_t flags = (r->rflags & RFLAGS_TASK) | RFLAGS_IF | RFLAGS_RESERVED1;
@@ -59,7 +49,7 @@ static bool ring0_frame(struct task *t)
 	} else {
 		uint64_t w[5] = {r->rax, r->rcx, r->rdx, flags, r->rip};
 		if (r->rsp < sizeof(w) || copy_to_task(t, r->rsp - sizeof(w), w, sizeof(w))) {
-			ring0_kill(t, "stack pointer %#lx is outside its own memory", r->rsp);
+			task_kill_alone(t, "stack pointer %#lx is outside its own memory", r->rsp);
 			return false;
 		}
 	}

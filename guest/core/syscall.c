@@ -84,12 +84,8 @@ static inline __attribute__((always_inline)) void gate_run(bool mp)
 	} else if (copy_from_task(t, w, r->rsp, sizeof(w)))
 		w[1] = 1; /* not a return address: refused below */
 	if (w[1] % BUNDLE_SIZE || w[1] - slot_base(t->slot) >= SLOT_IMAGE_MAX) {
-		if (mp)
-			world_enter(); /* a kill frees memory and wakes partners anywhere */
-		task_kill(t, "entered the gate without a call from its own code (rsp %#lx)",
-			  r->rsp);
-		if (mp)
-			world_leave();
+		task_kill_alone(t, "entered the gate without a call from its own code (rsp %#lx)",
+				r->rsp);
 	} else {
 		r->rdx = w[0];
 		r->rip = w[1];

@@ -146,13 +146,28 @@ void task_exit(struct task *t, int status)
 	task_end(t, status == 0);
 }
 
-void task_kill(struct task *t, const char *fmt, ...)
+static void task_vkill(struct task *t, const char *fmt, va_list ap)
 {
 	char reason[384]; /* a page fault's line, with a function's name (trap.c) */
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
 	kprintf("task %u (%s) killed: %s\n", t->id, t->name, reason);
 	task_end(t, false);
+}
+
+void task_kill(struct task *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	task_vkill(t, fmt, ap);
+	va_end(ap);
+}
+
+void task_kill_alone(struct task *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	world_enter();
+	task_vkill(t, fmt, ap);
+	world_leave();
+	va_end(ap);
 }

@@ -75,6 +75,11 @@ void tasks_create_all(const struct boot_options *opt, const void *initrd, size_t
 void task_exit(struct task *t, int status);
 /* Kills t: prints "task ID (NAME) killed: REASON" and ends it. */
 void task_kill(struct task *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* task_kill() from a path that holds only this CPU's lock (the return
+ * path, the gate): in a world section of its own (core/sched.h), since
+ * an end frees memory and wakes partners on any CPU.  With one CPU, the
+ * same as task_kill(). */
+void task_kill_alone(struct task *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Kernel memory held for t, in bytes (task structure, page tables and,
  * once it used the FPU, its FXSAVE image). */
 uint64_t task_kernel_bytes(const struct task *t);
