@@ -38,16 +38,7 @@ void sched_enqueue(struct task *t, bool front)
 		sched_enqueue_here(t, front);
 		return;
 	}
-	/* Links in CPU c's queue that point at its sentinel hold the
-	 * window's address, which means this CPU's sentinel here: they are
-	 * stored as they are and followed through CPU c's alias. */
-	struct task *q = &percpu_of(sched_runq, c), *at = front ? &sched_runq : q->prev;
-	struct task *at_alias = at == &sched_runq ? q : at;
-	struct task *next_alias = at_alias->next == &sched_runq ? q : at_alias->next;
-	t->next = at_alias->next;
-	t->prev = at;
-	next_alias->prev = t;
-	at_alias->next = t;
+	sched_queue_link(t, &percpu_of(sched_runq, c), front);
 	if (percpu_of(cpu_idle, c))
 		(void)smp_wake(c); /* not sent in 1 ms: its timer wakes it */
 }

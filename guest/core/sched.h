@@ -20,15 +20,29 @@ static inline unsigned task_cpu(const struct task *t)
 {
 	return t->cpu;
 }
+/*
+ * Links t into a run queue whose sentinel this CPU reaches at `alias`:
+ * &sched_runq for its own queue, another CPU's copy through the physmap
+ * (percpu_of()).  Links to a sentinel hold the window's address, which
+ * means the reading CPU's sentinel, so they are stored as they are and
+ * followed through the alias; for this CPU's own queue the tests fold
+ * away.
+ */
+static inline void sched_queue_link(struct task *t, struct task *alias, bool front)
+{
+	struct task *at = front ? &sched_runq : alias->prev;
+	struct task *at_alias = at == &sched_runq ? alias : at;
+	struct task *next_alias = at_alias->next == &sched_runq ? alias : at_alias->next;
+	t->next = at_alias->next;
+	t->prev = at;
+	next_alias->prev = t;
+	at_alias->next = t;
+}
 /* Appends t (runnable, of this CPU) to this CPU's run queue; `front`
  * makes it run next.  Inline: the fast paths queue on every send. */
 static inline void sched_enqueue_here(struct task *t, bool front)
 {
-	struct task *at = front ? &sched_runq : sched_runq.prev;
-	t->next = at->next;
-	t->prev = at;
-	at->next->prev = t;
-	at->next = t;
+	sched_queue_link(t, &sched_runq, front);
 }
 /* Appends t (runnable) to its CPU's run queue, and wakes that CPU when it
  * idles; another CPU's only in a world section (below). */
