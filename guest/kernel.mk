@@ -23,6 +23,7 @@ KERNEL_ARCH_SRCS := \
 	guest/arch/x86_64/tlbhint.c \
 	guest/arch/x86_64/smp.c \
 	guest/arch/x86_64/smp_wake.c \
+	guest/arch/x86_64/tlb_shootdown.c \
 	guest/arch/x86_64/trap.c \
 	guest/arch/x86_64/tsc.c
 

@@ -23,7 +23,8 @@ def pmu_events: ["instructions", "cycles", "dtlb_load_walks", "dtlb_store_walks"
 
 # The fields a result may carry, in the order the JSON lists them.
 def fields: ["cycles_per_op", "ns_per_op", "cycles_per_op_with_switches", "tsc_read_cycles",
-	"task_switches", "cr3_writes", "wrpkru", "tlb_flushes", "syscalls", "timer_ticks", "bytes",
+	"task_switches", "cr3_writes", "wrpkru", "tlb_flushes", "syscalls", "timer_ticks",
+	"shootdowns_sent", "shootdowns_received", "bytes",
 	"tsc_at_main", "clock_ns_at_main", "tasks", "groups", "total_bytes", "per_task_bytes",
 	"instructions", "kib", "us", "iterations", "warmup", "ticks_per_instruction", "boot_ticks",
 	"entry_tsc", "calibration_ticks", "exits", "cpus", "pairs"] + [pmu_events[] | "pmu_" + .];

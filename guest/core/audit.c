@@ -24,17 +24,19 @@
  *           owned frame is allocated and mapped once in the whole machine;
  *           the only unowned frames are the trampolines; the frames a task
  *           owns add up to its count (task.pages); page-table pages add up
- *           to the group's count, and an installed compact address space
- *           is what the shared PDPT holds.
+ *           to the group's count, and a compact address space is what
+ *           the PDPT of every CPU it is installed on holds.
  * FPU:      CR0.TS is set iff the running task has no FPU state; the FPU
  *           registers hold the running task's state or the clean image;
  *           the count of tasks with state is the images held
  *           (arch/x86_64/fpu.c, fpu_check()).
  * CPUs:     every run queue holds only runnable tasks of its CPU; a CPU
  *           that runs a task (not in its kernel) holds that task's PKRU
- *           and its group's tables; no CPU has another CPU's group
- *           loaded (check_cpus(); docs/architecture.md, "Several CPUs").
- *           The whole check runs in a world section.
+ *           and its group's tables; the group a CPU has loaded is an own
+ *           tree of that CPU's or a compact space installed there; what
+ *           a CPU has installed is a live group's, never freed tables
+ *           (check_cpus(); docs/architecture.md, "Several CPUs").  The
+ *           whole check runs in a world section.
  */
 
 bool audit_enabled;
@@ -276,8 +278,10 @@ static void check_group(struct group *g)
 	if (tables != g->as.pt_pages)
 		broken("group %u: %u page-table pages, its count says %u", g->id, tables,
 		       g->as.pt_pages);
-	if (!aspace_compact_in_sync(&g->as))
-		broken("group %u: the shared PDPT is not its installed entries", g->id);
+	for (unsigned i = 0; i < smp_ncpus; i++)
+		if (!aspace_compact_in_sync(&g->as, i))
+			broken("group %u: the PDPT of CPU %u is not its installed entries", g->id,
+			       i);
 }
 
 /* Groups are reached through their members (every group has one), each
@@ -319,16 +323,43 @@ static void check_memory(void)
  * runs no task code, and its next switch writes PKRU.  One in the kernel
  * (cpu_in_kernel) holds the kernel's rights, the entry's PKRU 0
  * (pkru_entry_cleared()), and writes the task's again before it leaves. */
+/* Whether as is a live group's. */
+static bool group_live_as(const struct aspace *as)
+{
+	for (unsigned j = 0; j < TASK_MAX; j++)
+		if (group_at(j) && &group_at(j)->as == as)
+			return true;
+	return false;
+}
+
+/* What CPU i has loaded and installed (itself included): a switch skips
+ * loading a group it believes loaded, and a CPU may walk what its PDPTs
+ * hold at any time. */
+static void check_cpu_tables(unsigned i)
+{
+	const struct sched_cpu *s = &percpu_of(sched_cpu, i);
+	const struct group *g = percpu_of(fpu_tasks, i) ? s->held_group : s->loaded_group;
+	if (g && !g->as.compact && g->as.cpu != i)
+		broken("CPU %u has loaded group %u, of CPU %u", i, g->id, g->as.cpu);
+	if (g && g->as.compact && aspace_installed(i, g->as.ring0) != &g->as)
+		broken("CPU %u has loaded group %u, whose tables are not installed there", i,
+		       g->id);
+	for (int ring0 = 0; ring0 < 2; ring0++) {
+		const struct aspace *as = aspace_installed(i, ring0);
+		if (as && !group_live_as(as))
+			broken("CPU %u has the tables of a group that is gone installed", i);
+	}
+}
+
 static void check_cpus(void)
 {
 	for (unsigned i = 0; i < smp_ncpus; i++) {
+		check_cpu_tables(i);
 		if (i == cpu_self.index)
 			continue;
 		const struct task *c = percpu_of(current, i);
 		const struct sched_cpu *s = &percpu_of(sched_cpu, i);
 		const struct group *g = percpu_of(fpu_tasks, i) ? s->held_group : s->loaded_group;
-		if (g && g->as.cpu != i) /* a switch would skip loading its own tables */
-			broken("CPU %u has loaded group %u, of CPU %u", i, g->id, g->as.cpu);
 		if (!c)
 			continue;
 		if (!task_live(c) || c->state != TASK_RUNNABLE || c->cpu != i)
@@ -396,7 +427,7 @@ void audit_break(bool queue)
 void audit_break_cpu(void)
 {
 	/* CPU 1, idle, as if it had the tables of task 1's group loaded,
-	 * which is the boot processor's. */
+	 * which it never installed. */
 	struct task *t = task_by_id(1);
 	if (smp_ncpus > 1 && t)
 		percpu_of(sched_cpu, 1).loaded_group = t->group;

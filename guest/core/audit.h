@@ -20,9 +20,9 @@ void audit_check(const char *event, uint32_t task);
  * audit must name at its first check. */
 void audit_break(bool queue);
 /* selftest=audit-cpu: with a second CPU up and idle, its records say it
- * has the tables of task 1's group loaded, a group of the boot
- * processor's, which the audit must name at its first check; with one
- * CPU, nothing. */
+ * has the tables of task 1's group loaded, which it never installed (a
+ * switch there would skip loading them), and the audit must name that
+ * at its first check; with one CPU, nothing. */
 void audit_break_cpu(void);
 
 #endif

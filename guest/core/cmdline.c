@@ -149,7 +149,8 @@ static int parse_cpus(char *value, struct boot_options *opt, char *err, size_t e
  * are started into a halt, so none comes up (the kernel's path for a dead
  * CPU); selftest=rsdp-scan: the loader's RSDP is ignored, so the kernel
  * finds one in the BIOS areas (the path for loaders that pass none);
- * selftest=wake-ipi: the boot processor wakes each other CPU by its IPI. */
+ * selftest=wake-ipi: the boot processor wakes each other CPU by its IPI;
+ * selftest=shootdown: it unmaps a page CPU 1 has cached (tlb_shootdown.c). */
 static int parse_selftest(char *value, struct boot_options *opt, char *err, size_t errlen)
 {
 	if (!strcmp(value, "kernel-fault"))
@@ -168,10 +169,12 @@ static int parse_selftest(char *value, struct boot_options *opt, char *err, size
 		opt->selftest = SELFTEST_RSDP_SCAN;
 	else if (!strcmp(value, "wake-ipi"))
 		opt->selftest = SELFTEST_WAKE_IPI;
+	else if (!strcmp(value, "shootdown"))
+		opt->selftest = SELFTEST_SHOOTDOWN;
 	else
 		return fail(err, errlen,
 			    "selftest=%s: expected kernel-fault, triple-fault, audit-queue, "
-			    "audit-page, audit-cpu, ap-silent, rsdp-scan or wake-ipi",
+			    "audit-page, audit-cpu, ap-silent, rsdp-scan, wake-ipi or shootdown",
 			    value);
 	return 0;
 }

@@ -30,6 +30,7 @@ struct boot_options {
 		SELFTEST_RSDP_SCAN,
 		SELFTEST_AUDIT_CPU,
 		SELFTEST_WAKE_IPI,
+		SELFTEST_SHOOTDOWN,
 	} selftest;
 	bool audit;    /* audit=on: check the kernel's invariants (audit.c) */
 	bool tlbhints; /* tlbhints=on: hints for the TLB-model plugin (arch/x86_64/tlbhint.h) */

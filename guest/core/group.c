@@ -34,6 +34,7 @@ static struct group *group_new(enum task_mode mode, unsigned on)
 	if (mode == MODE_KERNEL) /* the kernel's own memory there (paging.c) */
 		g->keys.used |= 1u << KERNEL_PKEY;
 	g->mode = (uint8_t)mode;
+	g->home = (uint8_t)on;
 	g->id = i;
 	groups[i] = g;
 	ngroups++;
@@ -54,14 +55,17 @@ static unsigned group_members(const struct group *g)
 }
 
 /*
- * Placement (docs/architecture.md, "Several CPUs"): a group lives on one
- * CPU, and its tasks with it, for their lives.  A task joins the first
- * group of its mode with room (on its pinned CPU, when pinned: `pin`
- * >= 0), so groups fill up in order and a run with N shared tasks has
- * ceil(N / 15) of them; a new group goes to the next CPU in turn, or to
- * the pinned one (which does not move the turn).  So `process` tasks,
- * a group each, go round the CPUs, and a full shared group's 15 tasks
- * share one.
+ * Placement (docs/architecture.md, "Several CPUs"): a task joins the first
+ * group of its mode with room, whatever the CPUs, so groups fill up in
+ * order and a run with N shared tasks has ceil(N / 15) of them, the same
+ * groups and keys on one CPU as on eight.  It runs, for its life, on its
+ * pinned CPU when it has a pin (`pin` >= 0), else on its group's home: so
+ * a `shared` or `kernel` group spans the CPUs its members are pinned to.
+ * A new group's home is the pinned CPU, or else the next CPU in turn
+ * (a pin does not move the turn).  So unpinned `process` tasks, a group
+ * each, go round the CPUs, and a full shared group's 15 unpinned tasks
+ * share one.  An own tree (a `process` group's) is one CPU's for good
+ * (paging.c): its home is its task's CPU.
  */
 static unsigned next_cpu;
 
@@ -70,15 +74,13 @@ static struct group *group_with_room(enum task_mode mode, int pin)
 	if (mode != MODE_PROCESS) {
 		for (unsigned i = 0; i < TASK_MAX; i++) {
 			struct group *g = groups[i];
-			if (g && g->mode == mode && group_members(g) < group_capacity(mode) &&
-			    (pin < 0 || g->as.cpu == pin))
+			if (g && g->mode == mode && group_members(g) < group_capacity(mode))
 				return g;
 		}
 	}
-	if (pin >= 0)
-		return group_new(mode, (unsigned)pin);
-	struct group *g = group_new(mode, next_cpu);
-	if (g)
+	unsigned home = pin >= 0 ? (unsigned)pin : next_cpu;
+	struct group *g = group_new(mode, home);
+	if (g && pin < 0)
 		next_cpu = (next_cpu + 1) % smp_ncpus;
 	return g;
 }
@@ -94,38 +96,41 @@ int group_join(struct task *t, int pin)
 		panic("group %u has no free key", g->id);
 	g->member[slot] = t;
 	t->group = g;
-	t->cpu = g->as.cpu;
+	t->cpu = pin >= 0 ? (uint8_t)pin : g->home;
 	t->slot = (uint8_t)slot;
 	t->stack_low = (uint32_t)(slot_base((unsigned)slot) + SLOT_SIZE - USER_STACK_SIZE);
 	t->pkru = pkru_only((unsigned)slot);
 	return 0;
 }
 
-/*
- * Unmaps the pages of t in [va, end), one of its own windows, and frees
- * the frames it owns; returns how many.  Ownership is what the page table
- * records, the protection key of the leaf: a page of another key in t's
- * window would mean a mapping went astray, a broken invariant.
- */
+/* unmap_owned()'s pages, handed back by aspace_unmap_range(). */
+struct unmapped {
+	const struct task *t;
+	uint64_t freed;
+};
+
+/* Ownership is what the page table records, the protection key of the
+ * leaf: a page of another key in t's window would mean a mapping went
+ * astray, a broken invariant. */
+static void free_owned(void *ctx, uint64_t va, uint64_t old)
+{
+	struct unmapped *u = ctx;
+	if (pte_pkey(old) != u->t->slot)
+		panic("task %u: page %#lx in its window has key %u, not its own %u", u->t->id, va,
+		      pte_pkey(old), u->t->slot);
+	if (old & PTE_SW_OWNED) {
+		pmm_free_page(pte_addr(old));
+		u->freed++;
+	}
+}
+
+/* Unmaps the pages of t in [va, end), one of its own windows, and frees
+ * the frames it owns, once no CPU's TLB holds them; returns how many. */
 static uint64_t unmap_owned(struct group *g, const struct task *t, uint64_t va, uint64_t end)
 {
-	uint64_t freed = 0;
-	for (; va < end; va += PAGE_SIZE) {
-		uint64_t *e = aspace_leaf(&g->as, va);
-		if (!e || !(*e & PTE_P))
-			continue;
-		if (pte_pkey(*e) != t->slot)
-			panic("task %u: page %#lx in its window has key %u, not its own %u", t->id,
-			      va, pte_pkey(*e), t->slot);
-		uint64_t old = *e;
-		*e = 0;
-		aspace_flush_page(&g->as, va);
-		if (old & PTE_SW_OWNED) {
-			pmm_free_page(pte_addr(old));
-			freed++;
-		}
-	}
-	return freed;
+	struct unmapped u = {t, 0};
+	aspace_unmap_range(&g->as, va, end, free_owned, &u);
+	return u.freed;
 }
 
 void group_leave(struct task *t)

@@ -16,14 +16,15 @@ struct group {
 	struct aspace as;
 	struct pkey_set keys;
 	uint8_t mode;
+	uint8_t home; /* the CPU its unpinned tasks run on (placement: group.c) */
 	uint32_t id;
 	struct task *member[SLOTS];
 };
 /* Puts t (t->mode set) into a group: a new one for `process`, the first
- * shared group with a free key (or a new one) for `shared`, on CPU pin
- * when pin >= 0 (a pin: below smp_ncpus), else where placement puts it
- * (group.c).  Sets t->group, t->cpu, t->slot and t->pkru.  0 or
- * -SHOJI_ENOMEM. */
+ * group of its mode with a free key (or a new one) for `shared` and
+ * `kernel`; t runs on CPU pin when pin >= 0 (a pin: below smp_ncpus),
+ * else on the group's home CPU (group.c).  Sets t->group, t->cpu, t->slot
+ * and t->pkru.  0 or -SHOJI_ENOMEM. */
 int group_join(struct task *t, int pin);
 /* Unmaps and frees t's pages, returns its key; frees the group (its
  * page tables) when t was the last member. */

@@ -94,6 +94,8 @@ static void selftest(void)
 		audit_break_cpu();
 	if (opt.selftest == SELFTEST_WAKE_IPI)
 		smp_wake_selftest();
+	if (opt.selftest == SELFTEST_SHOOTDOWN)
+		tlb_shootdown_selftest();
 }
 
 void kmain(uint32_t start_info_phys, uint64_t entry_tsc);

@@ -43,11 +43,16 @@ void sched_enqueue(struct task *t, bool front)
 		(void)smp_wake(c); /* not sent in 1 ms: its timer wakes it */
 }
 
+/* Every wait for a lock serves TLB shootdowns: the CPU that holds the
+ * lock may be a world section waiting for this CPU to flush
+ * (arch/x86_64/arch.h, tlb_shootdown()). */
 static void lock_take(uint32_t *l)
 {
 	while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
-		while (__atomic_load_n(l, __ATOMIC_RELAXED))
+		while (__atomic_load_n(l, __ATOMIC_RELAXED)) {
+			tlb_shootdown_serve();
 			pause();
+		}
 }
 
 static void lock_drop(uint32_t *l)
@@ -97,10 +102,14 @@ void sched_forget(struct task *t)
 
 void sched_forget_group(struct group *g)
 {
-	if (sched_cpu.loaded_group == g)
-		sched_cpu.loaded_group = 0;
-	if (sched_cpu.held_group == g)
-		sched_cpu.held_group = 0;
+	/* Any CPU's: a compact group may have been loaded on every one. */
+	for (unsigned i = 0; i < smp_ncpus; i++) {
+		struct sched_cpu *s = &percpu_of(sched_cpu, i);
+		if (s->loaded_group == g)
+			s->loaded_group = 0;
+		if (s->held_group == g)
+			s->held_group = 0;
+	}
 }
 
 /* The first and the last task holding FPU state: loaded_group's rule
@@ -253,8 +262,12 @@ bool sched_idle(void)
 
 void sched_wait_start(void)
 {
-	while (!__atomic_load_n(&sched_started, __ATOMIC_ACQUIRE))
-		sti_hlt_cli(); /* until sched_begin() wakes it */
+	for (;;) {
+		smp_call_serve(); /* a boot selftest's (smp_wake.c) */
+		if (__atomic_load_n(&sched_started, __ATOMIC_ACQUIRE))
+			break;
+		sti_hlt_cli(); /* until sched_begin() or smp_call_start() wakes it */
+	}
 	lock_take(&cpu_lock);
 	current = 0;
 }

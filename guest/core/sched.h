@@ -15,7 +15,7 @@ extern uint64_t stat_task_switches, stat_timer_ticks;
  * ->next and ->prev with this sentinel (the audit walks it), in the
  * per-CPU window (arch.h); only tasks of this CPU (task_cpu()). */
 extern struct task sched_runq;
-/* The CPU a task runs on, for its life: its group's (placement: group.c). */
+/* The CPU a task runs on, for its life (placement: group.c). */
 static inline unsigned task_cpu(const struct task *t)
 {
 	return t->cpu;
@@ -172,7 +172,8 @@ bool sched_fpu_first_use(struct task *t);
 void sched_fpu_free(struct task *t);
 /* A task stopped existing: its registers are no longer the ones loaded. */
 void sched_forget(struct task *t);
-/* A group's page tables are gone (CR3 no longer holds them). */
+/* A group's page tables are gone (no CPU's CR3 holds them): no CPU's
+ * records name it.  In a world section. */
 void sched_forget_group(struct group *g);
 
 #endif

@@ -100,8 +100,7 @@ static __attribute__((noinline, cold)) unsigned deadlock(void)
  * a world section, nothing runnable on any CPU and no victim pending, so
  * nothing can change until a task ends.  The blocked task of the lowest
  * id becomes its CPU's victim (sched_doom), and that CPU, woken, ends it
- * (doom_end()): only a task's own CPU may end it, since only that CPU can
- * flush what its TLB holds of the task's memory (paging.c).  If that
+ * (doom_end()): only a task's own CPU may end it (task.c, task_end()).  If that
  * frees nothing runnable, the last CPU to look finds the next victim.
  */
 

@@ -72,6 +72,8 @@ static int64_t sys_stats(struct task *self, const struct regs *r)
 	    .timer_ticks = percpu_sum(stat_timer_ticks),
 	    .tlb_flushes = percpu_sum(stat_tlb_flushes),
 	    .ipc_fast = ipc_fast,
+	    .shootdowns_sent = percpu_sum(stat_shootdowns_sent),
+	    .shootdowns_received = percpu_sum(stat_shootdowns_received),
 	};
 	return copy_to_task(self, r->rdi, &st, sizeof(st));
 }

@@ -112,9 +112,10 @@ void tasks_create_all(const struct boot_options *opt, const void *initrd, size_t
 
 static void task_end(struct task *t, bool ok)
 {
-	/* Only its own CPU ends a task, in a world section: it alone can
-	 * flush what its TLB holds of the task's memory (paging.c), and its
-	 * run queue and FPU record are reached at this CPU's addresses. */
+	/* Only its own CPU ends a task, in a world section: a process
+	 * task's own tree is that CPU's alone to change (paging.c), its run
+	 * queue and FPU record are reached at this CPU's addresses, and
+	 * group_leave() shoots down the other CPUs that may cache its pages. */
 	if (smp_ncpus > 1 && (!sched_in_world || task_cpu(t) != cpu_self.index))
 		panic("task %u (%s) of CPU %u ended on CPU %u %s a world section", t->id, t->name,
 		      task_cpu(t), cpu_self.index, sched_in_world ? "in" : "outside");

@@ -34,7 +34,7 @@ struct task {
 	uint8_t state;
 	uint8_t mode;	    /* enum task_mode */
 	uint8_t slot;	    /* its slot in the group, and its protection key */
-	uint8_t cpu;	    /* the CPU it runs on, for its life: its group's (group.c) */
+	uint8_t cpu;	    /* the CPU it runs on, for its life (placement: group.c) */
 	uint32_t stack_low; /* uaccess_stack_low(): set with slot, read per message */
 };
 _Static_assert(TASK_AREA + SLOTS * SLOT_SIZE <= (U64(1) << 32), "a stack address fits stack_low");

@@ -7,6 +7,15 @@
 
 #define AS(t) (&(t)->group->as)
 
+/* aspace_unmap_range()'s callback for pages the task owns: every frame
+ * goes back once no TLB maps it. */
+static void free_frame(void *ctx, uint64_t va, uint64_t old)
+{
+	(void)ctx;
+	(void)va;
+	pmm_free_page(pte_addr(old));
+}
+
 int task_map_zeroed(struct task *t, uint64_t va, uint64_t pages, uint64_t flags)
 {
 	for (uint64_t i = 0; i < pages; i++) {
@@ -15,11 +24,7 @@ int task_map_zeroed(struct task *t, uint64_t va, uint64_t pages, uint64_t flags)
 		    aspace_map(AS(t), va + i * PAGE_SIZE, pte_make(phys, flags, t->slot))) {
 			if (phys)
 				pmm_free_page(phys);
-			while (i--) {
-				uint64_t old = aspace_unmap(AS(t), va + i * PAGE_SIZE);
-				aspace_flush_page(AS(t), va + i * PAGE_SIZE);
-				pmm_free_page(pte_addr(old));
-			}
+			aspace_unmap_range(AS(t), va, va + i * PAGE_SIZE, free_frame, 0);
 			return -SHOJI_ENOMEM;
 		}
 	}
@@ -63,11 +68,7 @@ int64_t sys_unmap(struct task *self, const struct regs *r)
 		if (!e || !(*e & PTE_P) || !(*e & PTE_SW_ANON))
 			return -SHOJI_EINVAL;
 	}
-	for (uint64_t i = 0; i < pages; i++) {
-		uint64_t old = aspace_unmap(AS(self), va + i * PAGE_SIZE);
-		aspace_flush_page(AS(self), va + i * PAGE_SIZE);
-		pmm_free_page(pte_addr(old));
-	}
+	aspace_unmap_range(AS(self), va, va + pages * PAGE_SIZE, free_frame, 0);
 	self->pages -= (uint32_t)pages;
 	return 0;
 }

@@ -43,7 +43,7 @@ $(USER_LIBC): $(USER_LIBC_OBJS)
 	$(call say,AR,$@)
 	$(Q)rm -f $@ && ar rcsD $@ $^
 
-TASKS := hello pingpong spin peek badptr ipcpaths replyrecv samevas wordipc clobber ipcwait taskinfo \
+TASKS := hello pingpong spin churn peek badptr ipcpaths replyrecv samevas wordipc clobber ipcwait taskinfo \
 	pmuinfo \
 	crash forge libc tlbprobe
 # The attack suite (tests/attacks/): a victim and the tasks that attack it.

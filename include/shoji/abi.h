@@ -126,10 +126,13 @@ struct shoji_stats {
 	unsigned long long wrpkru;	  /* PKRU writes */
 	unsigned long long syscalls;
 	unsigned long long timer_ticks;
-	unsigned long long tlb_flushes; /* CR3 loads that flush, INVLPG,
-					   full flushes */
-	unsigned long long ipc_fast;	/* send and call messages delivered
-					   by the kernel's IPC fast path */
+	unsigned long long tlb_flushes;		/* CR3 loads that flush, INVLPG,
+						   full flushes */
+	unsigned long long ipc_fast;		/* send and call messages delivered
+						   by the kernel's IPC fast path */
+	unsigned long long shootdowns_sent;	/* TLB shootdown requests, one
+						   per CPU asked to flush */
+	unsigned long long shootdowns_received; /* the same, served */
 };
 
 /* prot bits for SYS_MAP.  There is no execute bit: mapped memory is never

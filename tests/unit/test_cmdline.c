@@ -213,6 +213,7 @@ static void test_audit_and_selftests(void **state)
 	    {"task=a selftest=rsdp-scan", false, SELFTEST_RSDP_SCAN},
 	    {"audit=on selftest=audit-cpu task=a", true, SELFTEST_AUDIT_CPU},
 	    {"selftest=wake-ipi task=a", false, SELFTEST_WAKE_IPI},
+	    {"task=a selftest=shootdown", false, SELFTEST_SHOOTDOWN},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct parsed *p = parse_ok(cases[i].line);

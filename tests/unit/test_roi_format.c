@@ -84,7 +84,9 @@ static struct roi region(void)
 			     .syscalls = 40,
 			     .timer_ticks = 50,
 			     .tlb_flushes = 60,
-			     .ipc_fast = 70}},
+			     .ipc_fast = 70,
+			     .shootdowns_sent = 3,
+			     .shootdowns_received = 3}},
 	    .end = {.tsc = 6000,
 		    .st = {.task_switches = 210,
 			   .cr3_writes = 20,
@@ -92,7 +94,9 @@ static struct roi region(void)
 			   .syscalls = 141,
 			   .timer_ticks = 51,
 			   .tlb_flushes = 65,
-			   .ipc_fast = 170}},
+			   .ipc_fast = 170,
+			   .shootdowns_sent = 203,
+			   .shootdowns_received = 103}},
 	};
 	return r;
 }
@@ -111,7 +115,7 @@ static void test_line(void **state)
 	    "\"task\":7,\"name\":\"bench_null\",\"group\":2,\"iterations\":100,\"warmup\":10,"
 	    "\"cycles_per_op\":10.000,\"ns_per_op\":5.000,\"counters\":{\"task_switches\":2.000,"
 	    "\"cr3_writes\":0.000,\"wrpkru\":1.000,\"tlb_flushes\":0.050,\"syscalls\":1.000,"
-	    "\"timer_ticks\":0.010}}\n";
+	    "\"timer_ticks\":0.010,\"shootdowns_sent\":2.000,\"shootdowns_received\":1.000}}\n";
 	assert_int_equal(n, (int)strlen(want));
 	assert_string_equal(text(&l), want);
 }
@@ -193,7 +197,7 @@ static void test_pmu(void **state)
 	assert_true(n > 0);
 	assert_non_null(strstr(text(&l), "\"syscalls\":1.000,"));
 	assert_non_null(strstr(text(&l),
-			       ",\"timer_ticks\":0.010},\"pmu\":{\"instructions\":250.000,"
+			       ",\"shootdowns_received\":1.000},\"pmu\":{\"instructions\":250.000,"
 			       "\"cycles\":2.000,\"dtlb_load_walks\":0.030}}\n"));
 	assert_int_equal(roi_pmu_delta(&r, 1), 200);
 	r.end.pmu.event[2] = SHOJI_PMU_ITLB_WALKS;

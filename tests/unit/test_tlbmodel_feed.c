@@ -381,7 +381,7 @@ static void test_hint_errors(void **state)
 /* pcid=model, a kernel without PCIDs (bit 63 always clear): A->B->A
  * keeps A's page (one walk for it, not two); a root's first activation
  * flushes its PCID, and so does an activation the kernel says a PCID
- * kernel would not keep (paging.c's `fresh` after aspace_flush_page()). */
+ * kernel would not keep (paging.c's `fresh` after aspace_unmap_range()). */
 static void test_model_switch(void **state)
 {
 	(void)state;

@@ -249,21 +249,25 @@ uint64_t kernel_virt_to_phys(const void *va);
  * PDPT entries for user addresses below COMPACT_END (the task slots at
  * 1 GiB, the heap windows at 4-8 GiB).  All compact address spaces of a
  * kind run on one root (the kernel's PML4, or the ring-0 one) and one
- * PDPT; activating one copies its 8 entries there and reloads CR3, which
- * flushes the TLB as a switch of CR3 would.  A group then holds a PD and
- * a PT (8 KiB for up to 15 tasks) instead of four tables.
+ * PDPT, per CPU; activating one copies its 8 entries there and reloads
+ * CR3, which flushes the TLB as a switch of CR3 would.  A group then holds
+ * a PD and a PT (8 KiB for up to 15 tasks) instead of four tables.  An own
+ * tree is one CPU's (its kernel half maps that CPU's window); a compact
+ * one may be installed on every CPU at once, each on its own root, and a
+ * change to it is flushed on all of them (tlb_shootdown.c).
  */
 #define COMPACT_PDPTES 8
 #define COMPACT_END ((uint64_t)COMPACT_PDPTES << 30)
 struct aspace {
-	uint64_t root; /* physical address of the PML4 (the shared one if compact) */
+	uint64_t root; /* physical address of the PML4; 0 if compact (each CPU's own) */
 	uint64_t upper[COMPACT_PDPTES]; /* compact: its PDPT entries below COMPACT_END */
 	uint32_t pt_pages;		/* page-table pages it holds (own root included) */
 	uint16_t pcid;			/* 0 when PCIDs are off, and for compact ones */
 	bool fresh;			/* first load must flush this PCID's stale entries */
 	bool compact;
 	bool ring0;  /* over the ring-0 kernel half (`kernel` groups) */
-	uint8_t cpu; /* the one CPU that loads it: its kernel half maps that CPU's window */
+	uint8_t cpu; /* own tree: the one CPU that loads it (its kernel half maps
+			that CPU's window); compact: the CPU it was made on */
 	bool loaded; /* ever activated: only then may a TLB hold any of it */
 };
 
@@ -294,14 +298,17 @@ bool paging_pcid_enabled(void);
  * half (paging.c): tasks of `kernel` mode groups never get it. */
 #define KERNEL_PKEY 15
 /* A new address space over the normal kernel half, or over the ring-0 one
- * (for `kernel` mode groups) when ring0; compact or an own tree (above);
- * for CPU index, the only one that may load it, and the one that must
- * destroy it.  0 or -SHOJI_ENOMEM. */
+ * (for `kernel` mode groups) when ring0; compact or an own tree (above).
+ * An own tree is CPU index's, the only one that may load it, and the one
+ * that must change or destroy it once loaded; a compact one is any CPU's.
+ * 0 or -SHOJI_ENOMEM. */
 int aspace_init(struct aspace *as, bool ring0, bool compact, unsigned index);
 /* Flushes all TLB entries, global ones too: needed when moving from the
  * normal kernel half (global pages) to the ring-0 one. */
 void paging_flush_global(void);
-/* Frees every frame mapped with PTE_SW_OWNED and all page tables. */
+/* Frees every frame mapped with PTE_SW_OWNED and all page tables, after
+ * taking a compact one off every CPU that has it installed, flushed
+ * there (a shootdown: only in a world section, core/sched.h). */
 void aspace_destroy(struct aspace *as);
 /* Calls fn for every present entry below the kernel half of as that maps
  * memory (a 4 KiB leaf at level 1, or a large page above it), in address
@@ -309,19 +316,25 @@ void aspace_destroy(struct aspace *as);
  * root included), which should equal as->pt_pages.  For the audit. */
 typedef void (*aspace_leaf_fn)(void *ctx, uint64_t va, uint64_t pte, int level);
 uint32_t aspace_walk_user(struct aspace *as, aspace_leaf_fn fn, void *ctx);
-/* A compact address space that is installed holds the same 8 PDPT
- * entries in the shared PDPT as in its own copy (true when not installed
- * or not compact).  For the audit. */
-bool aspace_compact_in_sync(const struct aspace *as);
+/* A compact address space that is installed on CPU index holds the same
+ * 8 PDPT entries in that CPU's PDPT as in its own copy (true when not
+ * installed there or not compact).  For the audit. */
+bool aspace_compact_in_sync(const struct aspace *as, unsigned index);
+/* The compact address space of the kind (ring0 or not) installed on CPU
+ * index, or 0.  For the audit: it must be a live group's. */
+const struct aspace *aspace_installed(unsigned index, bool ring0);
 /* Maps one 4 KiB page; allocates the tables on the way.  0, -SHOJI_ENOMEM,
  * or -SHOJI_EINVAL when va is already mapped or not a user address. */
 int aspace_map(struct aspace *as, uint64_t va, uint64_t pte);
 /* The leaf entry for va, or 0 when any level is not present. */
 uint64_t *aspace_leaf(struct aspace *as, uint64_t va);
-/* Clears the leaf for va and returns the old entry (0 when none). */
-uint64_t aspace_unmap(struct aspace *as, uint64_t va);
-/* After changing va's leaf in as: no stale TLB entry may survive. */
-void aspace_flush_page(struct aspace *as, uint64_t va);
+/* Unmaps every page of [va, end) in as and, once no TLB of any CPU can
+ * hold one of them (one shootdown for the range when other CPUs have as
+ * installed), calls fn with each page and its old leaf, in address
+ * order, for the caller to free its frame.  In a world section. */
+typedef void (*aspace_unmapped_fn)(void *ctx, uint64_t va, uint64_t old);
+void aspace_unmap_range(struct aspace *as, uint64_t va, uint64_t end, aspace_unmapped_fn fn,
+			void *ctx);
 /* Makes as the current address space (CR3, with PCID keep-alive). */
 void aspace_activate(struct aspace *as);
 /* Privileged-event statistics: CR3 writes, and TLB flushes (CR3 loads that
@@ -360,6 +373,9 @@ uint32_t lapic_id(void);
  * to the CPU with APIC ID apic_id and waits, at most a millisecond, until
  * the local APIC has sent it.  False when it was still pending then. */
 bool lapic_ipi(uint32_t apic_id, uint32_t icr);
+/* The ICR low word of a fixed interrupt, edge, assert (SDM Vol. 3A
+ * 11.6.1): with a vector, the IPIs of smp_wake.c and tlb_shootdown.c. */
+#define ICR_FIXED 0x00004000u
 
 /* --- smp.c: the other CPUs ---------------------------------------------- */
 struct task;
@@ -445,6 +461,50 @@ void smp_wake_taken(void);
  * for it to count the IPI; says "cpu: N woke on IPI vector 0xf0" or that
  * it did not. */
 void smp_wake_selftest(void);
+/* For boot selftests: has CPU index (not this one), which waits in
+ * sched_wait_start() (core/sched.h), run fn; smp_call_wait() returns once
+ * fn has returned there, or false after a second. */
+void smp_call_start(unsigned index, void (*fn)(void));
+bool smp_call_wait(unsigned index);
+/* Runs the function smp_call_start() left for this CPU, if any. */
+void smp_call_serve(void);
+
+/* --- tlb_shootdown.c: flushing other CPUs' TLBs ---------------------------- */
+/*
+ * A compact address space (paging.c) may be installed on several CPUs at
+ * once: the tasks of one `shared` or `kernel` group run on any of them.
+ * Before a page of it is freed, or its tables, every other CPU that may
+ * hold entries for it in its TLB flushes them (SDM Vol. 3A 4.10.5: a TLB
+ * is each logical processor's own; any may cache translations
+ * speculatively, 4.10.2.3).  The sender, in a world section (core/sched.h:
+ * it holds every CPU's lock), posts the range and sends VEC_SHOOTDOWN to
+ * each such CPU, then waits until each has flushed.  A CPU in its task
+ * takes the interrupt and, entering, spins for its lock; a CPU already
+ * waiting for a lock (lock_take(), core/sched.c) or halted in the idle
+ * loop gets there too; the spin serves the request (tlb_shootdown_serve()),
+ * so the sender never waits on a CPU that waits on it.
+ */
+/* Flushes [start, end) (end = ~0: everything but global pages) on every
+ * CPU in the mask `cpus` (bit i: CPU index i, never this one) and
+ * returns once each has; panics naming a CPU that has not within a
+ * second.  Only with every CPU's lock held. */
+void tlb_shootdown(uint32_t cpus, uint64_t start, uint64_t end);
+/* Serves this CPU's pending request, if any: lock spins call it. */
+void tlb_shootdown_serve(void);
+/* VEC_SHOOTDOWN arrived (trap.c): the spin that took this CPU's lock
+ * served the request; here, the EOI. */
+void tlb_shootdown_taken(void);
+/* selftest=shootdown, with two CPUs or more, before any task runs: CPU 1
+ * installs a compact address space and reads a page of it, as a CPU may
+ * cache any translation its CR3 reaches (SDM Vol. 3A 4.10.2.3); the boot
+ * processor unmaps the page and maps another frame there; CPU 1 reads
+ * again and must see the new frame; then the address space is destroyed
+ * and must be off CPU 1.  One "shootdown:" line for each step. */
+void tlb_shootdown_selftest(void);
+/* Requests this CPU sent, one per target CPU, and served: per-CPU
+ * counters that SYS_STATS sums (the two sums agree once every request
+ * is answered). */
+extern uint64_t stat_shootdowns_sent, stat_shootdowns_received;
 
 /* --- acpi_find.c: where the CPUs are listed ------------------------------- */
 struct madt_cpus;

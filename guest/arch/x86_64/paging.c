@@ -254,26 +254,30 @@ static uint16_t pcid_alloc(void)
 
 /*
  * Compact address spaces (arch.h): per kind and per CPU, the root they all
- * run on and the PDPT under its PML4 slot 0, and whose 8 entries that PDPT
- * holds now.  The PDPT is the CPU's: one page per kind, allocated at
- * first use.  The roots are the CPU's too (paging_cpu_roots()): all the
- * same but for the window's pages and slot 0.  In the window, so the
- * switch reaches this CPU's at a fixed address.
+ * run on (its PML4, and its physical address: the CR3 they load) and the
+ * PDPT under its PML4 slot 0, and whose 8 entries that PDPT holds now.
+ * The PDPT is the CPU's: one page per kind, allocated, on every CPU, with
+ * the first compact address space of the kind.  The roots are the CPU's
+ * too (paging_cpu_roots()): all the same but for the window's pages and
+ * slot 0.  In the window, so the switch reaches this CPU's at a fixed
+ * address; another CPU's through percpu_of(), which is how a compact
+ * space installed on several CPUs is found (compact_cpus()).
  */
 static struct compact_root {
 	uint64_t *pml4;
 	uint64_t *pdpt;
 	struct aspace *installed;
-} compact_roots[2] PERCPU = {{kernel_pml4, 0, 0}, {ktask_pml4, 0, 0}};
+	uint64_t root;
+} compact_roots[2] PERCPU = {{kernel_pml4, 0, 0, 0}, {ktask_pml4, 0, 0, 0}};
 
 _Static_assert(HEAP_AREA + SLOTS * HEAP_WINDOW <= COMPACT_END,
 	       "every user window lies in the compact entries");
 _Static_assert(TASK_AREA >= (U64(1) << 30), "PDPT entry 0 (the null page's) stays empty");
 
-/* The compact root of as's kind on the CPU that runs it. */
-static struct compact_root *compact_root(const struct aspace *as)
+/* The compact root of as's kind on CPU index. */
+static struct compact_root *compact_root(const struct aspace *as, unsigned index)
 {
-	return &percpu_of(compact_roots, as->cpu)[as->ring0];
+	return &percpu_of(compact_roots, index)[as->ring0];
 }
 
 /* The physical address of a root: the boot processor's are in the image,
@@ -284,26 +288,45 @@ static uint64_t root_phys(const uint64_t *pml4)
 	return va >= KERNEL_VMA ? kernel_virt_to_phys(pml4) : va - PHYSMAP_BASE;
 }
 
-/* Loaded: CR3 holds its root and, if compact, its entries are installed.
- * Only as's own CPU ever loads it (struct aspace). */
+/* Loaded here: CR3 holds its root and, if compact, its entries are
+ * installed.  Only as's own CPU ever loads an own tree (struct aspace). */
 static bool aspace_loaded(const struct aspace *as)
 {
-	if (as->cpu != cpu_self.index || (read_cr3() & PTE_ADDR_MASK) != as->root)
-		return false;
-	return !as->compact || compact_roots[as->ring0].installed == as;
+	uint64_t cr3 = read_cr3() & PTE_ADDR_MASK;
+	if (as->compact)
+		return cr3 == compact_roots[as->ring0].root &&
+		       compact_roots[as->ring0].installed == as;
+	return as->cpu == cpu_self.index && cr3 == as->root;
+}
+
+/* The CPUs other than this one that have the compact as installed: a
+ * bit each (bit i, CPU index i).  Only they can hold its entries in a
+ * TLB, since installing it flushes (aspace_activate()), and only their
+ * switches change it, which their locks keep still meanwhile. */
+static uint32_t compact_cpus(const struct aspace *as)
+{
+	uint32_t cpus = 0;
+	for (unsigned i = 0; i < smp_ncpus; i++)
+		if (i != cpu_self.index && compact_root(as, i)->installed == as)
+			cpus |= 1u << i;
+	return cpus;
 }
 
 static int compact_init(struct aspace *as)
 {
-	struct compact_root *c = compact_root(as);
-	if (!c->pdpt) {
+	/* Every CPU's PDPT of the kind: the group's tasks may run on any. */
+	for (unsigned i = 0; i < smp_ncpus; i++) {
+		struct compact_root *c = compact_root(as, i);
+		if (c->pdpt)
+			continue;
 		uint64_t pdpt = table_alloc();
 		if (!pdpt)
 			return -SHOJI_ENOMEM;
 		c->pdpt = table_virt(pdpt);
 		c->pml4[0] = pdpt | PTE_P | PTE_W | PTE_U; /* the leaves decide */
+		c->root = root_phys(c->pml4);
 	}
-	as->root = root_phys(c->pml4);
+	as->root = 0; /* each CPU runs it on its own root */
 	for (int i = 0; i < COMPACT_PDPTES; i++)
 		as->upper[i] = 0;
 	as->pt_pages = 0;
@@ -351,36 +374,54 @@ static void free_tree(uint64_t table, int level)
 	pmm_free_page(table);
 }
 
+/* An own tree only its CPU loads, so only that CPU can flush it: changed
+ * elsewhere once loaded would leave stale entries there (a task refused
+ * at boot is freed on the boot processor, never loaded). */
+static void own_tree_here(const struct aspace *as, const char *what)
+{
+	if (!as->compact && as->cpu != cpu_self.index && as->loaded)
+		panic("address space of CPU %u %s on CPU %u", as->cpu, what, cpu_self.index);
+}
+
+/* Never free tables a CPU may walk or cache: the compact as out of every
+ * CPU's PDPT first, then flushed on each that has that root loaded (this
+ * one) or may have (the others, by shootdown: tlb_shootdown()). */
+static void compact_uninstall(struct aspace *as)
+{
+	uint32_t others = compact_cpus(as);
+	for (unsigned i = 0; i < smp_ncpus; i++) {
+		struct compact_root *c = compact_root(as, i);
+		if (c->installed != as)
+			continue;
+		for (int e = 0; e < COMPACT_PDPTES; e++)
+			c->pdpt[e] = 0;
+		c->installed = 0;
+	}
+	if ((read_cr3() & PTE_ADDR_MASK) == compact_roots[as->ring0].root) {
+		tlb_write_cr3(compact_roots[as->ring0].root,
+			      &tlbhint_flush); /* PCID 0, bit 63 clear: a flush */
+		stat_cr3_writes++;
+		stat_tlb_flushes++;
+	}
+	if (others)
+		tlb_shootdown(others, 0, ~U64(0));
+}
+
 void aspace_destroy(struct aspace *as)
 {
-	if (!as->root)
-		return;
-	/* Only its CPU can have cached it, so only its CPU can flush it (a
-	 * task refused at boot is freed on the boot processor, unloaded). */
-	if (as->cpu != cpu_self.index && as->loaded)
-		panic("address space of CPU %u destroyed on CPU %u", as->cpu, cpu_self.index);
 	if (as->compact) {
-		/* Never free tables the CPU may walk or cache: out of the
-		 * shared PDPT first, then flushed if that root is loaded. */
-		struct compact_root *c = compact_root(as);
-		if (c->installed == as) {
-			for (int i = 0; i < COMPACT_PDPTES; i++)
-				c->pdpt[i] = 0;
-			c->installed = 0;
-			if ((read_cr3() & PTE_ADDR_MASK) == as->root) {
-				tlb_write_cr3(as->root,
-					      &tlbhint_flush); /* PCID 0, bit 63 clear: a flush */
-				stat_cr3_writes++;
-				stat_tlb_flushes++;
-			}
-		}
+		compact_uninstall(as);
 		for (int i = 0; i < COMPACT_PDPTES; i++)
 			if (as->upper[i] & PTE_P)
 				free_tree(pte_addr(as->upper[i]), 2);
-		as->root = 0;
+		for (int i = 0; i < COMPACT_PDPTES; i++)
+			as->upper[i] = 0;
 		as->pt_pages = 0;
 		return;
 	}
+	if (!as->root)
+		return;
+	own_tree_here(as, "destroyed");
 	/* Never free the tables the CPU is walking. */
 	if ((read_cr3() & PTE_ADDR_MASK) == as->root) {
 		tlb_write_cr3(root_phys(compact_roots[0].pml4), &tlbhint_flush);
@@ -405,11 +446,13 @@ int aspace_map(struct aspace *as, uint64_t va, uint64_t pte)
 		if (va >= COMPACT_END)
 			return -SHOJI_EINVAL;
 		e = walk_from(as->upper, 3, va, 1, true, table, &as->pt_pages);
-		/* A new PDPT entry goes live at once if this one is installed
-		 * (a new entry needs no flush: nothing cached it). */
-		struct compact_root *c = compact_root(as);
-		if (c->installed == as)
-			c->pdpt[pt_index(va, 3)] = as->upper[pt_index(va, 3)];
+		/* A new PDPT entry goes live at once on every CPU that has
+		 * as installed (a new entry needs no flush: nothing cached it). */
+		for (unsigned i = 0; i < smp_ncpus; i++) {
+			struct compact_root *c = compact_root(as, i);
+			if (c->installed == as)
+				c->pdpt[pt_index(va, 3)] = as->upper[pt_index(va, 3)];
+		}
 	} else {
 		e = walk(as->root, va, 1, true, table, &as->pt_pages);
 	}
@@ -467,10 +510,12 @@ uint32_t aspace_walk_user(struct aspace *as, aspace_leaf_fn fn, void *ctx)
 
 /* The CPU sets the accessed (and, for leaves, dirty) bit in the live
  * entries as it walks them (SDM Vol. 3A 4.8): not a difference. */
-bool aspace_compact_in_sync(const struct aspace *as)
+bool aspace_compact_in_sync(const struct aspace *as, unsigned index)
 {
-	const struct compact_root *c = compact_root(as);
-	if (!as->compact || c->installed != as)
+	if (!as->compact)
+		return true;
+	const struct compact_root *c = compact_root(as, index);
+	if (c->installed != as)
 		return true;
 	for (int i = 0; i < COMPACT_PDPTES; i++)
 		if ((c->pdpt[i] ^ as->upper[i]) & ~(PTE_A | PTE_D))
@@ -478,14 +523,9 @@ bool aspace_compact_in_sync(const struct aspace *as)
 	return true;
 }
 
-uint64_t aspace_unmap(struct aspace *as, uint64_t va)
+const struct aspace *aspace_installed(unsigned index, bool ring0)
 {
-	uint64_t *e = aspace_leaf(as, va);
-	if (!e)
-		return 0;
-	uint64_t old = *e;
-	*e = 0;
-	return old;
+	return percpu_of(compact_roots, index)[ring0].installed;
 }
 
 void paging_flush_global(void)
@@ -498,30 +538,68 @@ void paging_flush_global(void)
 	stat_tlb_flushes++;
 }
 
-void aspace_flush_page(struct aspace *as, uint64_t va)
+/* After changing va's leaf, this CPU's part of the flush.  Loaded: drop
+ * the entry now.  Not loaded: its PCID may still hold entries for va (SDM
+ * Vol. 3A 4.10.4), so its next load flushes (a compact one flushes at
+ * every activation). */
+static void flush_here(struct aspace *as, uint64_t va)
 {
-	/* Loaded: drop the entry now.  Not loaded: its PCID may still hold
-	 * entries for va (SDM Vol. 3A 4.10.4), so its next load flushes. */
 	if (aspace_loaded(as)) {
 		tlb_invlpg(va);
 		stat_tlb_flushes++;
 	} else if (!as->compact) {
 		as->fresh = true;
-	} /* a compact one flushes at every activation */
+	}
+}
+
+/*
+ * Three passes, so that one shootdown covers the range: every present
+ * leaf loses PTE_P (atomically: a CPU walking it sets A and D with locked
+ * writes, SDM Vol. 3A 4.8) and keeps its frame; the other CPUs that may
+ * cache the range flush it; then each such leaf is flushed here, cleared
+ * and handed to fn.  A leaf that is not present is otherwise 0 everywhere
+ * else (aspace_map() writes whole entries, this function zeroes them), so
+ * "not present, not 0" means "revoked here" between the passes.
+ */
+void aspace_unmap_range(struct aspace *as, uint64_t va, uint64_t end, aspace_unmapped_fn fn,
+			void *ctx)
+{
+	own_tree_here(as, "changed");
+	uint64_t first = end, last = va;
+	for (uint64_t p = va; p < end; p += PAGE_SIZE) {
+		uint64_t *e = aspace_leaf(as, p);
+		if (!e || !(__atomic_fetch_and(e, ~PTE_P, __ATOMIC_RELAXED) & PTE_P))
+			continue;
+		first = p < first ? p : first;
+		last = p;
+	}
+	if (first == end)
+		return;
+	uint32_t others = as->compact ? compact_cpus(as) : 0;
+	if (others)
+		tlb_shootdown(others, first, last + PAGE_SIZE);
+	for (uint64_t p = first; p <= last; p += PAGE_SIZE) {
+		uint64_t *e = aspace_leaf(as, p);
+		if (!e || !*e || (*e & PTE_P))
+			continue;
+		uint64_t old = __atomic_exchange_n(e, 0, __ATOMIC_RELAXED);
+		flush_here(as, p);
+		fn(ctx, p, old | PTE_P);
+	}
 }
 
 void aspace_activate(struct aspace *as)
 {
 	as->loaded = true;
 	if (as->compact) {
-		/* This CPU's: only as->cpu loads as (struct aspace). */
+		/* This CPU's root, whichever CPUs have as installed too. */
 		struct compact_root *c = &compact_roots[as->ring0];
 		for (int i = 0; i < COMPACT_PDPTES; i++)
 			c->pdpt[i] = as->upper[i];
 		c->installed = as;
 		/* PCID 0, bit 63 clear: the TLB entries and the cached paging
 		 * structures of the previous entries go (SDM Vol. 3A 4.10.4.1). */
-		tlb_write_cr3(as->root, &tlbhint_flush);
+		tlb_write_cr3(c->root, &tlbhint_flush);
 		stat_cr3_writes++;
 		stat_tlb_flushes++;
 		return;

@@ -1,4 +1,4 @@
-/* Waking an idle CPU: the wake IPI (VEC_WAKE), its receipt on the CPU, and selftest=wake-ipi. */
+/* Waking an idle CPU: the wake IPI (VEC_WAKE), selftest=wake-ipi, and boot selftests' calls. */
 #include "arch/x86_64/arch.h"
 #include "core/kernel.h"
 
@@ -9,8 +9,6 @@
  * own IST_MAIN (its window, arch.h), and is counted here.
  */
 
-/* ICR low word for a fixed interrupt, edge, assert (SDM Vol. 3A 11.6.1). */
-#define ICR_FIXED 0x00004000u
 #define WAKE_WAIT_MS 1000
 
 bool smp_wake(unsigned index)
@@ -49,4 +47,33 @@ void smp_wake_selftest(void)
 		else
 			kprintf("cpu: %u woke on IPI vector %#x\n", i, VEC_WAKE);
 	}
+}
+
+/* The function a boot selftest left for this CPU (smp_call_start()). */
+static void (*boot_call)(void) PERCPU;
+
+void smp_call_start(unsigned index, void (*fn)(void))
+{
+	__atomic_store_n(&percpu_of(boot_call, index), fn, __ATOMIC_RELEASE);
+	(void)smp_wake(index);
+}
+
+bool smp_call_wait(unsigned index)
+{
+	uint64_t end = rdtsc() + tsc_hz / 1000 * WAKE_WAIT_MS;
+	while (__atomic_load_n(&percpu_of(boot_call, index), __ATOMIC_ACQUIRE))
+		if (rdtsc() > end)
+			return false;
+		else
+			pause();
+	return true;
+}
+
+void smp_call_serve(void)
+{
+	void (*fn)(void) = __atomic_load_n(&boot_call, __ATOMIC_ACQUIRE);
+	if (!fn)
+		return;
+	fn();
+	__atomic_store_n(&boot_call, 0, __ATOMIC_RELEASE);
 }

@@ -143,6 +143,7 @@ typedef void (*irq_handler)(void);
 static const irq_handler irq_handlers[256] = {
     [VEC_TIMER] = sched_timer_tick,
     [VEC_WAKE] = smp_wake_taken,
+    [VEC_SHOOTDOWN] = tlb_shootdown_taken,
 };
 
 static void irq_dispatch(uint64_t vector)

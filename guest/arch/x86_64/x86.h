@@ -75,6 +75,8 @@
 /* The IPI that wakes an idle CPU (smp_wake.c): a vector of its own, above
  * the PICs', so that nothing else is taken for it. */
 #define VEC_WAKE 0xf0
+/* The IPI that asks a CPU to flush TLB entries (tlb_shootdown.c). */
+#define VEC_SHOOTDOWN 0xf1
 #define VEC_SPURIOUS 255
 /* Not hardware vectors: frames saved by the SYSCALL entry and the gate. */
 #define VEC_SYSCALL 256

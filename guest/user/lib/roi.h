@@ -11,7 +11,8 @@
  *   RESULT {"benchmark":B,"mode":M,"variant":V,"task":I,"name":N,"group":G,
  *           "iterations":OPS,"warmup":W,"cycles_per_op":C,"ns_per_op":T,...,
  *           "counters":{"task_switches":S,"cr3_writes":R,"wrpkru":K,
- *           "tlb_flushes":F,"syscalls":Y,"timer_ticks":X},
+ *           "tlb_flushes":F,"syscalls":Y,"timer_ticks":X,
+ *           "shootdowns_sent":D,"shootdowns_received":E},
  *           "pmu":{"instructions":P,"cycles":Q,...}}
  *
  * The mode, task id, name and group come from SYS_TASKINFO (asked once,

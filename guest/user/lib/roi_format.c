@@ -23,6 +23,8 @@ static const struct {
     {"tlb_flushes", offsetof(struct shoji_stats, tlb_flushes)},
     {"syscalls", offsetof(struct shoji_stats, syscalls)},
     {"timer_ticks", offsetof(struct shoji_stats, timer_ticks)},
+    {"shootdowns_sent", offsetof(struct shoji_stats, shootdowns_sent)},
+    {"shootdowns_received", offsetof(struct shoji_stats, shootdowns_received)},
 };
 
 static uint64_t counter(const struct shoji_stats *st, size_t offset)
