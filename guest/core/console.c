@@ -17,7 +17,7 @@
  */
 static const char *const kernel_words[] = {
     "shoji",   "task ", "kernel ",  "boot:",	 "memory:", "time:", "timer:",
-    "paging:", "cpu:",	"cmdline:", "deadlock:", "audit:",  "pmu:",
+    "paging:", "cpu:",	"cmdline:", "deadlock:", "audit:",  "pmu:",  "shootdown:",
 };
 
 /* Whether the console is at the start of a line, and whether a task's
