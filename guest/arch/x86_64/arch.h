@@ -463,7 +463,7 @@ void smp_wake_taken(void);
 void smp_wake_selftest(void);
 /* For boot selftests: has CPU index (not this one), which waits in
  * sched_wait_start() (core/sched.h), run fn; smp_call_wait() returns once
- * fn has returned there, or false after a second. */
+ * fn has returned there, or false after ten seconds. */
 void smp_call_start(unsigned index, void (*fn)(void));
 bool smp_call_wait(unsigned index);
 /* Runs the function smp_call_start() left for this CPU, if any. */
@@ -486,8 +486,8 @@ void smp_call_serve(void);
  */
 /* Flushes [start, end) (end = ~0: everything but global pages) on every
  * CPU in the mask `cpus` (bit i: CPU index i, never this one) and
- * returns once each has; panics naming a CPU that has not within a
- * second.  Only with every CPU's lock held. */
+ * returns once each has; panics naming a CPU that has not within ten
+ * seconds.  Only with every CPU's lock held. */
 void tlb_shootdown(uint32_t cpus, uint64_t start, uint64_t end);
 /* Serves this CPU's pending request, if any: lock spins call it. */
 void tlb_shootdown_serve(void);

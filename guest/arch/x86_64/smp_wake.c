@@ -58,9 +58,13 @@ void smp_call_start(unsigned index, void (*fn)(void))
 	(void)smp_wake(index);
 }
 
+/* Longer than a wake: the call's work, on a vCPU a loaded host may not
+ * run for a while. */
+#define CALL_WAIT_MS 10000
+
 bool smp_call_wait(unsigned index)
 {
-	uint64_t end = rdtsc() + tsc_hz / 1000 * WAKE_WAIT_MS;
+	uint64_t end = rdtsc() + tsc_hz / 1000 * CALL_WAIT_MS;
 	while (__atomic_load_n(&percpu_of(boot_call, index), __ATOMIC_ACQUIRE))
 		if (rdtsc() > end)
 			return false;
