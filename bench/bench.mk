@@ -8,7 +8,7 @@
 # Guest tasks: built like guest/user/tasks (static PIE through the task
 # runtime and tools/bundle-asm), so they pass the kernel-mode verifier and
 # one binary runs in every mode.
-BENCH_TASKS := bench_ipc bench_pairs bench_null bench_yield bench_tlb bench_kmem bench_boot
+BENCH_TASKS := bench_ipc bench_pairs bench_shootdown bench_null bench_yield bench_tlb bench_kmem bench_boot
 BENCH_TASK_ELFS := $(addprefix $(BUILD)/tasks/,$(addsuffix .elf,$(BENCH_TASKS) bench_kmem_fpu))
 
 # The benchmark tasks are tasks like any other: make all builds them, and
