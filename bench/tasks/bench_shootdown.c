@@ -1,5 +1,5 @@
-/* bench_shootdown: one heap page mapped, written and unmapped, with a group-mate on another CPU (one
- * TLB shootdown per unmap) or on the same one (none) (issue 18). */
+/* bench_shootdown: one heap page mapped, written and unmapped, with a group-mate on another CPU
+ * (one TLB shootdown per unmap) or on the same one (none) (issue 18). */
 #include <shoji/abi.h>
 #include <string.h>
 #include "bench.h"
