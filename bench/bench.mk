@@ -34,7 +34,7 @@ $(BUILD)/tasks/bench_kmem_fpu.elf: $(BENCH_KMEM_FPU_OBJ) $(BENCH_LIB_OBJS) $(USE
 
 # Linux baselines: host programs, -O2, one per mechanism.
 BENCH_LINUX := pipe_pingpong futex_pingpong yield_pingpong null_syscall tlb pkey_switch pairs_pingpong \
-	unix_pingpong yield_fifo tsc_loop
+	unix_pingpong yield_fifo tsc_loop shootdown
 BENCH_LINUX_BINS := $(addprefix $(BUILD)/bench/linux/,$(BENCH_LINUX))
 BENCH_LINUX_CFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -MMD -MP -pthread
 

@@ -82,9 +82,11 @@ def shootdown_groups($d; $platforms):
 		| {sys: $sys, m: $m, local: group($d; $p; shootdown_benchmark; $m; "local"),
 		   remote: group($d; $p; shootdown_benchmark; $m; "remote")}];
 
-# One row: local, remote, their difference at the medians and the
-# remote side's shootdowns per operation, in instructions ($icount) or
-# cycles and ns.
+# One row: local, remote, their difference at the medians and each
+# side's shootdowns served per operation (the other CPUs' flushes: for
+# shoji the same as sent, which bench_shootdown checks; for Linux the TLB
+# interrupts of /proc/interrupts), in instructions ($icount) or cycles and
+# ns.
 def shootdown_row($icount):
 	def cell($g): if $g | has("cycles_per_op") | not then "—"
 		elif $icount then $g | mmm("cycles_per_op")
@@ -96,7 +98,7 @@ def shootdown_row($icount):
 		  else "\($c | num) cyc, \(($r.remote | med("ns_per_op")) - ($r.local | med("ns_per_op")) | num) ns" end
 	   else "—" end) as $diff
 	| "| \($r.sys) | \($r.m) | \(cell($r.local)) | \(cell($r.remote)) | \($diff) | "
-	+ "\($r.remote | med("shootdowns_sent") | num) | \($r.local | med("shootdowns_sent") | num) |\n";
+	+ "\($r.remote | med("shootdowns_received") | num) | \($r.local | med("shootdowns_received") | num) |\n";
 
 # The subsection; "" when neither a result nor a skip of it is there.
 def shootdown_section($d; $platforms; $icount):
@@ -117,11 +119,11 @@ def shootdown_section($d; $platforms; $icount):
 			"In instructions of both CPUs together, deterministic: QEMU runs the vCPUs round-robin, so "
 			+ "the wait is as long as QEMU takes to run the other vCPU (the sender's spin until it does "
 			+ "is counted), not as long as hardware would take.\n\n"
-			+ "| system | mode | local, instructions per op | remote | one shootdown (remote − local) | shootdowns per op, remote | local |\n"
+			+ "| system | mode | local, instructions per op | remote | one shootdown (remote − local) | shootdowns served per op, remote | local |\n"
 		   else
 			"TSC cycles and ns per operation, median (min–max) over the runs; the difference is "
 			+ "of the medians.\n\n"
-			+ "| system | mode | local, per op | remote | one shootdown (remote − local) | shootdowns per op, remote | local |\n"
+			+ "| system | mode | local, per op | remote | one shootdown (remote − local) | shootdowns served per op, remote | local |\n"
 		   end)
 		+ "|---|---|---|---|---|---|---|\n"
 		+ ([$rows[] | shootdown_row($icount)] | add // "")

@@ -196,7 +196,7 @@ result bench/report-smp "${problems[@]}"
 # in cycles and ns (make bench), with the skips; nothing without results.
 problems=()
 file_has "$md" '### The cost of a TLB shootdown' \
-	'| system | mode | local, instructions per op | remote | one shootdown (remote − local) | shootdowns per op, remote | local |' \
+	'| system | mode | local, instructions per op | remote | one shootdown (remote − local) | shootdowns served per op, remote | local |' \
 	'| shoji | shared | 1510 (1510–1510) | 1677 (1677–1677) | 167.0 | 1.000 | 0.000 |' \
 	'| shoji | kernel | 1680 | 1847 | 167.0 | 1.000 | 0.000 |'
 [[ $(grep -oE '^\| shoji \| [a-z]+ \| [0-9]' "$md" 2>/dev/null | paste -sd ' ') == \
