@@ -1,6 +1,7 @@
 /* bench_shootdown: one heap page mapped, written and unmapped, with a group-mate on another CPU
  * (one TLB shootdown per unmap) or on the same one (none) (issue 18). */
 #include <shoji/abi.h>
+#include <stdbool.h>
 #include <string.h>
 #include "bench.h"
 
@@ -107,14 +108,14 @@ static int measure(const char *variant, uint64_t n, long partner_id)
 	uint64_t want;
 	struct roi r;
 
-	if (strcmp(variant, "remote") == 0)
-		want = 1;
-	else if (strcmp(variant, "local") == 0)
-		want = 0;
-	else
-		return bench_usage(USAGE " (VARIANT remote or local)");
-	if (n + warm > MAX_OPS)
-		return bench_usage(USAGE " (N + N/10 at most 29000)");
+	/* A bad VARIANT or N still ends the partner, which waits for a
+	 * message: the machine then ends on this usage line, not a deadlock. */
+	bool remote = strcmp(variant, "remote") == 0;
+	if ((!remote && strcmp(variant, "local")) || n + warm > MAX_OPS) {
+		call(partner_id, MSG_BYE);
+		return bench_usage(USAGE " (VARIANT remote or local; N + N/10 at most 29000)");
+	}
+	want = remote ? 1 : 0;
 	call(partner_id, MSG_HELLO);
 	for (uint64_t i = 0; i < warm; i++)
 		map_write_unmap(i);
