@@ -141,7 +141,7 @@ $(BUILD)/kernel/%.o: %.S
 # Task code: compiler -> assembly -> bundle-asm -> assembler.
 BUNDLE_ASM := $(BUILD)/tools/bundle-asm
 
-$(BUNDLE_ASM): tools/bundle-asm.c isolation/isolation.h
+$(BUNDLE_ASM): tools/bundle-asm.c isolation/isolation.h include/shoji/tlbmark.h
 	$(call say,HOSTCC,$<)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $< -o $@

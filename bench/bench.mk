@@ -8,7 +8,7 @@
 # Guest tasks: built like guest/user/tasks (static PIE through the task
 # runtime and tools/bundle-asm), so they pass the kernel-mode verifier and
 # one binary runs in every mode.
-BENCH_TASKS := bench_ipc bench_pairs bench_null bench_yield bench_tlb bench_kmem bench_boot
+BENCH_TASKS := bench_ipc bench_pairs bench_shootdown bench_null bench_yield bench_tlb bench_kmem bench_boot
 BENCH_TASK_ELFS := $(addprefix $(BUILD)/tasks/,$(addsuffix .elf,$(BENCH_TASKS) bench_kmem_fpu))
 
 # The benchmark tasks are tasks like any other: make all builds them, and
@@ -34,7 +34,7 @@ $(BUILD)/tasks/bench_kmem_fpu.elf: $(BENCH_KMEM_FPU_OBJ) $(BENCH_LIB_OBJS) $(USE
 
 # Linux baselines: host programs, -O2, one per mechanism.
 BENCH_LINUX := pipe_pingpong futex_pingpong yield_pingpong null_syscall tlb pkey_switch pairs_pingpong \
-	unix_pingpong yield_fifo tsc_loop
+	unix_pingpong yield_fifo tsc_loop shootdown
 BENCH_LINUX_BINS := $(addprefix $(BUILD)/bench/linux/,$(BENCH_LINUX))
 BENCH_LINUX_CFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -MMD -MP -pthread
 

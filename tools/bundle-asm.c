@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "isolation/isolation.h"
+#include "shoji/tlbmark.h"
 
 /*
  * usage: bundle-asm IN.s OUT.s
@@ -31,6 +32,11 @@
  * else passes through unchanged; the verifier, not this tool, decides
  * what is allowed.  Build task code with -fno-jump-tables
  * -falign-functions=32 -fcf-protection=none.
+ *
+ * One exception: the TLB-model marker (include/shoji/tlbmark.h) is a
+ * 7-byte NOP written as data (.byte, then .long), which the assembler's
+ * bundling does not see as one instruction, so it is locked into one
+ * bundle here; where it did not cross a boundary already, nothing moves.
  */
 
 #define MASKED_LEN 17u /* and + or + call/jmp through r11 */
@@ -76,6 +82,18 @@ static int split(char *s, char **mn, char **ops)
 	return 1;
 }
 
+/* Whether @line is the first line of a marker (TLBMARK_ASM's ".byte"
+ * line, whatever the op), leading blanks aside. */
+static bool marker_start(const char *line)
+{
+	static const char marker[] = TLBMARK_ASM(0);
+	size_t len = strcspn(marker, "\n");
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	return !strncmp(line, marker, len) && (line[len] == '\n' || !line[len]);
+}
+
 static int rewrite(FILE *in, FILE *out, const char *file)
 {
 	char line[4096], copy[4096];
@@ -86,6 +104,17 @@ static int rewrite(FILE *in, FILE *out, const char *file)
 		char *mn, *ops;
 		n++;
 		memcpy(copy, line, sizeof(copy));
+		if (marker_start(line)) {
+			/* The marker's two lines, locked: its .long follows. */
+			fprintf(out, "\t.bundle_lock\n%s", line);
+			if (!fgets(line, sizeof(line), in)) {
+				fprintf(stderr, "%s:%d: a TLB marker cut short\n", file, n);
+				return -1;
+			}
+			n++;
+			fprintf(out, "%s\t.bundle_unlock\n", line);
+			continue;
+		}
 		if (!split(copy, &mn, &ops) || mn[strlen(mn) - 1] == ':') {
 			fputs(line, out);
 			continue;

@@ -1,4 +1,4 @@
-# smp.jq: the reports' section "Several CPUs": the IPC round trip across two CPUs and M ping-pong pairs on N CPUs, shoji's rows and Linux's in one table, keyed by benchmark.
+# smp.jq: the reports' section "Several CPUs": the IPC round trip across two CPUs and M ping-pong pairs on N CPUs, shoji's rows and Linux's in one table, keyed by benchmark; then the cost of a TLB shootdown.
 #
 # Included by icount.jq (make bench-icount: instructions) and bench.jq
 # (make bench: time).  A row is any result of a benchmark in
@@ -66,13 +66,78 @@ def smp_row($icount):
 	   elif $icount then 1000000 / $per | fixed(1)
 	   else 1000000000 / $per | int end) + " |\n";
 
+# --- the cost of a TLB shootdown ----------------------------------------
+# tlb_shootdown (bench/tasks/bench_shootdown.c): a page mapped, written
+# and unmapped with a group-mate on another CPU (variant remote: one
+# shootdown per unmap) and on the same CPU (local: none); any platform's
+# results of that name and those two variants, a row per system and mode.
+
+def shootdown_benchmark: "tlb_shootdown";
+
+# [{sys, m, local, remote}] on $platforms, in platform then mode order.
+def shootdown_groups($d; $platforms):
+	[$platforms[] as [$p, $sys]
+		| ([groups($d) | select(.p == $p and .b == shootdown_benchmark) | .m] | unique
+			| sort_by(. as $m | ["shared", "kernel"] | index($m) // 2))[] as $m
+		| {sys: $sys, m: $m, local: group($d; $p; shootdown_benchmark; $m; "local"),
+		   remote: group($d; $p; shootdown_benchmark; $m; "remote")}];
+
+# One row: local, remote, their difference at the medians and each
+# side's shootdowns served per operation (the other CPUs' flushes: for
+# shoji the same as sent, which bench_shootdown checks; for Linux the TLB
+# interrupts of /proc/interrupts), in instructions ($icount) or cycles and
+# ns.
+def shootdown_row($icount):
+	def cell($g): if $g | has("cycles_per_op") | not then "—"
+		elif $icount then $g | mmm("cycles_per_op")
+		else "\($g | mmm("cycles_per_op")) cyc, \($g | med("ns_per_op") | num) ns" end;
+	. as $r
+	| (if ($r.local | has("cycles_per_op")) and ($r.remote | has("cycles_per_op")) then
+		(($r.remote | med("cycles_per_op")) - ($r.local | med("cycles_per_op"))) as $c
+		| if $icount then $c | num
+		  else "\($c | num) cyc, \(($r.remote | med("ns_per_op")) - ($r.local | med("ns_per_op")) | num) ns" end
+	   else "—" end) as $diff
+	| "| \($r.sys) | \($r.m) | \(cell($r.local)) | \(cell($r.remote)) | \($diff) | "
+	+ "\($r.remote | med("shootdowns_received") | num) | \($r.local | med("shootdowns_received") | num) |\n";
+
+# The subsection; "" when neither a result nor a skip of it is there.
+def shootdown_section($d; $platforms; $icount):
+	shootdown_groups($d; $platforms) as $rows
+	| ([$d.skips[] | . as $s | select($s.benchmark == shootdown_benchmark)
+		| ($platforms[] | select(.[0] == $s.platform)) as [$p, $sys]
+		| "- \($sys) \($s.benchmark) \($s.mode) \($s.variant): skipped, \($s.reason)\n"] | add // "") as $skips
+	| if ($rows | length) == 0 and $skips == "" then ""
+	  else "### The cost of a TLB shootdown\n\n"
+		+ "`\(shootdown_benchmark)`: one page mapped, written and unmapped (`sys_map`, a store, `sys_unmap`) "
+		+ "by a task of a `shared` or `kernel` group on CPU 0, on a machine of two CPUs, with a group-mate "
+		+ "that ran once and waits in a receive: on CPU 1 (remote: that CPU keeps the group installed, so "
+		+ "every unmap shoots its TLB down, one request per operation) or on CPU 0 (local: none).  "
+		+ "**remote − local is the cost of one shootdown**: the request, the IPI, the other CPU's "
+		+ "interrupt, flush and end of interrupt, and the sender's wait for it "
+		+ "(bench/METHODS.md, \"Several CPUs\").  "
+		+ (if $icount then
+			"In instructions of both CPUs together, deterministic: QEMU runs the vCPUs round-robin, so "
+			+ "the wait is as long as QEMU takes to run the other vCPU (the sender's spin until it does "
+			+ "is counted), not as long as hardware would take.\n\n"
+			+ "| system | mode | local, instructions per op | remote | one shootdown (remote − local) | shootdowns served per op, remote | local |\n"
+		   else
+			"TSC cycles and ns per operation, median (min–max) over the runs; the difference is "
+			+ "of the medians.\n\n"
+			+ "| system | mode | local, per op | remote | one shootdown (remote − local) | shootdowns served per op, remote | local |\n"
+		   end)
+		+ "|---|---|---|---|---|---|---|\n"
+		+ ([$rows[] | shootdown_row($icount)] | add // "")
+		+ (if $skips != "" then "\n" + $skips else "" end) + "\n"
+	  end;
+
 # smp_section($d; $icount): the markdown section; $icount: make bench-icount's platforms and units.
 def smp_section($d; $icount):
 	(if $icount then smp_platforms_icount else smp_platforms_bench end) as $platforms
 	| smp_groups($d; $platforms) as $rows
 	| smp_skips($d; $platforms) as $skips
+	| shootdown_section($d; $platforms; $icount) as $shootdown
 	| "## Several CPUs\n\n"
-	+ if ($rows | length) == 0 and $skips == "" then "Not measured.\n\n"
+	+ if ($rows | length) == 0 and $skips == "" then "Not measured.\n\n" + $shootdown
 	  else
 		([smp_benchmarks[] | "- `\(.[0])`: \(.[1]).\n"] | add)
 		+ "\nSystems: " + ([$platforms[] | "\(.[1]) (\(.[2]))"] | join(", ")) + ". "
@@ -95,4 +160,5 @@ def smp_section($d; $icount):
 		+ "|---|---|---|---|---|---|---|---|\n"
 		+ ([$rows[] | smp_row($icount)] | add // "")
 		+ (if $skips != "" then "\n" + $skips else "" end) + "\n"
+		+ $shootdown
 	  end;

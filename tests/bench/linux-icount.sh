@@ -10,11 +10,14 @@
 # is no timing assertion.  It fails if the TSC ran at any other rate (a
 # different -icount shift, or none: then the ticks are host cycles).
 # The same run boots a third machine, -smp 4 (bench/steps/linux-icount's
-# boot of several CPUs), with a short cross-CPU pipe ping-pong and two
-# futex pairs on two CPUs: all four CPUs must come online and each
-# RESULT line must be well-formed (benchmark, mode, variant, CPUs, pairs,
-# the CPUs pinned, the iterations, a positive count per round trip); its
-# numbers are not checked.
+# boot of several CPUs), with a short cross-CPU pipe ping-pong, two
+# futex pairs on two CPUs and the shootdown's page with its second thread
+# on another CPU and on the same one: all four CPUs must come online and
+# each RESULT line must be well-formed (benchmark, mode, variant, CPUs,
+# pairs, the CPUs pinned, the iterations, a positive count per round
+# trip); its numbers are not checked, but the TLB-shootdown interrupts
+# are: exactly one per operation with the thread on the other CPU (it
+# spins, so the munmap must flush there), none with it on the same CPU.
 # Prints PASS/FAIL/SKIP lines (bench/linux-icount-tsc,
 # bench/linux-icount-smp) and exits non-zero on a FAIL.
 set -uo pipefail
@@ -27,7 +30,9 @@ for tool in jq cpio "${QEMU:-qemu-system-x86_64}"; do
 	command -v "$tool" >/dev/null || { echo "SKIP $name: $tool not installed (tools/install-deps)"; exit 0; }
 done
 [[ -x $tsc_loop ]] || { echo "SKIP $name: $tsc_loop not built (make bench builds it)"; exit 0; }
-smp=(pipe_pingpong pairs_pingpong) smp_cmds=("pipe_pingpong thread 200 xcpu" "pairs_pingpong futex thread 2 2 100")
+smp=(pipe_pingpong pairs_pingpong shootdown)
+smp_cmds=("pipe_pingpong thread 200 xcpu" "pairs_pingpong futex thread 2 2 100" "shootdown remote 100"
+	"shootdown local 100")
 for p in "${smp[@]}"; do
 	[[ -x $root/build/bench/linux/$p ]] || { smp_cmds=() smp_why="build/bench/linux/$p not built (make builds it)"; }
 done
@@ -68,13 +73,18 @@ fi
 problems=()
 con=$tmp/raw/linux-icount-linux-smp4.run1.txt
 grep -qx 'CPUS 0-3' "$con" 2>/dev/null || problems+=("${con##*/}: not 'CPUS 0-3' (the /init brings CPUs 1-3 up)")
-want=('ipc_roundtrip_xcpu linux-thread pipe 2 1 0,1 200' 'ipc_pairs linux-thread futex-N2-M2 2 2 0,1 200')
+want=('ipc_roundtrip_xcpu linux-thread pipe 2 1 0,1 200' 'ipc_pairs linux-thread futex-N2-M2 2 2 0,1 200'
+	'tlb_shootdown linux-thread remote 2 null 0,1 100' 'tlb_shootdown linux-thread local 2 null 0,0 100')
 got=$(awk -F'\t' '$1 == "RESULT" && $2 == "icount-linux-smp4"' "$tmp/records" | cut -f4 |
 	jq -r 'select((.cycles_per_op | type) == "number" and .cycles_per_op > 0
 		and (.counters.syscalls | type) == "number")
 		| "\(.benchmark) \(.mode) \(.variant) \(.cpus) \(.pairs) \(.pinned) \(.iterations)"' 2>&1)
 [[ $got == "$(printf '%s\n' "${want[@]}")" ]] ||
-	problems+=("icount-linux-smp4 records: '${got//$'\n'/; }', expected '${want[0]}; ${want[1]}' with counts > 0")
+	problems+=("icount-linux-smp4 records: '${got//$'\n'/; }', expected '$(printf '%s; ' "${want[@]}")' with counts > 0")
+got=$(awk -F'\t' '$1 == "RESULT" && $2 == "icount-linux-smp4"' "$tmp/records" | cut -f4 |
+	jq -r 'select(.benchmark == "tlb_shootdown") | "\(.variant) \(.shootdowns_received)"' 2>&1)
+[[ $got == $'remote 1\nlocal 0' ]] ||
+	problems+=("tlb_shootdown: TLB-shootdown interrupts per operation '${got//$'\n'/; }', expected 'remote 1; local 0'")
 if ((${#problems[@]} == 0)); then
 	echo "PASS bench/linux-icount-smp (4 CPUs online, ${#want[@]} well-formed results)"
 else
