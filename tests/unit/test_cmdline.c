@@ -546,7 +546,7 @@ static void test_bad_audit(void **state)
 {
 	refused("task=a audit=yes", "audit=yes", "on or off");
 	refused("task=a audit=", "audit=", "on or off");
-	refused("task=a selftest=audit", "selftest=audit", "rsdp-scan or wake-ipi");
+	refused("task=a selftest=audit", "selftest=audit", "wake-ipi or shootdown");
 }
 
 int main(void)
