@@ -46,13 +46,22 @@ void sched_enqueue(struct task *t, bool front)
 /* Every wait for a lock serves TLB shootdowns: the CPU that holds the
  * lock may be a world section waiting for this CPU to flush
  * (arch/x86_64/arch.h, tlb_shootdown()). */
-static void lock_take(uint32_t *l)
+static __attribute__((noinline)) void lock_wait(uint32_t *l)
 {
-	while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
+	do
 		while (__atomic_load_n(l, __ATOMIC_RELAXED)) {
-			tlb_shootdown_serve();
+			tlb_shootdown_poll();
 			pause();
 		}
+	while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE));
+}
+
+/* The wait out of line: a lock taken at once costs what it did before
+ * lock spins served shootdowns. */
+static inline void lock_take(uint32_t *l)
+{
+	if (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
+		lock_wait(l);
 }
 
 static void lock_drop(uint32_t *l)

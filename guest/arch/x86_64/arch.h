@@ -489,8 +489,17 @@ void smp_call_serve(void);
  * returns once each has; panics naming a CPU that has not within ten
  * seconds.  Only with every CPU's lock held. */
 void tlb_shootdown(uint32_t cpus, uint64_t start, uint64_t end);
-/* Serves this CPU's pending request, if any: lock spins call it. */
+/* Serves this CPU's pending request (tlb_shootdown_pending set). */
 void tlb_shootdown_serve(void);
+/* Set by a sender while this CPU owes it a flush. */
+extern uint32_t tlb_shootdown_pending;
+/* What every lock spin calls each time round: a load and a test, so the
+ * spin's own path grows by little (core/sched.c, lock_take()). */
+static inline void tlb_shootdown_poll(void)
+{
+	if (__builtin_expect(__atomic_load_n(&tlb_shootdown_pending, __ATOMIC_ACQUIRE) != 0, 0))
+		tlb_shootdown_serve();
+}
 /* VEC_SHOOTDOWN arrived (trap.c): the spin that took this CPU's lock
  * served the request; here, the EOI. */
 void tlb_shootdown_taken(void);

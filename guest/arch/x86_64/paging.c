@@ -389,6 +389,7 @@ static void own_tree_here(const struct aspace *as, const char *what)
 static void compact_uninstall(struct aspace *as)
 {
 	uint32_t others = compact_cpus(as);
+	bool here = compact_roots[as->ring0].installed == as;
 	for (unsigned i = 0; i < smp_ncpus; i++) {
 		struct compact_root *c = compact_root(as, i);
 		if (c->installed != as)
@@ -397,7 +398,7 @@ static void compact_uninstall(struct aspace *as)
 			c->pdpt[e] = 0;
 		c->installed = 0;
 	}
-	if ((read_cr3() & PTE_ADDR_MASK) == compact_roots[as->ring0].root) {
+	if (here && (read_cr3() & PTE_ADDR_MASK) == compact_roots[as->ring0].root) {
 		tlb_write_cr3(compact_roots[as->ring0].root,
 			      &tlbhint_flush); /* PCID 0, bit 63 clear: a flush */
 		stat_cr3_writes++;
@@ -594,8 +595,9 @@ void aspace_activate(struct aspace *as)
 	if (as->compact) {
 		/* This CPU's root, whichever CPUs have as installed too. */
 		struct compact_root *c = &compact_roots[as->ring0];
+		uint64_t *pdpt = c->pdpt; /* once: the stores could alias c */
 		for (int i = 0; i < COMPACT_PDPTES; i++)
-			c->pdpt[i] = as->upper[i];
+			pdpt[i] = as->upper[i];
 		c->installed = as;
 		/* PCID 0, bit 63 clear: the TLB entries and the cached paging
 		 * structures of the previous entries go (SDM Vol. 3A 4.10.4.1). */

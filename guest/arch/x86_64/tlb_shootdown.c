@@ -7,12 +7,12 @@
  * world_lock (core/sched.c).  The sender writes the range, then raises
  * each target's `pending` (release); a target reads the range after it
  * sees `pending` (acquire), flushes, and lowers it (release), which the
- * sender waits for.
+ * sender waits for.  (`pending` is tlb_shootdown_pending, arch.h.)
  */
 static struct {
 	uint64_t start, end;
 } request;
-static uint32_t pending PERCPU;
+uint32_t tlb_shootdown_pending PERCPU;
 uint64_t stat_shootdowns_sent PERCPU_STAT, stat_shootdowns_received PERCPU_STAT;
 
 /* Past this many pages a request reloads CR3 instead of one INVLPG a
@@ -43,16 +43,14 @@ static void flush(uint64_t start, uint64_t end)
 
 void tlb_shootdown_serve(void)
 {
-	if (!__atomic_load_n(&pending, __ATOMIC_ACQUIRE))
-		return;
 	flush(request.start, request.end);
 	stat_shootdowns_received++;
-	__atomic_store_n(&pending, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&tlb_shootdown_pending, 0, __ATOMIC_RELEASE);
 }
 
 void tlb_shootdown_taken(void)
 {
-	tlb_shootdown_serve(); /* served already by the lock spin: a no-op */
+	tlb_shootdown_poll(); /* served already by the lock spin: a no-op */
 	lapic_eoi();
 }
 
@@ -69,7 +67,7 @@ void tlb_shootdown(uint32_t cpus, uint64_t start, uint64_t end)
 		 * idle halt, or spinning for a lock: all three serve. */
 		if (!__atomic_load_n(&percpu_of(cpu_lock, i), __ATOMIC_RELAXED))
 			panic("TLB shootdown to CPU %u without its lock", i);
-		__atomic_store_n(&percpu_of(pending, i), 1, __ATOMIC_RELEASE);
+		__atomic_store_n(&percpu_of(tlb_shootdown_pending, i), 1, __ATOMIC_RELEASE);
 		/* Not sent within 1 ms: the wait below still ends it or panics. */
 		(void)lapic_ipi(smp_cpu(i)->apic_id, ICR_FIXED | VEC_SHOOTDOWN);
 		stat_shootdowns_sent++;
@@ -78,7 +76,7 @@ void tlb_shootdown(uint32_t cpus, uint64_t start, uint64_t end)
 	for (unsigned i = 0; i < smp_ncpus; i++) {
 		if (!(cpus & (1u << i)))
 			continue;
-		while (__atomic_load_n(&percpu_of(pending, i), __ATOMIC_ACQUIRE)) {
+		while (__atomic_load_n(&percpu_of(tlb_shootdown_pending, i), __ATOMIC_ACQUIRE)) {
 			if (rdtsc() > deadline)
 				panic("TLB shootdown: CPU %u did not flush within %d ms", i,
 				      SHOOTDOWN_WAIT_MS);
@@ -119,7 +117,7 @@ static void probe_cpu1(void)
 	__atomic_store_n(&probe_step, 1, __ATOMIC_RELEASE);
 	/* No time limit: the boot processor sets step 2 or panics. */
 	while (__atomic_load_n(&probe_step, __ATOMIC_ACQUIRE) != 2) {
-		tlb_shootdown_serve();
+		tlb_shootdown_poll();
 		pause();
 	}
 	probe_seen = probe_read();
