@@ -57,7 +57,7 @@ ATTACK_TASKS := victim attack_heapchurn attack_rw attack_deputy attack_exec atta
 	attack_kpivot attack_kgate attack_kentry attack_heapedge \
 	attack_fuzz attack_ipczero attack_kstackunmap attack_ipcregs attack_ipcframe \
 	attack_kfpu_fxrstor attack_kfpu_avx attack_kfpu_mmx attack_kfpu_maskmov attack_kfpu_x87 \
-	attack_symforge attack_race
+	attack_symforge attack_race attack_spanchurn attack_staleexec
 # The system-call fuzzer (tests/fuzz/, make fuzz) and the victims beside it.
 FUZZ_TASKS := sysfuzz sysvictim sysrepro
 SYSFUZZ_SRCS := tests/fuzz/sysfuzz.c tests/fuzz/sysfuzz_model.c tests/fuzz/sysfuzz_heap.c \
