@@ -109,20 +109,27 @@ fuzz-seeds: all
 # audit on (audit=on: it checks its invariants after every call, fault
 # and interrupt, and panics naming the broken one), where a call costs
 # many times more, with SYSFUZZ_AUDIT_CALLS calls a fuzzer and seeds of
-# their own; then without it, for the count (SYSFUZZ_APPEND: more kernel
-# command line for that pass).
+# their own; the same on two CPUs, each group spread over both
+# (SYSFUZZ_SMP_SEEDS: every unmap and end a TLB shootdown, IPC across
+# CPUs inside a group); then without the audit, for the count
+# (SYSFUZZ_APPEND: more kernel command line for that pass).
 SYSFUZZ_CALLS ?= 20000
 SYSFUZZ_SEEDS ?= 1 2 3 4 5 6 7
 SYSFUZZ_MIN ?= 1000000
 SYSFUZZ_AUDIT_CALLS ?= 600
 SYSFUZZ_AUDIT_SEEDS ?= 101 102 103 104
 SYSFUZZ_AUDIT_MIN ?= 25000
+SYSFUZZ_SMP_SEEDS ?= 201 202 203
+SYSFUZZ_SMP_MIN ?= 15000
 SYSFUZZ_APPEND ?=
 
 fuzz-syscalls: all
 	$(Q)echo "fuzz: sysfuzz with audit=on"
 	$(Q)tests/fuzz/sysfuzz-run --calls $(SYSFUZZ_AUDIT_CALLS) --seeds "$(SYSFUZZ_AUDIT_SEEDS)" \
 		--min $(SYSFUZZ_AUDIT_MIN) --append audit=on --out $(BUILD)/fuzz/sysfuzz-audit
+	$(Q)echo "fuzz: sysfuzz with audit=on on two CPUs"
+	$(Q)tests/fuzz/sysfuzz-run --calls $(SYSFUZZ_AUDIT_CALLS) --seeds "$(SYSFUZZ_SMP_SEEDS)" \
+		--min $(SYSFUZZ_SMP_MIN) --append audit=on --cpus 2 --out $(BUILD)/fuzz/sysfuzz-smp
 	$(Q)echo "fuzz: sysfuzz"
 	$(Q)tests/fuzz/sysfuzz-run --calls $(SYSFUZZ_CALLS) --seeds "$(SYSFUZZ_SEEDS)" \
 		--min $(SYSFUZZ_MIN) --append "$(SYSFUZZ_APPEND)"
