@@ -24,6 +24,8 @@
  *      cpus:     N          run with N CPUs, 1-99 (the runner's --cpus N:
  *                           tools/qemu-run, tools/esp-run); skipped on
  *                           platforms whose runner takes no --cpus
+ *      skip-rig: REASON     skipped, with REASON, in the emulated-KVM rig
+ *                           (tests/guest/run-cases --rig), run elsewhere
  *  - a check of shoji itself, NAME.check (tests/vmm/checks), run by
  *    tests/vmm/run; keys:
  *      command:  SH         the command, run with sh -c in the repository root
@@ -71,6 +73,7 @@ struct case_file {
 	char *command;
 	char *skip;
 	char *qemu_cpu;
+	char *skip_rig;
 	char *cpus;    /* digits, 1-99, as written */
 	char *status;  /* digits, as written */
 	char *timeout; /* as written; "30" when absent */

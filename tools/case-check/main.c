@@ -7,7 +7,7 @@
 #include "case.h"
 
 /*
- * usage: case-check plan [--cpu] [--smp] [-D FROM=TO]... FILE ROOT
+ * usage: case-check plan [--cpu] [--smp] [--rig] [-D FROM=TO]... FILE ROOT
  *        case-check check [-D FROM=TO]... FILE OUTPUT STATUS
  *        case-check split RIG-STDOUT RIG-STDERR DIR
  *
@@ -25,7 +25,8 @@
  * with the paths relative to ROOT; for a check, "command C".  --cpu: the
  * platform can choose QEMU's CPU model (else a case with qemu-cpu is
  * skipped).  --smp: its runner takes --cpus N (else a case asking for more
- * than one CPU is skipped).
+ * than one CPU is skipped).  --rig: it is the emulated-KVM rig (a case
+ * with skip-rig is skipped, with its reason).
  *
  * check judges the output in the file OUTPUT and the exit status STATUS:
  * exit 0 and prints nothing when the case passes; exit 1 and prints one
@@ -44,7 +45,7 @@
 
 static int usage(void)
 {
-	fputs("usage: case-check plan [--cpu] [--smp] [-D FROM=TO]... FILE ROOT\n"
+	fputs("usage: case-check plan [--cpu] [--smp] [--rig] [-D FROM=TO]... FILE ROOT\n"
 	      "       case-check check [-D FROM=TO]... FILE OUTPUT STATUS\n"
 	      "       case-check split RIG-STDOUT RIG-STDERR DIR\n",
 	      stderr);
@@ -57,9 +58,10 @@ static int fail(const char *what, const char *why)
 	return 2;
 }
 
-/* The options of plan and check: --cpu and --smp (plan only) and -D FROM=TO. */
+/* The options of plan and check: --cpu, --smp and --rig (plan only) and
+ * -D FROM=TO. */
 struct opts {
-	bool cpu, smp;
+	bool cpu, smp, rig;
 	struct case_subst subst[MAX_SUBST];
 	size_t nsubst;
 };
@@ -76,6 +78,8 @@ static int read_opts(char ***argv, bool allow_cpu, struct opts *o)
 			o->cpu = true;
 		} else if (allow_cpu && !strcmp(*a, "--smp")) {
 			o->smp = true;
+		} else if (allow_cpu && !strcmp(*a, "--rig")) {
+			o->rig = true;
 		} else if (!strcmp(*a, "-D") && a[1] && (eq = strchr(a[1], '=')) && eq != a[1] &&
 			   o->nsubst < MAX_SUBST) {
 			*eq = 0;
@@ -179,6 +183,8 @@ static int cmd_plan(char **argv)
 	}
 	if (c.skip)
 		printf("skip %s\n", c.skip);
+	else if (c.skip_rig && o.rig)
+		printf("skip %s\n", c.skip_rig);
 	else if (c.qemu_cpu && !o.cpu)
 		printf("skip needs QEMU's CPU model %s (tools/qemu-run --cpu)\n", c.qemu_cpu);
 	else if (several_cpus(&c) && !o.smp)

@@ -161,6 +161,7 @@ static const struct key {
     {"timeout", KIND_BIT(CASE_GUEST), false, TEXT(timeout)},
     {"qemu-cpu", KIND_BIT(CASE_GUEST), false, TEXT(qemu_cpu)},
     {"cpus", KIND_BIT(CASE_GUEST), false, TEXT(cpus)},
+    {"skip-rig", KIND_BIT(CASE_GUEST), false, TEXT(skip_rig)},
     {"command", KIND_BIT(CASE_CHECK), true, TEXT(command)},
     {"lines", KIND_BIT(CASE_CHECK), false, set_lines, 0},
     {"status", BOTH, false, TEXT(status)},
@@ -336,6 +337,7 @@ void case_free(struct case_file *c)
 	free(c->command);
 	free(c->skip);
 	free(c->qemu_cpu);
+	free(c->skip_rig);
 	free(c->cpus);
 	free(c->status);
 	free(c->timeout);

@@ -486,8 +486,8 @@ void smp_call_serve(void);
  */
 /* Flushes [start, end) (end = ~0: everything but global pages) on every
  * CPU in the mask `cpus` (bit i: CPU index i, never this one) and
- * returns once each has; panics naming a CPU that has not within ten
- * seconds.  Only with every CPU's lock held. */
+ * returns once each has; panics naming a CPU that has not within a
+ * minute.  Only with every CPU's lock held. */
 void tlb_shootdown(uint32_t cpus, uint64_t start, uint64_t end);
 /* Serves this CPU's pending request (tlb_shootdown_pending set). */
 void tlb_shootdown_serve(void);
