@@ -48,11 +48,11 @@ $(BUILD)/bench/linux/%: bench/linux/%.c $(BENCH_LINUX_PMU)
 	$(Q)$(HOST_CC) $(BENCH_LINUX_CFLAGS) -Iinclude -Iguest -static $< $(BENCH_LINUX_PMU) -o $@
 
 # tsc_loop checks the icount harness inside Linux (tests/bench/linux-icount.sh,
-# with pipe_pingpong and pairs_pingpong on several CPUs), pipe_pingpong runs
-# inside a Linux guest under shoji (tests/vmm/linux-guest), all part of make
-# test, so make all builds them.
+# with pipe_pingpong, pairs_pingpong and shootdown on several CPUs),
+# pipe_pingpong runs inside a Linux guest under shoji (tests/vmm/linux-guest),
+# all part of make test, so make all builds them.
 all: $(BUILD)/bench/linux/tsc_loop $(BUILD)/bench/linux/pipe_pingpong \
-	$(BUILD)/bench/linux/pairs_pingpong
+	$(BUILD)/bench/linux/pairs_pingpong $(BUILD)/bench/linux/shootdown
 
 # The stopwatch times exec to a program's first output bytes; static, so
 # it also runs inside the emulated-KVM rig's busybox initramfs.
