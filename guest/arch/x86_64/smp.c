@@ -61,6 +61,13 @@ void ap_main(void)
 	sched_ap_main();
 }
 
+/* Frees n pages from first on. */
+static void free_run(uint64_t first, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		pmm_free_page(first + (uint64_t)i * PAGE_SIZE);
+}
+
 /* n physically contiguous pages (so the physmap gives one range), or 0. */
 static uint64_t alloc_run(unsigned n)
 {
@@ -76,8 +83,7 @@ static uint64_t alloc_run(unsigned n)
 		got++;
 	}
 	if (got < n)
-		for (unsigned i = 0; i < got; i++)
-			pmm_free_page(first + (uint64_t)i * PAGE_SIZE);
+		free_run(first, got);
 	return got == n ? first : 0;
 }
 
@@ -97,8 +103,7 @@ static bool ap_window(unsigned index, uint32_t apic_id)
 	/* Below 4 GiB, as the image: hvcon.c's 32-bit OUT names a buffer on
 	 * the entry stack. */
 	if (phys + (uint64_t)window_pages() * PAGE_SIZE > (U64(1) << 32)) {
-		for (unsigned i = 0; i < window_pages(); i++)
-			pmm_free_page(phys + (uint64_t)i * PAGE_SIZE);
+		free_run(phys, window_pages());
 		return false;
 	}
 	uint8_t *w = phys_to_virt(phys);
@@ -108,8 +113,7 @@ static bool ap_window(unsigned index, uint32_t apic_id)
 	percpu_base[index] = (uintptr_t)w;
 	uint64_t cr3 = paging_cpu_roots(index, phys);
 	if (!cr3) {
-		for (unsigned i = 0; i < window_pages(); i++)
-			pmm_free_page(phys + (uint64_t)i * PAGE_SIZE);
+		free_run(phys, window_pages());
 		return false;
 	}
 	smp_cpu(index)->index = index;
