@@ -539,27 +539,15 @@ void paging_flush_global(void)
 	stat_tlb_flushes++;
 }
 
-/* After changing va's leaf, this CPU's part of the flush.  Loaded: drop
- * the entry now.  Not loaded: its PCID may still hold entries for va (SDM
- * Vol. 3A 4.10.4), so its next load flushes (a compact one flushes at
- * every activation). */
-static void flush_here(struct aspace *as, uint64_t va)
-{
-	if (aspace_loaded(as)) {
-		tlb_invlpg(va);
-		stat_tlb_flushes++;
-	} else if (!as->compact) {
-		as->fresh = true;
-	}
-}
-
 /*
  * Three passes, so that one shootdown covers the range: every present
  * leaf loses PTE_P (atomically: a CPU walking it sets A and D with locked
  * writes, SDM Vol. 3A 4.8) and keeps its frame; the other CPUs that may
  * cache the range flush it; then each such leaf is flushed here, cleared
- * and handed to fn.  A leaf that is not present is otherwise 0 everywhere
- * else (aspace_map() writes whole entries, this function zeroes them), so
+ * and handed to fn.  Here: loaded, each entry goes by INVLPG; not loaded,
+ * its PCID may still hold entries for the range (SDM Vol. 3A 4.10.4), so
+ * its next load flushes (a compact one flushes at every activation).  A leaf that is not present is
+ * otherwise 0 everywhere else (aspace_map() writes whole entries, this function zeroes them), so
  * "not present, not 0" means "revoked here" between the passes.
  */
 void aspace_unmap_range(struct aspace *as, uint64_t va, uint64_t end, aspace_unmapped_fn fn,
@@ -579,12 +567,18 @@ void aspace_unmap_range(struct aspace *as, uint64_t va, uint64_t end, aspace_unm
 	uint32_t others = as->compact ? compact_cpus(as) : 0;
 	if (others)
 		tlb_shootdown(others, first, last + PAGE_SIZE);
+	bool here = aspace_loaded(as); /* nothing below writes CR3 */
+	if (!here && !as->compact)
+		as->fresh = true;
 	for (uint64_t p = first; p <= last; p += PAGE_SIZE) {
 		uint64_t *e = aspace_leaf(as, p);
 		if (!e || !*e || (*e & PTE_P))
 			continue;
 		uint64_t old = __atomic_exchange_n(e, 0, __ATOMIC_RELAXED);
-		flush_here(as, p);
+		if (here) {
+			tlb_invlpg(p);
+			stat_tlb_flushes++;
+		}
 		fn(ctx, p, old | PTE_P);
 	}
 }
