@@ -78,7 +78,7 @@ void world_enter(void)
 {
 	if (smp_ncpus == 1)
 		return;
-	lock_drop(&cpu_lock);
+	cpu_lock_drop();
 	lock_take(&world_lock);
 	for (unsigned i = 0; i < smp_ncpus; i++)
 		lock_take(&percpu_of(cpu_lock, i));
@@ -262,7 +262,7 @@ bool sched_idle(void)
 	current = 0;
 	cpu_idle = true;
 	world_leave();
-	lock_drop(&cpu_lock);
+	cpu_lock_drop();
 	sti_hlt_cli(); /* a task queued here from now on sends VEC_WAKE */
 	lock_take(&cpu_lock);
 	cpu_idle = false;

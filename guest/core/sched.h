@@ -85,6 +85,12 @@ extern uint32_t cpu_lock;
  * section holds it.  Keeps every register: entry.S calls it with the
  * system call's arguments live. */
 __attribute__((no_caller_saved_registers)) void cpu_lock_spin(void);
+/* Lets go of this CPU's lock: the store entry.S's exits make, for the C
+ * paths that took it outside a world section (trap_kernel(), boot). */
+static inline void cpu_lock_drop(void)
+{
+	__atomic_store_n(&cpu_lock, 0, __ATOMIC_RELEASE);
+}
 /* From this CPU's lock to a world section and back (a no-op with one
  * CPU).  world_enter() lets go of this CPU's lock first, so state may
  * change before it returns: callers read nothing across it. */

@@ -153,7 +153,7 @@ static void probe_free(void *ctx, uint64_t va, uint64_t old)
 static void probe_world_leave(void)
 {
 	world_leave();
-	__atomic_store_n(&cpu_lock, 0, __ATOMIC_RELEASE);
+	cpu_lock_drop();
 }
 
 void tlb_shootdown_selftest(void)

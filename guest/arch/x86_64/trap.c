@@ -199,7 +199,7 @@ void trap_kernel(struct regs *r)
 		/* Only the idle loop runs with interrupts on, without its lock. */
 		cpu_lock_spin();
 		irq_dispatch(r->vector);
-		__atomic_store_n(&cpu_lock, 0, __ATOMIC_RELEASE);
+		cpu_lock_drop();
 		return;
 	}
 	kprintf("kernel panic: %s in the kernel\n", exception_name(r->vector) ?: "exception");
